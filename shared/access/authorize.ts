@@ -1,0 +1,49 @@
+import type { Permission } from './permissions.js';
+import type { Principal, PropertyScope } from './principal.js';
+import { forbidden, notFound } from '../http/problem.js';
+
+/** An object being acted upon: its tenant, and the property it belongs to, if any. */
+export interface ObjectRef {
+  tenantId: string;
+  propertyId?: string | undefined;
+  /** What to call it in a 404 ("user", "property"...). */
+  kind?: string;
+}
+
+function scopeCovers(scope: PropertyScope, propertyId: string | undefined): boolean {
+  if (scope.all) return true;
+  return propertyId !== undefined && scope.propertyIds.includes(propertyId);
+}
+
+/**
+ * The one authorization check, used by every route and service.
+ *
+ * - function level: the principal must hold `permission` (else 403);
+ * - object level: an object of another tenant is answered 404 (its existence is not disclosed),
+ *   and an object in a property outside the permission's scope is answered 403.
+ *
+ * @example
+ * authorize(principal, 'users.manage');                                  // route level
+ * authorize(principal, 'reports.rp.read', { tenantId, propertyId });     // object level
+ */
+export function authorize(principal: Principal, permission: Permission, object?: ObjectRef): void {
+  if (object && object.tenantId !== principal.tenantId) throw notFound(object.kind);
+  const scope = principal.grants.get(permission);
+  if (!scope) throw forbidden(`This operation requires the permission '${permission}'.`);
+  if (object?.propertyId !== undefined && !scopeCovers(scope, object.propertyId)) {
+    throw forbidden(`Your '${permission}' permission does not cover this property.`);
+  }
+}
+
+/** Whether the principal holds a permission (for optional content such as payroll columns). */
+export function holds(principal: Principal, permission: Permission, propertyId?: string): boolean {
+  const scope = principal.grants.get(permission);
+  return scope !== undefined && (propertyId === undefined || scopeCovers(scope, propertyId));
+}
+
+/** The property ids a permission covers among `candidates` (for `propertyId=all`). */
+export function propertiesCovered(principal: Principal, permission: Permission, candidates: string[]): string[] {
+  const scope = principal.grants.get(permission);
+  if (!scope) return [];
+  return candidates.filter((id) => scopeCovers(scope, id));
+}

@@ -1,0 +1,28 @@
+/**
+ * The permission catalogue: every permission a role can hold, with what it allows. Served at
+ * GET /api/v1/permissions and documented in docs/security.md.
+ */
+export const PERMISSIONS = {
+  'users.read': 'List and read users of the tenant.',
+  'users.manage': 'Invite, update, disable, enable, unlock and remove users; assign roles.',
+  'roles.manage': 'Create, update and delete custom roles.',
+  'settings.manage': 'Change tenant settings: password, MFA, lockout, session and SSO policies.',
+  'properties.manage': 'Create and update properties and their departments.',
+  'integrations.manage': 'Manage source-system integrations and their signing secrets; replay imports.',
+  'imports.read': 'Read import status, errors and integration health.',
+  'reports.rp.read': 'Read Revenue & Productivity reports.',
+  'reports.pnl.read': 'Read profit & loss reports.',
+  'payroll.read': 'See labour cost and payroll figures in reports.',
+  'audit.read': 'Read, verify and export the tenant audit log.',
+  'audit.read.network': 'See IP addresses and user agents in the audit log.',
+  'privacy.manage': 'Start redactions and data-subject exports.',
+  'support.grants.manage': 'Approve and revoke platform support access grants.',
+} as const;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
+
+export function isPermission(value: string): value is Permission {
+  return Object.hasOwn(PERMISSIONS, value);
+}

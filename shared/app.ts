@@ -1,0 +1,139 @@
+import type { TokenCredential } from '@azure/identity';
+import { loadConfig, type Config } from './config.js';
+import { Store } from './platform/cosmos/store.js';
+import { createCosmosClient } from './platform/cosmos/client.js';
+import type { MessagePublisher } from './platform/bus/types.js';
+import { LocalBroker } from './platform/local/broker.js';
+import { ServiceBusPublisher } from './platform/bus/service-bus-publisher.js';
+import { KeyVaultKek, LocalKek, type KeyEncryptionKey } from './platform/keys/kek.js';
+import { localKekMaterial } from './platform/keys/local-kek-file.js';
+import { SubjectKeyRing } from './privacy/subject-keys.js';
+import { BlindIndex, FieldCipher } from './privacy/field-cipher.js';
+import { Outbox } from './platform/outbox/outbox.js';
+import { processLog, type Log } from './platform/log.js';
+import type { Authenticator, SecurityEventSink } from './access/authenticator.js';
+import { HealthService } from './platform/health.js';
+import { createIdentity, type Identity } from './identity/index.js';
+import { createAuditLog, type AuditLog } from './audit/index.js';
+
+/** Every service, built once per process from configuration. Handlers reach services only through this. */
+export interface App {
+  config: Config;
+  log: Log;
+  store: Store;
+  bus: MessagePublisher;
+  /** Present when running on the in-process broker (local host, tests). */
+  broker: LocalBroker | undefined;
+  keys: SubjectKeyRing;
+  cipher: FieldCipher;
+  blindIndex: BlindIndex;
+  outbox: Outbox;
+  health: HealthService;
+  identity: Identity;
+  authenticator: Authenticator;
+  securityEvents: SecurityEventSink;
+  audit: AuditLog;
+  close(): Promise<void>;
+}
+
+async function buildKek(config: Config, credential: () => TokenCredential, log: Log): Promise<KeyEncryptionKey> {
+  if (config.KEYVAULT_KEY_ID) {
+    const { CryptographyClient } = await import('@azure/keyvault-keys');
+    const clients = new Map<string, InstanceType<typeof CryptographyClient>>();
+    return new KeyVaultKek(config.KEYVAULT_KEY_ID, async (keyId) => {
+      let c = clients.get(keyId);
+      if (!c) {
+        c = new CryptographyClient(keyId, credential());
+        clients.set(keyId, c);
+      }
+      return c;
+    });
+  }
+  return new LocalKek(localKekMaterial(config.LOCAL_KEK, config.LOCAL_STATE_DIR, log));
+}
+
+/** The composition root. */
+export async function buildApp(config: Config): Promise<App> {
+  const log = processLog(config.LOG_LEVEL, { app: 'pmi' });
+  const needsAzure = Boolean(config.KEYVAULT_KEY_ID || config.SERVICEBUS_NAMESPACE || (config.COSMOS_ENDPOINT && !config.COSMOS_KEY));
+  // @azure/identity is heavy: loaded only when some dependency authenticates with Entra ID.
+  const azureIdentity = needsAzure ? await import('@azure/identity') : undefined;
+  let cachedCredential: TokenCredential | undefined;
+  const credential = (): TokenCredential => {
+    if (!azureIdentity) throw new Error('no Azure dependency is configured, so no Azure credential is available');
+    return (cachedCredential ??= new azureIdentity.DefaultAzureCredential());
+  };
+  const closers: Array<() => Promise<void>> = [];
+
+  let endpoint = config.COSMOS_ENDPOINT;
+  const embedded = !endpoint;
+  if (!endpoint) {
+    const { startEmbeddedCosmos } = await import('./platform/local/embedded-cosmos.js');
+    const server = await startEmbeddedCosmos();
+    endpoint = server.endpoint;
+    closers.push(server.close);
+    log.info('embedded Cosmos DB server started', { endpoint });
+  }
+  const store = await Store.open(createCosmosClient(endpoint, config, credential, embedded), config.COSMOS_DATABASE);
+
+  let broker: LocalBroker | undefined;
+  let bus: MessagePublisher;
+  if (config.SERVICEBUS_NAMESPACE) {
+    bus = new ServiceBusPublisher(config.SERVICEBUS_NAMESPACE, credential);
+  } else {
+    broker = new LocalBroker({
+      maxDeliveryCount: config.BUS_MAX_DELIVERY_COUNT,
+      retryDelayMs: config.BUS_RETRY_DELAY_MS,
+      duplicateWindowMs: config.BUS_DUPLICATE_WINDOW_SECONDS * 1000,
+      maxConcurrentCalls: 16,
+      maxConcurrentSessions: 8,
+    });
+    bus = broker;
+  }
+
+  const kek = await buildKek(config, credential, log);
+  const keys = new SubjectKeyRing(store, kek, config.KEY_CACHE_SIZE, config.KEY_CACHE_TTL_SECONDS * 1000);
+  const cipher = new FieldCipher(keys);
+  const blindIndex = new BlindIndex(keys);
+  const outbox = new Outbox(store, bus, log);
+  const health = new HealthService(config, store, bus);
+  const platform = { config, log, store, bus, keys, cipher, blindIndex, outbox };
+  const audit = createAuditLog(platform);
+  const identity = await createIdentity(platform);
+
+  return {
+    ...platform,
+    broker,
+    health,
+    identity,
+    authenticator: identity.authenticator,
+    securityEvents: identity.securityEvents,
+    audit,
+    async close() {
+      await bus.close();
+      store.dispose();
+      for (const close of closers.reverse()) await close();
+    },
+  };
+}
+
+/** The parts every feature module is built from. */
+export type Platform = Pick<App, 'config' | 'log' | 'store' | 'bus' | 'keys' | 'cipher' | 'blindIndex' | 'outbox'>;
+
+let appPromise: Promise<App> | undefined;
+
+/** The lazily built app of this process (the only module-level mutable state). */
+export function getApp(): Promise<App> {
+  appPromise ??= buildApp(loadConfig()).catch((err: unknown) => {
+    appPromise = undefined;
+    throw err;
+  });
+  return appPromise;
+}
+
+/** Closes the app (local host shutdown, tests). */
+export async function closeApp(): Promise<void> {
+  const pending = appPromise;
+  appPromise = undefined;
+  if (pending) await (await pending).close();
+}

@@ -1,0 +1,58 @@
+import { randomUUID } from 'node:crypto';
+import type { Sealed } from '../privacy/field-cipher.js';
+import type { PendingMessage } from '../platform/outbox/outbox.js';
+
+export type ActorType = 'user' | 'platform-operator' | 'support-agent' | 'integration' | 'system';
+
+export interface AuditActor {
+  type: ActorType;
+  id: string;
+  /** Display name, sealed under the actor's own data key (so redacting the actor hides it). */
+  display?: Sealed;
+  /** Support grant under which a support agent acted. */
+  supportGrantId?: string;
+}
+
+export interface AuditTarget {
+  type: string;
+  id: string;
+  display?: Sealed;
+}
+
+/**
+ * One audit event as it travels on the `audit` queue (sessionId = tenantId). Personal data inside
+ * it is sealed under the data key of the person it describes.
+ */
+export interface AuditEvent {
+  id: string;
+  tenantId: string;
+  occurredAt: string;
+  actor: AuditActor;
+  action: string;
+  target?: AuditTarget;
+  outcome: 'success' | 'failure' | 'denied';
+  /** Before/after values for settings and roles; personal values inside are sealed. */
+  changes?: Record<string, { before?: unknown; after?: unknown }>;
+  /** Sealed under the actor's key. */
+  ip?: Sealed;
+  userAgent?: Sealed;
+  correlationId?: string;
+  /** Free-form, non-personal details (counts, reasons). */
+  details?: Record<string, string | number | boolean | null>;
+}
+
+export type NewAuditEvent = Omit<AuditEvent, 'id' | 'occurredAt'> & { id?: string; occurredAt?: string };
+
+/** Completes an event and wraps it as an outbox message for the audit queue. */
+export function auditMessage(event: NewAuditEvent): PendingMessage {
+  const full: AuditEvent = { ...event, id: event.id ?? randomUUID(), occurredAt: event.occurredAt ?? new Date().toISOString() };
+  const message: PendingMessage = {
+    queue: 'audit',
+    messageId: full.id,
+    sessionId: full.tenantId,
+    subject: full.action,
+    body: JSON.parse(JSON.stringify(full)),
+  };
+  if (full.correlationId) message.correlationId = full.correlationId;
+  return message;
+}

@@ -1,0 +1,258 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { HttpResponseInit, InvocationContext as InvocationContextType } from '@azure/functions';
+import { HttpRequest, InvocationContext } from '../azure-functions.js';
+import { getApp, closeApp, type App } from '../../app.js';
+import type { FunctionDefinition } from '../functions.js';
+import { resolveSchedule } from '../functions.js';
+import type { HttpFunction } from '../../http/route.js';
+import { compileRoute, byPrecedence, type CompiledRoute } from './route-template.js';
+import { LocalScheduler } from './scheduler.js';
+import { serializeCookie } from './cookies.js';
+import { SECURITY_HEADERS, preflightHeaders } from '../../http/headers.js';
+import { correlationIdFrom } from '../../http/correlation.js';
+import { queues } from '../topology.js';
+import { errorMessage } from '../log.js';
+
+const ROUTE_PREFIX = 'api';
+/** The Functions host refuses bodies over 100 MB; routes apply their own, smaller limits. */
+const HOST_BODY_LIMIT = 100 * 1024 * 1024;
+
+export interface LocalHostOptions {
+  port: number;
+  hostname?: string;
+  definitions: readonly FunctionDefinition[];
+  /** Start the timer functions (default: the LOCAL_TIMERS setting). */
+  timers?: boolean;
+}
+
+export interface LocalHost {
+  url: string;
+  port: number;
+  app: App;
+  scheduler: LocalScheduler;
+  functionTable(): string;
+  /** Stops taking work, drains in-flight invocations, closes the app. */
+  stop(): Promise<void>;
+}
+
+interface CompiledHttp {
+  fn: HttpFunction;
+  compiled: CompiledRoute;
+}
+
+const levels: Record<string, number> = { trace: 0, debug: 10, information: 20, warning: 30, error: 40, critical: 50 };
+
+function contextFor(name: string, triggerType: string, minLevel: string, triggerMetadata?: Record<string, unknown>): InvocationContextType {
+  const invocationId = randomUUID();
+  const min = levels[minLevel === 'info' ? 'information' : minLevel === 'warn' ? 'warning' : minLevel] ?? 20;
+  return new InvocationContext({
+    invocationId,
+    functionName: name,
+    triggerMetadata,
+    options: { trigger: { type: triggerType, name: 'trigger' }, extraInputs: [], extraOutputs: [] },
+    logHandler: (level, ...args) => {
+      if ((levels[level] ?? 20) < min) return;
+      const [message, props] = args;
+      const fields = typeof props === 'object' && props !== null ? props : props === undefined ? {} : { detail: props };
+      process.stdout.write(JSON.stringify({ at: new Date().toISOString(), level, function: name, invocationId, message, ...fields }) + '\n');
+    },
+  });
+}
+
+function readRequestBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > HOST_BODY_LIMIT) {
+        reject(new Error('body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function problem(res: ServerResponse, status: number, title: string, detail: string, instance: string, extra: Record<string, string> = {}): void {
+  const correlationId = randomUUID();
+  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', 'x-correlation-id': correlationId, ...extra });
+  res.end(JSON.stringify({ type: `https://docs.pmi.example/problems/${title.toLowerCase().replace(/\s+/g, '-')}`, title, status, detail, instance, correlationId }));
+}
+
+async function writeResponse(res: ServerResponse, out: HttpResponseInit): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  const raw = out.headers;
+  if (raw) {
+    const entries: Array<[string, string]> =
+      raw instanceof Headers ? [...raw.entries()] : Array.isArray(raw) ? (raw as Array<[string, string]>) : Object.entries(raw as Record<string, string>);
+    for (const [k, v] of entries) headers[k] = v;
+  }
+  if (out.cookies?.length) headers['Set-Cookie'] = out.cookies.map(serializeCookie);
+  let body: Buffer | undefined;
+  if (out.jsonBody !== undefined) {
+    body = Buffer.from(JSON.stringify(out.jsonBody));
+    if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
+  } else if (typeof out.body === 'string') body = Buffer.from(out.body);
+  else if (out.body instanceof Uint8Array) body = Buffer.from(out.body);
+  else if (out.body instanceof ArrayBuffer) body = Buffer.from(out.body);
+  else if (out.body !== undefined && out.body !== null) body = Buffer.from(await new Response(out.body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
+  res.writeHead(out.status ?? 200, headers);
+  res.end(body);
+}
+
+/**
+ * Runs the app's functions in this process the way the Azure Functions host would: HTTP routes on
+ * a port with the host's route semantics, Service Bus triggers from the in-process broker, and
+ * timers on their schedules. The handlers are the very ones the compiled entry registers in Azure.
+ */
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const app = await getApp();
+  const logLevel = app.config.LOG_LEVEL;
+  const http: CompiledHttp[] = options.definitions
+    .filter((d): d is HttpFunction => d.kind === 'http')
+    .map((fn) => ({ fn, compiled: compileRoute(fn.route) }))
+    .sort((a, b) => byPrecedence(a.compiled, b.compiled));
+
+  const broker = app.broker;
+  if (!broker) throw new Error('the local host needs the in-process broker: unset SERVICEBUS_NAMESPACE');
+  let inFlight = 0;
+  let accepting = true;
+  const drained: Array<() => void> = [];
+  const track = async <T>(work: () => Promise<T>): Promise<T> => {
+    inFlight += 1;
+    try {
+      return await work();
+    } finally {
+      inFlight -= 1;
+      if (inFlight === 0) drained.splice(0).forEach((f) => f());
+    }
+  };
+
+  for (const def of options.definitions) {
+    if (def.kind !== 'serviceBus') continue;
+    broker.subscribe(def.queue, (message) =>
+      track(async () => {
+        const ctx = contextFor(def.name, 'serviceBusTrigger', logLevel, { ...message.metadata });
+        await def.handler(message.body, ctx);
+      }),
+    );
+  }
+
+  const scheduler = new LocalScheduler(
+    options.definitions.flatMap((def) =>
+      def.kind !== 'timer'
+        ? []
+        : [
+            {
+              name: def.name,
+              schedule: resolveSchedule(def.schedule, app.config),
+              runOnStartup: def.runOnStartup,
+              run: (timer) => track(() => def.handler(timer, contextFor(def.name, 'timerTrigger', logLevel))),
+            },
+          ],
+    ),
+    (job, err) => app.log.error('timer function failed', { function: job, error: errorMessage(err) }),
+  );
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+      const instance = url.pathname;
+      if (!accepting) return problem(res, 503, 'Service unavailable', 'The host is shutting down.', instance, { Connection: 'close' });
+      const prefix = `/${ROUTE_PREFIX}/`;
+      if (!url.pathname.toLowerCase().startsWith(prefix)) return problem(res, 404, 'Not found', 'No function serves this path.', instance);
+      const path = url.pathname.slice(prefix.length);
+      const candidates = http.flatMap((h) => {
+        const params = h.compiled.match(path);
+        return params ? [{ h, params }] : [];
+      });
+      const method = (req.method ?? 'GET').toUpperCase();
+      if (candidates.length === 0) return problem(res, 404, 'Not found', 'No function serves this path.', instance);
+      const allowed = [...new Set(candidates.map((c) => c.h.fn.method))];
+      if (method === 'OPTIONS') {
+        const pre = preflightHeaders(req.headers.origin ?? null, app.config.CORS_ORIGINS, allowed);
+        res.writeHead(204, { ...SECURITY_HEADERS, ...(pre ?? {}), Allow: allowed.join(', ') });
+        return res.end();
+      }
+      const chosen = candidates.find((c) => c.h.fn.method === method) ?? (method === 'HEAD' ? candidates.find((c) => c.h.fn.method === 'GET') : undefined);
+      if (!chosen) return problem(res, 405, 'Method not allowed', `Use ${allowed.join(', ')}.`, instance, { Allow: allowed.join(', ') });
+      let body: Buffer;
+      try {
+        body = await readRequestBody(req);
+      } catch {
+        return problem(res, 413, 'Payload too large', 'The request body is too large.', instance);
+      }
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      // As App Service's front end does: the TCP peer, not a client-supplied header.
+      headers['x-client-ip'] = req.socket.remoteAddress ?? 'unknown';
+      const request = new HttpRequest({
+        method: method === 'HEAD' ? 'GET' : method,
+        url: url.toString(),
+        headers,
+        query: Object.fromEntries(url.searchParams.entries()),
+        params: chosen.params,
+        body: body.length > 0 ? { bytes: body } : undefined,
+      });
+      // The request's own query keeps repeated keys, which Object.fromEntries above would collapse.
+      for (const key of new Set(url.searchParams.keys())) {
+        request.query.delete(key);
+        for (const v of url.searchParams.getAll(key)) request.query.append(key, v);
+      }
+      const ctx = contextFor(chosen.h.fn.name, 'httpTrigger', logLevel);
+      try {
+        const out = await track(() => chosen.h.fn.handler(request, ctx));
+        if (method === 'HEAD') out.body = undefined;
+        await writeResponse(res, out);
+      } catch (err) {
+        app.log.error('http function threw', { function: chosen.h.fn.name, error: errorMessage(err) });
+        problem(res, 500, 'Internal server error', 'An unexpected error occurred.', instance, {
+          'x-correlation-id': correlationIdFrom(headers['x-correlation-id']),
+        });
+      }
+    })();
+  });
+  server.keepAliveTimeout = 5000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.hostname ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://${options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : 'localhost'}:${port}`;
+  if (options.timers ?? app.config.LOCAL_TIMERS) scheduler.start();
+
+  return {
+    url: base,
+    port,
+    app,
+    scheduler,
+    functionTable() {
+      const lines = ['Functions:', ''];
+      for (const def of options.definitions) {
+        if (def.kind === 'http') lines.push(`        ${def.name}: [${def.method}] ${base}/${ROUTE_PREFIX}/${def.route}`);
+        else if (def.kind === 'serviceBus')
+          lines.push(`        ${def.name}: serviceBusTrigger (queue ${queues[def.queue].name}${queues[def.queue].sessions ? ', sessions' : ''})`);
+        else lines.push(`        ${def.name}: timerTrigger (${resolveSchedule(def.schedule, app.config)}${def.runOnStartup ? ', runOnStartup' : ''})`);
+      }
+      return lines.join('\n');
+    },
+    async stop() {
+      accepting = false;
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+      });
+      await scheduler.stop();
+      if (inFlight > 0) await new Promise<void>((resolve) => drained.push(resolve));
+      await broker.close();
+      await closeApp();
+    },
+  };
+}

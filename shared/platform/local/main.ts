@@ -1,0 +1,42 @@
+// `npm start`: the whole backend on the local host, on embedded defaults.
+import { catalog } from '../../../functions/catalog.js';
+import { startLocalHost } from './host.js';
+import { loadConfig, ConfigError } from '../../config.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(78);
+    }
+    throw err;
+  }
+  const started = Date.now();
+  const host = await startLocalHost({ port: config.PORT, hostname: process.env.HOST ?? '127.0.0.1', definitions: catalog });
+  console.log(host.functionTable());
+  console.log(`\nPMI backend listening on ${host.url}/api/v1 (started in ${Date.now() - started} ms)`);
+  console.log(`API reference: ${host.url}/api/v1/docs`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal} received: draining in-flight invocations...`);
+    host.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error('shutdown failed', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  console.error('start-up failed:', err instanceof Error ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,110 @@
+import type { Store, Item } from '../platform/cosmos/store.js';
+import { isStoreError } from '../platform/cosmos/errors.js';
+import type { KeyEncryptionKey } from '../platform/keys/kek.js';
+import { generateKeyMaterial } from '../platform/keys/kek.js';
+import { LruCache } from '../platform/lru-cache.js';
+import { SubjectRedactedError } from './errors.js';
+
+/** A wrapped data key, or the tombstone left when it was shredded. */
+interface DataKeyItem extends Item {
+  type: 'dataKey';
+  subjectId: string;
+  purpose: 'subject' | 'blindIndex';
+  wrapped?: string;
+  kekId?: string;
+  createdAt: string;
+  shreddedAt?: string;
+}
+
+/** Cached state of one subject's key: the key itself, or "shredded". */
+type CachedKey = Buffer | 'shredded';
+
+function itemId(subjectId: string): string {
+  return `dek:${subjectId}`;
+}
+
+/**
+ * Data keys per data subject, stored wrapped by the KEK in the `keys` container, unwrapped on
+ * demand and kept in a bounded cache. Shredding replaces the wrapped key by a tombstone: every
+ * ciphertext under that key becomes unreadable, and no new data can be written for the subject.
+ */
+export class SubjectKeyRing {
+  private readonly cache: LruCache<string, CachedKey>;
+
+  constructor(
+    private readonly store: Store,
+    private readonly kek: KeyEncryptionKey,
+    cacheSize: number,
+    cacheTtlMs: number,
+  ) {
+    this.cache = new LruCache(cacheSize, cacheTtlMs);
+  }
+
+  /** The subject's key, or undefined when it was shredded or never existed. */
+  async find(tenantId: string, subjectId: string): Promise<Buffer | undefined> {
+    const cacheKey = `${tenantId}/${subjectId}`;
+    const cached = this.cache.get(cacheKey);
+    if (cached === 'shredded') return undefined;
+    if (cached) return cached;
+    const item = await this.store.collection<DataKeyItem>('keys', tenantId).read(itemId(subjectId));
+    if (!item) return undefined;
+    return this.remember(cacheKey, item);
+  }
+
+  /** The subject's key, created on first use. Refuses subjects that were shredded. */
+  async obtain(tenantId: string, subjectId: string, purpose: DataKeyItem['purpose'] = 'subject'): Promise<Buffer> {
+    const existing = await this.find(tenantId, subjectId);
+    if (existing) return existing;
+    const cacheKey = `${tenantId}/${subjectId}`;
+    if (this.cache.get(cacheKey) === 'shredded') throw new SubjectRedactedError(subjectId);
+    const material = generateKeyMaterial();
+    const { wrapped, keyId } = await this.kek.wrap(material);
+    const collection = this.store.collection<DataKeyItem>('keys', tenantId);
+    try {
+      await collection.create({
+        id: itemId(subjectId),
+        tenantId,
+        type: 'dataKey',
+        subjectId,
+        purpose,
+        wrapped: wrapped.toString('base64'),
+        kekId: keyId,
+        createdAt: new Date().toISOString(),
+      });
+      this.cache.set(cacheKey, material);
+      return material;
+    } catch (err) {
+      // Someone else created it first: theirs wins, so every writer uses the same key.
+      if (!isStoreError(err, 'conflict')) throw err;
+      const winner = await collection.read(itemId(subjectId));
+      if (!winner) throw err;
+      const key = await this.remember(cacheKey, winner);
+      if (!key) throw new SubjectRedactedError(subjectId);
+      return key;
+    }
+  }
+
+  /** Crypto-shredding: the wrapped key is replaced by a tombstone. Idempotent. */
+  async shred(tenantId: string, subjectId: string): Promise<void> {
+    await this.store.collection<DataKeyItem>('keys', tenantId).upsert({
+      id: itemId(subjectId),
+      tenantId,
+      type: 'dataKey',
+      subjectId,
+      purpose: 'subject',
+      createdAt: new Date().toISOString(),
+      shreddedAt: new Date().toISOString(),
+    });
+    this.cache.set(`${tenantId}/${subjectId}`, 'shredded');
+  }
+
+  private async remember(cacheKey: string, item: DataKeyItem): Promise<Buffer | undefined> {
+    if (item.shreddedAt || !item.wrapped || !item.kekId) {
+      this.cache.set(cacheKey, 'shredded');
+      return undefined;
+    }
+    const key = await this.kek.unwrap(Buffer.from(item.wrapped, 'base64'), item.kekId);
+    this.cache.set(cacheKey, key);
+    return key;
+  }
+}

@@ -1,0 +1,59 @@
+import { randomBytes } from 'node:crypto';
+import type { LocalHost } from '../../shared/platform/local/host.js';
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  json: any;
+}
+
+export interface RequestOptions {
+  body?: unknown;
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+  token?: string;
+}
+
+export interface TestHost extends LocalHost {
+  request(method: string, path: string, options?: RequestOptions): Promise<TestResponse>;
+}
+
+/**
+ * Starts the real local host on a free port with the embedded Cosmos server and in-process broker,
+ * exactly as `npm start` does (one per test file: jest gives each file its own module registry).
+ */
+export async function startTestHost(env: Record<string, string> = {}): Promise<TestHost> {
+  Object.assign(process.env, {
+    LOG_LEVEL: 'error',
+    LOCAL_KEK: randomBytes(32).toString('base64'),
+    LOCAL_TIMERS: 'false',
+    BUS_RETRY_DELAY_MS: '5',
+    PASSWORD_BCRYPT_COST: '4',
+    ...env,
+  });
+  const { catalog } = await import('../../functions/catalog.js');
+  const { startLocalHost } = await import('../../shared/platform/local/host.js');
+  const host = await startLocalHost({ port: 0, definitions: catalog, timers: false });
+  const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {
+    const headers: Record<string, string> = { ...(options.headers ?? {}) };
+    let body: string | Buffer | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    const res = await fetch(`${host.url}${path}`, { method, headers, body });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = text ? JSON.parse(text) : undefined;
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, text, json };
+  };
+  return Object.assign(host, { request });
+}
