@@ -1,7 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import { loadConfig, type Config } from './config.js';
 import { Store } from './platform/cosmos/store.js';
-import { createCosmosClient } from './platform/cosmos/client.js';
 import type { MessagePublisher } from './platform/bus/types.js';
 import { LocalBroker } from './platform/local/broker.js';
 import { ServiceBusPublisher } from './platform/bus/service-bus-publisher.js';
@@ -74,6 +73,8 @@ export async function buildApp(config: Config): Promise<App> {
     closers.push(server.close);
     log.info('embedded Cosmos DB server started', { endpoint });
   }
+  // The Cosmos SDK is loaded on first use rather than at import: import time is cold-start time.
+  const { createCosmosClient } = await import('./platform/cosmos/client.js');
   const store = await Store.open(createCosmosClient(endpoint, config, credential, embedded), config.COSMOS_DATABASE);
 
   let broker: LocalBroker | undefined;

@@ -47,6 +47,26 @@ export const configSchema = z.object({
   OUTBOX_RELAY_MIN_AGE_SECONDS: int(30, 0),
 
   LOCAL_TIMERS: bool.default(true),
+
+  PASSWORD_PEPPER: z
+    .string()
+    .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
+    .optional(),
+  PASSWORD_BCRYPT_COST: int(12, 4, 31),
+  PASSWORD_HASH_THREADS: int(0, 0, 256),
+  TOKEN_SIGNING_KEY_ID: z.url().optional(),
+  TOKEN_AUDIENCE: z.string().min(1).default('pmi-api'),
+  ACCESS_TOKEN_TTL_SECONDS: int(600, 60, 900),
+  TOKEN_KEY_ROTATION_DAYS: int(30, 1),
+  SESSION_IDLE_HOURS: int(12, 1),
+  SESSION_ABSOLUTE_DAYS: int(7, 1),
+  SESSION_CHECK_CACHE_SECONDS: int(5, 0, 60),
+  LOGIN_IP_LIMIT_PER_MINUTE: int(30, 1),
+  INVITATION_TTL_HOURS: int(72, 1),
+  ACS_EMAIL_ENDPOINT: z.url().optional(),
+  ACS_EMAIL_SENDER: z.string().optional(),
+  SEED_DEMO: bool.default(true),
+  DEMO_PASSWORD: z.string().min(8).optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -77,7 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = parsed.data;
   if (runningInAzure(env)) {
-    const missing = (['COSMOS_ENDPOINT', 'SERVICEBUS_NAMESPACE', 'KEYVAULT_KEY_ID'] as const).filter((k) => !config[k]);
+    const missing = (['COSMOS_ENDPOINT', 'SERVICEBUS_NAMESPACE', 'KEYVAULT_KEY_ID', 'PASSWORD_PEPPER', 'TOKEN_SIGNING_KEY_ID'] as const).filter((k) => !config[k]);
     if (missing.length > 0) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in Azure`).join('\n')}`);
   }
   return config;

@@ -43,7 +43,7 @@ var containers = [
     appendOnly: false
     excludedPaths: [
       '/enc/*'
-      '/_outbox/*'
+      '/pendingMessages/*'
     ]
   }
   {
@@ -53,7 +53,7 @@ var containers = [
     appendOnly: false
     excludedPaths: [
       '/enc/*'
-      '/_outbox/*'
+      '/pendingMessages/*'
     ]
   }
   {
@@ -64,7 +64,7 @@ var containers = [
     excludedPaths: [
       '/enc/*'
       '/wrapped/*'
-      '/_outbox/*'
+      '/pendingMessages/*'
     ]
   }
   {
@@ -75,7 +75,7 @@ var containers = [
     excludedPaths: [
       '/enc/*'
       '/payload/*'
-      '/_outbox/*'
+      '/pendingMessages/*'
     ]
   }
   {
@@ -86,7 +86,7 @@ var containers = [
     excludedPaths: [
       '/enc/*'
       '/payload/*'
-      '/_outbox/*'
+      '/pendingMessages/*'
     ]
   }
   {
@@ -97,7 +97,7 @@ var containers = [
     excludedPaths: [
       '/enc/*'
       '/raw/*'
-      '/_outbox/*'
+      '/pendingMessages/*'
     ]
   }
   {
@@ -108,7 +108,7 @@ var containers = [
     excludedPaths: [
       '/enc/*'
       '/raw/*'
-      '/_outbox/*'
+      '/pendingMessages/*'
     ]
   }
   {
@@ -118,7 +118,7 @@ var containers = [
     appendOnly: false
     excludedPaths: [
       '/enc/*'
-      '/_outbox/*'
+      '/pendingMessages/*'
     ]
   }
   {
@@ -128,7 +128,7 @@ var containers = [
     appendOnly: false
     excludedPaths: [
       '/enc/*'
-      '/_outbox/*'
+      '/pendingMessages/*'
     ]
   }
 ]

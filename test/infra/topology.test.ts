@@ -52,7 +52,7 @@ describe('Cosmos containers match shared/platform/topology.ts', () => {
 
   it('keeps ciphertext, raw bodies, outbox and audit payloads out of the index', () => {
     for (const c of declared) {
-      expect([c.name, c.excludedPaths]).toEqual([c.name, expect.arrayContaining(['/enc/*', '/_outbox/*'])]);
+      expect([c.name, c.excludedPaths]).toEqual([c.name, expect.arrayContaining(['/enc/*', '/pendingMessages/*'])]);
     }
     expect(byName.get('imports')?.excludedPaths).toContain('/raw/*');
     expect(byName.get('audit')?.excludedPaths).toContain('/payload/*');

@@ -27,6 +27,23 @@ function toParameters(params: Params): SqlParameter[] {
   return Object.entries(params).map(([name, value]) => ({ name: name.startsWith('@') ? name : `@${name}`, value }));
 }
 
+/**
+ * Adds `c.tenantId = @__tenantId` to a query. The partition key option already confines a query to
+ * the tenant's partition in Cosmos DB, but the embedded server ignores it, and a filter in the text
+ * keeps isolation from resting on one mechanism. Queries must name their item alias `c`.
+ */
+export function scopeQuery(query: string): string {
+  if (!/\bFROM\s+c\b/i.test(query)) throw new Error('tenant-scoped queries must read FROM c');
+  const orderAt = query.search(/\bORDER\s+BY\b/i);
+  const head = orderAt >= 0 ? query.slice(0, orderAt) : query;
+  const tail = orderAt >= 0 ? ' ' + query.slice(orderAt) : '';
+  const whereAt = head.search(/\bWHERE\b/i);
+  if (whereAt < 0) return `${head.trimEnd()} WHERE c.tenantId = @__tenantId${tail}`;
+  const before = head.slice(0, whereAt);
+  const condition = head.slice(whereAt + 5).trim();
+  return `${before}WHERE c.tenantId = @__tenantId AND (${condition})${tail}`;
+}
+
 function strip<T>(resource: T): T {
   const r = resource as Record<string, unknown>;
   delete r._rid;
@@ -120,7 +137,7 @@ export class TenantCollection<T extends Item = Item> {
   async page<U = T>(query: string, params: Params = {}, options: QueryOptions = {}): Promise<Page<U>> {
     try {
       const iterator = this.container.items.query<U>(
-        { query, parameters: toParameters(params) },
+        { query: scopeQuery(query), parameters: toParameters({ ...params, __tenantId: this.tenantId }) },
         { partitionKey: this.tenantId, maxItemCount: options.pageSize ?? 100, continuationToken: options.continuation },
       );
       const res = await iterator.fetchNext();
@@ -135,7 +152,10 @@ export class TenantCollection<T extends Item = Item> {
   async all<U = T>(query: string, params: Params = {}): Promise<U[]> {
     try {
       const res = await this.container.items
-        .query<U>({ query, parameters: toParameters(params) }, { partitionKey: this.tenantId, maxItemCount: 1000 })
+        .query<U>(
+          { query: scopeQuery(query), parameters: toParameters({ ...params, __tenantId: this.tenantId }) },
+          { partitionKey: this.tenantId, maxItemCount: 1000 },
+        )
         .fetchAll();
       return res.resources.map(strip);
     } catch (err) {

@@ -10,9 +10,11 @@ export interface PendingMessage extends OutgoingMessage {
   queue: QueueName;
 }
 
-/** The field that carries pending messages inside the changed item itself. */
+/** The fields that carry pending messages inside the changed item itself. */
 export interface OutboxCarrier {
-  _outbox?: StoredPending[];
+  pendingMessages?: StoredPending[];
+  /** Seconds since epoch when messages first became pending: a scalar the relay's query can use an index for. */
+  pendingSince?: number;
 }
 
 type StoredPending = Omit<PendingMessage, 'scheduledEnqueueTimeUtc'> & { scheduledEnqueueTimeUtc?: string };
@@ -34,7 +36,7 @@ function fromStored(m: StoredPending): PendingMessage {
 
 /**
  * Transactional outbox. A state change and the messages it must emit are one item write: the
- * messages ride in the item's `_outbox` field (one write is atomic in Cosmos DB, and the embedded
+ * messages ride in the item's `pendingMessages` field (one write is atomic in Cosmos DB, and the embedded
  * server's batches are not). After the write they are published and the field is cleared; if the
  * process dies or the bus fails in between, the relay timer publishes them later. Consumers are
  * idempotent by messageId, and the bus drops duplicates, so publishing twice is harmless.
@@ -59,11 +61,16 @@ export class Outbox {
     ifMatch?: string,
   ): Promise<T> {
     const collection = this.store.collection<T>(container, item.tenantId);
-    const pending = [...(item._outbox ?? []), ...messages.map(toStored)];
+    const pending = [...(item.pendingMessages ?? []), ...messages.map(toStored)];
     const toWrite = { ...item } as T;
     delete toWrite._etag;
-    if (pending.length > 0) toWrite._outbox = pending;
-    else delete toWrite._outbox;
+    if (pending.length > 0) {
+      toWrite.pendingMessages = pending;
+      toWrite.pendingSince = item.pendingSince ?? Math.floor(Date.now() / 1000);
+    } else {
+      delete toWrite.pendingMessages;
+      delete toWrite.pendingSince;
+    }
     const written =
       mode === 'create'
         ? await collection.create(toWrite)
@@ -84,7 +91,7 @@ export class Outbox {
 
   /** Publishes an item's pending messages and clears them; returns the cleared item, or undefined if left for the relay. */
   private async flush<T extends Item & OutboxCarrier>(container: ContainerName, item: T): Promise<T | undefined> {
-    const pending = (item._outbox ?? []).map(fromStored);
+    const pending = (item.pendingMessages ?? []).map(fromStored);
     try {
       await this.publishAll(pending);
     } catch (err) {
@@ -98,7 +105,10 @@ export class Outbox {
         return item;
       }
       // Clear only if nobody wrote the item since: a newer write may carry newer messages.
-      const cleared = await collection.patch<T>(item.id, [{ op: 'remove', path: '/_outbox' }], item._etag);
+      const cleared = await collection.patch<T>(item.id, [
+        { op: 'remove', path: '/pendingMessages' },
+        { op: 'remove', path: '/pendingSince' },
+      ], item._etag);
       return cleared;
     } catch (err) {
       if (!isStoreError(err, 'precondition_failed') && !isStoreError(err, 'not_found')) {
@@ -129,14 +139,14 @@ export class Outbox {
     for (const container of OUTBOX_CONTAINERS) {
       const items = await this.store.scan<Item & OutboxCarrier>(
         container,
-        'SELECT * FROM c WHERE IS_DEFINED(c._outbox) AND c._ts <= @cutoff',
+        'SELECT * FROM c WHERE IS_DEFINED(c.pendingSince) AND c.pendingSince <= @cutoff',
         { cutoff },
         maxPerContainer,
       );
       for (const item of items) {
-        if (!item._outbox || item._outbox.length === 0) continue;
+        if (!item.pendingMessages || item.pendingMessages.length === 0) continue;
         const done = await this.flush(container, item);
-        if (done) relayed += item._outbox.length;
+        if (done) relayed += item.pendingMessages.length;
       }
     }
     if (relayed > 0) this.log.info('outbox relay published pending messages', { relayed });
