@@ -1,5 +1,54 @@
-import { queueFunction } from '../shared/platform/functions.js';
+import { z } from 'zod';
+import { queueFunction, timerFunction } from '../shared/platform/functions.js';
+import { route, authenticated, publicAccess } from '../shared/http/route.js';
+import { authorize, holds } from '../shared/access/authorize.js';
+import type { Principal } from '../shared/access/principal.js';
+import type { Viewer } from '../shared/audit/views.js';
 import { auditEventSchema } from '../shared/audit/schema.js';
+import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
+
+const tenantParam = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/).optional();
+const isoTime = z.iso.datetime({ offset: true }).optional();
+
+/**
+ * Which chain a caller may read, and how: platform operators any tenant (`?tenantId=`) in the full
+ * view; everyone else their own tenant with audit.read (another tenant's chain is a 404), in the
+ * customer view, with IPs and user agents only under audit.read.network.
+ */
+function scope(principal: Principal, requested: string | undefined): { tenantId: string; viewer: Viewer } {
+  if (principal.kind === 'platform-operator') return { tenantId: requested ?? principal.tenantId, viewer: { full: true, network: true } };
+  const tenantId = requested ?? principal.tenantId;
+  authorize(principal, 'audit.read', { tenantId, kind: 'audit log' });
+  return { tenantId, viewer: { full: false, network: holds(principal, 'audit.read.network') } };
+}
+
+const verifySchema = z.object({
+  ok: z.boolean(),
+  checkedFrom: z.number().int(),
+  checkedTo: z.number().int(),
+  entries: z.number().int(),
+  firstBrokenSeq: z.number().int().optional(),
+  reason: z.string().optional(),
+});
+
+const viewEntrySchema = z.object({
+  seq: z.number().int(),
+  eventId: z.string(),
+  occurredAt: z.string(),
+  recordedAt: z.string(),
+  action: z.string(),
+  outcome: z.string(),
+  actor: z.object({ type: z.string(), id: z.string().optional(), display: z.string().nullable(), supportGrantId: z.string().optional() }),
+  target: z.object({ type: z.string(), id: z.string(), display: z.string().nullable() }).optional(),
+  changes: z.record(z.string(), z.object({ before: z.unknown().optional(), after: z.unknown().optional() })).optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional(),
+  correlationId: z.string().optional(),
+  ip: z.string().nullable().optional(),
+  userAgent: z.string().nullable().optional(),
+  hash: z.string(),
+});
+
+const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
 
 export default [
   // Session-enabled queue (sessionId = tenantId): one consumer per tenant at a time, in order.
@@ -10,6 +59,114 @@ export default [
     handler: async ({ app, message, log }) => {
       const outcome = await app.audit.append(message);
       log.debug('audit event processed', { eventId: message.id, outcome });
+    },
+  }),
+
+  // Signs each tenant's chain head that moved since its last checkpoint.
+  timerFunction({
+    name: 'auditCheckpoint',
+    schedule: '%AUDIT_CHECKPOINT_SCHEDULE%',
+    handler: async ({ app, log }) => {
+      const made = await app.audit.checkpointAll();
+      log.info('audit checkpoints signed', { checkpoints: made });
+    },
+  }),
+
+  // Verifies every chain from its last good checkpoint; breaks are logged and audited.
+  timerFunction({
+    name: 'auditVerifyNightly',
+    schedule: '%AUDIT_VERIFY_SCHEDULE%',
+    handler: async ({ app, log }) => {
+      const { tenants, failed } = await app.audit.verifyAll();
+      log.info('audit chains verified', { tenants, failed: failed.length });
+    },
+  }),
+
+  route({
+    name: 'auditKeys',
+    method: 'GET',
+    route: 'v1/.well-known/audit-keys.json',
+    access: publicAccess,
+    summary: 'Public keys (JWKS) that verify audit checkpoint signatures, for offline verification of exports',
+    tags: ['audit'],
+    responses: { 200: { description: 'JSON Web Key Set', schema: jwksSchema } },
+    handler: async ({ app }) => ({ json: await app.audit.publicKeys(), headers: { 'Cache-Control': 'public, max-age=300' } }),
+  }),
+
+  route({
+    name: 'auditList',
+    method: 'GET',
+    route: 'v1/audit',
+    access: authenticated,
+    summary: 'The tenant audit log, newest first (audit.read; customer view redacted; platform operators: full view of ?tenantId=)',
+    tags: ['audit'],
+    query: z.strictObject({
+      tenantId: tenantParam,
+      from: isoTime,
+      to: isoTime,
+      actorId: z.string().min(1).max(128).optional(),
+      action: z.string().regex(/^[a-z]+(\.[a-z_]+)+$/).optional(),
+      targetType: z.string().min(1).max(64).optional(),
+      targetId: z.string().min(1).max(128).optional(),
+      ...pageQuery,
+    }),
+    responses: {
+      200: { description: 'One page of entries', schema: z.object({ items: z.array(viewEntrySchema), continuation: z.string().optional() }) },
+    },
+    handler: async ({ app, principal, query, correlationId, ip, userAgent }) => {
+      const { tenantId, viewer } = scope(principal, query.tenantId);
+      const { continuation: token, limit, ...filter } = query;
+      const queryScope = { tenantId, filter, viewer };
+      const continuation = decodeContinuation(token, queryScope);
+      const page = await app.audit.list(tenantId, filter, viewer, { limit, ...(continuation ? { continuation } : {}) });
+      await app.audit.viewed(tenantId, principal, { view: 'list', count: page.items.length, correlationId, ip, userAgent });
+      const next = encodeContinuation(page.continuation, queryScope);
+      return { json: next ? { items: page.items, continuation: next } : { items: page.items } };
+    },
+  }),
+
+  route({
+    name: 'auditVerify',
+    method: 'GET',
+    route: 'v1/audit/verify',
+    access: authenticated,
+    summary: "Verifies the tenant's audit chain and checkpoint signatures (audit.read; platform operators: any ?tenantId=)",
+    tags: ['audit'],
+    query: z.strictObject({ tenantId: tenantParam }),
+    responses: { 200: { description: 'Verification result', schema: verifySchema } },
+    handler: async ({ app, principal, query, correlationId, ip, userAgent }) => {
+      const { tenantId } = scope(principal, query.tenantId);
+      const result = await app.audit.verify(tenantId);
+      await app.audit.viewed(tenantId, principal, { view: 'verify', count: result.entries, correlationId, ip, userAgent });
+      return { json: result };
+    },
+  }),
+
+  route({
+    name: 'auditExport',
+    method: 'GET',
+    route: 'v1/audit/export',
+    access: authenticated,
+    summary: 'Exports the audit chain as NDJSON (metadata, checkpoints, entries) for offline verification (audit.read)',
+    tags: ['audit'],
+    query: z.strictObject({ tenantId: tenantParam, from: isoTime, to: isoTime }),
+    responses: { 200: { description: 'NDJSON export', contentType: 'application/x-ndjson' } },
+    handler: async ({ app, principal, query, correlationId, ip, userAgent }) => {
+      const { tenantId } = scope(principal, query.tenantId);
+      const range = { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
+      const keysUrl = new URL('/api/v1/.well-known/audit-keys.json', app.config.PUBLIC_BASE_URL).toString();
+      const lines: string[] = [];
+      let entries = 0;
+      for await (const line of app.audit.exportLines(tenantId, range, keysUrl)) {
+        lines.push(line);
+        if (line.includes('"type":"auditEntry"')) entries += 1;
+      }
+      await app.audit.viewed(tenantId, principal, { view: 'export', count: entries, correlationId, ip, userAgent });
+      return {
+        raw: lines.join('\n') + '\n',
+        contentType: 'application/x-ndjson',
+        headers: { 'Content-Disposition': `attachment; filename="audit-${tenantId}.ndjson"` },
+      };
     },
   }),
 ];

@@ -5,12 +5,23 @@ import { buildOpenApiDocument } from '../shared/http/openapi.js';
 import health from './health.js';
 import platform from './platform.js';
 import audit from './audit.js';
+import auth from './auth.js';
+import tenants from './tenants.js';
+import users from './users.js';
+import roles from './roles.js';
+import sso from './sso.js';
+import integrations from './integrations.js';
+import reports from './reports.js';
+import mfa from './mfa.js';
+import passwordReset from './password-reset.js';
+import supportGrants from './support-grants.js';
+import privacy from './privacy.js';
 
 /**
  * Every function of the app, declared once. The Azure entry point (index.ts) registers them with
  * the Functions host; the local host serves the same list.
  */
-export const catalog: readonly FunctionDefinition[] = [...health, ...platform, ...audit];
+export const catalog: readonly FunctionDefinition[] = [...health, ...platform, ...audit, ...auth, ...tenants, ...users, ...roles, ...sso, ...integrations, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy];
 
 export const httpFunctions = catalog.filter((f): f is HttpFunction => f.kind === 'http');
 

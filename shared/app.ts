@@ -4,6 +4,7 @@ import { Store } from './platform/cosmos/store.js';
 import type { MessagePublisher } from './platform/bus/types.js';
 import { LocalBroker } from './platform/local/broker.js';
 import { ServiceBusPublisher } from './platform/bus/service-bus-publisher.js';
+import { LocalDeadLetters, ServiceBusDeadLetters, type DeadLetterInspector } from './platform/bus/dead-letters.js';
 import { KeyVaultKek, LocalKek, type KeyEncryptionKey } from './platform/keys/kek.js';
 import { localKekMaterial } from './platform/keys/local-kek-file.js';
 import { SubjectKeyRing } from './privacy/subject-keys.js';
@@ -14,6 +15,9 @@ import type { Authenticator, SecurityEventSink } from './access/authenticator.js
 import { HealthService } from './platform/health.js';
 import { createIdentity, type Identity } from './identity/index.js';
 import { createAuditLog, type AuditLog } from './audit/index.js';
+import { createReporting, type Reporting } from './reporting/index.js';
+import { createIntegrations, type Integrations } from './integrations/index.js';
+import { createPrivacy, type Privacy } from './privacy/index.js';
 
 /** Every service, built once per process from configuration. Handlers reach services only through this. */
 export interface App {
@@ -23,6 +27,8 @@ export interface App {
   bus: MessagePublisher;
   /** Present when running on the in-process broker (local host, tests). */
   broker: LocalBroker | undefined;
+  /** Peeks at dead-lettered messages (they stay until handled). */
+  deadLetters: DeadLetterInspector;
   keys: SubjectKeyRing;
   cipher: FieldCipher;
   blindIndex: BlindIndex;
@@ -32,6 +38,9 @@ export interface App {
   authenticator: Authenticator;
   securityEvents: SecurityEventSink;
   audit: AuditLog;
+  reporting: Reporting;
+  integrations: Integrations;
+  privacy: Privacy;
   close(): Promise<void>;
 }
 
@@ -105,12 +114,17 @@ export async function buildApp(config: Config): Promise<App> {
   return {
     ...platform,
     broker,
+    deadLetters: broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential),
     health,
     identity,
     authenticator: identity.authenticator,
     securityEvents: identity.securityEvents,
     audit,
+    reporting: createReporting(platform),
+    integrations: createIntegrations(platform, { broker }),
+    privacy: createPrivacy(platform, { identity }),
     async close() {
+      await identity.close();
       await bus.close();
       store.dispose();
       for (const close of closers.reverse()) await close();

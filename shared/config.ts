@@ -48,6 +48,11 @@ export const configSchema = z.object({
 
   LOCAL_TIMERS: bool.default(true),
 
+  /** Key Vault key URI of the ES256 audit checkpoint signing key; unset = a local key in LOCAL_STATE_DIR. */
+  AUDIT_SIGNING_KEY_ID: z.url().optional(),
+  AUDIT_CHECKPOINT_SCHEDULE: z.string().default('0 0 * * * *'),
+  AUDIT_VERIFY_SCHEDULE: z.string().default('0 30 2 * * *'),
+
   PASSWORD_PEPPER: z
     .string()
     .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
@@ -61,12 +66,54 @@ export const configSchema = z.object({
   SESSION_IDLE_HOURS: int(12, 1),
   SESSION_ABSOLUTE_DAYS: int(7, 1),
   SESSION_CHECK_CACHE_SECONDS: int(5, 0, 60),
-  LOGIN_IP_LIMIT_PER_MINUTE: int(30, 1),
+  LOGIN_IP_FAILURES_PER_MINUTE: int(30, 1),
   INVITATION_TTL_HOURS: int(72, 1),
   ACS_EMAIL_ENDPOINT: z.url().optional(),
   ACS_EMAIL_SENDER: z.string().optional(),
+  /** Azure Communication Services endpoint and sender number (E.164) for SMS codes; unset = local SMS outbox. */
+  ACS_SMS_ENDPOINT: z.url().optional(),
+  ACS_SMS_FROM: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 number').optional(),
+  /** Whether new tenants' default policy requires MFA for owners, admins and agents (tenants can change it). */
+  MFA_REQUIRE_BY_DEFAULT: bool.default(true),
+  MFA_ISSUER: z.string().min(1).max(64).default('PMI Platform'),
+  MFA_TOKEN_TTL_SECONDS: int(300, 60, 600),
+  MFA_MAX_ATTEMPTS: int(5, 1, 20),
+  SMS_CODE_TTL_SECONDS: int(600, 60, 600),
+  SMS_MAX_SENDS: int(3, 1, 20),
+  SMS_SEND_WINDOW_MINUTES: int(15, 1, 1440),
+  REAUTH_MAX_AGE_SECONDS: int(300, 30, 3600),
+  PASSWORD_RESET_TTL_MINUTES: int(60, 5, 60),
+  PASSWORD_RESET_ACCOUNT_LIMIT_PER_HOUR: int(3, 1, 100),
+  PASSWORD_RESET_IP_LIMIT_PER_15_MINUTES: int(10, 1, 10_000),
+  SUPPORT_GRANT_MAX_HOURS: int(72, 1, 720),
+  /** Origins a web client may ask to return to after SSO (exact match); empty = CORS_ORIGINS. */
+  WEB_CLIENT_ORIGINS: csv.default([]),
+  /** Where SSO failures send the browser (with ?error=<code>); unset = <first web origin>/login/error. */
+  SSO_ERROR_URL: z.url().optional(),
+  /** Microsoft Entra authority host (sovereign clouds use another one). */
+  SSO_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
+  SSO_HTTP_TIMEOUT_MS: int(5000, 100, 60_000),
+  SSO_STATE_TTL_SECONDS: int(600, 60, 3600),
+  /** How recent the caller's authentication must be to change SSO settings without re-entering the password. */
+  SSO_REAUTH_MAX_AGE_SECONDS: int(900, 0, 86_400),
   SEED_DEMO: bool.default(true),
   DEMO_PASSWORD: z.string().min(8).optional(),
+
+  /** Reporting: the daily close timer (six-field NCRONTAB, UTC) and the default local close hour of a property. */
+  DAILY_CLOSE_SCHEDULE: z.string().default('0 5 * * * *'),
+  DAILY_CLOSE_HOUR: int(6, 0, 23),
+  /** Longest date range one report may cover, in days. */
+  REPORT_MAX_DAYS: int(1100, 1, 3660),
+
+  WEBHOOK_MAX_BODY_BYTES: int(5 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  WEBHOOK_SECRET_OVERLAP_HOURS: int(24, 0, 24 * 30),
+  IMPORT_LATE_HOUR_LOCAL: int(9, 0, 23),
+  IMPORT_RAW_RETENTION_DAYS: int(30, 1),
+  IMPORT_WRITE_CONCURRENCY: int(16, 1, 256),
+  IMPORT_DEAD_LETTER_SCHEDULE: z.string().default('0 */5 * * * *'),
+  IMPORT_RETENTION_SCHEDULE: z.string().default('0 30 2 * * *'),
+  /** Privacy: the timer that purges expired sessions, refresh/reset/invitation tokens, MFA challenges and SSO codes. */
+  PRIVACY_RETENTION_SCHEDULE: z.string().default('0 45 2 * * *'),
 });
 
 export type Config = z.infer<typeof configSchema>;

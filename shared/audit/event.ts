@@ -56,3 +56,19 @@ export function auditMessage(event: NewAuditEvent): PendingMessage {
   if (full.correlationId) message.correlationId = full.correlationId;
   return message;
 }
+
+/**
+ * Field names under which personal values of an event are sealed, so the audit views can open
+ * them: `cipher.seal({ tenantId, subjectId, field, recordId: event.id })`, where tenantId is the key
+ * ring of the person described — the event's tenant, or `_platform` for platform operators and
+ * support agents (their data keys live there).
+ */
+export const AUDIT_SEAL_FIELDS = {
+  actorDisplay: 'audit.actor.display',
+  targetDisplay: 'audit.target.display',
+  ip: 'audit.ip',
+  userAgent: 'audit.userAgent',
+} as const;
+
+/** Field name for a sealed personal value inside `changes[key].before/after`. */
+export const auditChangeField = (key: string): string => `audit.changes.${key}`;

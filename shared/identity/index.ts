@@ -1,30 +1,103 @@
+import type { TokenCredential } from '@azure/identity';
 import type { Platform } from '../app.js';
 import type { Authenticator, SecurityEventSink } from '../access/authenticator.js';
-import { unauthorized } from '../http/problem.js';
 import { auditMessage } from '../audit/event.js';
+import { pepperMaterial } from './passwords/pepper.js';
+import { PasswordHasher } from './passwords/hasher.js';
+import { AccessTokens } from './tokens/access-token.js';
+import { LocalTokenSigner } from './tokens/local-signer.js';
+import type { TokenSigner } from './tokens/signer.js';
+import { TenantService } from './tenants.js';
+import { UserService } from './users.js';
+import { SessionService } from './sessions.js';
+import { RoleService } from './custom-roles.js';
+import { LoginService } from './login.js';
+import { SsoService } from './sso/service.js';
+import { TokenAuthenticator } from './token-authenticator.js';
+import { AcsEmailSender, LocalOutboxEmailSender, type EmailSender } from './mail.js';
+import { createPlatformOperator, seedDemo, type OperatorInput } from './seed.js';
+import { createSecondFactors, type SecondFactors } from './mfa/index.js';
+import { join } from 'node:path';
 
 export interface Identity {
   authenticator: Authenticator;
   securityEvents: SecurityEventSink;
+  tenants: TenantService;
+  users: UserService;
+  roles: RoleService;
+  sessions: SessionService;
+  login: LoginService;
+  /** Enterprise single sign-on with Microsoft Entra ID. */
+  sso: SsoService;
+  tokens: AccessTokens;
+  signer: TokenSigner;
+  hasher: PasswordHasher;
+  mail: EmailSender;
+  /** The local outbox, when e-mail is not sent through Azure Communication Services. */
+  localMail: LocalOutboxEmailSender | undefined;
+  /** MFA (TOTP, SMS, recovery codes), re-authentication, password reset and support grants. */
+  secondFactors: SecondFactors;
+  /** Creates a platform operator (npm run bootstrap, tests). */
+  bootstrapOperator(input: OperatorInput): Promise<string>;
+  /** Seeds the demo tenant on a local first start; returns a login hint, or undefined if already seeded. */
+  seedDemo(): Promise<string | undefined>;
+  close(): Promise<void>;
 }
 
 export async function createIdentity(platform: Platform): Promise<Identity> {
-  const authenticator: Authenticator = {
-    async authenticate(req, optional) {
-      if (!req.headers.get('authorization') && optional) return undefined;
-      throw unauthorized();
-    },
+  const { config, log } = platform;
+  const hasher = new PasswordHasher(pepperMaterial(config.PASSWORD_PEPPER, config.LOCAL_STATE_DIR, log), config.PASSWORD_BCRYPT_COST, config.PASSWORD_HASH_THREADS);
+
+  let signer: TokenSigner;
+  let credential: TokenCredential | undefined;
+  const azureCredential = async () => {
+    if (!credential) {
+      const { DefaultAzureCredential } = await import('@azure/identity');
+      credential = new DefaultAzureCredential();
+    }
+    return credential;
   };
+  if (config.TOKEN_SIGNING_KEY_ID) {
+    const { KeyVaultTokenSigner } = await import('./tokens/keyvault-signer.js');
+    signer = new KeyVaultTokenSigner(config.TOKEN_SIGNING_KEY_ID, await azureCredential());
+  } else {
+    signer = new LocalTokenSigner(config.LOCAL_STATE_DIR, config.TOKEN_KEY_ROTATION_DAYS, log);
+  }
+  const tokens = new AccessTokens(signer, config.PUBLIC_BASE_URL, config.TOKEN_AUDIENCE, config.ACCESS_TOKEN_TTL_SECONDS);
+
+  let localMail: LocalOutboxEmailSender | undefined;
+  let mail: EmailSender;
+  if (config.ACS_EMAIL_ENDPOINT && config.ACS_EMAIL_SENDER) {
+    mail = new AcsEmailSender(config.ACS_EMAIL_ENDPOINT, config.ACS_EMAIL_SENDER, await azureCredential());
+  } else {
+    localMail = new LocalOutboxEmailSender(join(config.LOCAL_STATE_DIR, 'mail'), log);
+    mail = localMail;
+  }
+
+  const roles = new RoleService(platform);
+  const authenticator = new TokenAuthenticator(platform, tokens, (tenantId) => roles.definitions(tenantId));
+  const changed = () => authenticator.invalidate();
+  const tenants = new TenantService(platform);
+  const users = new UserService(platform, hasher, tenants, mail, changed);
+  const sessions = new SessionService(platform, changed);
+  const login = new LoginService(platform, tenants, users, sessions, hasher, tokens);
+  const sso = new SsoService(platform, { tenants, users, login });
+  const secondFactors = createSecondFactors(platform, { users, tenants, sessions, hasher, tokens, login, mail, authenticator, credential: azureCredential });
+
   const securityEvents: SecurityEventSink = {
     async denied(info) {
       if (!info.principal) {
-        platform.log.info('unauthenticated request denied', { status: info.status, path: info.path, correlationId: info.correlationId });
+        log.info('unauthenticated request denied', { status: info.status, path: info.path, correlationId: info.correlationId });
         return;
       }
       await platform.outbox.emit(info.principal.tenantId, [
         auditMessage({
           tenantId: info.principal.tenantId,
-          actor: { type: 'user', id: info.principal.userId },
+          actor: {
+            type: info.principal.kind === 'platform-operator' ? 'platform-operator' : info.principal.kind === 'support-agent' ? 'support-agent' : 'user',
+            id: info.principal.userId,
+            ...(info.principal.supportGrantId ? { supportGrantId: info.principal.supportGrantId } : {}),
+          },
           action: 'auth.access_denied',
           outcome: 'denied',
           correlationId: info.correlationId,
@@ -33,5 +106,24 @@ export async function createIdentity(platform: Platform): Promise<Identity> {
       ]);
     },
   };
-  return { authenticator, securityEvents };
+
+  return {
+    authenticator,
+    securityEvents,
+    tenants,
+    users,
+    roles,
+    sessions,
+    login,
+    sso,
+    tokens,
+    signer,
+    hasher,
+    mail,
+    localMail,
+    secondFactors,
+    bootstrapOperator: (input) => createPlatformOperator(users, input),
+    seedDemo: () => seedDemo(platform, tenants, users),
+    close: () => hasher.close(),
+  };
 }

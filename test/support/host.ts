@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { LocalHost } from '../../shared/platform/local/host.js';
 
 export interface TestResponse {
@@ -29,8 +32,12 @@ export async function startTestHost(env: Record<string, string> = {}): Promise<T
     LOG_LEVEL: 'error',
     LOCAL_KEK: randomBytes(32).toString('base64'),
     LOCAL_TIMERS: 'false',
+    // Keys, mail and SMS outboxes of each test host stay out of the working tree.
+    LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-test-')),
     BUS_RETRY_DELAY_MS: '5',
     PASSWORD_BCRYPT_COST: '4',
+    // Tests of other areas log owners and admins in with a password alone; MFA tests turn this back on.
+    MFA_REQUIRE_BY_DEFAULT: 'false',
     ...env,
   });
   const { catalog } = await import('../../functions/catalog.js');

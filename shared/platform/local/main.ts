@@ -17,6 +17,10 @@ async function main(): Promise<void> {
   const started = Date.now();
   const host = await startLocalHost({ port: config.PORT, hostname: process.env.HOST ?? '127.0.0.1', definitions: catalog });
   console.log(host.functionTable());
+  if (!config.COSMOS_ENDPOINT && config.SEED_DEMO) {
+    const hint = await host.app.identity.seedDemo();
+    if (hint) console.log(`\n${hint}`);
+  }
   console.log(`\nPMI backend listening on ${host.url}/api/v1 (started in ${Date.now() - started} ms)`);
   console.log(`API reference: ${host.url}/api/v1/docs`);
   let stopping = false;

@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { HttpRequest } from '@azure/functions';
+import { route, requires, type Reply } from '../shared/http/route.js';
+import { timerFunction } from '../shared/platform/functions.js';
+import { isIsoDate } from '../shared/reporting/periods.js';
+import { revenueProductivityCsv } from '../shared/reporting/revenue-productivity.js';
+import { profitLossCsv } from '../shared/reporting/profit-loss.js';
+import { dailyClosePorts } from '../shared/reporting/ports.js';
+import type { Comparison } from '../shared/reporting/model.js';
+
+const isoDate = z.string().refine(isIsoDate, 'must be a calendar date YYYY-MM-DD');
+const propertyParam = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_-]+$/)
+  .describe('A property id, or `all` for every property your permission covers');
+const compareParam = z
+  .string()
+  .max(64)
+  .optional()
+  .describe('Comma-separated comparisons: budget, forecast, lastYear (default all three; empty for none)')
+  .transform((s, ctx): Comparison[] => {
+    if (s === undefined) return ['budget', 'forecast', 'lastYear'];
+    const parts = [...new Set(s.split(',').map((p) => p.trim()).filter((p) => p.length > 0))];
+    const bad = parts.filter((p) => p !== 'budget' && p !== 'forecast' && p !== 'lastYear');
+    if (bad.length > 0) ctx.addIssue({ code: 'custom', message: `unknown comparison ${bad.join(', ')}` });
+    return (['budget', 'forecast', 'lastYear'] as const).filter((c) => parts.includes(c));
+  });
+
+const rpQuery = z.strictObject({
+  propertyId: propertyParam,
+  from: isoDate,
+  to: isoDate,
+  granularity: z.enum(['day', 'week', 'month']).default('day'),
+  departmentId: z
+    .string()
+    .max(128)
+    .regex(/^[A-Za-z0-9_-]*$/)
+    .optional()
+    .transform((s) => (s ? s : undefined))
+    .describe('Only this department (the property total stays); empty: all departments'),
+  compare: compareParam,
+  lastYearAlignment: z.enum(['calendar', 'weekday']).default('calendar').describe('weekday: 364 days back, same weekday'),
+});
+
+const pnlQuery = z.strictObject({
+  propertyId: propertyParam,
+  from: isoDate,
+  to: isoDate,
+  granularity: z.enum(['month', 'quarter', 'year']).default('month'),
+  compare: compareParam,
+});
+
+const digestQuery = z.strictObject({ propertyId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/), date: isoDate });
+
+const n = z.number().nullable();
+const figures = z
+  .object({
+    revenue: z.number(),
+    roomsSold: z.number(),
+    covers: z.number(),
+    guests: z.number(),
+    productiveHours: z.number(),
+    nonProductiveHours: z.number(),
+    paidHours: z.number(),
+    labourCost: z.number().optional().describe('Only with payroll.read'),
+    output: n.describe("Driver volume of a department; revenue for the property total"),
+    productivityTotal: n,
+    productivityOperational: n,
+    revPOLU: n,
+    revenuePerLabourHour: n,
+    labourCostPct: n.optional().describe('Only with payroll.read'),
+    hpor: n,
+    mpor: n,
+    coversPerLabourHour: n,
+    earnedHours: n,
+    productivityIndex: n,
+    hoursVariance: n,
+    dataDays: z.number().int(),
+  })
+  .describe('Money in the property currency, hours in hours; a ratio over zero is null');
+const variance = z.record(z.string(), n).describe('actual − comparison per figure');
+const rpRow = z.object({
+  departmentId: z.string().nullable(),
+  code: z.string().nullable(),
+  name: z.string(),
+  usaliDepartment: z.string().nullable(),
+  driver: z.string().nullable(),
+  standardHoursPerUnit: n,
+  actual: figures,
+  budget: figures.optional(),
+  forecast: figures.optional(),
+  lastYear: figures.optional(),
+  variance: z.object({ budget: variance.optional(), forecast: variance.optional(), lastYear: variance.optional() }),
+});
+const rpPeriod = z.object({ key: z.string(), from: z.string(), to: z.string(), days: z.number().int(), departments: z.array(rpRow), total: rpRow });
+const meta = z.object({
+  storeReads: z.number().int().describe('Store round trips (query pages and point reads) behind the report'),
+  aggregateItems: z.number().int(),
+  labourCostUnavailable: z.number().int(),
+  ignoredItems: z.number().int(),
+});
+const range = z.object({ from: z.string(), to: z.string() }).nullable();
+const rpSchema = z.object({
+  report: z.literal('revenue-productivity'),
+  from: z.string(),
+  to: z.string(),
+  granularity: z.enum(['day', 'week', 'month']),
+  compare: z.array(z.enum(['budget', 'forecast', 'lastYear'])),
+  lastYearAlignment: z.enum(['calendar', 'weekday']),
+  lastYearRange: range,
+  payrollVisible: z.boolean(),
+  properties: z.array(z.object({ propertyId: z.string(), name: z.string(), currency: z.string(), timezone: z.string(), periods: z.array(rpPeriod), total: rpPeriod })),
+  meta,
+});
+
+const lineVariance = z.object({ amount: n, pct: n });
+const pnlLine = z.object({
+  key: z.string(),
+  label: z.string(),
+  section: z.string(),
+  unit: z.enum(['money', 'rooms', 'percent']),
+  actual: n,
+  budget: n.optional(),
+  forecast: n.optional(),
+  lastYear: n.optional(),
+  variance: z.object({ budget: lineVariance.optional(), forecast: lineVariance.optional(), lastYear: lineVariance.optional() }),
+});
+const pnlPeriod = z.object({ key: z.string(), from: z.string(), to: z.string(), days: z.number().int(), lines: z.array(pnlLine) });
+const pnlSchema = z.object({
+  report: z.literal('profit-loss'),
+  from: z.string(),
+  to: z.string(),
+  granularity: z.enum(['month', 'quarter', 'year']),
+  compare: z.array(z.enum(['budget', 'forecast', 'lastYear'])),
+  lastYearRange: range,
+  payrollVisible: z.boolean(),
+  properties: z.array(z.object({ propertyId: z.string(), name: z.string(), currency: z.string(), periods: z.array(pnlPeriod), total: pnlPeriod })),
+  meta,
+});
+
+const digestSchema = z.object({
+  id: z.string(),
+  propertyId: z.string(),
+  date: z.string(),
+  currency: z.string(),
+  closedAt: z.string(),
+  recomputed: z.boolean().nullable(),
+  total: rpRow,
+  departments: z.array(rpRow),
+  overHours: z.array(z.object({ departmentId: z.string(), code: z.string(), name: z.string(), productiveHours: z.number(), earnedHours: z.number(), overBy: z.number() })),
+  lateSources: z.array(z.string()),
+  payrollVisible: z.boolean(),
+});
+
+const CACHE = 'private, max-age=60';
+
+function wantsCsv(req: HttpRequest): boolean {
+  return /\btext\/csv\b/i.test(req.headers.get('accept') ?? '');
+}
+
+/** A strong ETag from the body bytes, answered 304 when the client already has them. */
+function cached(req: HttpRequest, body: string, contentType: string, storeReads?: number): Reply {
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+  const headers: Record<string, string> = { 'Cache-Control': CACHE, Vary: 'Accept, Authorization' };
+  if (storeReads !== undefined) headers['x-store-reads'] = String(storeReads);
+  const inm = req.headers.get('if-none-match');
+  if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')) return { status: 304, etag, headers };
+  return { raw: body, contentType, etag, headers };
+}
+
+const errors = {
+  400: { description: 'Invalid parameters (bad date, range too long, unknown comparison)' },
+  401: { description: 'Not authenticated' },
+  403: { description: 'Missing permission, or the property is outside your scope' },
+  404: { description: 'No such property (or department) in your tenant' },
+};
+
+export default [
+  route({
+    name: 'reportRevenueProductivity',
+    method: 'GET',
+    route: 'v1/reports/revenue-productivity',
+    access: requires('reports.rp.read'),
+    summary: 'Revenue & Productivity: revenue, volumes, hours and labour KPIs per department and property, against budget, forecast and last year',
+    tags: ['reports'],
+    query: rpQuery,
+    responses: {
+      200: { description: 'The report (JSON, or CSV with Accept: text/csv); labour cost only with payroll.read', schema: rpSchema },
+      304: { description: 'Not modified (If-None-Match)' },
+      ...errors,
+    },
+    handler: async ({ app, principal, query, req, correlationId }) => {
+      const report = await app.reporting.revenueProductivity(principal, query);
+      const csv = wantsCsv(req);
+      await app.reporting.viewed(
+        principal,
+        'revenue-productivity',
+        { propertyId: query.propertyId, from: query.from, to: query.to, granularity: query.granularity, format: csv ? 'csv' : 'json', payrollVisible: report.payrollVisible },
+        correlationId,
+      );
+      return csv
+        ? cached(req, revenueProductivityCsv(report.properties, report.payrollVisible), 'text/csv; charset=utf-8', report.meta.storeReads)
+        : cached(req, JSON.stringify(report), 'application/json; charset=utf-8', report.meta.storeReads);
+    },
+  }),
+
+  route({
+    name: 'reportProfitLoss',
+    method: 'GET',
+    route: 'v1/reports/profit-loss',
+    access: requires('reports.pnl.read'),
+    summary: 'Profit & loss: the USALI 11th edition summary operating statement, against budget, forecast and last year',
+    tags: ['reports'],
+    query: pnlQuery,
+    responses: {
+      200: { description: 'The statement (JSON, or CSV with Accept: text/csv); payroll lines only with payroll.read', schema: pnlSchema },
+      304: { description: 'Not modified (If-None-Match)' },
+      ...errors,
+    },
+    handler: async ({ app, principal, query, req, correlationId }) => {
+      const report = await app.reporting.profitLoss(principal, query);
+      const csv = wantsCsv(req);
+      await app.reporting.viewed(
+        principal,
+        'profit-loss',
+        { propertyId: query.propertyId, from: query.from, to: query.to, granularity: query.granularity, format: csv ? 'csv' : 'json', payrollVisible: report.payrollVisible },
+        correlationId,
+      );
+      return csv
+        ? cached(req, profitLossCsv(report.properties, report.compare), 'text/csv; charset=utf-8', report.meta.storeReads)
+        : cached(req, JSON.stringify(report), 'application/json; charset=utf-8', report.meta.storeReads);
+    },
+  }),
+
+  route({
+    name: 'reportDailyDigest',
+    method: 'GET',
+    route: 'v1/reports/daily-digest',
+    access: requires('reports.rp.read'),
+    summary: "The daily close digest of a property: yesterday's KPIs vs forecast and budget, departments over their hours, late sources",
+    tags: ['reports'],
+    query: digestQuery,
+    responses: {
+      200: { description: 'The digest; labour cost only with payroll.read', schema: digestSchema },
+      304: { description: 'Not modified (If-None-Match)' },
+      ...errors,
+      404: { description: 'No such property, or that day is not closed yet' },
+    },
+    handler: async ({ app, principal, query, req, correlationId }) => {
+      const digest = await app.reporting.digest(principal, query.propertyId, query.date);
+      await app.reporting.viewed(principal, 'daily-digest', { propertyId: query.propertyId, date: query.date, payrollVisible: digest.payrollVisible }, correlationId);
+      return cached(req, JSON.stringify(digest), 'application/json; charset=utf-8');
+    },
+  }),
+
+  // Closes the previous business day of each property once its local close hour has passed.
+  timerFunction({
+    name: 'reportsDailyClose',
+    schedule: '%DAILY_CLOSE_SCHEDULE%',
+    handler: async ({ app, log }) => {
+      const now = new Date();
+      const r = await app.reporting.dailyClose(now, dailyClosePorts(app, now));
+      log.info('daily close', { closed: r.closed.length, alreadyClosed: r.alreadyClosed, notYet: r.notYet, failed: r.failed });
+    },
+  }),
+];

@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { route, requires, authenticated } from '../shared/http/route.js';
+import { authorize } from '../shared/access/authorize.js';
+import { PERMISSIONS, type Permission } from '../shared/access/permissions.js';
+import { etagOf } from '../shared/http/etag.js';
+import { conflict, forbidden } from '../shared/http/problem.js';
+import { idSchema, permissionSchema, text } from '../shared/identity/http/schemas.js';
+import { actor, ifMatchOf, metaOf } from '../shared/identity/http/meta.js';
+import { BUILT_IN_ROLES, customRoleDefinition, missingPermissions } from '../shared/identity/roles.js';
+import { isBuiltIn, roleIdOf } from '../shared/identity/custom-roles.js';
+import type { RoleItem } from '../shared/identity/model.js';
+
+const roleView = z.object({ id: z.string(), name: z.string(), description: z.string(), permissions: z.array(z.string()), builtIn: z.boolean() });
+
+function roleOut(item: RoleItem) {
+  return { ...customRoleDefinition(item), id: roleIdOf(item) };
+}
+
+function assertHolds(principal: Parameters<typeof missingPermissions>[0], permissions: Permission[]): void {
+  const missing = missingPermissions(principal, permissions);
+  if (missing.length > 0) throw forbidden(`You can't grant permissions you don't hold: ${missing.join(', ')}.`);
+}
+
+const roleParams = z.strictObject({ id: idSchema });
+
+export default [
+  route({
+    name: 'permissionsList',
+    method: 'GET',
+    route: 'v1/permissions',
+    access: authenticated,
+    summary: 'The permission catalogue',
+    tags: ['roles'],
+    responses: { 200: { description: 'Permissions', schema: z.object({ items: z.array(z.object({ id: z.string(), description: z.string() })) }) } },
+    handler: async () => ({ json: { items: Object.entries(PERMISSIONS).map(([id, description]) => ({ id, description })) }, headers: { 'Cache-Control': 'private, max-age=300' } }),
+  }),
+
+  route({
+    name: 'rolesList',
+    method: 'GET',
+    route: 'v1/roles',
+    access: requires('users.read'),
+    summary: 'Built-in and custom roles of the tenant',
+    tags: ['roles'],
+    responses: { 200: { description: 'Roles', schema: z.object({ items: z.array(roleView) }) } },
+    handler: async ({ app, principal }) => {
+      const custom = await app.identity.roles.custom(principal.tenantId);
+      return { json: { items: [...BUILT_IN_ROLES, ...custom.map(roleOut)] } };
+    },
+  }),
+
+  route({
+    name: 'rolesCreate',
+    method: 'POST',
+    route: 'v1/roles',
+    access: requires('roles.manage'),
+    summary: 'Create a custom role (only with permissions you hold)',
+    tags: ['roles'],
+    body: z.strictObject({ name: text(100), description: text(500).default(''), permissions: z.array(permissionSchema).min(1).max(50) }),
+    responses: { 201: { description: 'Created', schema: roleView }, 403: { description: 'Permission you lack' }, 409: { description: 'Name taken' } },
+    handler: async ({ app, principal, body, ...call }) => {
+      const permissions = [...new Set(body.permissions)];
+      assertHolds(principal, permissions);
+      const item = await app.identity.roles.create(principal.tenantId, { ...body, permissions }, actor(principal), metaOf(call));
+      return { status: 201, json: roleOut(item), etag: etagOf(item) };
+    },
+  }),
+
+  route({
+    name: 'rolesGet',
+    method: 'GET',
+    route: 'v1/roles/{id}',
+    access: requires('users.read'),
+    summary: 'Read a role',
+    tags: ['roles'],
+    params: roleParams,
+    responses: { 200: { description: 'Role', schema: roleView } },
+    handler: async ({ app, principal, params }) => {
+      const builtIn = BUILT_IN_ROLES.find((r) => r.id === params.id);
+      if (builtIn) return { json: builtIn };
+      const item = await app.identity.roles.getItem(principal.tenantId, params.id);
+      authorize(principal, 'users.read', { tenantId: item.tenantId, kind: 'role' });
+      return { json: roleOut(item), etag: etagOf(item) };
+    },
+  }),
+
+  route({
+    name: 'rolesUpdate',
+    method: 'PATCH',
+    route: 'v1/roles/{id}',
+    access: requires('roles.manage'),
+    summary: 'Update a custom role (If-Match supported); holders get the new permissions at once',
+    tags: ['roles'],
+    params: roleParams,
+    body: z.strictObject({ name: text(100).optional(), description: text(500).optional(), permissions: z.array(permissionSchema).min(1).max(50).optional() }),
+    responses: { 200: { description: 'Role', schema: roleView }, 403: { description: 'Permission you lack' }, 412: { description: 'ETag mismatch' } },
+    handler: async ({ app, principal, params, body, req, ...call }) => {
+      if (isBuiltIn(params.id)) throw conflict('Built-in roles cannot be changed.');
+      const current = await app.identity.roles.getItem(principal.tenantId, params.id);
+      authorize(principal, 'roles.manage', { tenantId: current.tenantId, kind: 'role' });
+      const permissions = body.permissions ? [...new Set(body.permissions)] : undefined;
+      // Changing a role grants or takes away its permissions from every holder: both need them held.
+      if (permissions) assertHolds(principal, [...permissions, ...(current.permissions as Permission[])]);
+      const item = await app.identity.roles.update(principal.tenantId, params.id, { ...body, permissions }, ifMatchOf(req), actor(principal), metaOf(call));
+      if (permissions) await app.identity.users.bumpHoldersOf(principal.tenantId, params.id);
+      return { json: roleOut(item), etag: etagOf(item) };
+    },
+  }),
+
+  route({
+    name: 'rolesDelete',
+    method: 'DELETE',
+    route: 'v1/roles/{id}',
+    access: requires('roles.manage'),
+    summary: 'Delete a custom role that nobody holds',
+    tags: ['roles'],
+    params: roleParams,
+    responses: { 204: { description: 'Deleted' }, 409: { description: 'Still assigned, or built-in' } },
+    handler: async ({ app, principal, params, ...call }) => {
+      if (isBuiltIn(params.id)) throw conflict('Built-in roles cannot be deleted.');
+      const current = await app.identity.roles.getItem(principal.tenantId, params.id);
+      authorize(principal, 'roles.manage', { tenantId: current.tenantId, kind: 'role' });
+      assertHolds(principal, current.permissions as Permission[]);
+      const holders = await app.identity.users.holders(principal.tenantId, params.id);
+      if (holders > 0) throw conflict(`The role is assigned to ${holders} user(s); remove it from them first.`);
+      await app.identity.roles.remove(principal.tenantId, params.id, actor(principal), metaOf(call));
+      return { status: 204 };
+    },
+  }),
+];

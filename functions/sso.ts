@@ -1,0 +1,279 @@
+import { z } from 'zod';
+import type { Cookie } from '@azure/functions';
+import { route, publicAccess, requires } from '../shared/http/route.js';
+import { badRequest, forbidden } from '../shared/http/problem.js';
+import { etagOf } from '../shared/http/etag.js';
+import type { Principal } from '../shared/access/principal.js';
+import type { PropertyScope } from '../shared/access/principal.js';
+import type { App } from '../shared/app.js';
+import { idSchema, passwordSchema, scopeSchema } from '../shared/identity/http/schemas.js';
+import { actor, cookie, ifMatchOf, metaOf } from '../shared/identity/http/meta.js';
+import { canDelegate, OWNER_ROLE } from '../shared/identity/roles.js';
+import { reauthenticationRequired } from '../shared/identity/mfa/challenges.js';
+import { recentlyAuthenticated } from '../shared/identity/sso/reauth.js';
+import { FLOW_COOKIE, FLOW_COOKIE_PATH } from '../shared/identity/sso/flow-cookie.js';
+import type { SsoSettings, SsoSettingsItem } from '../shared/identity/sso/model.js';
+import { tokensReply } from './auth.js';
+
+const guid = z
+  .string()
+  .trim()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, 'must be a GUID')
+  .transform((s) => s.toLowerCase());
+
+const clientIdSchema = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9._-]+$/, 'must be an application (client) id');
+
+const settingsBody = z.strictObject({
+  enabled: z.boolean(),
+  entraTenantId: guid,
+  clientId: clientIdSchema,
+  /** A new secret; null removes the stored one; omitted keeps it. */
+  clientSecret: z.string().min(1).max(1024).nullable().optional(),
+  jit: z.strictObject({ enabled: z.boolean(), defaultRoleId: idSchema.default('end-user'), scope: scopeSchema.default({ all: true }) }),
+  groupRoles: z.array(z.strictObject({ groupId: guid, roleId: idSchema, scope: scopeSchema })).max(100).default([]),
+  ssoOnly: z.boolean().default(false),
+  breakGlassUserIds: z.array(idSchema).max(20).default([]),
+  idpMfaSatisfiesPolicy: z.boolean().default(false),
+  /** The caller's password, when their sign-in is older than SSO_REAUTH_MAX_AGE_SECONDS. */
+  password: passwordSchema.optional(),
+});
+
+const settingsView = z.object({
+  enabled: z.boolean(),
+  entraTenantId: z.string().nullable(),
+  clientId: z.string().nullable(),
+  hasClientSecret: z.boolean(),
+  jit: z.object({ enabled: z.boolean(), defaultRoleId: z.string(), scope: scopeSchema }),
+  groupRoles: z.array(z.object({ groupId: z.string(), roleId: z.string(), scope: scopeSchema })),
+  ssoOnly: z.boolean(),
+  breakGlassUserIds: z.array(z.string()),
+  idpMfaSatisfiesPolicy: z.boolean(),
+  redirectUri: z.string(),
+  updatedAt: z.string().nullable(),
+});
+
+function settingsOut(app: App, s: SsoSettingsItem | undefined): z.infer<typeof settingsView> {
+  return {
+    enabled: s?.enabled ?? false,
+    entraTenantId: s?.entraTenantId ?? null,
+    clientId: s?.clientId ?? null,
+    hasClientSecret: Boolean(s?.enc.clientSecret),
+    jit: s?.jit ?? { enabled: false, defaultRoleId: 'end-user', scope: { all: true } },
+    groupRoles: s?.groupRoles ?? [],
+    ssoOnly: s?.ssoOnly ?? false,
+    breakGlassUserIds: s?.breakGlassUserIds ?? [],
+    idpMfaSatisfiesPolicy: s?.idpMfaSatisfiesPolicy ?? false,
+    redirectUri: app.identity.sso.redirectUri(),
+    updatedAt: s?.updatedAt ?? null,
+  };
+}
+
+/** Changing how people sign in needs a recent sign-in, or the caller's password again (ASVS 7.5.1). */
+async function assertRecentAuthentication(app: App, principal: Principal, password: string | undefined): Promise<void> {
+  const ok = await recentlyAuthenticated(principal.authTime, app.config.SSO_REAUTH_MAX_AGE_SECONDS, password, async (pw) => {
+    const user = await app.identity.users.get(principal.tenantId, principal.userId);
+    return Boolean(user?.passwordHash) && (await app.identity.hasher.verify(pw, user?.passwordHash as string));
+  });
+  if (!ok) throw reauthenticationRequired();
+}
+
+/** Every role SSO may hand out must exist, must not be owner, and must be one the caller could grant. */
+async function assertGrantable(app: App, principal: Principal, grants: Array<{ roleId: string; scope: PropertyScope; field: string }>): Promise<void> {
+  const defs = await app.identity.roles.definitions(principal.tenantId);
+  for (const g of grants) {
+    const role = defs.get(g.roleId);
+    if (!role) throw badRequest(`Unknown role '${g.roleId}'.`, [{ field: g.field, message: 'unknown role' }]);
+    if (g.roleId === OWNER_ROLE) throw badRequest('Single sign-on never grants the owner role; assign it explicitly.', [{ field: g.field, message: 'owner not allowed' }]);
+    if (!canDelegate(principal, role, g.scope)) throw forbidden(`You can't grant the role '${g.roleId}' over that scope.`);
+  }
+  await app.identity.users.assertPropertiesExist(principal.tenantId, grants.map((g) => g.scope));
+}
+
+async function assertBreakGlassOwners(app: App, tenantId: string, ids: string[]): Promise<void> {
+  for (const id of ids) {
+    const user = await app.identity.users.get(tenantId, id);
+    if (!user || user.status !== 'active' || !user.roles.some((r) => r.roleId === OWNER_ROLE && r.scope.all)) {
+      throw badRequest('Break-glass accounts must be active owners of the tenant.', [{ field: 'body.breakGlassUserIds', message: `${id} is not an active owner` }]);
+    }
+  }
+}
+
+function flowCookie(value: string, maxAge: number): Cookie {
+  return { name: FLOW_COOKIE, value, path: FLOW_COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'Lax', maxAge };
+}
+
+const redirect = (location: string, cookies: Cookie[] = []) => ({ status: 302, headers: { Location: location, 'Referrer-Policy': 'no-referrer' }, cookies });
+
+const tokenPair = z.object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number(), tokenType: z.literal('Bearer') });
+
+export default [
+  route({
+    name: 'tenantSsoGet',
+    method: 'GET',
+    route: 'v1/tenant/sso',
+    access: requires('settings.manage'),
+    summary: 'Read the tenant single sign-on (Microsoft Entra ID) settings; the client secret is never returned',
+    tags: ['sso'],
+    responses: { 200: { description: 'SSO settings', schema: settingsView } },
+    handler: async ({ app, principal }) => {
+      const s = await app.identity.sso.settings.get(principal.tenantId);
+      return { json: settingsOut(app, s), ...(s ? { etag: etagOf(s) } : {}) };
+    },
+  }),
+
+  route({
+    name: 'tenantSsoPut',
+    method: 'PUT',
+    route: 'v1/tenant/sso',
+    access: requires('settings.manage'),
+    summary: 'Replace the tenant SSO settings (recent sign-in or `password` required; If-Match supported)',
+    tags: ['sso'],
+    body: settingsBody,
+    responses: {
+      200: { description: 'SSO settings', schema: settingsView },
+      400: { description: 'Invalid settings' },
+      403: { description: 'Re-authentication required, or a role the caller cannot grant' },
+      412: { description: 'ETag mismatch' },
+    },
+    handler: async ({ app, principal, body, req, ...call }) => {
+      await assertRecentAuthentication(app, principal, body.password);
+      await assertGrantable(app, principal, [
+        { roleId: body.jit.defaultRoleId, scope: body.jit.scope, field: 'body.jit.defaultRoleId' },
+        ...body.groupRoles.map((g) => ({ roleId: g.roleId, scope: g.scope, field: 'body.groupRoles' })),
+      ]);
+      await assertBreakGlassOwners(app, principal.tenantId, body.breakGlassUserIds);
+      if (body.ssoOnly && body.breakGlassUserIds.length === 0) {
+        throw badRequest('SSO-only needs at least one break-glass owner who can still sign in with a password.', [{ field: 'body.breakGlassUserIds', message: 'at least one required' }]);
+      }
+      const current = await app.identity.sso.settings.get(principal.tenantId);
+      const willHaveSecret = body.clientSecret === undefined ? Boolean(current?.enc.clientSecret) : body.clientSecret !== null;
+      if (body.enabled && !willHaveSecret) throw badRequest('Enabling SSO needs a client secret.', [{ field: 'body.clientSecret', message: 'required' }]);
+      const next: SsoSettings = {
+        enabled: body.enabled,
+        entraTenantId: body.entraTenantId,
+        clientId: body.clientId,
+        jit: body.jit,
+        groupRoles: body.groupRoles,
+        ssoOnly: body.ssoOnly,
+        breakGlassUserIds: body.breakGlassUserIds,
+        idpMfaSatisfiesPolicy: body.idpMfaSatisfiesPolicy,
+      };
+      const saved = await app.identity.sso.settings.put(principal.tenantId, next, body.clientSecret, ifMatchOf(req), actor(principal), metaOf(call));
+      return { json: settingsOut(app, saved), etag: etagOf(saved) };
+    },
+  }),
+
+  route({
+    name: 'tenantSsoTest',
+    method: 'POST',
+    route: 'v1/tenant/sso/test',
+    access: requires('settings.manage'),
+    summary: 'Check the SSO configuration (discovery reachable, keys published, client id plausible) without signing anyone in',
+    tags: ['sso'],
+    responses: {
+      200: {
+        description: 'Checks',
+        schema: z.object({ ok: z.boolean(), checks: z.array(z.object({ name: z.string(), ok: z.boolean(), detail: z.string() })) }),
+      },
+    },
+    handler: async ({ app, principal }) => ({ json: await app.identity.sso.test(principal.tenantId) }),
+  }),
+
+  route({
+    name: 'authSsoStart',
+    method: 'GET',
+    route: 'v1/auth/sso/start',
+    access: publicAccess,
+    summary: "Start signing in with the tenant's Microsoft Entra ID: 302 to the authority (PKCE, state, nonce)",
+    tags: ['auth', 'sso'],
+    query: z.strictObject({ tenant: z.string().min(1).max(64), returnTo: z.string().min(1).max(2048) }),
+    responses: { 302: { description: 'To the Entra authorize endpoint, or to the web client error page' }, 400: { description: 'returnTo is not a configured web-client origin' } },
+    handler: async ({ app, query, ...call }) => {
+      const returnTo = app.identity.sso.checkReturnTo(query.returnTo);
+      if (!returnTo) throw badRequest('returnTo must be a URL on a configured web-client origin.', [{ field: 'query.returnTo', message: 'not allowed' }]);
+      const out = await app.identity.sso.start(query.tenant, returnTo, metaOf(call));
+      return redirect(out.location, out.flowCookie ? [flowCookie(out.flowCookie, app.config.SSO_STATE_TTL_SECONDS)] : []);
+    },
+  }),
+
+  route({
+    name: 'authSsoCallback',
+    method: 'GET',
+    route: 'v1/auth/sso/callback',
+    access: publicAccess,
+    summary: 'Redirect URI registered in Entra: validates the response and returns to the web client with a one-time code (#code=…)',
+    tags: ['auth', 'sso'],
+    query: z.object({
+      code: z.string().max(4096).optional(),
+      state: z.string().max(256).optional(),
+      error: z.string().max(256).optional(),
+      error_description: z.string().max(4096).optional(),
+      session_state: z.string().max(256).optional(),
+    }),
+    responses: { 302: { description: 'To returnTo#code=…, or to the web client error page with ?error=<reason>' } },
+    handler: async ({ app, query, req, ...call }) => {
+      const location = await app.identity.sso.callback(query, cookie(req, FLOW_COOKIE), metaOf(call));
+      return redirect(location, [flowCookie('', 0)]);
+    },
+  }),
+
+  route({
+    name: 'authSsoExchange',
+    method: 'POST',
+    route: 'v1/auth/sso/exchange',
+    access: publicAccess,
+    summary: 'Exchange the one-time SSO code for tokens (single use, 60 s); the refresh token is also set as a cookie, as after password login',
+    tags: ['auth', 'sso'],
+    body: z.strictObject({ code: z.string().min(10).max(512) }),
+    responses: {
+      200: { description: 'Tokens, or a second-factor challenge when the tenant policy requires our own MFA', schema: tokenPair },
+      401: { description: 'Invalid, used or expired code' },
+    },
+    handler: async ({ app, body, ...call }) => {
+      const result = await app.identity.sso.exchange(body.code, metaOf(call));
+      if (result.kind === 'challenge') return { json: result.challenge };
+      return tokensReply(result.tokens, result.session);
+    },
+  }),
+
+  route({
+    name: 'usersSsoLink',
+    method: 'PUT',
+    route: 'v1/users/{id}/sso-link',
+    access: requires('users.manage'),
+    summary: 'Link a user to a Microsoft Entra identity (tenant id + object id); replaces an earlier link',
+    tags: ['users', 'sso'],
+    params: z.strictObject({ id: idSchema }),
+    body: z.strictObject({ tid: guid, oid: guid }),
+    responses: { 200: { description: 'Linked' }, 404: { description: 'No such user' }, 409: { description: 'Identity linked to another user' } },
+    handler: async ({ app, principal, params, body, ...call }) => {
+      const user = await app.identity.users.require(principal.tenantId, params.id);
+      // Linking lets whoever holds that Entra identity sign in as this user: only for users whose roles the caller could grant.
+      const defs = await app.identity.roles.definitions(principal.tenantId);
+      for (const a of user.roles) {
+        const role = defs.get(a.roleId);
+        if (role && !canDelegate(principal, role, a.scope)) throw forbidden("You can't link a user who holds roles you could not grant.");
+      }
+      const settings = await app.identity.sso.settings.get(principal.tenantId);
+      if (settings && settings.entraTenantId !== body.tid) throw badRequest("The tid must be the tenant's configured Entra tenant id.", [{ field: 'body.tid', message: 'not the configured tenant' }]);
+      const link = await app.identity.sso.accounts.link(principal.tenantId, params.id, body.tid, body.oid, actor(principal), metaOf(call));
+      return { json: { userId: link.userId, tid: link.entraTenantId, oid: body.oid, createdAt: link.createdAt } };
+    },
+  }),
+
+  route({
+    name: 'usersSsoUnlink',
+    method: 'DELETE',
+    route: 'v1/users/{id}/sso-link',
+    access: requires('users.manage'),
+    summary: 'Remove the Entra link of a user',
+    tags: ['users', 'sso'],
+    params: z.strictObject({ id: idSchema }),
+    responses: { 204: { description: 'Unlinked' }, 404: { description: 'No such user' } },
+    handler: async ({ app, principal, params, ...call }) => {
+      await app.identity.users.require(principal.tenantId, params.id);
+      await app.identity.sso.accounts.unlink(principal.tenantId, params.id, actor(principal), metaOf(call));
+      return { status: 204 };
+    },
+  }),
+];

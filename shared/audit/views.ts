@@ -1,0 +1,120 @@
+import type { FieldCipher, Sealed } from '../privacy/field-cipher.js';
+import { DecryptionError } from '../privacy/errors.js';
+import type { ChainEntry } from './chain.js';
+import type { AuditEvent } from './event.js';
+import { PLATFORM_TENANT } from '../platform/topology.js';
+import { AUDIT_SEAL_FIELDS, auditChangeField } from './event.js';
+
+/** Who is reading: the tenant's own people see the customer view; platform operators the full one. */
+export interface Viewer {
+  full: boolean;
+  network: boolean;
+}
+
+export interface AuditViewEntry {
+  seq: number;
+  eventId: string;
+  occurredAt: string;
+  recordedAt: string;
+  action: string;
+  outcome: string;
+  actor: { type: string; id?: string; display: string | null; supportGrantId?: string };
+  target?: { type: string; id: string; display: string | null };
+  changes?: Record<string, { before?: unknown; after?: unknown }>;
+  details?: Record<string, string | number | boolean | null>;
+  correlationId?: string;
+  ip?: string | null;
+  userAgent?: string | null;
+  hash: string;
+}
+
+export const PLATFORM_SUPPORT = 'Platform support';
+export const REDACTED_TEXT = '[redacted]';
+
+const PLATFORM_ACTORS = new Set(['platform-operator', 'support-agent']);
+
+/**
+ * Renders chain entries for a reader. The customer view hides platform internals (operators and
+ * support agents appear as "Platform support", without ids) and shows IPs and user agents only to
+ * holders of audit.read.network; sealed values of redacted persons read "[redacted]".
+ */
+export class AuditViewRenderer {
+  constructor(private readonly cipher: FieldCipher) {}
+
+  async render(entry: ChainEntry, viewer: Viewer): Promise<AuditViewEntry> {
+    const e = entry.payload;
+    const hideActor = !viewer.full && PLATFORM_ACTORS.has(e.actor.type);
+    const view: AuditViewEntry = {
+      seq: entry.seq,
+      eventId: e.id,
+      occurredAt: e.occurredAt,
+      recordedAt: entry.recordedAt,
+      action: e.action,
+      outcome: e.outcome,
+      actor: hideActor
+        ? { type: 'platform-support', display: PLATFORM_SUPPORT }
+        : {
+            type: e.actor.type,
+            id: e.actor.id,
+            display: await this.open(e, 'actor', AUDIT_SEAL_FIELDS.actorDisplay, e.actor.display),
+            ...(e.actor.supportGrantId ? { supportGrantId: e.actor.supportGrantId } : {}),
+          },
+      hash: entry.hash,
+    };
+    if (e.target) view.target = { type: e.target.type, id: e.target.id, display: await this.open(e, 'target', AUDIT_SEAL_FIELDS.targetDisplay, e.target.display) };
+    if (e.changes) view.changes = await this.openChanges(e, e.changes);
+    if (e.details) view.details = e.details;
+    if (e.correlationId) view.correlationId = e.correlationId;
+    if ((viewer.full || viewer.network) && !hideActor) {
+      if (e.ip) view.ip = await this.open(e, 'actor', AUDIT_SEAL_FIELDS.ip, e.ip);
+      if (e.userAgent) view.userAgent = await this.open(e, 'actor', AUDIT_SEAL_FIELDS.userAgent, e.userAgent);
+    }
+    return view;
+  }
+
+  /**
+   * Opens a sealed value of an event. Values about platform staff are sealed in the platform
+   * tenant's key ring, others in the event's tenant; with the event id as recordId (the convention
+   * of auditSealContext) or, for older producers, without one.
+   */
+  private async open(e: AuditEvent, about: 'actor' | 'target', field: string, sealed: Sealed | undefined): Promise<string | null> {
+    if (!sealed) return null;
+    const keyTenant = about === 'actor' ? actorKeyTenant(e) : e.tenantId;
+    for (const recordId of [e.id, undefined]) {
+      try {
+        const opened = await this.cipher.open({ tenantId: keyTenant, field, ...(recordId ? { recordId } : {}) }, sealed);
+        return opened.redacted ? REDACTED_TEXT : opened.value;
+      } catch (err) {
+        if (!(err instanceof DecryptionError)) throw err;
+      }
+    }
+    // A value that opens under no known context stays hidden, never shown raw.
+    return REDACTED_TEXT;
+  }
+
+  /** Sealed values inside before/after (changed personal fields) are opened or shown as redacted. */
+  private async openChanges(
+    e: AuditEvent,
+    changes: Record<string, { before?: unknown; after?: unknown }>,
+  ): Promise<Record<string, { before?: unknown; after?: unknown }>> {
+    const out: Record<string, { before?: unknown; after?: unknown }> = {};
+    for (const [key, change] of Object.entries(changes)) {
+      const item: { before?: unknown; after?: unknown } = {};
+      if ('before' in change) item.before = await this.openValue(e, key, change.before);
+      if ('after' in change) item.after = await this.openValue(e, key, change.after);
+      out[key] = item;
+    }
+    return out;
+  }
+
+  private async openValue(e: AuditEvent, key: string, value: unknown): Promise<unknown> {
+    const v = value as Sealed | null;
+    if (typeof v !== 'object' || v === null || v.v !== 1 || typeof v.s !== 'string' || typeof v.c !== 'string') return value;
+    return this.open(e, 'target', auditChangeField(key), v);
+  }
+}
+
+/** The key ring that holds the actor's data key: platform staff live in the platform tenant. */
+export function actorKeyTenant(e: Pick<AuditEvent, 'tenantId' | 'actor'>): string {
+  return PLATFORM_ACTORS.has(e.actor.type) ? PLATFORM_TENANT : e.tenantId;
+}

@@ -1,0 +1,170 @@
+import type { Platform } from '../app.js';
+import { ProblemError, badRequest, tooManyRequests } from '../http/problem.js';
+import { isStoreError } from '../platform/cosmos/errors.js';
+import type { Item } from '../platform/cosmos/store.js';
+import { identityEvent, type RequestMeta } from './audit.js';
+import type { EmailSender } from './mail.js';
+import type { UserItem } from './model.js';
+import type { SessionService } from './sessions.js';
+import type { TenantService } from './tenants.js';
+import { FailureThrottle } from './throttle.js';
+import { newTenantToken, sha256, splitTenantToken, type UserService } from './users.js';
+import { activeMethods, type SecondFactorMethod } from './mfa/model.js';
+import type { MfaService } from './mfa/service.js';
+
+/** A single-use reset token, stored by the SHA-256 of its value and bound to the password it replaces. */
+export interface PasswordResetItem extends Item {
+  type: 'passwordReset';
+  userId: string;
+  passwordChangedAt: string | null;
+  createdAt: string;
+  expiresAt: string;
+  attempts: number;
+  usedAt?: string;
+}
+
+const invalidToken = () => badRequest('The reset link is invalid or has expired.', [{ field: 'body.token', message: 'invalid or expired' }]);
+
+const secondFactorRequired = (methods: SecondFactorMethod[]) =>
+  new ProblemError({
+    status: 401,
+    title: 'Second factor required',
+    detail: `This account uses two-factor authentication: give 'method' (${methods.join(', ')}) and 'code' as well.`,
+    errors: [{ field: 'body.code', message: `a valid code is required (methods: ${methods.join(', ')})` }],
+  });
+
+/**
+ * Password reset by e-mail. Asking for a reset answers the same whatever the account (no
+ * enumeration); a token is valid PASSWORD_RESET_TTL_MINUTES (≤ 60), single use, void once the password
+ * changes, and stored only hashed. A user with a second factor must present it too: the e-mail
+ * inbox alone never replaces MFA. A reset ends every session of the user.
+ */
+export class PasswordResetService {
+  private readonly perIp: FailureThrottle;
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly tenants: TenantService,
+    private readonly users: UserService,
+    private readonly sessions: SessionService,
+    private readonly mfa: MfaService,
+    private readonly mail: EmailSender,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.perIp = new FailureThrottle(platform.config.PASSWORD_RESET_IP_LIMIT_PER_15_MINUTES, 15 * 60_000, now);
+  }
+
+  private col(tenantId: string) {
+    return this.platform.store.collection<PasswordResetItem>('identity', tenantId);
+  }
+
+  private actor(user: UserItem) {
+    return { type: 'user' as const, id: user.id, keyTenantId: user.tenantId };
+  }
+
+  /**
+   * POST /auth/password/forgot. Throttled per IP (429); per account, requests beyond the hourly limit
+   * are dropped silently (the answer must not differ by account).
+   */
+  async request(input: { tenant: string; email: string }, meta: RequestMeta & { ip: string }): Promise<void> {
+    const wait = this.perIp.retryAfter(meta.ip);
+    if (wait > 0) throw tooManyRequests(wait);
+    // Every request counts here, not only failures: each one may send an e-mail.
+    this.perIp.fail(meta.ip);
+    const tenantId = await this.tenants.tenantIdForSlug(input.tenant);
+    const user = tenantId ? await this.users.findByEmail(tenantId, input.email) : undefined;
+    if (!tenantId || !user || user.status !== 'active') {
+      this.platform.log.info('password reset requested for no active account', { correlationId: meta.correlationId });
+      return;
+    }
+    const hourAgo = new Date(this.now() - 3_600_000).toISOString();
+    const recent = await this.col(tenantId).all<PasswordResetItem>("SELECT * FROM c WHERE c.type = 'passwordReset' AND c.userId = @userId AND c.createdAt > @since", {
+      userId: user.id,
+      since: hourAgo,
+    });
+    if (recent.length >= this.platform.config.PASSWORD_RESET_ACCOUNT_LIMIT_PER_HOUR) {
+      await this.platform.outbox.emit(tenantId, [
+        await identityEvent(this.platform, { tenantId, action: 'auth.password_reset_throttled', outcome: 'denied', target: { type: 'user', id: user.id }, correlationId: meta.correlationId ?? '' }),
+      ]);
+      return;
+    }
+    const token = newTenantToken(tenantId);
+    const now = this.now();
+    const ttl = this.platform.config.PASSWORD_RESET_TTL_MINUTES;
+    const item: PasswordResetItem = {
+      id: `reset:${sha256(token)}`,
+      tenantId,
+      type: 'passwordReset',
+      userId: user.id,
+      passwordChangedAt: user.passwordChangedAt ?? null,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + ttl * 60_000).toISOString(),
+      attempts: 0,
+    };
+    await this.col(tenantId).create(item);
+    const event = await identityEvent(this.platform, { tenantId, action: 'auth.password_reset_requested', target: { type: 'user', id: user.id }, correlationId: meta.correlationId ?? '' });
+    await this.platform.outbox.emit(tenantId, [event]);
+    const email = (await this.users.profile(user)).email;
+    if (!email) return;
+    const tenant = await this.tenants.get(tenantId);
+    const link = new URL('/reset-password', this.platform.config.PUBLIC_BASE_URL);
+    link.hash = `token=${encodeURIComponent(token)}`;
+    await this.mail.send({
+      to: email,
+      subject: `Reset your ${tenant?.name ?? 'PMI Platform'} password`,
+      text: [
+        `Someone (hopefully you) asked to reset your password for ${tenant?.name ?? 'PMI Platform'}.`,
+        `The link works once, within ${ttl} minutes: ${link.toString()}`,
+        `Reset token: ${token}`,
+        'If you did not ask for this, ignore this message: your password stays as it is.',
+      ].join('\n'),
+    });
+  }
+
+  /** The token's record and user when live; 400 otherwise. */
+  private async resolve(token: string): Promise<{ item: PasswordResetItem; user: UserItem }> {
+    const parts = splitTenantToken(token);
+    if (!parts) throw invalidToken();
+    const item = await this.col(parts.tenantId).read<PasswordResetItem>(`reset:${sha256(token)}`);
+    if (!item || item.type !== 'passwordReset' || item.usedAt || Date.parse(item.expiresAt) <= this.now()) throw invalidToken();
+    if (item.attempts >= this.platform.config.MFA_MAX_ATTEMPTS) throw invalidToken();
+    const user = await this.users.get(parts.tenantId, item.userId);
+    if (!user || user.status !== 'active' || (user.passwordChangedAt ?? null) !== item.passwordChangedAt) throw invalidToken();
+    return { item, user };
+  }
+
+  /** POST /auth/password/reset/sms: sends a reset code to the user's verified phone (if any). */
+  async sendCode(token: string, meta: RequestMeta): Promise<void> {
+    const { user } = await this.resolve(token);
+    await this.mfa.sendCode(user, 'reset', meta);
+  }
+
+  /** POST /auth/password/reset. */
+  async reset(input: { token: string; password: string; method?: SecondFactorMethod | undefined; code?: string | undefined }, meta: RequestMeta): Promise<void> {
+    const { item, user } = await this.resolve(input.token);
+    // Policy first, so a refused password does not burn the one-time code given with it.
+    await this.users.assertAcceptablePassword(user.tenantId, input.password, await this.users.profile(user));
+    const methods = activeMethods(await this.mfa.get(user.tenantId, user.id));
+    let amr = 'email';
+    if (methods.length > 0) {
+      if (!input.method || !input.code) throw secondFactorRequired(methods);
+      if (!(await this.mfa.verify(user, input.method, input.code, 'reset', meta))) {
+        await this.col(item.tenantId).patch(item.id, [{ op: 'incr', path: '/attempts', value: 1 }]).catch(() => undefined);
+        throw secondFactorRequired(methods);
+      }
+      amr = input.method;
+    }
+    try {
+      await this.col(item.tenantId).patch(item.id, [{ op: 'set', path: '/usedAt', value: new Date(this.now()).toISOString() }], item._etag);
+    } catch (err) {
+      if (isStoreError(err, 'precondition_failed') || isStoreError(err, 'not_found')) throw invalidToken();
+      throw err;
+    }
+    const fresh = (await this.users.get(user.tenantId, user.id)) ?? user;
+    // A proven owner of the mailbox (and second factor) gets back in: the lockout is cleared too.
+    await this.users.setPassword({ ...fresh, lockout: { failures: [], lockCount: 0 } }, input.password, 'auth.password_reset', this.actor(user), meta);
+    const ended = await this.sessions.revokeAll(user.tenantId, user.id, 'password_reset');
+    this.platform.log.info('password reset', { correlationId: meta.correlationId, sessionsEnded: ended, factor: amr });
+    // Other outstanding reset links of the user die with the old password (passwordChangedAt moved on).
+  }
+}

@@ -1,0 +1,333 @@
+import { randomUUID } from 'node:crypto';
+import type { Platform } from '../app.js';
+import type { Item } from '../platform/cosmos/store.js';
+import type { OutboxCarrier } from '../platform/outbox/outbox.js';
+import { PLATFORM_TENANT } from '../platform/topology.js';
+import { isStoreError } from '../platform/cosmos/errors.js';
+import { conflict, notFound } from '../http/problem.js';
+import { checkIfMatch } from '../http/etag.js';
+import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
+import { defaultSettings, type SettingsItem, type TenantSettings } from './model.js';
+
+export interface TenantItem extends Item, OutboxCarrier {
+  type: 'tenant';
+  /** The customer tenant this record describes (the item itself lives in the `_platform` partition). */
+  tenantRef: string;
+  slug: string;
+  name: string;
+  dataRegion: string;
+  status: 'active';
+  createdAt: string;
+}
+
+interface SlugItem extends Item {
+  type: 'tenantSlug';
+  tenantRef: string;
+}
+
+export type UsaliDepartment =
+  | 'rooms'
+  | 'fnb'
+  | 'other_operated'
+  | 'misc_income'
+  | 'admin_general'
+  | 'it_telecom'
+  | 'sales_marketing'
+  | 'maintenance'
+  | 'utilities'
+  | 'other';
+
+export type Driver = 'roomsSold' | 'covers' | 'guests' | 'revenue' | 'none';
+
+export interface PropertySettings {
+  /** Out-of-order rooms leave "rooms available" (USALI keeps them in by default). */
+  excludeOutOfOrderFromAvailable: boolean;
+}
+
+export interface PropertyItem extends Item, OutboxCarrier {
+  type: 'property';
+  name: string;
+  timezone: string;
+  currency: string;
+  roomsAvailable: number;
+  settings: PropertySettings;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DepartmentItem extends Item, OutboxCarrier {
+  type: 'department';
+  propertyId: string;
+  code: string;
+  name: string;
+  usaliDepartment: UsaliDepartment;
+  /** Standard (earned) hours per unit of the driver, for productivity indexes. */
+  standardHoursPerUnit: number | null;
+  driver: Driver;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type PropertyInput = Pick<PropertyItem, 'name' | 'timezone' | 'currency' | 'roomsAvailable'> & { settings?: Partial<PropertySettings> };
+export type DepartmentInput = Pick<DepartmentItem, 'code' | 'name' | 'usaliDepartment' | 'driver'> & { standardHoursPerUnit?: number | null };
+
+const SETTINGS_ID = 'settings';
+
+interface DepartmentCodeItem extends Item {
+  type: 'departmentCode';
+  departmentId: string;
+}
+
+function departmentCodeId(propertyId: string, code: string): string {
+  return `department-code:${propertyId}:${code.toUpperCase()}`;
+}
+
+/** Tenants (platform level), their settings, properties and departments, in the `tenants` container. */
+export class TenantService {
+  constructor(private readonly platform: Platform) {}
+
+  private get platformItems() {
+    return this.platform.store.collection<TenantItem | SlugItem>('tenants', PLATFORM_TENANT);
+  }
+
+  /** Resolves a slug to its tenant id (the platform tenant answers to its own id). */
+  async tenantIdForSlug(slug: string): Promise<string | undefined> {
+    if (slug === PLATFORM_TENANT) return PLATFORM_TENANT;
+    const item = await this.platformItems.read<SlugItem>(`slug:${slug.toLowerCase()}`);
+    return item?.tenantRef;
+  }
+
+  async get(tenantId: string): Promise<TenantItem | undefined> {
+    return this.platformItems.read<TenantItem>(`tenant:${tenantId}`);
+  }
+
+  async list(continuation?: string, pageSize = 50) {
+    return this.platformItems.page<TenantItem>("SELECT * FROM c WHERE c.type = 'tenant' ORDER BY c.createdAt", {}, { pageSize, ...(continuation ? { continuation } : {}) });
+  }
+
+  /** Creates a tenant; the slug is claimed first through a platform-level index item (409 when taken). */
+  async create(input: { slug: string; name: string; dataRegion: string }, actor: EventActor, meta: RequestMeta): Promise<TenantItem> {
+    const tenantId = randomUUID();
+    const slug = input.slug.toLowerCase();
+    try {
+      await this.platformItems.create<SlugItem>({ id: `slug:${slug}`, tenantId: PLATFORM_TENANT, type: 'tenantSlug', tenantRef: tenantId });
+    } catch (err) {
+      if (isStoreError(err, 'conflict')) throw conflict(`The slug '${slug}' is already taken.`);
+      throw err;
+    }
+    const now = new Date().toISOString();
+    await this.platform.store.collection<SettingsItem>('tenants', tenantId).upsert({
+      id: SETTINGS_ID,
+      tenantId,
+      type: 'tenantSettings',
+      ...defaultSettings({ idleHours: this.platform.config.SESSION_IDLE_HOURS, absoluteDays: this.platform.config.SESSION_ABSOLUTE_DAYS }, this.platform.config.MFA_REQUIRE_BY_DEFAULT ? undefined : []),
+      updatedAt: now,
+    });
+    const item: TenantItem = {
+      id: `tenant:${tenantId}`,
+      tenantId: PLATFORM_TENANT,
+      type: 'tenant',
+      tenantRef: tenantId,
+      slug,
+      name: input.name,
+      dataRegion: input.dataRegion,
+      status: 'active',
+      createdAt: now,
+    };
+    const event = await identityEvent(this.platform, {
+      tenantId,
+      actor,
+      action: 'tenant.created',
+      target: { type: 'tenant', id: tenantId },
+      details: { slug, dataRegion: input.dataRegion },
+      ...meta,
+    });
+    return this.platform.outbox.commit('tenants', 'create', item, [event]);
+  }
+
+  async settings(tenantId: string): Promise<SettingsItem> {
+    const item = await this.platform.store.collection<SettingsItem>('tenants', tenantId).read(SETTINGS_ID);
+    if (item) return item;
+    // The platform tenant (and any tenant created before settings existed) runs on the defaults.
+    return {
+      id: SETTINGS_ID,
+      tenantId,
+      type: 'tenantSettings',
+      ...defaultSettings({ idleHours: this.platform.config.SESSION_IDLE_HOURS, absoluteDays: this.platform.config.SESSION_ABSOLUTE_DAYS }, this.platform.config.MFA_REQUIRE_BY_DEFAULT ? undefined : []),
+      updatedAt: new Date(0).toISOString(),
+    };
+  }
+
+  async updateSettings(tenantId: string, next: TenantSettings, ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<SettingsItem> {
+    const current = await this.settings(tenantId);
+    const etag = current._etag ? checkIfMatch(ifMatch, current) : undefined;
+    const changes: Record<string, { before?: unknown; after?: unknown }> = {};
+    for (const key of ['password', 'mfa', 'lockout', 'session'] as const) {
+      if (JSON.stringify(current[key]) !== JSON.stringify(next[key])) changes[key] = { before: current[key], after: next[key] };
+    }
+    const event = await identityEvent(this.platform, { tenantId, actor, action: 'settings.updated', target: { type: 'tenantSettings', id: tenantId }, changes, ...meta });
+    const item: SettingsItem = { ...current, ...next, updatedAt: new Date().toISOString() };
+    return this.platform.outbox.commit('tenants', etag ? 'replace' : 'upsert', item, [event], etag);
+  }
+
+  private properties(tenantId: string) {
+    return this.platform.store.collection<PropertyItem>('tenants', tenantId);
+  }
+
+  async listProperties(tenantId: string): Promise<PropertyItem[]> {
+    return this.properties(tenantId).all<PropertyItem>("SELECT * FROM c WHERE c.type = 'property' ORDER BY c.createdAt");
+  }
+
+  async getProperty(tenantId: string, propertyId: string): Promise<PropertyItem> {
+    const item = await this.properties(tenantId).read<PropertyItem>(propertyId);
+    if (!item || item.type !== 'property') throw notFound('property');
+    return item;
+  }
+
+  async createProperty(tenantId: string, input: PropertyInput, actor: EventActor, meta: RequestMeta): Promise<PropertyItem> {
+    const id = randomUUID();
+    const now = new Date().toISOString();
+    const item: PropertyItem = {
+      id,
+      tenantId,
+      type: 'property',
+      name: input.name,
+      timezone: input.timezone,
+      currency: input.currency,
+      roomsAvailable: input.roomsAvailable,
+      settings: { excludeOutOfOrderFromAvailable: input.settings?.excludeOutOfOrderFromAvailable ?? false },
+      createdAt: now,
+      updatedAt: now,
+    };
+    const event = await identityEvent(this.platform, { tenantId, actor, action: 'property.created', target: { type: 'property', id }, ...meta });
+    return this.platform.outbox.commit('tenants', 'create', item, [event]);
+  }
+
+  async updateProperty(
+    tenantId: string,
+    propertyId: string,
+    patch: Partial<PropertyInput>,
+    ifMatch: string | undefined,
+    actor: EventActor,
+    meta: RequestMeta,
+  ): Promise<PropertyItem> {
+    const current = await this.getProperty(tenantId, propertyId);
+    const etag = checkIfMatch(ifMatch, current);
+    const next: PropertyItem = {
+      ...current,
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.timezone !== undefined ? { timezone: patch.timezone } : {}),
+      ...(patch.currency !== undefined ? { currency: patch.currency } : {}),
+      ...(patch.roomsAvailable !== undefined ? { roomsAvailable: patch.roomsAvailable } : {}),
+      settings: { ...current.settings, ...(patch.settings ?? {}) },
+      updatedAt: new Date().toISOString(),
+    };
+    const changes = diff(current, next, ['name', 'timezone', 'currency', 'roomsAvailable', 'settings']);
+    const event = await identityEvent(this.platform, { tenantId, actor, action: 'property.updated', target: { type: 'property', id: propertyId }, changes, ...meta });
+    return this.platform.outbox.commit('tenants', 'replace', next, [event], etag);
+  }
+
+  async listDepartments(tenantId: string, propertyId: string): Promise<DepartmentItem[]> {
+    await this.getProperty(tenantId, propertyId);
+    return this.platform.store
+      .collection<DepartmentItem>('tenants', tenantId)
+      .all<DepartmentItem>("SELECT * FROM c WHERE c.type = 'department' AND c.propertyId = @propertyId ORDER BY c.code", { propertyId });
+  }
+
+  /** Every department of the tenant (reports join on them). */
+  async allDepartments(tenantId: string): Promise<DepartmentItem[]> {
+    return this.platform.store.collection<DepartmentItem>('tenants', tenantId).all<DepartmentItem>("SELECT * FROM c WHERE c.type = 'department'");
+  }
+
+  async getDepartment(tenantId: string, propertyId: string, departmentId: string): Promise<DepartmentItem> {
+    const item = await this.platform.store.collection<DepartmentItem>('tenants', tenantId).read<DepartmentItem>(departmentId);
+    if (!item || item.type !== 'department' || item.propertyId !== propertyId) throw notFound('department');
+    return item;
+  }
+
+  async createDepartment(tenantId: string, propertyId: string, input: DepartmentInput, actor: EventActor, meta: RequestMeta): Promise<DepartmentItem> {
+    await this.getProperty(tenantId, propertyId);
+    const id = randomUUID();
+    await this.claimDepartmentCode(tenantId, propertyId, input.code, id);
+    const now = new Date().toISOString();
+    const item: DepartmentItem = {
+      id,
+      tenantId,
+      type: 'department',
+      propertyId,
+      code: input.code,
+      name: input.name,
+      usaliDepartment: input.usaliDepartment,
+      standardHoursPerUnit: input.standardHoursPerUnit ?? null,
+      driver: input.driver,
+      createdAt: now,
+      updatedAt: now,
+    };
+    const event = await identityEvent(this.platform, {
+      tenantId,
+      actor,
+      action: 'department.created',
+      target: { type: 'department', id },
+      details: { propertyId, code: input.code },
+      ...meta,
+    });
+    try {
+      return await this.platform.outbox.commit('tenants', 'create', item, [event]);
+    } catch (err) {
+      await this.releaseDepartmentCode(tenantId, propertyId, input.code);
+      throw err;
+    }
+  }
+
+  /** Department codes are unique per property through an index item whose id is derived from the code (409 when taken). */
+  private async claimDepartmentCode(tenantId: string, propertyId: string, code: string, departmentId: string): Promise<void> {
+    try {
+      await this.platform.store.collection<DepartmentCodeItem>('tenants', tenantId).create({ id: departmentCodeId(propertyId, code), tenantId, type: 'departmentCode', departmentId });
+    } catch (err) {
+      if (isStoreError(err, 'conflict')) throw conflict(`The department code '${code}' is already used in this property.`);
+      throw err;
+    }
+  }
+
+  private async releaseDepartmentCode(tenantId: string, propertyId: string, code: string): Promise<void> {
+    await this.platform.store.collection('tenants', tenantId).delete(departmentCodeId(propertyId, code));
+  }
+
+  async updateDepartment(
+    tenantId: string,
+    propertyId: string,
+    departmentId: string,
+    patch: Partial<DepartmentInput>,
+    ifMatch: string | undefined,
+    actor: EventActor,
+    meta: RequestMeta,
+  ): Promise<DepartmentItem> {
+    const current = await this.getDepartment(tenantId, propertyId, departmentId);
+    const etag = checkIfMatch(ifMatch, current);
+    const codeChanges = patch.code !== undefined && patch.code.toUpperCase() !== current.code.toUpperCase();
+    if (codeChanges && patch.code !== undefined) await this.claimDepartmentCode(tenantId, propertyId, patch.code, departmentId);
+    const next: DepartmentItem = { ...current, ...definedOnly(patch), updatedAt: new Date().toISOString() };
+    const changes = diff(current, next, ['code', 'name', 'usaliDepartment', 'standardHoursPerUnit', 'driver']);
+    const event = await identityEvent(this.platform, { tenantId, actor, action: 'department.updated', target: { type: 'department', id: departmentId }, changes, ...meta });
+    try {
+      const saved = await this.platform.outbox.commit('tenants', 'replace', next, [event], etag);
+      if (codeChanges) await this.releaseDepartmentCode(tenantId, propertyId, current.code);
+      return saved;
+    } catch (err) {
+      if (codeChanges && patch.code !== undefined) await this.releaseDepartmentCode(tenantId, propertyId, patch.code);
+      throw err;
+    }
+  }
+}
+
+function definedOnly<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+function diff<T extends object>(before: T, after: T, keys: Array<keyof T>): Record<string, { before?: unknown; after?: unknown }> {
+  const out: Record<string, { before?: unknown; after?: unknown }> = {};
+  for (const k of keys) {
+    if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[String(k)] = { before: before[k], after: after[k] };
+  }
+  return out;
+}

@@ -1,0 +1,407 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Platform } from '../app.js';
+import { isStoreError } from '../platform/cosmos/errors.js';
+import { badRequest, conflict, notFound } from '../http/problem.js';
+import { checkIfMatch } from '../http/etag.js';
+import type { PropertyScope } from '../access/principal.js';
+import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
+import {
+  emailIndexId,
+  type EmailIndexItem,
+  type InvitationItem,
+  type Profile,
+  type RoleAssignment,
+  type SealedProfile,
+  type UserItem,
+  type UserStatus,
+} from './model.js';
+import type { PasswordHasher } from './passwords/hasher.js';
+import { checkPassword } from './passwords/policy.js';
+import type { TenantService } from './tenants.js';
+import type { EmailSender } from './mail.js';
+import { OWNER_ROLE } from './roles.js';
+
+const PROFILE_FIELDS = ['firstName', 'lastName', 'email', 'jobTitle', 'employeeNumber'] as const;
+
+/** A user as the API shows it: profile opened, secrets left out. */
+export interface UserView {
+  id: string;
+  status: UserStatus;
+  firstName: string | null;
+  lastName: string | null;
+  email: string | null;
+  jobTitle: string | null;
+  employeeNumber: string | null;
+  roles: RoleAssignment[];
+  locked: boolean;
+  createdAt: string;
+  updatedAt: string;
+  lastLoginAt: string | null;
+}
+
+export function sha256(value: string): string {
+  return createHash('sha256').update(value).digest('base64url');
+}
+
+/** Tokens that travel to a client carry their tenant, so they can be looked up in its partition. */
+export function splitTenantToken(token: string): { tenantId: string; secret: string } | undefined {
+  const dot = token.lastIndexOf('.');
+  if (dot <= 0 || dot === token.length - 1) return undefined;
+  return { tenantId: token.slice(0, dot), secret: token.slice(dot + 1) };
+}
+
+export function newTenantToken(tenantId: string): string {
+  return `${tenantId}.${randomBytes(32).toString('base64url')}`;
+}
+
+/** Accounts in the `identity` container: personal fields sealed per user, e-mail unique by blind index. */
+export class UserService {
+  constructor(
+    private readonly platform: Platform,
+    private readonly hasher: PasswordHasher,
+    private readonly tenants: TenantService,
+    private readonly mail: EmailSender,
+    /** Called after any change that affects sessions or grants (clears the authenticator's caches). */
+    private readonly changed: () => void,
+  ) {}
+
+  private col(tenantId: string) {
+    return this.platform.store.collection<UserItem>('identity', tenantId);
+  }
+
+  async get(tenantId: string, userId: string): Promise<UserItem | undefined> {
+    const item = await this.col(tenantId).read<UserItem>(userId);
+    return item?.type === 'user' ? item : undefined;
+  }
+
+  async require(tenantId: string, userId: string): Promise<UserItem> {
+    const item = await this.get(tenantId, userId);
+    if (!item) throw notFound('user');
+    return item;
+  }
+
+  async findByEmail(tenantId: string, email: string): Promise<UserItem | undefined> {
+    const blind = await this.platform.blindIndex.compute(tenantId, 'email', email);
+    const entry = await this.platform.store.collection<EmailIndexItem>('identity', tenantId).read(emailIndexId(blind));
+    if (!entry || entry.type !== 'emailIndex') return undefined;
+    return this.get(tenantId, entry.userId);
+  }
+
+  async profile(user: UserItem): Promise<Partial<Profile>> {
+    const out: Partial<Profile> = {};
+    for (const field of PROFILE_FIELDS) {
+      const sealed = user.enc?.[field];
+      if (!sealed) continue;
+      const opened = await this.platform.cipher.open({ tenantId: user.tenantId, subjectId: user.id, field: `user.${field}` }, sealed);
+      if (!opened.redacted) out[field] = opened.value;
+    }
+    return out;
+  }
+
+  async view(user: UserItem): Promise<UserView> {
+    const p = await this.profile(user);
+    return {
+      id: user.id,
+      status: user.status,
+      firstName: p.firstName ?? null,
+      lastName: p.lastName ?? null,
+      email: p.email ?? null,
+      jobTitle: p.jobTitle ?? null,
+      employeeNumber: p.employeeNumber ?? null,
+      roles: user.roles,
+      locked: Boolean(user.lockout.lockedUntil && Date.parse(user.lockout.lockedUntil) > Date.now()),
+      createdAt: user.createdAt,
+      updatedAt: user.updatedAt,
+      lastLoginAt: user.lastLoginAt ?? null,
+    };
+  }
+
+  private async seal(tenantId: string, userId: string, profile: Partial<Profile>): Promise<Partial<SealedProfile>> {
+    const out: Partial<SealedProfile> = {};
+    for (const field of PROFILE_FIELDS) {
+      const value = profile[field];
+      if (value === undefined || value === null || value === '') continue;
+      out[field] = await this.platform.cipher.seal({ tenantId, subjectId: userId, field: `user.${field}` }, value);
+    }
+    return out;
+  }
+
+  private async claimEmail(tenantId: string, email: string, userId: string): Promise<string> {
+    const blind = await this.platform.blindIndex.compute(tenantId, 'email', email);
+    try {
+      await this.platform.store.collection<EmailIndexItem>('identity', tenantId).create({ id: emailIndexId(blind), tenantId, type: 'emailIndex', userId });
+    } catch (err) {
+      if (isStoreError(err, 'conflict')) throw conflict('A user with this e-mail address already exists in the tenant.');
+      throw err;
+    }
+    return blind;
+  }
+
+  /** Checks a new password against the tenant policy and the user's own details; 400 with reasons. */
+  async assertAcceptablePassword(tenantId: string, password: string, profile: Partial<Profile>, field = 'body.password'): Promise<void> {
+    const settings = await this.tenants.settings(tenantId);
+    const problems = await checkPassword(password, settings.password, profile);
+    if (problems.length > 0) throw badRequest('The password does not meet the password policy.', problems.map((message) => ({ field, message })));
+  }
+
+  /**
+   * Creates an account. With a password it is active at once (bootstrap, demo seed); without, it is
+   * invited and an invitation with a single-use, expiring token is e-mailed.
+   */
+  async create(
+    tenantId: string,
+    input: Profile & { roles: RoleAssignment[]; password?: string },
+    actor: EventActor | undefined,
+    meta: RequestMeta,
+  ): Promise<UserItem> {
+    const id = randomUUID();
+    if (input.password !== undefined) await this.assertAcceptablePassword(tenantId, input.password, input);
+    const blind = await this.claimEmail(tenantId, input.email, id);
+    try {
+      const now = new Date().toISOString();
+      const item: UserItem = {
+        id,
+        tenantId,
+        type: 'user',
+        status: input.password !== undefined ? 'active' : 'invited',
+        enc: (await this.seal(tenantId, id, input)) as SealedProfile,
+        emailIndex: blind,
+        roles: input.roles,
+        pv: 1,
+        lockout: { failures: [], lockCount: 0 },
+        createdAt: now,
+        updatedAt: now,
+      };
+      if (input.password !== undefined) {
+        item.passwordHash = await this.hasher.hash(input.password);
+        item.passwordChangedAt = now;
+      }
+      const event = await identityEvent(this.platform, {
+        tenantId,
+        ...(actor ? { actor } : {}),
+        action: input.password !== undefined ? 'user.created' : 'user.invited',
+        target: { type: 'user', id },
+        details: { roles: input.roles.map((r) => r.roleId).join(',') },
+        ...meta,
+      });
+      const created = await this.platform.outbox.commit('identity', 'create', item, [event]);
+      if (input.password === undefined) await this.sendInvitation(created, input.email);
+      return created;
+    } catch (err) {
+      await this.platform.store.collection('identity', tenantId).delete(emailIndexId(blind));
+      throw err;
+    }
+  }
+
+  /** Issues a fresh invitation token and e-mails it. Earlier invitations of the user stay valid until they expire. */
+  async sendInvitation(user: UserItem, email: string): Promise<void> {
+    const token = newTenantToken(user.tenantId);
+    const now = Date.now();
+    await this.platform.store.collection<InvitationItem>('identity', user.tenantId).create({
+      id: `invitation:${sha256(token)}`,
+      tenantId: user.tenantId,
+      type: 'invitation',
+      userId: user.id,
+      createdAt: new Date(now).toISOString(),
+      expiresAt: new Date(now + this.platform.config.INVITATION_TTL_HOURS * 3_600_000).toISOString(),
+    });
+    const tenant = await this.tenants.get(user.tenantId);
+    const link = new URL('/accept-invitation', this.platform.config.PUBLIC_BASE_URL);
+    link.hash = `token=${encodeURIComponent(token)}`;
+    await this.mail.send({
+      to: email,
+      subject: `You are invited to ${tenant?.name ?? 'PMI Platform'}`,
+      text: [
+        `You have been invited to ${tenant?.name ?? 'PMI Platform'} (tenant '${tenant?.slug ?? user.tenantId}').`,
+        `Set your password within ${this.platform.config.INVITATION_TTL_HOURS} hours: ${link.toString()}`,
+        `Invitation token: ${token}`,
+      ].join('\n'),
+    });
+  }
+
+  /** Accepts an invitation: single use (the token item is deleted), expiring, password checked by policy. */
+  async acceptInvitation(token: string, password: string, meta: RequestMeta): Promise<UserItem> {
+    const parts = splitTenantToken(token);
+    const invalid = badRequest('The invitation is invalid or has expired.', [{ field: 'body.token', message: 'invalid or expired' }]);
+    if (!parts) throw invalid;
+    const col = this.platform.store.collection<InvitationItem>('identity', parts.tenantId);
+    const invitation = await col.read<InvitationItem>(`invitation:${sha256(token)}`);
+    if (!invitation || invitation.type !== 'invitation') throw invalid;
+    if (Date.parse(invitation.expiresAt) <= Date.now()) {
+      await col.delete(invitation.id);
+      throw invalid;
+    }
+    const user = await this.get(parts.tenantId, invitation.userId);
+    if (!user || user.status !== 'invited') throw invalid;
+    await this.assertAcceptablePassword(user.tenantId, password, await this.profile(user));
+    try {
+      // Deleting with the read ETag makes the token single-use even under concurrent accepts.
+      await this.platform.store
+        .collection<InvitationItem>('identity', parts.tenantId)
+        .patch(invitation.id, [{ op: 'set', path: '/expiresAt', value: new Date(0).toISOString() }], invitation._etag);
+    } catch (err) {
+      if (isStoreError(err, 'precondition_failed') || isStoreError(err, 'not_found')) throw invalid;
+      throw err;
+    }
+    await col.delete(invitation.id);
+    const now = new Date().toISOString();
+    const next: UserItem = { ...user, status: 'active', passwordHash: await this.hasher.hash(password), passwordChangedAt: now, updatedAt: now };
+    const event = await identityEvent(this.platform, {
+      tenantId: user.tenantId,
+      actor: { type: 'user', id: user.id, keyTenantId: user.tenantId },
+      action: 'user.invitation_accepted',
+      target: { type: 'user', id: user.id },
+      ...meta,
+    });
+    return this.platform.outbox.commit('identity', 'replace', next, [event], user._etag);
+  }
+
+  async list(tenantId: string, pageSize: number, continuation?: string) {
+    return this.col(tenantId).page<UserItem>("SELECT * FROM c WHERE c.type = 'user' ORDER BY c.createdAt", {}, { pageSize, ...(continuation ? { continuation } : {}) });
+  }
+
+  async all(tenantId: string): Promise<UserItem[]> {
+    return this.col(tenantId).all<UserItem>("SELECT * FROM c WHERE c.type = 'user'");
+  }
+
+  /** Writes a changed user with its audit event, conditioned on the ETag it was read with. */
+  async save(user: UserItem, action: string, actor: EventActor | undefined, meta: RequestMeta, extra: { details?: Record<string, string | number | boolean | null>; changes?: Record<string, { before?: unknown; after?: unknown }> } = {}): Promise<UserItem> {
+    const event = await identityEvent(this.platform, {
+      tenantId: user.tenantId,
+      ...(actor ? { actor } : {}),
+      action,
+      target: { type: 'user', id: user.id },
+      ...extra,
+      ...meta,
+    });
+    const next = { ...user, updatedAt: new Date().toISOString() };
+    const saved = await this.platform.outbox.commit('identity', 'replace', next, [event], user._etag);
+    this.changed();
+    return saved;
+  }
+
+  /**
+   * Read-modify-write of a user that retries when someone else wrote in between (parallel logins of
+   * one account must all count: a lost failure would weaken the lockout). Returns undefined when the
+   * user no longer exists.
+   */
+  async mutate(
+    tenantId: string,
+    userId: string,
+    change: (user: UserItem) => UserItem,
+    action: string,
+    actor: EventActor | undefined,
+    meta: RequestMeta,
+    extra: (user: UserItem) => { details?: Record<string, string | number | boolean | null> } = () => ({}),
+  ): Promise<UserItem | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const current = await this.get(tenantId, userId);
+      if (!current) return undefined;
+      const next = change(current);
+      try {
+        return await this.save(next, action, actor, meta, extra(next));
+      } catch (err) {
+        if (!isStoreError(err, 'precondition_failed') || attempt >= 7) throw err;
+      }
+    }
+  }
+
+  async updateProfile(tenantId: string, userId: string, patch: Partial<Profile>, ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<UserItem> {
+    const user = await this.require(tenantId, userId);
+    checkIfMatch(ifMatch, user);
+    if (user.status === 'redacted') throw conflict('This person has been redacted.');
+    let emailIndex = user.emailIndex;
+    let oldIndex: string | undefined;
+    if (patch.email !== undefined) {
+      const blind = await this.platform.blindIndex.compute(tenantId, 'email', patch.email);
+      if (blind !== user.emailIndex) {
+        emailIndex = await this.claimEmail(tenantId, patch.email, userId);
+        oldIndex = user.emailIndex;
+      }
+    }
+    const sealed = await this.seal(tenantId, userId, patch);
+    const next: UserItem = { ...user, emailIndex, enc: { ...user.enc, ...sealed } };
+    const fields = Object.keys(patch).filter((k) => (patch as Record<string, unknown>)[k] !== undefined);
+    try {
+      const saved = await this.save(next, 'user.updated', actor, meta, { details: { fields: fields.join(',') } });
+      if (oldIndex) await this.platform.store.collection('identity', tenantId).delete(emailIndexId(oldIndex));
+      return saved;
+    } catch (err) {
+      if (oldIndex) await this.platform.store.collection('identity', tenantId).delete(emailIndexId(emailIndex));
+      throw err;
+    }
+  }
+
+  async setPassword(user: UserItem, password: string, action: string, actor: EventActor, meta: RequestMeta): Promise<UserItem> {
+    await this.assertAcceptablePassword(user.tenantId, password, await this.profile(user), 'body.newPassword');
+    const now = new Date().toISOString();
+    return this.save({ ...user, passwordHash: await this.hasher.hash(password), passwordChangedAt: now }, action, actor, meta);
+  }
+
+  async setStatus(tenantId: string, userId: string, status: 'active' | 'disabled', actor: EventActor, meta: RequestMeta): Promise<UserItem> {
+    const user = await this.require(tenantId, userId);
+    if (user.status === 'redacted' || user.status === 'invited') throw conflict(`A ${user.status} user can't be ${status === 'active' ? 'enabled' : 'disabled'}.`);
+    if (status === 'disabled' && user.roles.some((r) => r.roleId === OWNER_ROLE)) await this.assertAnotherOwner(tenantId, userId);
+    if (user.status === status) return user;
+    return this.save({ ...user, status }, status === 'active' ? 'user.enabled' : 'user.disabled', actor, meta);
+  }
+
+  async unlock(tenantId: string, userId: string, actor: EventActor, meta: RequestMeta): Promise<UserItem> {
+    const user = await this.require(tenantId, userId);
+    return this.save({ ...user, lockout: { failures: [], lockCount: 0 } }, 'user.unlocked', actor, meta);
+  }
+
+  async setRoles(tenantId: string, userId: string, roles: RoleAssignment[], ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<UserItem> {
+    const user = await this.require(tenantId, userId);
+    checkIfMatch(ifMatch, user);
+    const wasOwner = user.roles.some((r) => r.roleId === OWNER_ROLE);
+    const staysOwner = roles.some((r) => r.roleId === OWNER_ROLE && r.scope.all);
+    if (wasOwner && !staysOwner) await this.assertAnotherOwner(tenantId, userId);
+    return this.save({ ...user, roles, pv: user.pv + 1 }, 'user.roles_changed', actor, meta, {
+      changes: { roles: { before: user.roles, after: roles } },
+    });
+  }
+
+  /** The last active owner can't be removed, demoted or disabled: a tenant must never lose control of itself. */
+  async assertAnotherOwner(tenantId: string, userId: string): Promise<void> {
+    const owners = (await this.all(tenantId)).filter((u) => u.id !== userId && u.status === 'active' && u.roles.some((r) => r.roleId === OWNER_ROLE && r.scope.all));
+    if (owners.length === 0) throw conflict('The last owner of the tenant cannot be removed, demoted or disabled.');
+  }
+
+  /** Raises the permissions version of everyone holding `roleId`, after the role's permissions changed. */
+  async bumpHoldersOf(tenantId: string, roleId: string): Promise<void> {
+    for (const user of await this.all(tenantId)) {
+      if (!user.roles.some((r) => r.roleId === roleId)) continue;
+      await this.platform.store.collection<UserItem>('identity', tenantId).patch(user.id, [{ op: 'incr', path: '/pv', value: 1 }]);
+    }
+    this.changed();
+  }
+
+  async holders(tenantId: string, roleId: string): Promise<number> {
+    return (await this.all(tenantId)).filter((u) => u.roles.some((r) => r.roleId === roleId)).length;
+  }
+
+  /**
+   * Removes an account: the user item and its e-mail index entry go, the user's data key is shredded
+   * (every sealed value about them, in audit events too, becomes unreadable) and the removal is audited.
+   */
+  async remove(tenantId: string, userId: string, actor: EventActor, meta: RequestMeta): Promise<void> {
+    const user = await this.require(tenantId, userId);
+    if (user.roles.some((r) => r.roleId === OWNER_ROLE)) await this.assertAnotherOwner(tenantId, userId);
+    const event = await identityEvent(this.platform, { tenantId, actor, action: 'user.deleted', target: { type: 'user', id: userId }, ...meta });
+    await this.platform.outbox.emit(tenantId, [event]);
+    await this.platform.store.collection('identity', tenantId).delete(emailIndexId(user.emailIndex));
+    await this.platform.store.collection('identity', tenantId).delete(userId);
+    await this.platform.keys.shred(tenantId, userId);
+    this.changed();
+  }
+
+  /** Who may be named in property scopes: the ids of the tenant's properties. */
+  async assertPropertiesExist(tenantId: string, scopes: PropertyScope[]): Promise<void> {
+    const ids = new Set(scopes.flatMap((s) => (s.all ? [] : s.propertyIds)));
+    if (ids.size === 0) return;
+    const known = new Set((await this.tenants.listProperties(tenantId)).map((p) => p.id));
+    const unknown = [...ids].filter((id) => !known.has(id));
+    if (unknown.length > 0) throw badRequest('Unknown property in a role scope.', unknown.map((id) => ({ field: 'body.roles', message: `unknown property ${id}` })));
+  }
+}

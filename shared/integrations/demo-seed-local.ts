@@ -1,0 +1,70 @@
+import type { App } from '../app.js';
+import type { Principal } from '../access/principal.js';
+import { ALL_PERMISSIONS } from '../access/permissions.js';
+import { DEMO_SLUG } from '../identity/seed.js';
+import { demoAccounts } from './demo-data.js';
+import { demoName, seedDemoData, type SeedDirectory, type SeedSummary } from './demo-seed.js';
+import { SOURCE_TYPES, type SourceType } from './formats/index.js';
+import type { ImportItem } from './model.js';
+
+const SEED_ACTOR = { type: 'system' as const, id: 'demo-seed' };
+
+/**
+ * The demo seed inside the process that owns the store (the local host's first start, where the
+ * embedded store lives in memory): integrations are set up through the service as the system, and
+ * the data still goes through the real, signed webhook endpoint at `baseUrl`.
+ */
+export async function seedDemoInProcess(app: App, baseUrl: string, options: { today?: string; historyDays?: number; aheadDays?: number; log?: (l: string) => void } = {}): Promise<SeedSummary | undefined> {
+  const tenantId = await app.identity.tenants.tenantIdForSlug(DEMO_SLUG);
+  if (!tenantId) return undefined;
+  const principal: Principal = {
+    kind: 'user',
+    tenantId,
+    userId: 'system:demo-seed',
+    sessionId: 'demo-seed',
+    amr: [],
+    authTime: Math.floor(Date.now() / 1000),
+    grants: new Map(ALL_PERMISSIONS.map((p) => [p, { all: true }])),
+  };
+  const props = app.integrations.service.properties;
+  const directory: SeedDirectory = {
+    properties: async () => (await props.list(tenantId)).map((p) => ({ id: p.id, name: p.name ?? p.id, roomsAvailable: p.roomsAvailable ?? 100 })),
+    departments: async (propertyId) => (await props.departments(tenantId, propertyId)).map((d) => ({ id: d.id, code: d.code, usaliDepartment: d.usaliDepartment ?? 'other' })),
+    integrations: async (property, departments) => {
+      const existing = await app.integrations.service.list(tenantId);
+      const out = new Map<SourceType, { id: string; secret: string }>();
+      for (const type of SOURCE_TYPES) {
+        const found = existing.find((i) => i.propertyId === property.id && i.sourceType === type && i.name === demoName(type));
+        if (found) {
+          const rotated = await app.integrations.service.rotateSecret(principal, found.id, { actor: SEED_ACTOR, correlationId: 'demo-seed' });
+          out.set(type, { id: found.id, secret: rotated.secret });
+          continue;
+        }
+        const { item, secret } = await app.integrations.service.create(
+          principal,
+          {
+            propertyId: property.id,
+            sourceType: type,
+            name: demoName(type),
+            format: 'json',
+            mappings: { departments: {}, accounts: type === 'ams' ? demoAccounts(departments) : {} },
+            enabled: true,
+            acceptance: 'row-level',
+          },
+          { actor: SEED_ACTOR, correlationId: 'demo-seed' },
+        );
+        out.set(type, { id: item.id, secret });
+      }
+      return out;
+    },
+  };
+  return seedDemoData({
+    baseUrl,
+    directory,
+    outcome: async (_integrationId, importId) => (await app.store.collection<ImportItem>('imports', tenantId).read(importId))?.status ?? 'queued',
+    ...(options.today ? { today: options.today } : {}),
+    ...(options.historyDays ? { historyDays: options.historyDays } : {}),
+    ...(options.aheadDays ? { aheadDays: options.aheadDays } : {}),
+    ...(options.log ? { log: options.log } : {}),
+  });
+}

@@ -1,0 +1,119 @@
+import type { Platform } from '../app.js';
+import type { Principal } from '../access/principal.js';
+import { authorize } from '../access/authorize.js';
+import { auditMessage } from '../audit/event.js';
+import { conflict, notFound } from '../http/problem.js';
+import type { LocalBroker } from '../platform/local/broker.js';
+import type { Log } from '../platform/log.js';
+import { LocalImportDeadLetters, ServiceBusImportDeadLetters, type DeadLetterSource } from './dead-letters.js';
+import { purgeRawBodies, sweepDeadLetters } from './maintenance.js';
+import type { ImportItem, ImportStatus } from './model.js';
+import { ImportProcessor } from './processor.js';
+import { importView, integrationStatus, listImports, type ImportFilter, type ImportView, type IntegrationStatus } from './queries.js';
+import { RawStore } from './raw-store.js';
+import { importMessage, receiveDelivery, type Delivery, type ImportMessage } from './receiver.js';
+import { actorOf, IntegrationService, type RequestMeta } from './service.js';
+
+export type { ImportMessage } from './receiver.js';
+export type { IntegrationView, IntegrationInput, IntegrationPatch } from './service.js';
+export { viewOf } from './service.js';
+
+/** Source-system integrations: configuration, signed webhooks, import processing, status and upkeep. */
+export class Integrations {
+  readonly service: IntegrationService;
+  readonly raw: RawStore;
+  readonly processor: ImportProcessor;
+
+  constructor(
+    private readonly platform: Platform,
+    private readonly deadLetters: DeadLetterSource | undefined,
+  ) {
+    this.service = new IntegrationService(platform);
+    this.raw = new RawStore(platform);
+    this.processor = new ImportProcessor(platform, this.raw, this.service.properties);
+  }
+
+  /** A signed webhook delivery: verified, stored sealed, queued. */
+  receive(delivery: Delivery): Promise<{ importId: string; duplicate: boolean }> {
+    return receiveDelivery(this.platform, this.service, this.raw, delivery);
+  }
+
+  /** The `imports` queue handler. */
+  process(message: ImportMessage, log: Log): Promise<ImportStatus | 'skipped'> {
+    return this.processor.process(message, log);
+  }
+
+  /** An integration the principal may see, for `permission` (404 for other tenants' ids). */
+  async visible(principal: Principal, integrationId: string, permission: 'imports.read' | 'integrations.manage') {
+    const item = await this.service.get(principal.tenantId, integrationId);
+    authorize(principal, permission, { tenantId: item.tenantId, propertyId: item.propertyId, kind: 'integration' });
+    return item;
+  }
+
+  async getImport(principal: Principal, integrationId: string, importId: string): Promise<{ view: ImportView; item: ImportItem }> {
+    await this.visible(principal, integrationId, 'imports.read');
+    const item = await this.platform.store.collection<ImportItem>('imports', principal.tenantId).read(importId);
+    if (!item || item.type !== 'import' || item.integrationId !== integrationId) throw notFound('import');
+    return { view: importView(item), item };
+  }
+
+  async listImports(principal: Principal, integrationId: string, filter: ImportFilter) {
+    await this.visible(principal, integrationId, 'imports.read');
+    return listImports(this.platform, principal.tenantId, integrationId, filter);
+  }
+
+  status(principal: Principal, now?: Date): Promise<IntegrationStatus[]> {
+    return integrationStatus(this.platform, this.service.properties, principal, now);
+  }
+
+  /** Re-runs an import from its stored raw body (after a mapping fix, say): a new run of the same import. */
+  async replay(principal: Principal, integrationId: string, importId: string, meta: RequestMeta = {}): Promise<{ importId: string; run: number }> {
+    await this.visible(principal, integrationId, 'integrations.manage');
+    const { item } = await this.getImport(principal, integrationId, importId);
+    if (item.raw.purgedAt) throw conflict('The raw body of this import was purged by retention; it can no longer be replayed.');
+    const run = item.run + 1;
+    const next: ImportItem = { ...item, run, status: 'queued' };
+    const event = auditMessage({
+      tenantId: principal.tenantId,
+      actor: actorOf(principal, meta),
+      action: 'import.replayed',
+      target: { type: 'import', id: importId },
+      outcome: 'success',
+      ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
+      details: { integrationId, run },
+    });
+    await this.platform.outbox.commit('imports', 'replace', next, [importMessage({ tenantId: principal.tenantId, integrationId, importId, run }, meta.correlationId), event], item._etag);
+    return { importId, run };
+  }
+
+  /** Timer: dead-lettered import messages become failed imports. */
+  async sweepDeadLetters(): Promise<number> {
+    if (!this.deadLetters) return 0;
+    return sweepDeadLetters(this.platform, this.deadLetters, this.processor);
+  }
+
+  /** Timer: raw bodies past retention are deleted. */
+  purgeRawBodies(): Promise<number> {
+    return purgeRawBodies(this.platform, this.platform.config.IMPORT_RAW_RETENTION_DAYS);
+  }
+
+  async close(): Promise<void> {
+    await this.deadLetters?.close();
+  }
+}
+
+/**
+ * Builds the integrations area. Dead letters are read from the in-process broker locally and from
+ * `imports/$deadletterqueue` with a ServiceBusReceiver in Azure.
+ */
+export function createIntegrations(platform: Platform, options: { broker?: LocalBroker | undefined } = {}): Integrations {
+  let deadLetters: DeadLetterSource | undefined;
+  if (options.broker) deadLetters = new LocalImportDeadLetters(options.broker);
+  else if (platform.config.SERVICEBUS_NAMESPACE) {
+    deadLetters = new ServiceBusImportDeadLetters(platform.config.SERVICEBUS_NAMESPACE, async () => {
+      const { DefaultAzureCredential } = await import('@azure/identity');
+      return new DefaultAzureCredential();
+    });
+  }
+  return new Integrations(platform, deadLetters);
+}

@@ -1,0 +1,93 @@
+import type { Platform } from '../app.js';
+import { isStoreError } from '../platform/cosmos/errors.js';
+import { auditMessage } from '../audit/event.js';
+import type { ImportItem, RawChunkItem } from './model.js';
+import type { DeadLetterSource } from './dead-letters.js';
+import type { ImportProcessor } from './processor.js';
+import { z } from 'zod';
+
+const deadBody = z.object({ tenantId: z.string().min(1), integrationId: z.string().min(1), importId: z.string().min(1), run: z.number().int().min(1) });
+
+/**
+ * Records every dead-lettered import message as a failed import with the broker's reason, then
+ * removes it from the dead-letter queue. Messages that name no import are logged and removed.
+ */
+export async function sweepDeadLetters(platform: Platform, source: DeadLetterSource, processor: ImportProcessor, max = 100): Promise<number> {
+  let recorded = 0;
+  for (;;) {
+    const batch = await source.receive(max);
+    if (batch.length === 0) return recorded;
+    for (const d of batch) {
+      const parsed = deadBody.safeParse(d.body);
+      if (!parsed.success) {
+        platform.log.warn('dead-lettered import message is unreadable; dropped', { reason: d.reason });
+        continue;
+      }
+      const m = parsed.data;
+      const item = await platform.store.collection<ImportItem>('imports', m.tenantId).read(m.importId);
+      if (!item || item.type !== 'import' || (item.processedRun ?? 0) >= m.run) continue;
+      await processor.finish(item, m.run, new Date(), {
+        status: 'failed',
+        failure: { reason: 'deadLettered', detail: `${d.reason}: ${d.description}`.slice(0, 2000) },
+      });
+      recorded += 1;
+    }
+    await source.complete(batch);
+    if (batch.length < max) return recorded;
+  }
+}
+
+/**
+ * Deletes raw bodies older than the retention period: inline ones are removed from their import
+ * records (which stay, marked purged), chunk items are deleted. Facts and aggregates stay.
+ */
+export async function purgeRawBodies(platform: Platform, retentionDays: number, batch = 500): Promise<number> {
+  const cutoff = new Date(Date.now() - retentionDays * 86_400_000).toISOString();
+  let purged = 0;
+  const perTenant = new Map<string, number>();
+  for (;;) {
+    const due = await platform.store.scan<Pick<ImportItem, 'id' | 'tenantId' | 'raw'>>(
+      'imports',
+      "SELECT c.id, c.tenantId, c.raw FROM c WHERE c.type = 'import' AND c.receivedAt < @cutoff AND NOT IS_DEFINED(c.raw.purgedAt)",
+      { cutoff },
+      batch,
+    );
+    for (const item of due) {
+      const imports = platform.store.collection<ImportItem>('imports', item.tenantId);
+      const ops: Array<{ op: 'remove'; path: string } | { op: 'set'; path: string; value: string }> = [{ op: 'set', path: '/raw/purgedAt', value: new Date().toISOString() }];
+      if (item.raw.chunks === 0) ops.unshift({ op: 'remove', path: '/enc' });
+      try {
+        await imports.patch(item.id, ops);
+      } catch (err) {
+        if (!isStoreError(err, 'not_found')) throw err;
+      }
+      purged += 1;
+      perTenant.set(item.tenantId, (perTenant.get(item.tenantId) ?? 0) + 1);
+    }
+    if (due.length < batch) break;
+  }
+  for (;;) {
+    const chunks = await platform.store.scan<Pick<RawChunkItem, 'id' | 'tenantId'>>(
+      'imports',
+      "SELECT c.id, c.tenantId FROM c WHERE c.type = 'importRaw' AND c.receivedAt < @cutoff",
+      { cutoff },
+      batch,
+    );
+    for (const c of chunks) await platform.store.collection('imports', c.tenantId).delete(c.id);
+    if (chunks.length < batch) break;
+  }
+  for (const [tenantId, count] of perTenant) {
+    await platform.outbox.emit(tenantId, [
+      auditMessage({
+        tenantId,
+        actor: { type: 'system', id: 'importsRawRetention' },
+        action: 'import.raw_purged',
+        outcome: 'success',
+        details: { imports: count, retentionDays, receivedBefore: cutoff },
+      }),
+    ]);
+  }
+  if (purged > 0) platform.log.info('raw import bodies purged', { purged, retentionDays });
+  return purged;
+}
+

@@ -1,0 +1,93 @@
+import type { Platform } from '../app.js';
+import { ProblemError, unauthorized } from '../http/problem.js';
+import { isStoreError } from '../platform/cosmos/errors.js';
+import type { PendingMessage } from '../platform/outbox/outbox.js';
+import type { ImportItem } from './model.js';
+import { importIdFor, type RawStore } from './raw-store.js';
+import type { IntegrationService } from './service.js';
+import { verifyWebhook, WebhookVerificationError } from './signature.js';
+
+export interface ImportMessage {
+  tenantId: string;
+  integrationId: string;
+  importId: string;
+  /** Which processing run this message asks for: 1 at receipt, then one more per replay. */
+  run: number;
+}
+
+export function importMessage(body: ImportMessage, correlationId?: string): PendingMessage {
+  const m: PendingMessage = {
+    queue: 'imports',
+    messageId: body.run === 1 ? body.importId : `${body.importId}:run${body.run}`,
+    subject: 'import',
+    body: { ...body },
+  };
+  if (correlationId) m.correlationId = correlationId;
+  return m;
+}
+
+export interface Delivery {
+  integrationId: string;
+  headers: { get(name: string): string | null };
+  body: Buffer;
+  correlationId?: string;
+}
+
+const rejected = () => unauthorized('The webhook signature is missing, invalid or stale.');
+
+/**
+ * Receives a signed delivery. The signature is checked before anything is stored; the tenant comes
+ * from the integration (through the platform index), never from the body. The body is stored
+ * sealed and the import record and its queue message are one outbox commit, so a delivery is
+ * either fully accepted (and will be processed) or not at all. A redelivery with the same
+ * webhook-id maps to the same import and is not queued again.
+ */
+export async function receiveDelivery(platform: Platform, integrations: IntegrationService, raw: RawStore, d: Delivery): Promise<{ importId: string; duplicate: boolean }> {
+  const tenantId = await integrations.resolveTenant(d.integrationId);
+  if (!tenantId) throw rejected();
+  const integration = await integrations.get(tenantId, d.integrationId).catch((err: unknown) => {
+    if (err instanceof ProblemError && err.status === 404) return undefined;
+    throw err;
+  });
+  if (!integration) throw rejected();
+  let webhookId: string;
+  try {
+    webhookId = verifyWebhook({ secrets: await integrations.validSecrets(integration), headers: d.headers, body: d.body }).id;
+  } catch (err) {
+    if (err instanceof WebhookVerificationError) {
+      platform.log.info('webhook rejected', { integrationId: d.integrationId, reason: err.name });
+      throw rejected();
+    }
+    throw err;
+  }
+  if (!integration.enabled) throw new ProblemError({ status: 409, title: 'Integration disabled', detail: 'This integration is disabled; enable it to accept deliveries.' });
+
+  const importId = importIdFor(integration.id, webhookId);
+  // No read first: the create below is the duplicate check (a redelivery's create conflicts).
+  const receivedAt = new Date().toISOString();
+  const stored = await raw.put(tenantId, importId, receivedAt, d.body);
+  const item: ImportItem = {
+    id: importId,
+    tenantId,
+    type: 'import',
+    integrationId: integration.id,
+    propertyId: integration.propertyId,
+    sourceType: integration.sourceType,
+    format: integration.format,
+    webhookId,
+    status: 'queued',
+    receivedAt,
+    bytes: d.body.length,
+    run: 1,
+    raw: { chunks: stored.chunks, encoding: stored.encoding },
+  };
+  if (stored.inline) item.enc = { raw: stored.inline };
+  try {
+    await platform.outbox.commit('imports', 'create', item, [importMessage({ tenantId, integrationId: integration.id, importId, run: 1 }, d.correlationId)]);
+  } catch (err) {
+    // Two copies of one delivery raced: the other one's commit stands.
+    if (isStoreError(err, 'conflict')) return { importId, duplicate: true };
+    throw err;
+  }
+  return { importId, duplicate: false };
+}

@@ -1,0 +1,271 @@
+import { randomBytes } from 'node:crypto';
+import type { Platform } from '../app.js';
+import type { Principal } from '../access/principal.js';
+import { auditMessage, type ActorType } from '../audit/event.js';
+import { badRequest, notFound, type FieldError } from '../http/problem.js';
+import { checkIfMatch } from '../http/etag.js';
+import { PLATFORM_TENANT } from '../platform/topology.js';
+import { LruCache } from '../platform/lru-cache.js';
+import { generateSecret } from './signature.js';
+import type { SourceType } from './formats/index.js';
+import { PropertyDirectory } from './properties.js';
+import { type IntegrationIndexItem, type IntegrationItem, type IntegrationMappings, type SecretRef } from './model.js';
+
+export interface IntegrationInput {
+  propertyId: string;
+  sourceType: SourceType;
+  name: string;
+  format: 'json' | 'csv';
+  mappings: IntegrationMappings;
+  enabled: boolean;
+  acceptance: 'all-or-nothing' | 'row-level';
+}
+
+export type IntegrationPatch = Partial<Pick<IntegrationInput, 'name' | 'format' | 'enabled' | 'acceptance'>> & { mappings?: Partial<IntegrationMappings> };
+
+export interface RequestMeta {
+  correlationId?: string;
+  /** Who to audit as, when not the principal itself (the demo seed acts as the system). */
+  actor?: { type: ActorType; id: string };
+}
+
+/** The public view of an integration: never a secret, only when each was issued and until when it is valid. */
+export interface IntegrationView {
+  id: string;
+  propertyId: string;
+  sourceType: SourceType;
+  name: string;
+  format: 'json' | 'csv';
+  mappings: IntegrationMappings;
+  enabled: boolean;
+  acceptance: 'all-or-nothing' | 'row-level';
+  webhookPath: string;
+  secrets: SecretRef[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+const SECRET_FIELD = 'integration.secret';
+/** Integration secrets are the tenant's data, sealed under the tenant-level data key. */
+export const TENANT_SUBJECT = '_tenant';
+
+function newId(): string {
+  return 'int_' + randomBytes(12).toString('base64url');
+}
+
+export function actorOf(principal: Principal, meta: RequestMeta = {}): { type: ActorType; id: string } {
+  return meta.actor ?? { type: principal.kind, id: principal.userId };
+}
+
+export function viewOf(item: IntegrationItem): IntegrationView {
+  return {
+    id: item.id,
+    propertyId: item.propertyId,
+    sourceType: item.sourceType,
+    name: item.name,
+    format: item.format,
+    mappings: item.mappings,
+    enabled: item.enabled,
+    acceptance: item.acceptance,
+    webhookPath: `/api/v1/integrations/${item.id}/webhook`,
+    secrets: item.secrets.map((s) => ({ ...s })),
+    createdAt: item.createdAt,
+    updatedAt: item.updatedAt,
+  };
+}
+
+/** Integrations of a tenant: CRUD, signing secrets and their rotation, and the platform index webhooks resolve through. */
+export class IntegrationService {
+  private readonly tenantOf = new LruCache<string, string>(10_000, 10 * 60_000);
+  readonly properties: PropertyDirectory;
+
+  constructor(private readonly platform: Platform) {
+    this.properties = new PropertyDirectory(platform.store);
+  }
+
+  private collection(tenantId: string) {
+    return this.platform.store.collection<IntegrationItem>('imports', tenantId);
+  }
+
+  private get index() {
+    return this.platform.store.collection<IntegrationIndexItem>('imports', PLATFORM_TENANT);
+  }
+
+  async get(tenantId: string, integrationId: string): Promise<IntegrationItem> {
+    const item = await this.collection(tenantId).read(integrationId);
+    if (!item || item.type !== 'integration') throw notFound('integration');
+    return item;
+  }
+
+  async list(tenantId: string): Promise<IntegrationItem[]> {
+    return this.collection(tenantId).all<IntegrationItem>("SELECT * FROM c WHERE c.type = 'integration' ORDER BY c.createdAt");
+  }
+
+  /** The tenant an integration belongs to, from the platform index (the webhook caller has no token). */
+  async resolveTenant(integrationId: string): Promise<string | undefined> {
+    const cached = this.tenantOf.get(integrationId);
+    if (cached) return cached;
+    const item = await this.index.read(`integration:${integrationId}`);
+    if (!item) return undefined;
+    this.tenantOf.set(integrationId, item.integrationTenantId);
+    return item.integrationTenantId;
+  }
+
+  /** Secrets valid at `now`, opened. */
+  async validSecrets(item: IntegrationItem, now = new Date()): Promise<string[]> {
+    const out: string[] = [];
+    for (const ref of item.secrets) {
+      if (ref.expiresAt && Date.parse(ref.expiresAt) <= now.getTime()) continue;
+      const sealed = item.enc.secrets[ref.id];
+      if (!sealed) continue;
+      const opened = await this.platform.cipher.open({ tenantId: item.tenantId, subjectId: TENANT_SUBJECT, field: SECRET_FIELD, recordId: `${item.id}:${ref.id}` }, sealed);
+      if (!opened.redacted) out.push(opened.value);
+    }
+    return out;
+  }
+
+  private async validateMappings(tenantId: string, propertyId: string, mappings: IntegrationMappings, sourceType: SourceType): Promise<void> {
+    const errors: FieldError[] = [];
+    const ids = Object.values(mappings.departments);
+    if (ids.length > 0) {
+      const known = new Set((await this.properties.departments(tenantId, propertyId)).map((d) => d.id));
+      for (const [code, id] of Object.entries(mappings.departments)) {
+        if (!known.has(id)) errors.push({ field: `body.mappings.departments.${code}`, message: `'${id}' is not a department of the property` });
+      }
+    }
+    if (sourceType !== 'ams' && Object.keys(mappings.accounts).length > 0) {
+      errors.push({ field: 'body.mappings.accounts', message: 'account mappings apply to ams integrations only' });
+    }
+    if (errors.length > 0) throw badRequest('The mappings are invalid.', errors);
+  }
+
+  private async sealSecret(tenantId: string, integrationId: string, secretId: string, secret: string) {
+    return this.platform.cipher.seal({ tenantId, subjectId: TENANT_SUBJECT, field: SECRET_FIELD, recordId: `${integrationId}:${secretId}` }, secret);
+  }
+
+  /** Creates an integration; the returned secret is shown this once and stored only sealed. */
+  async create(principal: Principal, input: IntegrationInput, meta: RequestMeta = {}): Promise<{ item: IntegrationItem; secret: string }> {
+    const tenantId = principal.tenantId;
+    const property = await this.properties.property(tenantId, input.propertyId);
+    if (!property) throw badRequest('The property does not exist.', [{ field: 'body.propertyId', message: 'unknown property' }]);
+    await this.validateMappings(tenantId, input.propertyId, input.mappings, input.sourceType);
+    const id = newId();
+    const secretId = 'sec_' + randomBytes(6).toString('base64url');
+    const secret = generateSecret();
+    const now = new Date().toISOString();
+    // The index entry first: a webhook can resolve the tenant only once it exists, and an orphan
+    // index entry (if the next write fails) points at an integration that is not there: 401.
+    await this.index.upsert({ id: `integration:${id}`, tenantId: PLATFORM_TENANT, type: 'integrationIndex', integrationId: id, integrationTenantId: tenantId });
+    const item: IntegrationItem = {
+      id,
+      tenantId,
+      type: 'integration',
+      propertyId: input.propertyId,
+      sourceType: input.sourceType,
+      name: input.name,
+      format: input.format,
+      mappings: input.mappings,
+      enabled: input.enabled,
+      acceptance: input.acceptance,
+      secrets: [{ id: secretId, createdAt: now }],
+      enc: { secrets: { [secretId]: await this.sealSecret(tenantId, id, secretId, secret) } },
+      createdAt: now,
+      updatedAt: now,
+      createdBy: principal.userId,
+    };
+    const event = auditMessage({
+      tenantId,
+      actor: actorOf(principal, meta),
+      action: 'integration.created',
+      target: { type: 'integration', id },
+      outcome: 'success',
+      ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
+      details: { propertyId: input.propertyId, sourceType: input.sourceType, format: input.format, enabled: input.enabled, acceptance: input.acceptance },
+    });
+    const written = await this.platform.outbox.commit('imports', 'create', item, [event]);
+    return { item: written, secret };
+  }
+
+  async update(principal: Principal, integrationId: string, patch: IntegrationPatch, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<IntegrationItem> {
+    const current = await this.get(principal.tenantId, integrationId);
+    const etag = checkIfMatch(ifMatch, current);
+    const mappings: IntegrationMappings = {
+      departments: patch.mappings?.departments ?? current.mappings.departments,
+      accounts: patch.mappings?.accounts ?? current.mappings.accounts,
+    };
+    if (patch.mappings) await this.validateMappings(principal.tenantId, current.propertyId, mappings, current.sourceType);
+    const next: IntegrationItem = {
+      ...current,
+      ...(patch.name !== undefined ? { name: patch.name } : {}),
+      ...(patch.format !== undefined ? { format: patch.format } : {}),
+      ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
+      ...(patch.acceptance !== undefined ? { acceptance: patch.acceptance } : {}),
+      mappings,
+      updatedAt: new Date().toISOString(),
+    };
+    const changes: Record<string, { before?: unknown; after?: unknown }> = {};
+    for (const k of ['name', 'format', 'enabled', 'acceptance', 'mappings'] as const) {
+      if (JSON.stringify(current[k]) !== JSON.stringify(next[k])) changes[k] = { before: current[k], after: next[k] };
+    }
+    const event = auditMessage({
+      tenantId: principal.tenantId,
+      actor: actorOf(principal, meta),
+      action: 'integration.updated',
+      target: { type: 'integration', id: integrationId },
+      outcome: 'success',
+      changes,
+      ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
+    });
+    return this.platform.outbox.commit('imports', 'replace', next, [event], etag);
+  }
+
+  /** Deletes the integration and its index entry; its imports, facts and aggregates stay. */
+  async remove(principal: Principal, integrationId: string, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<void> {
+    const current = await this.get(principal.tenantId, integrationId);
+    checkIfMatch(ifMatch, current);
+    await this.platform.outbox.emit(principal.tenantId, [
+      auditMessage({
+        tenantId: principal.tenantId,
+        actor: actorOf(principal, meta),
+        action: 'integration.deleted',
+        target: { type: 'integration', id: integrationId },
+        outcome: 'success',
+        ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
+        details: { propertyId: current.propertyId, sourceType: current.sourceType },
+      }),
+    ]);
+    await this.collection(principal.tenantId).delete(integrationId);
+    await this.index.delete(`integration:${integrationId}`);
+    this.tenantOf.delete(integrationId);
+  }
+
+  /**
+   * Issues a new secret. Secrets issued before stay valid for the overlap (so senders can switch
+   * without losing deliveries), then stop verifying; expired ones are dropped.
+   */
+  async rotateSecret(principal: Principal, integrationId: string, meta: RequestMeta = {}): Promise<{ item: IntegrationItem; secret: string; secretId: string; previousValidUntil: string }> {
+    const current = await this.get(principal.tenantId, integrationId);
+    const now = new Date();
+    const until = new Date(now.getTime() + this.platform.config.WEBHOOK_SECRET_OVERLAP_HOURS * 3600_000).toISOString();
+    const kept = current.secrets
+      .filter((s) => !s.expiresAt || Date.parse(s.expiresAt) > now.getTime())
+      .map((s) => ({ ...s, expiresAt: s.expiresAt && s.expiresAt < until ? s.expiresAt : until }));
+    const secretId = 'sec_' + randomBytes(6).toString('base64url');
+    const secret = generateSecret();
+    const enc = { secrets: Object.fromEntries(kept.map((s) => [s.id, current.enc.secrets[s.id]]).filter(([, v]) => v !== undefined)) };
+    enc.secrets[secretId] = await this.sealSecret(principal.tenantId, integrationId, secretId, secret);
+    const next: IntegrationItem = { ...current, secrets: [...kept, { id: secretId, createdAt: now.toISOString() }], enc, updatedAt: now.toISOString() };
+    const event = auditMessage({
+      tenantId: principal.tenantId,
+      actor: actorOf(principal, meta),
+      action: 'integration.secret_rotated',
+      target: { type: 'integration', id: integrationId },
+      outcome: 'success',
+      ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
+      details: { secretId, previousValidUntil: until },
+    });
+    const item = await this.platform.outbox.commit('imports', 'replace', next, [event], current._etag);
+    return { item, secret, secretId, previousValidUntil: until };
+  }
+}
+

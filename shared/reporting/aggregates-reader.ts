@@ -1,0 +1,146 @@
+import type { Store } from '../platform/cosmos/store.js';
+import type { AggregateRecord, DepartmentInfo, Driver, PropertyInfo, Series, UsaliDepartment } from './model.js';
+
+/** Store round trips made for one report: every query page and point read counts as one. */
+export class ReadCounter {
+  reads = 0;
+  items = 0;
+}
+
+/**
+ * Pages as large as the store will serve (-1: Cosmos DB fills each page up to its 4 MB response
+ * limit). A year of one property is ~12,000 items: two or three pages instead of a dozen, and the
+ * embedded server re-evaluates the whole query for every page, so small pages cost quadratically.
+ */
+export const PAGE_SIZE = -1;
+
+interface PropertyDoc {
+  id: string;
+  type: 'property';
+  name?: string;
+  timezone?: string;
+  currency?: string;
+  roomsAvailable?: number;
+  settings?: { excludeOutOfOrderFromAvailable?: boolean; dailyCloseHour?: number };
+}
+
+interface DepartmentDoc {
+  id: string;
+  type: 'department';
+  propertyId: string;
+  code?: string;
+  name?: string;
+  usaliDepartment?: string;
+  driver?: string;
+  standardHoursPerUnit?: number | null;
+  housekeeping?: boolean;
+}
+
+const HOUSEKEEPING = /^(hk|hsk)$|housekeep/i;
+
+export function toPropertyInfo(doc: PropertyDoc): PropertyInfo {
+  const info: PropertyInfo = {
+    id: doc.id,
+    name: doc.name ?? doc.id,
+    timezone: doc.timezone ?? 'UTC',
+    currency: doc.currency ?? 'EUR',
+    roomsAvailable: typeof doc.roomsAvailable === 'number' ? doc.roomsAvailable : 0,
+    excludeOutOfOrderFromAvailable: doc.settings?.excludeOutOfOrderFromAvailable === true,
+  };
+  const closeHour = doc.settings?.dailyCloseHour;
+  if (typeof closeHour === 'number' && Number.isInteger(closeHour) && closeHour >= 0 && closeHour <= 23) info.dailyCloseHour = closeHour;
+  return info;
+}
+
+/** Departments have no housekeeping flag in identity (yet): a rooms department coded or named "HK"/"Housekeeping" is one. */
+export function toDepartmentInfo(doc: DepartmentDoc): DepartmentInfo {
+  const usali = (doc.usaliDepartment ?? 'other') as UsaliDepartment;
+  const std = doc.standardHoursPerUnit;
+  return {
+    id: doc.id,
+    propertyId: doc.propertyId,
+    code: doc.code ?? doc.id,
+    name: doc.name ?? doc.code ?? doc.id,
+    usaliDepartment: usali,
+    driver: (doc.driver ?? 'none') as Driver,
+    standardHoursPerUnit: typeof std === 'number' && Number.isFinite(std) ? std : null,
+    housekeeping: doc.housekeeping ?? (usali === 'rooms' && (HOUSEKEEPING.test(doc.code ?? '') || HOUSEKEEPING.test(doc.name ?? ''))),
+  };
+}
+
+export interface ReadRange {
+  from: string;
+  to: string;
+  scenarios: Array<Extract<Series, 'actual' | 'budget' | 'forecast'>>;
+}
+
+/**
+ * Reads what reports need from the store, scoped to one tenant's partition: properties and their
+ * departments from `tenants` (one query), daily aggregates from `aggregates` (one query per property
+ * covering the report range and its last-year range, paged).
+ */
+export class AggregatesReader {
+  constructor(private readonly store: Store) {}
+
+  /** One property (or every property, with `propertyId` undefined) and its departments, in one query. */
+  async properties(tenantId: string, propertyId: string | undefined, counter: ReadCounter): Promise<{ properties: PropertyInfo[]; departments: DepartmentInfo[] }> {
+    const tenants = this.store.collection('tenants', tenantId);
+    const docs = propertyId
+      ? await this.drain<PropertyDoc | DepartmentDoc>(
+          tenants,
+          "SELECT * FROM c WHERE (c.type = 'property' AND c.id = @propertyId) OR (c.type = 'department' AND c.propertyId = @propertyId)",
+          { propertyId },
+          counter,
+        )
+      : await this.drain<PropertyDoc | DepartmentDoc>(tenants, "SELECT * FROM c WHERE c.type = 'property' OR c.type = 'department'", {}, counter);
+    const properties = docs.filter((d): d is PropertyDoc => d.type === 'property').map(toPropertyInfo).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    const departments = docs
+      .filter((d): d is DepartmentDoc => d.type === 'department')
+      .map(toDepartmentInfo)
+      .sort((a, b) => a.code.localeCompare(b.code) || a.id.localeCompare(b.id));
+    return { properties, departments };
+  }
+
+  /**
+   * The daily aggregates of one property for `range` (its scenarios) and, optionally, the actuals
+   * of `lastYear`: one single-partition query.
+   */
+  async aggregates(tenantId: string, propertyId: string, range: ReadRange, lastYear: { from: string; to: string } | undefined, counter: ReadCounter): Promise<AggregateRecord[]> {
+    const { query, params } = aggregatesQuery(propertyId, range, lastYear);
+    return this.drain<AggregateRecord>(this.store.collection('aggregates', tenantId), query, params, counter);
+  }
+
+  private async drain<T>(
+    collection: ReturnType<Store['collection']>,
+    query: string,
+    params: Record<string, string | string[]>,
+    counter: ReadCounter,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    let continuation: string | undefined;
+    do {
+      const page = await collection.page<T>(query, params, { pageSize: PAGE_SIZE, ...(continuation ? { continuation } : {}) });
+      counter.reads += 1;
+      counter.items += page.items.length;
+      out.push(...page.items);
+      continuation = page.continuation;
+    } while (continuation);
+    return out;
+  }
+}
+
+/** The aggregates query of a report (exported for the benchmark's raw-read baseline). */
+export function aggregatesQuery(
+  propertyId: string,
+  range: ReadRange,
+  lastYear: { from: string; to: string } | undefined,
+): { query: string; params: Record<string, string | string[]> } {
+  const params: Record<string, string | string[]> = { propertyId, from: range.from, to: range.to, scenarios: range.scenarios };
+  let where = '(c.date >= @from AND c.date <= @to AND ARRAY_CONTAINS(@scenarios, c.scenario))';
+  if (lastYear) {
+    where = `(${where} OR (c.date >= @lyFrom AND c.date <= @lyTo AND c.scenario = 'actual'))`;
+    params.lyFrom = lastYear.from;
+    params.lyTo = lastYear.to;
+  }
+  return { query: `SELECT * FROM c WHERE c.type = 'dailyAggregate' AND c.propertyId = @propertyId AND ${where}`, params };
+}

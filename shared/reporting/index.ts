@@ -1,0 +1,290 @@
+import type { Platform } from '../app.js';
+import type { Principal } from '../access/principal.js';
+import { holds } from '../access/authorize.js';
+import { auditMessage } from '../audit/event.js';
+import { badRequest, notFound } from '../http/problem.js';
+import { isStoreError } from '../platform/cosmos/errors.js';
+import { errorMessage } from '../platform/log.js';
+import { AggregatesReader, ReadCounter, toPropertyInfo } from './aggregates-reader.js';
+import { scopedProperties } from './access.js';
+import { fold, lastYearRange } from './fold.js';
+import type { Comparison, DepartmentInfo, PropertyInfo, Series } from './model.js';
+import { addDays, daysBetween, isValidTimeZone, localDateTime, type Granularity, type LastYearAlignment } from './periods.js';
+import { revenueProductivity, type RpProperty, type RpRow } from './revenue-productivity.js';
+import { profitLoss, type PnlProperty } from './profit-loss.js';
+import { digestId, lateSourcesFromAggregates, overHours, type DigestItem } from './digest.js';
+
+export interface ReportRange {
+  propertyId: string;
+  from: string;
+  to: string;
+  compare: Comparison[];
+}
+
+export interface RpQuery extends ReportRange {
+  granularity: Extract<Granularity, 'day' | 'week' | 'month'>;
+  departmentId?: string | undefined;
+  lastYearAlignment: LastYearAlignment;
+}
+
+export interface PnlQuery extends ReportRange {
+  granularity: Extract<Granularity, 'month' | 'quarter' | 'year'>;
+}
+
+export interface ReportMeta {
+  /** Store round trips behind this report (point reads and query pages). */
+  storeReads: number;
+  aggregateItems: number;
+  /** Actual time records whose labour cost is unavailable (redacted employees): labour cost is understated by them. */
+  labourCostUnavailable: number;
+  /** Aggregates of departments that no longer exist (left out). */
+  ignoredItems: number;
+}
+
+export interface RpReport {
+  report: 'revenue-productivity';
+  from: string;
+  to: string;
+  granularity: RpQuery['granularity'];
+  compare: Comparison[];
+  lastYearAlignment: LastYearAlignment;
+  lastYearRange: { from: string; to: string } | null;
+  payrollVisible: boolean;
+  properties: RpProperty[];
+  meta: ReportMeta;
+}
+
+export interface PnlReport {
+  report: 'profit-loss';
+  from: string;
+  to: string;
+  granularity: PnlQuery['granularity'];
+  compare: Comparison[];
+  lastYearRange: { from: string; to: string } | null;
+  payrollVisible: boolean;
+  properties: PnlProperty[];
+  meta: ReportMeta;
+}
+
+export type DigestView = Omit<DigestItem, 'tenantId' | 'type' | '_etag' | '_ts'> & { payrollVisible: boolean };
+
+/** What the daily close can use from the integrations service when it offers it. */
+export interface DailyClosePorts {
+  recompute?: (tenantId: string, propertyId: string, dates: string[]) => Promise<unknown>;
+  lateSources?: (tenantId: string, propertyId: string, date: string) => Promise<string[]>;
+}
+
+export interface DailyCloseResult {
+  closed: Array<{ tenantId: string; propertyId: string; date: string }>;
+  alreadyClosed: number;
+  notYet: number;
+  failed: number;
+}
+
+export interface Reporting {
+  reader: AggregatesReader;
+  revenueProductivity(principal: Principal, query: RpQuery): Promise<RpReport>;
+  profitLoss(principal: Principal, query: PnlQuery): Promise<PnlReport>;
+  digest(principal: Principal, propertyId: string, date: string): Promise<DigestView>;
+  /** Closes the previous business day of every property whose local close hour has passed. */
+  dailyClose(now: Date, ports: DailyClosePorts): Promise<DailyCloseResult>;
+  /** Records that a principal viewed a report (activity audit). */
+  viewed(principal: Principal, report: string, details: Record<string, string | number | boolean | null>, correlationId: string): Promise<void>;
+}
+
+const PAYROLL_KEYS = ['labourCost', 'labourCostPct'] as const;
+
+function stripPayroll(row: RpRow): RpRow {
+  const copy = JSON.parse(JSON.stringify(row)) as RpRow;
+  for (const f of [copy.actual, copy.budget, copy.forecast, copy.lastYear, ...Object.values(copy.variance)]) {
+    if (!f) continue;
+    for (const k of PAYROLL_KEYS) delete (f as Record<string, unknown>)[k];
+  }
+  return copy;
+}
+
+export function createReporting(platform: Platform): Reporting {
+  const { store, config, log, outbox } = platform;
+  const reader = new AggregatesReader(store);
+
+  function checkRange(from: string, to: string): void {
+    if (from > to) throw badRequest('`from` must not be after `to`.', [{ field: 'query.from', message: 'after to' }]);
+    const days = daysBetween(from, to);
+    if (days > config.REPORT_MAX_DAYS) {
+      throw badRequest(`A report covers at most ${config.REPORT_MAX_DAYS} days.`, [{ field: 'query.to', message: `range of ${days} days is too long` }]);
+    }
+  }
+
+  /** Reads and folds the aggregates of each property in scope. */
+  async function gather(principal: Principal, permission: 'reports.rp.read' | 'reports.pnl.read', q: ReportRange, granularity: Granularity, alignment: LastYearAlignment, departmentId?: string) {
+    checkRange(q.from, q.to);
+    const counter = new ReadCounter();
+    const scoped = await scopedProperties(reader, principal, permission, q.propertyId, counter);
+    if (departmentId) {
+      // Only properties that have the department are read at all.
+      scoped.properties = scoped.properties.filter((p) => scoped.departments.get(p.id)?.some((d) => d.id === departmentId));
+      if (scoped.properties.length === 0) throw notFound('department');
+    }
+    const series = new Set<Series>(['actual', ...q.compare]);
+    const scenarios = (['actual', 'budget', 'forecast'] as const).filter((s) => series.has(s));
+    const ly = series.has('lastYear') ? lastYearRange(q.from, q.to, alignment) : undefined;
+    const meta: ReportMeta = { storeReads: 0, aggregateItems: 0, labourCostUnavailable: 0, ignoredItems: 0 };
+    const sections: Array<{ property: PropertyInfo; departments: DepartmentInfo[]; folded: ReturnType<typeof fold> }> = [];
+    // Sequential on purpose: each property is one partition query; parallel pages would only compete for the same RU budget.
+    for (const property of scoped.properties) {
+      const departments = scoped.departments.get(property.id) ?? [];
+      const items = await reader.aggregates(principal.tenantId, property.id, { from: q.from, to: q.to, scenarios: [...scenarios] }, ly, counter);
+      const folded = fold(items, { from: q.from, to: q.to, granularity, alignment, series }, new Map(departments.map((d) => [d.id, d])));
+      meta.labourCostUnavailable += folded.labourCostUnavailable;
+      meta.ignoredItems += folded.ignoredItems;
+      sections.push({ property, departments, folded });
+    }
+    meta.storeReads = counter.reads;
+    meta.aggregateItems = counter.items;
+    return { sections, meta, ly };
+  }
+
+  return {
+    reader,
+
+    async revenueProductivity(principal, q) {
+      const payroll = (propertyIds: string[]) => (propertyIds.length > 0 ? propertyIds.every((id) => holds(principal, 'payroll.read', id)) : holds(principal, 'payroll.read'));
+      const { sections, meta, ly } = await gather(principal, 'reports.rp.read', q, q.granularity, q.lastYearAlignment, q.departmentId);
+      const payrollVisible = payroll(sections.map((s) => s.property.id));
+      const properties = sections.map((s) => revenueProductivity(s.property, s.departments, s.folded, { comparisons: q.compare, payroll: payrollVisible, departmentId: q.departmentId }));
+      return {
+        report: 'revenue-productivity',
+        from: q.from,
+        to: q.to,
+        granularity: q.granularity,
+        compare: q.compare,
+        lastYearAlignment: q.lastYearAlignment,
+        lastYearRange: ly ?? null,
+        payrollVisible,
+        properties,
+        meta,
+      };
+    },
+
+    async profitLoss(principal, q) {
+      const { sections, meta, ly } = await gather(principal, 'reports.pnl.read', q, q.granularity, 'calendar');
+      // One property without payroll.read hides payroll lines of the whole report: columns must not vary by row.
+      const payrollVisible = sections.length > 0 ? sections.every((s) => holds(principal, 'payroll.read', s.property.id)) : holds(principal, 'payroll.read');
+      return {
+        report: 'profit-loss',
+        from: q.from,
+        to: q.to,
+        granularity: q.granularity,
+        compare: q.compare,
+        lastYearRange: ly ?? null,
+        payrollVisible,
+        properties: sections.map((s) => profitLoss(s.property, s.departments, s.folded, { comparisons: q.compare, payroll: payrollVisible })),
+        meta,
+      };
+    },
+
+    async digest(principal, propertyId, date) {
+      const counter = new ReadCounter();
+      await scopedProperties(reader, principal, 'reports.rp.read', propertyId, counter);
+      const item = await store.collection<DigestItem>('aggregates', principal.tenantId).read(digestId(propertyId, date));
+      if (!item || item.type !== 'dailyDigest') throw notFound('daily digest');
+      const payrollVisible = holds(principal, 'payroll.read', propertyId);
+      const { tenantId: _t, type: _y, _etag, _ts, ...view } = item;
+      void _t;
+      void _y;
+      void _etag;
+      void _ts;
+      return {
+        ...view,
+        total: payrollVisible ? view.total : stripPayroll(view.total),
+        departments: payrollVisible ? view.departments : view.departments.map(stripPayroll),
+        payrollVisible,
+      };
+    },
+
+    async dailyClose(now, ports) {
+      const result: DailyCloseResult = { closed: [], alreadyClosed: 0, notYet: 0, failed: 0 };
+      // A platform job: the one cross-partition read, listing every tenant's properties.
+      const docs = await store.scan<{ id: string; tenantId: string; type: 'property' }>('tenants', "SELECT * FROM c WHERE c.type = 'property'", {}, 100_000);
+      for (const doc of docs) {
+        const property = toPropertyInfo(doc);
+        try {
+          const tz = isValidTimeZone(property.timezone) ? property.timezone : 'UTC';
+          const local = localDateTime(now, tz);
+          if (local.hour < (property.dailyCloseHour ?? config.DAILY_CLOSE_HOUR)) {
+            result.notYet += 1;
+            continue;
+          }
+          const date = addDays(local.date, -1);
+          const digests = store.collection<DigestItem>('aggregates', doc.tenantId);
+          if (await digests.read(digestId(property.id, date))) {
+            result.alreadyClosed += 1;
+            continue;
+          }
+          let recomputed: boolean | null = null;
+          if (ports.recompute) {
+            await ports.recompute(doc.tenantId, property.id, [date]);
+            recomputed = true;
+          }
+          const digest = await buildDigest(doc.tenantId, property, date, recomputed, ports, now);
+          try {
+            await digests.create(digest);
+          } catch (err) {
+            // Another instance closed the same day first: the deterministic id makes this a no-op.
+            if (!isStoreError(err, 'conflict')) throw err;
+          }
+          result.closed.push({ tenantId: doc.tenantId, propertyId: property.id, date });
+        } catch (err) {
+          result.failed += 1;
+          log.error('daily close failed for a property', { tenantId: doc.tenantId, propertyId: property.id, error: errorMessage(err) });
+        }
+      }
+      return result;
+    },
+
+    async viewed(principal, report, details, correlationId) {
+      const actor =
+        principal.kind === 'support-agent'
+          ? { type: 'support-agent' as const, id: principal.userId, ...(principal.supportGrantId ? { supportGrantId: principal.supportGrantId } : {}) }
+          : { type: principal.kind, id: principal.userId };
+      await outbox.emit(principal.tenantId, [
+        auditMessage({
+          tenantId: principal.tenantId,
+          actor,
+          action: 'report.viewed',
+          target: { type: 'report', id: report },
+          outcome: 'success',
+          correlationId,
+          details,
+        }),
+      ]);
+    },
+  };
+
+  async function buildDigest(tenantId: string, property: PropertyInfo, date: string, recomputed: boolean | null, ports: DailyClosePorts, now: Date): Promise<DigestItem> {
+    const counter = new ReadCounter();
+    const { departments } = await reader.properties(tenantId, property.id, counter);
+    const windowFrom = addDays(date, -7);
+    const items = await reader.aggregates(tenantId, property.id, { from: windowFrom, to: date, scenarios: ['actual', 'budget', 'forecast'] }, undefined, counter);
+    const folded = fold(items, { from: date, to: date, granularity: 'day', alignment: 'calendar', series: new Set<Series>(['actual', 'budget', 'forecast']) }, new Map(departments.map((d) => [d.id, d])));
+    const section = revenueProductivity(property, departments, folded, { comparisons: ['budget', 'forecast'], payroll: true });
+    const day = section.periods[0] ?? section.total;
+    // Sources silent on the day (judged from the aggregates) and integrations the integrations service reports late.
+    const late = new Set(lateSourcesFromAggregates(items, date));
+    if (ports.lateSources) for (const s of await ports.lateSources(tenantId, property.id, date)) late.add(s);
+    return {
+      id: digestId(property.id, date),
+      tenantId,
+      type: 'dailyDigest',
+      propertyId: property.id,
+      date,
+      currency: property.currency,
+      closedAt: now.toISOString(),
+      recomputed,
+      total: day.total,
+      departments: day.departments,
+      overHours: overHours(day.departments),
+      lateSources: [...late].sort(),
+    };
+  }
+}

@@ -1,0 +1,249 @@
+import { PROFIT_CENTRES, type BucketSums, type DepartmentInfo, type DeptSums, type PropertySums } from './model.js';
+
+/**
+ * Labour-productivity KPIs (GUIDE §4, docs/kpis.md). Every ratio over a zero (or missing)
+ * denominator is null, never NaN or Infinity.
+ */
+
+/** `a ÷ b`, or null when it is undefined. */
+export function ratio(a: number | null, b: number | null): number | null {
+  if (a === null || b === null || b === 0 || !Number.isFinite(a) || !Number.isFinite(b)) return null;
+  const r = a / b;
+  return Number.isFinite(r) ? r : null;
+}
+
+export const round = (v: number | null, digits: number): number | null => {
+  if (v === null) return null;
+  const f = 10 ** digits;
+  const r = Math.round(v * f) / f;
+  return Object.is(r, -0) ? 0 : r;
+};
+const money = (v: number) => round(v, 2) as number;
+const kpi = (v: number | null) => round(v, 4);
+
+/** Productivity = output ÷ paid hours. */
+export const productivity = (output: number, hours: number) => ratio(output, hours);
+/** RevPOLU = revenue of all profit centres ÷ total paid hours (productive + non-productive). */
+export const revPolu = (profitCentreRevenue: number, paidHours: number) => ratio(profitCentreRevenue, paidHours);
+/** Revenue per labour hour = revenue ÷ labour hours. */
+export const revenuePerLabourHour = (revenue: number, labourHours: number) => ratio(revenue, labourHours);
+/** Labour cost % = labour cost ÷ revenue × 100. */
+export const labourCostPct = (labourCost: number, revenue: number) => {
+  const r = ratio(labourCost, revenue);
+  return r === null ? null : r * 100;
+};
+/** HPOR = labour hours ÷ rooms sold. */
+export const hpor = (labourHours: number, roomsSold: number) => ratio(labourHours, roomsSold);
+/** MPOR = housekeeping hours × 60 ÷ rooms sold (minutes per occupied room). */
+export const mpor = (housekeepingHours: number, roomsSold: number) => ratio(housekeepingHours * 60, roomsSold);
+/** Covers per labour hour = covers ÷ F&B hours. */
+export const coversPerLabourHour = (covers: number, fnbHours: number) => ratio(covers, fnbHours);
+/** Earned (standard) hours = driver volume × standard hours per unit. */
+export const earnedHours = (volume: number | null, standardHoursPerUnit: number | null) =>
+  volume === null || standardHoursPerUnit === null ? null : volume * standardHoursPerUnit;
+/** Productivity index = earned ÷ actual hours (above 1: fewer hours used than the standard allows). */
+export const productivityIndex = (earned: number | null, actual: number) => ratio(earned, actual);
+/** Hours variance = actual − earned (positive: over the standard). */
+export const hoursVariance = (actual: number, earned: number | null) => (earned === null ? null : actual - earned);
+
+/** The figures of one report row for one series. Labour cost fields exist only for payroll readers. */
+export interface RpFigures {
+  revenue: number;
+  roomsSold: number;
+  covers: number;
+  guests: number;
+  productiveHours: number;
+  nonProductiveHours: number;
+  paidHours: number;
+  labourCost?: number;
+  /** Output the department is measured by (its driver); the property total is measured by revenue. */
+  output: number | null;
+  productivityTotal: number | null;
+  productivityOperational: number | null;
+  revPOLU: number | null;
+  revenuePerLabourHour: number | null;
+  labourCostPct?: number | null;
+  hpor: number | null;
+  mpor: number | null;
+  coversPerLabourHour: number | null;
+  earnedHours: number | null;
+  productivityIndex: number | null;
+  hoursVariance: number | null;
+  /** Days with at least one aggregate behind these figures. */
+  dataDays: number;
+}
+
+export const RP_FIGURE_KEYS = [
+  'revenue',
+  'roomsSold',
+  'covers',
+  'guests',
+  'productiveHours',
+  'nonProductiveHours',
+  'paidHours',
+  'labourCost',
+  'output',
+  'productivityTotal',
+  'productivityOperational',
+  'revPOLU',
+  'revenuePerLabourHour',
+  'labourCostPct',
+  'hpor',
+  'mpor',
+  'coversPerLabourHour',
+  'earnedHours',
+  'productivityIndex',
+  'hoursVariance',
+  'dataDays',
+] as const satisfies ReadonlyArray<keyof RpFigures>;
+export type RpFigureKey = (typeof RP_FIGURE_KEYS)[number];
+
+const PAYROLL_KEYS: ReadonlySet<RpFigureKey> = new Set(['labourCost', 'labourCostPct']);
+
+/** Room revenue as the property total counts it: PMS/RMS room revenue, without the AMS rooms revenue that duplicates it. */
+function roomsRevenue(p: PropertySums): number {
+  return p.roomRevenue - p.roomsRevenueOverlap;
+}
+
+function driverVolume(dept: DepartmentInfo, d: DeptSums, p: PropertySums): number | null {
+  switch (dept.driver) {
+    case 'roomsSold':
+      return p.roomsSold;
+    case 'covers':
+      return d.covers;
+    case 'guests':
+      return p.guests;
+    case 'revenue':
+      return d.revenue;
+    case 'none':
+      return null;
+  }
+}
+
+function finish(f: RpFigures, payroll: boolean): RpFigures {
+  const out = { ...f };
+  for (const k of RP_FIGURE_KEYS) {
+    const v = out[k];
+    if (typeof v !== 'number') continue;
+    const digits = k === 'dataDays' || k === 'roomsSold' || k === 'covers' || k === 'guests' ? 0 : ['revenue', 'labourCost', 'productiveHours', 'nonProductiveHours', 'paidHours', 'earnedHours', 'hoursVariance'].includes(k) ? 2 : 4;
+    (out as Record<string, unknown>)[k] = digits === 4 ? kpi(v) : round(v, digits);
+  }
+  if (!payroll) for (const k of PAYROLL_KEYS) delete out[k];
+  return out;
+}
+
+/** R&P figures of one department for one bucket of one series. */
+export function departmentFigures(dept: DepartmentInfo, sums: BucketSums, payroll: boolean): RpFigures {
+  const d = sums.departments.get(dept.id) ?? { revenue: 0, covers: 0, productiveHours: 0, nonProductiveHours: 0, labourCost: 0, usali: { revenue: 0, costOfSales: 0, payrollAndRelated: 0, otherExpenses: 0 }, dates: new Set<string>() };
+  const p = sums.property;
+  const paid = d.productiveHours + d.nonProductiveHours;
+  const volume = driverVolume(dept, d, p);
+  const output = volume ?? d.revenue;
+  const earned = earnedHours(volume, dept.standardHoursPerUnit);
+  const rooms = dept.usaliDepartment === 'rooms';
+  return finish(
+    {
+      revenue: money(d.revenue),
+      roomsSold: p.roomsSold,
+      covers: d.covers,
+      guests: p.guests,
+      productiveHours: d.productiveHours,
+      nonProductiveHours: d.nonProductiveHours,
+      paidHours: paid,
+      labourCost: d.labourCost,
+      output,
+      productivityTotal: productivity(output, paid),
+      productivityOperational: productivity(output, d.productiveHours),
+      revPOLU: null,
+      revenuePerLabourHour: revenuePerLabourHour(d.revenue, paid),
+      labourCostPct: labourCostPct(d.labourCost, d.revenue),
+      hpor: rooms ? hpor(paid, p.roomsSold) : null,
+      mpor: dept.housekeeping ? mpor(paid, p.roomsSold) : null,
+      coversPerLabourHour: dept.usaliDepartment === 'fnb' ? coversPerLabourHour(d.covers, paid) : null,
+      earnedHours: earned,
+      productivityIndex: productivityIndex(earned, d.productiveHours),
+      hoursVariance: hoursVariance(d.productiveHours, earned),
+      dataDays: d.dates.size,
+    },
+    payroll,
+  );
+}
+
+/** R&P figures of a property total: all departments of `departments`, plus room revenue from the PMS. */
+export function totalFigures(departments: readonly DepartmentInfo[], sums: BucketSums, payroll: boolean): RpFigures {
+  const p = sums.property;
+  let revenue = roomsRevenue(p);
+  let profitCentreRevenue = revenue;
+  let covers = 0;
+  let productive = 0;
+  let nonProductive = 0;
+  let labourCost = 0;
+  let hkHours = 0;
+  let fnbHours = 0;
+  let earnedSum = 0;
+  let earnedActual = 0;
+  let anyStandard = false;
+  const dates = new Set(p.dates);
+  for (const dept of departments) {
+    const d = sums.departments.get(dept.id);
+    if (d) {
+      revenue += d.revenue;
+      if (PROFIT_CENTRES.has(dept.usaliDepartment)) profitCentreRevenue += d.revenue;
+      covers += d.covers;
+      productive += d.productiveHours;
+      nonProductive += d.nonProductiveHours;
+      labourCost += d.labourCost;
+      const paid = d.productiveHours + d.nonProductiveHours;
+      if (dept.housekeeping) hkHours += paid;
+      if (dept.usaliDepartment === 'fnb') fnbHours += paid;
+      for (const date of d.dates) dates.add(date);
+    }
+    const volume = d ? driverVolume(dept, d, p) : driverVolume(dept, { revenue: 0, covers: 0 } as DeptSums, p);
+    const earned = earnedHours(volume, dept.standardHoursPerUnit);
+    if (earned !== null) {
+      anyStandard = true;
+      earnedSum += earned;
+      earnedActual += d?.productiveHours ?? 0;
+    }
+  }
+  const paid = productive + nonProductive;
+  const earned = anyStandard ? earnedSum : null;
+  return finish(
+    {
+      revenue: money(revenue),
+      roomsSold: p.roomsSold,
+      covers,
+      guests: p.guests,
+      productiveHours: productive,
+      nonProductiveHours: nonProductive,
+      paidHours: paid,
+      labourCost,
+      output: revenue,
+      productivityTotal: productivity(revenue, paid),
+      productivityOperational: productivity(revenue, productive),
+      revPOLU: revPolu(profitCentreRevenue, paid),
+      revenuePerLabourHour: revenuePerLabourHour(revenue, paid),
+      labourCostPct: labourCostPct(labourCost, revenue),
+      hpor: hpor(paid, p.roomsSold),
+      mpor: departments.some((d) => d.housekeeping) ? mpor(hkHours, p.roomsSold) : null,
+      coversPerLabourHour: coversPerLabourHour(covers, fnbHours),
+      earnedHours: earned,
+      productivityIndex: productivityIndex(earned, earnedActual),
+      hoursVariance: hoursVariance(earnedActual, earned),
+      dataDays: dates.size,
+    },
+    payroll,
+  );
+}
+
+/** actual − comparison for every figure both sides have (null when either side is null). */
+export function figuresVariance(actual: RpFigures, comparison: RpFigures): Partial<Record<RpFigureKey, number | null>> {
+  const out: Partial<Record<RpFigureKey, number | null>> = {};
+  for (const k of RP_FIGURE_KEYS) {
+    if (k === 'dataDays' || !(k in actual) || !(k in comparison)) continue;
+    const a = actual[k];
+    const c = comparison[k];
+    out[k] = typeof a === 'number' && typeof c === 'number' ? round(a - c, 4) : null;
+  }
+  return out;
+}

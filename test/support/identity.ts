@@ -1,0 +1,134 @@
+import { randomBytes } from 'node:crypto';
+import type { TestHost } from './host.js';
+
+/** The password every seeded account gets: meets the default policy, on no common-password list. */
+export const SEED_PASSWORD = 'Seed-Passw0rd!x7';
+
+export interface SeededUser {
+  id: string;
+  email: string;
+  password: string;
+  token: string;
+}
+
+export interface SeededTenant {
+  tenantId: string;
+  slug: string;
+  propertyIds: string[];
+  /** Department ids per property id. */
+  departmentIds: Record<string, string[]>;
+  users: { owner: SeededUser; admin: SeededUser; endUser: SeededUser };
+}
+
+const OPERATOR_EMAIL = 'operator@platform.example';
+const operators = new WeakMap<TestHost, Promise<{ email: string; password: string }>>();
+
+function expectStatus(res: { status: number; text: string }, status: number, what: string): void {
+  if (res.status !== status) throw new Error(`${what}: expected HTTP ${status}, got ${res.status}: ${res.text}`);
+}
+
+/** Logs in through the API and returns the access token. */
+export async function loginAs(host: TestHost, tenantSlug: string, email: string, password: string): Promise<string> {
+  const res = await host.request('POST', '/api/v1/auth/login', { body: { tenant: tenantSlug, email, password } });
+  expectStatus(res, 200, `login ${email}`);
+  return res.json.accessToken as string;
+}
+
+/** The first platform operator, created once per host through the app's bootstrap function. */
+async function operator(host: TestHost): Promise<{ email: string; password: string }> {
+  let pending = operators.get(host);
+  if (!pending) {
+    pending = host.app.identity.bootstrapOperator({ email: OPERATOR_EMAIL, firstName: 'Platform', lastName: 'Operator', password: SEED_PASSWORD }).then(() => ({
+      email: OPERATOR_EMAIL,
+      password: SEED_PASSWORD,
+    }));
+    operators.set(host, pending);
+  }
+  return pending;
+}
+
+/** An access token of a platform operator (tenant `_platform`). */
+export async function platformOperatorToken(host: TestHost): Promise<string> {
+  const op = await operator(host);
+  return loginAs(host, '_platform', op.email, op.password);
+}
+
+/** Reads the invitation token from the local e-mail outbox. */
+export function invitationTokenFor(host: TestHost, email: string): string {
+  const message = host.app.identity.localMail?.lastTo(email);
+  const token = message?.text.match(/Invitation token: (\S+)/)?.[1];
+  if (!token) throw new Error(`no invitation e-mail for ${email}`);
+  return token;
+}
+
+/**
+ * Invites a user with the given roles (as `inviterToken`), accepts the invitation with `password`,
+ * logs in and returns the account.
+ */
+export async function createUser(
+  host: TestHost,
+  tenantSlug: string,
+  inviterToken: string,
+  input: { email: string; firstName?: string; lastName?: string; roles: Array<{ roleId: string; scope: { all: true } | { all: false; propertyIds: string[] } }>; password?: string },
+): Promise<SeededUser> {
+  const password = input.password ?? SEED_PASSWORD;
+  const invited = await host.request('POST', '/api/v1/users', {
+    token: inviterToken,
+    body: { email: input.email, firstName: input.firstName ?? 'Test', lastName: input.lastName ?? 'Person', roles: input.roles },
+  });
+  expectStatus(invited, 201, `invite ${input.email}`);
+  const accepted = await host.request('POST', '/api/v1/auth/invitations/accept', { body: { token: invitationTokenFor(host, input.email), password } });
+  expectStatus(accepted, 204, `accept invitation ${input.email}`);
+  return { id: invited.json.id as string, email: input.email, password, token: await loginAs(host, tenantSlug, input.email, password) };
+}
+
+/**
+ * Creates a tenant through the real API: the platform operator creates it and invites its owner,
+ * the owner accepts, creates two properties with two departments each, and invites an admin and an
+ * end-user. Every account's password is SEED_PASSWORD; tokens are fresh access tokens.
+ */
+export async function seedTenant(host: TestHost, options: { slug?: string } = {}): Promise<SeededTenant> {
+  const slug = options.slug ?? `t-${randomBytes(5).toString('hex')}`;
+  const opToken = await platformOperatorToken(host);
+  const ownerEmail = `owner@${slug}.example`;
+  const created = await host.request('POST', '/api/v1/tenants', {
+    token: opToken,
+    body: { slug, name: `Tenant ${slug}`, owner: { email: ownerEmail, firstName: 'Olga', lastName: 'Owner' } },
+  });
+  expectStatus(created, 201, `create tenant ${slug}`);
+  const tenantId = created.json.id as string;
+  const owner = { id: created.json.ownerId as string };
+  const accepted = await host.request('POST', '/api/v1/auth/invitations/accept', { body: { token: invitationTokenFor(host, ownerEmail), password: SEED_PASSWORD } });
+  expectStatus(accepted, 204, 'accept owner invitation');
+  const ownerToken = await loginAs(host, slug, ownerEmail, SEED_PASSWORD);
+
+  const propertyIds: string[] = [];
+  const departmentIds: Record<string, string[]> = {};
+  for (const [i, name] of ['North', 'South'].entries()) {
+    const p = await host.request('POST', '/api/v1/properties', {
+      token: ownerToken,
+      body: { name: `${name} Hotel`, timezone: i === 0 ? 'Europe/Vienna' : 'Europe/Berlin', currency: 'EUR', roomsAvailable: 100 + i * 50 },
+    });
+    expectStatus(p, 201, 'create property');
+    const pid = p.json.id as string;
+    propertyIds.push(pid);
+    departmentIds[pid] = [];
+    for (const d of [
+      { code: 'ROOMS', name: 'Rooms', usaliDepartment: 'rooms', driver: 'roomsSold', standardHoursPerUnit: 0.5 },
+      { code: 'FB', name: 'Food & Beverage', usaliDepartment: 'fnb', driver: 'covers', standardHoursPerUnit: 0.3 },
+    ]) {
+      const dep = await host.request('POST', `/api/v1/properties/${pid}/departments`, { token: ownerToken, body: d });
+      expectStatus(dep, 201, 'create department');
+      departmentIds[pid].push(dep.json.id as string);
+    }
+  }
+  const admin = await createUser(host, slug, ownerToken, { email: `admin@${slug}.example`, firstName: 'Arne', lastName: 'Admin', roles: [{ roleId: 'admin', scope: { all: true } }] });
+  const endUser = await createUser(host, slug, ownerToken, { email: `user@${slug}.example`, firstName: 'Ulla', lastName: 'Enduser', roles: [{ roleId: 'end-user', scope: { all: true } }] });
+  return {
+    tenantId,
+    slug,
+    propertyIds,
+    departmentIds,
+    users: { owner: { id: owner.id, email: ownerEmail, password: SEED_PASSWORD, token: ownerToken }, admin, endUser },
+  };
+}
