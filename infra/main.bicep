@@ -34,6 +34,28 @@ param webClientOriginsCsv string = ''
 @description('E-mail for alert notifications (azd env ALERT_EMAIL); empty for none.')
 param alertEmail string = ''
 
+@secure()
+@description('Password pepper, 32 random bytes base64 (azd env PASSWORD_PEPPER), written to Key Vault secret password-pepper. Empty = leave the secret as it is (set once by hand: docs/operations.md). Never change it once users exist.')
+param passwordPepper string = ''
+
+@description('Where SSO failures send the browser (azd env SSO_ERROR_URL); empty = <first web client origin>/login/error.')
+param ssoErrorUrl string = ''
+
+@description('Version reported by /api/v1/health and the OpenAPI document (azd env APP_VERSION); empty = the built-in default.')
+param appVersion string = ''
+
+@description('Azure Communication Services endpoint for e-mail (azd env ACS_EMAIL_ENDPOINT), e.g. https://<name>.<geo>.communication.azure.com.')
+param acsEmailEndpoint string = ''
+
+@description('Sender address of a verified ACS e-mail domain (azd env ACS_EMAIL_SENDER), e.g. DoNotReply@mail.example.com.')
+param acsEmailSender string = ''
+
+@description('Azure Communication Services endpoint for SMS (azd env ACS_SMS_ENDPOINT).')
+param acsSmsEndpoint string = ''
+
+@description('SMS sender number in E.164 (azd env ACS_SMS_FROM).')
+param acsSmsFrom string = ''
+
 var secondaryLocation = location == 'northeurope' ? 'westeurope' : 'northeurope'
 
 // Regions the "Allowed locations" policy permits in this resource group: EU only.
@@ -158,6 +180,7 @@ module keyVault 'modules/keyvault.bicep' = {
     tags: tags
     appPrincipalId: identity.outputs.principalId
     workspaceId: monitoring.outputs.workspaceId
+    passwordPepper: passwordPepper
   }
 }
 
@@ -184,6 +207,14 @@ module api 'modules/functions.bicep' = {
     dataKeyId: keyVault.outputs.dataKeyId
     tokenSigningKeyId: keyVault.outputs.tokenSigningKeyId
     auditSigningKeyId: keyVault.outputs.auditSigningKeyId
+    keyVaultName: keyVault.outputs.vaultName
+    passwordPepperSecretName: keyVault.outputs.passwordPepperSecretName
+    ssoErrorUrl: ssoErrorUrl
+    appVersion: appVersion
+    acsEmailEndpoint: acsEmailEndpoint
+    acsEmailSender: acsEmailSender
+    acsSmsEndpoint: acsSmsEndpoint
+    acsSmsFrom: acsSmsFrom
     applicationInsightsConnectionString: monitoring.outputs.connectionString
   }
 }

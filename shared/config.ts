@@ -144,8 +144,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = parsed.data;
   if (runningInAzure(env)) {
-    const missing = (['COSMOS_ENDPOINT', 'SERVICEBUS_NAMESPACE', 'KEYVAULT_KEY_ID', 'PASSWORD_PEPPER', 'TOKEN_SIGNING_KEY_ID'] as const).filter((k) => !config[k]);
+    const missing = (['COSMOS_ENDPOINT', 'SERVICEBUS_NAMESPACE', 'KEYVAULT_KEY_ID', 'PASSWORD_PEPPER', 'TOKEN_SIGNING_KEY_ID', 'AUDIT_SIGNING_KEY_ID'] as const).filter((k) => !config[k]);
     if (missing.length > 0) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in Azure`).join('\n')}`);
+    // The localhost defaults are for development only: a deployment trusts no browser origin it didn't name.
+    if (input.CORS_ORIGINS === undefined) config.CORS_ORIGINS = [];
   }
   return config;
 }

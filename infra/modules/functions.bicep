@@ -1,6 +1,8 @@
 // The API: Azure Functions on the Flex Consumption plan, Node.js, running as the user-assigned
 // identity. Every connection is identity-based: the app settings hold endpoints and the identity's
-// client id, never a key, SAS token or connection string with a secret.
+// client id, never a key, SAS token or connection string with a secret. The one secret the app
+// needs, the password pepper, is a Key Vault reference resolved by the platform as that identity.
+// Empty settings count as unset (shared/config.ts loadConfig), so optional values may be ''.
 
 param appName string
 param planName string
@@ -45,9 +47,31 @@ param dataKeyId string
 param tokenSigningKeyId string
 param auditSigningKeyId string
 
+@description('Key Vault holding the password-pepper secret (resolved through a Key Vault reference).')
+param keyVaultName string
+param passwordPepperSecretName string
+
+@description('Where SSO failures send the browser; empty = <first web client origin>/login/error.')
+param ssoErrorUrl string = ''
+
+@description('Version reported by the health endpoint and OpenAPI document; empty = the built-in default.')
+param appVersion string = ''
+
+@description('Azure Communication Services e-mail endpoint and sender; both empty = no e-mail delivery.')
+param acsEmailEndpoint string = ''
+param acsEmailSender string = ''
+
+@description('Azure Communication Services SMS endpoint and E.164 sender number; both empty = no SMS delivery.')
+param acsSmsEndpoint string = ''
+param acsSmsFrom string = ''
+
 param applicationInsightsConnectionString string
 
 var deploymentContainerName = 'app-package-${take(toLower(appName), 32)}'
+
+// Token issuer and the base of links in e-mails. Built from the name, not site.properties, which
+// would make the site's own settings depend on the site.
+var publicBaseUrl = 'https://${appName}.azurewebsites.net'
 
 resource storage 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName
@@ -137,6 +161,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
   }
   properties: {
     serverFarmId: plan.id
+    keyVaultReferenceIdentity: identityId
     httpsOnly: true
     clientCertEnabled: false
     publicNetworkAccess: 'Enabled'
@@ -203,6 +228,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: auditSigningKeyId
         }
         {
+          name: 'PASSWORD_PEPPER'
+          value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${passwordPepperSecretName})'
+        }
+        {
           name: 'AZURE_CLIENT_ID'
           value: identityClientId
         }
@@ -211,8 +240,40 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
           value: environmentType
         }
         {
+          name: 'APP_VERSION'
+          value: appVersion
+        }
+        {
+          name: 'PUBLIC_BASE_URL'
+          value: publicBaseUrl
+        }
+        {
           name: 'CORS_ORIGINS'
           value: join(webClientOrigins, ',')
+        }
+        {
+          name: 'WEB_CLIENT_ORIGINS'
+          value: join(webClientOrigins, ',')
+        }
+        {
+          name: 'SSO_ERROR_URL'
+          value: ssoErrorUrl
+        }
+        {
+          name: 'ACS_EMAIL_ENDPOINT'
+          value: acsEmailEndpoint
+        }
+        {
+          name: 'ACS_EMAIL_SENDER'
+          value: acsEmailSender
+        }
+        {
+          name: 'ACS_SMS_ENDPOINT'
+          value: acsSmsEndpoint
+        }
+        {
+          name: 'ACS_SMS_FROM'
+          value: acsSmsFrom
         }
         {
           name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'

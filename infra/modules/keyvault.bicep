@@ -1,6 +1,7 @@
-// Key Vault: the keys that protect personal data and sign tokens and audit checkpoints.
-// RBAC authorization only (no access policies), purge protection, 90-day soft delete.
-// Keys are non-exportable; the app identity may use them (wrap/unwrap, sign/verify) and nothing more.
+// Key Vault: the keys that protect personal data and sign tokens and audit checkpoints, and the
+// password pepper. RBAC authorization only (no access policies), purge protection, 90-day soft delete.
+// Keys are non-exportable; the app identity may use them (wrap/unwrap, sign/verify) and read the one
+// pepper secret, and nothing more.
 // Production hardening not done here: a private endpoint and publicNetworkAccess 'Disabled'.
 
 param vaultName string
@@ -11,6 +12,16 @@ param tags object = {}
 param appPrincipalId string
 
 param workspaceId string
+
+// Bicep cannot generate a random value that survives redeployments, so the pepper comes from the
+// deployer once (azd env PASSWORD_PEPPER) or is set with `az keyvault secret set` (docs/operations.md).
+// Empty: the secret is left exactly as it is. It must never change once users exist: every password
+// hash and recovery code is an HMAC under it.
+@secure()
+@description('32 random bytes, base64. Empty = leave the password-pepper secret as it is.')
+param passwordPepper string = ''
+
+var passwordPepperSecretName = 'password-pepper'
 
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: vaultName
@@ -192,6 +203,32 @@ resource auditKeyCryptoUser 'Microsoft.Authorization/roleAssignments@2022-04-01'
   }
 }
 
+// The pepper HMACs every password before bcrypt; the app reads it through a Key Vault reference.
+// No expiry and no rotation: a new value would invalidate every stored password hash.
+resource passwordPepperSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(passwordPepper)) {
+  parent: vault
+  name: passwordPepperSecretName
+  properties: {
+    value: passwordPepper
+    contentType: 'base64; 32 bytes'
+    attributes: {
+      enabled: true
+    }
+  }
+}
+
+// Key Vault Secrets User on the pepper secret only, so the app can resolve its Key Vault reference.
+// The scope is built from the name, so the grant also applies when the secret was set by hand.
+resource pepperSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(vault.id, passwordPepperSecretName, appPrincipalId, '4633458b-17de-408a-b874-0445c86b69e6')
+  scope: passwordPepperSecret
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: vault
@@ -212,3 +249,4 @@ output vaultUri string = vault.properties.vaultUri
 output dataKeyId string = dataKek.properties.keyUri
 output tokenSigningKeyId string = tokenSigningKey.properties.keyUri
 output auditSigningKeyId string = auditSigningKey.properties.keyUri
+output passwordPepperSecretName string = passwordPepperSecretName

@@ -70,5 +70,8 @@ export async function seedDemo(platform: Platform, tenants: TenantService, users
     ...accounts.map((a) => `  ${a.roleId.padEnd(9)} ${a.email}`),
     `Platform operator: {"tenant": "_platform", "email": "${DEMO_OPERATOR}"}`,
     `Password of every demo account: ${platform.config.DEMO_PASSWORD ? '(the value of DEMO_PASSWORD)' : password}`,
+    ...(platform.config.MFA_REQUIRE_BY_DEFAULT
+      ? ['The MFA policy applies to owners, admins and operators: their first login answers mfaEnrollmentRequired (enrol TOTP via /api/v1/auth/mfa/enroll/...). The end-user logs in with the password alone.']
+      : []),
   ].join('\n');
 }

@@ -25,3 +25,25 @@ describe('configuration', () => {
     expect(() => loadConfig({ WEBSITE_SITE_NAME: 'pmi-prod-func' })).toThrow(/COSMOS_ENDPOINT: required in Azure/);
   });
 });
+
+describe('configuration in Azure', () => {
+  const azure = {
+    WEBSITE_SITE_NAME: 'pmi-prod-func',
+    COSMOS_ENDPOINT: 'https://pmi.documents.azure.com:443/',
+    SERVICEBUS_NAMESPACE: 'pmi.servicebus.windows.net',
+    KEYVAULT_KEY_ID: 'https://pmi.vault.azure.net/keys/data-kek',
+    TOKEN_SIGNING_KEY_ID: 'https://pmi.vault.azure.net/keys/token-signing',
+    AUDIT_SIGNING_KEY_ID: 'https://pmi.vault.azure.net/keys/audit-signing',
+    PASSWORD_PEPPER: Buffer.alloc(32, 7).toString('base64'),
+  };
+
+  it('trusts no browser origin it was not given', () => {
+    expect(loadConfig(azure).CORS_ORIGINS).toEqual([]);
+    expect(loadConfig({ ...azure, CORS_ORIGINS: 'https://app.pmi.example' }).CORS_ORIGINS).toEqual(['https://app.pmi.example']);
+  });
+
+  it('names each missing Azure setting', () => {
+    const { AUDIT_SIGNING_KEY_ID: _a, PASSWORD_PEPPER: _p, ...partial } = azure;
+    expect(() => loadConfig(partial)).toThrow(/AUDIT_SIGNING_KEY_ID: required in Azure[\s\S]*|PASSWORD_PEPPER: required in Azure/);
+  });
+});
