@@ -97,6 +97,7 @@ export const configSchema = z.object({
   /** How recent the caller's authentication must be to change SSO settings without re-entering the password. */
   SSO_REAUTH_MAX_AGE_SECONDS: int(900, 0, 86_400),
   SEED_DEMO: bool.default(true),
+  SEED_DEMO_DATA: bool.default(true),
   DEMO_PASSWORD: z.string().min(8).optional(),
 
   /** Reporting: the daily close timer (six-field NCRONTAB, UTC) and the default local close hour of a property. */

@@ -20,8 +20,8 @@ async function main(): Promise<void> {
   console.log(host.functionTable());
   if (!config.COSMOS_ENDPOINT && config.SEED_DEMO) {
     const hint = await host.app.identity.seedDemo();
-    if (hint) {
-      console.log(`\n${hint}`);
+    if (hint) console.log(`\n${hint}`);
+    if (hint && config.SEED_DEMO_DATA) {
       // A year of signed webhook deliveries takes tens of seconds: the API answers meanwhile.
       console.log('Demo data: importing a year of source-system data through the webhook endpoint in the background...');
       const seeding = Date.now();

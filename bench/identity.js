@@ -1,0 +1,75 @@
+// Identity benchmarks (issue 3): login throughput at bcrypt cost 12 against the bcrypt limit of this
+// machine (cores ÷ single-hash time), and health p99 while a login storm runs.
+// Run: npm run build && node bench/identity.js
+import autocannon from 'autocannon';
+import bcrypt from 'bcryptjs';
+import os from 'node:os';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fmt, machine, startProcess, stopProcess, writeSection } from './lib/report.js';
+
+const DURATION = Number(process.env.BENCH_SECONDS ?? 15);
+const COST = 12;
+const PASSWORD = 'Bench-Password-2026!';
+const READY = /listening on (http:\/\/\S+)\/api\/v1/;
+
+// The limit: one bcrypt verification per login, spread over every core.
+const hash = bcrypt.hashSync('x'.repeat(20), COST);
+const samples = [];
+for (let i = 0; i < 5; i++) {
+  const t = process.hrtime.bigint();
+  bcrypt.compareSync('y'.repeat(20), hash);
+  samples.push(Number(process.hrtime.bigint() - t) / 1e6);
+}
+samples.sort((a, b) => a - b);
+const singleHashMs = samples[2];
+const cores = os.availableParallelism?.() ?? os.cpus().length;
+const limit = cores / (singleHashMs / 1000);
+
+const host = await startProcess(
+  ['dist/shared/platform/local/main.js'],
+  {
+    PORT: '0',
+    LOG_LEVEL: 'error',
+    LOCAL_TIMERS: 'false',
+    SEED_DEMO: 'true',
+    SEED_DEMO_DATA: 'false',
+    DEMO_PASSWORD: PASSWORD,
+    PASSWORD_BCRYPT_COST: String(COST),
+    LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-bench-id-')),
+  },
+  READY,
+);
+const login = {
+  url: `${host.url}/api/v1/auth/login`,
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  // The end-user account: no second factor is due, so each request is a full login with a new session.
+  body: JSON.stringify({ tenant: 'demo-hotels', email: 'user@demo-hotels.example', password: PASSWORD }),
+};
+await autocannon({ ...login, connections: cores * 2, duration: 3 });
+
+const [storm, health] = await Promise.all([
+  autocannon({ ...login, connections: cores * 4, duration: DURATION }),
+  // A steady trickle of health checks while the storm runs: its latency is what other users feel.
+  autocannon({ url: `${host.url}/api/v1/health`, connections: 2, overallRate: 100, duration: DURATION }),
+]);
+await stopProcess(host.child);
+
+const loginsPerSecond = storm.requests.average;
+const rows = [
+  ['Logins/s at cost 12 (end-user, new session each)', fmt(loginsPerSecond, 1), fmt(limit, 1), fmt(loginsPerSecond / limit), '≥ 0.8'],
+  ['Health p99 during the login storm (ms)', fmt(health.latency.p99, 1), '—', '—', '< 20 ms'],
+  ['Health p50 during the login storm (ms)', fmt(health.latency.p50, 1), '—', '—', ''],
+];
+const table = ['| Figure | Measured | Baseline: bcrypt limit (cores ÷ single-hash time) | Ratio | Goal |', '|---|---|---|---|---|', ...rows.map((r) => `| ${r.join(' | ')} |`)].join('\n');
+const body = `Command: \`npm run build && node bench/identity.js\` (${DURATION} s storm, ${cores * 4} login connections, health at 100 req/s alongside; ${machine()}; ${new Date().toISOString().slice(0, 10)}).
+
+${table}
+
+- Single bcrypt verification at cost ${COST} on this machine: ${fmt(singleHashMs, 0)} ms (median of 5, measured in the same run); ${cores} cores → limit ${fmt(limit, 1)} logins/s.
+- Non-2xx during the storm: ${storm.non2xx} of ${storm.requests.total}; health non-2xx: ${health.non2xx}.
+- Hashing runs in a worker-thread pool (piscina), so the event loop keeps serving other requests during a login storm.`;
+console.log(body);
+writeSection('Identity', body);

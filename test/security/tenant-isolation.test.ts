@@ -1,0 +1,156 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { startTestHost, type TestHost } from '../support/host.js';
+import { createUser, loginAs, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
+import { createIntegration, send } from '../integration/integrations-helpers.js';
+import { containers, type ContainerName } from '../../shared/platform/topology.js';
+import type { HttpFunction } from '../../shared/http/route.js';
+
+/**
+ * The tenant-isolation proof over EVERY route of the catalog that names an object: tenant A's owner
+ * (who holds every permission in A) aims each route at tenant B's objects. Each call must be
+ * refused (404, or 403), must not echo B's data, and afterwards B's stored items must be exactly as
+ * they were (same ETags) — nothing read out, nothing changed, whatever the route. A new route with a
+ * path parameter that this table can't fill fails the test, so it can't ship unexamined.
+ */
+
+let host: TestHost;
+let a: SeededTenant;
+let b: SeededTenant;
+const bIds: Record<string, string> = {};
+
+beforeAll(async () => {
+  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
+  a = await seedTenant(host);
+  b = await seedTenant(host);
+  const agentEmail = `agent-${randomUUID().slice(0, 8)}@platform.example`;
+  await host.app.identity.users.create(
+    '_platform',
+    { email: agentEmail, firstName: 'Sam', lastName: 'Support', roles: [{ roleId: 'agent', scope: { all: true } }], password: SEED_PASSWORD },
+    undefined,
+    { correlationId: 'isolation-setup' },
+  );
+  const role = await host.request('POST', '/api/v1/roles', { token: b.users.owner.token, body: { name: 'B controllers', permissions: ['reports.rp.read'] } });
+  bIds.role = role.json.id;
+  const integration = await createIntegration(host, b.users.owner.token, { propertyId: b.propertyIds[0], sourceType: 'pos' });
+  bIds.integration = integration.id;
+  const delivery = await send(host, integration, { records: [] });
+  bIds.import = delivery.json.importId;
+  const grant = await host.request('POST', '/api/v1/support-grants', { token: b.users.owner.token, body: { agentEmail, permissions: ['users.read'], hours: 1 } });
+  bIds.grant = grant.json.id;
+  const subject = await createUser(host, b.slug, b.users.owner.token, { email: `subject-${randomUUID().slice(0, 6)}@b.example`, roles: [] });
+  const job = await host.request('POST', `/api/v1/users/${subject.id}/redaction`, { token: b.users.owner.token, body: { reason: 'request', requestedBy: 'ticket-1' } });
+  bIds.job = job.json.jobId;
+  const sessions = await host.request('GET', '/api/v1/me/sessions', { token: b.users.endUser.token });
+  bIds.session = sessions.json.items?.[0]?.id ?? sessions.json[0]?.id;
+  await host.app.broker?.idle();
+  for (const [k, v] of Object.entries(bIds)) if (!v) throw new Error(`setup: no ${k} in tenant B`);
+});
+afterAll(async () => {
+  await host.stop();
+});
+
+/** Tenant B's object for a route's path parameter, by the segment before it. */
+function bParam(route: string, name: string): string | undefined {
+  const before = route.split('/').findIndex((s) => s === `{${name}}`);
+  const segment = route.split('/')[before - 1];
+  switch (`${segment}:${name}`) {
+    case 'properties:propertyId':
+      return b.propertyIds[0];
+    case 'departments:departmentId':
+      return b.departmentIds[b.propertyIds[0] as string]?.[0];
+    case 'users:id':
+      return b.users.admin.id;
+    case 'roles:id':
+      return bIds.role;
+    case 'integrations:id':
+      return bIds.integration;
+    case 'imports:importId':
+      return bIds.import;
+    case 'support-grants:id':
+      return bIds.grant;
+    case 'redaction-jobs:jobId':
+      return bIds.job;
+    case 'sessions:sid':
+      return bIds.session;
+    default:
+      return undefined;
+  }
+}
+
+/** Valid bodies, so a refusal can only come from the object check, not from validation. */
+const BODIES: Record<string, unknown> = {
+  'PATCH v1/properties/{propertyId}': { name: 'Taken over' },
+  'POST v1/properties/{propertyId}/departments': { code: 'ZZZ', name: 'Intruder', usaliDepartment: 'other_operated', driver: 'none', standardHoursPerUnit: 0 },
+  'PATCH v1/properties/{propertyId}/departments/{departmentId}': { name: 'Taken over' },
+  'PATCH v1/users/{id}': { jobTitle: 'Taken over' },
+  'PUT v1/users/{id}/roles': { roles: [{ roleId: 'owner', scope: { all: true } }] },
+  'PATCH v1/roles/{id}': { permissions: ['reports.rp.read', 'users.manage'] },
+  'PUT v1/users/{id}/sso-link': { tid: randomUUID(), oid: randomUUID() },
+  'PATCH v1/integrations/{id}': { name: 'Taken over' },
+  'POST v1/users/{id}/redaction': { reason: 'hostile', requestedBy: 'attacker' },
+};
+
+/** Routes whose object is not a tenant's (public assets, signature-authenticated webhooks). */
+const NOT_TENANT_OBJECTS = new Set(['GET v1/docs/assets/{file}', 'GET v1/integrations/schemas/{sourceType}', 'POST v1/integrations/{id}/webhook']);
+
+async function snapshot(tenantId: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const name of Object.keys(containers) as ContainerName[]) {
+    const items = await host.app.store.collection(name, tenantId).all<{ id: string; _etag?: string }>('SELECT c.id, c._etag FROM c');
+    for (const item of items) out.set(`${name}/${item.id}`, item._etag ?? '');
+  }
+  return out;
+}
+
+describe('tenant isolation across every route with an object in its path', () => {
+  it("refuses tenant A's owner on each of tenant B's objects and leaves B untouched", async () => {
+    const { httpFunctions } = await import('../../functions/catalog.js');
+    const routes = httpFunctions.filter((f: HttpFunction) => f.route.includes('{') && !NOT_TENANT_OBJECTS.has(`${f.method} ${f.route}`));
+    expect(routes.length).toBeGreaterThan(25);
+    const before = await snapshot(b.tenantId);
+    // Control: the snapshot really sees B's items (users, sessions, role, integration, import, grant, job).
+    expect(before.size).toBeGreaterThan(15);
+    const leaks = [b.users.admin.email, b.users.owner.email, b.users.endUser.email];
+    const results: string[] = [];
+    for (const fn of routes) {
+      const key = `${fn.method} ${fn.route}`;
+      let path = fn.route;
+      for (const m of fn.route.matchAll(/\{(\w+)\}/g)) {
+        const value = bParam(fn.route, m[1] as string);
+        if (!value) throw new Error(`no tenant-B object for {${m[1]}} in ${key}: extend bParam()`);
+        path = path.replace(m[0], value);
+      }
+      const needsBody = fn.spec.body !== undefined;
+      if (needsBody && !(key in BODIES)) throw new Error(`no valid body for ${key}: extend BODIES`);
+      const res = await host.request(fn.method, `/api/${path}`, { token: a.users.owner.token, ...(needsBody ? { body: BODIES[key] } : {}) });
+      results.push(`${key} -> ${res.status}`);
+      expect([key, [403, 404].includes(res.status)]).toEqual([key, true]);
+      for (const leak of leaks) expect([key, res.text.includes(leak)]).toEqual([key, false]);
+    }
+    await host.app.broker?.idle();
+    const after = await snapshot(b.tenantId);
+    expect([...after.entries()].sort()).toEqual([...before.entries()].sort());
+    expect(results.length).toBe(routes.length);
+  });
+
+  it("refuses B's property in report and digest queries", async () => {
+    const q = `propertyId=${b.propertyIds[0]}&from=2026-01-01&to=2026-01-31`;
+    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`]) {
+      const res = await host.request('GET', path, { token: a.users.owner.token });
+      expect([path, res.status]).toEqual([path, 404]);
+    }
+  });
+
+  it('takes the tenant from the token, never from the request', async () => {
+    // A body or query naming tenant B is refused as an unknown field, not obeyed.
+    const body = await host.request('POST', '/api/v1/roles', { token: a.users.owner.token, body: { name: 'x', permissions: [], tenantId: b.tenantId } });
+    expect(body.status).toBe(400);
+    const list = await host.request('GET', `/api/v1/users?tenantId=${b.tenantId}`, { token: a.users.owner.token });
+    expect(list.status).toBe(400);
+    const own = await host.request('GET', '/api/v1/users', { token: a.users.owner.token });
+    expect(own.status).toBe(200);
+    expect(own.text).not.toContain(b.users.admin.email);
+    expect(await loginAs(host, a.slug, a.users.admin.email, SEED_PASSWORD)).toEqual(expect.any(String));
+  });
+});
