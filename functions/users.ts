@@ -135,7 +135,7 @@ export default [
     method: 'PATCH',
     route: 'v1/users/{id}',
     access: requires('users.manage'),
-    summary: "Update a user's profile (If-Match supported)",
+    summary: "Update a user's profile (If-Match supported; changing the e-mail requires recent authentication)",
     tags: ['users'],
     params: userParams,
     body: z.strictObject({
@@ -148,6 +148,8 @@ export default [
     responses: { 200: { description: 'User', schema: userView }, 409: { description: 'E-mail already used' }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, params, body, req, ...call }) => {
       await loadUser(app, principal, params.id, 'users.manage');
+      // The e-mail is where password resets go: changing it is an account takeover unless the admin just proved who they are.
+      if (body.email !== undefined) app.identity.secondFactors.challenges.assertRecent(principal);
       const saved = await app.identity.users.updateProfile(principal.tenantId, params.id, body, ifMatchOf(req), actor(principal), metaOf(call));
       return { json: await app.identity.users.view(saved), etag: etagOf(saved) };
     },

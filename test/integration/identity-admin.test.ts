@@ -134,6 +134,23 @@ describe('user administration', () => {
     expect((await host.request('POST', '/api/v1/auth/invitations/accept', { body: { token: lateToken, password: SEED_PASSWORD } })).status).toBe(400);
   });
 
+  it("requires the admin's recent authentication to change someone's e-mail (the reset address)", async () => {
+    const user = await createUser(host, a.slug, a.users.admin.token, { email: 'mover@a.example', roles: [] });
+    const clock = host.app.identity.secondFactors.clock;
+    const realNow = clock.now;
+    clock.now = () => Date.now() + 301_000;
+    try {
+      const stale = await host.request('PATCH', `/api/v1/users/${user.id}`, { token: a.users.admin.token, body: { email: 'attacker@evil.example' } });
+      expect(stale.status).toBe(403);
+      expect(stale.json.title).toBe('Re-authentication required');
+      // Other profile fields don't need it.
+      expect((await host.request('PATCH', `/api/v1/users/${user.id}`, { token: a.users.admin.token, body: { jobTitle: 'Concierge' } })).status).toBe(200);
+    } finally {
+      clock.now = realNow;
+    }
+    expect((await host.request('PATCH', `/api/v1/users/${user.id}`, { token: a.users.admin.token, body: { email: 'mover2@a.example' } })).status).toBe(200);
+  });
+
   it('removes a user with history by redacting it: login fails, the e-mail is free again and the data key is shredded', async () => {
     const user = await createUser(host, a.slug, a.users.admin.token, { email: 'leaver@a.example', roles: [{ roleId: 'end-user', scope: { all: true } }] });
     expect((await host.request('DELETE', `/api/v1/users/${user.id}`, { token: a.users.endUser.token })).status).toBe(403);
