@@ -1,34 +1,9 @@
-import { createHash, createHmac, randomBytes } from 'node:crypto';
-import { createRequire } from 'node:module';
-import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHmac, randomBytes } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
-import { createOnce } from './pepper.js';
 
-/**
- * The worker's code. It is written to a content-addressed file at first use rather than shipped as a
- * module of ours, because the pool must start the same way from compiled output (npm start, Azure)
- * and from TypeScript sources (jest), and a worker thread can only load JavaScript from disk.
- * bcryptjs is loaded by absolute path, resolved from this module.
- */
-function workerSource(bcryptPath: string): string {
-  return `'use strict';
-const bcrypt = require(${JSON.stringify(bcryptPath)});
-module.exports = async function run(task) {
-  if (task.op === 'hash') return bcrypt.hash(task.input, task.cost);
-  return bcrypt.compare(task.input, task.hash);
-};
-`;
-}
-
-function workerFile(): string {
-  const bcryptPath = createRequire(import.meta.url).resolve('bcryptjs');
-  const source = workerSource(bcryptPath);
-  const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
-  const file = join(tmpdir(), `pmi-password-worker-${digest}.cjs`);
-  createOnce(file, source);
-  return file;
-}
+/** The worker module, beside this one in the sources and in dist/ alike. */
+const WORKER = new URL('./hash-worker.cjs', import.meta.url).href;
 
 /**
  * Password hashing: HMAC-SHA256 of the password under the pepper (so any length is hashed whole,
@@ -59,7 +34,7 @@ export class PasswordHasher {
 
   private workers(): Piscina {
     const size = this.threads > 0 ? this.threads : availableParallelism();
-    this.pool ??= new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: size, idleTimeout: 60_000 });
+    this.pool ??= new Piscina({ filename: WORKER, minThreads: 1, maxThreads: size, idleTimeout: 60_000 });
     return this.pool;
   }
 
