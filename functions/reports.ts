@@ -8,6 +8,8 @@ import { revenueProductivityCsv } from '../shared/reporting/revenue-productivity
 import { profitLossCsv } from '../shared/reporting/profit-loss.js';
 import { dailyClosePorts } from '../shared/reporting/ports.js';
 import type { Comparison } from '../shared/reporting/model.js';
+import type { App } from '../shared/app.js';
+import type { Principal } from '../shared/access/principal.js';
 
 const isoDate = z.string().refine(isIsoDate, 'must be a calendar date YYYY-MM-DD');
 const propertyParam = z
@@ -171,6 +173,27 @@ function cached(req: HttpRequest, body: string, contentType: string, storeReads?
   return { raw: body, contentType, etag, headers };
 }
 
+/**
+ * Audits that `report` was viewed, then answers it as CSV (Accept: text/csv) or JSON, cacheable by
+ * ETag, with the store round trips it took.
+ */
+async function reportReply<R extends { payrollVisible: boolean; meta: { storeReads: number } }>(
+  ctx: { app: App; principal: Principal; req: HttpRequest; correlationId: string; query: { propertyId: string; from: string; to: string; granularity: string } },
+  name: string,
+  report: R,
+  toCsv: (report: R) => string,
+): Promise<Reply> {
+  const { app, principal, req, correlationId, query } = ctx;
+  const csv = wantsCsv(req);
+  await app.reporting.viewed(
+    principal,
+    name,
+    { propertyId: query.propertyId, from: query.from, to: query.to, granularity: query.granularity, format: csv ? 'csv' : 'json', payrollVisible: report.payrollVisible },
+    correlationId,
+  );
+  return csv ? cached(req, toCsv(report), 'text/csv; charset=utf-8', report.meta.storeReads) : cached(req, JSON.stringify(report), 'application/json; charset=utf-8', report.meta.storeReads);
+}
+
 const errors = {
   400: { description: 'Invalid parameters (bad date, range too long, unknown comparison)' },
   401: { description: 'Not authenticated' },
@@ -192,19 +215,8 @@ export default [
       304: { description: 'Not modified (If-None-Match)' },
       ...errors,
     },
-    handler: async ({ app, principal, query, req, correlationId }) => {
-      const report = await app.reporting.revenueProductivity(principal, query);
-      const csv = wantsCsv(req);
-      await app.reporting.viewed(
-        principal,
-        'revenue-productivity',
-        { propertyId: query.propertyId, from: query.from, to: query.to, granularity: query.granularity, format: csv ? 'csv' : 'json', payrollVisible: report.payrollVisible },
-        correlationId,
-      );
-      return csv
-        ? cached(req, revenueProductivityCsv(report.properties, report.payrollVisible), 'text/csv; charset=utf-8', report.meta.storeReads)
-        : cached(req, JSON.stringify(report), 'application/json; charset=utf-8', report.meta.storeReads);
-    },
+    handler: async (ctx) =>
+      reportReply(ctx, 'revenue-productivity', await ctx.app.reporting.revenueProductivity(ctx.principal, ctx.query), (r) => revenueProductivityCsv(r.properties, r.payrollVisible)),
   }),
 
   route({
@@ -220,19 +232,7 @@ export default [
       304: { description: 'Not modified (If-None-Match)' },
       ...errors,
     },
-    handler: async ({ app, principal, query, req, correlationId }) => {
-      const report = await app.reporting.profitLoss(principal, query);
-      const csv = wantsCsv(req);
-      await app.reporting.viewed(
-        principal,
-        'profit-loss',
-        { propertyId: query.propertyId, from: query.from, to: query.to, granularity: query.granularity, format: csv ? 'csv' : 'json', payrollVisible: report.payrollVisible },
-        correlationId,
-      );
-      return csv
-        ? cached(req, profitLossCsv(report.properties, report.compare), 'text/csv; charset=utf-8', report.meta.storeReads)
-        : cached(req, JSON.stringify(report), 'application/json; charset=utf-8', report.meta.storeReads);
-    },
+    handler: async (ctx) => reportReply(ctx, 'profit-loss', await ctx.app.reporting.profitLoss(ctx.principal, ctx.query), (r) => profitLossCsv(r.properties, r.compare)),
   }),
 
   route({

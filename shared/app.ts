@@ -4,7 +4,7 @@ import { Store } from './platform/cosmos/store.js';
 import type { MessagePublisher } from './platform/bus/types.js';
 import { LocalBroker } from './platform/local/broker.js';
 import { ServiceBusPublisher } from './platform/bus/service-bus-publisher.js';
-import { LocalDeadLetters, ServiceBusDeadLetters, type DeadLetterInspector } from './platform/bus/dead-letters.js';
+import { LocalDeadLetters, ServiceBusDeadLetters, type DeadLetters } from './platform/bus/dead-letters.js';
 import { KeyVaultKek, LocalKek, type KeyEncryptionKey } from './platform/keys/kek.js';
 import { localKekMaterial } from './platform/keys/local-kek-file.js';
 import { SubjectKeyRing } from './privacy/subject-keys.js';
@@ -27,8 +27,8 @@ export interface App {
   bus: MessagePublisher;
   /** Present when running on the in-process broker (local host, tests). */
   broker: LocalBroker | undefined;
-  /** Peeks at dead-lettered messages (they stay until handled). */
-  deadLetters: DeadLetterInspector;
+  /** Dead-lettered messages: operators peek, sweepers take and settle. */
+  deadLetters: DeadLetters;
   keys: SubjectKeyRing;
   cipher: FieldCipher;
   blindIndex: BlindIndex;
@@ -63,7 +63,14 @@ async function buildKek(config: Config, credential: () => TokenCredential, log: 
 /** The composition root. */
 export async function buildApp(config: Config): Promise<App> {
   const log = processLog(config.LOG_LEVEL, { app: 'pmi' });
-  const needsAzure = Boolean(config.KEYVAULT_KEY_ID || config.SERVICEBUS_NAMESPACE || (config.COSMOS_ENDPOINT && !config.COSMOS_KEY));
+  const needsAzure = Boolean(
+    config.KEYVAULT_KEY_ID ||
+      config.SERVICEBUS_NAMESPACE ||
+      (config.COSMOS_ENDPOINT && !config.COSMOS_KEY) ||
+      config.TOKEN_SIGNING_KEY_ID ||
+      (config.ACS_EMAIL_ENDPOINT && config.ACS_EMAIL_SENDER) ||
+      (config.ACS_SMS_ENDPOINT && config.ACS_SMS_FROM),
+  );
   // @azure/identity is heavy: loaded only when some dependency authenticates with Entra ID.
   const azureIdentity = needsAzure ? await import('@azure/identity') : undefined;
   let cachedCredential: TokenCredential | undefined;
@@ -109,22 +116,24 @@ export async function buildApp(config: Config): Promise<App> {
   const health = new HealthService(config, store, bus);
   const platform = { config, log, store, bus, keys, cipher, blindIndex, outbox };
   const audit = createAuditLog(platform);
-  const identity = await createIdentity(platform);
+  const identity = await createIdentity(platform, { credential });
+  const deadLetters: DeadLetters = broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential);
 
   return {
     ...platform,
     broker,
-    deadLetters: broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential),
+    deadLetters,
     health,
     identity,
     authenticator: identity.authenticator,
     securityEvents: identity.securityEvents,
     audit,
-    reporting: createReporting(platform),
-    integrations: createIntegrations(platform, { broker }),
+    reporting: createReporting(platform, { properties: identity.tenants.directory }),
+    integrations: createIntegrations(platform, { properties: identity.tenants.directory, deadLetters }),
     privacy: createPrivacy(platform, { identity }),
     async close() {
       await identity.close();
+      await deadLetters.close();
       await bus.close();
       store.dispose();
       for (const close of closers.reverse()) await close();

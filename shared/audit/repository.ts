@@ -2,11 +2,15 @@ import type { Store, TenantCollection, Item, Page } from '../platform/cosmos/sto
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { entryId, GENESIS_HASH, type ChainEntry, type StoredCheckpoint } from './chain.js';
 
-/** Index item: the event with this id is in the chain at `seq`. */
+/**
+ * Claim of an event id, created before the event's entry (so it does not know the entry's seq): the
+ * event is in the chain, or an attempt to append it stopped before its entry (see AuditAppender).
+ * Markers written by the earlier entry-then-marker order also carry the entry's `seq`.
+ */
 export interface EventMarker extends Item {
   type: 'auditEventMarker';
   eventId: string;
-  seq: number;
+  seq?: number;
 }
 
 /** Note left by a successful nightly verification: the checkpoint the next run may start from. */
@@ -58,8 +62,13 @@ export class AuditRepository {
     return this.collection(tenantId).read<ChainEntry>(entryId(seq));
   }
 
-  async marker(tenantId: string, eventId: string): Promise<EventMarker | undefined> {
-    return this.collection(tenantId).read<EventMarker>(markerId(eventId));
+  /** The seq of the event's entry, if it is in the chain (the redelivery path only: a query, not a point read). */
+  async entrySeqOf(tenantId: string, eventId: string): Promise<number | undefined> {
+    const [row] = await this.collection(tenantId).all<{ seq: number }>(
+      "SELECT TOP 1 c.seq FROM c WHERE c.tenantId = @tenantId AND c.type = 'auditEntry' AND c.eventId = @eventId",
+      { tenantId, eventId },
+    );
+    return row?.seq;
   }
 
   /**

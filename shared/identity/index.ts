@@ -44,22 +44,15 @@ export interface Identity {
   close(): Promise<void>;
 }
 
-export async function createIdentity(platform: Platform): Promise<Identity> {
+/** Builds identity; Key Vault token signing and Azure Communication Services sign in with the app's credential. */
+export async function createIdentity(platform: Platform, deps: { credential: () => TokenCredential }): Promise<Identity> {
   const { config, log } = platform;
   const hasher = new PasswordHasher(pepperMaterial(config.PASSWORD_PEPPER, config.LOCAL_STATE_DIR, log), config.PASSWORD_BCRYPT_COST, config.PASSWORD_HASH_THREADS);
 
   let signer: TokenSigner;
-  let credential: TokenCredential | undefined;
-  const azureCredential = async () => {
-    if (!credential) {
-      const { DefaultAzureCredential } = await import('@azure/identity');
-      credential = new DefaultAzureCredential();
-    }
-    return credential;
-  };
   if (config.TOKEN_SIGNING_KEY_ID) {
     const { KeyVaultTokenSigner } = await import('./tokens/keyvault-signer.js');
-    signer = new KeyVaultTokenSigner(config.TOKEN_SIGNING_KEY_ID, await azureCredential());
+    signer = new KeyVaultTokenSigner(config.TOKEN_SIGNING_KEY_ID, deps.credential());
   } else {
     signer = new LocalTokenSigner(config.LOCAL_STATE_DIR, config.TOKEN_KEY_ROTATION_DAYS, log);
   }
@@ -68,7 +61,7 @@ export async function createIdentity(platform: Platform): Promise<Identity> {
   let localMail: LocalOutboxEmailSender | undefined;
   let mail: EmailSender;
   if (config.ACS_EMAIL_ENDPOINT && config.ACS_EMAIL_SENDER) {
-    mail = new AcsEmailSender(config.ACS_EMAIL_ENDPOINT, config.ACS_EMAIL_SENDER, await azureCredential());
+    mail = new AcsEmailSender(config.ACS_EMAIL_ENDPOINT, config.ACS_EMAIL_SENDER, deps.credential());
   } else {
     localMail = new LocalOutboxEmailSender(join(config.LOCAL_STATE_DIR, 'mail'), log);
     mail = localMail;
@@ -82,7 +75,7 @@ export async function createIdentity(platform: Platform): Promise<Identity> {
   const sessions = new SessionService(platform, changed);
   const login = new LoginService(platform, tenants, users, sessions, hasher, tokens);
   const sso = new SsoService(platform, { tenants, users, login });
-  const secondFactors = createSecondFactors(platform, { users, tenants, sessions, hasher, tokens, login, mail, authenticator, credential: azureCredential });
+  const secondFactors = createSecondFactors(platform, { users, tenants, sessions, hasher, tokens, login, mail, authenticator, credential: deps.credential });
 
   const securityEvents: SecurityEventSink = {
     async denied(info) {

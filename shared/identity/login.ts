@@ -107,7 +107,7 @@ export class LoginService {
   }
 
   /** Set by the MFA module: decides whether a user who gave the right password still owes a second factor. */
-  secondFactor: ((user: UserItem, settings: TenantSettings) => Promise<SecondFactorChallenge | undefined>) | undefined;
+  secondFactor: ((user: UserItem, settings: TenantSettings, firstFactor?: string[]) => Promise<SecondFactorChallenge | undefined>) | undefined;
 
   /** Ends a successful authentication: a new session, the lockout cleared, the login audited, tokens issued. */
   async complete(user: UserItem, amr: string[], meta: RequestMeta): Promise<LoginResult & { kind: 'tokens' }> {

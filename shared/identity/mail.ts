@@ -1,8 +1,7 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { Log } from '../platform/log.js';
+import { LocalOutbox } from './local-outbox.js';
 
 export interface EmailMessage {
   to: string;
@@ -15,32 +14,10 @@ export interface EmailSender {
   send(message: EmailMessage): Promise<void>;
 }
 
-/**
- * Local delivery: each message is appended, readable, to `<state dir>/mail/outbox.txt` (`tail -f` it)
- * and kept in memory (the last 200) so tests can read what was "sent". The log names only the file.
- */
-export class LocalOutboxEmailSender implements EmailSender {
-  readonly sent: Array<EmailMessage & { id: string; at: string }> = [];
-
-  constructor(
-    private readonly dir: string,
-    private readonly log: Log,
-  ) {}
-
-  async send(message: EmailMessage): Promise<void> {
-    const id = randomUUID();
-    const at = new Date().toISOString();
-    this.sent.push({ ...message, id, at });
-    if (this.sent.length > 200) this.sent.shift();
-    mkdirSync(this.dir, { recursive: true });
-    const file = join(this.dir, 'outbox.txt');
-    appendFileSync(file, `--- ${id}\nTo: ${message.to}\nSubject: ${message.subject}\nDate: ${at}\n\n${message.text}\n\n`, { mode: 0o600 });
-    this.log.info('e-mail appended to the local outbox', { file, messageId: id });
-  }
-
-  /** The most recent message to `to`, if any (tests, local development). */
-  lastTo(to: string): (EmailMessage & { id: string; at: string }) | undefined {
-    return [...this.sent].reverse().find((m) => m.to.toLowerCase() === to.toLowerCase());
+/** The local outbox of e-mail (`<state dir>/mail/outbox.txt`). */
+export class LocalOutboxEmailSender extends LocalOutbox<EmailMessage> implements EmailSender {
+  constructor(dir: string, log: Log) {
+    super(dir, log, 'e-mail', (m) => [`Subject: ${m.subject}`]);
   }
 }
 

@@ -1,26 +1,19 @@
 import type { Platform } from '../app.js';
 import { ProblemError, badRequest, tooManyRequests } from '../http/problem.js';
-import { isStoreError } from '../platform/cosmos/errors.js';
-import type { Item } from '../platform/cosmos/store.js';
 import { identityEvent, type RequestMeta } from './audit.js';
 import type { EmailSender } from './mail.js';
 import type { UserItem } from './model.js';
 import type { SessionService } from './sessions.js';
 import type { TenantService } from './tenants.js';
 import { FailureThrottle } from './throttle.js';
-import { newTenantToken, sha256, splitTenantToken, type UserService } from './users.js';
+import type { UserService } from './users.js';
+import { BoundTokens, type BoundTokenItem } from './bound-tokens.js';
 import { activeMethods, type SecondFactorMethod } from './mfa/model.js';
 import type { MfaService } from './mfa/service.js';
 
-/** A single-use reset token, stored by the SHA-256 of its value and bound to the password it replaces. */
-export interface PasswordResetItem extends Item {
+/** A single-use reset token, bound to the password it replaces. */
+export interface PasswordResetItem extends BoundTokenItem {
   type: 'passwordReset';
-  userId: string;
-  passwordChangedAt: string | null;
-  createdAt: string;
-  expiresAt: string;
-  attempts: number;
-  usedAt?: string;
 }
 
 const invalidToken = () => badRequest('The reset link is invalid or has expired.', [{ field: 'body.token', message: 'invalid or expired' }]);
@@ -41,6 +34,7 @@ const secondFactorRequired = (methods: SecondFactorMethod[]) =>
  */
 export class PasswordResetService {
   private readonly perIp: FailureThrottle;
+  private readonly resets: BoundTokens<PasswordResetItem>;
 
   constructor(
     private readonly platform: Platform,
@@ -52,6 +46,7 @@ export class PasswordResetService {
     private readonly now: () => number = Date.now,
   ) {
     this.perIp = new FailureThrottle(platform.config.PASSWORD_RESET_IP_LIMIT_PER_15_MINUTES, 15 * 60_000, now);
+    this.resets = new BoundTokens<PasswordResetItem>(platform, users, { type: 'passwordReset', idPrefix: 'reset', invalid: invalidToken }, now);
   }
 
   private col(tenantId: string) {
@@ -88,20 +83,8 @@ export class PasswordResetService {
       ]);
       return;
     }
-    const token = newTenantToken(tenantId);
-    const now = this.now();
     const ttl = this.platform.config.PASSWORD_RESET_TTL_MINUTES;
-    const item: PasswordResetItem = {
-      id: `reset:${sha256(token)}`,
-      tenantId,
-      type: 'passwordReset',
-      userId: user.id,
-      passwordChangedAt: user.passwordChangedAt ?? null,
-      createdAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + ttl * 60_000).toISOString(),
-      attempts: 0,
-    };
-    await this.col(tenantId).create(item);
+    const token = await this.resets.issue(user, ttl * 60_000, {});
     const event = await identityEvent(this.platform, { tenantId, action: 'auth.password_reset_requested', target: { type: 'user', id: user.id }, correlationId: meta.correlationId ?? '' });
     await this.platform.outbox.emit(tenantId, [event]);
     const email = (await this.users.profile(user)).email;
@@ -121,27 +104,15 @@ export class PasswordResetService {
     });
   }
 
-  /** The token's record and user when live; 400 otherwise. */
-  private async resolve(token: string): Promise<{ item: PasswordResetItem; user: UserItem }> {
-    const parts = splitTenantToken(token);
-    if (!parts) throw invalidToken();
-    const item = await this.col(parts.tenantId).read<PasswordResetItem>(`reset:${sha256(token)}`);
-    if (!item || item.type !== 'passwordReset' || item.usedAt || Date.parse(item.expiresAt) <= this.now()) throw invalidToken();
-    if (item.attempts >= this.platform.config.MFA_MAX_ATTEMPTS) throw invalidToken();
-    const user = await this.users.get(parts.tenantId, item.userId);
-    if (!user || user.status !== 'active' || (user.passwordChangedAt ?? null) !== item.passwordChangedAt) throw invalidToken();
-    return { item, user };
-  }
-
   /** POST /auth/password/reset/sms: sends a reset code to the user's verified phone (if any). */
   async sendCode(token: string, meta: RequestMeta): Promise<void> {
-    const { user } = await this.resolve(token);
+    const { user } = await this.resets.resolve(token);
     await this.mfa.sendCode(user, 'reset', meta);
   }
 
   /** POST /auth/password/reset. */
   async reset(input: { token: string; password: string; method?: SecondFactorMethod | undefined; code?: string | undefined }, meta: RequestMeta): Promise<void> {
-    const { item, user } = await this.resolve(input.token);
+    const { item, user } = await this.resets.resolve(input.token);
     // Policy first, so a refused password does not burn the one-time code given with it.
     await this.users.assertAcceptablePassword(user.tenantId, input.password, await this.users.profile(user));
     const methods = activeMethods(await this.mfa.get(user.tenantId, user.id));
@@ -149,17 +120,12 @@ export class PasswordResetService {
     if (methods.length > 0) {
       if (!input.method || !input.code) throw secondFactorRequired(methods);
       if (!(await this.mfa.verify(user, input.method, input.code, 'reset', meta))) {
-        await this.col(item.tenantId).patch(item.id, [{ op: 'incr', path: '/attempts', value: 1 }]).catch(() => undefined);
+        await this.resets.countFailure(item);
         throw secondFactorRequired(methods);
       }
       amr = input.method;
     }
-    try {
-      await this.col(item.tenantId).patch(item.id, [{ op: 'set', path: '/usedAt', value: new Date(this.now()).toISOString() }], item._etag);
-    } catch (err) {
-      if (isStoreError(err, 'precondition_failed') || isStoreError(err, 'not_found')) throw invalidToken();
-      throw err;
-    }
+    await this.resets.consume(item);
     const fresh = (await this.users.get(user.tenantId, user.id)) ?? user;
     // A proven owner of the mailbox (and second factor) gets back in: the lockout is cleared too.
     await this.users.setPassword({ ...fresh, lockout: { failures: [], lockCount: 0 } }, input.password, 'auth.password_reset', this.actor(user), meta);

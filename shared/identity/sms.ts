@@ -1,8 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { Log } from '../platform/log.js';
+import { LocalOutbox } from './local-outbox.js';
 
 export interface SmsMessage {
   /** E.164 number, e.g. +358401234567. */
@@ -15,32 +13,10 @@ export interface SmsSender {
   send(message: SmsMessage): Promise<void>;
 }
 
-/**
- * Local delivery: each message is written as a readable file under `<state dir>/sms/` and kept in
- * memory (the last 200) so tests and developers can read the code. The log names only the file.
- */
-export class LocalOutboxSmsSender implements SmsSender {
-  readonly sent: Array<SmsMessage & { id: string; at: string }> = [];
-
-  constructor(
-    private readonly dir: string,
-    private readonly log: Log,
-  ) {}
-
-  async send(message: SmsMessage): Promise<void> {
-    const id = randomUUID();
-    const at = new Date().toISOString();
-    this.sent.push({ ...message, id, at });
-    if (this.sent.length > 200) this.sent.shift();
-    mkdirSync(this.dir, { recursive: true });
-    const file = join(this.dir, `${at.replace(/[:.]/g, '-')}-${id}.txt`);
-    writeFileSync(file, `To: ${message.to}\nDate: ${at}\n\n${message.text}\n`, { mode: 0o600 });
-    this.log.info('SMS written to the local outbox', { file });
-  }
-
-  /** The most recent message to `to`, if any. */
-  lastTo(to: string): (SmsMessage & { id: string; at: string }) | undefined {
-    return [...this.sent].reverse().find((m) => m.to === to);
+/** The local outbox of text messages (`<state dir>/sms/outbox.txt`). */
+export class LocalOutboxSmsSender extends LocalOutbox<SmsMessage> implements SmsSender {
+  constructor(dir: string, log: Log) {
+    super(dir, log, 'SMS');
   }
 }
 
@@ -52,11 +28,11 @@ export class AcsSmsSender implements SmsSender {
   constructor(
     private readonly endpoint: string,
     private readonly from: string,
-    private readonly credential: () => TokenCredential | Promise<TokenCredential>,
+    private readonly credential: () => TokenCredential,
   ) {}
 
   async send(message: SmsMessage): Promise<void> {
-    const token = await (await this.credential()).getToken('https://communication.azure.com/.default');
+    const token = await this.credential().getToken('https://communication.azure.com/.default');
     if (!token) throw new Error('no token for Azure Communication Services');
     const url = new URL('/sms?api-version=2021-03-07', this.endpoint);
     const res = await fetch(url, {

@@ -8,6 +8,7 @@ import { conflict, notFound } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';
 import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
 import { defaultSettings, type SettingsItem, type TenantSettings } from './model.js';
+import { PropertyDirectory } from './property-directory.js';
 
 export interface TenantItem extends Item, OutboxCarrier {
   type: 'tenant';
@@ -42,6 +43,8 @@ export type Driver = 'roomsSold' | 'covers' | 'guests' | 'revenue' | 'none';
 export interface PropertySettings {
   /** Out-of-order rooms leave "rooms available" (USALI keeps them in by default). */
   excludeOutOfOrderFromAvailable: boolean;
+  /** Local hour after which the previous business day is closed (reports); absent: the configured default. */
+  dailyCloseHour?: number;
 }
 
 export interface PropertyItem extends Item, OutboxCarrier {
@@ -84,7 +87,12 @@ function departmentCodeId(propertyId: string, code: string): string {
 
 /** Tenants (platform level), their settings, properties and departments, in the `tenants` container. */
 export class TenantService {
-  constructor(private readonly platform: Platform) {}
+  /** Read-only properties and departments (reports and imports read through it too). */
+  readonly directory: PropertyDirectory;
+
+  constructor(private readonly platform: Platform) {
+    this.directory = new PropertyDirectory(platform.store);
+  }
 
   private get platformItems() {
     return this.platform.store.collection<TenantItem | SlugItem>('tenants', PLATFORM_TENANT);
@@ -170,17 +178,13 @@ export class TenantService {
     return this.platform.outbox.commit('tenants', etag ? 'replace' : 'upsert', item, [event], etag);
   }
 
-  private properties(tenantId: string) {
-    return this.platform.store.collection<PropertyItem>('tenants', tenantId);
-  }
-
   async listProperties(tenantId: string): Promise<PropertyItem[]> {
-    return this.properties(tenantId).all<PropertyItem>("SELECT * FROM c WHERE c.type = 'property' ORDER BY c.createdAt");
+    return this.directory.properties(tenantId);
   }
 
   async getProperty(tenantId: string, propertyId: string): Promise<PropertyItem> {
-    const item = await this.properties(tenantId).read<PropertyItem>(propertyId);
-    if (!item || item.type !== 'property') throw notFound('property');
+    const item = await this.directory.property(tenantId, propertyId);
+    if (!item) throw notFound('property');
     return item;
   }
 
@@ -229,19 +233,17 @@ export class TenantService {
 
   async listDepartments(tenantId: string, propertyId: string): Promise<DepartmentItem[]> {
     await this.getProperty(tenantId, propertyId);
-    return this.platform.store
-      .collection<DepartmentItem>('tenants', tenantId)
-      .all<DepartmentItem>("SELECT * FROM c WHERE c.type = 'department' AND c.propertyId = @propertyId ORDER BY c.code", { propertyId });
+    return this.directory.departments(tenantId, propertyId);
   }
 
   /** Every department of the tenant (reports join on them). */
   async allDepartments(tenantId: string): Promise<DepartmentItem[]> {
-    return this.platform.store.collection<DepartmentItem>('tenants', tenantId).all<DepartmentItem>("SELECT * FROM c WHERE c.type = 'department'");
+    return this.directory.allDepartments(tenantId);
   }
 
   async getDepartment(tenantId: string, propertyId: string, departmentId: string): Promise<DepartmentItem> {
-    const item = await this.platform.store.collection<DepartmentItem>('tenants', tenantId).read<DepartmentItem>(departmentId);
-    if (!item || item.type !== 'department' || item.propertyId !== propertyId) throw notFound('department');
+    const item = await this.directory.department(tenantId, departmentId);
+    if (!item || item.propertyId !== propertyId) throw notFound('department');
     return item;
   }
 

@@ -20,6 +20,7 @@ import { checkPassword } from './passwords/policy.js';
 import type { TenantService } from './tenants.js';
 import type { EmailSender } from './mail.js';
 import { OWNER_ROLE } from './roles.js';
+import { isLocked, recordFailure } from './lockout.js';
 
 const PROFILE_FIELDS = ['firstName', 'lastName', 'email', 'jobTitle', 'employeeNumber'] as const;
 
@@ -304,6 +305,23 @@ export class UserService {
         if (!isStoreError(err, 'precondition_failed') || attempt >= 7) throw err;
       }
     }
+  }
+
+  /**
+   * Counts a failed proof of identity (password, second factor) towards the user's lockout under the
+   * tenant's policy and audits it as `action`, with the failure count and whether the account is now locked.
+   */
+  async recordFailedProof(user: UserItem, action: string, details: Record<string, string | number | boolean | null>, meta: RequestMeta, now: number): Promise<UserItem | undefined> {
+    const settings = await this.tenants.settings(user.tenantId);
+    return this.mutate(
+      user.tenantId,
+      user.id,
+      (u) => ({ ...u, lockout: recordFailure(u.lockout, settings.lockout, now).state }),
+      action,
+      { type: 'user', id: user.id, keyTenantId: user.tenantId },
+      meta,
+      (u) => ({ details: { ...details, failures: u.lockout.failures.length, locked: isLocked(u.lockout, now) } }),
+    );
   }
 
   async updateProfile(tenantId: string, userId: string, patch: Partial<Profile>, ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<UserItem> {

@@ -26,10 +26,10 @@ export async function seedDemoInProcess(app: App, baseUrl: string, options: { to
     authTime: Math.floor(Date.now() / 1000),
     grants: new Map(ALL_PERMISSIONS.map((p) => [p, { all: true }])),
   };
-  const props = app.integrations.service.properties;
+  const props = app.identity.tenants.directory;
   const directory: SeedDirectory = {
-    properties: async () => (await props.list(tenantId)).map((p) => ({ id: p.id, name: p.name ?? p.id, roomsAvailable: p.roomsAvailable ?? 100 })),
-    departments: async (propertyId) => (await props.departments(tenantId, propertyId)).map((d) => ({ id: d.id, code: d.code, usaliDepartment: d.usaliDepartment ?? 'other' })),
+    properties: async () => (await props.properties(tenantId)).map((p) => ({ id: p.id, name: p.name, roomsAvailable: p.roomsAvailable })),
+    departments: async (propertyId) => (await props.departments(tenantId, propertyId)).map((d) => ({ id: d.id, code: d.code, usaliDepartment: d.usaliDepartment })),
     integrations: async (property, departments) => {
       const existing = await app.integrations.service.list(tenantId);
       const out = new Map<SourceType, { id: string; secret: string }>();

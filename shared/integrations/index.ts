@@ -1,18 +1,17 @@
 import type { Platform } from '../app.js';
 import type { Principal } from '../access/principal.js';
 import { authorize } from '../access/authorize.js';
-import { auditMessage } from '../audit/event.js';
 import { conflict, notFound } from '../http/problem.js';
-import type { LocalBroker } from '../platform/local/broker.js';
+import type { DeadLetters } from '../platform/bus/dead-letters.js';
+import type { PropertyDirectory } from '../identity/property-directory.js';
 import type { Log } from '../platform/log.js';
-import { LocalImportDeadLetters, ServiceBusImportDeadLetters, type DeadLetterSource } from './dead-letters.js';
 import { purgeRawBodies, sweepDeadLetters } from './maintenance.js';
 import type { ImportItem, ImportStatus } from './model.js';
 import { ImportProcessor } from './processor.js';
 import { importView, integrationStatus, listImports, type ImportFilter, type ImportView, type IntegrationStatus } from './queries.js';
 import { RawStore } from './raw-store.js';
 import { importMessage, receiveDelivery, type Delivery, type ImportMessage } from './receiver.js';
-import { actorOf, IntegrationService, type RequestMeta } from './service.js';
+import { integrationsEvent, IntegrationService, type RequestMeta } from './service.js';
 
 export type { ImportMessage } from './receiver.js';
 export type { IntegrationView, IntegrationInput, IntegrationPatch } from './service.js';
@@ -26,9 +25,10 @@ export class Integrations {
 
   constructor(
     private readonly platform: Platform,
-    private readonly deadLetters: DeadLetterSource | undefined,
+    properties: PropertyDirectory,
+    private readonly deadLetters: DeadLetters | undefined,
   ) {
-    this.service = new IntegrationService(platform);
+    this.service = new IntegrationService(platform, properties);
     this.raw = new RawStore(platform);
     this.processor = new ImportProcessor(platform, this.raw, this.service.properties);
   }
@@ -73,15 +73,7 @@ export class Integrations {
     if (item.raw.purgedAt) throw conflict('The raw body of this import was purged by retention; it can no longer be replayed.');
     const run = item.run + 1;
     const next: ImportItem = { ...item, run, status: 'queued' };
-    const event = auditMessage({
-      tenantId: principal.tenantId,
-      actor: actorOf(principal, meta),
-      action: 'import.replayed',
-      target: { type: 'import', id: importId },
-      outcome: 'success',
-      ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
-      details: { integrationId, run },
-    });
+    const event = integrationsEvent(principal, meta, { action: 'import.replayed', target: { type: 'import', id: importId }, details: { integrationId, run } });
     await this.platform.outbox.commit('imports', 'replace', next, [importMessage({ tenantId: principal.tenantId, integrationId, importId, run }, meta.correlationId), event], item._etag);
     return { importId, run };
   }
@@ -96,24 +88,12 @@ export class Integrations {
   purgeRawBodies(): Promise<number> {
     return purgeRawBodies(this.platform, this.platform.config.IMPORT_RAW_RETENTION_DAYS);
   }
-
-  async close(): Promise<void> {
-    await this.deadLetters?.close();
-  }
 }
 
 /**
- * Builds the integrations area. Dead letters are read from the in-process broker locally and from
- * `imports/$deadletterqueue` with a ServiceBusReceiver in Azure.
+ * Builds the integrations area on identity's property directory; dead-lettered imports are swept
+ * through the app's dead-letter port.
  */
-export function createIntegrations(platform: Platform, options: { broker?: LocalBroker | undefined } = {}): Integrations {
-  let deadLetters: DeadLetterSource | undefined;
-  if (options.broker) deadLetters = new LocalImportDeadLetters(options.broker);
-  else if (platform.config.SERVICEBUS_NAMESPACE) {
-    deadLetters = new ServiceBusImportDeadLetters(platform.config.SERVICEBUS_NAMESPACE, async () => {
-      const { DefaultAzureCredential } = await import('@azure/identity');
-      return new DefaultAzureCredential();
-    });
-  }
-  return new Integrations(platform, deadLetters);
+export function createIntegrations(platform: Platform, options: { properties: PropertyDirectory; deadLetters?: DeadLetters | undefined }): Integrations {
+  return new Integrations(platform, options.properties, options.deadLetters);
 }

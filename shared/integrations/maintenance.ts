@@ -2,7 +2,7 @@ import type { Platform } from '../app.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { auditMessage } from '../audit/event.js';
 import type { ImportItem, RawChunkItem } from './model.js';
-import type { DeadLetterSource } from './dead-letters.js';
+import type { DeadLetters } from '../platform/bus/dead-letters.js';
 import type { ImportProcessor } from './processor.js';
 import { z } from 'zod';
 
@@ -12,15 +12,15 @@ const deadBody = z.object({ tenantId: z.string().min(1), integrationId: z.string
  * Records every dead-lettered import message as a failed import with the broker's reason, then
  * removes it from the dead-letter queue. Messages that name no import are logged and removed.
  */
-export async function sweepDeadLetters(platform: Platform, source: DeadLetterSource, processor: ImportProcessor, max = 100): Promise<number> {
+export async function sweepDeadLetters(platform: Platform, deadLetters: DeadLetters, processor: ImportProcessor, max = 100): Promise<number> {
   let recorded = 0;
   for (;;) {
-    const batch = await source.receive(max);
+    const batch = await deadLetters.take('imports', max);
     if (batch.length === 0) return recorded;
     for (const d of batch) {
       const parsed = deadBody.safeParse(d.body);
       if (!parsed.success) {
-        platform.log.warn('dead-lettered import message is unreadable; dropped', { reason: d.reason });
+        platform.log.warn('dead-lettered import message is unreadable; dropped', { reason: d.deadLetterReason });
         continue;
       }
       const m = parsed.data;
@@ -28,11 +28,11 @@ export async function sweepDeadLetters(platform: Platform, source: DeadLetterSou
       if (!item || item.type !== 'import' || (item.processedRun ?? 0) >= m.run) continue;
       await processor.finish(item, m.run, new Date(), {
         status: 'failed',
-        failure: { reason: 'deadLettered', detail: `${d.reason}: ${d.description}`.slice(0, 2000) },
+        failure: { reason: 'deadLettered', detail: `${d.deadLetterReason || 'unknown'}: ${d.deadLetterErrorDescription}`.slice(0, 2000) },
       });
       recorded += 1;
     }
-    await source.complete(batch);
+    await deadLetters.settle('imports', batch);
     if (batch.length < max) return recorded;
   }
 }

@@ -4,7 +4,7 @@ import { isStoreError } from '../platform/cosmos/errors.js';
 import type { PendingMessage } from '../platform/outbox/outbox.js';
 import type { ImportItem } from './model.js';
 import { importIdFor, type RawStore } from './raw-store.js';
-import type { IntegrationService } from './service.js';
+import { secretsValidAt, type IntegrationService } from './service.js';
 import { verifyWebhook, WebhookVerificationError } from './signature.js';
 
 export interface ImportMessage {
@@ -43,16 +43,13 @@ const rejected = () => unauthorized('The webhook signature is missing, invalid o
  * webhook-id maps to the same import and is not queued again.
  */
 export async function receiveDelivery(platform: Platform, integrations: IntegrationService, raw: RawStore, d: Delivery): Promise<{ importId: string; duplicate: boolean }> {
-  const tenantId = await integrations.resolveTenant(d.integrationId);
-  if (!tenantId) throw rejected();
-  const integration = await integrations.get(tenantId, d.integrationId).catch((err: unknown) => {
-    if (err instanceof ProblemError && err.status === 404) return undefined;
-    throw err;
-  });
-  if (!integration) throw rejected();
+  const found = await integrations.forWebhook(d.integrationId);
+  if (!found) throw rejected();
+  const integration = found.item;
+  const tenantId = integration.tenantId;
   let webhookId: string;
   try {
-    webhookId = verifyWebhook({ secrets: await integrations.validSecrets(integration), headers: d.headers, body: d.body }).id;
+    webhookId = verifyWebhook({ secrets: secretsValidAt(found), headers: d.headers, body: d.body }).id;
   } catch (err) {
     if (err instanceof WebhookVerificationError) {
       platform.log.info('webhook rejected', { integrationId: d.integrationId, reason: err.name });

@@ -1,25 +1,19 @@
 import { randomBytes } from 'node:crypto';
 import type { Platform } from '../app.js';
 import type { Principal } from '../access/principal.js';
-import { auditMessage, type ActorType } from '../audit/event.js';
+import { auditMessage, type ActorType, type NewAuditEvent } from '../audit/event.js';
+import type { PendingMessage } from '../platform/outbox/outbox.js';
 import { badRequest, notFound, type FieldError } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
 import { LruCache } from '../platform/lru-cache.js';
 import { generateSecret } from './signature.js';
 import type { SourceType } from './formats/index.js';
-import { PropertyDirectory } from './properties.js';
-import { type IntegrationIndexItem, type IntegrationItem, type IntegrationMappings, type SecretRef } from './model.js';
+import type { PropertyDirectory } from './properties.js';
+import { type IntegrationIndexItem, type IntegrationItem, type IntegrationMappings } from './model.js';
 
-export interface IntegrationInput {
-  propertyId: string;
-  sourceType: SourceType;
-  name: string;
-  format: 'json' | 'csv';
-  mappings: IntegrationMappings;
-  enabled: boolean;
-  acceptance: 'all-or-nothing' | 'row-level';
-}
+/** What a client configures of an integration. */
+export type IntegrationInput = Pick<IntegrationItem, 'propertyId' | 'sourceType' | 'name' | 'format' | 'mappings' | 'enabled' | 'acceptance'>;
 
 export type IntegrationPatch = Partial<Pick<IntegrationInput, 'name' | 'format' | 'enabled' | 'acceptance'>> & { mappings?: Partial<IntegrationMappings> };
 
@@ -30,20 +24,10 @@ export interface RequestMeta {
 }
 
 /** The public view of an integration: never a secret, only when each was issued and until when it is valid. */
-export interface IntegrationView {
-  id: string;
-  propertyId: string;
-  sourceType: SourceType;
-  name: string;
-  format: 'json' | 'csv';
-  mappings: IntegrationMappings;
-  enabled: boolean;
-  acceptance: 'all-or-nothing' | 'row-level';
-  webhookPath: string;
-  secrets: SecretRef[];
-  createdAt: string;
-  updatedAt: string;
-}
+export type IntegrationView = IntegrationInput &
+  Pick<IntegrationItem, 'id' | 'secrets' | 'createdAt' | 'updatedAt'> & {
+    webhookPath: string;
+  };
 
 const SECRET_FIELD = 'integration.secret';
 /** Integration secrets are the tenant's data, sealed under the tenant-level data key. */
@@ -55,6 +39,17 @@ function newId(): string {
 
 export function actorOf(principal: Principal, meta: RequestMeta = {}): { type: ActorType; id: string } {
   return meta.actor ?? { type: principal.kind, id: principal.userId };
+}
+
+/** The audit event of a successful change made by `principal` (or the actor `meta` names) in its tenant. */
+export function integrationsEvent(principal: Principal, meta: RequestMeta, event: Pick<NewAuditEvent, 'action' | 'target' | 'details' | 'changes'>): PendingMessage {
+  return auditMessage({
+    tenantId: principal.tenantId,
+    actor: actorOf(principal, meta),
+    outcome: 'success',
+    ...event,
+    ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
+  });
 }
 
 export function viewOf(item: IntegrationItem): IntegrationView {
@@ -74,13 +69,64 @@ export function viewOf(item: IntegrationItem): IntegrationView {
   };
 }
 
+/** How long a receiver trusts its copy of an integration: the staleness window for changes made on another instance. */
+export const RECEIVING_CACHE_MS = 30_000;
+
+/** An integration as a webhook receiver needs it: the item and its secrets, opened, with their expiry. */
+export interface ReceivingIntegration {
+  item: IntegrationItem;
+  secrets: Array<{ value: string; expiresAt?: number }>;
+}
+
+/** Secrets of a receiving integration still valid at `now`. */
+export function secretsValidAt(r: ReceivingIntegration, now = Date.now()): string[] {
+  return r.secrets.filter((s) => s.expiresAt === undefined || s.expiresAt > now).map((s) => s.value);
+}
+
 /** Integrations of a tenant: CRUD, signing secrets and their rotation, and the platform index webhooks resolve through. */
 export class IntegrationService {
   private readonly tenantOf = new LruCache<string, string>(10_000, 10 * 60_000);
-  readonly properties: PropertyDirectory;
+  /**
+   * Webhook look-ups (index entry, integration, opened secrets) kept for a short TTL: a receipt is
+   * then one store write instead of three round trips. Changes made through this instance evict at
+   * once; ones made on another instance are seen within the TTL (a disabled integration stops
+   * accepting, a rotated-out secret stops verifying, after at most RECEIVING_CACHE_MS;
+   * rotation keeps the old secret valid for the overlap anyway; a delivery accepted for an integration
+   * deleted elsewhere ends as a failed import). Secret expiry is checked per use.
+   */
+  private readonly receiving: LruCache<string, ReceivingIntegration>;
 
-  constructor(private readonly platform: Platform) {
-    this.properties = new PropertyDirectory(platform.store);
+  constructor(
+    private readonly platform: Platform,
+    /** Identity's read-only properties and departments. */
+    readonly properties: PropertyDirectory,
+  ) {
+    this.receiving = new LruCache(10_000, RECEIVING_CACHE_MS);
+  }
+
+  /** Drops the cached receiving copy, as the TTL would: for changes written to the store by something other than this service. */
+  forgetReceiving(integrationId: string): void {
+    this.receiving.delete(integrationId);
+  }
+
+  /** The integration a webhook names, with its secrets opened; undefined when there is none. Tenant from the platform index only. */
+  async forWebhook(integrationId: string): Promise<ReceivingIntegration | undefined> {
+    const cached = this.receiving.get(integrationId);
+    if (cached) return cached;
+    const tenantId = await this.resolveTenant(integrationId);
+    if (!tenantId) return undefined;
+    const item = await this.collection(tenantId).read(integrationId);
+    if (!item || item.type !== 'integration') return undefined;
+    const secrets: ReceivingIntegration['secrets'] = [];
+    for (const ref of item.secrets) {
+      const sealed = item.enc.secrets[ref.id];
+      if (!sealed) continue;
+      const opened = await this.platform.cipher.open({ tenantId: item.tenantId, subjectId: TENANT_SUBJECT, field: SECRET_FIELD, recordId: `${item.id}:${ref.id}` }, sealed);
+      if (!opened.redacted) secrets.push(ref.expiresAt ? { value: opened.value, expiresAt: Date.parse(ref.expiresAt) } : { value: opened.value });
+    }
+    const resolved = { item, secrets };
+    this.receiving.set(integrationId, resolved);
+    return resolved;
   }
 
   private collection(tenantId: string) {
@@ -173,13 +219,9 @@ export class IntegrationService {
       updatedAt: now,
       createdBy: principal.userId,
     };
-    const event = auditMessage({
-      tenantId,
-      actor: actorOf(principal, meta),
+    const event = integrationsEvent(principal, meta, {
       action: 'integration.created',
       target: { type: 'integration', id },
-      outcome: 'success',
-      ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
       details: { propertyId: input.propertyId, sourceType: input.sourceType, format: input.format, enabled: input.enabled, acceptance: input.acceptance },
     });
     const written = await this.platform.outbox.commit('imports', 'create', item, [event]);
@@ -207,16 +249,10 @@ export class IntegrationService {
     for (const k of ['name', 'format', 'enabled', 'acceptance', 'mappings'] as const) {
       if (JSON.stringify(current[k]) !== JSON.stringify(next[k])) changes[k] = { before: current[k], after: next[k] };
     }
-    const event = auditMessage({
-      tenantId: principal.tenantId,
-      actor: actorOf(principal, meta),
-      action: 'integration.updated',
-      target: { type: 'integration', id: integrationId },
-      outcome: 'success',
-      changes,
-      ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
-    });
-    return this.platform.outbox.commit('imports', 'replace', next, [event], etag);
+    const event = integrationsEvent(principal, meta, { action: 'integration.updated', target: { type: 'integration', id: integrationId }, changes });
+    const written = await this.platform.outbox.commit('imports', 'replace', next, [event], etag);
+    this.receiving.delete(integrationId);
+    return written;
   }
 
   /** Deletes the integration and its index entry; its imports, facts and aggregates stay. */
@@ -224,19 +260,16 @@ export class IntegrationService {
     const current = await this.get(principal.tenantId, integrationId);
     checkIfMatch(ifMatch, current);
     await this.platform.outbox.emit(principal.tenantId, [
-      auditMessage({
-        tenantId: principal.tenantId,
-        actor: actorOf(principal, meta),
+      integrationsEvent(principal, meta, {
         action: 'integration.deleted',
         target: { type: 'integration', id: integrationId },
-        outcome: 'success',
-        ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
         details: { propertyId: current.propertyId, sourceType: current.sourceType },
       }),
     ]);
     await this.collection(principal.tenantId).delete(integrationId);
     await this.index.delete(`integration:${integrationId}`);
     this.tenantOf.delete(integrationId);
+    this.receiving.delete(integrationId);
   }
 
   /**
@@ -255,16 +288,9 @@ export class IntegrationService {
     const enc = { secrets: Object.fromEntries(kept.map((s) => [s.id, current.enc.secrets[s.id]]).filter(([, v]) => v !== undefined)) };
     enc.secrets[secretId] = await this.sealSecret(principal.tenantId, integrationId, secretId, secret);
     const next: IntegrationItem = { ...current, secrets: [...kept, { id: secretId, createdAt: now.toISOString() }], enc, updatedAt: now.toISOString() };
-    const event = auditMessage({
-      tenantId: principal.tenantId,
-      actor: actorOf(principal, meta),
-      action: 'integration.secret_rotated',
-      target: { type: 'integration', id: integrationId },
-      outcome: 'success',
-      ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
-      details: { secretId, previousValidUntil: until },
-    });
+    const event = integrationsEvent(principal, meta, { action: 'integration.secret_rotated', target: { type: 'integration', id: integrationId }, details: { secretId, previousValidUntil: until } });
     const item = await this.platform.outbox.commit('imports', 'replace', next, [event], current._etag);
+    this.receiving.delete(integrationId);
     return { item, secret, secretId, previousValidUntil: until };
   }
 }

@@ -1,10 +1,18 @@
 import type { Store } from '../platform/cosmos/store.js';
-import type { AggregateRecord, DepartmentInfo, Driver, PropertyInfo, Series, UsaliDepartment } from './model.js';
+import type { PropertyDirectory } from '../identity/property-directory.js';
+import type { DepartmentItem, PropertyItem } from '../identity/tenants.js';
+import type { AggregateRecord, DepartmentInfo, PropertyInfo, Series } from './model.js';
 
 /** Store round trips made for one report: every query page and point read counts as one. */
 export class ReadCounter {
   reads = 0;
   items = 0;
+
+  /** One round trip that returned `items` items. */
+  count(items: number): void {
+    this.reads += 1;
+    this.items += items;
+  }
 }
 
 /**
@@ -14,27 +22,9 @@ export class ReadCounter {
  */
 export const PAGE_SIZE = -1;
 
-interface PropertyDoc {
-  id: string;
-  type: 'property';
-  name?: string;
-  timezone?: string;
-  currency?: string;
-  roomsAvailable?: number;
-  settings?: { excludeOutOfOrderFromAvailable?: boolean; dailyCloseHour?: number };
-}
-
-interface DepartmentDoc {
-  id: string;
-  type: 'department';
-  propertyId: string;
-  code?: string;
-  name?: string;
-  usaliDepartment?: string;
-  driver?: string;
-  standardHoursPerUnit?: number | null;
-  housekeeping?: boolean;
-}
+/** Identity's items as stored: ones written before a field existed lack it, so reports fall back. */
+type PropertyDoc = Pick<PropertyItem, 'id'> & Partial<Omit<PropertyItem, 'settings'>> & { settings?: Partial<PropertyItem['settings']> };
+type DepartmentDoc = Pick<DepartmentItem, 'id' | 'propertyId'> & Partial<DepartmentItem> & { housekeeping?: boolean };
 
 const HOUSEKEEPING = /^(hk|hsk)$|housekeep/i;
 
@@ -54,7 +44,7 @@ export function toPropertyInfo(doc: PropertyDoc): PropertyInfo {
 
 /** Departments have no housekeeping flag in identity (yet): a rooms department coded or named "HK"/"Housekeeping" is one. */
 export function toDepartmentInfo(doc: DepartmentDoc): DepartmentInfo {
-  const usali = (doc.usaliDepartment ?? 'other') as UsaliDepartment;
+  const usali = doc.usaliDepartment ?? 'other';
   const std = doc.standardHoursPerUnit;
   return {
     id: doc.id,
@@ -62,7 +52,7 @@ export function toDepartmentInfo(doc: DepartmentDoc): DepartmentInfo {
     code: doc.code ?? doc.id,
     name: doc.name ?? doc.code ?? doc.id,
     usaliDepartment: usali,
-    driver: (doc.driver ?? 'none') as Driver,
+    driver: doc.driver ?? 'none',
     standardHoursPerUnit: typeof std === 'number' && Number.isFinite(std) ? std : null,
     housekeeping: doc.housekeeping ?? (usali === 'rooms' && (HOUSEKEEPING.test(doc.code ?? '') || HOUSEKEEPING.test(doc.name ?? ''))),
   };
@@ -75,29 +65,21 @@ export interface ReadRange {
 }
 
 /**
- * Reads what reports need from the store, scoped to one tenant's partition: properties and their
- * departments from `tenants` (one query), daily aggregates from `aggregates` (one query per property
- * covering the report range and its last-year range, paged).
+ * Reads what reports need, scoped to one tenant's partition: properties and their departments
+ * through identity's directory (one query), daily aggregates from `aggregates` (one query per
+ * property covering the report range and its last-year range, paged).
  */
 export class AggregatesReader {
-  constructor(private readonly store: Store) {}
+  constructor(
+    private readonly store: Store,
+    private readonly directory: PropertyDirectory,
+  ) {}
 
   /** One property (or every property, with `propertyId` undefined) and its departments, in one query. */
   async properties(tenantId: string, propertyId: string | undefined, counter: ReadCounter): Promise<{ properties: PropertyInfo[]; departments: DepartmentInfo[] }> {
-    const tenants = this.store.collection('tenants', tenantId);
-    const docs = propertyId
-      ? await this.drain<PropertyDoc | DepartmentDoc>(
-          tenants,
-          "SELECT * FROM c WHERE (c.type = 'property' AND c.id = @propertyId) OR (c.type = 'department' AND c.propertyId = @propertyId)",
-          { propertyId },
-          counter,
-        )
-      : await this.drain<PropertyDoc | DepartmentDoc>(tenants, "SELECT * FROM c WHERE c.type = 'property' OR c.type = 'department'", {}, counter);
-    const properties = docs.filter((d): d is PropertyDoc => d.type === 'property').map(toPropertyInfo).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-    const departments = docs
-      .filter((d): d is DepartmentDoc => d.type === 'department')
-      .map(toDepartmentInfo)
-      .sort((a, b) => a.code.localeCompare(b.code) || a.id.localeCompare(b.id));
+    const docs = await this.directory.withDepartments(tenantId, propertyId, { pageSize: PAGE_SIZE, onPage: (items) => counter.count(items) });
+    const properties = docs.properties.map(toPropertyInfo).sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
+    const departments = docs.departments.map(toDepartmentInfo).sort((a, b) => a.code.localeCompare(b.code) || a.id.localeCompare(b.id));
     return { properties, departments };
   }
 
@@ -120,8 +102,7 @@ export class AggregatesReader {
     let continuation: string | undefined;
     do {
       const page = await collection.page<T>(query, params, { pageSize: PAGE_SIZE, ...(continuation ? { continuation } : {}) });
-      counter.reads += 1;
-      counter.items += page.items.length;
+      counter.count(page.items.length);
       out.push(...page.items);
       continuation = page.continuation;
     } while (continuation);

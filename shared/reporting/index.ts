@@ -6,6 +6,7 @@ import { badRequest, notFound } from '../http/problem.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { errorMessage } from '../platform/log.js';
 import { AggregatesReader, ReadCounter, toPropertyInfo } from './aggregates-reader.js';
+import type { PropertyDirectory } from '../identity/property-directory.js';
 import { scopedProperties } from './access.js';
 import { fold, lastYearRange } from './fold.js';
 import type { Comparison, DepartmentInfo, PropertyInfo, Series } from './model.js';
@@ -103,9 +104,10 @@ function stripPayroll(row: RpRow): RpRow {
   return copy;
 }
 
-export function createReporting(platform: Platform): Reporting {
+/** Builds reporting on identity's property directory (properties and departments are identity's). */
+export function createReporting(platform: Platform, deps: { properties: PropertyDirectory }): Reporting {
   const { store, config, log, outbox } = platform;
-  const reader = new AggregatesReader(store);
+  const reader = new AggregatesReader(store, deps.properties);
 
   function checkRange(from: string, to: string): void {
     if (from > to) throw badRequest('`from` must not be after `to`.', [{ field: 'query.from', message: 'after to' }]);
@@ -205,7 +207,7 @@ export function createReporting(platform: Platform): Reporting {
     async dailyClose(now, ports) {
       const result: DailyCloseResult = { closed: [], alreadyClosed: 0, notYet: 0, failed: 0 };
       // A platform job: the one cross-partition read, listing every tenant's properties.
-      const docs = await store.scan<{ id: string; tenantId: string; type: 'property' }>('tenants', "SELECT * FROM c WHERE c.type = 'property'", {}, 100_000);
+      const docs = await deps.properties.everyProperty();
       for (const doc of docs) {
         const property = toPropertyInfo(doc);
         try {

@@ -1,22 +1,12 @@
 /**
- * What the reports know about properties and departments, and the sums folded from daily
- * aggregates. Reporting reads the identity engineer's property and department items structurally
- * (only the fields below), so it does not depend on that module's internals.
+ * What the reports know about properties and departments (read from identity's items), and the
+ * sums folded from daily aggregates (integrations' USALI lines).
  */
+import type { Driver, UsaliDepartment } from '../identity/tenants.js';
+import { DEPARTMENTAL_LINES, PROPERTY_LINES } from '../integrations/model.js';
 
-export type UsaliDepartment =
-  | 'rooms'
-  | 'fnb'
-  | 'other_operated'
-  | 'misc_income'
-  | 'admin_general'
-  | 'it_telecom'
-  | 'sales_marketing'
-  | 'maintenance'
-  | 'utilities'
-  | 'other';
-
-export type Driver = 'roomsSold' | 'covers' | 'guests' | 'revenue' | 'none';
+export type { Driver, UsaliDepartment };
+export { DEPARTMENTAL_LINES, PROPERTY_LINES };
 
 export interface PropertyInfo {
   id: string;
@@ -52,20 +42,7 @@ export type Series = (typeof SERIES)[number];
 export type Comparison = Exclude<Series, 'actual'>;
 export const COMPARISONS: readonly Comparison[] = ['budget', 'forecast', 'lastYear'];
 
-export const DEPARTMENTAL_LINES = ['revenue', 'costOfSales', 'payrollAndRelated', 'otherExpenses'] as const;
 export type DepartmentalLine = (typeof DEPARTMENTAL_LINES)[number];
-export const PROPERTY_LINES = [
-  'miscellaneousIncome',
-  'administrativeAndGeneral',
-  'informationAndTelecommunications',
-  'salesAndMarketing',
-  'propertyOperationAndMaintenance',
-  'utilities',
-  'managementFees',
-  'nonOperatingIncome',
-  'nonOperatingExpenses',
-  'replacementReserve',
-] as const;
 export type PropertyLine = (typeof PROPERTY_LINES)[number];
 
 /** Sums of one department over one bucket of one series. */

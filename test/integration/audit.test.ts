@@ -7,8 +7,9 @@ import { startTestHost, type TestHost } from '../support/host.js';
 import { auditMessage, AUDIT_SEAL_FIELDS, type AuditEvent, type NewAuditEvent } from '../../shared/audit/event.js';
 import { entryId, type ChainEntry } from '../../shared/audit/chain.js';
 import { verifyExport } from '../../shared/audit/verify.js';
-import { markerId } from '../../shared/audit/repository.js';
-import type { Item } from '../../shared/platform/cosmos/store.js';
+import { AuditRepository, markerId, type AuditItem } from '../../shared/audit/repository.js';
+import { AuditAppender } from '../../shared/audit/appender.js';
+import type { Item, Store } from '../../shared/platform/cosmos/store.js';
 
 let host: TestHost;
 
@@ -86,13 +87,79 @@ describe('append through the session-enabled audit queue', () => {
     expect(await host.app.audit.append(second)).toBe('appended');
     await raw(t).delete(markerId(second.id));
     expect(await host.app.audit.append(second)).toBe('duplicate');
-    expect(await raw(t).read(markerId(second.id))).toMatchObject({ seq: 2 });
+    expect(await raw(t).read(markerId(second.id))).toMatchObject({ id: markerId(second.id), tenantId: t, type: 'auditEventMarker', eventId: second.id });
     expect((await entries(t)).map((e) => e.eventId)).toEqual([event.id, second.id]);
     // A late duplicate of an event that is no longer the head (e.g. an outbox relay after the bus's
     // duplicate window) is recognised by its marker.
     await host.app.bus.publish('audit', [{ ...message, messageId: randomUUID(), queue: undefined } as never]);
     await host.app.broker!.idle();
     expect((await entries(t)).map((e) => e.eventId)).toEqual([event.id, second.id]);
+  });
+
+  it('appends the entry once when an earlier attempt stopped between its marker and its entry', async () => {
+    const t = newTenant();
+    await emit(t, 2);
+    const message = auditMessage(ev(t, 3));
+    const event = message.body as unknown as AuditEvent;
+    // The marker goes first: a writer that died right after it left the marker and no entry.
+    await raw(t).create({ id: markerId(event.id), tenantId: t, type: 'auditEventMarker', eventId: event.id } as Item);
+    await host.app.bus.publish('audit', [{ ...message, queue: undefined } as never]);
+    await host.app.broker!.idle();
+    expect((await entries(t)).map((e) => [e.seq, e.eventId])).toEqual([
+      [1, expect.any(String)],
+      [2, expect.any(String)],
+      [3, event.id],
+    ]);
+    await host.app.bus.publish('audit', [{ ...message, messageId: randomUUID(), queue: undefined } as never]);
+    await host.app.broker!.idle();
+    expect((await entries(t)).filter((e) => e.eventId === event.id).map((e) => e.seq)).toEqual([3]);
+    expect(host.app.broker!.deadLettered('audit')).toEqual([]);
+    expect(await host.app.audit.verify(t)).toEqual({ ok: true, checkedFrom: 1, checkedTo: 3, entries: 3 });
+  });
+
+  it('a stalled attempt and a redelivery of the same event running at once append it once', async () => {
+    /** A writer that stalls right after creating its marker (as if it lost its session lock there). */
+    class StallingRepository extends AuditRepository {
+      private resume: () => void = () => undefined;
+      private arrived: () => void = () => undefined;
+      readonly stalled: Promise<void>;
+      private readonly gate: Promise<void>;
+      constructor(store: Store) {
+        super(store);
+        this.stalled = new Promise((resolve) => (this.arrived = resolve));
+        this.gate = new Promise((resolve) => (this.resume = resolve));
+      }
+      release(): void {
+        this.resume();
+      }
+      override async create<T extends AuditItem>(item: T): Promise<'created' | 'exists'> {
+        const outcome = await super.create(item);
+        if (item.type === 'auditEventMarker') {
+          this.arrived();
+          await this.gate;
+        }
+        return outcome;
+      }
+    }
+    for (const headMoves of [false, true]) {
+      const t = newTenant();
+      await emit(t, 1);
+      const event = auditMessage(ev(t, 2)).body as unknown as AuditEvent;
+      const repo = new StallingRepository(host.app.store);
+      const stalled = new AuditAppender(repo, host.app.log).append(event);
+      await repo.stalled;
+      // The redelivery finds the marker but no entry, so it appends the entry itself...
+      expect(await host.app.audit.append(event)).toBe('appended');
+      // ...and the session moves on to the next event before the stalled writer wakes up.
+      if (headMoves) expect(await host.app.audit.append(auditMessage(ev(t, 3)).body as unknown as AuditEvent)).toBe('appended');
+      repo.release();
+      // The stalled writer's create hits 409; it re-reads the head, finds its event and stops.
+      expect(await stalled).toBe('duplicate');
+      const chain = await entries(t);
+      expect(chain.filter((e) => e.eventId === event.id).map((e) => e.seq)).toEqual([2]);
+      expect(chain.map((e) => e.seq)).toEqual(headMoves ? [1, 2, 3] : [1, 2]);
+      expect((await host.app.audit.verify(t)).ok).toBe(true);
+    }
   });
 
   it('does not fork when another writer took the next seq: it retries on the new head', async () => {

@@ -132,6 +132,8 @@ describe('webhook', () => {
     if (!item) throw new Error('integration missing');
     item.secrets = item.secrets.map((s) => (s.expiresAt ? { ...s, expiresAt: new Date(Date.now() - 1000).toISOString() } : s));
     await col.replace(item);
+    // Written behind the service's back, as another instance would: the receiver sees it once its cached copy lapses (TTL).
+    host.app.integrations.service.forgetReceiving(integration.id);
     expect((await send(host, integration, posBatch('2026-01-05', 1))).status).toBe(401);
     expect((await send(host, fresh, posBatch('2026-01-05', 2))).status).toBe(202);
     await host.app.broker?.idle();

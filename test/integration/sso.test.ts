@@ -1,3 +1,4 @@
+import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
 import { startTestHost, type TestHost } from '../support/host.js';
@@ -381,6 +382,21 @@ describe('SSO accounts', () => {
     expect(withoutMfa.status).toBe(200);
     expect(withoutMfa.json.accessToken).toBeUndefined();
     expect(withoutMfa.json.mfaRequired ?? withoutMfa.json.mfaEnrollmentRequired).toBe(true);
+    // Completing the owed factor keeps the first factor as it was: SSO, not a password.
+    expect(withoutMfa.json.mfaEnrollmentRequired).toBe(true);
+    {
+      const enrollmentToken = withoutMfa.json.enrollmentToken as string;
+      const started = await host.request('POST', '/api/v1/auth/mfa/enroll/totp', { body: { enrollmentToken } });
+      expect(started.status).toBe(200);
+      const code = await generate({ secret: started.json.secret as string });
+      const done = await host.request('POST', '/api/v1/auth/mfa/enroll/totp/confirm', { body: { enrollmentToken, code } });
+      expect(done.status).toBe(200);
+      const amr = decodeJwt(done.json.accessToken as string).amr as string[];
+      expect(amr[0]).toBe('sso');
+      expect(amr).toContain('mfa');
+      expect(amr).not.toContain('pwd');
+      await host.app.identity.secondFactors.mfa.forget(tenant.tenantId, tenant.users.admin.id);
+    }
     const withMfa = await exchange((await signIn({ ...henry, amr: ['pwd', 'mfa'] })).location);
     expect(decodeJwt(withMfa.json.accessToken).amr).toEqual(['sso', 'mfa']);
     await putSso({ idpMfaSatisfiesPolicy: false });

@@ -1,16 +1,16 @@
 import type { Platform } from '../../app.js';
 import type { Principal } from '../../access/principal.js';
 import { ProblemError, badRequest, unauthorized } from '../../http/problem.js';
-import { isStoreError } from '../../platform/cosmos/errors.js';
 import type { RequestMeta } from '../audit.js';
-import { isLocked, recordFailure } from '../lockout.js';
+import { isLocked } from '../lockout.js';
 import type { LoginResult, LoginService, SecondFactorChallenge } from '../login.js';
 import { sessionItemId, type TenantSettings, type UserItem } from '../model.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
 import type { SessionService } from '../sessions.js';
 import type { TenantService } from '../tenants.js';
 import type { AccessTokens } from '../tokens/access-token.js';
-import { newTenantToken, sha256, splitTenantToken, type UserService } from '../users.js';
+import type { UserService } from '../users.js';
+import { BoundTokens } from '../bound-tokens.js';
 import { AMR, type MfaChallengeItem, type SecondFactorMethod } from './model.js';
 import type { MfaService } from './service.js';
 
@@ -34,6 +34,8 @@ export const reauthenticationRequired = () =>
  * only once the factor is verified.
  */
 export class MfaChallenges {
+  private readonly challenges: BoundTokens<MfaChallengeItem>;
+
   constructor(
     private readonly platform: Platform,
     private readonly users: UserService,
@@ -44,75 +46,40 @@ export class MfaChallenges {
     private readonly login: LoginService,
     private readonly mfa: MfaService,
     private readonly now: () => number = Date.now,
-  ) {}
-
-  private col(tenantId: string) {
-    return this.platform.store.collection<MfaChallengeItem>('identity', tenantId);
+  ) {
+    this.challenges = new BoundTokens<MfaChallengeItem>(platform, users, { type: 'mfaChallenge', idPrefix: 'mfachallenge', invalid: invalidChallenge }, now);
   }
 
   /** The login hook: a challenge when a second factor is due, else undefined (tokens right away). */
-  async decide(user: UserItem, settings: TenantSettings): Promise<SecondFactorChallenge | undefined> {
+  async decide(user: UserItem, settings: TenantSettings, firstFactor: string[] = ['pwd']): Promise<SecondFactorChallenge | undefined> {
     const methods = await this.mfa.methods(user);
     const ttl = this.platform.config.MFA_TOKEN_TTL_SECONDS;
-    if (methods.length > 0) return { mfaRequired: true, mfaToken: await this.issue(user, 'login'), methods, expiresIn: ttl };
+    if (methods.length > 0) return { mfaRequired: true, mfaToken: await this.issue(user, 'login', firstFactor), methods, expiresIn: ttl };
     if (this.mfa.mustUseMfa(user, settings)) {
-      return { mfaEnrollmentRequired: true, enrollmentToken: await this.issue(user, 'enroll'), methods: ['totp', 'sms'], expiresIn: ttl };
+      return { mfaEnrollmentRequired: true, enrollmentToken: await this.issue(user, 'enroll', firstFactor), methods: ['totp', 'sms'], expiresIn: ttl };
     }
     return undefined;
   }
 
-  private async issue(user: UserItem, purpose: MfaChallengeItem['purpose']): Promise<string> {
-    const token = newTenantToken(user.tenantId);
-    const now = this.now();
-    await this.col(user.tenantId).create<MfaChallengeItem>({
-      id: `mfachallenge:${sha256(token)}`,
-      tenantId: user.tenantId,
-      type: 'mfaChallenge',
-      purpose,
-      userId: user.id,
-      passwordChangedAt: user.passwordChangedAt ?? null,
-      createdAt: new Date(now).toISOString(),
-      expiresAt: new Date(now + this.platform.config.MFA_TOKEN_TTL_SECONDS * 1000).toISOString(),
-      attempts: 0,
-    });
-    return token;
+  private issue(user: UserItem, purpose: MfaChallengeItem['purpose'], firstFactor: string[]): Promise<string> {
+    return this.challenges.issue(user, this.platform.config.MFA_TOKEN_TTL_SECONDS * 1000, { purpose, firstFactor });
   }
 
-  /** The challenge and its user, if the token is live for `purpose`; 401 otherwise. */
+  /** The challenge and its user, if the token is live for `purpose` and the user not locked out; 401 otherwise. */
   private async resolve(token: string, purpose: MfaChallengeItem['purpose']): Promise<{ challenge: MfaChallengeItem; user: UserItem }> {
-    const parts = splitTenantToken(token);
-    if (!parts) throw invalidChallenge();
-    const challenge = await this.col(parts.tenantId).read<MfaChallengeItem>(`mfachallenge:${sha256(token)}`);
-    if (!challenge || challenge.type !== 'mfaChallenge' || challenge.purpose !== purpose || challenge.usedAt) throw invalidChallenge();
-    if (Date.parse(challenge.expiresAt) <= this.now() || challenge.attempts >= this.platform.config.MFA_MAX_ATTEMPTS) throw invalidChallenge();
-    const user = await this.users.get(parts.tenantId, challenge.userId);
-    if (!user || user.status !== 'active' || isLocked(user.lockout, this.now()) || (user.passwordChangedAt ?? null) !== challenge.passwordChangedAt) throw invalidChallenge();
-    return { challenge, user };
-  }
-
-  /** Marks the challenge used; a second use (or a concurrent one) fails. */
-  private async consume(challenge: MfaChallengeItem): Promise<void> {
-    try {
-      await this.col(challenge.tenantId).patch(challenge.id, [{ op: 'set', path: '/usedAt', value: new Date(this.now()).toISOString() }], challenge._etag);
-    } catch (err) {
-      if (isStoreError(err, 'precondition_failed') || isStoreError(err, 'not_found')) throw invalidChallenge();
-      throw err;
-    }
-  }
-
-  private async countFailure(challenge: MfaChallengeItem): Promise<void> {
-    await this.col(challenge.tenantId).patch(challenge.id, [{ op: 'incr', path: '/attempts', value: 1 }]).catch(() => undefined);
+    const { item, user } = await this.challenges.resolve(token, { item: (c) => c.purpose === purpose, user: (u) => !isLocked(u.lockout, this.now()) });
+    return { challenge: item, user };
   }
 
   /** POST /auth/mfa/verify: the second factor of a login → a session with amr [pwd, mfa, <method>]. */
   async verifyLogin(token: string, method: SecondFactorMethod, code: string, meta: RequestMeta): Promise<LoginResult & { kind: 'tokens' }> {
     const { challenge, user } = await this.resolve(token, 'login');
     if (!(await this.mfa.verify(user, method, code, 'login', meta))) {
-      await this.countFailure(challenge);
+      await this.challenges.countFailure(challenge);
       throw unauthorized('The code is not valid.');
     }
-    await this.consume(challenge);
-    return this.login.complete(user, ['pwd', 'mfa', AMR[method]], meta);
+    await this.challenges.consume(challenge);
+    return this.login.complete(user, [...(challenge.firstFactor ?? ['pwd']), 'mfa', AMR[method]], meta);
   }
 
   /** POST /auth/mfa/sms/send: sends the login code to the user's verified phone. */
@@ -138,12 +105,12 @@ export class MfaChallenges {
     try {
       recoveryCodes = method === 'totp' ? (await this.mfa.confirmTotp(user, code, undefined, meta)).recoveryCodes : (await this.mfa.confirmSms(user, code, undefined, meta)).recoveryCodes;
     } catch (err) {
-      await this.countFailure(challenge);
+      await this.challenges.countFailure(challenge);
       throw err;
     }
-    await this.consume(challenge);
+    await this.challenges.consume(challenge);
     const fresh = (await this.users.get(user.tenantId, user.id)) ?? user;
-    return { result: await this.login.complete(fresh, ['pwd', 'mfa', AMR[method]], meta), recoveryCodes };
+    return { result: await this.login.complete(fresh, [...(challenge.firstFactor ?? ['pwd']), 'mfa', AMR[method]], meta), recoveryCodes };
   }
 
   /** The label an authenticator app shows: the user's e-mail (opened from its sealed form). */
@@ -163,19 +130,7 @@ export class MfaChallenges {
     if (input.password !== undefined) {
       const ok = !isLocked(user.lockout, this.now()) && user.passwordHash !== undefined && (await this.hasher.verify(input.password, user.passwordHash));
       if (!ok) {
-        const settings = await this.tenants.settings(user.tenantId);
-        const now = this.now();
-        await this.users
-          .mutate(
-            user.tenantId,
-            user.id,
-            (u) => ({ ...u, lockout: recordFailure(u.lockout, settings.lockout, now).state }),
-            'auth.reauthentication_failed',
-            { type: 'user', id: user.id, keyTenantId: user.tenantId },
-            meta,
-            (u) => ({ details: { reason: 'wrong_password', failures: u.lockout.failures.length, locked: isLocked(u.lockout, now) } }),
-          )
-          .catch(() => undefined);
+        await this.users.recordFailedProof(user, 'auth.reauthentication_failed', { reason: 'wrong_password' }, meta, this.now()).catch(() => undefined);
         throw unauthorized('The password is not correct.');
       }
       amr = 'pwd';

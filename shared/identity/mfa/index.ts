@@ -37,7 +37,7 @@ export interface SecondFactorDeps {
   login: LoginService;
   mail: EmailSender;
   authenticator: TokenAuthenticator;
-  credential: () => Promise<TokenCredential>;
+  credential: () => TokenCredential;
 }
 
 /**
@@ -75,7 +75,7 @@ export function createSecondFactors(platform: Platform, deps: SecondFactorDeps):
     async (agent) => mfa.mustUseMfa(agent, await deps.tenants.settings(agent.tenantId)),
     now,
   );
-  deps.login.secondFactor = (user, settings) => challenges.decide(user, settings);
+  deps.login.secondFactor = (user, settings, firstFactor) => challenges.decide(user, settings, firstFactor);
   deps.authenticator.supportPrincipal = (claims, req) => supportGrants.principalFor(claims, req);
   return { mfa, challenges, reset, supportGrants, sms, localSms, clock };
 }

@@ -1,4 +1,5 @@
 import type { Item } from '../../platform/cosmos/store.js';
+import type { BoundTokenItem } from '../bound-tokens.js';
 import type { OutboxCarrier } from '../../platform/outbox/outbox.js';
 import type { Sealed } from '../../privacy/field-cipher.js';
 import type { PendingCode } from './one-time-code.js';
@@ -37,15 +38,11 @@ export function mfaItemId(userId: string): string {
  * must have MFA goes through before getting a session (`enroll`). Stored by the SHA-256 of the token
  * handed to the client; bound to the user and to the password they proved (its change time).
  */
-export interface MfaChallengeItem extends Item {
+export interface MfaChallengeItem extends BoundTokenItem {
   type: 'mfaChallenge';
   purpose: 'login' | 'enroll';
-  userId: string;
-  passwordChangedAt: string | null;
-  createdAt: string;
-  expiresAt: string;
-  attempts: number;
-  usedAt?: string;
+  /** How the first factor was proven (`pwd`, or `sso` plus the IdP's methods): the session's amr starts with it. */
+  firstFactor?: string[];
 }
 
 export function activeMethods(item: MfaItem | undefined): SecondFactorMethod[] {

@@ -3,7 +3,7 @@ import { badRequest, conflict, tooManyRequests } from '../../http/problem.js';
 import { isStoreError } from '../../platform/cosmos/errors.js';
 import type { Sealed } from '../../privacy/field-cipher.js';
 import { identityEvent, type EventActor, type RequestMeta } from '../audit.js';
-import { isLocked, recordFailure } from '../lockout.js';
+import { isLocked } from '../lockout.js';
 import type { TenantSettings, UserItem } from '../model.js';
 import type { SmsSender } from '../sms.js';
 import type { TenantService } from '../tenants.js';
@@ -310,19 +310,9 @@ export class MfaService {
 
   /** Audits a failed second factor and counts it towards the lockout, on the stored user. */
   private async failed(user: UserItem, method: SecondFactorMethod, purpose: string, meta: RequestMeta): Promise<void> {
-    const settings = await this.tenants.settings(user.tenantId);
-    const now = this.now();
     // Re-read and retried on a concurrent write: parallel guesses must each count.
     await this.users
-      .mutate(
-        user.tenantId,
-        user.id,
-        (u) => ({ ...u, lockout: recordFailure(u.lockout, settings.lockout, now).state }),
-        'auth.mfa_failed',
-        { type: 'user', id: user.id, keyTenantId: user.tenantId },
-        meta,
-        (u) => ({ details: { method, purpose, failures: u.lockout.failures.length, locked: isLocked(u.lockout, now) } }),
-      )
+      .recordFailedProof(user, 'auth.mfa_failed', { method, purpose }, meta, this.now())
       .catch((err: unknown) => this.platform.log.warn('could not record a failed second factor', { error: String(err), correlationId: meta.correlationId }));
   }
 

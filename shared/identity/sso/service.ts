@@ -230,7 +230,7 @@ export class SsoService {
     const user = await this.deps.users.get(item.tenantId, item.userId);
     if (!user || user.status !== 'active') throw invalid();
     if (!item.amr.includes('mfa')) {
-      const challenge = await this.deps.login.secondFactor?.(user, await this.deps.tenants.settings(user.tenantId));
+      const challenge = await this.deps.login.secondFactor?.(user, await this.deps.tenants.settings(user.tenantId), item.amr);
       if (challenge) return { kind: 'challenge', challenge };
     }
     return this.deps.login.complete(user, item.amr, meta);

@@ -1,9 +1,10 @@
 import type { TokenCredential } from '@azure/identity';
-import type { LocalBroker } from '../local/broker.js';
+import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
+import type { DeadLetter, LocalBroker } from '../local/broker.js';
 import { queues, type QueueName } from '../topology.js';
 import type { JsonValue } from './types.js';
 
-/** A message in a queue's dead-letter sub-queue, as operators see it. */
+/** A message in a queue's dead-letter sub-queue. */
 export interface DeadLetterView {
   queue: QueueName;
   messageId: string;
@@ -18,62 +19,138 @@ export interface DeadLetterView {
 }
 
 /**
- * Reads (peeks, never removes) dead letters, so a failing message stays visible to operators
- * until someone handles it. Service Bus in Azure, the in-process broker locally.
+ * The dead-letter sub-queues. Operators `peek` (never removes, so a failing message stays visible
+ * until someone handles it); a sweeper `take`s messages (locked, not removed) and `settle`s the ones
+ * it recorded, so a sweep that fails halfway loses nothing. Service Bus in Azure, the in-process
+ * broker locally.
  */
-export interface DeadLetterInspector {
+export interface DeadLetters {
   peek(queue: QueueName, max: number): Promise<DeadLetterView[]>;
+  take(queue: QueueName, max: number): Promise<DeadLetterView[]>;
+  settle(queue: QueueName, messages: DeadLetterView[]): Promise<void>;
+  close(): Promise<void>;
 }
 
-export class LocalDeadLetters implements DeadLetterInspector {
+function fromBroker(queue: QueueName, d: DeadLetter): DeadLetterView {
+  return {
+    queue,
+    messageId: d.metadata.messageId,
+    ...(d.metadata.sessionId ? { sessionId: d.metadata.sessionId } : {}),
+    ...(d.metadata.correlationId ? { correlationId: d.metadata.correlationId } : {}),
+    deliveryCount: d.metadata.deliveryCount,
+    enqueuedTimeUtc: d.metadata.enqueuedTimeUtc,
+    deadLetterReason: d.deadLetterReason,
+    deadLetterErrorDescription: d.deadLetterErrorDescription,
+    body: d.body,
+  };
+}
+
+export class LocalDeadLetters implements DeadLetters {
+  private readonly taken = new Map<QueueName, number>();
+
   constructor(private readonly broker: LocalBroker) {}
 
   async peek(queue: QueueName, max: number): Promise<DeadLetterView[]> {
     return this.broker
       .deadLettered(queue)
       .slice(0, max)
-      .map((d) => ({
-        queue,
-        messageId: d.metadata.messageId,
-        ...(d.metadata.sessionId ? { sessionId: d.metadata.sessionId } : {}),
-        ...(d.metadata.correlationId ? { correlationId: d.metadata.correlationId } : {}),
-        deliveryCount: d.metadata.deliveryCount,
-        enqueuedTimeUtc: d.metadata.enqueuedTimeUtc,
-        deadLetterReason: d.deadLetterReason,
-        deadLetterErrorDescription: d.deadLetterErrorDescription,
-        body: d.body,
-      }));
+      .map((d) => fromBroker(queue, d));
   }
+
+  async take(queue: QueueName, max: number): Promise<DeadLetterView[]> {
+    const list = await this.peek(queue, max);
+    this.taken.set(queue, list.length);
+    return list;
+  }
+
+  async settle(queue: QueueName, messages: DeadLetterView[]): Promise<void> {
+    this.broker.takeDeadLetters(queue, Math.min(messages.length, this.taken.get(queue) ?? 0));
+    this.taken.delete(queue);
+  }
+
+  async close(): Promise<void> {}
 }
 
-export class ServiceBusDeadLetters implements DeadLetterInspector {
+function fromServiceBus(queue: QueueName, m: ServiceBusReceivedMessage): DeadLetterView {
+  return {
+    queue,
+    messageId: String(m.messageId ?? ''),
+    ...(m.sessionId ? { sessionId: m.sessionId } : {}),
+    ...(m.correlationId ? { correlationId: String(m.correlationId) } : {}),
+    deliveryCount: m.deliveryCount ?? 0,
+    enqueuedTimeUtc: (m.enqueuedTimeUtc ?? new Date(0)).toISOString(),
+    deadLetterReason: m.deadLetterReason ?? '',
+    deadLetterErrorDescription: m.deadLetterErrorDescription ?? '',
+    ...(m.subject ? { subject: m.subject } : {}),
+    body: m.body as JsonValue,
+  };
+}
+
+/**
+ * Azure Service Bus: peek-lock receivers on `<queue>/$deadletterqueue`, signed in with the app's
+ * credential (Azure Service Bus Data Receiver on the queue). Dead-letter sub-queues are never
+ * session-enabled, even for a session queue.
+ */
+export class ServiceBusDeadLetters implements DeadLetters {
+  private client: ServiceBusClient | undefined;
+  /** Sweep receivers stay open between `take` and `settle`: a lock belongs to its receiver. */
+  private readonly receivers = new Map<QueueName, ServiceBusReceiver>();
+  private readonly locked = new Map<DeadLetterView, ServiceBusReceivedMessage>();
+
   constructor(
     private readonly namespace: string,
     private readonly credential: () => TokenCredential,
   ) {}
 
-  async peek(queue: QueueName, max: number): Promise<DeadLetterView[]> {
-    const { ServiceBusClient } = await import('@azure/service-bus');
-    const client = new ServiceBusClient(this.namespace, this.credential());
-    try {
-      // Dead-letter sub-queues are never session-enabled, even for a session queue.
-      const receiver = client.createReceiver(queues[queue].name, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
-      const messages = await receiver.peekMessages(max);
-      await receiver.close();
-      return messages.map((m) => ({
-        queue,
-        messageId: String(m.messageId ?? ''),
-        ...(m.sessionId ? { sessionId: m.sessionId } : {}),
-        ...(m.correlationId ? { correlationId: String(m.correlationId) } : {}),
-        deliveryCount: m.deliveryCount ?? 0,
-        enqueuedTimeUtc: (m.enqueuedTimeUtc ?? new Date(0)).toISOString(),
-        deadLetterReason: m.deadLetterReason ?? '',
-        deadLetterErrorDescription: m.deadLetterErrorDescription ?? '',
-        ...(m.subject ? { subject: m.subject } : {}),
-        body: m.body as JsonValue,
-      }));
-    } finally {
-      await client.close();
+  private async open(): Promise<ServiceBusClient> {
+    if (!this.client) {
+      const { ServiceBusClient } = await import('@azure/service-bus');
+      this.client = new ServiceBusClient(this.namespace, this.credential());
     }
+    return this.client;
+  }
+
+  private async receiver(queue: QueueName): Promise<ServiceBusReceiver> {
+    let receiver = this.receivers.get(queue);
+    if (!receiver) {
+      receiver = (await this.open()).createReceiver(queues[queue].name, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
+      this.receivers.set(queue, receiver);
+    }
+    return receiver;
+  }
+
+  async peek(queue: QueueName, max: number): Promise<DeadLetterView[]> {
+    const receiver = (await this.open()).createReceiver(queues[queue].name, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
+    try {
+      return (await receiver.peekMessages(max)).map((m) => fromServiceBus(queue, m));
+    } finally {
+      await receiver.close();
+    }
+  }
+
+  async take(queue: QueueName, max: number): Promise<DeadLetterView[]> {
+    const messages = await (await this.receiver(queue)).receiveMessages(max, { maxWaitTimeInMs: 5000 });
+    return messages.map((m) => {
+      const view = fromServiceBus(queue, m);
+      this.locked.set(view, m);
+      return view;
+    });
+  }
+
+  async settle(queue: QueueName, messages: DeadLetterView[]): Promise<void> {
+    const receiver = await this.receiver(queue);
+    for (const view of messages) {
+      const m = this.locked.get(view);
+      if (!m) continue;
+      await receiver.completeMessage(m);
+      this.locked.delete(view);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const receiver of this.receivers.values()) await receiver.close();
+    this.receivers.clear();
+    await this.client?.close();
+    this.client = undefined;
   }
 }

@@ -12,12 +12,14 @@ export interface EmbeddedCosmos {
  */
 export async function startEmbeddedCosmos(port = 0): Promise<EmbeddedCosmos> {
   const mod = (await import('@vercel/cosmosdb-server')) as unknown as {
-    createHttpServer?: () => Server;
-    default?: { createHttpServer: () => Server };
+    createHttpServer?: (opts?: { keepAlive?: boolean }) => Server;
+    default?: { createHttpServer: (opts?: { keepAlive?: boolean }) => Server };
   };
   const create = mod.createHttpServer ?? mod.default?.createHttpServer;
   if (!create) throw new Error('@vercel/cosmosdb-server does not export createHttpServer');
-  const server = create();
+  // Without keepAlive it answers every request with `connection: close`, so the SDK's keep-alive
+  // agent opens (and the shared event loop accepts and tears down) a TCP connection per store call.
+  const server = create({ keepAlive: true });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
