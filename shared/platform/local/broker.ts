@@ -70,7 +70,11 @@ export class LocalBroker implements MessagePublisher {
   async publish(queue: QueueName, messages: OutgoingMessage[]): Promise<void> {
     const q = this.queue(queue);
     const now = Date.now();
-    for (const [id, at] of q.seen) if (now - at > this.options.duplicateWindowMs) q.seen.delete(id);
+    // Ids are inserted in time order, so expired ones are all at the front of the map.
+    for (const [id, at] of q.seen) {
+      if (now - at <= this.options.duplicateWindowMs) break;
+      q.seen.delete(id);
+    }
     for (const message of messages) {
       if (!message.messageId) throw new Error('messageId is required');
       if (q.sessions && !message.sessionId) throw new Error(`queue ${queue} requires a sessionId`);
