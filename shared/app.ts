@@ -68,6 +68,7 @@ export async function buildApp(config: Config): Promise<App> {
       config.SERVICEBUS_NAMESPACE ||
       (config.COSMOS_ENDPOINT && !config.COSMOS_KEY) ||
       config.TOKEN_SIGNING_KEY_ID ||
+      config.AUDIT_SIGNING_KEY_ID ||
       (config.ACS_EMAIL_ENDPOINT && config.ACS_EMAIL_SENDER) ||
       (config.ACS_SMS_ENDPOINT && config.ACS_SMS_FROM),
   );
@@ -115,7 +116,7 @@ export async function buildApp(config: Config): Promise<App> {
   const outbox = new Outbox(store, bus, log);
   const health = new HealthService(config, store, bus);
   const platform = { config, log, store, bus, keys, cipher, blindIndex, outbox };
-  const audit = createAuditLog(platform);
+  const audit = createAuditLog(platform, { credential });
   const identity = await createIdentity(platform, { credential });
   const deadLetters: DeadLetters = broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential);
 

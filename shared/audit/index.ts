@@ -1,3 +1,4 @@
+import type { TokenCredential } from '@azure/identity';
 import type { Platform } from '../app.js';
 import type { Principal } from '../access/principal.js';
 import { auditMessage, AUDIT_SEAL_FIELDS, type AuditEvent, type NewAuditEvent, type ActorType } from './event.js';
@@ -42,10 +43,10 @@ export class AuditLog {
 
   constructor(
     private readonly platform: Platform,
-    signer?: AuditSigner,
+    signer: AuditSigner,
   ) {
     this.repo = new AuditRepository(platform.store);
-    this.signer = signer ?? createAuditSigner(platform.config, platform.log);
+    this.signer = signer;
     this.appender = new AuditAppender(this.repo, platform.log);
     this.renderer = new AuditViewRenderer(platform.cipher);
   }
@@ -288,6 +289,6 @@ function exported(e: ChainEntry): Record<string, unknown> {
   return out;
 }
 
-export function createAuditLog(platform: Platform): AuditLog {
-  return new AuditLog(platform);
+export function createAuditLog(platform: Platform, deps: { credential: () => TokenCredential }): AuditLog {
+  return new AuditLog(platform, createAuditSigner(platform.config, platform.log, deps.credential));
 }

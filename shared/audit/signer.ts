@@ -140,13 +140,7 @@ export class KeyVaultAuditSigner implements AuditSigner {
   }
 }
 
-export function createAuditSigner(config: Config, log: Log): AuditSigner {
-  if (config.AUDIT_SIGNING_KEY_ID) {
-    let credential: TokenCredential | undefined;
-    return new KeyVaultAuditSigner(config.AUDIT_SIGNING_KEY_ID, async () => {
-      const { DefaultAzureCredential } = await import('@azure/identity');
-      return (credential ??= new DefaultAzureCredential());
-    });
-  }
+export function createAuditSigner(config: Config, log: Log, credential: () => TokenCredential): AuditSigner {
+  if (config.AUDIT_SIGNING_KEY_ID) return new KeyVaultAuditSigner(config.AUDIT_SIGNING_KEY_ID, async () => credential());
   return new LocalAuditSigner(config.LOCAL_STATE_DIR, log);
 }
