@@ -13,11 +13,11 @@ import { Outbox } from './platform/outbox/outbox.js';
 import { processLog, type Log } from './platform/log.js';
 import type { Authenticator, SecurityEventSink } from './access/authenticator.js';
 import { HealthService } from './platform/health.js';
-import { createIdentity, type Identity } from './identity/index.js';
-import { createAuditLog, type AuditLog } from './audit/index.js';
-import { createReporting, type Reporting } from './reporting/index.js';
-import { createIntegrations, type Integrations } from './integrations/index.js';
-import { createPrivacy, type Privacy } from './privacy/index.js';
+import type { Identity } from './identity/index.js';
+import type { AuditLog } from './audit/index.js';
+import type { Reporting } from './reporting/index.js';
+import type { Integrations } from './integrations/index.js';
+import type { Privacy } from './privacy/index.js';
 
 /** Every service, built once per process from configuration. Handlers reach services only through this. */
 export interface App {
@@ -116,6 +116,14 @@ export async function buildApp(config: Config): Promise<App> {
   const outbox = new Outbox(store, bus, log);
   const health = new HealthService(config, store, bus);
   const platform = { config, log, store, bus, keys, cipher, blindIndex, outbox };
+  // Feature modules load with the app, on the first invocation, not when the host imports the
+  // entry point to register functions: that import is on the cold-start path of every instance.
+  // One after another: jest's ESM loader races on modules shared by concurrent dynamic imports.
+  const { createAuditLog } = await import('./audit/index.js');
+  const { createIdentity } = await import('./identity/index.js');
+  const { createReporting } = await import('./reporting/index.js');
+  const { createIntegrations } = await import('./integrations/index.js');
+  const { createPrivacy } = await import('./privacy/index.js');
   const audit = createAuditLog(platform, { credential });
   const identity = await createIdentity(platform, { credential });
   const deadLetters: DeadLetters = broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential);
