@@ -7,7 +7,7 @@ import { getApp, closeApp, type App } from '../../app.js';
 import type { FunctionDefinition } from '../functions.js';
 import { resolveSchedule } from '../functions.js';
 import type { HttpFunction } from '../../http/route.js';
-import { compileRoute, byPrecedence, type CompiledRoute } from './route-template.js';
+import { compileRoute, byPrecedence, splitPath, type CompiledRoute } from './route-template.js';
 import { LocalScheduler } from './scheduler.js';
 import { serializeCookie } from './cookies.js';
 import { SECURITY_HEADERS, preflightHeaders } from '../../http/headers.js';
@@ -167,9 +167,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       if (!accepting) return problem(res, 503, 'Service unavailable', 'The host is shutting down.', instance, { Connection: 'close' });
       const prefix = `/${ROUTE_PREFIX}/`;
       if (!url.pathname.toLowerCase().startsWith(prefix)) return problem(res, 404, 'Not found', 'No function serves this path.', instance);
-      const path = url.pathname.slice(prefix.length);
+      const parts = splitPath(url.pathname.slice(prefix.length));
       const candidates = http.flatMap((h) => {
-        const params = h.compiled.match(path);
+        const params = h.compiled.matchParts(parts);
         return params ? [{ h, params }] : [];
       });
       const method = (req.method ?? 'GET').toUpperCase();

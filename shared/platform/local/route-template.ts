@@ -9,6 +9,8 @@ export interface CompiledRoute {
   /** Lower is more specific: literal < constrained < parameter < optional < catch-all, per segment. */
   rank: number[];
   match(path: string): Record<string, string> | undefined;
+  /** The same, for a path already split into its non-empty segments (the host splits once per request). */
+  matchParts(parts: readonly string[]): Record<string, string> | undefined;
 }
 
 const CONSTRAINTS: Record<string, RegExp> = {
@@ -64,6 +66,10 @@ function parseSegment(raw: string): Segment {
   return { kind: 'param', name: m[2] as string, catchAll: Boolean(m[1]), optional: Boolean(m[4]) || Boolean(m[1]), checks: specs.map(constraint) };
 }
 
+export function splitPath(path: string): string[] {
+  return path.split('/').filter((p) => p.length > 0);
+}
+
 export function compileRoute(template: string): CompiledRoute {
   const segments = template.split('/').filter((s) => s.length > 0).map(parseSegment);
   const rank = segments.map((s) => (s.kind === 'literal' ? 0 : s.catchAll ? 4 : s.optional ? 3 : s.checks.length > 0 ? 1 : 2));
@@ -72,7 +78,9 @@ export function compileRoute(template: string): CompiledRoute {
     params: segments.flatMap((s) => (s.kind === 'param' ? [s.name] : [])),
     rank,
     match(path) {
-      const parts = path.split('/').filter((p) => p.length > 0);
+      return this.matchParts(splitPath(path));
+    },
+    matchParts(parts) {
       const params: Record<string, string> = {};
       let i = 0;
       for (const seg of segments) {
