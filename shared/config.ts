@@ -18,6 +18,8 @@ export const configSchema = z.object({
   APP_ENV: z.enum(['local', 'dev', 'test', 'prod']).default('local'),
   APP_VERSION: z.string().default('0.1.0'),
   PORT: int(7071, 0, 65535),
+  /** Interface the local host listens on; 0.0.0.0 exposes it to the network (containers, VMs). */
+  HOST: z.union([z.ipv4(), z.literal('localhost')]).default('127.0.0.1'),
   PUBLIC_BASE_URL: z.url().default('http://localhost:7071'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 

@@ -16,7 +16,7 @@ async function main(): Promise<void> {
     throw err;
   }
   const started = Date.now();
-  const host = await startLocalHost({ port: config.PORT, hostname: process.env.HOST ?? '127.0.0.1', definitions: catalog });
+  const host = await startLocalHost({ port: config.PORT, hostname: config.HOST, definitions: catalog });
   console.log(host.functionTable());
   if (!config.COSMOS_ENDPOINT && config.SEED_DEMO) {
     const hint = await host.app.identity.seedDemo();
