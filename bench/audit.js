@@ -49,12 +49,8 @@ function sampleEvent(tenantId, i) {
   };
 }
 
-/**
- * Raw creates of entry-sized items into the audit container: `lanes` sequential writers in parallel.
- * With `withMarker`, each item is preceded by the create of a marker-sized item: the append's two
- * store calls without any of the consumer's work (the store-bound ceiling of the append).
- */
-async function rawCreates(n, lanes, withMarker = false) {
+/** Raw creates of entry-sized items into the audit container: `lanes` sequential writers in parallel. */
+async function rawCreates(n, lanes) {
   run += 1;
   const template = buildEntry({ ...sampleEvent('x', 0), id: 'e', occurredAt: new Date().toISOString() }, { seq: 0, hash: GENESIS_HASH }, new Date());
   const t = process.hrtime.bigint();
@@ -63,8 +59,7 @@ async function rawCreates(n, lanes, withMarker = false) {
       const tenantId = `raw-${run}-${lane}`;
       const col = app.store.collection('audit', tenantId);
       for (let i = lane; i < n; i += lanes) {
-        if (withMarker) await col.create({ id: `evt:raw-${i}`, tenantId, type: 'benchRawMarker', eventId: `raw-${i}` });
-        await col.create({ ...template, id: `raw:${i}`, tenantId, type: 'benchRaw', seq: i });
+        await col.create({ ...template, id: `raw:${i}`, tenantId, type: 'benchRaw', seq: i, eventId: `raw-${i}` });
       }
     }),
   );
@@ -90,15 +85,25 @@ async function appends(n) {
   return { rate, tenants: [...new Set(messages.map((m) => m.sessionId))] };
 }
 
-// Warm up both paths, then interleave raw / append / raw so drift hits both alike.
-await rawCreates(400, TENANTS);
-await appends(400);
-const rawBefore = await rawCreates(EVENTS, TENANTS);
-const { rate: appendRate, tenants } = await appends(EVENTS);
-const rawAfter = await rawCreates(EVENTS, TENANTS);
-const rawPairs = await rawCreates(EVENTS, TENANTS, true);
+// Warm up both paths (the store thread's JIT too), then interleave raw / append / raw / append ...
+// so drift hits both alike; each round's ratio is its append against the mean of the raw runs on
+// either side, and the figure is the median round.
+const ROUNDS = Number(process.env.BENCH_AUDIT_ROUNDS ?? 3);
+await rawCreates(EVENTS, TENANTS);
+await appends(EVENTS);
+const raws = [await rawCreates(EVENTS, TENANTS)];
+const rounds = [];
+const tenants = [];
+for (let r = 0; r < ROUNDS; r++) {
+  const appended = await appends(EVENTS);
+  raws.push(await rawCreates(EVENTS, TENANTS));
+  const around = (raws[r] + raws[r + 1]) / 2;
+  rounds.push({ append: appended.rate, raw: around, ratio: appended.rate / around });
+  tenants.push(...appended.tenants);
+}
+const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(ROUNDS / 2)];
+const { append: appendRate, raw } = median;
 const rawSequential = await rawCreates(Math.floor(EVENTS / 2), 1);
-const raw = (rawBefore + rawAfter) / 2;
 for (const t of tenants) {
   const v = await app.audit.verify(t);
   if (!v.ok || v.entries !== EVENTS / TENANTS) throw new Error(`chain of ${t} is not intact after the benchmark: ${JSON.stringify(v)}`);
@@ -143,10 +148,8 @@ await host.stop();
 
 const ratio = appendRate / raw;
 const ratioSeq = appendRate / rawSequential;
-const ceiling = rawPairs / raw;
 console.log(`append through session consumer: ${fmt(appendRate, 0)} events/s (${EVENTS} events, ${TENANTS} tenants)`);
-console.log(`raw create, ${TENANTS} parallel writers: ${fmt(raw, 0)} items/s (before ${fmt(rawBefore, 0)}, after ${fmt(rawAfter, 0)}) → ratio ${fmt(ratio)}`);
-console.log(`raw marker+entry create pairs, ${TENANTS} parallel writers: ${fmt(rawPairs, 0)} pairs/s → ceiling ${fmt(ceiling)}, append reaches ${fmt(appendRate / rawPairs)} of it`);
+console.log(`raw create, ${TENANTS} parallel writers: ${fmt(raw, 0)} items/s → ratio ${fmt(ratio)} (median of rounds ${rounds.map((x) => fmt(x.ratio)).join(', ')})`);
 console.log(`raw create, 1 writer: ${fmt(rawSequential, 0)} items/s → ratio ${fmt(ratioSeq)}`);
 console.log(`offline verification: ${fmt(verifyRate, 0)} entries/s (${VERIFY_ENTRIES} entries, ${(text.length / 1e6).toFixed(1)} MB, best of 5)`);
 
@@ -157,17 +160,14 @@ Command: \`npm run build && node bench/audit.js\` (${machine()}; ${new Date().to
 
 | Figure | Measured | Baseline (same run) | Ratio | Goal |
 |---|---|---|---|---|
-| Append through the session consumer (events/s, ${EVENTS} events over ${TENANTS} tenant sessions) | ${fmt(appendRate, 0)} | raw creates, ${TENANTS} parallel writers: ${fmt(raw, 0)} items/s | ${fmt(ratio)} | ≥ 0.7 |
-| The append's two store calls alone (marker + entry creates, ${TENANTS} parallel writers, pairs/s) | ${fmt(rawPairs, 0)} | raw creates, ${TENANTS} parallel writers: ${fmt(raw, 0)} items/s | ${fmt(ceiling)} (ceiling) | — |
-| Append through the session consumer against that ceiling | ${fmt(appendRate, 0)} | ${fmt(rawPairs, 0)} pairs/s | ${fmt(appendRate / rawPairs)} | — |
+| Append through the session consumer (events/s, ${EVENTS} events over ${TENANTS} tenant sessions) | ${fmt(appendRate, 0)} | raw creates, ${TENANTS} parallel writers: ${fmt(raw, 0)} items/s | ${fmt(ratio)} (median of ${ROUNDS} rounds: ${rounds.map((x) => fmt(x.ratio)).join(', ')}) | ≥ 0.7 |
 | Same append, against a single sequential writer | ${fmt(appendRate, 0)} | raw creates, 1 writer: ${fmt(rawSequential, 0)} items/s | ${fmt(ratioSeq)} | — |
 | Offline verification of an export (entries/s, ${VERIFY_ENTRIES} entries, ${(text.length / 1e6).toFixed(1)} MB) | ${fmt(verifyRate, 0)} | — | — | ≥ 50,000 |
 
-- Like with like: the consumer gets ${TENANTS} tenants, read from the local broker's \`maxConcurrentSessions\` (${TENANTS} sessions in parallel), all queued by one publish before the first delivery; the raw baseline runs the same number of parallel writers, one tenant each. On this stack parallel writers are not faster than one (the embedded server and the consumer share one JavaScript thread), so the sequential row is shown only for comparison.
-- Each append is two store calls on the usual path: create \`evt:<eventId>\` (its 409 is the duplicate check — no read) and create \`entry:<seq>\`; a redelivery adds a query (docs/audit.md, "Idempotency"). Before this change the append was three calls (read the marker, create the entry, create the marker) and the same benchmark measured a ratio of **0.36** (committed run of 2026-11-23); an A/B run of both appenders in one process, alternating with raw creates, gave 0.29–0.30 (three calls) against 0.37–0.41 (two calls), i.e. about 1.3× the append rate.
-- ${ratio >= 0.7 ? 'The append goal is met in this run.' : `The append goal (≥ 0.7) is not met (${fmt(ratio)}).`} What bounds it: (1) two store round trips per event against one in the baseline — the pair row is that bound measured directly (a marker is smaller than an entry, so a pair costs less than two entry creates); (2) the rest of the path on the same thread: broker delivery (JSON copies of each message), zod validation of the event, the function wrapper's logging context, and the JCS + SHA-256 of the entry. Reaching 0.7 needs one round trip per event, i.e. a session's events delivered as a batch and written as one Cosmos transactional batch (entries + markers); the in-process broker delivers one message per call and the embedded server has no atomic batch, so that is not done here.
-- Dropping the marker from the hot path is not an option: idempotency must hold for a duplicate that arrives after the bus's duplicate window (an outbox relay re-publishing), and the audit container is create + read only, so no head item can be updated in its place.
-- The embedded Cosmos server runs in the same process as the consumer (one JavaScript thread for both), so these are CPU-bound figures for the local stack, not Azure RU figures.
+- Like with like: the consumer gets ${TENANTS} tenants, read from the local broker's \`maxConcurrentSessions\` (${TENANTS} sessions in parallel), all queued by one publish before the first delivery; the raw baseline runs the same number of parallel writers, one tenant each, creating items of an entry's size. After a warm-up of both, raw and append runs alternate; a round's ratio is its append rate against the mean of the raw runs before and after it, and the table shows the median round (the append rate of that round).
+- ${ratio >= 0.7 ? 'The append goal (≥ 0.7) is met in this run.' : `The append goal (≥ 0.7) is not met in this run (${fmt(ratio)}).`} An append is one store call on the usual path: the create of \`entry:<seq>\`, whose 409 covers both a fork (the seq is taken) and a duplicate (the container's unique key /eventId); a 409 adds one point read to tell them apart (docs/audit.md, "Idempotency"). The rest of the path is the consumer's own work on the app's thread: broker delivery, zod validation of the event, the function wrapper's logging context, and the JCS + SHA-256 of the entry.
+- History of this figure: 0.36 with three store calls per event (read marker, create entry, create marker), 0.43–0.55 with two (create marker, create entry), both measured by this script on 2026-11-23; the unique key made it one.
+- The embedded Cosmos server runs on its own worker thread in the same process (2 vCPUs shared by the app thread, the store thread and the benchmark), so these are CPU-bound figures for the local stack, not Azure RU figures.
 - Every benchmark chain was verified intact afterwards; the service's own export of one tenant (${realResult.entries} entries) verified offline as well.
 - Verification: JCS serialisation + SHA-256 per entry, checkpoint signature (ES256) once per checkpoint; timing includes JSON parsing of the NDJSON text.
 `,

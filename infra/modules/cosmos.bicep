@@ -34,13 +34,15 @@ param workspaceId string
 // excludedPaths keeps ciphertext, raw bodies and outbox payloads out of the index: they are never
 // queried, and indexing them only costs RUs. ttl: true sets defaultTtl -1 (TTL on, items live
 // forever unless they carry their own ttl) so that expired sessions, tokens and claim checks clean up.
-// appendOnly marks the container the app may only create and read in.
+// appendOnly marks the container the app may only create and read in. uniqueKeys are fixed at
+// creation (the app refuses to start on a container without the ones it relies on).
 var containers = [
   {
     name: 'tenants'
     partitionKey: '/tenantId'
     ttl: false
     appendOnly: false
+    uniqueKeys: []
     excludedPaths: [
       '/enc/*'
       '/pendingMessages/*'
@@ -51,6 +53,7 @@ var containers = [
     partitionKey: '/tenantId'
     ttl: true
     appendOnly: false
+    uniqueKeys: []
     excludedPaths: [
       '/enc/*'
       '/pendingMessages/*'
@@ -61,6 +64,7 @@ var containers = [
     partitionKey: '/tenantId'
     ttl: false
     appendOnly: false
+    uniqueKeys: []
     excludedPaths: [
       '/enc/*'
       '/wrapped/*'
@@ -72,6 +76,7 @@ var containers = [
     partitionKey: '/tenantId'
     ttl: false
     appendOnly: false
+    uniqueKeys: []
     excludedPaths: [
       '/enc/*'
       '/payload/*'
@@ -83,6 +88,13 @@ var containers = [
     partitionKey: '/tenantId'
     ttl: false
     appendOnly: true
+    uniqueKeys: [
+      {
+        paths: [
+          '/eventId'
+        ]
+      }
+    ]
     excludedPaths: [
       '/enc/*'
       '/payload/*'
@@ -94,6 +106,7 @@ var containers = [
     partitionKey: '/tenantId'
     ttl: true
     appendOnly: false
+    uniqueKeys: []
     excludedPaths: [
       '/enc/*'
       '/raw/*'
@@ -105,6 +118,7 @@ var containers = [
     partitionKey: '/tenantId'
     ttl: false
     appendOnly: false
+    uniqueKeys: []
     excludedPaths: [
       '/enc/*'
       '/raw/*'
@@ -116,6 +130,7 @@ var containers = [
     partitionKey: '/tenantId'
     ttl: false
     appendOnly: false
+    uniqueKeys: []
     excludedPaths: [
       '/enc/*'
       '/pendingMessages/*'
@@ -126,6 +141,7 @@ var containers = [
     partitionKey: '/tenantId'
     ttl: false
     appendOnly: false
+    uniqueKeys: []
     excludedPaths: [
       '/enc/*'
       '/pendingMessages/*'
@@ -198,6 +214,9 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
         ]
         kind: 'Hash'
         version: 2
+      }
+      uniqueKeyPolicy: {
+        uniqueKeys: c.uniqueKeys
       }
       indexingPolicy: {
         indexingMode: 'consistent'

@@ -1,24 +1,21 @@
 import type { Log } from '../platform/log.js';
 import type { AuditEvent } from './event.js';
 import { buildEntry } from './chain.js';
-import { markerId, type AuditRepository, type Head, type EventMarker } from './repository.js';
+import type { AuditRepository, Head } from './repository.js';
 
 const MAX_ATTEMPTS = 50;
 
 /**
- * Appends delivered events to their tenant's chain.
+ * Appends delivered events to their tenant's chain, one store call per event on the usual path.
  *
  * The `audit` queue delivers a tenant's events one at a time (session = tenant), so the consumer
- * holding the session is normally the only writer; it keeps the head in memory. The store is still
- * the arbiter: an entry's id derives from its seq, so if another instance appended meanwhile, the
- * create fails with 409, the head is re-read and the append retried on it — the chain can't fork.
- *
- * Idempotency by event id, two creates on the usual path: the `evt:<eventId>` marker is created
- * FIRST and its 409 is the duplicate check (no read). Only a 409 (a redelivery) looks for the
- * event's entry; none means the earlier attempt died between marker and entry, and the entry is
- * appended now. Every entry create that could race with another attempt of the same event is
- * preceded by "head, then look for the event's entry" (docs/audit.md, "Idempotency"), so two
- * attempts can't both append it.
+ * holding the session is normally the only writer; it keeps the head in memory. The store is the
+ * arbiter of both guarantees, with one create of `entry:<head+1>`:
+ * - no fork: the entry's id derives from its seq, so a second entry at the same seq is a 409;
+ * - no duplicate: the `audit` container's unique key /eventId refuses a second item with the same
+ *   event id in the tenant's partition (409 too), whenever the duplicate arrives — a redelivery, an
+ *   outbox relay after the bus's duplicate window, a stalled attempt waking up.
+ * A 409 is told apart by reading the entry at that seq (docs/audit.md, "Idempotency").
  */
 export class AuditAppender {
   private readonly heads = new Map<string, Head>();
@@ -31,28 +28,9 @@ export class AuditAppender {
 
   async append(event: AuditEvent): Promise<'appended' | 'duplicate'> {
     const tenantId = event.tenantId;
-    // The head is known before the marker exists, so none of its entries can be this event's —
-    // except one written by the earlier entry-then-marker order that died before its marker.
-    const head = this.heads.get(tenantId) ?? (await this.repo.head(tenantId));
+    let head = this.heads.get(tenantId) ?? (await this.repo.head(tenantId));
     this.heads.set(tenantId, head);
-    if (head.eventId === event.id) {
-      await this.repo.create(this.marker(event));
-      return 'duplicate';
-    }
-    if ((await this.repo.create(this.marker(event))) === 'exists') {
-      if ((await this.repo.entrySeqOf(tenantId, event.id)) !== undefined) return 'duplicate';
-      this.log.warn('audit event marker without its entry (an earlier attempt stopped in between); appending the entry', {
-        tenantId,
-        eventId: event.id,
-      });
-    }
-    return this.appendEntry(event, head);
-  }
-
-  /** Creates the event's entry on `head`; on 409 re-reads the head and checks the event is still absent. */
-  private async appendEntry(event: AuditEvent, start: Head): Promise<'appended' | 'duplicate'> {
-    const tenantId = event.tenantId;
-    let head = start;
+    if (head.eventId === event.id) return 'duplicate';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const entry = buildEntry(event, head, this.now());
       let outcome: 'created' | 'exists';
@@ -60,7 +38,7 @@ export class AuditAppender {
         outcome = await this.repo.create(entry);
       } catch (err) {
         // The create may have landed before the failure: forget the cached head; the redelivery's
-        // marker 409 then finds the entry.
+        // create then meets the unique key.
         this.heads.delete(tenantId);
         throw err;
       }
@@ -68,17 +46,20 @@ export class AuditAppender {
         this.heads.set(tenantId, { seq: entry.seq, hash: entry.hash, eventId: event.id, recordedAt: entry.recordedAt });
         return 'appended';
       }
+      // Entries are never deleted, so no entry at this seq means the 409 came from the unique key:
+      // the event is already in the chain.
+      const taken = await this.repo.entry(tenantId, entry.seq);
+      if (!taken) return 'duplicate';
+      if (taken.eventId === event.id) {
+        // Another attempt of this event appended it meanwhile; the cached head is behind.
+        this.heads.delete(tenantId);
+        return 'duplicate';
+      }
       this.log.info('audit head moved under us; re-reading it', { tenantId, seq: entry.seq, attempt });
-      // Head first, then the event: every entry up to the re-read head existed before the look-up,
-      // so if the event is not among them, creating head + 1 can't duplicate it.
-      head = await this.repo.head(tenantId, head);
+      head = await this.repo.head(tenantId, { seq: taken.seq, hash: taken.hash, eventId: taken.eventId, recordedAt: taken.recordedAt });
       this.heads.set(tenantId, head);
-      if (head.eventId === event.id || (await this.repo.entrySeqOf(tenantId, event.id)) !== undefined) return 'duplicate';
+      if (head.eventId === event.id) return 'duplicate';
     }
     throw new Error(`could not append to the audit chain of ${tenantId} after ${MAX_ATTEMPTS} attempts`);
-  }
-
-  private marker(event: AuditEvent): EventMarker {
-    return { id: markerId(event.id), tenantId: event.tenantId, type: 'auditEventMarker', eventId: event.id };
   }
 }

@@ -47,6 +47,8 @@ export interface CheckpointClaims {
 export interface StoredCheckpoint extends CheckpointClaims {
   id: string;
   type: 'auditCheckpoint';
+  /** The container's unique key (/eventId) counts a missing value as null, allowed once: the id fills it. */
+  eventId: string;
   /** Compact JWS (ES256) whose payload is the claims above. */
   jws: string;
   kid: string;

@@ -72,7 +72,8 @@ export class AuditLog {
     if (head.seq === 0 || (last && last.seq >= head.seq)) return undefined;
     const claims = { tenantId, seq: head.seq, headHash: head.hash, at: now.toISOString() };
     const { jws, kid } = await this.signer.sign(claims);
-    const cp: StoredCheckpoint = { id: checkpointId(head.seq), type: 'auditCheckpoint', ...claims, jws, kid };
+    const id = checkpointId(head.seq);
+    const cp: StoredCheckpoint = { id, type: 'auditCheckpoint', eventId: id, ...claims, jws, kid };
     return (await this.repo.create(cp)) === 'created' ? cp : undefined;
   }
 
@@ -169,7 +170,8 @@ export class AuditLog {
   private async noteVerified(tenantId: string, checkedTo: number): Promise<void> {
     const cp = (await this.repo.checkpoints(tenantId)).filter((c) => c.seq <= checkedTo).at(-1);
     if (!cp) return;
-    const marker: VerifiedMarker = { id: `verified:${cp.id}`, tenantId, type: 'auditVerified', seq: cp.seq, at: new Date().toISOString() };
+    const id = `verified:${cp.id}`;
+    const marker: VerifiedMarker = { id, tenantId, type: 'auditVerified', eventId: id, seq: cp.seq, at: new Date().toISOString() };
     await this.repo.create(marker);
   }
 

@@ -2,25 +2,16 @@ import type { Store, TenantCollection, Item, Page } from '../platform/cosmos/sto
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { entryId, GENESIS_HASH, type ChainEntry, type StoredCheckpoint } from './chain.js';
 
-/**
- * Claim of an event id, created before the event's entry (so it does not know the entry's seq): the
- * event is in the chain, or an attempt to append it stopped before its entry (see AuditAppender).
- * Markers written by the earlier entry-then-marker order also carry the entry's `seq`.
- */
-export interface EventMarker extends Item {
-  type: 'auditEventMarker';
-  eventId: string;
-  seq?: number;
-}
-
 /** Note left by a successful nightly verification: the checkpoint the next run may start from. */
 export interface VerifiedMarker extends Item {
   type: 'auditVerified';
+  /** The container's unique key (/eventId) counts a missing value as null, allowed once: the id fills it. */
+  eventId: string;
   seq: number;
   at: string;
 }
 
-export type AuditItem = ChainEntry | StoredCheckpoint | EventMarker | VerifiedMarker;
+export type AuditItem = ChainEntry | StoredCheckpoint | VerifiedMarker;
 
 export interface Head {
   seq: number;
@@ -31,14 +22,11 @@ export interface Head {
 
 export const EMPTY_HEAD: Head = { seq: 0, hash: GENESIS_HASH };
 
-/** Cosmos ids can't hold / \ ? #: event ids that do are hashed into the marker id. */
-export function markerId(eventId: string): string {
-  return /^[A-Za-z0-9._:@-]{1,200}$/.test(eventId) ? `evt:${eventId}` : `evt:~${Buffer.from(eventId).toString('base64url')}`;
-}
-
 /**
  * Reads of the `audit` container. Writes are creates only: the container's data-plane role grants
- * create and read, so nothing here (or anywhere) replaces or deletes an entry. Every query also
+ * create and read, so nothing here (or anywhere) replaces or deletes an entry. A create answers
+ * 'exists' when the id is taken or when the tenant already stores the item's `eventId` (the
+ * container's unique key). Every query also
  * names the tenant, on top of the partition scope, so a chain can never be mixed with another.
  */
 export class AuditRepository {
@@ -60,15 +48,6 @@ export class AuditRepository {
 
   async entry(tenantId: string, seq: number): Promise<ChainEntry | undefined> {
     return this.collection(tenantId).read<ChainEntry>(entryId(seq));
-  }
-
-  /** The seq of the event's entry, if it is in the chain (the redelivery path only: a query, not a point read). */
-  async entrySeqOf(tenantId: string, eventId: string): Promise<number | undefined> {
-    const [row] = await this.collection(tenantId).all<{ seq: number }>(
-      "SELECT TOP 1 c.seq FROM c WHERE c.tenantId = @tenantId AND c.type = 'auditEntry' AND c.eventId = @eventId",
-      { tenantId, eventId },
-    );
-    return row?.seq;
   }
 
   /**

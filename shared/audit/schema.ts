@@ -5,7 +5,12 @@ const sealed = z.strictObject({ v: z.literal(1), s: z.string().min(1), c: z.stri
 
 /** Validates audit events as they come off the queue. */
 export const auditEventSchema: z.ZodType<AuditEvent> = z.strictObject({
-  id: z.string().min(1).max(128),
+  // Checkpoints and verification notes claim these prefixes in the container's /eventId unique key.
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .refine((id) => !/^(checkpoint|verified):/.test(id), 'event ids starting with checkpoint: or verified: are reserved'),
   tenantId: z.string().min(1).max(128),
   occurredAt: z.iso.datetime({ offset: true }),
   actor: z.strictObject({

@@ -4,23 +4,28 @@
  */
 export const containers = {
   /** Tenants, properties, departments, tenant settings; platform records under tenantId "_platform". */
-  tenants: { id: 'tenants', partitionKey: '/tenantId' },
+  tenants: { id: 'tenants', partitionKey: '/tenantId', uniqueKeys: [] },
   /** Users, e-mail blind-index entries, roles, sessions, refresh tokens, MFA, one-time tokens, grants. */
-  identity: { id: 'identity', partitionKey: '/tenantId' },
+  identity: { id: 'identity', partitionKey: '/tenantId', uniqueKeys: [] },
   /** Wrapped data keys: one per data subject, plus each tenant's blind-index key. */
-  keys: { id: 'keys', partitionKey: '/tenantId' },
+  keys: { id: 'keys', partitionKey: '/tenantId', uniqueKeys: [] },
   /** Outbox records for events that belong to no other item (e.g. a failed login). */
-  outbox: { id: 'outbox', partitionKey: '/tenantId' },
-  /** Audit chain entries, chain heads, checkpoints. Append-only: the writer identity may create and read only. */
-  audit: { id: 'audit', partitionKey: '/tenantId' },
+  outbox: { id: 'outbox', partitionKey: '/tenantId', uniqueKeys: [] },
+  /**
+   * Audit chain entries, checkpoints, verification notes. Append-only: the writer identity may create
+   * and read only. Unique key /eventId: an event id can be stored once per tenant, which is what makes
+   * the append idempotent with one create (docs/audit.md, "Idempotency"). Unique keys can only be set
+   * when a container is created; Store.open refuses to start on a container without it.
+   */
+  audit: { id: 'audit', partitionKey: '/tenantId', uniqueKeys: ['/eventId'] },
   /** Integrations, import records, encrypted raw bodies (claim checks). */
-  imports: { id: 'imports', partitionKey: '/tenantId' },
+  imports: { id: 'imports', partitionKey: '/tenantId', uniqueKeys: [] },
   /** Normalised facts from source systems, one per (tenant, property, source record). */
-  facts: { id: 'facts', partitionKey: '/tenantId' },
+  facts: { id: 'facts', partitionKey: '/tenantId', uniqueKeys: [] },
   /** Daily aggregates per property, department and date, and daily digests: what reports read. */
-  aggregates: { id: 'aggregates', partitionKey: '/tenantId' },
+  aggregates: { id: 'aggregates', partitionKey: '/tenantId', uniqueKeys: [] },
   /** Redaction jobs and other privacy operations. */
-  privacy: { id: 'privacy', partitionKey: '/tenantId' },
+  privacy: { id: 'privacy', partitionKey: '/tenantId', uniqueKeys: [] },
 } as const;
 
 export type ContainerName = keyof typeof containers;

@@ -14,6 +14,7 @@ interface ContainerDecl {
   partitionKey: string;
   ttl: boolean;
   appendOnly: boolean;
+  uniqueKeys: Array<{ paths: string[] }>;
   excludedPaths: string[];
 }
 interface QueueDecl {
@@ -43,6 +44,11 @@ describe('Cosmos containers match shared/platform/topology.ts', () => {
 
   it.each(Object.values(containers).map((c) => [c.id, c.partitionKey] as const))('%s has partition key %s', (id, pk) => {
     expect(byName.get(id)?.partitionKey).toBe(pk);
+  });
+
+  it.each(Object.values(containers).map((c) => [c.id, c.uniqueKeys] as const))('%s has unique keys %j', (id, keys) => {
+    expect(byName.get(id)?.uniqueKeys.map((k) => k.paths.join(','))).toEqual([...keys]);
+    expect(containerResource!.body.text).toMatch(/uniqueKeyPolicy: \{\s*uniqueKeys: c\.uniqueKeys\s*\}/);
   });
 
   it('TTL is on (default -1, per-item ttl) for identity and imports only', () => {

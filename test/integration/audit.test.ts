@@ -7,7 +7,7 @@ import { startTestHost, type TestHost } from '../support/host.js';
 import { auditMessage, AUDIT_SEAL_FIELDS, type AuditEvent, type NewAuditEvent } from '../../shared/audit/event.js';
 import { entryId, type ChainEntry } from '../../shared/audit/chain.js';
 import { verifyExport } from '../../shared/audit/verify.js';
-import { AuditRepository, markerId, type AuditItem } from '../../shared/audit/repository.js';
+import { AuditRepository, type AuditItem } from '../../shared/audit/repository.js';
 import { AuditAppender } from '../../shared/audit/appender.js';
 import type { Item, Store } from '../../shared/platform/cosmos/store.js';
 
@@ -71,7 +71,7 @@ describe('append through the session-enabled audit queue', () => {
     }
   });
 
-  it('appends a redelivered event once, also after a crash between entry and marker', async () => {
+  it('appends a redelivered event once, also long after it left the head and on a fresh consumer', async () => {
     const t = newTenant();
     const message = auditMessage(ev(t, 1));
     const event = message.body as unknown as AuditEvent;
@@ -82,43 +82,36 @@ describe('append through the session-enabled audit queue', () => {
     expect((await entries(t)).map((e) => e.eventId)).toEqual([event.id]);
     expect(await host.app.audit.append(event)).toBe('duplicate');
 
-    // The writer died after the entry and before its marker: the redelivery finds its entry at the head.
     const second = auditMessage(ev(t, 2)).body as unknown as AuditEvent;
     expect(await host.app.audit.append(second)).toBe('appended');
-    await raw(t).delete(markerId(second.id));
-    expect(await host.app.audit.append(second)).toBe('duplicate');
-    expect(await raw(t).read(markerId(second.id))).toMatchObject({ id: markerId(second.id), tenantId: t, type: 'auditEventMarker', eventId: second.id });
-    expect((await entries(t)).map((e) => e.eventId)).toEqual([event.id, second.id]);
-    // A late duplicate of an event that is no longer the head (e.g. an outbox relay after the bus's
-    // duplicate window) is recognised by its marker.
+    // A late duplicate of an event that is no longer the head (an outbox relay after the bus's
+    // duplicate window): the create of entry 3 meets the unique key, and entry 3 does not exist.
     await host.app.bus.publish('audit', [{ ...message, messageId: randomUUID(), queue: undefined } as never]);
     await host.app.broker!.idle();
+    // The same on another instance, which knows no head yet.
+    const fresh = new AuditAppender(new AuditRepository(host.app.store), host.app.log);
+    expect(await fresh.append(event)).toBe('duplicate');
+    expect(await fresh.append(second)).toBe('duplicate');
     expect((await entries(t)).map((e) => e.eventId)).toEqual([event.id, second.id]);
+    expect(host.app.broker!.deadLettered('audit')).toEqual([]);
+    expect(await host.app.audit.verify(t)).toEqual({ ok: true, checkedFrom: 1, checkedTo: 2, entries: 2 });
   });
 
-  it('appends the entry once when an earlier attempt stopped between its marker and its entry', async () => {
+  it('the store itself refuses a second item with an event id the tenant already has (unique key /eventId)', async () => {
     const t = newTenant();
-    await emit(t, 2);
-    const message = auditMessage(ev(t, 3));
-    const event = message.body as unknown as AuditEvent;
-    // The marker goes first: a writer that died right after it left the marker and no entry.
-    await raw(t).create({ id: markerId(event.id), tenantId: t, type: 'auditEventMarker', eventId: event.id } as Item);
-    await host.app.bus.publish('audit', [{ ...message, queue: undefined } as never]);
-    await host.app.broker!.idle();
-    expect((await entries(t)).map((e) => [e.seq, e.eventId])).toEqual([
-      [1, expect.any(String)],
-      [2, expect.any(String)],
-      [3, event.id],
-    ]);
-    await host.app.bus.publish('audit', [{ ...message, messageId: randomUUID(), queue: undefined } as never]);
-    await host.app.broker!.idle();
-    expect((await entries(t)).filter((e) => e.eventId === event.id).map((e) => e.seq)).toEqual([3]);
-    expect(host.app.broker!.deadLettered('audit')).toEqual([]);
-    expect(await host.app.audit.verify(t)).toEqual({ ok: true, checkedFrom: 1, checkedTo: 3, entries: 3 });
+    await emit(t, 1);
+    const [first] = await entries(t);
+    const repo = new AuditRepository(host.app.store);
+    const copy = { ...(first as ChainEntry), id: entryId(2), seq: 2 };
+    expect(await repo.create(copy)).toBe('exists');
+    // Another tenant may carry the same event id: the key is unique per partition.
+    const other = newTenant();
+    expect(await repo.create({ ...copy, tenantId: other, id: entryId(1), seq: 1 })).toBe('created');
+    expect((await entries(t)).map((e) => e.seq)).toEqual([1]);
   });
 
   it('a stalled attempt and a redelivery of the same event running at once append it once', async () => {
-    /** A writer that stalls right after creating its marker (as if it lost its session lock there). */
+    /** A writer that stalls right before its entry create (as if it lost its session lock there). */
     class StallingRepository extends AuditRepository {
       private resume: () => void = () => undefined;
       private arrived: () => void = () => undefined;
@@ -133,12 +126,9 @@ describe('append through the session-enabled audit queue', () => {
         this.resume();
       }
       override async create<T extends AuditItem>(item: T): Promise<'created' | 'exists'> {
-        const outcome = await super.create(item);
-        if (item.type === 'auditEventMarker') {
-          this.arrived();
-          await this.gate;
-        }
-        return outcome;
+        this.arrived();
+        await this.gate;
+        return super.create(item);
       }
     }
     for (const headMoves of [false, true]) {
@@ -148,12 +138,12 @@ describe('append through the session-enabled audit queue', () => {
       const repo = new StallingRepository(host.app.store);
       const stalled = new AuditAppender(repo, host.app.log).append(event);
       await repo.stalled;
-      // The redelivery finds the marker but no entry, so it appends the entry itself...
+      // The redelivery appends the event...
       expect(await host.app.audit.append(event)).toBe('appended');
       // ...and the session moves on to the next event before the stalled writer wakes up.
       if (headMoves) expect(await host.app.audit.append(auditMessage(ev(t, 3)).body as unknown as AuditEvent)).toBe('appended');
       repo.release();
-      // The stalled writer's create hits 409; it re-reads the head, finds its event and stops.
+      // The stalled writer's create of entry 2 hits 409; entry 2 is its event: a duplicate.
       expect(await stalled).toBe('duplicate');
       const chain = await entries(t);
       expect(chain.filter((e) => e.eventId === event.id).map((e) => e.seq)).toEqual([2]);
@@ -209,8 +199,11 @@ describe('tampering in the store is reported at the exact first broken seq', () 
     const t = await tenantWith(6);
     const a = (await raw(t).read(entryId(3))) as unknown as ChainEntry;
     const b = (await raw(t).read(entryId(4))) as unknown as ChainEntry;
-    await raw(t).replace({ ...b, id: a.id } as unknown as Item);
-    await raw(t).replace({ ...a, id: b.id } as unknown as Item);
+    // Through deletes and creates: the container's unique key /eventId refuses two items with one event id at any moment.
+    await raw(t).delete(a.id);
+    await raw(t).delete(b.id);
+    await raw(t).create({ ...b, id: a.id } as unknown as Item);
+    await raw(t).create({ ...a, id: b.id } as unknown as Item);
     expect(await host.app.audit.verify(t)).toMatchObject({ ok: false, firstBrokenSeq: 3 });
   });
 

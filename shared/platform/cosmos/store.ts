@@ -164,6 +164,26 @@ export class TenantCollection<T extends Item = Item> {
   }
 }
 
+/** An existing container lacks a unique key the code relies on (they can only be set at creation). */
+export class UniqueKeyMismatch extends Error {
+  override readonly name = 'UniqueKeyMismatch';
+}
+
+/**
+ * createIfNotExists leaves an existing container as it is, and a unique key can't be added later, so
+ * a container created without one would silently lose a guarantee (the audit append's idempotency
+ * rests on /eventId): refuse to start instead.
+ */
+function assertUniqueKeys(id: string, expected: readonly string[], actual: ReadonlyArray<{ paths: string[] }>): void {
+  const have = actual.map((k) => k.paths.join(',')).sort();
+  const want = [...expected].sort();
+  if (have.length !== want.length || have.some((p, i) => p !== want[i])) {
+    throw new UniqueKeyMismatch(
+      `container ${id} has unique keys [${have.join(' ')}] but the code needs [${want.join(' ')}]; recreate it from infra/ (unique keys are fixed at creation)`,
+    );
+  }
+}
+
 /**
  * The document store: Cosmos DB through the real SDK, whether the endpoint is Azure or the
  * embedded server. Services get tenant-scoped collections from here; only platform jobs (timers
@@ -186,10 +206,13 @@ export class Store {
     try {
       const { database } = await client.databases.createIfNotExists({ id: databaseId });
       for (const def of Object.values(containers)) {
-        await database.containers.createIfNotExists({ id: def.id, partitionKey: { paths: [def.partitionKey] } });
+        const uniqueKeyPolicy = { uniqueKeys: def.uniqueKeys.map((path) => ({ paths: [path] })) };
+        const { resource } = await database.containers.createIfNotExists({ id: def.id, partitionKey: { paths: [def.partitionKey] }, uniqueKeyPolicy });
+        assertUniqueKeys(def.id, def.uniqueKeys, resource?.uniqueKeyPolicy?.uniqueKeys ?? []);
       }
       return new Store(client, database);
     } catch (err) {
+      if (err instanceof UniqueKeyMismatch) throw err;
       return translateCosmosError(err);
     }
   }

@@ -44,7 +44,8 @@ function setup(tenantId: string) {
   broker.subscribe('audit', async (m) => {
     deliveries.push(m.metadata.messageId);
     try {
-      await t.store.collection('audit', tenantId).create({ id: `effect:${m.metadata.messageId}`, tenantId, type: 'effect' });
+      // eventId: the audit container's unique key (shared/platform/topology.ts) is the effect's idempotency key too.
+      await t.store.collection('audit', tenantId).create({ id: `effect:${m.metadata.messageId}`, tenantId, type: 'effect', eventId: m.metadata.messageId });
     } catch (err) {
       if (!isStoreError(err, 'conflict')) throw err;
     }
