@@ -74,15 +74,22 @@ async function appends(n) {
     delete message.queue; // the queue is publish's first argument
     return message;
   });
+  const statsBefore = app.store.createGroupStats('audit');
   const t = process.hrtime.bigint();
   // One publish: the queue holds every tenant's events before the first delivery, so all TENANTS
   // sessions are busy from the start, as the raw writers are.
   await app.bus.publish('audit', messages);
   await app.broker.idle();
   const rate = n / seconds(t);
+  const statsAfter = app.store.createGroupStats('audit');
   const dead = app.broker.deadLettered('audit').length;
   if (dead > 0) throw new Error(`${dead} audit messages were dead-lettered during the benchmark`);
-  return { rate, tenants: [...new Set(messages.map((m) => m.sessionId))] };
+  return {
+    rate,
+    tenants: [...new Set(messages.map((m) => m.sessionId))],
+    requests: statsAfter.requests - statsBefore.requests,
+    creates: statsAfter.creates - statsBefore.creates,
+  };
 }
 
 // Warm up both paths (the store thread's JIT too), then interleave raw / append / raw / append ...
@@ -98,11 +105,12 @@ for (let r = 0; r < ROUNDS; r++) {
   const appended = await appends(EVENTS);
   raws.push(await rawCreates(EVENTS, TENANTS));
   const around = (raws[r] + raws[r + 1]) / 2;
-  rounds.push({ append: appended.rate, raw: around, ratio: appended.rate / around });
+  rounds.push({ append: appended.rate, raw: around, ratio: appended.rate / around, requests: appended.requests, creates: appended.creates });
   tenants.push(...appended.tenants);
 }
 const median = [...rounds].sort((a, b) => a.ratio - b.ratio)[Math.floor(ROUNDS / 2)];
 const { append: appendRate, raw } = median;
+const perRequest = median.creates / median.requests;
 const rawSequential = await rawCreates(Math.floor(EVENTS / 2), 1);
 for (const t of tenants) {
   const v = await app.audit.verify(t);
@@ -150,6 +158,7 @@ const ratio = appendRate / raw;
 const ratioSeq = appendRate / rawSequential;
 console.log(`append through session consumer: ${fmt(appendRate, 0)} events/s (${EVENTS} events, ${TENANTS} tenants)`);
 console.log(`raw create, ${TENANTS} parallel writers: ${fmt(raw, 0)} items/s → ratio ${fmt(ratio)} (median of rounds ${rounds.map((x) => fmt(x.ratio)).join(', ')})`);
+console.log(`store requests: ${median.requests} bulk requests for ${median.creates} creates (${fmt(perRequest, 1)} per request)`);
 console.log(`raw create, 1 writer: ${fmt(rawSequential, 0)} items/s → ratio ${fmt(ratioSeq)}`);
 console.log(`offline verification: ${fmt(verifyRate, 0)} entries/s (${VERIFY_ENTRIES} entries, ${(text.length / 1e6).toFixed(1)} MB, best of 5)`);
 
@@ -161,12 +170,13 @@ Command: \`npm run build && node bench/audit.js\` (${machine()}; ${new Date().to
 | Figure | Measured | Baseline (same run) | Ratio | Goal |
 |---|---|---|---|---|
 | Append through the session consumer (events/s, ${EVENTS} events over ${TENANTS} tenant sessions) | ${fmt(appendRate, 0)} | raw creates, ${TENANTS} parallel writers: ${fmt(raw, 0)} items/s | ${fmt(ratio)} (median of ${ROUNDS} rounds: ${rounds.map((x) => fmt(x.ratio)).join(', ')}) | ≥ 0.7 |
+| Store requests per appended event (group commit) | ${fmt(median.requests / EVENTS, 2)} (${median.creates} creates in ${median.requests} bulk requests, ${fmt(perRequest, 1)} per request) | raw: 1 request per create | — | — |
 | Same append, against a single sequential writer | ${fmt(appendRate, 0)} | raw creates, 1 writer: ${fmt(rawSequential, 0)} items/s | ${fmt(ratioSeq)} | — |
 | Offline verification of an export (entries/s, ${VERIFY_ENTRIES} entries, ${(text.length / 1e6).toFixed(1)} MB) | ${fmt(verifyRate, 0)} | — | — | ≥ 50,000 |
 
 - Like with like: the consumer gets ${TENANTS} tenants, read from the local broker's \`maxConcurrentSessions\` (${TENANTS} sessions in parallel), all queued by one publish before the first delivery; the raw baseline runs the same number of parallel writers, one tenant each, creating items of an entry's size. After a warm-up of both, raw and append runs alternate; a round's ratio is its append rate against the mean of the raw runs before and after it, and the table shows the median round (the append rate of that round).
-- ${ratio >= 0.7 ? 'The append goal (≥ 0.7) is met in this run.' : `The append goal (≥ 0.7) is not met in this run (${fmt(ratio)}).`} An append is one store call on the usual path: the create of \`entry:<seq>\`, whose 409 covers both a fork (the seq is taken) and a duplicate (the container's unique key /eventId); a 409 adds one point read to tell them apart (docs/audit.md, "Idempotency"). The rest of the path is the consumer's own work on the app's thread: broker delivery, zod validation of the event, the function wrapper's logging context, and the JCS + SHA-256 of the entry.
-- History of this figure: 0.36 with three store calls per event (read marker, create entry, create marker), 0.43–0.55 with two (create marker, create entry), both measured by this script on 2026-11-23; the unique key made it one.
+- ${ratio >= 0.7 ? 'The append goal (≥ 0.7) is met in this run.' : `The append goal (≥ 0.7) is not met in this run (${fmt(ratio)}).`} An append is one create on the usual path, \`entry:<seq>\`, whose 409 covers both a fork (the seq is taken) and a duplicate (the container's unique key /eventId); a 409 adds one point read to tell them apart (docs/audit.md, "Idempotency"). The creates of all sessions in flight go to the store together (group commit, shared/platform/cosmos/create-group.ts): every create asked for in one turn of the event loop leaves as one bulk request, each with its own outcome — no atomicity across them, none needed. Sessions stay strictly sequential per tenant: an event's message completes only after its own create answered.
+- Why the ratio can exceed 1: the baseline is the issue's, one request per create; the app's main thread (SDK request building, HTTP) is this stack's bottleneck, and a group of ${fmt(perRequest, 1)} creates costs it about one request. Without the group (one create per request) the same append measured 0.57–0.72 of the raw rate on 2026-11-23; before the unique key (two creates per event) 0.43–0.55; with three calls per event 0.36.
 - The embedded Cosmos server runs on its own worker thread in the same process (2 vCPUs shared by the app thread, the store thread and the benchmark), so these are CPU-bound figures for the local stack, not Azure RU figures.
 - Every benchmark chain was verified intact afterwards; the service's own export of one tenant (${realResult.entries} entries) verified offline as well.
 - Verification: JCS serialisation + SHA-256 per entry, checkpoint signature (ES256) once per checkpoint; timing includes JSON parsing of the NDJSON text.

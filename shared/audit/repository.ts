@@ -1,5 +1,4 @@
 import type { Store, TenantCollection, Item, Page } from '../platform/cosmos/store.js';
-import { isStoreError } from '../platform/cosmos/errors.js';
 import { entryId, GENESIS_HASH, type ChainEntry, type StoredCheckpoint } from './chain.js';
 
 /** Note left by a successful nightly verification: the checkpoint the next run may start from. */
@@ -36,14 +35,9 @@ export class AuditRepository {
     return this.store.collection<AuditItem>('audit', tenantId);
   }
 
-  async create<T extends AuditItem>(item: T): Promise<'created' | 'exists'> {
-    try {
-      await this.collection(item.tenantId).create(item);
-      return 'created';
-    } catch (err) {
-      if (isStoreError(err, 'conflict')) return 'exists';
-      throw err;
-    }
+  /** Through the container's group commit: the appends of all tenant sessions in flight share a request. */
+  create<T extends AuditItem>(item: T): Promise<'created' | 'exists'> {
+    return this.collection(item.tenantId).createGrouped(item);
   }
 
   async entry(tenantId: string, seq: number): Promise<ChainEntry | undefined> {

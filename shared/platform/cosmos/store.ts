@@ -1,6 +1,7 @@
 import type { Container, CosmosClient, Database, PatchOperation, SqlParameter } from '@azure/cosmos';
 import { containers, type ContainerName } from '../topology.js';
 import { StoreError, translateCosmosError } from './errors.js';
+import { CreateGroup } from './create-group.js';
 
 /** Every stored item belongs to a tenant: the partition key of every container is /tenantId. */
 export interface Item {
@@ -61,6 +62,7 @@ export class TenantCollection<T extends Item = Item> {
   constructor(
     private readonly container: Container,
     readonly tenantId: string,
+    private readonly group?: CreateGroup,
   ) {}
 
   private check(item: { tenantId: string }): void {
@@ -87,6 +89,16 @@ export class TenantCollection<T extends Item = Item> {
     } catch (err) {
       return translateCosmosError(err);
     }
+  }
+
+  /**
+   * Creates the item in the container's group commit (CreateGroup): one bulk request for every
+   * create asked for in the same turn, by any tenant. 'exists' is the 409 (id taken or a unique key).
+   */
+  async createGrouped<U extends T>(item: U): Promise<'created' | 'exists'> {
+    this.check(item);
+    if (!this.group) throw new Error('this collection has no create group');
+    return this.group.create(this.tenantId, item as unknown as Record<string, unknown>);
   }
 
   async upsert<U extends T>(item: U): Promise<U> {
@@ -191,6 +203,7 @@ function assertUniqueKeys(id: string, expected: readonly string[], actual: Reado
  */
 export class Store {
   private readonly handles = new Map<ContainerName, Container>();
+  private readonly groups = new Map<ContainerName, CreateGroup>();
 
   constructor(
     private readonly client: CosmosClient,
@@ -217,9 +230,19 @@ export class Store {
     }
   }
 
+  /** Bulk requests and creates of a container's group commit so far (benchmarks report the mean group size). */
+  createGroupStats(name: ContainerName): { requests: number; creates: number } {
+    return this.groups.get(name)?.stats ?? { requests: 0, creates: 0 };
+  }
+
   collection<T extends Item = Item>(name: ContainerName, tenantId: string): TenantCollection<T> {
     if (!tenantId) throw new StoreError('conflict', 'a tenant id is required');
-    return new TenantCollection<T>(this.container(name), tenantId);
+    let group = this.groups.get(name);
+    if (!group) {
+      group = new CreateGroup(this.container(name));
+      this.groups.set(name, group);
+    }
+    return new TenantCollection<T>(this.container(name), tenantId, group);
   }
 
   /** Cross-partition query, for platform jobs only (relays, retention, nightly verification). */
