@@ -155,15 +155,26 @@ export default [
       const { tenantId } = scope(principal, query.tenantId);
       const range = { ...(query.from ? { from: query.from } : {}), ...(query.to ? { to: query.to } : {}) };
       const keysUrl = new URL('/api/v1/.well-known/audit-keys.json', app.config.PUBLIC_BASE_URL).toString();
-      const lines: string[] = [];
-      let entries = 0;
-      for await (const line of app.audit.exportLines(tenantId, range, keysUrl)) {
-        lines.push(line);
-        if (line.includes('"type":"auditEntry"')) entries += 1;
+      const lines = app.audit.exportLines(tenantId, range, keysUrl);
+      // The metadata line comes first and names the range, so the read is audited before any entry leaves.
+      const first = await lines.next();
+      const meta = first.done ? undefined : (JSON.parse(first.value) as { firstSeq: number; lastSeq: number });
+      const count = meta && meta.lastSeq > 0 ? meta.lastSeq - meta.firstSeq + 1 : 0;
+      await app.audit.viewed(tenantId, principal, { view: 'export', count, correlationId, ip, userAgent });
+      // Lines leave in chunks of about 64 KiB: a chunk per line would be a write per entry.
+      async function* ndjson(): AsyncGenerator<string> {
+        let chunk = first.done ? '' : first.value + '\n';
+        for await (const line of lines) {
+          chunk += line + '\n';
+          if (chunk.length >= 65_536) {
+            yield chunk;
+            chunk = '';
+          }
+        }
+        if (chunk) yield chunk;
       }
-      await app.audit.viewed(tenantId, principal, { view: 'export', count: entries, correlationId, ip, userAgent });
       return {
-        raw: lines.join('\n') + '\n',
+        stream: ndjson(),
         contentType: 'application/x-ndjson',
         headers: { 'Content-Disposition': `attachment; filename="audit-${tenantId}.ndjson"` },
       };

@@ -39,6 +39,13 @@ export interface Reply {
   json?: unknown;
   /** Sent as is, with `contentType`. */
   raw?: string | Buffer;
+  /**
+   * Sent chunk by chunk as it is produced, with `contentType` (HTTP streaming: the Functions host
+   * and the local host both forward each chunk; nothing is buffered whole). Once streaming, the
+   * status is sent: a failure midway can only cut the body short, so a streamed format must let
+   * the reader notice a truncation (the audit export's metadata names its last seq).
+   */
+  stream?: AsyncIterable<string>;
   contentType?: string;
   headers?: Record<string, string>;
   etag?: string | undefined;
@@ -99,6 +106,22 @@ function clientIp(req: HttpRequest): string {
   return first ? first.replace(/:\d+$/, '') : 'unknown';
 }
 
+/** A pull stream: the producer runs only as fast as the client reads, and stops if it goes away. */
+function byteStream(chunks: AsyncIterable<string>): ReadableStream<Uint8Array> {
+  const it = chunks[Symbol.asyncIterator]();
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const next = await it.next();
+      if (next.done) controller.close();
+      else controller.enqueue(encoder.encode(next.value));
+    },
+    async cancel() {
+      await it.return?.();
+    },
+  });
+}
+
 function finish(reply: Reply, base: Record<string, string>, principal: Principal | undefined): HttpResponseInit {
   const headers: Record<string, string> = { ...base, ...(reply.headers ?? {}) };
   if (!headers['Cache-Control']) headers['Cache-Control'] = 'no-store';
@@ -106,12 +129,16 @@ function finish(reply: Reply, base: Record<string, string>, principal: Principal
     headers['Cache-Control'] = 'private, ' + headers['Cache-Control'];
   }
   if (reply.etag) headers['ETag'] = reply.etag;
-  const res: HttpResponseInit = { status: reply.status ?? (reply.json === undefined && reply.raw === undefined ? 204 : 200), headers };
+  const empty = reply.json === undefined && reply.raw === undefined && reply.stream === undefined;
+  const res: HttpResponseInit = { status: reply.status ?? (empty ? 204 : 200), headers };
   if (reply.json !== undefined) {
     res.body = JSON.stringify(reply.json);
     headers['Content-Type'] = reply.contentType ?? 'application/json; charset=utf-8';
   } else if (reply.raw !== undefined) {
     res.body = reply.raw;
+    headers['Content-Type'] = reply.contentType ?? 'application/octet-stream';
+  } else if (reply.stream !== undefined) {
+    res.body = byteStream(reply.stream);
     headers['Content-Type'] = reply.contentType ?? 'application/octet-stream';
   }
   if (reply.cookies) res.cookies = reply.cookies;

@@ -136,6 +136,9 @@ export const SERVICE_BUS_CONNECTION = 'ServiceBusConnection';
 
 /** Registers every definition with the Azure Functions host (the compiled entry point calls this). */
 export function registerWithFunctionsHost(definitions: readonly FunctionDefinition[]): void {
+  // Streamed replies (the audit export) reach the client chunk by chunk instead of being buffered
+  // whole by the worker; needs Functions host 4.28+.
+  functionsApp.setup({ enableHttpStream: true });
   for (const def of definitions) {
     switch (def.kind) {
       case 'http':

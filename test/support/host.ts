@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalHost } from '../../shared/platform/local/host.js';
+import type { FunctionDefinition } from '../../shared/platform/functions.js';
 
 export interface TestResponse {
   status: number;
@@ -27,7 +28,7 @@ export interface TestHost extends LocalHost {
  * Starts the real local host on a free port with the embedded Cosmos server and in-process broker,
  * exactly as `npm start` does (one per test file: jest gives each file its own module registry).
  */
-export async function startTestHost(env: Record<string, string> = {}): Promise<TestHost> {
+export async function startTestHost(env: Record<string, string> = {}, extraDefinitions: readonly FunctionDefinition[] = []): Promise<TestHost> {
   Object.assign(process.env, {
     LOG_LEVEL: 'error',
     LOCAL_KEK: randomBytes(32).toString('base64'),
@@ -42,7 +43,7 @@ export async function startTestHost(env: Record<string, string> = {}): Promise<T
   });
   const { catalog } = await import('../../functions/catalog.js');
   const { startLocalHost } = await import('../../shared/platform/local/host.js');
-  const host = await startLocalHost({ port: 0, definitions: catalog, timers: false });
+  const host = await startLocalHost({ port: 0, definitions: [...catalog, ...extraDefinitions], timers: false });
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     let body: string | Buffer | undefined;

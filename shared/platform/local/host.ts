@@ -101,9 +101,38 @@ async function writeResponse(res: ServerResponse, out: HttpResponseInit): Promis
   } else if (typeof out.body === 'string') body = Buffer.from(out.body);
   else if (out.body instanceof Uint8Array) body = Buffer.from(out.body);
   else if (out.body instanceof ArrayBuffer) body = Buffer.from(out.body);
-  else if (out.body !== undefined && out.body !== null) body = Buffer.from(await new Response(out.body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
+  else if (out.body instanceof ReadableStream) {
+    res.writeHead(out.status ?? 200, headers);
+    await pipeStream(res, out.body as ReadableStream<Uint8Array>);
+    return;
+  } else if (out.body !== undefined && out.body !== null) body = Buffer.from(await new Response(out.body as ConstructorParameters<typeof Response>[0]).arrayBuffer());
   res.writeHead(out.status ?? 200, headers);
   res.end(body);
+}
+
+/**
+ * Forwards a streamed body chunk by chunk (chunked transfer), waiting for the socket to drain, as the
+ * Functions host does with HTTP streaming on. A failure midway can only cut the response short.
+ */
+async function pipeStream(res: ServerResponse, stream: ReadableStream<Uint8Array>): Promise<void> {
+  const reader = stream.getReader();
+  const closed = new Promise<void>((resolve) => res.once('close', resolve));
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      if (res.destroyed) {
+        await reader.cancel();
+        return;
+      }
+      if (!res.write(value)) await Promise.race([new Promise((resolve) => res.once('drain', resolve)), closed]);
+    }
+    res.end();
+  } catch (err) {
+    await reader.cancel().catch(() => undefined);
+    res.destroy(err instanceof Error ? err : new Error(String(err)));
+    throw err;
+  }
 }
 
 /**
@@ -211,6 +240,12 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         if (method === 'HEAD') out.body = undefined;
         await writeResponse(res, out);
       } catch (err) {
+        if (res.headersSent) {
+          // A streamed body failed midway: the status is out; all that is left is to cut it short.
+          app.log.error('http response stream failed', { function: chosen.h.fn.name, error: errorMessage(err) });
+          res.destroy();
+          return;
+        }
         app.log.error('http function threw', { function: chosen.h.fn.name, error: errorMessage(err) });
         problem(res, 500, 'Internal server error', 'An unexpected error occurred.', instance, {
           'x-correlation-id': correlationIdFrom(headers['x-correlation-id']),
