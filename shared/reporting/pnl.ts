@@ -25,6 +25,12 @@ export interface LineDef {
   unit: LineUnit;
   /** Payroll lines: present only for callers with payroll.read. */
   payroll?: boolean;
+  /**
+   * Lines computed from payroll together with figures a caller sees anyway (departmental totals and
+   * profits, GOP and below): without payroll.read they would give payroll away by subtraction, so
+   * they are left out with the payroll lines.
+   */
+  derivedFromPayroll?: boolean;
 }
 
 type OperatedGroup = 'rooms' | 'foodAndBeverage' | 'otherOperated';
@@ -55,7 +61,7 @@ export const PNL_LINES: readonly LineDef[] = [
   { key: 'stats.adr', label: 'ADR', section: 'statistics', unit: 'money' },
   { key: 'stats.revpar', label: 'RevPAR', section: 'statistics', unit: 'money' },
   { key: 'stats.trevpar', label: 'TRevPAR', section: 'statistics', unit: 'money' },
-  { key: 'stats.goppar', label: 'GOPPAR', section: 'statistics', unit: 'money' },
+  { key: 'stats.goppar', label: 'GOPPAR', section: 'statistics', unit: 'money', derivedFromPayroll: true },
   ...GROUPS.map(([g, label]): LineDef => ({ key: `revenue.${g}`, label, section: 'revenue', unit: 'money' })),
   { key: 'revenue.miscellaneousIncome', label: 'Miscellaneous Income', section: 'revenue', unit: 'money' },
   { key: 'revenue.total', label: 'Total operating revenue', section: 'revenue', unit: 'money' },
@@ -67,22 +73,22 @@ export const PNL_LINES: readonly LineDef[] = [
       unit: 'money',
       ...(l === 'payrollAndRelated' ? { payroll: true } : {}),
     })),
-    { key: `expenses.${g}.total`, label: `${label}: total departmental expenses`, section: 'departmentalExpenses', unit: 'money' },
+    { key: `expenses.${g}.total`, label: `${label}: total departmental expenses`, section: 'departmentalExpenses', unit: 'money', derivedFromPayroll: true },
   ]),
-  ...GROUPS.map(([g, label]): LineDef => ({ key: `profit.${g}`, label, section: 'departmentalProfit', unit: 'money' })),
+  ...GROUPS.map(([g, label]): LineDef => ({ key: `profit.${g}`, label, section: 'departmentalProfit', unit: 'money', derivedFromPayroll: true })),
   { key: 'profit.miscellaneousIncome', label: 'Miscellaneous Income', section: 'departmentalProfit', unit: 'money' },
-  { key: 'profit.total', label: 'Total departmental profit', section: 'departmentalProfit', unit: 'money' },
+  { key: 'profit.total', label: 'Total departmental profit', section: 'departmentalProfit', unit: 'money', derivedFromPayroll: true },
   ...UNDISTRIBUTED.map(([k, label]): LineDef => ({ key: `undistributed.${k}`, label, section: 'undistributed', unit: 'money' })),
   { key: 'undistributed.total', label: 'Total undistributed operating expenses', section: 'undistributed', unit: 'money' },
-  { key: 'gop', label: 'Gross operating profit', section: 'grossOperatingProfit', unit: 'money' },
-  { key: 'gopMargin', label: 'GOP margin', section: 'grossOperatingProfit', unit: 'percent' },
+  { key: 'gop', label: 'Gross operating profit', section: 'grossOperatingProfit', unit: 'money', derivedFromPayroll: true },
+  { key: 'gopMargin', label: 'GOP margin', section: 'grossOperatingProfit', unit: 'percent', derivedFromPayroll: true },
   { key: 'managementFees', label: 'Management fees', section: 'managementFees', unit: 'money' },
   { key: 'nonOperating.income', label: 'Non-operating income', section: 'nonOperating', unit: 'money' },
   { key: 'nonOperating.expenses', label: 'Non-operating expenses', section: 'nonOperating', unit: 'money' },
   { key: 'nonOperating.total', label: 'Total non-operating income and expenses (net expense)', section: 'nonOperating', unit: 'money' },
-  { key: 'ebitda', label: 'EBITDA', section: 'ebitda', unit: 'money' },
+  { key: 'ebitda', label: 'EBITDA', section: 'ebitda', unit: 'money', derivedFromPayroll: true },
   { key: 'replacementReserve', label: 'Replacement reserve', section: 'ebitda', unit: 'money' },
-  { key: 'ebitdaLessReplacementReserve', label: 'EBITDA less replacement reserve', section: 'ebitda', unit: 'money' },
+  { key: 'ebitdaLessReplacementReserve', label: 'EBITDA less replacement reserve', section: 'ebitda', unit: 'money', derivedFromPayroll: true },
 ];
 
 function groupOf(u: UsaliDepartment): OperatedGroup | 'misc' | 'undistributed' {

@@ -52,7 +52,7 @@ function period(key: string, from: string, to: string, property: PropertyInfo, d
     const s = bySeries.get(c);
     if (s) comps.set(c, statement(s, ctx(c === 'lastYear')));
   }
-  const defs: readonly LineDef[] = opts.payroll ? PNL_LINES : PNL_LINES.filter((d) => !d.payroll);
+  const defs: readonly LineDef[] = opts.payroll ? PNL_LINES : PNL_LINES.filter((d) => !d.payroll && !d.derivedFromPayroll);
   const lines = defs.map((def) => {
     const a = actual.get(def.key) ?? null;
     const line: PnlLine = { key: def.key, label: def.label, section: def.section, unit: def.unit, actual: a, variance: {} };

@@ -95,10 +95,31 @@ describe('USALI summary operating statement (hand-computed fixture)', () => {
     expect(value(x, 'stats.occupancy')).toBe(80.81);
   });
 
-  it('leaves payroll lines out without payroll.read', () => {
+  it('leaves payroll lines out without payroll.read, and every line payroll could be derived from', () => {
     const x = statementOf({ payroll: false });
     expect(x.lines.some((l) => l.key.endsWith('payrollAndRelated'))).toBe(false);
-    expect(value(x, 'gop')).toBe(110_000);
+    for (const key of ['expenses.rooms.total', 'expenses.total.total', 'profit.rooms', 'profit.total', 'gop', 'gopMargin', 'stats.goppar', 'ebitda', 'ebitdaLessReplacementReserve']) {
+      expect([key, value(x, key)]).toEqual([key, undefined]);
+    }
+    expect(value(x, 'revenue.total')).toBe(257_000);
+    expect(value(x, 'expenses.foodAndBeverage.costOfSales')).toBe(19_200);
+    expect(value(statementOf(), 'gop')).toBe(110_000);
+  });
+
+  it('without payroll.read, no figure shown changes when operated departments\' payroll changes', () => {
+    type Item = (typeof actuals)[number];
+    const operated = new Set(['d-fo', 'd-hk', 'd-rest']);
+    const doubled = (items: Item[]): Item[] =>
+      items.map((i) => {
+        const u = (i as { usali?: Record<string, number> }).usali;
+        if (!operated.has((i as { departmentId?: string }).departmentId ?? '') || !u?.payrollAndRelated) return i;
+        return { ...i, usali: { ...u, payrollAndRelated: u.payrollAndRelated * 2 } } as Item;
+      });
+    const all = [...actuals, ...ledger, ...budget, ...lastYear];
+    const shown = (items: Item[]) => statementOf({ payroll: false, items }).lines.map((l) => [l.key, l.actual, l.budget, l.lastYear]);
+    expect(shown(doubled(all))).toEqual(shown(all));
+    // The payroll reader's statement does change, so the doubling took effect.
+    expect(statementOf({ items: doubled(all) }).lines).not.toEqual(statementOf({ items: all }).lines);
   });
 
   it('an empty period: capacity as rooms available, zero money, null ratios', () => {
