@@ -111,6 +111,8 @@ export interface FactDayItem extends Item {
   date: string;
   factIds: string[];
   aggregateIds: string[];
+  /** The ETag of each listed fact's version that the committed aggregates were computed from. */
+  factVersions?: Record<string, string>;
   updatedAt: string;
 }
 

@@ -30,6 +30,12 @@ export class LruCache<K, V> {
     }
   }
 
+  /** Whether a live entry exists, without touching its recency. */
+  has(key: K): boolean {
+    const hit = this.map.get(key);
+    return hit !== undefined && hit.expires > this.now();
+  }
+
   delete(key: K): void {
     this.map.delete(key);
   }

@@ -1,4 +1,4 @@
-import type { Container, CosmosClient, Database, PatchOperation, SqlParameter } from '@azure/cosmos';
+import type { BulkOperationResponse, Container, CosmosClient, Database, JSONObject, OperationInput, OperationResponse, PatchOperation, SqlParameter } from '@azure/cosmos';
 import { containers, type ContainerName } from '../topology.js';
 import { StoreError, translateCosmosError } from './errors.js';
 import { CreateGroup } from './create-group.js';
@@ -45,6 +45,34 @@ export function scopeQuery(query: string): string {
   return `${before}WHERE c.tenantId = @__tenantId AND (${condition})${tail}`;
 }
 
+/** One operation of a bulk call; every one is pinned to the collection's tenant partition. */
+export type BulkOperation<U extends Item = Item> =
+  | { kind: 'read'; id: string }
+  | { kind: 'create'; item: U }
+  | { kind: 'upsert'; item: U }
+  /** With `ifMatch`, only if nobody changed the item since (else `precondition_failed`). */
+  | { kind: 'replace'; item: U; ifMatch?: string }
+  /** Deleting what is already gone succeeds, as `delete` does. */
+  | { kind: 'delete'; id: string };
+
+/**
+ * The outcome of one bulk operation. A read of a missing item is `ok` with no item (as `read`
+ * answers undefined); a write the store refused for a reason the caller can act on is not `ok`.
+ */
+export type BulkResult<U extends Item = Item> =
+  | { ok: true; status: number; item?: U; etag?: string }
+  | { ok: false; status: number; code: 'not_found' | 'conflict' | 'precondition_failed' };
+
+/** The store's limit of operations per bulk request (the SDK refuses more per call). */
+export const BULK_MAX_OPERATIONS = 100;
+/** Operations the store throttled or could not serve are sent again this many times before the call fails. */
+const BULK_RETRY_ROUNDS = 4;
+const BULK_RETRY_BASE_MS = 25;
+const BULK_PARALLEL_REQUESTS = 4;
+const TRANSIENT = new Set([408, 429, 449, 500, 503]);
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 function strip<T>(resource: T): T {
   const r = resource as Record<string, unknown>;
   delete r._rid;
@@ -65,6 +93,13 @@ export class TenantCollection<T extends Item = Item> {
     private readonly group?: CreateGroup,
   ) {}
 
+  private sent = 0;
+
+  /** Requests this handle has sent to the store: one per point call or query, one per chunk (and retry) of a bulk call. */
+  get requests(): number {
+    return this.sent;
+  }
+
   private check(item: { tenantId: string }): void {
     if (item.tenantId !== this.tenantId) {
       throw new StoreError('conflict', 'item tenant does not match the collection scope');
@@ -73,6 +108,7 @@ export class TenantCollection<T extends Item = Item> {
 
   async read<U extends T = T>(id: string): Promise<U | undefined> {
     try {
+      this.sent += 1;
       const res = await this.container.item(id, this.tenantId).read<U>();
       return res.resource ? strip(res.resource) : undefined;
     } catch (err) {
@@ -84,6 +120,7 @@ export class TenantCollection<T extends Item = Item> {
   async create<U extends T>(item: U): Promise<U> {
     this.check(item);
     try {
+      this.sent += 1;
       const res = await this.container.items.create<U>(item);
       return strip(res.resource as U);
     } catch (err) {
@@ -98,12 +135,14 @@ export class TenantCollection<T extends Item = Item> {
   async createGrouped<U extends T>(item: U): Promise<'created' | 'exists'> {
     this.check(item);
     if (!this.group) throw new Error('this collection has no create group');
+    // Not counted in `requests`: the group's request is shared.
     return this.group.create(this.tenantId, item as unknown as Record<string, unknown>);
   }
 
   async upsert<U extends T>(item: U): Promise<U> {
     this.check(item);
     try {
+      this.sent += 1;
       const res = await this.container.items.upsert<U>(item);
       return strip(res.resource as unknown as U);
     } catch (err) {
@@ -115,6 +154,7 @@ export class TenantCollection<T extends Item = Item> {
   async replace<U extends T>(item: U, ifMatch?: string): Promise<U> {
     this.check(item);
     try {
+      this.sent += 1;
       const res = await this.container
         .item(item.id, this.tenantId)
         .replace<U>(item, ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
@@ -126,6 +166,7 @@ export class TenantCollection<T extends Item = Item> {
 
   async patch<U extends T = T>(id: string, operations: PatchOperation[], ifMatch?: string): Promise<U> {
     try {
+      this.sent += 1;
       const res = await this.container
         .item(id, this.tenantId)
         .patch<U>(operations, ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
@@ -138,11 +179,124 @@ export class TenantCollection<T extends Item = Item> {
   /** Deletes the item; deleting what is already gone is not an error (idempotent handlers rely on it). */
   async delete(id: string): Promise<void> {
     try {
+      this.sent += 1;
       await this.container.item(id, this.tenantId).delete();
     } catch (err) {
       if ((err as { code?: number }).code === 404) return;
       translateCosmosError(err);
     }
+  }
+
+  /**
+   * Many reads and writes in few requests. Bulk exists for round trips: a point call costs one HTTP
+   * request, and a batch of up to 100 operations of one partition costs one too, so code that
+   * touches hundreds of items per message (the import pipeline) spends its time in the store, not
+   * on the wire. Every operation is pinned to this tenant's partition and every item written must
+   * carry this tenant, as for the point writes.
+   *
+   * Not atomic: each operation succeeds or fails on its own, and results come back in input order.
+   * Throttled or unavailable operations (408/429/449/5xx) are sent again, alone, a few times; if
+   * some still fail the call throws a retryable StoreError('unavailable') (the others may have been
+   * applied, so callers must be idempotent). Built on `items.bulk`, which sends one request per
+   * chunk at once: `items.executeBulkOperations` (SDK 4.9.x) waits a fixed second for partial
+   * batches to fill before it answers, which a request/response pipeline cannot afford.
+   */
+  async bulk<U extends T = T>(operations: readonly BulkOperation<U>[], options: { parallelRequests?: number } = {}): Promise<BulkResult<U>[]> {
+    const inputs = operations.map((op) => this.toOperationInput(op));
+    const results = new Array<BulkResult<U> | undefined>(operations.length);
+    let pending = inputs.map((_, i) => i);
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 0) await sleep(BULK_RETRY_BASE_MS * 2 ** (round - 1));
+      const responses = await this.sendChunks(
+        pending.map((i) => inputs[i] as OperationInput),
+        options.parallelRequests ?? BULK_PARALLEL_REQUESTS,
+      );
+      const retry: number[] = [];
+      pending.forEach((index, k) => {
+        const response = responses[k] as OperationResponse;
+        if (TRANSIENT.has(response.statusCode)) retry.push(index);
+        else results[index] = this.toResult<U>(operations[index] as BulkOperation<U>, response);
+      });
+      if (retry.length > 0 && round >= BULK_RETRY_ROUNDS) {
+        const status = (responses[pending.indexOf(retry[0] as number)] as OperationResponse).statusCode;
+        throw new StoreError('unavailable', `store unavailable (${status}) for ${retry.length} of ${operations.length} bulk operations`);
+      }
+      pending = retry;
+    }
+    return results as BulkResult<U>[];
+  }
+
+  private toOperationInput(op: BulkOperation): OperationInput {
+    const partitionKey = this.tenantId;
+    switch (op.kind) {
+      case 'read':
+        return { operationType: 'Read', id: op.id, partitionKey };
+      case 'delete':
+        return { operationType: 'Delete', id: op.id, partitionKey };
+      case 'create':
+        this.check(op.item);
+        return { operationType: 'Create', resourceBody: op.item as unknown as JSONObject, partitionKey };
+      case 'upsert':
+        this.check(op.item);
+        return { operationType: 'Upsert', resourceBody: op.item as unknown as JSONObject, partitionKey };
+      case 'replace':
+        this.check(op.item);
+        return { operationType: 'Replace', id: op.item.id, resourceBody: op.item as unknown as JSONObject, partitionKey, ...(op.ifMatch ? { ifMatch: op.ifMatch } : {}) };
+    }
+  }
+
+  private toResult<U extends Item>(op: BulkOperation<U>, response: OperationResponse): BulkResult<U> {
+    const status = response.statusCode;
+    if (status < 400) {
+      const result: BulkResult<U> = { ok: true, status };
+      if (response.resourceBody) {
+        // A copy without the system fields, rather than deleting them: objects that lost properties
+        // fall out of V8's fast mode, and these are read field by field many times (aggregation).
+        const { _rid: _r, _self: _s, _attachments: _a, ...item } = response.resourceBody as Record<string, unknown>;
+        result.item = item as unknown as U;
+      }
+      if (response.eTag) result.etag = response.eTag;
+      return result;
+    }
+    if (status === 404 && (op.kind === 'read' || op.kind === 'delete')) return { ok: true, status };
+    if (status === 404) return { ok: false, status, code: 'not_found' };
+    if (status === 409) return { ok: false, status, code: 'conflict' };
+    if (status === 412) return { ok: false, status, code: 'precondition_failed' };
+    // Anything else (400, 403, 413, ...) is a defect in the request, which no retry mends.
+    throw new Error(`bulk ${op.kind} failed with status ${status}`);
+  }
+
+  /**
+   * Sends the operations in chunks of at most 100, `parallel` chunks at a time; answers in input
+   * order. The SDK may split a chunk whose body exceeds about 220 kB into several requests, and
+   * retries a throttled request whole: the requests it actually sent are counted from its diagnostics.
+   */
+  private async sendChunks(inputs: OperationInput[], parallel: number): Promise<OperationResponse[]> {
+    const chunks: Array<{ start: number; ops: OperationInput[] }> = [];
+    for (let start = 0; start < inputs.length; start += BULK_MAX_OPERATIONS) chunks.push({ start, ops: inputs.slice(start, start + BULK_MAX_OPERATIONS) });
+    const responses = new Array<OperationResponse>(inputs.length);
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++] as { start: number; ops: OperationInput[] };
+        let answered: BulkOperationResponse;
+        try {
+          answered = await this.container.items.bulk(chunk.ops, { continueOnError: true });
+        } catch (err) {
+          this.sent += 1;
+          // The SDK wraps a failed bulk request in a plain Error (status lost) after its own retries;
+          // per-operation problems come back as results, so what is left is the store being unreachable.
+          if (typeof (err as { code?: unknown }).code === 'number') translateCosmosError(err);
+          throw new StoreError('unavailable', `bulk request failed: ${(err as Error).message}`);
+        }
+        this.sent += Math.max(1, answered.diagnostics?.clientSideRequestStatistics?.gatewayStatistics?.length ?? 0);
+        answered.forEach((r, k) => {
+          responses[chunk.start + k] = r;
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, parallel), chunks.length) }, worker));
+    return responses;
   }
 
   /** One page of a query inside the tenant's partition, with the store's own continuation token. */
@@ -152,6 +306,7 @@ export class TenantCollection<T extends Item = Item> {
         { query: scopeQuery(query), parameters: toParameters({ ...params, __tenantId: this.tenantId }) },
         { partitionKey: this.tenantId, maxItemCount: options.pageSize ?? 100, continuationToken: options.continuation },
       );
+      this.sent += 1;
       const res = await iterator.fetchNext();
       const page: Page<U> = { items: res.resources.map(strip) };
       if (res.continuationToken && res.hasMoreResults) page.continuation = res.continuationToken;
@@ -163,6 +318,7 @@ export class TenantCollection<T extends Item = Item> {
 
   async all<U = T>(query: string, params: Params = {}): Promise<U[]> {
     try {
+      this.sent += 1;
       const res = await this.container.items
         .query<U>(
           { query: scopeQuery(query), parameters: toParameters({ ...params, __tenantId: this.tenantId }) },
