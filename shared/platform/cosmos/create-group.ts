@@ -1,8 +1,6 @@
 import type { Container, CreateOperationInput, JSONObject, OperationResponse } from '@azure/cosmos';
-import { StoreError, translateCosmosError } from './errors.js';
-
-/** A Cosmos DB bulk request carries at most 100 operations per partition key range. */
-const MAX_OPERATIONS = 100;
+import { StoreError } from './errors.js';
+import { BULK_MAX_OPERATIONS, TRANSIENT_STATUSES, bulkRequest } from './bulk-request.js';
 
 interface Waiting {
   operation: CreateOperationInput;
@@ -17,9 +15,8 @@ interface Waiting {
  * trips into one without changing what any create means (each is still its own create, with its own
  * 409 — there is no atomicity across a group, nor any needed).
  *
- * Built on the SDK's `items.bulk`, which sends at once. Its successor `executeBulkOperations` waits up
- * to a second for a partial batch to fill, which suits offline loads, not a write someone awaits.
- * Callers are TenantCollection instances, which check the item's tenant and pin the partition key.
+ * Sent through bulkRequest (the one place the SDK's bulk call is made). Callers are TenantCollection
+ * instances, which check the item's tenant and pin the partition key.
  */
 export class CreateGroup {
   private waiting: Waiting[] = [];
@@ -49,37 +46,24 @@ export class CreateGroup {
 
   private flush(): void {
     this.scheduled = false;
-    while (this.waiting.length > 0) void this.send(this.waiting.splice(0, MAX_OPERATIONS));
+    while (this.waiting.length > 0) void this.send(this.waiting.splice(0, BULK_MAX_OPERATIONS));
   }
 
   private async send(group: Waiting[]): Promise<void> {
     let results: OperationResponse[];
     this.sent += 1;
     try {
-      results = await this.container.items.bulk(
-        group.map((w) => w.operation),
-        { continueOnError: true },
-      );
+      results = (await bulkRequest(this.container, group.map((w) => w.operation))).responses;
     } catch (err) {
-      const failure = translated(err);
-      for (const w of group) w.reject(failure);
+      for (const w of group) w.reject(err);
       return;
     }
     group.forEach((w, i) => {
       const status = results[i]?.statusCode;
       if (status === 201) w.resolve('created');
       else if (status === 409) w.resolve('exists');
-      else if (status === undefined) w.reject(new StoreError('unavailable', 'the store answered a bulk request without this create'));
-      else w.reject(translated(Object.assign(new Error(`the store answered ${status} to a create in a bulk request`), { code: status })));
+      else if (status === undefined || TRANSIENT_STATUSES.has(status)) w.reject(new StoreError('unavailable', `store unavailable (${status ?? 'no answer'}) for a create in a bulk request`));
+      else w.reject(new Error(`bulk create failed with status ${status}`));
     });
-  }
-}
-
-/** The StoreError an SDK failure maps to (the error itself when it maps to none). */
-function translated(err: unknown): unknown {
-  try {
-    return translateCosmosError(err);
-  } catch (mapped) {
-    return mapped;
   }
 }

@@ -1,7 +1,8 @@
-import type { BulkOperationResponse, Container, CosmosClient, Database, JSONObject, OperationInput, OperationResponse, PatchOperation, SqlParameter } from '@azure/cosmos';
+import type { Container, CosmosClient, Database, JSONObject, OperationInput, OperationResponse, PatchOperation, SqlParameter } from '@azure/cosmos';
 import { containers, type ContainerName } from '../topology.js';
 import { StoreError, translateCosmosError } from './errors.js';
 import { CreateGroup } from './create-group.js';
+import { BULK_MAX_OPERATIONS, TRANSIENT_STATUSES, bulkRequest } from './bulk-request.js';
 
 /** Every stored item belongs to a tenant: the partition key of every container is /tenantId. */
 export interface Item {
@@ -63,13 +64,11 @@ export type BulkResult<U extends Item = Item> =
   | { ok: true; status: number; item?: U; etag?: string }
   | { ok: false; status: number; code: 'not_found' | 'conflict' | 'precondition_failed' };
 
-/** The store's limit of operations per bulk request (the SDK refuses more per call). */
-export const BULK_MAX_OPERATIONS = 100;
+export { BULK_MAX_OPERATIONS };
 /** Operations the store throttled or could not serve are sent again this many times before the call fails. */
 const BULK_RETRY_ROUNDS = 4;
 const BULK_RETRY_BASE_MS = 25;
 const BULK_PARALLEL_REQUESTS = 4;
-const TRANSIENT = new Set([408, 429, 449, 500, 503]);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -214,7 +213,7 @@ export class TenantCollection<T extends Item = Item> {
       const retry: number[] = [];
       pending.forEach((index, k) => {
         const response = responses[k] as OperationResponse;
-        if (TRANSIENT.has(response.statusCode)) retry.push(index);
+        if (TRANSIENT_STATUSES.has(response.statusCode)) retry.push(index);
         else results[index] = this.toResult<U>(operations[index] as BulkOperation<U>, response);
       });
       if (retry.length > 0 && round >= BULK_RETRY_ROUNDS) {
@@ -279,17 +278,15 @@ export class TenantCollection<T extends Item = Item> {
     const worker = async () => {
       while (next < chunks.length) {
         const chunk = chunks[next++] as { start: number; ops: OperationInput[] };
-        let answered: BulkOperationResponse;
+        let answered: OperationResponse[];
         try {
-          answered = await this.container.items.bulk(chunk.ops, { continueOnError: true });
+          const sent = await bulkRequest(this.container, chunk.ops);
+          answered = sent.responses;
+          this.sent += sent.requests;
         } catch (err) {
           this.sent += 1;
-          // The SDK wraps a failed bulk request in a plain Error (status lost) after its own retries;
-          // per-operation problems come back as results, so what is left is the store being unreachable.
-          if (typeof (err as { code?: unknown }).code === 'number') translateCosmosError(err);
-          throw new StoreError('unavailable', `bulk request failed: ${(err as Error).message}`);
+          throw err;
         }
-        this.sent += Math.max(1, answered.diagnostics?.clientSideRequestStatistics?.gatewayStatistics?.length ?? 0);
         answered.forEach((r, k) => {
           responses[chunk.start + k] = r;
         });
