@@ -1,22 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { aggregateId, computeDay, sameFigures } from '../../../shared/integrations/aggregate.js';
 import type { FactItem } from '../../../shared/integrations/model.js';
+import { testFact } from '../../support/facts.js';
 
-const fact = (id: string, over: Partial<FactItem>): FactItem => ({
-  id,
-  tenantId: 't',
-  type: 'fact',
-  sourceType: 'pos',
-  propertyId: 'p',
-  integrationId: 'i',
-  date: '2026-01-01',
-  scenario: 'actual',
-  contributions: [],
-  digest: id,
-  importId: 'imp',
-  updatedAt: '2026-01-02T00:00:00.000Z',
-  ...over,
-});
+const fact = (id: string, over: Partial<FactItem>): FactItem => testFact(id, over);
 
 const noCost = async () => undefined;
 

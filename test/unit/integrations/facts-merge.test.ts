@@ -2,22 +2,9 @@ import { describe, expect, it } from '@jest/globals';
 import { mergeChanges, type DayChanges } from '../../../shared/integrations/facts.js';
 import { FactVersionCache } from '../../../shared/integrations/fact-cache.js';
 import type { FactItem } from '../../../shared/integrations/model.js';
+import { testFact } from '../../support/facts.js';
 
-const fact = (id: string, etag: string, tenantId = 't1'): FactItem => ({
-  id,
-  tenantId,
-  type: 'fact',
-  sourceType: 'pos',
-  propertyId: 'p',
-  integrationId: 'i',
-  date: '2026-01-01',
-  scenario: 'actual',
-  contributions: [],
-  digest: 'd',
-  importId: 'imp',
-  updatedAt: '2026-01-01T00:00:00Z',
-  _etag: etag,
-});
+const fact = (id: string, etag: string, tenantId = 't1'): FactItem => testFact(id, { tenantId, digest: 'd', updatedAt: '2026-01-01T00:00:00Z', _etag: etag });
 
 describe('mergeChanges (imports sharing one recompute pass)', () => {
   it('unions what imports add and remove and keeps the versions they agree on', () => {
