@@ -160,7 +160,7 @@ async function countStoreCalls(on) {
   return counts;
 }
 
-async function pipelinePhase(historyDays, aheadDays) {
+async function pipelinePhase(historyDays, aheadDays, roundCount = 1) {
   Object.assign(process.env, baseEnv());
   const { demoBatches } = await import('../dist/shared/integrations/demo-data.js');
   const { signWebhook } = await import('../dist/shared/integrations/signature.js');
@@ -191,26 +191,40 @@ async function pipelinePhase(historyDays, aheadDays) {
   await post(warmBatches, 'warm');
   await app.broker.idle();
   const warm = { imports: warmBatches.length, records: warmBatches.reduce((n, b) => n + b.records.length, 0) };
-  let open;
-  gate = new Promise((resolve) => (open = resolve));
-  // The measured imports: queued (the first ones delivered wait at the gate) before the clock starts.
-  const batches = demo('bench', '2026-06-01', historyDays, aheadDays);
-  const importIds = new Set(await post(batches, 'bench'));
-  const records = batches.reduce((n, b) => n + b.records.length, 0);
   const concurrency = app.config.IMPORT_WRITE_CONCURRENCY;
   const rawCold = await rawUpserts(app, 3000, concurrency);
-  const rawBefore = await rawUpserts(app, 3000, concurrency);
   const rawBulk = await rawBulkUpserts(app, 3000, concurrency);
   let counting = false;
   const calls = await countStoreCalls(() => counting);
-  // Open the gate and time the drain of the queued imports.
-  counting = true;
-  const started = performance.now();
-  open();
-  await app.broker.idle();
-  const seconds = (performance.now() - started) / 1000;
-  counting = false;
-  const rawAfter = await rawUpserts(app, 3000, concurrency);
+  // Rounds: raw, drain, raw, drain, raw ... — each drain against the mean of the raw runs on either
+  // side, so drift hits both alike; the figure is the median round. Each round's records have ids
+  // and days of their own, so every round is a first load like the others.
+  const raws = [await rawUpserts(app, 3000, concurrency)];
+  const rounds = [];
+  const importIds = new Set();
+  for (let r = 0; r < roundCount; r++) {
+    let open;
+    gate = new Promise((resolve) => (open = resolve));
+    // The measured imports: queued (the first ones delivered wait at the gate) before the clock starts.
+    // Two years apart: no round's days overlap another's (a shared day would make a later round
+    // recompute the earlier rounds' facts too).
+    const today = `${2026 + 2 * r}-06-01`;
+    const batches = demo('bench', today, historyDays, aheadDays).map((b) => ({ ...b, records: b.records.map((x) => ({ ...x, id: `r${r}-${x.id}` })) }));
+    for (const id of await post(batches, `bench${r}`)) importIds.add(id);
+    const records = batches.reduce((n, b) => n + b.records.length, 0);
+    counting = true;
+    const started = performance.now();
+    open();
+    await app.broker.idle();
+    const seconds = (performance.now() - started) / 1000;
+    counting = false;
+    raws.push(await rawUpserts(app, 3000, concurrency));
+    const raw = (raws[r] + raws[r + 1]) / 2;
+    rounds.push({ records, imports: batches.length, seconds, rate: records / seconds, raw, ratio: records / seconds / raw, rawBefore: raws[r], rawAfter: raws[r + 1] });
+  }
+  const median = [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(rounds.length / 2)];
+  const { records, seconds, rate, raw, rawBefore, rawAfter } = median;
+  const allRecords = rounds.reduce((n, x) => n + x.records, 0);
   const tenantId = await app.identity.tenants.tenantIdForSlug('demo-hotels');
   const imports = (await app.store.collection('imports', tenantId).all("SELECT c.id, c.status, c.counts FROM c WHERE c.type = 'import'")).filter((i) => importIds.has(i.id));
   const writes = imports.reduce((n, i) => n + (i.counts?.storeWrites ?? 0), 0);
@@ -218,16 +232,16 @@ async function pipelinePhase(historyDays, aheadDays) {
   const aggregatesWritten = imports.reduce((n, i) => n + (i.counts?.aggregatesWritten ?? 0), 0);
   const statuses = imports.reduce((m, i) => ({ ...m, [i.status]: (m[i.status] ?? 0) + 1 }), {});
   await host.stop();
-  return { historyDays, aheadDays, records, imports: imports.length, statuses, seconds, rate: records / seconds, raw: (rawBefore + rawAfter) / 2, rawBefore, rawAfter, rawCold, rawBulk, calls, writes, upserted, aggregatesWritten, concurrency, warm };
+  return { historyDays, aheadDays, records, allRecords, imports: imports.length / rounds.length, rounds, statuses, seconds, rate, raw, rawBefore, rawAfter, rawCold, rawBulk, calls, writes, upserted, aggregatesWritten, concurrency, warm };
 }
 
 async function main() {
   const { baseline, ours, health } = await webhookPhase();
   // The goal row drains the demo seed's year (what \`npm run seed\` and the first local start send);
   // a 45-day slice, with smaller imports, shows how much a per-import fixed cost weighs.
-  const p = await pipelinePhase(365, 120);
+  const p = await pipelinePhase(365, 120, Number(process.env.BENCH_PIPELINE_ROUNDS ?? 3));
   const slice = await pipelinePhase(45, 60);
-  const perRecord = (kinds) => kinds.reduce((n, k) => n + (p.calls[k] ?? 0), 0) / p.records;
+  const perRecord = (kinds) => kinds.reduce((n, k) => n + (p.calls[k] ?? 0), 0) / p.allRecords;
   const pointCalls = ['read', 'create', 'upsert', 'replace', 'patch', 'delete', 'all', 'page'];
   const readsPerRecord = perRecord(['read', 'all', 'page', 'bulk.read']);
   const writesPerRecord = perRecord(['create', 'upsert', 'replace', 'patch', 'delete', 'bulk.create', 'bulk.upsert', 'bulk.replace', 'bulk.delete']);
@@ -236,7 +250,7 @@ async function main() {
     ['Webhook throughput (req/s, signed 3-record POS batch)', fmt(ours.rps, 0), fmt(baseline.rps, 0), fmt(ours.rps / baseline.rps), '≥ 0.5'],
     ['Webhook p99 latency (ms)', fmt(ours.p99, 1), fmt(baseline.p99, 1), fmt(ours.p99 / Math.max(baseline.p99, 1)), ''],
     ['Ceiling: the same host\'s health route (req/s; GET, no auth, no I/O)', fmt(health.rps, 0), fmt(baseline.rps, 0), fmt(health.rps / baseline.rps), ''],
-    [`Import pipeline (records/s; ${p.records} records in ${p.imports} imports)`, fmt(p.rate, 0), `${fmt(p.raw, 0)} (raw upserts/s, same store, concurrency ${p.concurrency})`, fmt(p.rate / p.raw), '≥ 0.8'],
+    [`Import pipeline (records/s; ${p.records} records in ${p.imports} imports; median of ${p.rounds.length} rounds)`, fmt(p.rate, 0), `${fmt(p.raw, 0)} (raw upserts/s, same store, concurrency ${p.concurrency})`, `${fmt(p.rate / p.raw)} (rounds: ${p.rounds.map((x) => fmt(x.ratio)).join(', ')})`, '≥ 0.8'],
     [`Same pipeline, smaller imports (records/s; ${slice.records} records in ${slice.imports} imports: 45 days back, 60 ahead)`, fmt(slice.rate, 0), `${fmt(slice.raw, 0)} (raw upserts/s, same store, concurrency ${slice.concurrency})`, fmt(slice.rate / slice.raw), ''],
     [`Raw bulk upserts, for transparency (items/s; 100 per request, ${p.concurrency} requests in flight)`, fmt(p.rawBulk.rate, 0), `${fmt(p.raw, 0)} (raw upserts/s)`, fmt(p.rawBulk.rate / p.raw), ''],
   ];
@@ -245,12 +259,12 @@ async function main() {
 
 ${table}
 
-- Store writes per imported record: ${fmt(p.writes / p.records)} (${p.upserted} fact writes, ${p.aggregatesWritten} aggregate writes, the rest fact-day commits), on top of the webhook's 2 writes per delivery (import record carrying its sealed body and queue message, then the outbox clean-up).
+- Store writes per imported record: ${fmt(p.writes / p.allRecords)} (over all rounds: ${p.upserted} fact writes, ${p.aggregatesWritten} aggregate writes, the rest fact-day commits), on top of the webhook's 2 writes per delivery (import record carrying its sealed body and queue message, then the outbox clean-up).
 - Import outcomes: ${JSON.stringify(p.statuses)}. Errors or unexpected statuses during load: ours ${ours.errors + ours.non202}, baseline ${baseline.errors + baseline.non202}.
-- The webhook phase runs with no import consumer attached (the queue only fills), so it measures receipt: signature check, integration look-up, seal of the body, one outbox commit. The pipeline phase drains ${p.imports} queued imports of demo data (${types(p)}) with the consumer attached, against the embedded Cosmos DB server in the same process; the raw rate is the mean of 3,000 plain upserts before and after, with the pipeline's write concurrency. Neither side is timed cold: before the clock, ${p.warm.imports} imports of other days (22 Dec 2023 – 10 Jan 2024, ${p.warm.records} records) are drained and 3,000 raw upserts made, unmeasured (that first pass ran at ${fmt(p.rawCold, 0)}/s: a baseline taken cold would flatter the ratio).
+- The webhook phase runs with no import consumer attached (the queue only fills), so it measures receipt: signature check, integration look-up, seal of the body, one outbox commit. The pipeline phase drains ${p.imports} queued imports of demo data (${types(p)}) with the consumer attached, against the embedded Cosmos DB server in the same process, ${p.rounds.length} times (each round's records with ids and days of their own — the year ending 2026-06-01, 2028-06-01, ... — so each is a first load); raw runs of 3,000 plain upserts with the pipeline's write concurrency alternate with the drains, each drain is compared with the mean of the raw runs before and after it, and the table shows the median round. Neither side is timed cold: before the clock, ${p.warm.imports} imports of other days (22 Dec 2023 – 10 Jan 2024, ${p.warm.records} records) are drained and 3,000 raw upserts made, unmeasured (that first pass ran at ${fmt(p.rawCold, 0)}/s: a baseline taken cold would flatter the ratio).
 - What was slow (CPU profiles, \`node --cpu-prof\`): the embedded server answered every request with \`connection: close\`, so each store call opened and tore down a TCP connection on the shared event loop; it now runs with keep-alive (back-to-back runs on 2026-11-23 before and after: webhook 207 → 547 req/s, raw upserts 792 → 2,873/s; the SDK's own agent already kept connections alive, the server closed them). The webhook also read the integration and opened its secrets on every delivery; that look-up is now cached in-process for 30 s (RECEIVING_CACHE_MS in shared/integrations/service.ts): changes made through the same instance evict at once, a disable or secret change made on another instance is seen within 30 s (rotation keeps the old secret valid for 24 h anyway), and secret expiry is checked on every delivery.
 - What bounds the webhook, and why the ≥ 0.5 goal is not met: the bare server answers from memory; a receipt verifies the HMAC, looks up the integration (cached), seals the body under the tenant's key, and makes two store calls through the Cosmos SDK (the import record carrying its sealed body and queue message — the claim check the issue asks for — then the outbox clean-up patch), each an HTTP request to the embedded server on its own thread, with the load generator on the same 2 vCPUs. Even the host's cheapest route, the health check (no body, no auth, no I/O), reaches only ${fmt(health.rps / baseline.rps)} of the bare server in this run: that is the ceiling of any route on this host (request/response objects of @azure/functions, the route pipeline's headers, logging context), before a single store call. The two store calls per receipt then cap it near the store's write rate (${fmt(p.raw, 0)} single upserts/s in this process ÷ 2). Reaching 0.5 would take both a host adapter several times leaner than the Functions programming model's objects and a receipt without a store write, which the claim check rules out. In Azure the endpoint is latency-bound (two Cosmos DB calls, the look-up cached) and scales out with Functions instances.
-- Pipeline store traffic per imported record (whole drain, including each import's own record reads, raw body reads and outcome commit): ${fmt(tripsPerRecord)} store round trips, ${fmt(writesPerRecord)} item writes and ${fmt(readsPerRecord)} item reads (${JSON.stringify(p.calls)}; \`bulk.*\` are items carried by bulk requests, \`bulkRequests\` the requests that carried them). Raw bulk upserts of the same store (${fmt(p.rawBulk.rate, 0)} items/s in ${p.rawBulk.requests} requests, against ${fmt(p.raw, 0)} single upserts/s: before ${fmt(p.rawBefore, 0)}, after ${fmt(p.rawAfter, 0)}) show what batching alone gives.
+- Pipeline store traffic per imported record (all rounds' drains, including each import's own record reads, raw body reads and outcome commit): ${fmt(tripsPerRecord)} store round trips, ${fmt(writesPerRecord)} item writes and ${fmt(readsPerRecord)} item reads (${JSON.stringify(p.calls)}; \`bulk.*\` are items carried by bulk requests, \`bulkRequests\` the requests that carried them). Raw bulk upserts of the same store (${fmt(p.rawBulk.rate, 0)} items/s in ${p.rawBulk.requests} requests, against ${fmt(p.raw, 0)} single upserts/s: before ${fmt(p.rawBefore, 0)}, after ${fmt(p.rawAfter, 0)}) show what batching alone gives.
 - The write path (shared/integrations/facts.ts, on \`TenantCollection.bulk\` in shared/platform/cosmos/store.ts, \`items.bulk\` of the SDK: up to 100 operations per request): facts this process has not seen are created outright — a create fails only where a version exists, and only those are read — while re-sends of facts it has seen and deletions read their previous version first; changed facts and tombstones are written in bulk. Days are recomputed in passes per tenant: imports that ask while a pass runs share the next one (${p.calls.recomputeCallsJoined ?? 0} of ${p.calls.recomputeCalls ?? 0} recompute calls here). A pass reads its day items, then (after them, as the ETag commit requires) the fact versions it cannot take from memory and the aggregates, writes the changed aggregates and commits the day items on their ETags, each step one bulk call for all its days; only days whose commit lost a race are redone. A day item lists the version (ETag) of each fact it was computed from; a fact is taken from memory only in exactly that version, or in the version the importing run itself wrote or read when the day lists no other (${p.calls.factVersionsFromMemory ?? 0} fact versions here).
 - What this run does not show: it is the best case for the parts that use memory — one process drains every import of one tenant at once, a first load in which every record is new (no fact is read before it is created) and imports overlap (passes are shared). Re-sends read their facts first (one bulk read per hundred, plus the write if changed); imports that arrive one by one, or on different instances, share no pass and read the facts of other sources that they have not seen themselves — in bulk as well.`;
   console.log(body);
