@@ -64,7 +64,6 @@ export type BulkResult<U extends Item = Item> =
   | { ok: true; status: number; item?: U; etag?: string }
   | { ok: false; status: number; code: 'not_found' | 'conflict' | 'precondition_failed' };
 
-export { BULK_MAX_OPERATIONS };
 /** Operations the store throttled or could not serve are sent again this many times before the call fails. */
 const BULK_RETRY_ROUNDS = 4;
 const BULK_RETRY_BASE_MS = 25;
@@ -196,9 +195,7 @@ export class TenantCollection<T extends Item = Item> {
    * Not atomic: each operation succeeds or fails on its own, and results come back in input order.
    * Throttled or unavailable operations (408/429/449/5xx) are sent again, alone, a few times; if
    * some still fail the call throws a retryable StoreError('unavailable') (the others may have been
-   * applied, so callers must be idempotent). Built on `items.bulk`, which sends one request per
-   * chunk at once: `items.executeBulkOperations` (SDK 4.9.x) waits a fixed second for partial
-   * batches to fill before it answers, which a request/response pipeline cannot afford.
+   * applied, so callers must be idempotent). Requests go through bulkRequest (bulk-request.ts).
    */
   async bulk<U extends T = T>(operations: readonly BulkOperation<U>[], options: { parallelRequests?: number } = {}): Promise<BulkResult<U>[]> {
     const inputs = operations.map((op) => this.toOperationInput(op));
