@@ -1,6 +1,5 @@
 import type { Platform } from '../app.js';
 import { ProblemError, unauthorized } from '../http/problem.js';
-import { isStoreError } from '../platform/cosmos/errors.js';
 import type { PendingMessage } from '../platform/outbox/outbox.js';
 import type { ImportItem } from './model.js';
 import { importIdFor, type RawStore } from './raw-store.js';
@@ -38,9 +37,9 @@ const rejected = () => unauthorized('The webhook signature is missing, invalid o
 /**
  * Receives a signed delivery. The signature is checked before anything is stored; the tenant comes
  * from the integration (through the platform index), never from the body. The body is stored
- * sealed and the import record and its queue message are one outbox commit, so a delivery is
- * either fully accepted (and will be processed) or not at all. A redelivery with the same
- * webhook-id maps to the same import and is not queued again.
+ * sealed and the import record and its queue message are one outbox write (grouped with the other
+ * receipts of the same turn), so a delivery is either fully accepted (and will be processed) or not
+ * at all. A redelivery with the same webhook-id maps to the same import and is not queued again.
  */
 export async function receiveDelivery(platform: Platform, integrations: IntegrationService, raw: RawStore, d: Delivery): Promise<{ importId: string; duplicate: boolean }> {
   const found = await integrations.forWebhook(d.integrationId);
@@ -79,12 +78,9 @@ export async function receiveDelivery(platform: Platform, integrations: Integrat
     raw: { chunks: stored.chunks, encoding: stored.encoding },
   };
   if (stored.inline) item.enc = { raw: stored.inline };
-  try {
-    await platform.outbox.commit('imports', 'create', item, [importMessage({ tenantId, integrationId: integration.id, importId, run: 1 }, d.correlationId)]);
-  } catch (err) {
-    // Two copies of one delivery raced: the other one's commit stands.
-    if (isStoreError(err, 'conflict')) return { importId, duplicate: true };
-    throw err;
-  }
+  // Grouped: the receipts of one event-loop turn share one bulk request. Two copies of one delivery
+  // that raced end in 'exists' for the later one: the other one's create stands.
+  const written = await platform.outbox.createGrouped('imports', item, [importMessage({ tenantId, integrationId: integration.id, importId, run: 1 }, d.correlationId)]);
+  if (written === 'exists') return { importId, duplicate: true };
   return { importId, duplicate: false };
 }

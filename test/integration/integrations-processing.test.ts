@@ -147,6 +147,11 @@ describe('idempotency, corrections and deletions', () => {
     const agg3 = await aggregate(t.propertyIds[0] as string, '2025-08-01', fb, 'actual');
     expect(agg3).toMatchObject({ revenue: 150, covers: 20, factCount: 2 });
     expect(agg3?._etag).toBe(agg1?._etag);
+    // The receipt leaves its queue message in the import record; the outcome write clears it.
+    const records = await itemsOf<{ id: string; pendingMessages?: unknown }>(host, 'imports', t.tenantId, 'import');
+    const done = records.filter((r) => [first.id, second.id, third.id].includes(r.id));
+    expect(done).toHaveLength(3);
+    for (const r of done) expect(r.pendingMessages).toBeUndefined();
   });
 
   it('replaces a corrected record, moves it between days, and removes deleted records', async () => {

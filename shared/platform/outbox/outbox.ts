@@ -82,6 +82,28 @@ export class Outbox {
     return cleared ?? written;
   }
 
+  /**
+   * Creates `item` with `messages` in the container's group commit (one bulk request for every
+   * create asked for in the same turn), then publishes them, and leaves them recorded in the item:
+   * the item's next write through `commit` carries them forward and clears them once published
+   * (or the relay does, after its minimum age). For a hot path whose item is always written again
+   * (an import record is, when its outcome is recorded), this saves the clean-up write; publishing
+   * them twice is harmless, as with the relay. Resolves 'exists' (nothing published) when the id or
+   * a unique key is taken; rejects only if the write failed.
+   */
+  async createGrouped<T extends Item & OutboxCarrier>(container: ContainerName, item: T, messages: PendingMessage[]): Promise<'created' | 'exists'> {
+    const toWrite = { ...item, pendingMessages: messages.map(toStored), pendingSince: Math.floor(Date.now() / 1000) } as T;
+    delete toWrite._etag;
+    const outcome = await this.store.collection<T>(container, item.tenantId).createGrouped(toWrite);
+    if (outcome === 'exists') return outcome;
+    try {
+      await this.publishAll(messages);
+    } catch (err) {
+      this.log.warn('outbox publish failed; the relay will retry', { container, itemId: item.id, error: errorMessage(err) });
+    }
+    return outcome;
+  }
+
   /** Emits messages that belong to no item change (a failed login, a report viewed). */
   async emit(tenantId: string, messages: PendingMessage[]): Promise<void> {
     if (messages.length === 0) return;

@@ -107,6 +107,42 @@ describe('outbox', () => {
     expect(item?.pendingMessages).toBeUndefined();
   });
 
+  it('creates in a group commit, publishes, and leaves the messages for the next write to clear', async () => {
+    const { broker, bus, outbox, deliveries, effects } = setup('t-group');
+    type Carrier = Doc & { pendingMessages?: Array<{ messageId: string }> };
+    const outcomes = await Promise.all(
+      ['g1', 'g2', 'g3'].map((id) => outbox.createGrouped<Doc>('imports', { id, tenantId: 't-group', type: 'import', name: id }, [event('t-group', `e-${id}`)])),
+    );
+    expect(outcomes).toEqual(['created', 'created', 'created']);
+    // One bulk request carried the three creates.
+    expect(t.store.createGroupStats('imports').creates - t.store.createGroupStats('imports').requests).toBeGreaterThanOrEqual(2);
+    await broker.idle();
+    expect(await effects()).toEqual(['effect:e-g1', 'effect:e-g2', 'effect:e-g3']);
+    const imports = t.store.collection('imports', 't-group');
+    const stored = await imports.read<Carrier>('g1');
+    expect(stored?.pendingMessages?.map((m) => m.messageId)).toEqual(['e-g1']);
+
+    // A second create of the same id is 'exists' and publishes nothing.
+    expect(await outbox.createGrouped<Doc>('imports', { id: 'g1', tenantId: 't-group', type: 'import', name: 'again' }, [event('t-group', 'e-never')])).toBe('exists');
+    expect((await imports.read<Carrier>('g1'))?.name).toBe('g1');
+
+    // The item's next write publishes its messages again (dropped as duplicates) and clears them.
+    await outbox.commit<Doc>('imports', 'replace', { ...(stored as Doc), name: 'done' }, [event('t-group', 'e-done')], stored?._etag);
+    await broker.idle();
+    expect((await imports.read<Carrier>('g1'))?.pendingMessages).toBeUndefined();
+    expect(await effects()).toEqual(['effect:e-done', 'effect:e-g1', 'effect:e-g2', 'effect:e-g3']);
+    expect(deliveries).not.toContain('e-never');
+
+    // With the bus down, the create still stands and the relay publishes later.
+    bus.down = true;
+    expect(await outbox.createGrouped<Doc>('imports', { id: 'g4', tenantId: 't-group', type: 'import', name: 'g4' }, [event('t-group', 'e-g4')])).toBe('created');
+    bus.down = false;
+    await outbox.relay(0);
+    await broker.idle();
+    expect(await effects()).toContain('effect:e-g4');
+    expect((await imports.read<Carrier>('g4'))?.pendingMessages).toBeUndefined();
+  });
+
   it('emits nothing when the write itself fails', async () => {
     const { broker, outbox, deliveries } = setup('t-fail');
     await outbox.commit<Doc>('tenants', 'create', { id: 'dup', tenantId: 't-fail', type: 'property', name: 'A' }, []);
