@@ -5,7 +5,7 @@ import type { Principal } from '../shared/access/principal.js';
 import { etagOf } from '../shared/http/etag.js';
 import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
 import { badRequest, conflict, forbidden } from '../shared/http/problem.js';
-import { assignmentSchema, emailSchema, idSchema, text } from '../shared/identity/http/schemas.js';
+import { assignmentSchema, assignmentView, emailSchema, idSchema, text } from '../shared/identity/http/schemas.js';
 import { actor, ifMatchOf, metaOf } from '../shared/identity/http/meta.js';
 import { canDelegate } from '../shared/identity/roles.js';
 import type { App } from '../shared/app.js';
@@ -19,7 +19,7 @@ const userView = z.object({
   email: z.string().nullable(),
   jobTitle: z.string().nullable(),
   employeeNumber: z.string().nullable(),
-  roles: z.array(assignmentSchema),
+  roles: z.array(assignmentView),
   locked: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),

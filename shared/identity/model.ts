@@ -10,6 +10,16 @@ export type UserStatus = 'invited' | 'active' | 'disabled' | 'redacted';
 export interface RoleAssignment {
   roleId: string;
   scope: PropertyScope;
+  /**
+   * The Entra group whose mapping granted it (SSO): such an assignment follows the group, checked
+   * at each SSO sign-in. Absent for assignments an admin made.
+   */
+  group?: string;
+}
+
+/** The same role over the same properties, whoever granted it. */
+export function sameGrant(a: RoleAssignment, b: RoleAssignment): boolean {
+  return a.roleId === b.roleId && JSON.stringify(a.scope) === JSON.stringify(b.scope);
 }
 
 /** The personal fields of a user, each sealed under the user's own data key. */

@@ -7,6 +7,7 @@ import type { PropertyScope } from '../access/principal.js';
 import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
 import {
   emailIndexId,
+  sameGrant,
   type EmailIndexItem,
   type InvitationItem,
   type Profile,
@@ -375,8 +376,15 @@ export class UserService {
     const wasOwner = user.roles.some((r) => r.roleId === OWNER_ROLE);
     const staysOwner = roles.some((r) => r.roleId === OWNER_ROLE && r.scope.all);
     if (wasOwner && !staysOwner) await this.assertAnotherOwner(tenantId, userId);
-    return this.save({ ...user, roles, pv: user.pv + 1 }, 'user.roles_changed', actor, meta, {
-      changes: { roles: { before: user.roles, after: roles } },
+    // A group-granted assignment listed again unchanged stays the group's: an admin who adds one role
+    // doesn't turn the others into permanent grants that outlive the group membership.
+    const next = roles.map((r) => {
+      if (r.group !== undefined) return r;
+      const granted = user.roles.find((p) => p.group !== undefined && sameGrant(p, r));
+      return granted ? { ...r, group: granted.group as string } : r;
+    });
+    return this.save({ ...user, roles: next, pv: user.pv + 1 }, 'user.roles_changed', actor, meta, {
+      changes: { roles: { before: user.roles, after: next } },
     });
   }
 

@@ -329,8 +329,50 @@ describe('SSO accounts', () => {
     const me = await host.request('GET', '/api/v1/me', { token: ex.json.accessToken });
     expect(me.json.roles).toEqual([
       { roleId: 'end-user', scope: { all: true } },
-      { roleId: 'end-user', scope },
+      { roleId: 'end-user', scope, group },
     ]);
+    await putSso({ idpMfaSatisfiesPolicy: true });
+  });
+
+  it("keeps group-granted roles in line with the user's groups at each sign-in, and leaves an admin's grants alone", async () => {
+    const readers = newGuid();
+    const admins = newGuid();
+    const scope = { all: false, propertyIds: [tenant.propertyIds[0]] };
+    await putSso({ idpMfaSatisfiesPolicy: true, groupRoles: [{ groupId: readers, roleId: 'end-user', scope }, { groupId: admins, roleId: 'admin', scope: { all: true } }] });
+    const henry = account('Henry Groups', { groups: [readers] });
+    const first = await exchange((await signIn(henry)).location);
+    const userId = decodeJwt(first.json.accessToken).sub as string;
+    const roles = async () => (await host.request('GET', `/api/v1/users/${userId}`, { token: ownerToken })).json.roles;
+    expect(await roles()).toEqual([{ roleId: 'end-user', scope: { all: true } }, { roleId: 'end-user', scope, group: readers }]);
+
+    // An admin adds a role: the group's assignment, listed again, stays the group's.
+    const manual = { roleId: 'end-user', scope: { all: false, propertyIds: [tenant.propertyIds[1]] } };
+    const put = await host.request('PUT', `/api/v1/users/${userId}/roles`, { token: ownerToken, body: { roles: [{ roleId: 'end-user', scope: { all: true } }, { roleId: 'end-user', scope }, manual] } });
+    expect(put.status).toBe(200);
+    expect(put.json.roles).toEqual([{ roleId: 'end-user', scope: { all: true } }, { roleId: 'end-user', scope, group: readers }, manual]);
+
+    // Removed from "readers" and added to "admins" in Entra: the next sign-in follows.
+    fake.setAccount(TID_A, { ...henry, groups: [admins] });
+    const secondSignIn = await signIn({ ...henry, groups: [admins] });
+    expect(errorFrom(secondSignIn.location)).toBeUndefined();
+    const second = await exchange(secondSignIn.location);
+    expect(second.status).toBe(200);
+    expect(await roles()).toEqual([{ roleId: 'end-user', scope: { all: true } }, manual, { roleId: 'admin', scope: { all: true }, group: admins }]);
+    const me = await host.request('GET', '/api/v1/me', { token: second.json.accessToken });
+    expect(Object.keys(me.json.permissions)).toContain('users.manage');
+    const events = await auditText();
+    expect(events.some((e) => e.includes('user.roles_changed') && e.includes('sso-group-sync') && e.includes(userId))).toBe(true);
+
+    // A token that can't list the groups (overage) changes nothing; one that lists none removes the group's roles.
+    fake.tamperNextIdToken({ claims: (c) => ({ ...c, groups: undefined, _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint: 'https://graph.microsoft.com/v1.0/users/x/getMemberObjects' } } }) });
+    expect((await exchange((await signIn({ ...henry, groups: [] })).location)).status).toBe(200);
+    expect(await roles()).toEqual([{ roleId: 'end-user', scope: { all: true } }, manual, { roleId: 'admin', scope: { all: true }, group: admins }]);
+    const third = await exchange((await signIn({ ...henry, groups: [] })).location);
+    expect(third.status).toBe(200);
+    expect(await roles()).toEqual([{ roleId: 'end-user', scope: { all: true } }, manual]);
+    // The earlier session lost the admin grant too: grants are resolved from the stored roles.
+    const stale = await host.request('GET', '/api/v1/users', { token: second.json.accessToken });
+    expect(stale.status).toBe(403);
     await putSso({ idpMfaSatisfiesPolicy: true });
   });
 

@@ -15,6 +15,10 @@ export const scopeSchema = z.union([
 ]);
 
 export const assignmentSchema = z.strictObject({ roleId: idSchema, scope: scopeSchema });
+/** An assignment as the API shows it: `group` marks one an Entra group mapping granted (it follows the group). */
+export const assignmentView = assignmentSchema.extend({
+  group: z.string().optional().describe('The Entra group whose mapping granted this assignment: it goes when the user leaves the group (checked at each SSO sign-in)'),
+});
 
 /** A name or similar short text: trimmed, no control characters. */
 export const text = (max: number) =>

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '../../app.js';
 import { isStoreError } from '../../platform/cosmos/errors.js';
-import { conflict } from '../../http/problem.js';
+import { conflict, ProblemError } from '../../http/problem.js';
+import { etagOf } from '../../http/etag.js';
 import { identityEvent, type EventActor, type RequestMeta } from '../audit.js';
-import { emailIndexId, type EmailIndexItem, type RoleAssignment, type SealedProfile, type UserItem } from '../model.js';
+import { emailIndexId, sameGrant, type EmailIndexItem, type RoleAssignment, type SealedProfile, type UserItem } from '../model.js';
 import type { UserService } from '../users.js';
 import { SsoError } from './errors.js';
 import type { EntraIdentity } from './id-token.js';
@@ -74,6 +75,30 @@ export class SsoAccounts {
   }
 
   /**
+   * At each SSO sign-in of a linked user: roles granted through group mappings follow the groups
+   * the ID token lists (a user removed from a group in Entra loses its role here, at the next
+   * sign-in, and with it every session's grants within the session check interval). A token that
+   * does not list the groups (overage) changes nothing. Audited as `user.roles_changed` by
+   * `system:sso-group-sync`.
+   */
+  async syncGroupRoles(user: UserItem, who: EntraIdentity, settings: SsoSettings, meta: RequestMeta): Promise<UserItem> {
+    if (who.groupsOverage) return user;
+    let current = user;
+    for (let attempt = 0; ; attempt++) {
+      const roles = syncedRoles(current.roles, who.groups, settings);
+      if (JSON.stringify(roles) === JSON.stringify(current.roles)) return current;
+      try {
+        return await this.users.setRoles(current.tenantId, current.id, roles, etagOf(current), SYNC_ACTOR(current.tenantId), meta);
+      } catch (err) {
+        // Someone changed the user since it was read: recompute from what is stored now.
+        const stale = isStoreError(err, 'precondition_failed') || (err instanceof ProblemError && err.status === 412);
+        if (!stale || attempt >= 2) throw err;
+        current = await this.users.require(current.tenantId, current.id);
+      }
+    }
+  }
+
+  /**
    * Just-in-time provisioning: a new active account (no password) with the default role and the
    * roles of mapped groups, linked to `tid:oid`. The e-mail must still be unique in the tenant: a
    * collision with a local account is refused (`email_in_use`), never merged.
@@ -132,14 +157,27 @@ export class SsoAccounts {
   }
 }
 
+const SYNC_ACTOR = (tenantId: string): EventActor => ({ type: 'system', id: 'sso-group-sync', keyTenantId: tenantId });
+
+/** One assignment per mapped group the user is a member of, each marked with its group. */
+export function groupAssignments(groups: readonly string[], settings: Pick<SsoSettings, 'groupRoles'>): RoleAssignment[] {
+  const member = new Set(groups.map((g) => g.toLowerCase()));
+  return settings.groupRoles.filter((m) => member.has(m.groupId.toLowerCase())).map((m) => ({ roleId: m.roleId, scope: m.scope, group: m.groupId.toLowerCase() }));
+}
+
 /** The default assignment plus one per mapped group the user is a member of (duplicates dropped). */
 export function rolesFor(groups: readonly string[], settings: Pick<SsoSettings, 'jit' | 'groupRoles'>): RoleAssignment[] {
-  const out: RoleAssignment[] = [{ roleId: settings.jit.defaultRoleId, scope: settings.jit.scope }];
-  const member = new Set(groups.map((g) => g.toLowerCase()));
-  for (const m of settings.groupRoles) {
-    if (!member.has(m.groupId.toLowerCase())) continue;
-    if (out.some((r) => r.roleId === m.roleId && JSON.stringify(r.scope) === JSON.stringify(m.scope))) continue;
-    out.push({ roleId: m.roleId, scope: m.scope });
-  }
-  return out;
+  return syncedRoles([{ roleId: settings.jit.defaultRoleId, scope: settings.jit.scope }], groups, settings);
+}
+
+/**
+ * A user's roles with the group-granted ones brought in line with the groups the token lists: an
+ * assignment a group granted goes when the user left the group or the mapping was removed, a mapped
+ * group's assignment comes when it is not held already. What an admin assigned is never touched.
+ */
+export function syncedRoles(current: readonly RoleAssignment[], groups: readonly string[], settings: Pick<SsoSettings, 'groupRoles'>): RoleAssignment[] {
+  const granted = groupAssignments(groups, settings);
+  const kept = current.filter((r) => r.group === undefined || granted.some((g) => g.group === r.group && sameGrant(g, r)));
+  for (const g of granted) if (!kept.some((r) => sameGrant(r, g))) kept.push(g);
+  return kept;
 }

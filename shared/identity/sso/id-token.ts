@@ -9,6 +9,11 @@ export interface EntraIdentity {
   oid: string;
   amr: string[];
   groups: string[];
+  /**
+   * The token does not list the groups: the user is in more than Entra puts in a token (a
+   * `_claim_names` reference instead, or `hasgroups`), so `groups` says nothing about membership.
+   */
+  groupsOverage: boolean;
   name?: string | undefined;
   givenName?: string | undefined;
   familyName?: string | undefined;
@@ -82,11 +87,14 @@ export async function validateIdToken(idToken: string, expect: IdTokenExpectatio
   if (Array.isArray(payload.aud) && payload.aud.length !== 1) throw new SsoError('audience_mismatch');
   const amr = Array.isArray(payload.amr) ? payload.amr.filter((m): m is string => typeof m === 'string') : [];
   const groups = Array.isArray(payload.groups) ? payload.groups.filter((g): g is string => typeof g === 'string') : [];
+  const claimNames = payload._claim_names;
+  const groupsOverage = payload.hasgroups === true || (typeof claimNames === 'object' && claimNames !== null && 'groups' in claimNames);
   return {
     tid: payload.tid,
     oid: payload.oid,
     amr,
     groups,
+    groupsOverage,
     name: str(payload.name),
     givenName: str(payload.given_name),
     familyName: str(payload.family_name),

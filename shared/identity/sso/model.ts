@@ -3,7 +3,7 @@ import type { OutboxCarrier } from '../../platform/outbox/outbox.js';
 import type { Sealed } from '../../privacy/field-cipher.js';
 import type { PropertyScope } from '../../access/principal.js';
 
-/** Entra group object id → the role (and property scope) its members receive when provisioned. */
+/** Entra group object id → the role (and property scope) its members hold, kept in line at each SSO sign-in. */
 export interface GroupRoleMapping {
   groupId: string;
   roleId: string;

@@ -178,6 +178,8 @@ export class SsoService {
     if (!user) {
       if (!settings.jit.enabled) throw new SsoError('not_linked');
       user = await this.accounts.provision(tenantId, who, settings, meta);
+    } else if (user.status === 'active' || user.status === 'invited') {
+      user = await this.accounts.syncGroupRoles(user, who, settings, meta);
     }
     if (user.status === 'invited') {
       // An admin linked this Entra identity to an invitation: signing in through it accepts the invitation.

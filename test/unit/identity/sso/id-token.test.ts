@@ -42,6 +42,16 @@ describe('validateIdToken', () => {
     expect(who).toMatchObject({ tid: TID, oid: OID, amr: ['pwd', 'mfa'], email: 'ana@x.example', name: 'Ana' });
   });
 
+  it('tells a token that lists the groups from one that could not (group overage)', async () => {
+    const expect_ = { issuer: ISSUER, entraTenantId: TID, clientId: CLIENT, nonce: 'n-1', keys };
+    const G = 'aaaaaaaa-0000-4000-8000-000000000001';
+    expect(await validateIdToken(await sign({ ...base(), groups: [G, 7] }), expect_)).toMatchObject({ groups: [G], groupsOverage: false });
+    expect(await validateIdToken(await sign(base()), expect_)).toMatchObject({ groups: [], groupsOverage: false });
+    const overage = { ...base(), _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint: 'https://graph.microsoft.com/v1.0/users/x/getMemberObjects' } } };
+    expect(await validateIdToken(await sign(overage), expect_)).toMatchObject({ groups: [], groupsOverage: true });
+    expect(await validateIdToken(await sign({ ...base(), hasgroups: true }), expect_)).toMatchObject({ groupsOverage: true });
+  });
+
   it('pins the tenant: issuer and tid must both be the configured tenant', async () => {
     expect(await reason(await sign({ ...base(), iss: `https://login.microsoftonline.com/${OTHER_TID}/v2.0`, tid: OTHER_TID }))).toBe('issuer_mismatch');
     expect(await reason(await sign({ ...base(), tid: OTHER_TID }))).toBe('tenant_mismatch');
