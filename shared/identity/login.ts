@@ -10,7 +10,7 @@ import { sidOf } from './sessions.js';
 import type { TenantService } from './tenants.js';
 import type { UserService } from './users.js';
 import type { AccessTokens } from './tokens/access-token.js';
-import { FailureThrottle } from './throttle.js';
+import { FailureThrottle, StoredFailureCounts } from './throttle.js';
 import { assertPasswordLoginAllowed } from './sso/settings.js';
 
 export interface TokenPair {
@@ -35,7 +35,8 @@ export const invalidCredentials = () => unauthorized('The tenant, e-mail address
 
 /**
  * Password login. Every failure path does the same work (one bcrypt comparison, real or dummy)
- * and answers the same 401; per-IP throttling comes first, the per-account lockout is stored on the user.
+ * and answers the same 401; per-IP throttling (counted across instances) comes first, the per-account
+ * lockout is stored on the user.
  */
 export class LoginService {
   private readonly perIp: FailureThrottle;
@@ -48,16 +49,16 @@ export class LoginService {
     private readonly hasher: PasswordHasher,
     private readonly tokens: AccessTokens,
   ) {
-    this.perIp = new FailureThrottle(platform.config.LOGIN_IP_FAILURES_PER_MINUTE, 60_000);
+    this.perIp = new FailureThrottle(platform.config.LOGIN_IP_FAILURES_PER_MINUTE, 60_000, Date.now, new StoredFailureCounts(platform.store, platform.blindIndex, 'login', 60_000));
   }
 
   async login(input: { tenant: string; email: string; password: string }, meta: RequestMeta & { ip: string }): Promise<LoginResult> {
-    const wait = this.perIp.retryAfter(meta.ip);
+    const wait = await this.perIp.retryAfter(meta.ip);
     if (wait > 0) throw tooManyRequests(wait);
     try {
       return await this.attempt(input, meta);
     } catch (err) {
-      if (err instanceof ProblemError && err.status === 401) this.perIp.fail(meta.ip);
+      if (err instanceof ProblemError && err.status === 401) await this.perIp.fail(meta.ip);
       throw err;
     }
   }

@@ -5,7 +5,7 @@ import type { EmailSender } from './mail.js';
 import type { UserItem } from './model.js';
 import type { SessionService } from './sessions.js';
 import type { TenantService } from './tenants.js';
-import { FailureThrottle } from './throttle.js';
+import { FailureThrottle, StoredFailureCounts } from './throttle.js';
 import type { UserService } from './users.js';
 import { BoundTokens, type BoundTokenItem } from './bound-tokens.js';
 import { activeMethods, type SecondFactorMethod } from './mfa/model.js';
@@ -45,7 +45,7 @@ export class PasswordResetService {
     private readonly mail: EmailSender,
     private readonly now: () => number = Date.now,
   ) {
-    this.perIp = new FailureThrottle(platform.config.PASSWORD_RESET_IP_LIMIT_PER_15_MINUTES, 15 * 60_000, now);
+    this.perIp = new FailureThrottle(platform.config.PASSWORD_RESET_IP_LIMIT_PER_15_MINUTES, 15 * 60_000, now, new StoredFailureCounts(platform.store, platform.blindIndex, 'passwordReset', 15 * 60_000));
     this.resets = new BoundTokens<PasswordResetItem>(platform, users, { type: 'passwordReset', idPrefix: 'reset', invalid: invalidToken }, now);
   }
 
@@ -62,10 +62,10 @@ export class PasswordResetService {
    * are dropped silently (the answer must not differ by account).
    */
   async request(input: { tenant: string; email: string }, meta: RequestMeta & { ip: string }): Promise<void> {
-    const wait = this.perIp.retryAfter(meta.ip);
+    const wait = await this.perIp.retryAfter(meta.ip);
     if (wait > 0) throw tooManyRequests(wait);
     // Every request counts here, not only failures: each one may send an e-mail.
-    this.perIp.fail(meta.ip);
+    await this.perIp.fail(meta.ip);
     const tenantId = await this.tenants.tenantIdForSlug(input.tenant);
     const user = tenantId ? await this.users.findByEmail(tenantId, input.email) : undefined;
     if (!tenantId || !user || user.status !== 'active') {

@@ -87,7 +87,7 @@ export class FieldCipher {
 }
 
 /** How a value is normalised before it is indexed: equal inputs must give equal index entries. */
-export type IndexKind = 'email' | 'employeeNumber' | 'phone' | 'externalId';
+export type IndexKind = 'email' | 'employeeNumber' | 'phone' | 'externalId' | 'clientAddress';
 
 export function normaliseForIndex(kind: IndexKind, value: string): string {
   const v = value.normalize('NFKC').trim();
@@ -100,6 +100,8 @@ export function normaliseForIndex(kind: IndexKind, value: string): string {
       return v.replace(/[^\d+]/g, '');
     case 'externalId':
       return v;
+    case 'clientAddress':
+      return v.toLowerCase();
   }
 }
 

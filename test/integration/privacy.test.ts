@@ -371,7 +371,11 @@ describe('restore runbook and retention', () => {
     await col.create({ id: 'session:expired-test', tenantId: a.tenantId, type: 'session', userId: 'u', amr: ['pwd'], authTime: 0, createdAt: past, lastSeenAt: past, idleExpiresAt: past, absoluteExpiresAt: past });
     const live = new Date(Date.now() + 86_400_000).toISOString();
     await col.create({ id: 'refresh:live-test', tenantId: a.tenantId, type: 'refreshToken', sessionId: 'session:y', userId: 'u', createdAt: past, expiresAt: live });
+    // A throttle's failure window of some address, past its two windows (platform partition).
+    const platform = host.app.store.collection('identity', '_platform');
+    await platform.create({ id: 'failures:login:hash:0', tenantId: '_platform', type: 'failureWindow', count: 3, expiresAt: past, ttl: 180 });
     await host.scheduler.trigger('privacyRetention');
+    expect(await platform.read('failures:login:hash:0')).toBeUndefined();
     expect(await col.read('refresh:expired-test')).toBeUndefined();
     expect(await col.read('invitation:expired-test')).toBeUndefined();
     expect(await col.read('session:expired-test')).toBeUndefined();
