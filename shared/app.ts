@@ -5,7 +5,7 @@ import type { MessagePublisher } from './platform/bus/types.js';
 import { LocalBroker } from './platform/local/broker.js';
 import { ServiceBusPublisher } from './platform/bus/service-bus-publisher.js';
 import { LocalDeadLetters, ServiceBusDeadLetters, type DeadLetters } from './platform/bus/dead-letters.js';
-import { KeyVaultKek, LocalKek, type KeyEncryptionKey } from './platform/keys/kek.js';
+import { KeyVaultKek, keyVaultKekVault, LocalKek, type KeyEncryptionKey } from './platform/keys/kek.js';
 import { localKekMaterial } from './platform/keys/local-kek-file.js';
 import { SubjectKeyRing } from './privacy/subject-keys.js';
 import { BlindIndex, FieldCipher } from './privacy/field-cipher.js';
@@ -45,18 +45,7 @@ export interface App {
 }
 
 async function buildKek(config: Config, credential: () => TokenCredential, log: Log): Promise<KeyEncryptionKey> {
-  if (config.KEYVAULT_KEY_ID) {
-    const { CryptographyClient } = await import('@azure/keyvault-keys');
-    const clients = new Map<string, InstanceType<typeof CryptographyClient>>();
-    return new KeyVaultKek(config.KEYVAULT_KEY_ID, async (keyId) => {
-      let c = clients.get(keyId);
-      if (!c) {
-        c = new CryptographyClient(keyId, credential());
-        clients.set(keyId, c);
-      }
-      return c;
-    });
-  }
+  if (config.KEYVAULT_KEY_ID) return new KeyVaultKek(config.KEYVAULT_KEY_ID, keyVaultKekVault(credential));
   return new LocalKek(localKekMaterial(config.LOCAL_KEK, config.LOCAL_STATE_DIR, log));
 }
 

@@ -23,7 +23,8 @@ export class LocalOutboxEmailSender extends LocalOutbox<EmailMessage> implements
 
 /**
  * Azure Communication Services e-mail through its REST API (`POST {endpoint}/emails:send`), signed in
- * with the app's managed identity. Not exercised by the test suite (no ACS resource here).
+ * with the app's managed identity. test/unit/platform/azure/acs-email.test.ts drives it against a
+ * local HTTP stand-in for the ACS endpoint.
  */
 export class AcsEmailSender implements EmailSender {
   constructor(

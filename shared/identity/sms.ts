@@ -22,7 +22,8 @@ export class LocalOutboxSmsSender extends LocalOutbox<SmsMessage> implements Sms
 
 /**
  * Azure Communication Services SMS through its REST API (`POST {endpoint}/sms`), signed in with the
- * app's managed identity. Not exercised by the test suite: there is no ACS resource here.
+ * app's managed identity. test/unit/platform/azure/acs-sms.test.ts drives it against a local HTTP
+ * stand-in for the ACS endpoint.
  */
 export class AcsSmsSender implements SmsSender {
   constructor(

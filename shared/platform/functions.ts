@@ -47,16 +47,63 @@ export class InvalidMessageError extends Error {
   override readonly name = 'InvalidMessageError';
 }
 
-function metadataOf(ctx: InvocationContext): DeliveryMetadata {
-  const t = (ctx.triggerMetadata ?? {}) as Record<string, unknown>;
+/**
+ * A text property of the trigger metadata. The Node.js worker JSON-parses every string value it gets
+ * from the host (@azure/functions fromRpcTypedData → tryJsonParse), so an id such as "42" or "true"
+ * arrives as a number or boolean.
+ */
+function text(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return undefined;
+}
+
+/**
+ * An instant as ISO 8601 UTC. The host's `EnqueuedTimeUtc` is a .NET DateTime taken from a
+ * DateTimeOffset (kind Unspecified), which serializes without a zone designator; it is UTC.
+ */
+function instant(value: unknown): string | undefined {
+  if (typeof value !== 'string' || value === '') return undefined;
+  const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? value : `${value}Z`;
+  const at = new Date(zoned);
+  return Number.isNaN(at.getTime()) ? undefined : at.toISOString();
+}
+
+function scalarProperties(value: unknown): DeliveryMetadata['applicationProperties'] {
+  const out: DeliveryMetadata['applicationProperties'] = {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return out;
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') out[k] = v;
+  }
+  return out;
+}
+
+/**
+ * Maps `context.triggerMetadata` of a Service Bus trigger to DeliveryMetadata. The names are the
+ * host's binding data (Service Bus extension 5.x: MessageId, DeliveryCount, EnqueuedTime,
+ * EnqueuedTimeUtc, SessionId, CorrelationId, ApplicationProperties and its older alias
+ * UserProperties) with the first letter lowered by the Node.js worker, which lowers the first
+ * letter of nested keys too (an application property `Kind` arrives as `kind`). The local host
+ * passes the in-process broker's metadata under the same names.
+ *
+ * The host also merges the top-level fields of a JSON body into this data, over same-named entries
+ * (Azure/azure-functions-dotnet-worker#991, Azure/azure-functions-nodejs-library#459): a message
+ * body must not carry a top-level `messageId`, `deliveryCount`, `sessionId`, ... unless it holds the
+ * same value (audit events carry `correlationId`, equal to the message's).
+ */
+export function deliveryMetadata(triggerMetadata: Record<string, unknown> | undefined): DeliveryMetadata {
+  const t = triggerMetadata ?? {};
+  const count = Number(t.deliveryCount);
   const meta: DeliveryMetadata = {
-    messageId: String(t.messageId ?? ''),
-    deliveryCount: Number(t.deliveryCount ?? 1),
-    enqueuedTimeUtc: String(t.enqueuedTimeUtc ?? new Date().toISOString()),
-    applicationProperties: (t.applicationProperties ?? {}) as DeliveryMetadata['applicationProperties'],
+    messageId: text(t.messageId) ?? '',
+    deliveryCount: Number.isInteger(count) && count >= 1 ? count : 1,
+    enqueuedTimeUtc: instant(t.enqueuedTime) ?? instant(t.enqueuedTimeUtc) ?? new Date().toISOString(),
+    applicationProperties: scalarProperties(t.applicationProperties ?? t.userProperties),
   };
-  if (typeof t.sessionId === 'string') meta.sessionId = t.sessionId;
-  if (typeof t.correlationId === 'string') meta.correlationId = t.correlationId;
+  const sessionId = text(t.sessionId);
+  if (sessionId) meta.sessionId = sessionId;
+  const correlationId = text(t.correlationId);
+  if (correlationId) meta.correlationId = correlationId;
   return meta;
 }
 
@@ -76,7 +123,7 @@ export function queueFunction<M>(spec: {
     name: spec.name,
     queue: spec.queue,
     handler: async (message, ctx) => {
-      const metadata = metadataOf(ctx);
+      const metadata = deliveryMetadata(ctx.triggerMetadata);
       const log = invocationLog(ctx, {
         function: spec.name,
         messageId: metadata.messageId,

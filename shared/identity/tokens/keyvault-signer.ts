@@ -1,54 +1,122 @@
 import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
-import type { CryptographyClient } from '@azure/keyvault-keys';
 import type { JWK } from 'jose';
 import type { TokenSigner } from './signer.js';
 
+/** How long the version list (JWKS and signing version) is kept before Key Vault is asked again. */
 const REFRESH_MS = 10 * 60_000;
+/**
+ * A new version signs only once it has been in Key Vault longer than every instance's JWKS cache
+ * (plus clock skew): by then every instance lists it, so no instance rejects a token it signed.
+ */
+const PUBLISH_BEFORE_USE_MS = REFRESH_MS + 60_000;
+
+/** One version's public key and validity, as the KeyClient reports it. */
+export interface SigningKeyVersion {
+  id?: string;
+  key?: { x?: Uint8Array; y?: Uint8Array };
+}
+
+/** The properties of a version listed by `listPropertiesOfKeyVersions`. */
+export interface SigningKeyVersionProperties {
+  version?: string;
+  enabled?: boolean;
+  createdOn?: Date;
+  notBefore?: Date;
+  expiresOn?: Date;
+}
+
+/** The parts of the Key Vault SDK the signer uses: the SDK by default, a stand-in vault in tests. */
+export interface SigningKeyVault {
+  keys(): Promise<{
+    getKey(name: string, options?: { version?: string }): Promise<SigningKeyVersion>;
+    listPropertiesOfKeyVersions(name: string): AsyncIterable<SigningKeyVersionProperties>;
+  }>;
+  /** A client for one key version (its versioned id); `sign` gets a SHA-256 digest, returns raw r‖s. */
+  cryptography(kid: string): Promise<{ sign(algorithm: 'ES256', digest: Uint8Array): Promise<{ result: Uint8Array }> }>;
+}
+
+/** The Key Vault SDK, loaded on first use (cold start). */
+function sdkVault(vaultUrl: string, credential: TokenCredential): SigningKeyVault {
+  let keyClient: ReturnType<SigningKeyVault['keys']> | undefined;
+  return {
+    keys: () => (keyClient ??= import('@azure/keyvault-keys').then(({ KeyClient }) => new KeyClient(vaultUrl, credential))),
+    cryptography: async (kid) => {
+      const { CryptographyClient } = await import('@azure/keyvault-keys');
+      return new CryptographyClient(kid, credential);
+    },
+  };
+}
 
 function b64url(bytes: Uint8Array | undefined): string {
   if (!bytes) throw new Error('Key Vault returned an EC key without coordinates');
   return Buffer.from(bytes).toString('base64url');
 }
 
+function usableAt(p: SigningKeyVersionProperties, now: number): boolean {
+  return p.enabled !== false && (!p.notBefore || p.notBefore.getTime() <= now) && (!p.expiresOn || p.expiresOn.getTime() > now);
+}
+
 /**
  * Signs with an EC P-256 key in Azure Key Vault (CryptographyClient.sign('ES256', SHA-256 digest));
  * the private key never leaves the vault. The JWKS lists every enabled version of the key, so a
  * rotation in Key Vault overlaps naturally: old tokens verify until that version is disabled.
- * `keyId` is the key's URL, with or without a version (without: the latest version signs).
+ * `keyId` is the key's URL, with or without a version: with one, that version signs; without, the
+ * newest usable version that has been published for longer than the JWKS cache (a version created
+ * moments ago waits, unless no older version can sign).
  */
 export class KeyVaultTokenSigner implements TokenSigner {
   private cached: { at: number; kid: string; jwks: JWK[] } | undefined;
-  private readonly vaultUrl: string;
+  private loading: Promise<{ kid: string; jwks: JWK[] }> | undefined;
   private readonly keyName: string;
-  private readonly clients = new Map<string, CryptographyClient>();
+  private readonly pinnedVersion: string | undefined;
+  private readonly vault: SigningKeyVault;
+  private readonly signers = new Map<string, ReturnType<SigningKeyVault['cryptography']>>();
 
-  constructor(
-    keyId: string,
-    private readonly credential: TokenCredential,
-  ) {
+  /** `vault` replaces the Key Vault SDK (tests); by default the vault in `keyId` is reached with `credential`. */
+  constructor(keyId: string, credential: TokenCredential, vault?: SigningKeyVault) {
     const url = new URL(keyId);
-    const [, kind, name] = url.pathname.split('/');
+    const [, kind, name, version] = url.pathname.split('/');
     if (kind !== 'keys' || !name) throw new Error('TOKEN_SIGNING_KEY_ID must be a Key Vault key URL (https://<vault>/keys/<name>[/<version>])');
-    this.vaultUrl = url.origin;
     this.keyName = name;
+    this.pinnedVersion = version || undefined;
+    this.vault = vault ?? sdkVault(url.origin, credential);
   }
 
   private async load(): Promise<{ kid: string; jwks: JWK[] }> {
     if (this.cached && Date.now() - this.cached.at < REFRESH_MS) return this.cached;
-    const { KeyClient } = await import('@azure/keyvault-keys');
-    const client = new KeyClient(this.vaultUrl, this.credential);
-    const latest = await client.getKey(this.keyName);
+    // Concurrent callers share one refresh instead of each listing every version.
+    this.loading ??= this.fetch().finally(() => {
+      this.loading = undefined;
+    });
+    return this.loading;
+  }
+
+  private async fetch(): Promise<{ kid: string; jwks: JWK[] }> {
+    const client = await this.vault.keys();
+    const now = Date.now();
     const jwks: JWK[] = [];
+    const signable: Array<{ kid: string; createdOn: number }> = [];
+    let pinnedKid: string | undefined;
     for await (const props of client.listPropertiesOfKeyVersions(this.keyName)) {
       if (props.enabled === false || !props.version) continue;
       const version = await client.getKey(this.keyName, { version: props.version });
       const k = version.key;
       if (!k || !version.id) continue;
       jwks.push({ kty: 'EC', crv: 'P-256', x: b64url(k.x), y: b64url(k.y), kid: version.id, alg: 'ES256', use: 'sig' });
+      if (props.version === this.pinnedVersion) pinnedKid = version.id;
+      if (usableAt(props, now)) signable.push({ kid: version.id, createdOn: props.createdOn?.getTime() ?? 0 });
     }
-    if (!latest.id) throw new Error('Key Vault returned a key without an id');
-    this.cached = { at: Date.now(), kid: latest.id, jwks };
+    let kid: string | undefined;
+    if (this.pinnedVersion) {
+      if (!pinnedKid) throw new Error(`token signing key version ${this.pinnedVersion} is not an enabled version of ${this.keyName}`);
+      kid = pinnedKid;
+    } else {
+      signable.sort((a, b) => b.createdOn - a.createdOn);
+      kid = (signable.find((v) => now - v.createdOn >= PUBLISH_BEFORE_USE_MS) ?? signable[0])?.kid;
+      if (!kid) throw new Error(`token signing key ${this.keyName} has no enabled, unexpired version`);
+    }
+    this.cached = { at: Date.now(), kid, jwks };
     return this.cached;
   }
 
@@ -57,14 +125,13 @@ export class KeyVaultTokenSigner implements TokenSigner {
   }
 
   async sign(signingInput: Uint8Array, kid: string): Promise<Uint8Array> {
-    let client = this.clients.get(kid);
+    let client = this.signers.get(kid);
     if (!client) {
-      const { CryptographyClient } = await import('@azure/keyvault-keys');
-      client = new CryptographyClient(kid, this.credential);
-      this.clients.set(kid, client);
+      client = this.vault.cryptography(kid);
+      this.signers.set(kid, client);
     }
     const digest = createHash('sha256').update(signingInput).digest();
-    const result = await client.sign('ES256', digest);
+    const result = await (await client).sign('ES256', digest);
     return result.result;
   }
 

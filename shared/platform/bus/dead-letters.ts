@@ -2,6 +2,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { ServiceBusClient, ServiceBusReceivedMessage, ServiceBusReceiver } from '@azure/service-bus';
 import type { DeadLetter, LocalBroker } from '../local/broker.js';
 import { queues, type QueueName } from '../topology.js';
+import { serviceBusConnector } from './service-bus-publisher.js';
 import type { JsonValue } from './types.js';
 
 /** A message in a queue's dead-letter sub-queue. */
@@ -92,28 +93,32 @@ function fromServiceBus(queue: QueueName, m: ServiceBusReceivedMessage): DeadLet
  * session-enabled, even for a session queue.
  */
 export class ServiceBusDeadLetters implements DeadLetters {
-  private client: ServiceBusClient | undefined;
+  private client: Promise<ServiceBusClient> | undefined;
   /** Sweep receivers stay open between `take` and `settle`: a lock belongs to its receiver. */
   private readonly receivers = new Map<QueueName, ServiceBusReceiver>();
   private readonly locked = new Map<DeadLetterView, ServiceBusReceivedMessage>();
+  private readonly connect: () => Promise<ServiceBusClient>;
 
-  constructor(
-    private readonly namespace: string,
-    private readonly credential: () => TokenCredential,
-  ) {}
+  /** `connect` replaces the SDK client (tests); by default the namespace is reached with `credential`. */
+  constructor(namespace: string, credential: () => TokenCredential, connect?: () => Promise<ServiceBusClient>) {
+    this.connect = connect ?? serviceBusConnector(namespace, credential);
+  }
 
   private async open(): Promise<ServiceBusClient> {
-    if (!this.client) {
-      const { ServiceBusClient } = await import('@azure/service-bus');
-      this.client = new ServiceBusClient(this.namespace, this.credential());
+    this.client ??= this.connect();
+    try {
+      return await this.client;
+    } catch (err) {
+      this.client = undefined;
+      throw err;
     }
-    return this.client;
   }
 
   private async receiver(queue: QueueName): Promise<ServiceBusReceiver> {
+    const client = await this.open();
     let receiver = this.receivers.get(queue);
     if (!receiver) {
-      receiver = (await this.open()).createReceiver(queues[queue].name, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
+      receiver = client.createReceiver(queues[queue].name, { subQueueType: 'deadLetter', receiveMode: 'peekLock' });
       this.receivers.set(queue, receiver);
     }
     return receiver;
@@ -141,7 +146,8 @@ export class ServiceBusDeadLetters implements DeadLetters {
     const receiver = await this.receiver(queue);
     for (const view of messages) {
       const m = this.locked.get(view);
-      if (!m) continue;
+      // Only what this adapter took from this queue: a lock belongs to the receiver that took it.
+      if (!m || view.queue !== queue) continue;
       await receiver.completeMessage(m);
       this.locked.delete(view);
     }
@@ -150,7 +156,9 @@ export class ServiceBusDeadLetters implements DeadLetters {
   async close(): Promise<void> {
     for (const receiver of this.receivers.values()) await receiver.close();
     this.receivers.clear();
-    await this.client?.close();
+    this.locked.clear();
+    const client = this.client;
     this.client = undefined;
+    if (client) await client.then((c) => c.close(), () => undefined);
   }
 }

@@ -12,25 +12,55 @@ function toServiceBusMessage(m: OutgoingMessage): ServiceBusMessage {
   return msg;
 }
 
+/**
+ * The same contract the in-process broker enforces, checked before anything is sent: Service Bus
+ * itself rejects a missing session id only at send time, and silently keeps one on a queue without
+ * sessions.
+ */
+function checkContract(queue: QueueName, messages: OutgoingMessage[]): void {
+  const sessions = queues[queue].sessions;
+  for (const m of messages) {
+    if (!m.messageId) throw new Error('messageId is required');
+    if (sessions && !m.sessionId) throw new Error(`queue ${queue} requires a sessionId`);
+    if (!sessions && m.sessionId) throw new Error(`queue ${queue} is not session-enabled`);
+  }
+}
+
+/** Opens the SDK client. Loaded on first use: the SDK is heavy and most HTTP requests publish nothing. */
+export function serviceBusConnector(namespace: string, credential: () => TokenCredential): () => Promise<ServiceBusClient> {
+  return async () => {
+    const { ServiceBusClient } = await import('@azure/service-bus');
+    return new ServiceBusClient(namespace, credential());
+  };
+}
+
 /** Publishes to Azure Service Bus with the app's managed identity; batches what fits together. */
 export class ServiceBusPublisher implements MessagePublisher {
-  private client: ServiceBusClient | undefined;
+  /** A promise, so concurrent first publishes share one client instead of each opening its own. */
+  private client: Promise<ServiceBusClient> | undefined;
   private readonly senders = new Map<QueueName, ServiceBusSender>();
+  private readonly connect: () => Promise<ServiceBusClient>;
 
-  constructor(
-    private readonly namespace: string,
-    private readonly credential: () => TokenCredential,
-  ) {}
+  /** `connect` replaces the SDK client (tests); by default the namespace is reached with `credential`. */
+  constructor(namespace: string, credential: () => TokenCredential, connect?: () => Promise<ServiceBusClient>) {
+    this.connect = connect ?? serviceBusConnector(namespace, credential);
+  }
 
   private async sender(queue: QueueName): Promise<ServiceBusSender> {
+    const cached = this.senders.get(queue);
+    if (cached) return cached;
+    this.client ??= this.connect();
+    let client: ServiceBusClient;
+    try {
+      client = await this.client;
+    } catch (err) {
+      this.client = undefined; // a failed connect is retried on the next publish
+      throw err;
+    }
+    // Checked again: another publish may have created the sender while this one awaited the client.
     let sender = this.senders.get(queue);
     if (!sender) {
-      if (!this.client) {
-        // Loaded on first publish: the SDK is heavy and most HTTP requests publish nothing.
-        const { ServiceBusClient } = await import('@azure/service-bus');
-        this.client = new ServiceBusClient(this.namespace, this.credential());
-      }
-      sender = this.client.createSender(queues[queue].name);
+      sender = client.createSender(queues[queue].name);
       this.senders.set(queue, sender);
     }
     return sender;
@@ -38,17 +68,19 @@ export class ServiceBusPublisher implements MessagePublisher {
 
   async publish(queue: QueueName, messages: OutgoingMessage[]): Promise<void> {
     if (messages.length === 0) return;
+    checkContract(queue, messages);
     const sender = await this.sender(queue);
     const scheduled = messages.filter((m) => m.scheduledEnqueueTimeUtc);
     for (const m of scheduled) await sender.scheduleMessages(toServiceBusMessage(m), m.scheduledEnqueueTimeUtc as Date);
     let batch = await sender.createMessageBatch();
     for (const m of messages.filter((x) => !x.scheduledEnqueueTimeUtc)) {
       const sb = toServiceBusMessage(m);
-      if (!batch.tryAddMessage(sb)) {
-        await sender.sendMessages(batch);
-        batch = await sender.createMessageBatch();
-        if (!batch.tryAddMessage(sb)) throw new Error(`message ${m.messageId} is larger than a Service Bus batch`);
-      }
+      if (batch.tryAddMessage(sb)) continue;
+      const tooLarge = new Error(`message ${m.messageId} is larger than a Service Bus batch`);
+      if (batch.count === 0) throw tooLarge;
+      await sender.sendMessages(batch);
+      batch = await sender.createMessageBatch();
+      if (!batch.tryAddMessage(sb)) throw tooLarge;
     }
     if (batch.count > 0) await sender.sendMessages(batch);
   }
@@ -64,6 +96,10 @@ export class ServiceBusPublisher implements MessagePublisher {
 
   async close(): Promise<void> {
     for (const s of this.senders.values()) await s.close();
-    await this.client?.close();
+    this.senders.clear();
+    const client = this.client;
+    this.client = undefined;
+    // A client that never connected has nothing to close.
+    if (client) await client.then((c) => c.close(), () => undefined);
   }
 }

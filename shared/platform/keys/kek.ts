@@ -1,4 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import type { TokenCredential } from '@azure/identity';
+import type { KeyClient } from '@azure/keyvault-keys';
 
 /**
  * A key-encryption key: wraps and unwraps data keys. Its material never leaves Key Vault in Azure;
@@ -43,26 +45,103 @@ export class LocalKek implements KeyEncryptionKey {
   }
 }
 
+/** The two Key Vault operations the KEK needs, on one key version. */
+export interface KekCryptographyClient {
+  wrapKey(alg: 'RSA-OAEP-256', key: Uint8Array): Promise<{ result: Uint8Array }>;
+  unwrapKey(alg: 'RSA-OAEP-256', key: Uint8Array): Promise<{ result: Uint8Array }>;
+}
+
+/** What the Key Vault KEK asks of the vault; the SDK by default, a stand-in in tests. */
+export interface KekVault {
+  /** The versioned id (`https://<vault>/keys/<name>/<version>`) of the key's current version. */
+  currentVersion(keyId: string): Promise<string>;
+  /** A client bound to exactly the key id given (versioned: that version; versionless: the latest). */
+  client(keyId: string): Promise<KekCryptographyClient>;
+}
+
+/** Re-reads the current version this often, so a rotation is picked up without a restart. */
+const VERSION_REFRESH_MS = 10 * 60_000;
+
+function keyIdParts(keyId: string): { vaultUrl: string; name: string; version: string | undefined } {
+  const url = new URL(keyId);
+  const [, kind, name, version] = url.pathname.split('/');
+  if (kind !== 'keys' || !name) throw new Error(`${keyId} is not a Key Vault key id (https://<vault>/keys/<name>[/<version>])`);
+  return { vaultUrl: url.origin, name, version: version || undefined };
+}
+
 /**
- * Azure Key Vault KEK: RSA-OAEP-256 wrap/unwrap with the app's managed identity. Unwrapping uses the
- * key version recorded with the wrapped key, so data keys wrapped before a rotation stay readable.
+ * The Key Vault SDK behind the KEK, loaded on first use (cold start). Clients are kept per key id:
+ * a CryptographyClient caches its key.
+ */
+export function keyVaultKekVault(credential: () => TokenCredential): KekVault {
+  const clients = new Map<string, Promise<KekCryptographyClient>>();
+  const keyClients = new Map<string, Promise<KeyClient>>();
+  return {
+    async currentVersion(keyId) {
+      const { vaultUrl, name } = keyIdParts(keyId);
+      let keyClient = keyClients.get(vaultUrl);
+      if (!keyClient) {
+        keyClient = import('@azure/keyvault-keys').then(({ KeyClient }) => new KeyClient(vaultUrl, credential()));
+        keyClients.set(vaultUrl, keyClient);
+      }
+      const key = await (await keyClient).getKey(name);
+      if (!key.id) throw new Error(`Key Vault returned key ${name} without an id`);
+      return key.id;
+    },
+    client(keyId) {
+      let client = clients.get(keyId);
+      if (!client) {
+        client = import('@azure/keyvault-keys').then(({ CryptographyClient }) => new CryptographyClient(keyId, credential()));
+        clients.set(keyId, client);
+      }
+      return client;
+    },
+  };
+}
+
+/**
+ * Azure Key Vault KEK: RSA-OAEP-256 wrap/unwrap with the app's managed identity. Every data key is
+ * wrapped under an explicit key version and that versioned id is what gets recorded, so unwrapping
+ * reaches the version that wrapped it and data keys wrapped before a rotation stay readable.
+ *
+ * The version is resolved here rather than read from the wrap result: the SDK's CryptographyClient
+ * reports the key id it was constructed with, so a versionless KEYVAULT_KEY_ID (what infra/ sets,
+ * with a rotation policy) would be recorded without a version and unwrap with whatever version is
+ * latest by then, which fails for every key wrapped before the rotation.
  */
 export class KeyVaultKek implements KeyEncryptionKey {
+  private current: { at: number; id: string } | undefined;
+  private readonly pinned: boolean;
+
   constructor(
     readonly keyId: string,
-    private readonly client: (keyId: string) => Promise<{
-      wrapKey(alg: 'RSA-OAEP-256', key: Uint8Array): Promise<{ result: Uint8Array; keyID?: string }>;
-      unwrapKey(alg: 'RSA-OAEP-256', key: Uint8Array): Promise<{ result: Uint8Array }>;
-    }>,
-  ) {}
+    private readonly vault: KekVault,
+  ) {
+    this.pinned = keyIdParts(keyId).version !== undefined;
+  }
+
+  /** The versioned id new data keys are wrapped under. */
+  private async wrappingVersion(): Promise<string> {
+    if (this.pinned) return this.keyId;
+    if (this.current && Date.now() - this.current.at < VERSION_REFRESH_MS) return this.current.id;
+    const id = await this.vault.currentVersion(this.keyId);
+    const configured = keyIdParts(this.keyId);
+    const resolved = keyIdParts(id);
+    if (resolved.vaultUrl !== configured.vaultUrl || resolved.name !== configured.name || !resolved.version) {
+      throw new Error(`Key Vault resolved ${this.keyId} to ${id}, which is not a version of that key`);
+    }
+    this.current = { at: Date.now(), id };
+    return id;
+  }
 
   async wrap(dataKey: Buffer): Promise<WrappedKey> {
-    const res = await (await this.client(this.keyId)).wrapKey('RSA-OAEP-256', dataKey);
-    return { wrapped: Buffer.from(res.result), keyId: res.keyID ?? this.keyId };
+    const keyId = await this.wrappingVersion();
+    const res = await (await this.vault.client(keyId)).wrapKey('RSA-OAEP-256', dataKey);
+    return { wrapped: Buffer.from(res.result), keyId };
   }
 
   async unwrap(wrapped: Buffer, keyId: string): Promise<Buffer> {
-    const res = await (await this.client(keyId)).unwrapKey('RSA-OAEP-256', wrapped);
+    const res = await (await this.vault.client(keyId)).unwrapKey('RSA-OAEP-256', wrapped);
     return Buffer.from(res.result);
   }
 }

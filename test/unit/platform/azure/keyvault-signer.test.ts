@@ -1,0 +1,225 @@
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { generateKeyPairSync } from 'node:crypto';
+import { p256 } from '@noble/curves/nist.js';
+import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { AccessTokens } from '../../../../shared/identity/tokens/access-token.js';
+import {
+  KeyVaultTokenSigner,
+  type SigningKeyVault,
+  type SigningKeyVersion,
+  type SigningKeyVersionProperties,
+} from '../../../../shared/identity/tokens/keyvault-signer.js';
+
+const KEY = 'https://kv-test.vault.azure.net/keys/token-signing';
+const ISSUER = 'https://pmi.test';
+const AUDIENCE = 'pmi-api';
+const MINUTE = 60_000;
+const claims = { sub: 'user-1', tid: 'tenant-1', sid: 'session-1', amr: ['pwd'], pv: 1, auth_time: 1_700_000_000 };
+
+interface FakeVersion extends SigningKeyVersionProperties {
+  version: string;
+  secret: Uint8Array;
+  x: Buffer;
+  y: Buffer;
+}
+
+/**
+ * A stand-in for one EC P-256 key in Key Vault. Like the service, `sign` takes a precomputed SHA-256
+ * digest (node:crypto cannot sign a digest without hashing it again, hence @noble/curves with
+ * prehash off) and returns the raw r‖s signature, and a disabled version refuses to sign.
+ */
+class FakeSigningVault implements SigningKeyVault {
+  readonly versions: FakeVersion[] = [];
+  readonly cryptographyFor: string[] = [];
+  listCalls = 0;
+
+  addVersion(createdOn: number, props: Partial<SigningKeyVersionProperties> = {}): string {
+    const version = `v${this.versions.length + 1}`;
+    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
+    this.versions.push({
+      version,
+      enabled: true,
+      createdOn: new Date(createdOn),
+      secret: Buffer.from(jwk.d as string, 'base64url'),
+      x: Buffer.from(jwk.x as string, 'base64url'),
+      y: Buffer.from(jwk.y as string, 'base64url'),
+      ...props,
+    });
+    return `${KEY}/${version}`;
+  }
+
+  version(kid: string): FakeVersion {
+    const v = this.versions.find((x) => `${KEY}/${x.version}` === kid);
+    if (!v) throw new Error(`no key version ${kid}`);
+    return v;
+  }
+
+  async keys(): Promise<{
+    getKey(name: string, options?: { version?: string }): Promise<SigningKeyVersion>;
+    listPropertiesOfKeyVersions(name: string): AsyncIterable<SigningKeyVersionProperties>;
+  }> {
+    return {
+      getKey: async (name, options) => {
+        expect(name).toBe('token-signing');
+        const v = options?.version ? this.versions.find((x) => x.version === options.version) : this.versions.at(-1);
+        if (!v) throw new Error('KeyNotFound');
+        return { id: `${KEY}/${v.version}`, key: { x: v.x, y: v.y } };
+      },
+      listPropertiesOfKeyVersions: (name) => this.list(name),
+    };
+  }
+
+  private async *list(name: string): AsyncIterable<SigningKeyVersionProperties> {
+    expect(name).toBe('token-signing');
+    this.listCalls += 1;
+    for (const v of this.versions) {
+      yield { version: v.version, enabled: v.enabled, createdOn: v.createdOn, notBefore: v.notBefore, expiresOn: v.expiresOn };
+    }
+  }
+
+  async cryptography(kid: string): Promise<{ sign(algorithm: 'ES256', digest: Uint8Array): Promise<{ result: Uint8Array }> }> {
+    this.cryptographyFor.push(kid);
+    const v = this.version(kid);
+    return {
+      sign: async (algorithm, digest) => {
+        expect(algorithm).toBe('ES256');
+        if (digest.length !== 32) throw new Error('ES256 signs a SHA-256 digest (32 bytes)');
+        if (v.enabled === false) throw new Error(`key version ${kid} is disabled`);
+        return { result: p256.sign(digest, v.secret, { prehash: false }) };
+      },
+    };
+  }
+}
+
+/** Date.now under test control (the signer's cache and version ages, and the tokens' iat/exp). */
+function controlledClock(): { now(): number; advance(ms: number): void } {
+  let now = Date.now();
+  jest.spyOn(Date, 'now').mockImplementation(() => now);
+  return {
+    now: () => now,
+    advance(ms) {
+      now += ms;
+    },
+  };
+}
+
+/** What any relying party does with our JWKS: jose, ES256 only, issuer and audience required. */
+async function verifyWithJwks(token: string, signer: KeyVaultTokenSigner, at: number): Promise<void> {
+  const jwks = createLocalJWKSet({ keys: await signer.publicKeys() });
+  await jwtVerify(token, jwks, { algorithms: ['ES256'], issuer: ISSUER, audience: AUDIENCE, currentDate: new Date(at) });
+}
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+describe('KeyVaultTokenSigner (against a fake Key Vault that signs digests with real P-256 keys)', () => {
+  it('tokens issued through AccessTokens verify with jose against the JWKS; kid is the version URL', async () => {
+    const vault = new FakeSigningVault();
+    const v1 = vault.addVersion(Date.now() - 30 * 24 * 60 * MINUTE);
+    const signer = new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault);
+    const tokens = new AccessTokens(signer, ISSUER, AUDIENCE, 900);
+    const { token } = await tokens.issue(claims);
+
+    expect(decodeProtectedHeader(token)).toEqual({ alg: 'ES256', typ: 'at+jwt', kid: v1 });
+    await verifyWithJwks(token, signer, Date.now());
+    await expect(tokens.verify(token)).resolves.toMatchObject({ sub: 'user-1', tid: 'tenant-1' });
+    expect(vault.cryptographyFor).toEqual([v1]);
+
+    // A signature from the wrong version, or over other bytes, does not verify.
+    const [h, p] = token.split('.');
+    const forged = `${h}.${p}.${Buffer.from(await signer.sign(Buffer.from(`${h}.${p}x`), v1)).toString('base64url')}`;
+    await expect(verifyWithJwks(forged, signer, Date.now())).rejects.toThrow();
+  });
+
+  it('the JWKS lists every enabled version and leaves disabled ones out', async () => {
+    const vault = new FakeSigningVault();
+    const day = 24 * 60 * MINUTE;
+    const v1 = vault.addVersion(Date.now() - 3 * day);
+    vault.addVersion(Date.now() - 2 * day, { enabled: false });
+    const v3 = vault.addVersion(Date.now() - day);
+    const jwks = await new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault).publicKeys();
+    expect(jwks.map((k) => k.kid)).toEqual([v1, v3]);
+    const first = vault.version(v1);
+    expect(jwks[0]).toEqual({ kty: 'EC', crv: 'P-256', x: first.x.toString('base64url'), y: first.y.toString('base64url'), kid: v1, alg: 'ES256', use: 'sig' });
+  });
+
+  it('across a rotation: old tokens verify while their version is enabled, and a new version signs only once every instance lists it', async () => {
+    const clock = controlledClock();
+    const vault = new FakeSigningVault();
+    const v1 = vault.addVersion(clock.now() - 400 * 24 * 60 * MINUTE);
+    const signer = new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault);
+    const tokens = new AccessTokens(signer, ISSUER, AUDIENCE, 3600);
+    const before = (await tokens.issue(claims)).token;
+    expect(decodeProtectedHeader(before).kid).toBe(v1);
+
+    const rotatedAt = clock.now();
+    const v2 = vault.addVersion(rotatedAt); // Key Vault's rotation policy creates a new latest version
+
+    // The next refresh (10 minutes) lists v2, but v2 is younger than any instance's JWKS cache:
+    // another instance may not list it yet, so v1 keeps signing.
+    clock.advance(10 * MINUTE + 1);
+    expect((await signer.publicKeys()).map((k) => k.kid)).toEqual([v1, v2]);
+    expect(await signer.currentKid()).toBe(v1);
+
+    // After the following refresh v2 is old enough: it signs, and tokens signed by v1 still verify.
+    clock.advance(11 * MINUTE);
+    const after = (await tokens.issue(claims)).token;
+    expect(decodeProtectedHeader(after).kid).toBe(v2);
+    await verifyWithJwks(after, signer, clock.now());
+    await verifyWithJwks(before, signer, clock.now());
+
+    // Disabling v1 ends its tokens at the next refresh; v2's tokens are unaffected.
+    vault.version(v1).enabled = false;
+    clock.advance(10 * MINUTE + 1);
+    expect((await signer.publicKeys()).map((k) => k.kid)).toEqual([v2]);
+    await expect(verifyWithJwks(before, signer, clock.now())).rejects.toThrow();
+    await verifyWithJwks(after, signer, clock.now());
+  });
+
+  it('a key whose only version was created just now signs with it at once', async () => {
+    const vault = new FakeSigningVault();
+    const v1 = vault.addVersion(Date.now());
+    expect(await new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault).currentKid()).toBe(v1);
+  });
+
+  it('expired and not-yet-valid versions stay in the JWKS but do not sign', async () => {
+    const vault = new FakeSigningVault();
+    const day = 24 * 60 * MINUTE;
+    const v1 = vault.addVersion(Date.now() - 3 * day);
+    const v2 = vault.addVersion(Date.now() - 2 * day, { expiresOn: new Date(Date.now() - day) });
+    const v3 = vault.addVersion(Date.now() - day, { notBefore: new Date(Date.now() + day) });
+    const signer = new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault);
+    expect(await signer.currentKid()).toBe(v1);
+    expect((await signer.publicKeys()).map((k) => k.kid)).toEqual([v1, v2, v3]);
+  });
+
+  it('a key id with a version pins signing to that version', async () => {
+    const vault = new FakeSigningVault();
+    const day = 24 * 60 * MINUTE;
+    const v1 = vault.addVersion(Date.now() - 2 * day);
+    const v2 = vault.addVersion(Date.now() - day);
+    const pinned = new KeyVaultTokenSigner(v1, { getToken: async () => null }, vault);
+    expect(await pinned.currentKid()).toBe(v1);
+    expect((await pinned.publicKeys()).map((k) => k.kid)).toEqual([v1, v2]);
+
+    vault.version(v1).enabled = false;
+    const disabled = new KeyVaultTokenSigner(v1, { getToken: async () => null }, vault);
+    await expect(disabled.currentKid()).rejects.toThrow('is not an enabled version');
+  });
+
+  it('concurrent callers share one listing; a client per version is created once', async () => {
+    const vault = new FakeSigningVault();
+    const v1 = vault.addVersion(Date.now() - 24 * 60 * MINUTE);
+    const signer = new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault);
+    await Promise.all([signer.publicKeys(), signer.currentKid(), signer.publicKeys()]);
+    expect(vault.listCalls).toBe(1);
+    await signer.sign(Buffer.from('a.b'), v1);
+    await signer.sign(Buffer.from('c.d'), v1);
+    expect(vault.cryptographyFor).toEqual([v1]);
+  });
+
+  it('refuses a key URL that is not a Key Vault key', () => {
+    expect(() => new KeyVaultTokenSigner('https://kv-test.vault.azure.net/secrets/x', { getToken: async () => null })).toThrow('must be a Key Vault key URL');
+  });
+});
