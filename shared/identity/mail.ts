@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
+import { ACS_TIMEOUT_MS, postToAcs } from './acs.js';
 import type { Log } from '../platform/log.js';
 import { LocalOutbox } from './local-outbox.js';
 
@@ -31,21 +32,17 @@ export class AcsEmailSender implements EmailSender {
     private readonly endpoint: string,
     private readonly sender: string,
     private readonly credential: TokenCredential,
+    private readonly timeoutMs = ACS_TIMEOUT_MS,
   ) {}
 
   async send(message: EmailMessage): Promise<void> {
-    const token = await this.credential.getToken('https://communication.azure.com/.default');
-    if (!token) throw new Error('no token for Azure Communication Services');
-    const url = new URL('/emails:send?api-version=2023-03-31', this.endpoint);
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json', 'operation-id': randomUUID() },
-      body: JSON.stringify({
-        senderAddress: this.sender,
-        recipients: { to: [{ address: message.to }] },
-        content: { subject: message.subject, plainText: message.text },
-      }),
-    });
+    const res = await postToAcs(
+      this.endpoint,
+      '/emails:send?api-version=2023-03-31',
+      this.credential,
+      { senderAddress: this.sender, recipients: { to: [{ address: message.to }] }, content: { subject: message.subject, plainText: message.text } },
+      { headers: { 'operation-id': randomUUID() }, timeoutMs: this.timeoutMs },
+    );
     if (res.status !== 202) throw new Error(`Azure Communication Services refused the e-mail (HTTP ${res.status})`);
   }
 }

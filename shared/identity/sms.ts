@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+import { ACS_TIMEOUT_MS, postToAcs } from './acs.js';
 import type { Log } from '../platform/log.js';
 import { LocalOutbox } from './local-outbox.js';
 
@@ -30,17 +31,17 @@ export class AcsSmsSender implements SmsSender {
     private readonly endpoint: string,
     private readonly from: string,
     private readonly credential: () => TokenCredential,
+    private readonly timeoutMs = ACS_TIMEOUT_MS,
   ) {}
 
   async send(message: SmsMessage): Promise<void> {
-    const token = await this.credential().getToken('https://communication.azure.com/.default');
-    if (!token) throw new Error('no token for Azure Communication Services');
-    const url = new URL('/sms?api-version=2021-03-07', this.endpoint);
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ from: this.from, smsRecipients: [{ to: message.to }], message: message.text, smsSendOptions: { enableDeliveryReport: false } }),
-    });
+    const res = await postToAcs(
+      this.endpoint,
+      '/sms?api-version=2021-03-07',
+      this.credential(),
+      { from: this.from, smsRecipients: [{ to: message.to }], message: message.text, smsSendOptions: { enableDeliveryReport: false } },
+      { timeoutMs: this.timeoutMs },
+    );
     if (res.status !== 202) throw new Error(`Azure Communication Services refused the SMS (HTTP ${res.status})`);
     const body = (await res.json().catch(() => undefined)) as { value?: Array<{ successful?: boolean; httpStatusCode?: number }> } | undefined;
     const result = body?.value?.[0];

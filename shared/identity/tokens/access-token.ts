@@ -59,10 +59,15 @@ export class AccessTokens {
   private async keyFor(header: JWTHeaderParameters): Promise<CryptoKey | KeyObject | Uint8Array> {
     const kid = header.kid;
     if (typeof kid !== 'string') throw new Error('token has no kid');
+    // Asked on every verification (the signer caches its key list): a version disabled in Key Vault
+    // stops verifying once the signer's list no longer names it, not at the next restart.
+    const jwk = (await this.signer.publicKeys()).find((k) => k.kid === kid);
+    if (!jwk) {
+      this.keyCache.delete(kid);
+      throw new Error('token kid is not one of our keys');
+    }
     const cached = this.keyCache.get(kid);
     if (cached) return cached;
-    const jwk = (await this.signer.publicKeys()).find((k) => k.kid === kid);
-    if (!jwk) throw new Error('token kid is not one of our keys');
     const key = await importJWK(jwk, ACCESS_TOKEN_ALGORITHM);
     this.keyCache.set(kid, key);
     return key;

@@ -52,6 +52,12 @@ describe('AcsEmailSender (against a local HTTP stand-in for the ACS endpoint)', 
     );
   });
 
+  it('gives up on a call that hangs instead of hanging the request that sends the e-mail', async () => {
+    acs.reply({ status: 202, hang: true });
+    await expect(new AcsEmailSender(acs.endpoint, 'DoNotReply@mail.pmi.test', fakeCredential('t'), 200).send(message)).rejects.toThrow(/abort|timeout/i);
+    acs.reply({ status: 202 });
+  });
+
   it('fails without calling ACS when no token can be had', async () => {
     acs.requests.length = 0;
     await expect(new AcsEmailSender(acs.endpoint, 'DoNotReply@mail.pmi.test', fakeCredential(null)).send(message)).rejects.toThrow(

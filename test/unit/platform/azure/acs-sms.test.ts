@@ -44,6 +44,12 @@ describe('AcsSmsSender (against a local HTTP stand-in for the ACS endpoint)', ()
     });
   });
 
+  it('gives up on a call that hangs instead of hanging the MFA step that sends the code', async () => {
+    acs.reply({ status: 202, hang: true });
+    await expect(new AcsSmsSender(acs.endpoint, FROM, () => fakeCredential('t'), 200).send({ to: '+358401234567', text: 'code' })).rejects.toThrow(/abort|timeout/i);
+    acs.reply({ status: 202 });
+  });
+
   it('fails when ACS accepts the request but reports the recipient as not sent', async () => {
     acs.reply({ status: 202, json: { value: [{ to: message.to, httpStatusCode: 400, errorMessage: 'Invalid To phone number format.', successful: false }] } });
     await expect(sender().sms.send(message)).rejects.toThrow('Azure Communication Services could not send the SMS (status 400)');

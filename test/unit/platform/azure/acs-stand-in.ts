@@ -13,6 +13,8 @@ export interface RecordedRequest {
 export interface Reply {
   status: number;
   json?: unknown;
+  /** Never answer (the connection stays open until the stand-in closes). */
+  hang?: boolean;
 }
 
 /** A real HTTP server on loopback standing in for an Azure Communication Services endpoint. */
@@ -33,6 +35,7 @@ export async function startAcsStandIn(): Promise<AcsStandIn> {
       const url = new URL(req.url ?? '/', 'http://stand-in');
       const raw = Buffer.concat(chunks).toString('utf8');
       requests.push({ method: req.method ?? '', path: url.pathname, query: url.searchParams, headers: req.headers, body: raw ? JSON.parse(raw) : undefined });
+      if (next.hang) return;
       res.writeHead(next.status, next.json === undefined ? {} : { 'content-type': 'application/json' });
       res.end(next.json === undefined ? undefined : JSON.stringify(next.json));
     });

@@ -168,12 +168,15 @@ describe('KeyVaultTokenSigner (against a fake Key Vault that signs digests with 
     expect(decodeProtectedHeader(after).kid).toBe(v2);
     await verifyWithJwks(after, signer, clock.now());
     await verifyWithJwks(before, signer, clock.now());
+    await expect(tokens.verify(before)).resolves.toMatchObject({ sub: claims.sub });
 
-    // Disabling v1 ends its tokens at the next refresh; v2's tokens are unaffected.
+    // Disabling v1 ends its tokens at the next refresh, also for a verifier that had v1's key
+    // imported already; v2's tokens are unaffected.
     vault.version(v1).enabled = false;
     clock.advance(10 * MINUTE + 1);
     expect((await signer.publicKeys()).map((k) => k.kid)).toEqual([v2]);
     await expect(verifyWithJwks(before, signer, clock.now())).rejects.toThrow();
+    await expect(tokens.verify(before)).rejects.toThrow('not one of our keys');
     await verifyWithJwks(after, signer, clock.now());
   });
 
