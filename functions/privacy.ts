@@ -191,4 +191,12 @@ export default [
       await app.privacy.purgeExpired();
     },
   }),
+
+  timerFunction({
+    name: 'keysRewrap',
+    schedule: '%KEYS_REWRAP_SCHEDULE%',
+    handler: async ({ app }) => {
+      await app.privacy.rewrapDataKeys();
+    },
+  }),
 ];

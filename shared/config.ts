@@ -117,6 +117,7 @@ export const configSchema = z.object({
   IMPORT_RETENTION_SCHEDULE: z.string().default('0 30 2 * * *'),
   /** Privacy: the timer that purges expired sessions, refresh/reset/invitation tokens, MFA challenges and SSO codes. */
   PRIVACY_RETENTION_SCHEDULE: z.string().default('0 45 2 * * *'),
+  KEYS_REWRAP_SCHEDULE: z.string().default('0 15 3 * * *'),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -7,6 +7,8 @@ import { RedactionRequests, type RequestInput, type Requested } from './requests
 import { RedactionRunner, deleteUserItems, type Delivery } from './redaction.js';
 import { SubjectExporter, type SubjectExport } from './export.js';
 import { purgeExpiredIdentityItems, type RetentionResult } from './retention.js';
+import type { RewrapResult } from './subject-keys.js';
+import { auditMessage } from '../audit/event.js';
 import { employeeIndexOf, type RedactionJobItem, type RedactionRequester } from './model.js';
 
 export type { RedactionJobItem } from './model.js';
@@ -106,6 +108,29 @@ export class Privacy {
   /** Retention timer: expired sessions, refresh, reset and invitation tokens, MFA challenges, SSO codes. */
   purgeExpired(now?: Date): Promise<RetentionResult> {
     return purgeExpiredIdentityItems(this.platform, now);
+  }
+
+  /**
+   * KEK re-wrapping timer: data keys wrapped under an older KEK version are wrapped again under the
+   * current one (SubjectKeyRing.rewrap), audited per tenant as `privacy.keys_rewrapped`. Keys whose
+   * version can no longer unwrap are logged as an error for the on-call engineer, never dropped.
+   */
+  async rewrapDataKeys(): Promise<RewrapResult> {
+    const result = await this.platform.keys.rewrap();
+    for (const [tenantId, keys] of result.perTenant) {
+      await this.platform.outbox.emit(tenantId, [
+        auditMessage({
+          tenantId,
+          actor: { type: 'system', id: 'keysRewrap' },
+          action: 'privacy.keys_rewrapped',
+          outcome: 'success',
+          details: { keys, kekId: result.kekId },
+        }),
+      ]);
+    }
+    if (result.rewrapped > 0) this.platform.log.info('data keys re-wrapped under the current KEK version', { rewrapped: result.rewrapped });
+    if (result.failed > 0) this.platform.log.error('data keys could not be re-wrapped: their KEK version no longer unwraps', { failed: result.failed });
+    return result;
   }
 
   /**

@@ -14,6 +14,17 @@ interface DataKeyItem extends Item {
   kekId?: string;
   createdAt: string;
   shreddedAt?: string;
+  /** When the key was last wrapped again under a newer KEK version. */
+  rewrappedAt?: string;
+}
+
+/** What one re-wrapping run did, per tenant (for the audit log) and in total. */
+export interface RewrapResult {
+  /** The KEK version the keys were wrapped under. */
+  kekId: string;
+  rewrapped: number;
+  failed: number;
+  perTenant: Map<string, number>;
 }
 
 /** Cached state of one subject's key: the key itself, or "shredded". */
@@ -96,6 +107,46 @@ export class SubjectKeyRing {
       shreddedAt: new Date().toISOString(),
     });
     this.cache.set(`${tenantId}/${subjectId}`, 'shredded');
+  }
+
+  /**
+   * Wraps again, under the KEK's current version, every data key that names another version: after
+   * a rotation, so the old version can be disabled, and none is still needed when it expires (Key
+   * Vault's rotation policy gives versions an expiry, and the SDK refuses an expired version). Only
+   * the wrapping changes; no ciphertext is touched and the unwrapped key stays the same. Each write is
+   * conditional on the ETag read, so a key shredded meanwhile stays shredded. A key whose version
+   * can't unwrap any more is counted as failed and left for an operator (the run goes on).
+   */
+  async rewrap(batch = 200): Promise<RewrapResult> {
+    const current = await this.kek.currentKeyId();
+    const result: RewrapResult = { kekId: current, rewrapped: 0, failed: 0, perTenant: new Map() };
+    const skipped = new Set<string>();
+    for (;;) {
+      const due = (
+        await this.store.scan<DataKeyItem>(
+          'keys',
+          "SELECT * FROM c WHERE c.type = 'dataKey' AND IS_DEFINED(c.wrapped) AND NOT IS_DEFINED(c.shreddedAt) AND c.kekId != @current",
+          { current },
+          batch + skipped.size,
+        )
+      ).filter((item) => !skipped.has(`${item.tenantId}/${item.id}`));
+      if (due.length === 0) return result;
+      for (const item of due) {
+        try {
+          const key = await this.kek.unwrap(Buffer.from(item.wrapped as string, 'base64'), item.kekId as string);
+          const { wrapped, keyId } = await this.kek.wrap(key);
+          await this.store
+            .collection<DataKeyItem>('keys', item.tenantId)
+            .replace({ ...item, wrapped: wrapped.toString('base64'), kekId: keyId, rewrappedAt: new Date().toISOString() }, item._etag);
+          result.rewrapped += 1;
+          result.perTenant.set(item.tenantId, (result.perTenant.get(item.tenantId) ?? 0) + 1);
+        } catch (err) {
+          // Shredded or re-wrapped by someone else since the scan: nothing left to do for this key.
+          if (!isStoreError(err, 'precondition_failed') && !isStoreError(err, 'not_found')) result.failed += 1;
+          skipped.add(`${item.tenantId}/${item.id}`);
+        }
+      }
+    }
   }
 
   private async remember(cacheKey: string, item: DataKeyItem): Promise<Buffer | undefined> {

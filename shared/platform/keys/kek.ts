@@ -9,6 +9,8 @@ import type { KeyClient } from '@azure/keyvault-keys';
 export interface KeyEncryptionKey {
   /** Identifies the KEK (and version) that wrapped a key, stored beside the wrapped key for rotation. */
   readonly keyId: string;
+  /** The exact KEK version new wraps use: a wrapped key naming another one is due for re-wrapping. */
+  currentKeyId(): Promise<string>;
   wrap(dataKey: Buffer): Promise<WrappedKey>;
   unwrap(wrapped: Buffer, keyId: string): Promise<Buffer>;
 }
@@ -26,6 +28,10 @@ export class LocalKek implements KeyEncryptionKey {
   constructor(private readonly key: Buffer) {
     if (key.length !== 32) throw new Error('the local KEK must be 32 bytes');
     this.keyId = 'local:kek:v1';
+  }
+
+  async currentKeyId(): Promise<string> {
+    return this.keyId;
   }
 
   async wrap(dataKey: Buffer): Promise<WrappedKey> {
@@ -132,6 +138,10 @@ export class KeyVaultKek implements KeyEncryptionKey {
     }
     this.current = { at: Date.now(), id };
     return id;
+  }
+
+  currentKeyId(): Promise<string> {
+    return this.wrappingVersion();
   }
 
   async wrap(dataKey: Buffer): Promise<WrappedKey> {
