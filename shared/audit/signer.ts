@@ -6,6 +6,7 @@ import type { TokenCredential } from '@azure/identity';
 import type { Config } from '../config.js';
 import type { Log } from '../platform/log.js';
 import type { CheckpointClaims } from './chain.js';
+import { keyVaultSigningVault, type SigningKeyVault, type SigningKeyVersion } from '../platform/keys/signing-vault.js';
 import { CHECKPOINT_JWS_TYPE } from './verify.js';
 
 /**
@@ -74,73 +75,60 @@ export class LocalAuditSigner implements AuditSigner {
   }
 }
 
-interface KeyVaultJwk {
-  kty?: string;
-  crv?: string;
-  x?: Uint8Array;
-  y?: Uint8Array;
-}
-
 /**
- * The Key Vault EC key named by AUDIT_SIGNING_KEY_ID (a key URI, with or without version). The
- * private key never leaves the vault: the JWS signing input is hashed here and the vault signs the
- * digest (ES256 yields the raw r‖s form JWS wants). Every enabled version is published, so
- * checkpoints signed before a rotation still verify. Not exercised by the test suite (no vault here).
+ * Signs checkpoints with an EC P-256 key in Azure Key Vault (the SHA-256 digest of the signing input,
+ * raw r‖s back, as JWS wants it); the private key never leaves the vault. `kid` is the RFC 7638
+ * thumbprint of the version's public key, so a checkpoint names exactly the key that verifies it.
+ * `keyId` with a version pins signing to it; without, the latest version signs. Every enabled
+ * version is published: keep old versions enabled (verify-only) while checkpoints signed with them
+ * are kept (docs/operations.md).
  */
 export class KeyVaultAuditSigner implements AuditSigner {
-  private readonly vaultUrl: string;
   private readonly keyName: string;
+  private readonly pinnedVersion: string | undefined;
+  private readonly vault: SigningKeyVault;
 
-  constructor(
-    private readonly keyId: string,
-    private readonly credential: () => Promise<TokenCredential>,
-  ) {
+  /** `vault` replaces the Key Vault SDK (tests); by default the vault in `keyId` is reached with `credential`. */
+  constructor(keyId: string, credential: () => TokenCredential, vault?: SigningKeyVault) {
     const url = new URL(keyId);
-    const [, kind, name] = url.pathname.split('/');
+    const [, kind, name, version] = url.pathname.split('/');
     if (kind !== 'keys' || !name) throw new Error('AUDIT_SIGNING_KEY_ID must be a Key Vault key URI');
-    this.vaultUrl = url.origin;
     this.keyName = name;
+    this.pinnedVersion = version || undefined;
+    this.vault = vault ?? keyVaultSigningVault(url.origin, credential);
   }
 
   async sign(claims: CheckpointClaims): Promise<{ jws: string; kid: string }> {
-    const { CryptographyClient, KeyClient } = await import('@azure/keyvault-keys');
-    const credential = await this.credential();
-    const version = new URL(this.keyId).pathname.split('/')[3];
-    const key = await new KeyClient(this.vaultUrl, credential).getKey(this.keyName, version ? { version } : {});
-    const client = new CryptographyClient(key, credential);
-    const kid = await this.thumbprint(key.key as KeyVaultJwk);
+    const key = await (await this.vault.keys()).getKey(this.keyName, this.pinnedVersion ? { version: this.pinnedVersion } : {});
+    if (!key.id) throw new Error('Key Vault returned the audit signing key without an id');
+    const kid = await calculateJwkThumbprint(this.toJwk(key));
     const header = Buffer.from(JSON.stringify({ alg: 'ES256', kid, typ: CHECKPOINT_JWS_TYPE })).toString('base64url');
     const payload = Buffer.from(JSON.stringify(claims)).toString('base64url');
     const digest = createHash('sha256').update(`${header}.${payload}`).digest();
-    const { result } = await client.sign('ES256', digest);
+    const { result } = await (await this.vault.cryptography(key.id)).sign('ES256', digest);
     return { jws: `${header}.${payload}.${Buffer.from(result).toString('base64url')}`, kid };
   }
 
   async publicKeys(): Promise<JSONWebKeySet> {
-    const { KeyClient } = await import('@azure/keyvault-keys');
-    const client = new KeyClient(this.vaultUrl, await this.credential());
+    const client = await this.vault.keys();
     const keys: JWK[] = [];
     for await (const props of client.listPropertiesOfKeyVersions(this.keyName)) {
       if (props.enabled === false || !props.version) continue;
-      const key = await client.getKey(this.keyName, { version: props.version });
-      const jwk = this.toJwk(key.key as KeyVaultJwk);
+      const jwk = this.toJwk(await client.getKey(this.keyName, { version: props.version }));
       keys.push(publicOnly(jwk, await calculateJwkThumbprint(jwk)));
     }
     return { keys };
   }
 
-  private toJwk(k: KeyVaultJwk): JWK {
-    if (k.kty !== 'EC' && k.kty !== 'EC-HSM') throw new Error('the audit signing key is not an EC key');
+  private toJwk(version: SigningKeyVersion): JWK {
+    const k = version.key;
+    if (!k || (k.kty !== undefined && k.kty !== 'EC' && k.kty !== 'EC-HSM')) throw new Error('the audit signing key is not an EC key');
     if (!k.x || !k.y) throw new Error('the audit signing key has no public part');
     return { kty: 'EC', crv: k.crv ?? 'P-256', x: Buffer.from(k.x).toString('base64url'), y: Buffer.from(k.y).toString('base64url') };
-  }
-
-  private thumbprint(k: KeyVaultJwk): Promise<string> {
-    return calculateJwkThumbprint(this.toJwk(k));
   }
 }
 
 export function createAuditSigner(config: Config, log: Log, credential: () => TokenCredential): AuditSigner {
-  if (config.AUDIT_SIGNING_KEY_ID) return new KeyVaultAuditSigner(config.AUDIT_SIGNING_KEY_ID, async () => credential());
+  if (config.AUDIT_SIGNING_KEY_ID) return new KeyVaultAuditSigner(config.AUDIT_SIGNING_KEY_ID, credential);
   return new LocalAuditSigner(config.LOCAL_STATE_DIR, log);
 }

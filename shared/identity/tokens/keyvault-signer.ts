@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import type { TokenCredential } from '@azure/identity';
 import type { JWK } from 'jose';
 import type { TokenSigner } from './signer.js';
+import { keyVaultSigningVault, type SigningKeyVault, type SigningKeyVersionProperties } from '../../platform/keys/signing-vault.js';
+
+export type { SigningKeyVault, SigningKeyVersion, SigningKeyVersionProperties } from '../../platform/keys/signing-vault.js';
 
 /** How long the version list (JWKS and signing version) is kept before Key Vault is asked again. */
 const REFRESH_MS = 10 * 60_000;
@@ -10,43 +13,6 @@ const REFRESH_MS = 10 * 60_000;
  * (plus clock skew): by then every instance lists it, so no instance rejects a token it signed.
  */
 const PUBLISH_BEFORE_USE_MS = REFRESH_MS + 60_000;
-
-/** One version's public key and validity, as the KeyClient reports it. */
-export interface SigningKeyVersion {
-  id?: string;
-  key?: { x?: Uint8Array; y?: Uint8Array };
-}
-
-/** The properties of a version listed by `listPropertiesOfKeyVersions`. */
-export interface SigningKeyVersionProperties {
-  version?: string;
-  enabled?: boolean;
-  createdOn?: Date;
-  notBefore?: Date;
-  expiresOn?: Date;
-}
-
-/** The parts of the Key Vault SDK the signer uses: the SDK by default, a stand-in vault in tests. */
-export interface SigningKeyVault {
-  keys(): Promise<{
-    getKey(name: string, options?: { version?: string }): Promise<SigningKeyVersion>;
-    listPropertiesOfKeyVersions(name: string): AsyncIterable<SigningKeyVersionProperties>;
-  }>;
-  /** A client for one key version (its versioned id); `sign` gets a SHA-256 digest, returns raw r‖s. */
-  cryptography(kid: string): Promise<{ sign(algorithm: 'ES256', digest: Uint8Array): Promise<{ result: Uint8Array }> }>;
-}
-
-/** The Key Vault SDK, loaded on first use (cold start). */
-function sdkVault(vaultUrl: string, credential: TokenCredential): SigningKeyVault {
-  let keyClient: ReturnType<SigningKeyVault['keys']> | undefined;
-  return {
-    keys: () => (keyClient ??= import('@azure/keyvault-keys').then(({ KeyClient }) => new KeyClient(vaultUrl, credential))),
-    cryptography: async (kid) => {
-      const { CryptographyClient } = await import('@azure/keyvault-keys');
-      return new CryptographyClient(kid, credential);
-    },
-  };
-}
 
 function b64url(bytes: Uint8Array | undefined): string {
   if (!bytes) throw new Error('Key Vault returned an EC key without coordinates');
@@ -80,7 +46,7 @@ export class KeyVaultTokenSigner implements TokenSigner {
     if (kind !== 'keys' || !name) throw new Error('TOKEN_SIGNING_KEY_ID must be a Key Vault key URL (https://<vault>/keys/<name>[/<version>])');
     this.keyName = name;
     this.pinnedVersion = version || undefined;
-    this.vault = vault ?? sdkVault(url.origin, credential);
+    this.vault = vault ?? keyVaultSigningVault(url.origin, credential);
   }
 
   private async load(): Promise<{ kid: string; jwks: JWK[] }> {

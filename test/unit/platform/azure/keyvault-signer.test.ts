@@ -1,95 +1,20 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import { generateKeyPairSync } from 'node:crypto';
-import { p256 } from '@noble/curves/nist.js';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { AccessTokens } from '../../../../shared/identity/tokens/access-token.js';
-import {
-  KeyVaultTokenSigner,
-  type SigningKeyVault,
-  type SigningKeyVersion,
-  type SigningKeyVersionProperties,
-} from '../../../../shared/identity/tokens/keyvault-signer.js';
+import { KeyVaultTokenSigner } from '../../../../shared/identity/tokens/keyvault-signer.js';
+import { FakeSigningVault as Vault } from '../../../support/fake-signing-vault.js';
 
 const KEY = 'https://kv-test.vault.azure.net/keys/token-signing';
+/** The token-signing key of a stand-in vault. */
+class FakeSigningVault extends Vault {
+  constructor() {
+    super(KEY);
+  }
+}
 const ISSUER = 'https://pmi.test';
 const AUDIENCE = 'pmi-api';
 const MINUTE = 60_000;
 const claims = { sub: 'user-1', tid: 'tenant-1', sid: 'session-1', amr: ['pwd'], pv: 1, auth_time: 1_700_000_000 };
-
-interface FakeVersion extends SigningKeyVersionProperties {
-  version: string;
-  secret: Uint8Array;
-  x: Buffer;
-  y: Buffer;
-}
-
-/**
- * A stand-in for one EC P-256 key in Key Vault. Like the service, `sign` takes a precomputed SHA-256
- * digest (node:crypto cannot sign a digest without hashing it again, hence @noble/curves with
- * prehash off) and returns the raw r‖s signature, and a disabled version refuses to sign.
- */
-class FakeSigningVault implements SigningKeyVault {
-  readonly versions: FakeVersion[] = [];
-  readonly cryptographyFor: string[] = [];
-  listCalls = 0;
-
-  addVersion(createdOn: number, props: Partial<SigningKeyVersionProperties> = {}): string {
-    const version = `v${this.versions.length + 1}`;
-    const jwk = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'jwk' });
-    this.versions.push({
-      version,
-      enabled: true,
-      createdOn: new Date(createdOn),
-      secret: Buffer.from(jwk.d as string, 'base64url'),
-      x: Buffer.from(jwk.x as string, 'base64url'),
-      y: Buffer.from(jwk.y as string, 'base64url'),
-      ...props,
-    });
-    return `${KEY}/${version}`;
-  }
-
-  version(kid: string): FakeVersion {
-    const v = this.versions.find((x) => `${KEY}/${x.version}` === kid);
-    if (!v) throw new Error(`no key version ${kid}`);
-    return v;
-  }
-
-  async keys(): Promise<{
-    getKey(name: string, options?: { version?: string }): Promise<SigningKeyVersion>;
-    listPropertiesOfKeyVersions(name: string): AsyncIterable<SigningKeyVersionProperties>;
-  }> {
-    return {
-      getKey: async (name, options) => {
-        expect(name).toBe('token-signing');
-        const v = options?.version ? this.versions.find((x) => x.version === options.version) : this.versions.at(-1);
-        if (!v) throw new Error('KeyNotFound');
-        return { id: `${KEY}/${v.version}`, key: { x: v.x, y: v.y } };
-      },
-      listPropertiesOfKeyVersions: (name) => this.list(name),
-    };
-  }
-
-  private async *list(name: string): AsyncIterable<SigningKeyVersionProperties> {
-    expect(name).toBe('token-signing');
-    this.listCalls += 1;
-    for (const v of this.versions) {
-      yield { version: v.version, enabled: v.enabled, createdOn: v.createdOn, notBefore: v.notBefore, expiresOn: v.expiresOn };
-    }
-  }
-
-  async cryptography(kid: string): Promise<{ sign(algorithm: 'ES256', digest: Uint8Array): Promise<{ result: Uint8Array }> }> {
-    this.cryptographyFor.push(kid);
-    const v = this.version(kid);
-    return {
-      sign: async (algorithm, digest) => {
-        expect(algorithm).toBe('ES256');
-        if (digest.length !== 32) throw new Error('ES256 signs a SHA-256 digest (32 bytes)');
-        if (v.enabled === false) throw new Error(`key version ${kid} is disabled`);
-        return { result: p256.sign(digest, v.secret, { prehash: false }) };
-      },
-    };
-  }
-}
 
 /** Date.now under test control (the signer's cache and version ages, and the tokens' iat/exp). */
 function controlledClock(): { now(): number; advance(ms: number): void } {
