@@ -5,6 +5,7 @@ import { authorize, holds } from '../shared/access/authorize.js';
 import type { Principal } from '../shared/access/principal.js';
 import type { Viewer } from '../shared/audit/views.js';
 import { auditEventSchema } from '../shared/audit/schema.js';
+import { jwksSchema } from '../shared/identity/http/schemas.js';
 import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
 
 const tenantParam = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/).optional();
@@ -47,8 +48,6 @@ const viewEntrySchema = z.object({
   userAgent: z.string().nullable().optional(),
   hash: z.string(),
 });
-
-const jwksSchema = z.object({ keys: z.array(z.record(z.string(), z.unknown())) });
 
 export default [
   // Session-enabled queue (sessionId = tenantId): one consumer per tenant at a time, in order.

@@ -3,7 +3,7 @@ import type { Cookie, HttpRequest } from '@azure/functions';
 import { route, publicAccess, authenticated } from '../shared/http/route.js';
 import { etagOf } from '../shared/http/etag.js';
 import { badRequest, fieldErrors, notFound, unauthorized } from '../shared/http/problem.js';
-import { idSchema, passwordSchema, text } from '../shared/identity/http/schemas.js';
+import { idSchema, jwksSchema, passwordSchema, secondFactorChallenge, text, tokenPair, userView } from '../shared/identity/http/schemas.js';
 import { actor, cookie, metaOf } from '../shared/identity/http/meta.js';
 import type { TokenPair } from '../shared/identity/login.js';
 import { SessionService, sidOf } from '../shared/identity/sessions.js';
@@ -11,10 +11,28 @@ import { identityEvent } from '../shared/identity/audit.js';
 import type { App } from '../shared/app.js';
 import type { SessionItem } from '../shared/identity/model.js';
 
+/** The caller: their user view, plus what the web client needs to shape its navigation. */
+const meView = userView.extend({
+  kind: z.string().describe('user, platform-operator or support-agent'),
+  tenant: z.object({ id: z.string(), slug: z.string(), name: z.string() }),
+  sessionId: z.string(),
+  permissions: z.record(z.string(), z.unknown()).describe('Effective permissions, each with its property scope ({all: true} or {all: false, propertyIds})'),
+});
+
+const sessionView = z.object({
+  id: z.string(),
+  current: z.boolean(),
+  createdAt: z.string(),
+  lastSeenAt: z.string(),
+  expiresAt: z.string(),
+  amr: z.array(z.string()),
+  ip: z.string().nullable(),
+  userAgent: z.string().nullable(),
+});
+
 const REFRESH_COOKIE = 'pmi_refresh';
 const COOKIE_PATH = '/api/v1/auth';
 
-const tokenPair = z.object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number(), tokenType: z.literal('Bearer') });
 
 function refreshCookie(value: string, maxAgeSeconds: number): Cookie {
   return { name: REFRESH_COOKIE, value, path: COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'Strict', maxAge: maxAgeSeconds };
@@ -77,7 +95,7 @@ export default [
     access: publicAccess,
     summary: 'Public keys that verify access tokens (current and previous, by kid)',
     tags: ['auth'],
-    responses: { 200: { description: 'JSON Web Key Set' } },
+    responses: { 200: { description: 'JSON Web Key Set', schema: jwksSchema } },
     handler: async ({ app }) => {
       const keys = (await app.identity.signer.publicKeys()).map(({ kty, crv, x, y, kid, alg, use }) => ({ kty, crv, x, y, kid, alg, use }));
       return { json: { keys }, headers: { 'Cache-Control': 'public, max-age=300' } };
@@ -93,7 +111,10 @@ export default [
     tags: ['auth'],
     body: z.strictObject({ tenant: z.string().min(1).max(64), email: z.string().min(1).max(254), password: passwordSchema }),
     responses: {
-      200: { description: 'Tokens; the refresh token is also set as an HttpOnly cookie scoped to /api/v1/auth', schema: tokenPair },
+      200: {
+        description: 'Tokens (the refresh token is also set as an HttpOnly cookie scoped to /api/v1/auth), or, when a second factor is due, a challenge to complete at /auth/mfa/verify or /auth/mfa/enroll/{totp|sms}',
+        schema: z.union([tokenPair, secondFactorChallenge]),
+      },
       401: { description: 'Invalid credentials (the same answer for every reason)' },
       429: { description: 'Too many attempts from this address' },
     },
@@ -192,7 +213,7 @@ export default [
     access: authenticated,
     summary: 'The caller: profile, roles and effective permissions',
     tags: ['me'],
-    responses: { 200: { description: 'The caller' } },
+    responses: { 200: { description: 'The caller', schema: meView } },
     handler: async ({ app, principal }) => {
       const user = await app.identity.users.require(principal.tenantId, principal.userId);
       const view = await app.identity.users.view(user);
@@ -218,7 +239,7 @@ export default [
     summary: "Update the caller's own name and job title",
     tags: ['me'],
     body: z.strictObject({ firstName: text(100).optional(), lastName: text(100).optional(), jobTitle: text(200).optional() }),
-    responses: { 200: { description: 'Updated' } },
+    responses: { 200: { description: 'Updated', schema: userView }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, body, req, ...call }) => {
       const saved = await app.identity.users.updateProfile(principal.tenantId, principal.userId, body, req.headers.get('if-match') ?? undefined, actor(principal), metaOf(call));
       return { json: await app.identity.users.view(saved) };
@@ -251,7 +272,7 @@ export default [
     access: authenticated,
     summary: "The caller's live sessions",
     tags: ['me'],
-    responses: { 200: { description: 'Sessions' } },
+    responses: { 200: { description: 'Sessions', schema: z.object({ items: z.array(sessionView) }) } },
     handler: async ({ app, principal }) => ({ json: { items: await sessionsView(app, principal.tenantId, principal.userId, principal.sessionId) } }),
   }),
 

@@ -4,7 +4,7 @@ import { forbidden } from '../shared/http/problem.js';
 import type { Principal } from '../shared/access/principal.js';
 import type { App } from '../shared/app.js';
 import { actor, metaOf } from '../shared/identity/http/meta.js';
-import { passwordSchema } from '../shared/identity/http/schemas.js';
+import { accessTokenOnly, passwordSchema, tokenPair } from '../shared/identity/http/schemas.js';
 import { tokensReply } from './auth.js';
 
 const codeSchema = z.string().trim().min(6).max(16);
@@ -12,7 +12,6 @@ const challengeToken = z.string().min(10).max(512);
 const phoneSchema = z.string().trim().max(20);
 const methodSchema = z.enum(['totp', 'sms', 'recovery']);
 
-const tokenPair = z.object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number(), tokenType: z.literal('Bearer') });
 const recoveryCodes = z.object({ recoveryCodes: z.array(z.string()).length(10) });
 const totpStart = z.object({ secret: z.string(), otpauthUri: z.string() });
 const statusSchema = z.object({
@@ -141,7 +140,7 @@ export default [
     summary: 'Confirm the password or a second factor; returns an access token with a fresh auth_time (needed before changing e-mail, password or MFA)',
     tags: ['me', 'mfa'],
     body: z.union([z.strictObject({ password: passwordSchema }), z.strictObject({ method: methodSchema, code: codeSchema })]),
-    responses: { 200: { description: 'A fresh access token' }, 401: { description: 'Wrong password or code' } },
+    responses: { 200: { description: 'A fresh access token', schema: accessTokenOnly }, 401: { description: 'Wrong password or code' } },
     handler: async ({ app, principal, body, ...call }) => {
       await self(app, principal);
       const input = 'password' in body ? { password: body.password } : { method: body.method, code: body.code };

@@ -6,7 +6,7 @@ import { etagOf } from '../shared/http/etag.js';
 import type { Principal } from '../shared/access/principal.js';
 import type { PropertyScope } from '../shared/access/principal.js';
 import type { App } from '../shared/app.js';
-import { idSchema, passwordSchema, scopeSchema } from '../shared/identity/http/schemas.js';
+import { idSchema, passwordSchema, scopeSchema, secondFactorChallenge, tokenPair } from '../shared/identity/http/schemas.js';
 import { actor, cookie, ifMatchOf, metaOf } from '../shared/identity/http/meta.js';
 import { canDelegate, OWNER_ROLE } from '../shared/identity/roles.js';
 import { reauthenticationRequired } from '../shared/identity/mfa/challenges.js';
@@ -104,7 +104,6 @@ function flowCookie(value: string, maxAge: number): Cookie {
 
 const redirect = (location: string, cookies: Cookie[] = []) => ({ status: 302, headers: { Location: location, 'Referrer-Policy': 'no-referrer' }, cookies });
 
-const tokenPair = z.object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number(), tokenType: z.literal('Bearer') });
 
 export default [
   route({
@@ -226,7 +225,7 @@ export default [
     tags: ['auth', 'sso'],
     body: z.strictObject({ code: z.string().min(10).max(512) }),
     responses: {
-      200: { description: 'Tokens, or a second-factor challenge when the tenant policy requires our own MFA', schema: tokenPair },
+      200: { description: 'Tokens, or a second-factor challenge when the tenant policy requires our own MFA', schema: z.union([tokenPair, secondFactorChallenge]) },
       401: { description: 'Invalid, used or expired code' },
     },
     handler: async ({ app, body, ...call }) => {
@@ -245,7 +244,11 @@ export default [
     tags: ['users', 'sso'],
     params: z.strictObject({ id: idSchema }),
     body: z.strictObject({ tid: guid, oid: guid }),
-    responses: { 200: { description: 'Linked' }, 404: { description: 'No such user' }, 409: { description: 'Identity linked to another user' } },
+    responses: {
+      200: { description: 'Linked', schema: z.object({ userId: z.string(), tid: z.string(), oid: z.string(), createdAt: z.string() }) },
+      404: { description: 'No such user' },
+      409: { description: 'Identity linked to another user' },
+    },
     handler: async ({ app, principal, params, body, ...call }) => {
       const user = await app.identity.users.require(principal.tenantId, params.id);
       // Linking lets whoever holds that Entra identity sign in as this user: only for users whose roles the caller could grant.

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { route, authenticated, requires } from '../shared/http/route.js';
 import { authorize } from '../shared/access/authorize.js';
 import { metaOf } from '../shared/identity/http/meta.js';
-import { emailSchema, permissionSchema } from '../shared/identity/http/schemas.js';
+import { accessTokenOnly, emailSchema, permissionSchema } from '../shared/identity/http/schemas.js';
 
 const grantView = z.object({
   id: z.string(),
@@ -88,7 +88,10 @@ export default [
     tags: ['auth', 'support'],
     body: z.strictObject({ grantId: z.uuid() }),
     responses: {
-      200: { description: 'Access token bound to the grant (no refresh token: ask again when it expires)' },
+      200: {
+        description: 'Access token bound to the grant (no refresh token: ask again when it expires)',
+        schema: accessTokenOnly.extend({ tenantId: z.string(), grantExpiresAt: z.string() }),
+      },
       403: { description: 'Not a platform support agent' },
       404: { description: 'No active grant for you with this id' },
     },

@@ -101,6 +101,8 @@ const settingsPatch = z.strictObject({
   session: settingsSchema.shape.session.partial().optional(),
 });
 
+const settingsView = settingsSchema.extend({ updatedAt: z.string() });
+
 function settingsOut(s: SettingsItem) {
   return { password: s.password, mfa: s.mfa, lockout: s.lockout, session: s.session, updatedAt: s.updatedAt };
 }
@@ -154,7 +156,7 @@ export default [
     access: requires('settings.manage'),
     summary: 'Read the tenant password, MFA, lockout and session policies',
     tags: ['tenants'],
-    responses: { 200: { description: 'Settings', schema: settingsSchema } },
+    responses: { 200: { description: 'Settings', schema: settingsView } },
     handler: async ({ app, principal }) => {
       const s = await app.identity.tenants.settings(principal.tenantId);
       return { json: settingsOut(s), etag: etagOf(s) };
@@ -169,7 +171,7 @@ export default [
     summary: 'Change tenant policies (If-Match supported)',
     tags: ['tenants'],
     body: settingsPatch,
-    responses: { 200: { description: 'Settings', schema: settingsSchema }, 412: { description: 'ETag mismatch' } },
+    responses: { 200: { description: 'Settings', schema: settingsView }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, body, req, ...call }) => {
       const current = await app.identity.tenants.settings(principal.tenantId);
       const next = {

@@ -5,26 +5,11 @@ import type { Principal } from '../shared/access/principal.js';
 import { etagOf } from '../shared/http/etag.js';
 import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
 import { badRequest, conflict, forbidden } from '../shared/http/problem.js';
-import { assignmentSchema, assignmentView, emailSchema, idSchema, text } from '../shared/identity/http/schemas.js';
+import { assignmentSchema, emailSchema, idSchema, text, userView } from '../shared/identity/http/schemas.js';
 import { actor, ifMatchOf, metaOf } from '../shared/identity/http/meta.js';
 import { canDelegate } from '../shared/identity/roles.js';
 import type { App } from '../shared/app.js';
 import type { RoleAssignment, UserItem } from '../shared/identity/model.js';
-
-const userView = z.object({
-  id: z.string(),
-  status: z.enum(['invited', 'active', 'disabled', 'redacted']),
-  firstName: z.string().nullable(),
-  lastName: z.string().nullable(),
-  email: z.string().nullable(),
-  jobTitle: z.string().nullable(),
-  employeeNumber: z.string().nullable(),
-  roles: z.array(assignmentView),
-  locked: z.boolean(),
-  createdAt: z.string(),
-  updatedAt: z.string(),
-  lastLoginAt: z.string().nullable(),
-});
 
 const userParams = z.strictObject({ id: idSchema });
 

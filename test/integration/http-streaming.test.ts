@@ -1,12 +1,27 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'node:http';
+import { z } from 'zod';
 import { route, publicAccess } from '../../shared/http/route.js';
 import { verifyExport } from '../../shared/audit/verify.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 
-/** Test-only routes: a streamed reply that fails after its first chunk, and one that streams slowly. */
+/**
+ * Test-only routes: a streamed reply that fails after its first chunk, and one whose body drifts
+ * from the schema it documents (the test host's response check must catch it).
+ */
 const fixtures = [
+  route({
+    name: 'testDrift',
+    method: 'GET',
+    route: 'v1/test/drift',
+    access: publicAccess,
+    summary: 'test fixture',
+    tags: ['test'],
+    query: z.strictObject({ as: z.enum(['number', 'text']).optional() }),
+    responses: { 200: { description: 'documented as a count', schema: z.object({ count: z.number() }) } },
+    handler: async ({ query }) => ({ json: { count: query.as === 'text' ? 'seven' : 7 } }),
+  }),
   route({
     name: 'testStreamFails',
     method: 'GET',
@@ -81,5 +96,12 @@ describe('streamed replies', () => {
     const res = await fetch(`${host.url}/api/v1/audit/export`, { method: 'HEAD', headers: { authorization: `Bearer ${a.users.owner.token}` } });
     expect(res.status).toBe(200);
     expect(await res.text()).toBe('');
+  });
+});
+
+describe('documented responses', () => {
+  it("fails a test whose response drifts from its route's documented schema", async () => {
+    expect((await host.request('GET', '/api/v1/test/drift')).json).toEqual({ count: 7 });
+    await expect(host.request('GET', '/api/v1/test/drift?as=text')).rejects.toThrow('documented schema refuses');
   });
 });

@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalHost } from '../../shared/platform/local/host.js';
 import type { FunctionDefinition } from '../../shared/platform/functions.js';
+import type { HttpFunction } from '../../shared/http/route.js';
+import { byPrecedence, compileRoute, splitPath } from '../../shared/platform/local/route-template.js';
 
 export interface TestResponse {
   status: number;
@@ -43,7 +45,9 @@ export async function startTestHost(env: Record<string, string> = {}, extraDefin
   });
   const { catalog } = await import('../../functions/catalog.js');
   const { startLocalHost } = await import('../../shared/platform/local/host.js');
-  const host = await startLocalHost({ port: 0, definitions: [...catalog, ...extraDefinitions], timers: false });
+  const definitions = [...catalog, ...extraDefinitions];
+  const host = await startLocalHost({ port: 0, definitions, timers: false });
+  const documented = responseConformance(definitions);
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };
     let body: string | Buffer | undefined;
@@ -61,7 +65,32 @@ export async function startTestHost(env: Record<string, string> = {}, extraDefin
     } catch {
       json = undefined;
     }
+    documented(method, path, res, json);
     return { status: res.status, headers: res.headers, text, json };
   };
   return Object.assign(host, { request });
+}
+
+/**
+ * Every JSON success response a test receives through `request` must match the schema its route
+ * documents (the OpenAPI document is generated from the same schemas): a handler that drifts from
+ * its documentation fails whichever test reaches it.
+ */
+function responseConformance(definitions: readonly FunctionDefinition[]) {
+  const routes = definitions
+    .filter((d): d is HttpFunction => d.kind === 'http')
+    .map((fn) => ({ fn, compiled: compileRoute(fn.route) }))
+    .sort((a, b) => byPrecedence(a.compiled, b.compiled));
+  return (method: string, path: string, res: Response, json: unknown): void => {
+    if (res.status < 200 || res.status >= 300 || json === undefined) return;
+    if (!(res.headers.get('content-type') ?? '').startsWith('application/json')) return;
+    const parts = splitPath(new URL(path, 'http://x').pathname.replace(/^\/api\//, ''));
+    const route = routes.find((r) => r.fn.method === method.toUpperCase() && r.compiled.matchParts(parts));
+    const schema = route?.fn.spec.responses[res.status]?.schema;
+    if (!route || !schema) return;
+    const parsed = schema.safeParse(json);
+    if (!parsed.success) {
+      throw new Error(`${method} ${path} answered ${res.status} with a body its documented schema refuses: ${JSON.stringify(parsed.error.issues.slice(0, 5))}`);
+    }
+  };
 }

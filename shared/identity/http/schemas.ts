@@ -33,3 +33,36 @@ export const emailSchema = z.string().trim().max(254).pipe(z.email());
 export const passwordSchema = z.string().min(1).max(1024);
 
 export const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional() });
+
+/** A user as the API shows it: personal fields opened (null once redacted or never given). */
+export const userView = z.object({
+  id: z.string(),
+  status: z.enum(['invited', 'active', 'disabled', 'redacted']),
+  firstName: z.string().nullable(),
+  lastName: z.string().nullable(),
+  email: z.string().nullable(),
+  jobTitle: z.string().nullable(),
+  employeeNumber: z.string().nullable(),
+  roles: z.array(assignmentView),
+  locked: z.boolean(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  lastLoginAt: z.string().nullable(),
+});
+
+/** What a login, refresh or completed second factor answers (the refresh token also goes in an HttpOnly cookie). */
+export const tokenPair = z.object({ accessToken: z.string(), refreshToken: z.string(), expiresIn: z.number(), tokenType: z.literal('Bearer') });
+
+/** A password login that still owes a second factor: no session yet, only a short-lived challenge token. */
+export const secondFactorChallenge = z.union([
+  z.object({ mfaRequired: z.literal(true), mfaToken: z.string(), methods: z.array(z.string()), expiresIn: z.number().describe('Seconds') }),
+  z.object({ mfaEnrollmentRequired: z.literal(true), enrollmentToken: z.string(), methods: z.array(z.string()), expiresIn: z.number().describe('Seconds') }),
+]);
+
+/** An access token without a refresh token (re-authentication, support sessions). */
+export const accessTokenOnly = z.object({ accessToken: z.string(), expiresIn: z.number().describe('Seconds'), tokenType: z.literal('Bearer') });
+
+/** A JSON Web Key Set of public keys (RFC 7517). */
+export const jwksSchema = z.object({
+  keys: z.array(z.object({ kty: z.string(), crv: z.string().optional(), x: z.string().optional(), y: z.string().optional(), kid: z.string().optional(), alg: z.string().optional(), use: z.string().optional() })),
+});
