@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { LocalHost } from '../../shared/platform/local/host.js';
 import type { FunctionDefinition } from '../../shared/platform/functions.js';
 import type { HttpFunction } from '../../shared/http/route.js';
+import { problemSchema } from '../../shared/http/openapi.js';
 import { byPrecedence, compileRoute, splitPath } from '../../shared/platform/local/route-template.js';
 
 export interface TestResponse {
@@ -73,8 +74,8 @@ export async function startTestHost(env: Record<string, string> = {}, extraDefin
 
 /**
  * Every JSON success response a test receives through `request` must match the schema its route
- * documents (the OpenAPI document is generated from the same schemas): a handler that drifts from
- * its documentation fails whichever test reaches it.
+ * documents (the OpenAPI document is generated from the same schemas), and every error must be a
+ * problem+json document naming its status: a handler that drifts fails whichever test reaches it.
  */
 function responseConformance(definitions: readonly FunctionDefinition[]) {
   const routes = definitions
@@ -82,6 +83,15 @@ function responseConformance(definitions: readonly FunctionDefinition[]) {
     .map((fn) => ({ fn, compiled: compileRoute(fn.route) }))
     .sort((a, b) => byPrecedence(a.compiled, b.compiled));
   return (method: string, path: string, res: Response, json: unknown): void => {
+    if (method.toUpperCase() === 'HEAD') return;
+    if (res.status >= 400) {
+      // Every error is RFC 9457 problem+json, whatever answered it (route, pipeline or host).
+      const problem = problemSchema.safeParse(json);
+      if (!(res.headers.get('content-type') ?? '').startsWith('application/problem+json') || !problem.success || problem.data.status !== res.status) {
+        throw new Error(`${method} ${path} answered ${res.status} without a problem+json body matching its status: ${JSON.stringify(json)}`);
+      }
+      return;
+    }
     if (res.status < 200 || res.status >= 300 || json === undefined) return;
     if (!(res.headers.get('content-type') ?? '').startsWith('application/json')) return;
     const parts = splitPath(new URL(path, 'http://x').pathname.replace(/^\/api\//, ''));
