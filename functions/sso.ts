@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Cookie } from '@azure/functions';
 import { route, publicAccess, requires } from '../shared/http/route.js';
-import { badRequest, forbidden } from '../shared/http/problem.js';
+import { badRequest, conflict, forbidden, notFound } from '../shared/http/problem.js';
 import { etagOf } from '../shared/http/etag.js';
 import type { Principal } from '../shared/access/principal.js';
 import type { PropertyScope } from '../shared/access/principal.js';
@@ -27,6 +27,8 @@ const settingsBody = z.strictObject({
   enabled: z.boolean(),
   entraTenantId: guid,
   clientId: clientIdSchema,
+  /** `certificate`: PMI's certificate (GET /tenant/sso/certificate), uploaded to the app registration; no secret is shared. */
+  clientCredential: z.enum(['secret', 'certificate']).default('secret'),
   /** A new secret; null removes the stored one; omitted keeps it. */
   clientSecret: z.string().min(1).max(1024).nullable().optional(),
   jit: z.strictObject({ enabled: z.boolean(), defaultRoleId: idSchema.default('end-user'), scope: scopeSchema.default({ all: true }) }),
@@ -42,6 +44,7 @@ const settingsView = z.object({
   enabled: z.boolean(),
   entraTenantId: z.string().nullable(),
   clientId: z.string().nullable(),
+  clientCredential: z.enum(['secret', 'certificate']),
   hasClientSecret: z.boolean(),
   jit: z.object({ enabled: z.boolean(), defaultRoleId: z.string(), scope: scopeSchema }),
   groupRoles: z.array(z.object({ groupId: z.string(), roleId: z.string(), scope: scopeSchema })),
@@ -57,6 +60,7 @@ function settingsOut(app: App, s: SsoSettingsItem | undefined): z.infer<typeof s
     enabled: s?.enabled ?? false,
     entraTenantId: s?.entraTenantId ?? null,
     clientId: s?.clientId ?? null,
+    clientCredential: s?.clientCredential ?? 'secret',
     hasClientSecret: Boolean(s?.enc.clientSecret),
     jit: s?.jit ?? { enabled: false, defaultRoleId: 'end-user', scope: { all: true } },
     groupRoles: s?.groupRoles ?? [],
@@ -132,6 +136,7 @@ export default [
       200: { description: 'SSO settings', schema: settingsView },
       400: { description: 'Invalid settings' },
       403: { description: 'Re-authentication required, or a role the caller cannot grant' },
+      409: { description: 'Certificate chosen, but this deployment has no client certificate' },
       412: { description: 'ETag mismatch' },
     },
     handler: async ({ app, principal, body, req, ...call }) => {
@@ -145,12 +150,19 @@ export default [
         throw badRequest('SSO-only needs at least one break-glass owner who can still sign in with a password.', [{ field: 'body.breakGlassUserIds', message: 'at least one required' }]);
       }
       const current = await app.identity.sso.settings.get(principal.tenantId);
-      const willHaveSecret = body.clientSecret === undefined ? Boolean(current?.enc.clientSecret) : body.clientSecret !== null;
-      if (body.enabled && !willHaveSecret) throw badRequest('Enabling SSO needs a client secret.', [{ field: 'body.clientSecret', message: 'required' }]);
+      if (body.clientCredential === 'certificate') {
+        if (!app.identity.sso.clientCertificate) {
+          throw conflict('This deployment has no client certificate (SSO_CLIENT_CERTIFICATE_ID); use a client secret.');
+        }
+      } else {
+        const willHaveSecret = body.clientSecret === undefined ? Boolean(current?.enc.clientSecret) : body.clientSecret !== null;
+        if (body.enabled && !willHaveSecret) throw badRequest('Enabling SSO needs a client secret.', [{ field: 'body.clientSecret', message: 'required' }]);
+      }
       const next: SsoSettings = {
         enabled: body.enabled,
         entraTenantId: body.entraTenantId,
         clientId: body.clientId,
+        clientCredential: body.clientCredential,
         jit: body.jit,
         groupRoles: body.groupRoles,
         ssoOnly: body.ssoOnly,
@@ -159,6 +171,40 @@ export default [
       };
       const saved = await app.identity.sso.settings.put(principal.tenantId, next, body.clientSecret, ifMatchOf(req), actor(principal), metaOf(call));
       return { json: settingsOut(app, saved), etag: etagOf(saved) };
+    },
+  }),
+
+  route({
+    name: 'tenantSsoCertificate',
+    method: 'GET',
+    route: 'v1/tenant/sso/certificate',
+    access: requires('settings.manage'),
+    summary: "PMI's client certificate, to upload to the tenant's Entra app registration for sign-in without a client secret",
+    tags: ['sso'],
+    responses: {
+      200: {
+        description: 'Every valid certificate (PEM and thumbprints), the one in use first: upload them all, so a renewal never locks you out',
+        schema: z.object({
+          certificates: z.array(
+            z.object({
+              pem: z.string(),
+              thumbprint: z.string().describe('SHA-1, hex: what the Entra portal lists for an uploaded certificate'),
+              x5tS256: z.string(),
+              x5t: z.string(),
+              notBefore: z.string(),
+              notAfter: z.string(),
+              inUse: z.boolean().describe('The certificate assertions are signed with now'),
+            }),
+          ),
+        }),
+      },
+      404: { description: 'This deployment has no client certificate' },
+    },
+    handler: async ({ app }) => {
+      const signer = app.identity.sso.clientCertificate;
+      if (!signer) throw notFound('client certificate');
+      const [inUse, ...others] = await signer.certificates();
+      return { json: { certificates: [...(inUse ? [{ ...inUse, inUse: true }] : []), ...others.map((c) => ({ ...c, inUse: false }))] } };
     },
   }),
 

@@ -92,6 +92,7 @@ export const configSchema = z.object({
   WEB_CLIENT_ORIGINS: csv.default([]),
   /** Where SSO failures send the browser (with ?error=<code>); unset = <first web origin>/login/error. */
   SSO_ERROR_URL: z.url().optional(),
+  SSO_CLIENT_CERTIFICATE_ID: z.url().optional(),
   /** Microsoft Entra authority host (sovereign clouds use another one). */
   SSO_AUTHORITY_HOST: z.url().default('https://login.microsoftonline.com'),
   SSO_HTTP_TIMEOUT_MS: int(5000, 100, 60_000),

@@ -13,6 +13,7 @@ import { SessionService } from './sessions.js';
 import { RoleService } from './custom-roles.js';
 import { LoginService } from './login.js';
 import { SsoService } from './sso/service.js';
+import { KeyVaultClientCertificate, LocalClientCertificate } from './sso/client-certificate.js';
 import { TokenAuthenticator } from './token-authenticator.js';
 import { AcsEmailSender, LocalOutboxEmailSender, type EmailSender } from './mail.js';
 import { createPlatformOperator, seedDemo, type OperatorInput } from './seed.js';
@@ -74,7 +75,14 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
   const users = new UserService(platform, hasher, tenants, mail, changed);
   const sessions = new SessionService(platform, changed);
   const login = new LoginService(platform, tenants, users, sessions, hasher, tokens);
-  const sso = new SsoService(platform, { tenants, users, login });
+  // Locally (embedded store) a self-signed certificate in the state directory; in Azure only the Key
+  // Vault one: an instance's file system is neither shared nor durable.
+  const clientCertificate = config.SSO_CLIENT_CERTIFICATE_ID
+    ? new KeyVaultClientCertificate(config.SSO_CLIENT_CERTIFICATE_ID, deps.credential)
+    : config.COSMOS_ENDPOINT
+      ? undefined
+      : new LocalClientCertificate(config.LOCAL_STATE_DIR, log);
+  const sso = new SsoService(platform, { tenants, users, login, clientCertificate });
   const secondFactors = createSecondFactors(platform, { users, tenants, sessions, hasher, tokens, login, mail, authenticator, credential: deps.credential });
 
   const securityEvents: SecurityEventSink = {

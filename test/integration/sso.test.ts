@@ -1,6 +1,7 @@
 import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { decodeJwt } from 'jose';
+import { decodeJwt, type JWK } from 'jose';
+import { generateKeyPairSync, X509Certificate } from 'node:crypto';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 import { AUTHORITY, FakeEntra, newGuid, type FakeAccount } from '../support/fake-entra.js';
@@ -474,5 +475,49 @@ describe('SSO-only tenants', () => {
     await putSso({ ssoOnly: false });
     const again = await host.request('POST', '/api/v1/auth/login', { body: { tenant: tenant.slug, email: tenant.users.endUser.email, password: SEED_PASSWORD } });
     expect(again.status).toBe(200);
+  });
+});
+
+describe('signing in to the app registration with a certificate instead of a client secret', () => {
+  const certClient = (jwks: { keys: JWK[] }) => ({ clientId: newGuid(), jwks, redirectUri: `${API_BASE}/api/v1/auth/sso/callback` });
+
+  it("redeems the code with a client assertion signed by PMI's certificate, which the customer uploaded", async () => {
+    const certs = await host.request('GET', '/api/v1/tenant/sso/certificate', { token: ownerToken });
+    expect(certs.status).toBe(200);
+    const [cert] = certs.json.certificates;
+    expect(cert.inUse).toBe(true);
+    const x509 = new X509Certificate(cert.pem);
+    expect(cert.thumbprint).toBe(x509.fingerprint.replace(/:/g, ''));
+    expect(Date.parse(cert.notAfter)).toBeGreaterThan(Date.now() + 300 * 86_400_000);
+    expect((await host.request('GET', '/api/v1/tenant/sso/certificate', { token: tenant.users.endUser.token })).status).toBe(403);
+
+    // The customer's directory: an app registration that holds our certificate and no secret.
+    const tid = newGuid();
+    const client = certClient({ keys: [x509.publicKey.export({ format: 'jwk' }) as JWK] });
+    const carol = account('Carol Certificate');
+    fake.addTenant(tid, [client], [carol]);
+    await putSso({ entraTenantId: tid, clientId: client.clientId, clientCredential: 'certificate', idpMfaSatisfiesPolicy: true });
+    const settings = await host.request('GET', '/api/v1/tenant/sso', { token: ownerToken });
+    expect(settings.json).toMatchObject({ clientCredential: 'certificate', clientId: client.clientId });
+    const checks = await host.request('POST', '/api/v1/tenant/sso/test', { token: ownerToken });
+    expect(checks.json.checks).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'clientCertificate', ok: true })]));
+
+    const signedIn = await signIn(carol, tid);
+    expect(errorFrom(signedIn.location)).toBeUndefined();
+    const ex = await exchange(signedIn.location);
+    expect(ex.status).toBe(200);
+    expect(decodeJwt(ex.json.accessToken).amr).toContain('sso');
+
+    // An app registration holding some other certificate refuses our assertion: nothing signs in.
+    const { publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const otherTid = newGuid();
+    const other = certClient({ keys: [publicKey.export({ format: 'jwk' }) as JWK] });
+    fake.addTenant(otherTid, [other], [carol]);
+    await putSso({ entraTenantId: otherTid, clientId: other.clientId, clientCredential: 'certificate', idpMfaSatisfiesPolicy: true });
+    expect(errorFrom((await signIn(carol, otherTid)).location)).toBe('token_exchange_failed');
+    await expectAuditedFailure('token_exchange_failed');
+
+    await putSso({ idpMfaSatisfiesPolicy: true });
+    expect((await host.request('GET', '/api/v1/tenant/sso', { token: ownerToken })).json.clientCredential).toBe('secret');
   });
 });

@@ -18,7 +18,10 @@ export interface FakeAccount {
 
 export interface FakeClient {
   clientId: string;
-  clientSecret: string;
+  /** client_secret_post, unless `jwks` is given. */
+  clientSecret?: string;
+  /** The public keys of the certificates uploaded to the app registration: the client signs in with private_key_jwt. */
+  jwks?: { keys: JWK[] };
   redirectUri: string;
 }
 
@@ -120,16 +123,15 @@ export class FakeEntra {
   /** Adds a directory tenant with its registered applications and users. */
   addTenant(tid: string, clients: FakeClient[], accounts: FakeAccount[]): void {
     this.accounts.set(tid, new Map(accounts.map((a) => [a.oid, a])));
-    for (const c of clients) this.secrets.set(c.clientId, c.clientSecret);
+    for (const c of clients) if (c.clientSecret) this.secrets.set(c.clientId, c.clientSecret);
     const accountsOf = () => this.accounts.get(tid) as Map<string, FakeAccount>;
     const provider = new Provider(this.issuer(tid), {
       clients: clients.map((c) => ({
         client_id: c.clientId,
-        client_secret: c.clientSecret,
+        ...(c.jwks ? { jwks: c.jwks, token_endpoint_auth_method: 'private_key_jwt', token_endpoint_auth_signing_alg: 'RS256' } : { client_secret: c.clientSecret, token_endpoint_auth_method: 'client_secret_post' }),
         redirect_uris: [c.redirectUri],
         response_types: ['code'],
         grant_types: ['authorization_code'],
-        token_endpoint_auth_method: 'client_secret_post',
         subject_type: 'pairwise',
         id_token_signed_response_alg: 'RS256',
       })),

@@ -17,6 +17,12 @@ export interface SsoSettings {
   entraTenantId: string;
   /** The application (client) id registered in the customer's Entra tenant; the ID token's `aud`. */
   clientId: string;
+  /**
+   * How the app authenticates to the customer's token endpoint: a client secret the customer gave
+   * us (sealed), or PMI's certificate the customer uploaded (private_key_jwt: no shared secret).
+   * Settings saved before the choice existed use the secret.
+   */
+  clientCredential?: 'secret' | 'certificate';
   jit: { enabled: boolean; defaultRoleId: string; scope: PropertyScope };
   groupRoles: GroupRoleMapping[];
   /** When on, password login is refused for everyone except `breakGlassUserIds`. */

@@ -15,7 +15,8 @@ import { sameText, validateIdToken, type EntraIdentity } from './id-token.js';
 import { GUID, type SsoExchangeItem, type SsoSettingsItem } from './model.js';
 import { safeReturnTo } from './return-to.js';
 import { SsoSettingsService } from './settings.js';
-import { redeemCode } from './token-client.js';
+import { redeemCode, type CodeRedemption } from './token-client.js';
+import { clientAssertion, type ClientCertificateSigner } from './client-certificate.js';
 
 /** How long the one-time code handed to the web client stays redeemable. */
 const EXCHANGE_TTL_MS = 60_000;
@@ -29,7 +30,7 @@ export interface StartOutcome {
 }
 
 export interface ConfigCheck {
-  name: 'clientId' | 'clientSecret' | 'discovery' | 'keys';
+  name: 'clientId' | 'clientSecret' | 'clientCertificate' | 'discovery' | 'keys';
   ok: boolean;
   detail: string;
 }
@@ -55,11 +56,16 @@ export class SsoService {
 
   constructor(
     private readonly platform: Platform,
-    private readonly deps: { tenants: TenantService; users: UserService; login: LoginService },
+    private readonly deps: { tenants: TenantService; users: UserService; login: LoginService; clientCertificate: ClientCertificateSigner | undefined },
   ) {
     this.settings = new SsoSettingsService(platform);
     this.accounts = new SsoAccounts(platform, deps.users);
     this.authority = new AuthorityCache(platform.config.SSO_AUTHORITY_HOST, platform.config.SSO_HTTP_TIMEOUT_MS, () => this.fetchImpl);
+  }
+
+  /** PMI's client certificate for customers who sign us in without a secret; undefined when this deployment has none. */
+  get clientCertificate(): ClientCertificateSigner | undefined {
+    return this.deps.clientCertificate;
   }
 
   /** Replaces the outbound fetch (tests map the authority to a local provider; an egress proxy could go here). */
@@ -150,9 +156,18 @@ export class SsoService {
     }
   }
 
-  private async authenticate(settings: SsoSettingsItem, flow: FlowState, code: string): Promise<EntraIdentity> {
+  /** How this tenant's token request authenticates the app: its stored secret, or PMI's certificate. */
+  private async clientAuth(settings: SsoSettingsItem, tokenEndpoint: string): Promise<CodeRedemption['clientAuth']> {
+    if (settings.clientCredential === 'certificate') {
+      if (!this.deps.clientCertificate) throw new SsoError('sso_not_configured', 'no client certificate on this deployment');
+      return { clientAssertion: await clientAssertion(this.deps.clientCertificate, settings.clientId, tokenEndpoint) };
+    }
     const secret = await this.settings.clientSecret(settings);
     if (!secret) throw new SsoError('sso_not_configured', 'no client secret');
+    return { clientSecret: secret };
+  }
+
+  private async authenticate(settings: SsoSettingsItem, flow: FlowState, code: string): Promise<EntraIdentity> {
     const meta = await this.authority.metadata(settings.entraTenantId);
     const idToken = await redeemCode(this.authority, {
       tokenEndpoint: meta.tokenEndpoint,
@@ -160,7 +175,7 @@ export class SsoService {
       verifier: flow.verifier,
       redirectUri: this.redirectUri(),
       clientId: settings.clientId,
-      clientSecret: secret,
+      clientAuth: await this.clientAuth(settings, meta.tokenEndpoint),
     });
     return validateIdToken(idToken, {
       issuer: this.authority.issuerFor(settings.entraTenantId),
@@ -244,8 +259,18 @@ export class SsoService {
     if (!settings) return { ok: false, checks: [{ name: 'discovery', ok: false, detail: 'SSO is not configured.' }] };
     const checks: ConfigCheck[] = [];
     checks.push({ name: 'clientId', ok: GUID.test(settings.clientId), detail: GUID.test(settings.clientId) ? 'The client id is a GUID.' : 'An Entra application (client) id is a GUID.' });
-    const hasSecret = Boolean(settings.enc.clientSecret);
-    checks.push({ name: 'clientSecret', ok: hasSecret, detail: hasSecret ? 'A client secret is stored.' : 'No client secret is stored.' });
+    if (settings.clientCredential === 'certificate') {
+      const cert = await this.deps.clientCertificate?.certificate().catch(() => undefined);
+      const valid = cert !== undefined && Date.parse(cert.notAfter) > Date.now();
+      checks.push({
+        name: 'clientCertificate',
+        ok: valid,
+        detail: valid ? `The client certificate ${cert.thumbprint} is valid until ${cert.notAfter}; it must be uploaded to the app registration.` : 'No valid client certificate on this deployment.',
+      });
+    } else {
+      const hasSecret = Boolean(settings.enc.clientSecret);
+      checks.push({ name: 'clientSecret', ok: hasSecret, detail: hasSecret ? 'A client secret is stored.' : 'No client secret is stored.' });
+    }
     try {
       const meta = await this.authority.metadata(settings.entraTenantId);
       checks.push({ name: 'discovery', ok: true, detail: `Discovery answered with issuer ${meta.issuer}.` });

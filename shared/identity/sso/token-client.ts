@@ -7,12 +7,13 @@ export interface CodeRedemption {
   verifier: string;
   redirectUri: string;
   clientId: string;
-  clientSecret: string;
+  /** client_secret_post, or a private_key_jwt client assertion (RFC 7523) signed with PMI's certificate. */
+  clientAuth: { clientSecret: string } | { clientAssertion: string };
 }
 
 /**
- * Redeems an authorization code at the authority's token endpoint (client_secret_post, with the
- * PKCE verifier) and returns the ID token. Only the ID token is used: we sign the user in with our
+ * Redeems an authorization code at the authority's token endpoint (client_secret_post or a signed
+ * client assertion, with the PKCE verifier) and returns the ID token. Only the ID token is used: we sign the user in with our
  * own session and never call Microsoft Graph, so the access token Entra returns is dropped.
  */
 export async function redeemCode(authority: AuthorityCache, r: CodeRedemption): Promise<string> {
@@ -21,8 +22,10 @@ export async function redeemCode(authority: AuthorityCache, r: CodeRedemption): 
     code: r.code,
     redirect_uri: r.redirectUri,
     client_id: r.clientId,
-    client_secret: r.clientSecret,
     code_verifier: r.verifier,
+    ...('clientSecret' in r.clientAuth
+      ? { client_secret: r.clientAuth.clientSecret }
+      : { client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer', client_assertion: r.clientAuth.clientAssertion }),
   });
   const res = await authority.get(r.tokenEndpoint, {
     method: 'POST',
