@@ -34,6 +34,9 @@ export function serviceBusConnector(namespace: string, credential: () => TokenCr
   };
 }
 
+/** How long the readiness probe waits for the namespace. */
+const READY_TIMEOUT_MS = 3000;
+
 /** Publishes to Azure Service Bus with the app's managed identity; batches what fits together. */
 export class ServiceBusPublisher implements MessagePublisher {
   /** A promise, so concurrent first publishes share one client instead of each opening its own. */
@@ -85,9 +88,14 @@ export class ServiceBusPublisher implements MessagePublisher {
     if (batch.count > 0) await sender.sendMessages(batch);
   }
 
+  /**
+   * Whether the namespace answers: creating a batch needs the sender's AMQP link open (and re-opens a
+   * dropped one), a round trip with the app's credential; creating a sender alone makes none. Bounded
+   * in time, so a namespace that hangs shows as unavailable instead of hanging the health check.
+   */
   async ready(): Promise<boolean> {
     try {
-      await this.sender('audit');
+      await (await this.sender('audit')).createMessageBatch({ abortSignal: AbortSignal.timeout(READY_TIMEOUT_MS) });
       return true;
     } catch {
       return false;

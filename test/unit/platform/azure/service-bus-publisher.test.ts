@@ -28,11 +28,17 @@ class FakeSender {
   readonly sent: ServiceBusMessage[][] = [];
   readonly scheduled: Array<{ message: ServiceBusMessage; at: Date }> = [];
   closed = false;
+  /** The AMQP link can't be (re)opened: the namespace went away after the sender was made. */
+  linkDown = false;
   constructor(
     readonly entity: string,
     private readonly capacity: number,
   ) {}
-  async createMessageBatch(): Promise<FakeBatch> {
+  async createMessageBatch(options?: { abortSignal?: AbortSignal }): Promise<FakeBatch> {
+    if (this.linkDown) {
+      // Like the SDK retrying a link that won't open: only the abort signal ends the wait.
+      await new Promise((_, reject) => options?.abortSignal?.addEventListener('abort', () => reject(new Error('aborted'))));
+    }
     return new FakeBatch(this.capacity);
   }
   async sendMessages(batch: FakeBatch): Promise<void> {
@@ -204,5 +210,13 @@ describe('ServiceBusPublisher (against a fake ServiceBusClient)', () => {
     await p.publish('imports', [msg('y')]);
     expect(down.connects).toBe(3);
     expect(down.sender('imports').sent.flat().map((m) => m.messageId)).toEqual(['y']);
+  });
+
+  it('ready() is false, in bounded time, when the namespace stops answering after the sender exists', async () => {
+    const bus = new FakeServiceBus();
+    const p = publisherOn(bus);
+    expect(await p.ready()).toBe(true);
+    bus.sender(queues.audit.name).linkDown = true;
+    expect(await p.ready()).toBe(false);
   });
 });
