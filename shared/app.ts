@@ -99,7 +99,7 @@ export async function buildApp(config: Config): Promise<App> {
   }
 
   const kek = await buildKek(config, credential, log);
-  const keys = new SubjectKeyRing(store, kek, config.KEY_CACHE_SIZE, config.KEY_CACHE_TTL_SECONDS * 1000);
+  const keys = new SubjectKeyRing(store, kek, config.KEY_CACHE_SIZE, config.KEY_CACHE_TTL_SECONDS * 1000, config.KEY_CONFIRM_SECONDS * 1000);
   const cipher = new FieldCipher(keys);
   const blindIndex = new BlindIndex(keys);
   const outbox = new Outbox(store, bus, log);

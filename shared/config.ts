@@ -38,6 +38,7 @@ export const configSchema = z.object({
   LOCAL_STATE_DIR: z.string().default('.local'),
   KEY_CACHE_SIZE: int(2000, 1),
   KEY_CACHE_TTL_SECONDS: int(300, 1),
+  KEY_CONFIRM_SECONDS: int(30, 1),
 
   CORS_ORIGINS: csv.default(['http://localhost:3000', 'http://localhost:5173']),
   HTTP_MAX_BODY_BYTES: int(1024 * 1024, 1024),

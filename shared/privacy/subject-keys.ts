@@ -27,8 +27,8 @@ export interface RewrapResult {
   perTenant: Map<string, number>;
 }
 
-/** Cached state of one subject's key: the key itself, or "shredded". */
-type CachedKey = Buffer | 'shredded';
+/** Cached state of one subject's key: the key and when the store last confirmed it, or "shredded". */
+type CachedKey = { key: Buffer; confirmedAt: number } | 'shredded';
 
 function itemId(subjectId: string): string {
   return `dek:${subjectId}`;
@@ -42,13 +42,20 @@ function itemId(subjectId: string): string {
 export class SubjectKeyRing {
   private readonly cache: LruCache<string, CachedKey>;
 
+  /**
+   * `cacheTtlMs`: how long an unwrapped key is kept (it saves the KEK unwrap, a Key Vault call).
+   * `confirmMs`: how often a kept key is checked against the store (one point read), so a key another
+   * instance shredded stops opening anything here within that time, not only when the cache expires.
+   */
   constructor(
     private readonly store: Store,
     private readonly kek: KeyEncryptionKey,
     cacheSize: number,
     cacheTtlMs: number,
+    private readonly confirmMs = cacheTtlMs,
+    private readonly now: () => number = Date.now,
   ) {
-    this.cache = new LruCache(cacheSize, cacheTtlMs);
+    this.cache = new LruCache(cacheSize, cacheTtlMs, now);
   }
 
   /** The subject's key, or undefined when it was shredded or never existed. */
@@ -56,9 +63,17 @@ export class SubjectKeyRing {
     const cacheKey = `${tenantId}/${subjectId}`;
     const cached = this.cache.get(cacheKey);
     if (cached === 'shredded') return undefined;
-    if (cached) return cached;
+    if (cached && this.now() - cached.confirmedAt < this.confirmMs) return cached.key;
     const item = await this.store.collection<DataKeyItem>('keys', tenantId).read(itemId(subjectId));
-    if (!item) return undefined;
+    if (!item) {
+      if (cached) this.cache.set(cacheKey, 'shredded');
+      return undefined;
+    }
+    if (cached && !item.shreddedAt && item.wrapped) {
+      // Still live (perhaps re-wrapped under a newer KEK version: the same key): no unwrap needed.
+      this.cache.set(cacheKey, { key: cached.key, confirmedAt: this.now() });
+      return cached.key;
+    }
     return this.remember(cacheKey, item);
   }
 
@@ -82,7 +97,7 @@ export class SubjectKeyRing {
         kekId: keyId,
         createdAt: new Date().toISOString(),
       });
-      this.cache.set(cacheKey, material);
+      this.cache.set(cacheKey, { key: material, confirmedAt: this.now() });
       return material;
     } catch (err) {
       // Someone else created it first: theirs wins, so every writer uses the same key.
@@ -155,7 +170,7 @@ export class SubjectKeyRing {
       return undefined;
     }
     const key = await this.kek.unwrap(Buffer.from(item.wrapped, 'base64'), item.kekId);
-    this.cache.set(cacheKey, key);
+    this.cache.set(cacheKey, { key, confirmedAt: this.now() });
     return key;
   }
 }

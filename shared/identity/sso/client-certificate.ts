@@ -71,6 +71,14 @@ const RSA = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Ui
 const VALIDITY_DAYS = 730;
 const RENEW_BEFORE_DAYS = 30;
 
+/**
+ * A positive serial number from random bytes, in minimal DER: the top byte's sign bit clear and not
+ * zero (a leading zero byte before one below 0x80 is a non-minimal INTEGER, which OpenSSL refuses).
+ */
+export function certificateSerial(random: Uint8Array): Uint8Array {
+  return random.map((b, i) => (i === 0 ? (b & 0x7f) | 0x40 : b));
+}
+
 /** A self-signed certificate and its key, made with PKI.js on WebCrypto (loaded only when one is needed). */
 async function selfSigned(commonName: string, now: Date): Promise<{ der: Uint8Array; privateKeyPem: string }> {
   const pkijs = await import('pkijs');
@@ -79,7 +87,7 @@ async function selfSigned(commonName: string, now: Date): Promise<{ der: Uint8Ar
   const keys = (await webcrypto.subtle.generateKey(RSA, true, ['sign', 'verify'])) as webcrypto.CryptoKeyPair;
   const cert = new pkijs.Certificate();
   cert.version = 2;
-  cert.serialNumber = new asn1js.Integer({ valueHex: webcrypto.getRandomValues(new Uint8Array(16)).map((b, i) => (i === 0 ? b & 0x7f : b)).buffer });
+  cert.serialNumber = new asn1js.Integer({ valueHex: certificateSerial(webcrypto.getRandomValues(new Uint8Array(16))).buffer as ArrayBuffer });
   const name = new pkijs.AttributeTypeAndValue({ type: '2.5.4.3', value: new asn1js.Utf8String({ value: commonName }) });
   cert.issuer.typesAndValues.push(name);
   cert.subject.typesAndValues.push(name);

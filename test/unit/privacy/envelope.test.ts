@@ -89,6 +89,22 @@ describe('envelope encryption', () => {
     await keys.shred('tenant-a', 'user-9');
   });
 
+  it("stops opening a subject's values on another instance within the confirm interval after a shred there", async () => {
+    let now = 1_000_000;
+    const clock = () => now;
+    // Two instances: each keeps unwrapped keys for 300 s but confirms them against the store every 30 s.
+    const here = new FieldCipher(new SubjectKeyRing(t.store, kek, 10, 300_000, 30_000, clock));
+    const elsewhere = new SubjectKeyRing(t.store, kek, 10, 300_000, 30_000, clock);
+    const sealed = await here.seal(ctx({ subjectId: 'user-11' }), 'leaving@example.com');
+    expect(await here.open(ctx({ subjectId: 'user-11' }), sealed)).toEqual({ redacted: false, value: 'leaving@example.com' });
+    await elsewhere.shred('tenant-a', 'user-11');
+    now += 10_000; // inside the interval the cached key still opens (the window docs/privacy.md states)
+    expect((await here.open(ctx({ subjectId: 'user-11' }), sealed)).redacted).toBe(false);
+    now += 21_000; // past it: the store is asked, and says shredded
+    expect(await here.open(ctx({ subjectId: 'user-11' }), sealed)).toEqual({ redacted: true });
+    await expect(here.seal(ctx({ subjectId: 'user-11' }), 'new data')).rejects.toBeInstanceOf(SubjectRedactedError);
+  });
+
   it('gives concurrent first writers the same key', async () => {
     const { keys: k1 } = testKeyRing(t.store);
     const sealedAll = await Promise.all(

@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeProtectedHeader, importX509, jwtVerify } from 'jose';
-import { clientAssertion, KeyVaultClientCertificate, LocalClientCertificate, type CertificateVault } from '../../../../shared/identity/sso/client-certificate.js';
+import { certificateSerial, clientAssertion, KeyVaultClientCertificate, LocalClientCertificate, type CertificateVault } from '../../../../shared/identity/sso/client-certificate.js';
 import { processLog } from '../../../../shared/platform/log.js';
 
 const log = processLog('error');
@@ -22,6 +22,17 @@ async function verifyAssertion(assertion: string, pem: string) {
   expect(payload.jti).toEqual(expect.any(String));
   return payload;
 }
+
+describe('certificate serial numbers', () => {
+  it('are positive and minimally encoded whatever the random bytes (OpenSSL refuses a padded INTEGER)', () => {
+    for (const top of [0x00, 0x01, 0x7f, 0x80, 0xff]) {
+      const serial = certificateSerial(new Uint8Array([top, 0x10, 0x20]));
+      expect(serial[0]! & 0x80).toBe(0);
+      expect(serial[0]).not.toBe(0);
+      expect([...serial.slice(1)]).toEqual([0x10, 0x20]);
+    }
+  });
+});
 
 describe('local client certificate', () => {
   const dir = mkdtempSync(join(tmpdir(), 'pmi-sso-cert-'));
