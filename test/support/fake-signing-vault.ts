@@ -25,6 +25,8 @@ export class FakeSigningVault implements SigningKeyVault {
   }
   readonly cryptographyFor: string[] = [];
   listCalls = 0;
+  /** Key Vault unreachable: listing versions fails. */
+  unreachable = false;
 
   addVersion(createdOn: number, props: Partial<SigningKeyVersionProperties> = {}): string {
     const version = `v${this.versions.length + 1}`;
@@ -65,6 +67,7 @@ export class FakeSigningVault implements SigningKeyVault {
   private async *list(name: string): AsyncIterable<SigningKeyVersionProperties> {
     expect(name).toBe(this.name);
     this.listCalls += 1;
+    if (this.unreachable) throw new Error('Key Vault unreachable');
     for (const v of this.versions) {
       yield { version: v.version, enabled: v.enabled, createdOn: v.createdOn, notBefore: v.notBefore, expiresOn: v.expiresOn };
     }

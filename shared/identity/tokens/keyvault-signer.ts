@@ -13,6 +13,8 @@ const REFRESH_MS = 10 * 60_000;
  * (plus clock skew): by then every instance lists it, so no instance rejects a token it signed.
  */
 const PUBLISH_BEFORE_USE_MS = REFRESH_MS + 60_000;
+/** How long a list that could not be refreshed is still used: an outage of Key Vault, not forever. */
+const STALE_LIMIT_MS = 6 * 60 * 60_000;
 
 function b64url(bytes: Uint8Array | undefined): string {
   if (!bytes) throw new Error('Key Vault returned an EC key without coordinates');
@@ -55,7 +57,14 @@ export class KeyVaultTokenSigner implements TokenSigner {
     this.loading ??= this.fetch().finally(() => {
       this.loading = undefined;
     });
-    return this.loading;
+    try {
+      return await this.loading;
+    } catch (err) {
+      // Key Vault unreachable at refresh time: keep the last list rather than refuse every token
+      // (verification runs on each request). A disabled version then ends when Key Vault answers again.
+      if (this.cached && Date.now() - this.cached.at < STALE_LIMIT_MS) return this.cached;
+      throw err;
+    }
   }
 
   private async fetch(): Promise<{ kid: string; jwks: JWK[] }> {

@@ -105,6 +105,22 @@ describe('KeyVaultTokenSigner (against a fake Key Vault that signs digests with 
     await verifyWithJwks(after, signer, clock.now());
   });
 
+  it('keeps verifying with the last key list while Key Vault is unreachable, for a few hours at most', async () => {
+    const clock = controlledClock();
+    const vault = new FakeSigningVault();
+    vault.addVersion(clock.now() - 400 * 24 * 60 * MINUTE);
+    const signer = new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault);
+    const tokens = new AccessTokens(signer, ISSUER, AUDIENCE, 3600);
+    const token = (await tokens.issue(claims)).token;
+    vault.unreachable = true;
+    clock.advance(10 * MINUTE + 1); // due for a refresh, which fails
+    await expect(tokens.verify(token)).resolves.toMatchObject({ sub: claims.sub });
+    clock.advance(6 * 60 * MINUTE); // an outage this long: the stale list is no longer trusted
+    await expect(tokens.verify(token)).rejects.toThrow('Key Vault unreachable');
+    vault.unreachable = false;
+    await expect(tokens.verify(token)).resolves.toMatchObject({ sub: claims.sub });
+  });
+
   it('a key whose only version was created just now signs with it at once', async () => {
     const vault = new FakeSigningVault();
     const v1 = vault.addVersion(Date.now());
