@@ -170,6 +170,7 @@ export default [
         idpMfaSatisfiesPolicy: body.idpMfaSatisfiesPolicy,
       };
       const saved = await app.identity.sso.settings.put(principal.tenantId, next, body.clientSecret, ifMatchOf(req), actor(principal), metaOf(call));
+      await app.identity.sso.accounts.withdrawUnmapped(principal.tenantId, next, actor(principal), metaOf(call));
       return { json: settingsOut(app, saved), etag: etagOf(saved) };
     },
   }),

@@ -374,7 +374,15 @@ describe('SSO accounts', () => {
     // The earlier session lost the admin grant too: grants are resolved from the stored roles.
     const stale = await host.request('GET', '/api/v1/users', { token: second.json.accessToken });
     expect(stale.status).toBe(403);
+
+    // Back in "admins"; then an admin deletes that mapping: the role goes at once, without a sign-in,
+    // and what the remaining mapping granted stays.
+    await exchange((await signIn({ ...henry, groups: [admins, readers] })).location);
+    expect(await roles()).toEqual([{ roleId: 'end-user', scope: { all: true } }, manual, { roleId: 'end-user', scope, group: readers }, { roleId: 'admin', scope: { all: true }, group: admins }]);
+    await putSso({ idpMfaSatisfiesPolicy: true, groupRoles: [{ groupId: readers, roleId: 'end-user', scope }] });
+    expect(await roles()).toEqual([{ roleId: 'end-user', scope: { all: true } }, manual, { roleId: 'end-user', scope, group: readers }]);
     await putSso({ idpMfaSatisfiesPolicy: true });
+    expect(await roles()).toEqual([{ roleId: 'end-user', scope: { all: true } }, manual]);
   });
 
   it('activates an invited user linked by an admin at the first SSO sign-in', async () => {

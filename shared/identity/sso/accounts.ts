@@ -99,6 +99,24 @@ export class SsoAccounts {
   }
 
   /**
+   * After the SSO settings changed: an assignment a mapping granted that no mapping grants any more
+   * (mapping deleted, or its role or scope changed) is taken from every user now, not at each
+   * user's next sign-in, which for a user who keeps a session alive could be days away. New mappings
+   * grant nothing until the user signs in: only the ID token says who is in a group.
+   */
+  async withdrawUnmapped(tenantId: string, settings: Pick<SsoSettings, 'groupRoles'>, actor: EventActor, meta: RequestMeta): Promise<number> {
+    const mapped = (r: RoleAssignment) => settings.groupRoles.some((m) => m.groupId.toLowerCase() === r.group && sameGrant(m, r));
+    let changed = 0;
+    for (const user of await this.users.all(tenantId)) {
+      const roles = user.roles.filter((r) => r.group === undefined || mapped(r));
+      if (roles.length === user.roles.length) continue;
+      await this.users.setRoles(tenantId, user.id, roles, undefined, actor, meta);
+      changed += 1;
+    }
+    return changed;
+  }
+
+  /**
    * Just-in-time provisioning: a new active account (no password) with the default role and the
    * roles of mapped groups, linked to `tid:oid`. The e-mail must still be unique in the tenant: a
    * collision with a local account is refused (`email_in_use`), never merged.
