@@ -161,6 +161,44 @@ resource auditIntegrity 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   }
 }
 
+resource keysRewrapFailed 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
+  name: '${namePrefix}-keys-rewrap-failed'
+  location: location
+  tags: tags
+  kind: 'LogAlert'
+  properties: {
+    displayName: 'Data keys could not be re-wrapped'
+    description: 'The keysRewrap timer found data keys whose KEK version no longer unwraps (disabled too early?). Re-enable that version and let the timer run before it expires. See docs/operations.md, "Rotate keys".'
+    severity: 1
+    enabled: true
+    scopes: [
+      applicationInsightsId
+    ]
+    evaluationFrequency: 'PT15M'
+    windowSize: 'PT15M'
+    criteria: {
+      allOf: [
+        {
+          query: 'traces | where message has "data keys could not be re-wrapped"'
+          timeAggregation: 'Count'
+          operator: 'GreaterThan'
+          threshold: 0
+          failingPeriods: {
+            numberOfEvaluationPeriods: 1
+            minFailingPeriodsToAlert: 1
+          }
+        }
+      ]
+    }
+    autoMitigate: false
+    actions: {
+      actionGroups: [
+        actionGroup.id
+      ]
+    }
+  }
+}
+
 resource serverErrors 'Microsoft.Insights/scheduledQueryRules@2023-12-01' = {
   name: '${namePrefix}-http-5xx-rate'
   location: location

@@ -14,8 +14,11 @@ import {
   loadBicepFiles,
   loopSource,
   property,
+  repoRoot,
   variable,
 } from './bicep.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { ResourceDeclaration } from './bicep.js';
 
 const files = await loadBicepFiles();
@@ -403,6 +406,14 @@ describe('alerts', () => {
     expect(c).toBeDefined();
     expect(String(literalAt(c!, 'query'))).toMatch(/^traces\b/);
     expect(literalAt(c!, 'threshold')).toBe(0);
+  });
+
+  it('data keys the re-wrapping timer could not re-wrap, from traces (the message it logs)', () => {
+    const c = queryRules.flatMap(criteria).find((x) => String(literalAt(x, 'query')).includes('data keys could not be re-wrapped'));
+    expect(c).toBeDefined();
+    expect(literalAt(c!, 'threshold')).toBe(0);
+    // The query matches what the code logs: the two must not drift apart.
+    expect(readFileSync(join(repoRoot, 'shared/privacy/index.ts'), 'utf8')).toContain("'data keys could not be re-wrapped");
   });
 
   it('5xx rate from failed requests', () => {
