@@ -16,6 +16,8 @@ Object.assign(process.env, {
   LOCAL_TIMERS: 'false',
   SEED_DEMO: 'false',
   LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-bench-audit-')),
+  // broker.idle() waits for scheduled messages too: prompt audit checkpoints would add their delay to every measurement.
+  AUDIT_CHECKPOINT_DELAY_SECONDS: '0',
 });
 
 const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 3000);

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { route, authenticated, platformOnly } from '../shared/http/route.js';
 import { queueFunction, timerFunction } from '../shared/platform/functions.js';
-import { authorize } from '../shared/access/authorize.js';
 import type { Principal } from '../shared/access/principal.js';
+import { tenantDataAccess, type DataKind } from '../shared/access/tenant-data.js';
 import type { App } from '../shared/app.js';
 import { badRequest, forbidden, notFound } from '../shared/http/problem.js';
 import { idSchema, text } from '../shared/identity/http/schemas.js';
@@ -41,26 +41,33 @@ const accepted = z.object({ jobId: z.string(), status: z.enum(['queued', 'runnin
 /**
  * The tenant a privacy request acts on, and how it was asked for: a tenant user needs privacy.manage
  * in their own tenant (another tenant's objects are 404); a platform operator names the tenant
- * (`?tenantId=`) and must record how the requesting tenant contact was verified.
+ * (`?tenantId=`) and must record how the requesting tenant contact was verified. Starting a
+ * redaction discloses nothing personal (the reply is a job id), so the access kernel lets an
+ * operator do it without a support grant.
  */
-async function requestScope(app: App, principal: Principal, tenantId: string | undefined, contactVerification: string | undefined): Promise<{ tenantId: string; requester: RedactionRequester }> {
+async function requestScope(app: App, principal: Principal, tenantId: string | undefined, contactVerification: string | undefined): Promise<{ tenantId: string; requester: RedactionRequester; actor: Principal }> {
   if (principal.kind === 'platform-operator') {
     if (!tenantId) throw badRequest('Platform operators must name the tenant.', [{ field: 'query.tenantId', message: 'required for platform operators' }]);
     if (!contactVerification) throw badRequest('Record how the tenant contact was verified.', [{ field: 'body.contactVerification', message: 'required for platform operators' }]);
-    if (!(await app.identity.tenants.get(tenantId))) throw notFound('tenant');
-    return { tenantId, requester: { via: 'platform-operator', actorId: principal.userId } };
   }
-  authorize(principal, 'privacy.manage', { tenantId: tenantId ?? principal.tenantId, kind: 'user' });
-  return { tenantId: principal.tenantId, requester: { via: 'tenant-user', actorId: principal.userId } };
+  const access = await tenantDataAccess(principal, tenantId, 'privacy.manage', 'non-personal', app.identity.secondFactors.supportGrants, 'user');
+  if (principal.kind === 'platform-operator') {
+    if (!(await app.identity.tenants.get(access.tenantId))) throw notFound('tenant');
+    return { tenantId: access.tenantId, requester: { via: 'platform-operator', actorId: principal.userId }, actor: access.principal };
+  }
+  return { tenantId: access.tenantId, requester: { via: 'tenant-user', actorId: principal.userId }, actor: access.principal };
 }
 
-function readScope(principal: Principal, tenantId: string | undefined, kind: string): string {
-  if (principal.kind === 'platform-operator') {
-    if (!tenantId) throw badRequest('Platform operators must name the tenant.', [{ field: 'query.tenantId', message: 'required for platform operators' }]);
-    return tenantId;
+/**
+ * The tenant a privacy read is about (tenantDataAccess decides): a job's status is not personal; a
+ * data-subject export is, so a platform operator needs the tenant's support grant with privacy.manage.
+ */
+async function readScope(app: App, principal: Principal, tenantId: string | undefined, kind: DataKind, objectKind: string): Promise<{ tenantId: string; reader: Principal }> {
+  if (principal.kind === 'platform-operator' && !tenantId) {
+    throw badRequest('Platform operators must name the tenant.', [{ field: 'query.tenantId', message: 'required for platform operators' }]);
   }
-  authorize(principal, 'privacy.manage', { tenantId: tenantId ?? principal.tenantId, kind });
-  return principal.tenantId;
+  const access = await tenantDataAccess(principal, tenantId, 'privacy.manage', kind, app.identity.secondFactors.supportGrants, objectKind);
+  return { tenantId: access.tenantId, reader: access.principal };
 }
 
 export default [
@@ -80,8 +87,8 @@ export default [
       409: { description: 'The last owner of the tenant' },
     },
     handler: async ({ app, principal, params, query, body, ...call }) => {
-      const { tenantId, requester } = await requestScope(app, principal, query.tenantId, body.contactVerification);
-      const { job } = await app.privacy.requestUserRedaction(tenantId, params.id, body, requester, actor(principal), metaOf(call));
+      const { tenantId, requester, actor: by } = await requestScope(app, principal, query.tenantId, body.contactVerification);
+      const { job } = await app.privacy.requestUserRedaction(tenantId, params.id, body, requester, actor(by), metaOf(call));
       return { status: 202, json: { jobId: job.id, status: job.status }, headers: { Location: `/api/v1/redaction-jobs/${job.id}` } };
     },
   }),
@@ -97,9 +104,9 @@ export default [
     body: z.strictObject({ employeeNumber: text(64), ...requestBody }),
     responses: { 202: { description: 'Accepted; the open job for this person if there is one', schema: accepted } },
     handler: async ({ app, principal, query, body, ...call }) => {
-      const { tenantId, requester } = await requestScope(app, principal, query.tenantId, body.contactVerification);
+      const { tenantId, requester, actor: by } = await requestScope(app, principal, query.tenantId, body.contactVerification);
       const { employeeNumber, ...input } = body;
-      const { job } = await app.privacy.requestEmployeeRedaction(tenantId, employeeNumber, input, requester, actor(principal), metaOf(call));
+      const { job } = await app.privacy.requestEmployeeRedaction(tenantId, employeeNumber, input, requester, actor(by), metaOf(call));
       return { status: 202, json: { jobId: job.id, status: job.status }, headers: { Location: `/api/v1/redaction-jobs/${job.id}` } };
     },
   }),
@@ -115,7 +122,7 @@ export default [
     query: tenantQuery,
     responses: { 200: { description: 'The job', schema: jobSchema }, 404: { description: 'No such job in the tenant' } },
     handler: async ({ app, principal, params, query }) => {
-      const tenantId = readScope(principal, query.tenantId, 'redaction job');
+      const { tenantId } = await readScope(app, principal, query.tenantId, 'non-personal', 'redaction job');
       const job = await app.privacy.job(tenantId, params.jobId);
       if (!job) throw notFound('redaction job');
       return { json: jobView(job), headers: { 'Cache-Control': 'no-store' } };
@@ -127,14 +134,18 @@ export default [
     method: 'GET',
     route: 'v1/users/{id}/export',
     access: authenticated,
-    summary: 'Data-subject export of a user (privacy.manage): everything held about the person as one JSON document',
+    summary: 'Data-subject export of a user (privacy.manage; platform operators: ?tenantId= under a support grant of that tenant with privacy.manage): everything held about the person as one JSON document',
     tags: ['privacy'],
     params: z.strictObject({ id: idSchema }),
     query: tenantQuery,
-    responses: { 200: { description: 'The export', schema: z.object({ format: z.literal('pmi.subject-export.v1') }).loose() }, 404: { description: 'No such user in the tenant' } },
+    responses: {
+      200: { description: 'The export', schema: z.object({ format: z.literal('pmi.subject-export.v1') }).loose() },
+      403: { description: 'A platform operator without an active support grant of the tenant that includes privacy.manage' },
+      404: { description: 'No such user in the tenant' },
+    },
     handler: async ({ app, principal, params, query, ...call }) => {
-      const tenantId = readScope(principal, query.tenantId, 'user');
-      const doc = await app.privacy.exportUser(tenantId, params.id, actor(principal), metaOf(call));
+      const { tenantId, reader } = await readScope(app, principal, query.tenantId, 'personal', 'user');
+      const doc = await app.privacy.exportUser(tenantId, params.id, actor(reader), metaOf(call));
       return { json: doc, headers: { 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="subject-export-${params.id}.json"` } };
     },
   }),

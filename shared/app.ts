@@ -113,8 +113,10 @@ export async function buildApp(config: Config): Promise<App> {
   const { createReporting } = await import('./reporting/index.js');
   const { createIntegrations } = await import('./integrations/index.js');
   const { createPrivacy } = await import('./privacy/index.js');
-  const audit = createAuditLog(platform, { credential });
+  const { ProfileDisplayNames } = await import('./identity/display-names.js');
   const identity = await createIdentity(platform, { credential });
+  // The audit views open people's names from their profiles (under each person's key) at view time.
+  const audit = createAuditLog(platform, { credential, names: new ProfileDisplayNames(platform, identity.users) });
   const deadLetters: DeadLetters = broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential);
 
   return {

@@ -54,6 +54,12 @@ export const configSchema = z.object({
   /** Key Vault key URI of the ES256 audit checkpoint signing key; unset = a local key in LOCAL_STATE_DIR. */
   AUDIT_SIGNING_KEY_ID: z.url().optional(),
   AUDIT_CHECKPOINT_SCHEDULE: z.string().default('0 0 * * * *'),
+  /**
+   * A tenant's chain is signed at most this long after an append (a scheduled, de-duplicated message
+   * on its audit session); 0 leaves it to the schedule alone. At most the bus's duplicate-detection
+   * window (10 minutes), which is what keeps it to one checkpoint per tenant per delay.
+   */
+  AUDIT_CHECKPOINT_DELAY_SECONDS: int(60, 0, 600),
   AUDIT_VERIFY_SCHEDULE: z.string().default('0 30 2 * * *'),
 
   PASSWORD_PEPPER: z

@@ -5,9 +5,11 @@ import { auditMessage, AUDIT_SEAL_FIELDS, type AuditEvent, type NewAuditEvent, t
 import { checkpointId, entryHash, GENESIS_HASH, type ChainEntry, type StoredCheckpoint } from './chain.js';
 import { AuditRepository, type VerifiedMarker } from './repository.js';
 import { AuditAppender } from './appender.js';
+import { CheckpointScheduler } from './checkpoint-due.js';
 import { createAuditSigner, type AuditSigner } from './signer.js';
 import { bySeq, ChainVerifier, verifyCheckpoints, type ExportMeta, type VerifyResult, type ChainStart } from './verify.js';
 import { AuditViewRenderer, actorKeyTenant, type AuditViewEntry, type Viewer } from './views.js';
+import type { PersonNames } from './names.js';
 import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../platform/log.js';
 import type { JSONWebKeySet } from 'jose';
@@ -39,16 +41,19 @@ export class AuditLog {
   readonly repo: AuditRepository;
   readonly signer: AuditSigner;
   private readonly appender: AuditAppender;
+  private readonly checkpointsDue: CheckpointScheduler;
   private readonly renderer: AuditViewRenderer;
 
   constructor(
     private readonly platform: Platform,
     signer: AuditSigner,
+    names: PersonNames,
   ) {
     this.repo = new AuditRepository(platform.store);
     this.signer = signer;
     this.appender = new AuditAppender(this.repo, platform.log);
-    this.renderer = new AuditViewRenderer(platform.cipher);
+    this.checkpointsDue = new CheckpointScheduler(platform.bus, platform.config.AUDIT_CHECKPOINT_DELAY_SECONDS * 1000);
+    this.renderer = new AuditViewRenderer(platform.cipher, names);
   }
 
   /** Emits an event that belongs to no other state change (it rides in an outbox record). */
@@ -56,9 +61,15 @@ export class AuditLog {
     await this.platform.outbox.emit(event.tenantId, [auditMessage(event)]);
   }
 
-  /** Appends a delivered event to its tenant's chain. A redelivery of the same event id is a no-op. */
-  append(event: AuditEvent): Promise<'appended' | 'duplicate'> {
-    return this.appender.append(event);
+  /**
+   * Appends a delivered event to its tenant's chain (a redelivery of the same event id is a no-op)
+   * and makes sure a checkpoint follows within AUDIT_CHECKPOINT_DELAY_SECONDS. A duplicate asks too:
+   * it may be the retry of a delivery whose append landed but whose request failed.
+   */
+  async append(event: AuditEvent): Promise<'appended' | 'duplicate'> {
+    const outcome = await this.appender.append(event);
+    await this.checkpointsDue.appended(event.tenantId);
+    return outcome;
   }
 
   publicKeys(): Promise<JSONWebKeySet> {
@@ -204,7 +215,8 @@ export class AuditLog {
         ...(page.continuation ? { continuation: page.continuation } : {}),
       });
     const items = [];
-    for (const e of res.items) items.push(await this.renderer.render(e, viewer));
+    const names = this.renderer.nameCache();
+    for (const e of res.items) items.push(await this.renderer.render(e, viewer, names));
     return res.continuation ? { items, continuation: res.continuation } : { items };
   }
 
@@ -212,8 +224,10 @@ export class AuditLog {
    * The export as NDJSON lines: metadata, the checkpoints inside the range, then the entries in seq
    * order. `from`/`to` select by recordedAt, which never decreases along the chain, so the range is
    * a contiguous run of seqs that verifies on its own (anchored by `prevHash` in the metadata).
+   * Each entry line is the stored entry plus `_display`, the names the viewer's audit view shows
+   * (opened now; outside the hash, like every `_` field, so the entry still verifies offline).
    */
-  async *exportLines(tenantId: string, range: { from?: string; to?: string }, keysUrl: string): AsyncGenerator<string> {
+  async *exportLines(tenantId: string, range: { from?: string; to?: string }, keysUrl: string, viewer: Viewer = { full: false, network: false }): AsyncGenerator<string> {
     const where = ["c.tenantId = @tenantId", "c.type = 'auditEntry'"];
     const params: Params = { tenantId };
     if (range.from) {
@@ -248,12 +262,13 @@ export class AuditLog {
       if (cp.seq < firstSeq || cp.seq > lastSeq) continue;
       yield JSON.stringify({ type: 'auditCheckpoint', tenantId: cp.tenantId, seq: cp.seq, headHash: cp.headHash, at: cp.at, jws: cp.jws });
     }
+    const names = this.renderer.nameCache();
     let continuation: string | undefined;
     do {
       const page = await this.repo.entriesPage(tenantId, firstSeq, continuation);
       for (const e of page.items.sort(bySeq)) {
         if (e.seq > lastSeq) return;
-        yield JSON.stringify(exported(e));
+        yield JSON.stringify({ ...exported(e), _display: await this.renderer.displayNames(e, viewer, names) });
       }
       continuation = page.continuation;
     } while (continuation);
@@ -291,6 +306,6 @@ function exported(e: ChainEntry): Record<string, unknown> {
   return out;
 }
 
-export function createAuditLog(platform: Platform, deps: { credential: () => TokenCredential }): AuditLog {
-  return new AuditLog(platform, createAuditSigner(platform.config, platform.log, deps.credential));
+export function createAuditLog(platform: Platform, deps: { credential: () => TokenCredential; names: PersonNames }): AuditLog {
+  return new AuditLog(platform, createAuditSigner(platform.config, platform.log, deps.credential), deps.names);
 }

@@ -18,6 +18,11 @@ export interface VerifyResult {
   checkedTo: number;
   /** Entries examined. */
   entries: number;
+  /**
+   * Entries after the last signed checkpoint: hash-linked but not yet signed, so a rewrite of them
+   * that recomputes the hashes can't be told apart until the next checkpoint covers them.
+   */
+  unsignedTail: number;
   firstBrokenSeq?: number;
   reason?: string;
 }
@@ -108,6 +113,7 @@ export class ChainVerifier {
       checkedFrom: this.count > 0 ? this.from : 0,
       checkedTo: this.count > 0 ? this.last : 0,
       entries: this.count,
+      unsignedTail: this.count > 0 ? Math.max(0, this.last - Math.max(this.maxCheckpointSeq, this.from - 1)) : 0,
     };
     if (this.broken) {
       result.firstBrokenSeq = this.broken.seq;
@@ -212,7 +218,7 @@ export async function verifyExport(text: string, jwks: JSONWebKeySet): Promise<V
     meta = JSON.parse(lines[0] ?? '') as ExportMeta;
     if (meta.type !== 'auditExportMeta' || meta.format !== 1 || typeof meta.tenantId !== 'string') throw new Error('not an audit export');
   } catch {
-    return { ok: false, checkedFrom: 0, checkedTo: 0, entries: 0, firstBrokenSeq: 0, reason: 'first line is not audit export metadata', checkpoints: 0 };
+    return { ok: false, checkedFrom: 0, checkedTo: 0, entries: 0, unsignedTail: 0, firstBrokenSeq: 0, reason: 'first line is not audit export metadata', checkpoints: 0 };
   }
   const records: CheckpointRecord[] = [];
   const entries: Record<string, unknown>[] = [];

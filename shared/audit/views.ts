@@ -4,6 +4,7 @@ import type { ChainEntry } from './chain.js';
 import type { AuditEvent } from './event.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
 import { AUDIT_SEAL_FIELDS, auditChangeField } from './event.js';
+import { NameCache, type PersonNames } from './names.js';
 
 /** Who is reading: the tenant's own people see the customer view; platform operators the full one. */
 export interface Viewer {
@@ -18,6 +19,7 @@ export interface AuditViewEntry {
   recordedAt: string;
   action: string;
   outcome: string;
+  /** `display`: the person's name, opened at view time; "[redacted]" for a redacted person. */
   actor: { type: string; id?: string; display: string | null; supportGrantId?: string };
   target?: { type: string; id: string; display: string | null };
   changes?: Record<string, { before?: unknown; after?: unknown }>;
@@ -35,13 +37,42 @@ const PLATFORM_ACTORS = new Set(['platform-operator', 'support-agent']);
 
 /**
  * Renders chain entries for a reader. The customer view hides platform internals (operators and
- * support agents appear as "Platform support", without ids) and shows IPs and user agents only to
- * holders of audit.read.network; sealed values of redacted persons read "[redacted]".
+ * support agents appear as "Platform support", without ids, but with the tenant's grant they acted
+ * under) and shows IPs and user agents only to holders of audit.read.network; sealed values of
+ * redacted persons read "[redacted]". Display names of people (actors, and targets of type `user`)
+ * are opened at view time from their profiles (PersonNames), once per person per rendering.
  */
 export class AuditViewRenderer {
-  constructor(private readonly cipher: FieldCipher) {}
+  constructor(
+    private readonly cipher: FieldCipher,
+    private readonly names: PersonNames,
+  ) {}
 
-  async render(entry: ChainEntry, viewer: Viewer): Promise<AuditViewEntry> {
+  /** A name cache for one request: pass it to every render() of that request. */
+  nameCache(): NameCache {
+    return new NameCache(this.names);
+  }
+
+  /** The names an entry shows a viewer (the audit export carries them beside the stored entry). */
+  async displayNames(entry: ChainEntry, viewer: Viewer, names: NameCache): Promise<{ actor: string | null; target?: string | null }> {
+    const e = entry.payload;
+    const actor = !viewer.full && PLATFORM_ACTORS.has(e.actor.type) ? PLATFORM_SUPPORT : await this.actorDisplay(e, names);
+    return { actor, ...(e.target ? { target: await this.targetDisplay(e, names) } : {}) };
+  }
+
+  /** A name sealed into the event by its producer, else the person's name from their profile. */
+  private async actorDisplay(e: AuditEvent, names: NameCache): Promise<string | null> {
+    if (e.actor.display) return this.open(e, 'actor', AUDIT_SEAL_FIELDS.actorDisplay, e.actor.display);
+    return (await names.person(e.tenantId, e.actor.type, e.actor.id)) ?? null;
+  }
+
+  private async targetDisplay(e: AuditEvent, names: NameCache): Promise<string | null> {
+    if (!e.target) return null;
+    if (e.target.display) return this.open(e, 'target', AUDIT_SEAL_FIELDS.targetDisplay, e.target.display);
+    return (await names.person(e.tenantId, e.target.type, e.target.id)) ?? null;
+  }
+
+  async render(entry: ChainEntry, viewer: Viewer, names: NameCache = this.nameCache()): Promise<AuditViewEntry> {
     const e = entry.payload;
     const hideActor = !viewer.full && PLATFORM_ACTORS.has(e.actor.type);
     const view: AuditViewEntry = {
@@ -52,16 +83,16 @@ export class AuditViewRenderer {
       action: e.action,
       outcome: e.outcome,
       actor: hideActor
-        ? { type: 'platform-support', display: PLATFORM_SUPPORT }
+        ? { type: 'platform-support', display: PLATFORM_SUPPORT, ...(e.actor.supportGrantId ? { supportGrantId: e.actor.supportGrantId } : {}) }
         : {
             type: e.actor.type,
             id: e.actor.id,
-            display: await this.open(e, 'actor', AUDIT_SEAL_FIELDS.actorDisplay, e.actor.display),
+            display: await this.actorDisplay(e, names),
             ...(e.actor.supportGrantId ? { supportGrantId: e.actor.supportGrantId } : {}),
           },
       hash: entry.hash,
     };
-    if (e.target) view.target = { type: e.target.type, id: e.target.id, display: await this.open(e, 'target', AUDIT_SEAL_FIELDS.targetDisplay, e.target.display) };
+    if (e.target) view.target = { type: e.target.type, id: e.target.id, display: await this.targetDisplay(e, names) };
     if (e.changes) view.changes = await this.openChanges(e, e.changes);
     if (e.details) view.details = e.details;
     if (e.correlationId) view.correlationId = e.correlationId;

@@ -18,7 +18,8 @@ export function actorOf(principal: Principal): EventActor {
     // A support agent is a platform user: their data key lives in the platform tenant's key ring.
     return { type: 'support-agent', id: principal.userId, keyTenantId: '_platform', ...(principal.supportGrantId ? { supportGrantId: principal.supportGrantId } : {}) };
   }
-  return { type: principal.kind === 'platform-operator' ? 'platform-operator' : 'user', id: principal.userId, keyTenantId: principal.tenantId };
+  // An operator reading a tenant's personal data does so under a grant (shared/access/tenant-data.ts): the event names it.
+  return { type: principal.kind === 'platform-operator' ? 'platform-operator' : 'user', id: principal.userId, keyTenantId: principal.tenantId, ...(principal.supportGrantId ? { supportGrantId: principal.supportGrantId } : {}) };
 }
 
 export interface IdentityEventInit {

@@ -3,6 +3,7 @@ import type { HttpRequest } from '@azure/functions';
 import type { Platform } from '../app.js';
 import type { Permission } from '../access/permissions.js';
 import type { Principal, PropertyScope } from '../access/principal.js';
+import type { ActiveGrant, SupportGrantLookup } from '../access/tenant-data.js';
 import { badRequest, forbidden, notFound, unauthorized } from '../http/problem.js';
 import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
@@ -55,13 +56,11 @@ function statusOf(grant: SupportGrantItem, now: number): SupportGrantView['statu
  * agent's platform session and account, so revocation and expiry take effect on the next request,
  * and is audited as the support agent with the grant id.
  */
-export class SupportGrantService {
+export class SupportGrantService implements SupportGrantLookup {
   constructor(
     private readonly platform: Platform,
     private readonly users: UserService,
     private readonly tokens: AccessTokens,
-    /** Whether the platform tenant's MFA policy requires a second factor of this agent. */
-    private readonly mfaRequired: (agent: UserItem) => Promise<boolean>,
     private readonly now: () => number = Date.now,
   ) {}
 
@@ -71,6 +70,22 @@ export class SupportGrantService {
 
   private isAgent(user: UserItem | undefined): user is UserItem {
     return Boolean(user && user.tenantId === PLATFORM_TENANT && user.status === 'active' && user.roles.some((r) => r.roleId === AGENT_ROLE));
+  }
+
+  /** Platform staff a tenant can name in a grant: support agents, and platform operators (who read personal data only under one). */
+  private isPlatformStaff(user: UserItem | undefined): user is UserItem {
+    return Boolean(user && user.tenantId === PLATFORM_TENANT && user.status === 'active');
+  }
+
+  /**
+   * The access kernel's lookup (shared/access/tenant-data.ts): an approved, live grant of the tenant
+   * naming this platform user and including the permission. One partition query.
+   */
+  async activeGrant(tenantId: string, platformUserId: string, permission: Permission): Promise<ActiveGrant | undefined> {
+    const grants = await this.col(tenantId).all<SupportGrantItem>("SELECT * FROM c WHERE c.type = 'supportGrant' AND c.agentUserId = @userId", { userId: platformUserId });
+    const now = this.now();
+    const live = grants.filter((g) => statusOf(g, now) === 'active' && g.permissions.includes(permission)).sort((a, b) => b.expiresAt.localeCompare(a.expiresAt))[0];
+    return live ? { grantId: live.grantId, permissions: live.permissions } : undefined;
   }
 
   async view(grant: SupportGrantItem): Promise<SupportGrantView> {
@@ -100,7 +115,7 @@ export class SupportGrantService {
     const lacking = missingPermissions(principal, input.permissions);
     if (lacking.length > 0) throw forbidden(`You can only grant permissions you hold yourself over all properties (missing: ${lacking.join(', ')}).`);
     const agent = await this.users.findByEmail(PLATFORM_TENANT, input.agentEmail);
-    if (!this.isAgent(agent)) throw badRequest('No platform support agent has this e-mail address.', [{ field: 'body.agentEmail', message: 'not a support agent' }]);
+    if (!this.isPlatformStaff(agent)) throw badRequest('No platform support agent or operator has this e-mail address.', [{ field: 'body.agentEmail', message: 'not platform staff' }]);
     const grantId = randomUUID();
     const now = this.now();
     const grant: SupportGrantItem = {
@@ -153,14 +168,14 @@ export class SupportGrantService {
 
   /**
    * POST /auth/support-session: the agent, signed in to the platform tenant, exchanges their session
-   * for an access token in the customer tenant carrying the grant. Unknown, foreign, expired and
+   * for an access token in the customer tenant carrying the grant (its `amr` included: the
+   * authenticator admits an agent only after a second factor). Unknown, foreign, expired and
    * revoked grants all answer 404.
    */
   async startSession(principal: Principal, grantId: string, meta: RequestMeta): Promise<{ accessToken: string; expiresIn: number; tokenType: 'Bearer'; tenantId: string; grantExpiresAt: string }> {
     if (principal.tenantId !== PLATFORM_TENANT) throw forbidden('Support sessions start from a platform account.');
     const agent = await this.users.get(PLATFORM_TENANT, principal.userId);
     if (!this.isAgent(agent)) throw forbidden('Only platform support agents can start support sessions.');
-    if (!principal.amr.includes('mfa') && (await this.mfaRequired(agent))) throw forbidden('Sign in with a second factor before starting a support session.');
     const [grant] = await this.platform.store.scan<SupportGrantItem>('identity', "SELECT * FROM c WHERE c.type = 'supportGrant' AND c.grantId = @grantId", { grantId }, 1);
     if (!grant || grant.agentUserId !== agent.id || statusOf(grant, this.now()) !== 'active') throw notFound('support grant');
     const access = await this.tokens.issue({

@@ -5,6 +5,7 @@ import { sidOf } from '../identity/sessions.js';
 import type { SsoLinkItem } from '../identity/sso/model.js';
 import type { ChainEntry } from '../audit/chain.js';
 import { AuditViewRenderer, type AuditViewEntry } from '../audit/views.js';
+import { ProfileDisplayNames } from '../identity/display-names.js';
 import type { FactItem } from '../integrations/model.js';
 import { notFound } from '../http/problem.js';
 import type { Sealed } from './field-cipher.js';
@@ -51,7 +52,7 @@ export class SubjectExporter {
     private readonly platform: Platform,
     private readonly identity: Pick<Identity, 'users' | 'sessions'>,
   ) {
-    this.renderer = new AuditViewRenderer(platform.cipher);
+    this.renderer = new AuditViewRenderer(platform.cipher, new ProfileDisplayNames(platform, identity.users));
   }
 
   async forUser(tenantId: string, userId: string): Promise<SubjectExport> {
@@ -93,7 +94,8 @@ export class SubjectExporter {
       .collection('audit', tenantId)
       .all<ChainEntry>("SELECT * FROM c WHERE c.type = 'auditEntry' AND (c.actorId = @userId OR c.targetId = @userId) ORDER BY c.seq", { userId });
     const auditEntries: AuditViewEntry[] = [];
-    for (const e of entries) auditEntries.push(await this.renderer.render(e, { full: false, network: e.actorId === userId }));
+    const names = this.renderer.nameCache();
+    for (const e of entries) auditEntries.push(await this.renderer.render(e, { full: false, network: e.actorId === userId }, names));
 
     const timeRecords = view.employeeNumber ? await this.timeRecords(tenantId, view.employeeNumber) : [];
 

@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { seedTenant, platformOperatorToken, type SeededTenant } from '../support/identity.js';
+import { seedTenant, platformOperator, platformOperatorToken, type SeededTenant } from '../support/identity.js';
 import { verifyExport } from '../../shared/audit/verify.js';
 
 let host: TestHost;
@@ -78,13 +78,18 @@ describe('tenant isolation', () => {
     expect(res.json.items.filter((i: View) => bEvents.has(i.eventId))).toEqual([]);
   });
 
-  it('lets a platform operator verify and read any tenant, in the full view', async () => {
+  it("lets a platform operator verify any tenant's chain, and read its entries in the full view only under the tenant's support grant", async () => {
     const verify = await host.request('GET', `/api/v1/audit/verify?tenantId=${b.tenantId}`, { token: operator });
     expect(verify.status).toBe(200);
     expect(verify.json).toMatchObject({ ok: true, checkedFrom: 1 });
+    expect((await host.request('GET', `/api/v1/audit?tenantId=${b.tenantId}&limit=200`, { token: operator })).status).toBe(403);
+    const { email } = await platformOperator(host);
+    const grant = await host.request('POST', '/api/v1/support-grants', { token: b.users.owner.token, body: { agentEmail: email, permissions: ['audit.read'], hours: 1 } });
+    expect(grant.status).toBe(201);
     const list = await host.request('GET', `/api/v1/audit?tenantId=${b.tenantId}&limit=200`, { token: operator });
     expect(list.status).toBe(200);
     expect(list.json.items.some((i: View) => i.actor.type === 'platform-operator' && typeof i.actor.id === 'string')).toBe(true);
+    await host.request('DELETE', `/api/v1/support-grants/${grant.json.id}`, { token: b.users.owner.token });
   });
 });
 

@@ -63,11 +63,19 @@ describe('hash rule', () => {
 
 describe('ChainVerifier', () => {
   it('accepts an intact chain', () => {
-    expect(verify(clone(chain(6)))).toEqual({ ok: true, checkedFrom: 1, checkedTo: 6, entries: 6 });
+    expect(verify(clone(chain(6)))).toEqual({ ok: true, checkedFrom: 1, checkedTo: 6, entries: 6, unsignedTail: 6 });
+  });
+
+  it('reports how many entries follow the last signed checkpoint', () => {
+    const entries = chain(6);
+    const cp = { tenantId, seq: 4, headHash: entries[3]!.hash, at: new Date().toISOString() };
+    expect(verify(clone(entries), [cp])).toMatchObject({ ok: true, unsignedTail: 2 });
+    const head = { ...cp, seq: 6, headHash: entries[5]!.hash };
+    expect(verify(clone(entries), [cp, head])).toMatchObject({ ok: true, unsignedTail: 0 });
   });
 
   it('reports an empty chain as intact with nothing checked', () => {
-    expect(verify([])).toEqual({ ok: true, checkedFrom: 0, checkedTo: 0, entries: 0 });
+    expect(verify([])).toEqual({ ok: true, checkedFrom: 0, checkedTo: 0, entries: 0, unsignedTail: 0 });
   });
 
   it('detects a changed field at its seq', () => {
