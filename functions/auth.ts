@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Cookie, HttpRequest } from '@azure/functions';
 import { route, publicAccess, authenticated } from '../shared/http/route.js';
-import { etagOf } from '../shared/http/etag.js';
-import { badRequest, fieldErrors, notFound, unauthorized } from '../shared/http/problem.js';
+import { checkIfMatch, etagOf } from '../shared/http/etag.js';
+import { badRequest, notFound, unauthorized } from '../shared/http/problem.js';
 import { idSchema, jwksSchema, passwordSchema, secondFactorChallenge, text, tokenPair, userView } from '../shared/identity/http/schemas.js';
 import { actor, cookie, metaOf } from '../shared/identity/http/meta.js';
 import type { TokenPair } from '../shared/identity/login.js';
@@ -72,20 +72,9 @@ async function sessionsView(app: App, tenantId: string, userId: string, currentS
   );
 }
 
-const refreshBody = z.strictObject({ refreshToken: z.string().min(10).max(512).optional() });
-
-function parseOptionalBody(raw: Buffer): z.infer<typeof refreshBody> | undefined {
-  if (raw.length === 0) return undefined;
-  let json: unknown;
-  try {
-    json = JSON.parse(raw.toString('utf8'));
-  } catch {
-    throw badRequest('The request body is not valid JSON.', [{ field: 'body', message: 'malformed JSON' }]);
-  }
-  const parsed = refreshBody.safeParse(json);
-  if (!parsed.success) throw badRequest('The request body is invalid.', fieldErrors('body', parsed.error));
-  return parsed.data;
-}
+const refreshBody = z.strictObject({
+  refreshToken: z.string().min(10).max(512).optional().describe('The refresh token; leave out the body (or this field) to use the pmi_refresh cookie'),
+});
 
 export default [
   route({
@@ -132,12 +121,13 @@ export default [
     access: publicAccess,
     summary: 'Exchange a refresh token (body or cookie + X-Requested-With: pmi) for new tokens; single use',
     tags: ['auth'],
-    // The body is optional (cookie clients send none), which the JSON body reader does not allow.
-    rawBody: true,
+    // Cookie clients send no body.
+    body: refreshBody,
+    bodyOptional: true,
     bodyLimitBytes: 4096,
     responses: { 200: { description: 'New tokens', schema: tokenPair }, 401: { description: 'Invalid, expired, revoked or reused token' } },
-    handler: async ({ app, rawBody, req, ...call }) => {
-      const token = refreshTokenOf(req, parseOptionalBody(rawBody));
+    handler: async ({ app, body, req, ...call }) => {
+      const token = refreshTokenOf(req, body);
       const outcome = await app.identity.sessions.refresh(token, async (tid) => (await app.identity.tenants.settings(tid)).session, metaOf(call));
       if (!outcome.ok) throw unauthorized('The refresh token is invalid or has expired.');
       const user = await app.identity.users.get(outcome.session.tenantId, outcome.session.userId);
@@ -238,10 +228,11 @@ export default [
     access: authenticated,
     summary: "Update the caller's own name and job title",
     tags: ['me'],
+    ifMatch: true,
     body: z.strictObject({ firstName: text(100).optional(), lastName: text(100).optional(), jobTitle: text(200).optional() }),
     responses: { 200: { description: 'Updated', schema: userView }, 412: { description: 'ETag mismatch' } },
-    handler: async ({ app, principal, body, req, ...call }) => {
-      const saved = await app.identity.users.updateProfile(principal.tenantId, principal.userId, body, req.headers.get('if-match') ?? undefined, actor(principal), metaOf(call));
+    handler: async ({ app, principal, body, ifMatch, ...call }) => {
+      const saved = await app.identity.users.updateProfile(principal.tenantId, principal.userId, body, ifMatch, actor(principal), metaOf(call));
       return { json: await app.identity.users.view(saved) };
     },
   }),
@@ -284,10 +275,12 @@ export default [
     summary: 'End one of the caller’s sessions',
     tags: ['me'],
     params: z.strictObject({ sid: idSchema }),
+    ifMatch: true,
     responses: { 204: { description: 'Ended' }, 404: { description: 'No such session of yours' } },
-    handler: async ({ app, principal, params, ...call }) => {
+    handler: async ({ app, principal, params, ifMatch, ...call }) => {
       const session = await app.identity.sessions.get(principal.tenantId, params.sid);
       if (!session || session.userId !== principal.userId) throw notFound('session');
+      checkIfMatch(ifMatch, session);
       const event = await identityEvent(app, { tenantId: principal.tenantId, actor: actor(principal), action: 'auth.session_revoked', target: { type: 'session', id: params.sid }, ...metaOf(call) });
       await app.identity.sessions.revoke(session, 'revoked_by_user', [event]);
       return { status: 204 };

@@ -209,11 +209,12 @@ export default [
     summary: 'Change name, format, mappings, enabled flag or acceptance (If-Match honoured)',
     tags: ['integrations'],
     params: idParams,
+    ifMatch: true,
     body: patchBody,
     responses: { 200: { description: 'Updated', schema: integrationSchema } },
-    handler: async ({ app, principal, params, body, req, correlationId }) => {
+    handler: async ({ app, principal, params, body, ifMatch, correlationId }) => {
       await app.integrations.visible(principal, params.id, 'integrations.manage');
-      const item = await app.integrations.service.update(principal, params.id, body, req.headers.get('if-match') ?? undefined, { correlationId });
+      const item = await app.integrations.service.update(principal, params.id, body, ifMatch, { correlationId });
       return { json: viewOf(item), etag: etagOf(item) };
     },
   }),
@@ -226,10 +227,11 @@ export default [
     summary: 'Delete an integration; its webhook stops verifying. Imports, facts and aggregates stay.',
     tags: ['integrations'],
     params: idParams,
+    ifMatch: true,
     responses: { 204: { description: 'Deleted' } },
-    handler: async ({ app, principal, params, req, correlationId }) => {
+    handler: async ({ app, principal, params, ifMatch, correlationId }) => {
       await app.integrations.visible(principal, params.id, 'integrations.manage');
-      await app.integrations.service.remove(principal, params.id, req.headers.get('if-match') ?? undefined, { correlationId });
+      await app.integrations.service.remove(principal, params.id, ifMatch, { correlationId });
       return { status: 204 };
     },
   }),
@@ -264,6 +266,7 @@ export default [
     tags: ['integrations'],
     params: idParams,
     rawBody: true,
+    rawBodyTypes: ['application/json', 'text/csv'],
     bodyLimitBytes: webhookBodyLimit(),
     responses: {
       202: { description: 'Stored and queued (also for a redelivery of the same webhook-id)', schema: z.object({ importId: z.string() }) },

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { route, publicAccess, authenticated } from '../shared/http/route.js';
 import { forbidden } from '../shared/http/problem.js';
+import { checkIfMatch, etagOf } from '../shared/http/etag.js';
 import type { Principal } from '../shared/access/principal.js';
 import type { App } from '../shared/app.js';
 import { actor, metaOf } from '../shared/identity/http/meta.js';
@@ -171,7 +172,11 @@ export default [
     summary: 'Your second factors: what is enrolled, whether your role requires one, recovery codes left',
     tags: ['me', 'mfa'],
     responses: { 200: { description: 'Status', schema: statusSchema } },
-    handler: async ({ app, principal }) => ({ json: await app.identity.secondFactors.mfa.status(await self(app, principal)) }),
+    handler: async ({ app, principal }) => {
+      const user = await self(app, principal);
+      const enrolment = await app.identity.secondFactors.mfa.get(user.tenantId, user.id);
+      return { json: await app.identity.secondFactors.mfa.status(user), etag: enrolment ? etagOf(enrolment) : undefined };
+    },
   }),
 
   route({
@@ -213,9 +218,12 @@ export default [
     access: authenticated,
     summary: 'Remove the authenticator app (recent authentication required); ends your other sessions',
     tags: ['me', 'mfa'],
+    ifMatch: true,
     responses: { 204: { description: 'Removed' }, 403: { description: 'Re-authentication required' }, 409: { description: 'Not enrolled, or your last required factor' } },
-    handler: async ({ app, principal, ...call }) => {
+    handler: async ({ app, principal, ifMatch, ...call }) => {
       const user = await recentSelf(app, principal);
+      // The precondition is on the enrolment, whose ETag GET /me/mfa shows.
+      checkIfMatch(ifMatch, (await app.identity.secondFactors.mfa.get(user.tenantId, user.id)) ?? {});
       await app.identity.secondFactors.mfa.remove(user, 'totp', actor(principal), metaOf(call));
       await endOtherSessions(app, principal);
       return { status: 204 };
@@ -262,9 +270,12 @@ export default [
     access: authenticated,
     summary: 'Remove the phone number (recent authentication required); ends your other sessions',
     tags: ['me', 'mfa'],
+    ifMatch: true,
     responses: { 204: { description: 'Removed' }, 403: { description: 'Re-authentication required' }, 409: { description: 'Not enrolled, or your last required factor' } },
-    handler: async ({ app, principal, ...call }) => {
+    handler: async ({ app, principal, ifMatch, ...call }) => {
       const user = await recentSelf(app, principal);
+      // The precondition is on the enrolment, whose ETag GET /me/mfa shows.
+      checkIfMatch(ifMatch, (await app.identity.secondFactors.mfa.get(user.tenantId, user.id)) ?? {});
       await app.identity.secondFactors.mfa.remove(user, 'sms', actor(principal), metaOf(call));
       await endOtherSessions(app, principal);
       return { status: 204 };

@@ -5,7 +5,7 @@ import { PERMISSIONS, type Permission } from '../shared/access/permissions.js';
 import { etagOf } from '../shared/http/etag.js';
 import { conflict, forbidden } from '../shared/http/problem.js';
 import { idSchema, permissionSchema, text } from '../shared/identity/http/schemas.js';
-import { actor, ifMatchOf, metaOf } from '../shared/identity/http/meta.js';
+import { actor, metaOf } from '../shared/identity/http/meta.js';
 import { BUILT_IN_ROLES, customRoleDefinition, missingPermissions } from '../shared/identity/roles.js';
 import { isBuiltIn, roleIdOf } from '../shared/identity/custom-roles.js';
 import type { RoleItem } from '../shared/identity/model.js';
@@ -92,16 +92,17 @@ export default [
     summary: 'Update a custom role (If-Match supported); holders get the new permissions at once',
     tags: ['roles'],
     params: roleParams,
+    ifMatch: true,
     body: z.strictObject({ name: text(100).optional(), description: text(500).optional(), permissions: z.array(permissionSchema).min(1).max(50).optional() }),
     responses: { 200: { description: 'Role', schema: roleView }, 403: { description: 'Permission you lack' }, 412: { description: 'ETag mismatch' } },
-    handler: async ({ app, principal, params, body, req, ...call }) => {
+    handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
       if (isBuiltIn(params.id)) throw conflict('Built-in roles cannot be changed.');
       const current = await app.identity.roles.getItem(principal.tenantId, params.id);
       authorize(principal, 'roles.manage', { tenantId: current.tenantId, kind: 'role' });
       const permissions = body.permissions ? [...new Set(body.permissions)] : undefined;
       // Changing a role grants or takes away its permissions from every holder: both need them held.
       if (permissions) assertHolds(principal, [...permissions, ...(current.permissions as Permission[])]);
-      const item = await app.identity.roles.update(principal.tenantId, params.id, { ...body, permissions }, ifMatchOf(req), actor(principal), metaOf(call));
+      const item = await app.identity.roles.update(principal.tenantId, params.id, { ...body, permissions }, ifMatch, actor(principal), metaOf(call));
       if (permissions) await app.identity.users.bumpHoldersOf(principal.tenantId, params.id);
       return { json: roleOut(item), etag: etagOf(item) };
     },
@@ -112,18 +113,19 @@ export default [
     method: 'DELETE',
     route: 'v1/roles/{id}',
     access: requires('roles.manage'),
-    summary: 'Delete a custom role that nobody holds',
+    summary: 'Delete a custom role that nobody holds (If-Match honoured)',
     tags: ['roles'],
     params: roleParams,
+    ifMatch: true,
     responses: { 204: { description: 'Deleted' }, 409: { description: 'Still assigned, or built-in' } },
-    handler: async ({ app, principal, params, ...call }) => {
+    handler: async ({ app, principal, params, ifMatch, ...call }) => {
       if (isBuiltIn(params.id)) throw conflict('Built-in roles cannot be deleted.');
       const current = await app.identity.roles.getItem(principal.tenantId, params.id);
       authorize(principal, 'roles.manage', { tenantId: current.tenantId, kind: 'role' });
       assertHolds(principal, current.permissions as Permission[]);
       const holders = await app.identity.users.holders(principal.tenantId, params.id);
       if (holders > 0) throw conflict(`The role is assigned to ${holders} user(s); remove it from them first.`);
-      await app.identity.roles.remove(principal.tenantId, params.id, actor(principal), metaOf(call));
+      await app.identity.roles.remove(principal.tenantId, params.id, ifMatch, actor(principal), metaOf(call));
       return { status: 204 };
     },
   }),

@@ -2,12 +2,12 @@ import { z } from 'zod';
 import type { Cookie } from '@azure/functions';
 import { route, publicAccess, requires } from '../shared/http/route.js';
 import { badRequest, conflict, forbidden, notFound } from '../shared/http/problem.js';
-import { etagOf } from '../shared/http/etag.js';
+import { checkIfMatch, etagOf } from '../shared/http/etag.js';
 import type { Principal } from '../shared/access/principal.js';
 import type { PropertyScope } from '../shared/access/principal.js';
 import type { App } from '../shared/app.js';
 import { idSchema, passwordSchema, scopeSchema, secondFactorChallenge, tokenPair } from '../shared/identity/http/schemas.js';
-import { actor, cookie, ifMatchOf, metaOf } from '../shared/identity/http/meta.js';
+import { actor, cookie, metaOf } from '../shared/identity/http/meta.js';
 import { canDelegate, OWNER_ROLE } from '../shared/identity/roles.js';
 import { reauthenticationRequired } from '../shared/identity/mfa/challenges.js';
 import { recentlyAuthenticated } from '../shared/identity/sso/reauth.js';
@@ -131,6 +131,7 @@ export default [
     access: requires('settings.manage'),
     summary: 'Replace the tenant SSO settings (recent sign-in or `password` required; If-Match supported)',
     tags: ['sso'],
+    ifMatch: true,
     body: settingsBody,
     responses: {
       200: { description: 'SSO settings', schema: settingsView },
@@ -139,7 +140,7 @@ export default [
       409: { description: 'Certificate chosen, but this deployment has no client certificate' },
       412: { description: 'ETag mismatch' },
     },
-    handler: async ({ app, principal, body, req, ...call }) => {
+    handler: async ({ app, principal, body, ifMatch, ...call }) => {
       await assertRecentAuthentication(app, principal, body.password);
       await assertGrantable(app, principal, [
         { roleId: body.jit.defaultRoleId, scope: body.jit.scope, field: 'body.jit.defaultRoleId' },
@@ -169,7 +170,7 @@ export default [
         breakGlassUserIds: body.breakGlassUserIds,
         idpMfaSatisfiesPolicy: body.idpMfaSatisfiesPolicy,
       };
-      const saved = await app.identity.sso.settings.put(principal.tenantId, next, body.clientSecret, ifMatchOf(req), actor(principal), metaOf(call));
+      const saved = await app.identity.sso.settings.put(principal.tenantId, next, body.clientSecret, ifMatch, actor(principal), metaOf(call));
       await app.identity.sso.accounts.withdrawUnmapped(principal.tenantId, next, actor(principal), metaOf(call));
       return { json: settingsOut(app, saved), etag: etagOf(saved) };
     },
@@ -290,14 +291,17 @@ export default [
     summary: 'Link a user to a Microsoft Entra identity (tenant id + object id); replaces an earlier link',
     tags: ['users', 'sso'],
     params: z.strictObject({ id: idSchema }),
+    ifMatch: true,
     body: z.strictObject({ tid: guid, oid: guid }),
     responses: {
       200: { description: 'Linked', schema: z.object({ userId: z.string(), tid: z.string(), oid: z.string(), createdAt: z.string() }) },
       404: { description: 'No such user' },
       409: { description: 'Identity linked to another user' },
     },
-    handler: async ({ app, principal, params, body, ...call }) => {
+    handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
       const user = await app.identity.users.require(principal.tenantId, params.id);
+      // The link is part of the user's sign-in configuration: the precondition is on the user (GET /users/{id} shows its ETag).
+      checkIfMatch(ifMatch, user);
       // Linking lets whoever holds that Entra identity sign in as this user: only for users whose roles the caller could grant.
       const defs = await app.identity.roles.definitions(principal.tenantId);
       for (const a of user.roles) {
@@ -319,9 +323,10 @@ export default [
     summary: 'Remove the Entra link of a user',
     tags: ['users', 'sso'],
     params: z.strictObject({ id: idSchema }),
+    ifMatch: true,
     responses: { 204: { description: 'Unlinked' }, 404: { description: 'No such user' } },
-    handler: async ({ app, principal, params, ...call }) => {
-      await app.identity.users.require(principal.tenantId, params.id);
+    handler: async ({ app, principal, params, ifMatch, ...call }) => {
+      checkIfMatch(ifMatch, await app.identity.users.require(principal.tenantId, params.id));
       await app.identity.sso.accounts.unlink(principal.tenantId, params.id, actor(principal), metaOf(call));
       return { status: 204 };
     },

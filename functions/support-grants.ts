@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { route, authenticated, requires } from '../shared/http/route.js';
 import { authorize } from '../shared/access/authorize.js';
+import { checkIfMatch, etagOf } from '../shared/http/etag.js';
 import { metaOf } from '../shared/identity/http/meta.js';
 import { accessTokenOnly, emailSchema, permissionSchema } from '../shared/identity/http/schemas.js';
 
@@ -60,7 +61,7 @@ export default [
       const sg = app.identity.secondFactors.supportGrants;
       const grant = await sg.get(principal.tenantId, params.id);
       authorize(principal, 'support.grants.manage', { tenantId: grant.tenantId, kind: 'support grant' });
-      return { json: await sg.view(grant) };
+      return { json: await sg.view(grant), etag: etagOf(grant) };
     },
   }),
 
@@ -72,8 +73,10 @@ export default [
     summary: 'Revoke a support access grant: tokens minted for it stop working on their next request',
     tags: ['support'],
     params: grantId,
+    ifMatch: true,
     responses: { 204: { description: 'Revoked' }, 404: { description: 'No such grant in your tenant' } },
-    handler: async ({ app, principal, params, ...call }) => {
+    handler: async ({ app, principal, params, ifMatch, ...call }) => {
+      checkIfMatch(ifMatch, await app.identity.secondFactors.supportGrants.get(principal.tenantId, params.id));
       await app.identity.secondFactors.supportGrants.revoke(principal, params.id, metaOf(call));
       return { status: 204 };
     },

@@ -5,13 +5,13 @@ import { ALL_PERMISSIONS } from '../shared/access/permissions.js';
 import { etagOf } from '../shared/http/etag.js';
 import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
 import { badRequest } from '../shared/http/problem.js';
+import { slug } from '../shared/http/identifiers.js';
 import { PLATFORM_TENANT } from '../shared/platform/topology.js';
 import { currencySchema, emailSchema, idSchema, text, timezoneSchema } from '../shared/identity/http/schemas.js';
-import { actor, ifMatchOf, metaOf } from '../shared/identity/http/meta.js';
+import { actor, metaOf } from '../shared/identity/http/meta.js';
 import type { DepartmentItem, PropertyItem, TenantItem } from '../shared/identity/tenants.js';
 import type { SettingsItem } from '../shared/identity/model.js';
 
-const slugSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and hyphens, 2-63 characters');
 const usali = z.enum(['rooms', 'fnb', 'other_operated', 'misc_income', 'admin_general', 'it_telecom', 'sales_marketing', 'maintenance', 'utilities', 'other']);
 const driver = z.enum(['roomsSold', 'covers', 'guests', 'revenue', 'none']);
 
@@ -119,7 +119,7 @@ export default [
     summary: 'Create a customer tenant (platform operators)',
     tags: ['tenants'],
     body: z.strictObject({
-      slug: slugSchema,
+      slug,
       name: text(200),
       dataRegion: z.string().regex(/^[a-z0-9]{2,32}$/).default('westeurope'),
       owner: z.strictObject({ email: emailSchema, firstName: text(100), lastName: text(100) }),
@@ -172,7 +172,8 @@ export default [
     tags: ['tenants'],
     body: settingsPatch,
     responses: { 200: { description: 'Settings', schema: settingsView }, 412: { description: 'ETag mismatch' } },
-    handler: async ({ app, principal, body, req, ...call }) => {
+    handler: async ({ app, principal, body, ifMatch, ...call }) => {
+    ifMatch: true,
       const current = await app.identity.tenants.settings(principal.tenantId);
       const next = {
         password: { ...current.password, ...body.password },
@@ -183,7 +184,7 @@ export default [
       const parsed = settingsSchema.safeParse(next);
       if (!parsed.success) throw badRequest('The resulting settings are invalid.');
       if (next.lockout.maxLockMinutes < next.lockout.lockMinutes) throw badRequest('maxLockMinutes must be at least lockMinutes.', [{ field: 'body.lockout.maxLockMinutes', message: 'must be >= lockMinutes' }]);
-      const saved = await app.identity.tenants.updateSettings(principal.tenantId, next, ifMatchOf(req), actor(principal), metaOf(call));
+      const saved = await app.identity.tenants.updateSettings(principal.tenantId, next, ifMatch, actor(principal), metaOf(call));
       return { json: settingsOut(saved), etag: etagOf(saved) };
     },
   }),
@@ -246,10 +247,11 @@ export default [
     params: propertyParams,
     body: propertyBody.partial(),
     responses: { 200: { description: 'Property', schema: propertyView }, 412: { description: 'ETag mismatch' } },
-    handler: async ({ app, principal, params, body, req, ...call }) => {
+    handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
+    ifMatch: true,
       const current = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
       authorize(principal, 'properties.manage', { tenantId: current.tenantId, propertyId: current.id, kind: 'property' });
-      const p = await app.identity.tenants.updateProperty(principal.tenantId, params.propertyId, body, ifMatchOf(req), actor(principal), metaOf(call));
+      const p = await app.identity.tenants.updateProperty(principal.tenantId, params.propertyId, body, ifMatch, actor(principal), metaOf(call));
       return { json: propertyOut(p), etag: etagOf(p) };
     },
   }),
@@ -299,10 +301,11 @@ export default [
     params: departmentParams,
     body: departmentPatch,
     responses: { 200: { description: 'Department', schema: departmentView }, 412: { description: 'ETag mismatch' } },
-    handler: async ({ app, principal, params, body, req, ...call }) => {
+    handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
+    ifMatch: true,
       const p = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
       authorize(principal, 'properties.manage', { tenantId: p.tenantId, propertyId: p.id, kind: 'property' });
-      const d = await app.identity.tenants.updateDepartment(principal.tenantId, p.id, params.departmentId, body, ifMatchOf(req), actor(principal), metaOf(call));
+      const d = await app.identity.tenants.updateDepartment(principal.tenantId, p.id, params.departmentId, body, ifMatch, actor(principal), metaOf(call));
       return { json: departmentOut(d), etag: etagOf(d) };
     },
   }),

@@ -6,7 +6,7 @@ import { etagOf } from '../shared/http/etag.js';
 import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
 import { badRequest, conflict, forbidden } from '../shared/http/problem.js';
 import { assignmentSchema, emailSchema, idSchema, text, userView } from '../shared/identity/http/schemas.js';
-import { actor, ifMatchOf, metaOf } from '../shared/identity/http/meta.js';
+import { actor, metaOf } from '../shared/identity/http/meta.js';
 import { canDelegate } from '../shared/identity/roles.js';
 import type { App } from '../shared/app.js';
 import type { RoleAssignment, UserItem } from '../shared/identity/model.js';
@@ -123,6 +123,7 @@ export default [
     summary: "Update a user's profile (If-Match supported; changing the e-mail requires recent authentication)",
     tags: ['users'],
     params: userParams,
+    ifMatch: true,
     body: z.strictObject({
       email: emailSchema.optional(),
       firstName: text(100).optional(),
@@ -131,11 +132,11 @@ export default [
       employeeNumber: text(64).optional(),
     }),
     responses: { 200: { description: 'User', schema: userView }, 409: { description: 'E-mail already used' }, 412: { description: 'ETag mismatch' } },
-    handler: async ({ app, principal, params, body, req, ...call }) => {
+    handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
       await loadUser(app, principal, params.id, 'users.manage');
       // The e-mail is where password resets go: changing it is an account takeover unless the admin just proved who they are.
       if (body.email !== undefined) app.identity.secondFactors.challenges.assertRecent(principal);
-      const saved = await app.identity.users.updateProfile(principal.tenantId, params.id, body, ifMatchOf(req), actor(principal), metaOf(call));
+      const saved = await app.identity.users.updateProfile(principal.tenantId, params.id, body, ifMatch, actor(principal), metaOf(call));
       return { json: await app.identity.users.view(saved), etag: etagOf(saved) };
     },
   }),
@@ -145,19 +146,20 @@ export default [
     method: 'DELETE',
     route: 'v1/users/{id}',
     access: requires('users.manage'),
-    summary: 'Remove a user: removed outright if no history refers to the account, otherwise redacted (see docs/privacy.md); the answer says which',
+    summary: 'Remove a user: removed outright if no history refers to the account, otherwise redacted (see docs/privacy.md); the answer says which (If-Match honoured)',
     tags: ['users'],
     params: userParams,
+    ifMatch: true,
     responses: {
       200: { description: 'Removed: account, identity items and data key gone', schema: z.object({ outcome: z.literal('removed') }) },
       202: { description: 'Redacted instead (history refers to the account): login disabled at once, the redaction job finishes the rest', schema: z.object({ outcome: z.literal('redacted'), jobId: z.string() }) },
       409: { description: 'Last owner' },
     },
-    handler: async ({ app, principal, params, ...call }) => {
+    handler: async ({ app, principal, params, ifMatch, ...call }) => {
       const user = await loadUser(app, principal, params.id, 'users.manage');
       if (user.id === principal.userId) throw conflict('You cannot remove your own account.');
       await assertCanAssign(app, principal, user.roles, []);
-      const result = await app.privacy.removeAccount(principal.tenantId, user.id, actor(principal), metaOf(call));
+      const result = await app.privacy.removeAccount(principal.tenantId, user.id, ifMatch, actor(principal), metaOf(call));
       return { status: result.outcome === 'removed' ? 200 : 202, json: result };
     },
   }),
@@ -221,13 +223,14 @@ export default [
     summary: "Replace a user's role assignments (all properties or a list); If-Match supported",
     tags: ['users'],
     params: userParams,
+    ifMatch: true,
     body: z.strictObject({ roles: z.array(assignmentSchema).max(50) }),
     responses: { 200: { description: 'User', schema: userView }, 403: { description: 'Role beyond your own permissions' }, 409: { description: 'Last owner' } },
-    handler: async ({ app, principal, params, body, req, ...call }) => {
+    handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
       const user = await loadUser(app, principal, params.id, 'users.manage');
       const roles = dedupe(body.roles);
       await assertCanAssign(app, principal, user.roles, roles);
-      const saved = await app.identity.users.setRoles(principal.tenantId, params.id, roles, ifMatchOf(req), actor(principal), metaOf(call));
+      const saved = await app.identity.users.setRoles(principal.tenantId, params.id, roles, ifMatch, actor(principal), metaOf(call));
       return { json: await app.identity.users.view(saved), etag: etagOf(saved) };
     },
   }),

@@ -8,6 +8,7 @@ import { errorMessage } from '../platform/log.js';
 import { ConfigError } from '../config.js';
 import {
   ProblemError,
+  badRequest,
   conflict,
   internalErrorBody,
   notFound,
@@ -38,6 +39,9 @@ export function toProblem(err: unknown): ProblemError | undefined {
         return conflict('The resource already exists or was changed concurrently.');
       case 'precondition_failed':
         return preconditionFailed();
+      case 'invalid_id':
+        // The edge validates every id it takes; this is the store's second line (item-id.ts).
+        return badRequest('An identifier in the request is not valid.');
       case 'unavailable':
         return serviceUnavailable('The data store is busy; retry shortly.', Math.max(1, Math.ceil((err.retryAfterMs ?? 1000) / 1000)));
     }

@@ -41,7 +41,17 @@ const STANDARD_ERRORS: Record<number, string> = {
   400: 'Invalid request: the problem lists each bad field.',
   401: 'Missing or invalid credentials.',
   403: 'Authenticated, but not allowed.',
+  412: 'If-Match named an ETag that is no longer current: nothing was changed. Read the resource again.',
   500: 'Unexpected error (opaque; quote the correlation id).',
+};
+
+/** The header every route declaring `ifMatch` honours. */
+const ifMatchParameter = {
+  name: 'If-Match',
+  in: 'header',
+  required: false,
+  description: 'The ETag the client last read (or `*`): the change happens only if the resource still has it, else 412.',
+  schema: { type: 'string' },
 };
 
 const problemRef = { $ref: '#/components/schemas/Problem' };
@@ -64,7 +74,7 @@ export function buildOpenApiDocument(functions: readonly HttpFunction[], info: {
           ? { description: doc.description, content: { [type]: { schema: { type: 'string' } } } }
           : { description: doc.description };
     }
-    const errorStatuses = [400, 500, ...(fn.access.kind === 'public' ? [] : [401, 403])];
+    const errorStatuses = [400, 500, ...(fn.access.kind === 'public' ? [] : [401, 403]), ...(spec.ifMatch ? [412] : [])];
     for (const status of errorStatuses) {
       responses[status] ??= { description: STANDARD_ERRORS[status] ?? 'Error', content: { 'application/problem+json': { schema: problemRef } } };
     }
@@ -73,14 +83,17 @@ export function buildOpenApiDocument(functions: readonly HttpFunction[], info: {
       operationId: fn.name,
       summary: spec.summary,
       tags: spec.tags,
-      parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query')],
+      parameters: [...parameters(spec.params, 'path'), ...parameters(spec.query, 'query'), ...(spec.ifMatch ? [ifMatchParameter] : [])],
       responses,
       security: fn.access.kind === 'public' ? [] : [{ bearer: [] }],
     };
     if (permission) operation.description = `Requires the permission \`${permission}\`.`;
     else if (fn.access.kind === 'platform') operation.description = 'Platform operators only.';
-    if (spec.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } };
-    else if (spec.rawBody) operation.requestBody = { required: true, content: { 'application/json': { schema: {} }, 'text/csv': { schema: { type: 'string' } } } };
+    if (spec.body) operation.requestBody = { required: !spec.bodyOptional, content: { 'application/json': { schema: jsonSchema(spec.body, 'input') } } };
+    else if (spec.rawBody) {
+      const types = spec.rawBodyTypes ?? ['application/json'];
+      operation.requestBody = { required: true, content: Object.fromEntries(types.map((t) => [t, { schema: t.endsWith('json') ? {} : { type: 'string' } }])) };
+    }
     const path = openApiPath(fn.route);
     (paths[path] ??= {})[fn.method.toLowerCase()] = operation;
   }

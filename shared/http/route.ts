@@ -8,11 +8,15 @@ import { authorize } from '../access/authorize.js';
 import { correlationIdFrom } from './correlation.js';
 import { SECURITY_HEADERS, corsHeaders } from './headers.js';
 import { readBody, readQuery, readParams } from './request.js';
+import { readIfMatch } from './etag.js';
 import { toErrorResponse } from './errors.js';
 import { forbidden } from './problem.js';
 import { invocationLog, type Log } from '../platform/log.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+/** Methods that change or remove a resource in place: each route of these is conditional on If-Match. */
+export const MUTATING: ReadonlySet<HttpMethod> = new Set(['PATCH', 'PUT', 'DELETE']);
 
 /** Who may call a route. Every route states one; there is no default. */
 export type Access =
@@ -64,6 +68,11 @@ export interface Call<B, Q, P, A extends Access> {
   query: Q;
   params: P;
   principal: A extends { kind: 'public' } ? Principal | undefined : Principal;
+  /**
+   * The request's If-Match (validated), on routes that declare `ifMatch`: hand it to the service,
+   * which checks it with checkIfMatch and conditions its store write on the ETag it read.
+   */
+  ifMatch: string | undefined;
   ip: string;
   userAgent: string;
 }
@@ -78,8 +87,18 @@ export interface RouteSpec<B, Q, P, A extends Access> {
   summary: string;
   tags: string[];
   body?: z.ZodType<B>;
+  /** The JSON body may be left out (the handler then gets `undefined`); an empty body is not an error. */
+  bodyOptional?: boolean;
   /** Accept a body without parsing it as JSON (webhooks: CSV or JSON, verified before parsing). */
   rawBody?: boolean;
+  /** The media types a `rawBody` route takes, as documented in OpenAPI (default: JSON only). */
+  rawBodyTypes?: string[];
+  /**
+   * The route changes a resource that has an ETag and honours If-Match: a stale ETag answers 412
+   * and nothing changes. Every PATCH, PUT and DELETE route declares it (route() refuses one that
+   * doesn't); the OpenAPI document then lists the If-Match header and the 412 answer.
+   */
+  ifMatch?: true;
   bodyLimitBytes?: number;
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
@@ -153,6 +172,9 @@ function finish(reply: Reply, base: Record<string, string>, principal: Principal
 export function route<B = undefined, Q = Record<string, never>, P = Record<string, never>, A extends Access = Access>(
   spec: RouteSpec<B, Q, P, A>,
 ): HttpFunction {
+  if (MUTATING.has(spec.method) && !spec.ifMatch) {
+    throw new Error(`route ${spec.name}: ${spec.method} routes must declare ifMatch and honour it (docs/api.md promises 412 on a stale ETag)`);
+  }
   const handler = async (req: HttpRequest, ctx: InvocationContext): Promise<HttpResponseInit> => {
     const started = Date.now();
     const correlationId = correlationIdFrom(req.headers.get('x-correlation-id'));
@@ -169,6 +191,7 @@ export function route<B = undefined, Q = Record<string, never>, P = Record<strin
       if (spec.access.kind !== 'public' && !principal) throw new Error('authenticator returned no principal');
       if (spec.access.kind === 'permission' && principal) authorize(principal, spec.access.permission);
       if (spec.access.kind === 'platform' && principal?.kind !== 'platform-operator') throw forbidden('This operation is for platform operators.');
+      const ifMatch = spec.ifMatch ? readIfMatch(req.headers.get('if-match')) : undefined;
       const params = readParams(req, spec.params);
       const query = readQuery(req, spec.query);
       const { body, raw } = await readBody(req, spec, app.config.HTTP_MAX_BODY_BYTES);
@@ -183,6 +206,7 @@ export function route<B = undefined, Q = Record<string, never>, P = Record<strin
         query: query as Q,
         params: params as P,
         principal: principal as Call<B, Q, P, A>['principal'],
+        ifMatch,
         ip: clientIp(req),
         userAgent: req.headers.get('user-agent') ?? '',
       });

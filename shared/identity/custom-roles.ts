@@ -66,10 +66,17 @@ export class RoleService {
     return this.platform.outbox.commit('identity', 'replace', next, [event], etag);
   }
 
-  async remove(tenantId: string, roleId: string, actor: EventActor, meta: RequestMeta): Promise<void> {
+  /**
+   * Deletes a custom role. The event rides on a write of the role, as a tombstone no query reads,
+   * conditioned on the ETag the client sent (If-Match) or this call read: a stale or concurrent
+   * change answers 412 with nothing emitted. The tombstone then leaves the store.
+   */
+  async remove(tenantId: string, roleId: string, ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<void> {
     const current = await this.getItem(tenantId, roleId);
+    const etag = checkIfMatch(ifMatch, current);
     const event = await identityEvent(this.platform, { tenantId, actor, action: 'role.deleted', target: { type: 'role', id: roleId }, changes: { permissions: { before: current.permissions } }, ...meta });
-    await this.platform.outbox.emit(tenantId, [event]);
+    const tombstone = { ...current, type: 'roleDeleted' } as unknown as RoleItem;
+    await this.platform.outbox.commit('identity', 'replace', tombstone, [event], etag);
     await this.col(tenantId).delete(current.id);
   }
 

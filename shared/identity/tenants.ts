@@ -9,6 +9,7 @@ import { checkIfMatch } from '../http/etag.js';
 import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
 import { defaultSettings, type SettingsItem, type TenantSettings } from './model.js';
 import { PropertyDirectory } from './property-directory.js';
+import { isSlug } from '../http/identifiers.js';
 
 export interface TenantItem extends Item, OutboxCarrier {
   type: 'tenant';
@@ -98,9 +99,13 @@ export class TenantService {
     return this.platform.store.collection<TenantItem | SlugItem>('tenants', PLATFORM_TENANT);
   }
 
-  /** Resolves a slug to its tenant id (the platform tenant answers to its own id). */
+  /**
+   * Resolves a slug to its tenant id (the platform tenant answers to its own id). What can't be a
+   * slug is unknown, so login and reset keep their one uniform answer for it.
+   */
   async tenantIdForSlug(slug: string): Promise<string | undefined> {
     if (slug === PLATFORM_TENANT) return PLATFORM_TENANT;
+    if (!isSlug(slug)) return undefined;
     const item = await this.platformItems.read<SlugItem>(`slug:${slug.toLowerCase()}`);
     return item?.tenantRef;
   }

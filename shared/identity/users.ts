@@ -411,11 +411,13 @@ export class UserService {
    * Removes an account: the user item and its e-mail index entry go, the user's data key is shredded
    * (every sealed value about them, in audit events too, becomes unreadable) and the removal is audited.
    */
-  async remove(tenantId: string, userId: string, actor: EventActor, meta: RequestMeta): Promise<void> {
+  /** With `etag`, the event rides on a write of the user conditioned on it: a concurrent change answers 412 with nothing emitted or deleted. */
+  async remove(tenantId: string, userId: string, actor: EventActor, meta: RequestMeta, etag?: string): Promise<void> {
     const user = await this.require(tenantId, userId);
     if (user.roles.some((r) => r.roleId === OWNER_ROLE)) await this.assertAnotherOwner(tenantId, userId);
     const event = await identityEvent(this.platform, { tenantId, actor, action: 'user.deleted', target: { type: 'user', id: userId }, ...meta });
-    await this.platform.outbox.emit(tenantId, [event]);
+    if (etag) await this.platform.outbox.commit('identity', 'replace', user, [event], etag);
+    else await this.platform.outbox.emit(tenantId, [event]);
     await this.platform.store.collection('identity', tenantId).delete(emailIndexId(user.emailIndex));
     await this.platform.store.collection('identity', tenantId).delete(userId);
     await this.platform.keys.shred(tenantId, userId);

@@ -9,6 +9,7 @@ import { SubjectExporter, type SubjectExport } from './export.js';
 import { purgeExpiredIdentityItems, type RetentionResult } from './retention.js';
 import type { RewrapResult } from './subject-keys.js';
 import { auditMessage } from '../audit/event.js';
+import { checkIfMatch } from '../http/etag.js';
 import { employeeIndexOf, type RedactionJobItem, type RedactionRequester } from './model.js';
 
 export type { RedactionJobItem } from './model.js';
@@ -63,8 +64,10 @@ export class Privacy {
    * time records) is removed outright — item, identity items and data key; otherwise it is
    * redacted, so audit entries and imports keep pointing at a pseudonymised account.
    */
-  async removeAccount(tenantId: string, userId: string, actor: EventActor, meta: RequestMeta): Promise<{ outcome: 'removed' } | { outcome: 'redacted'; jobId: string }> {
+  async removeAccount(tenantId: string, userId: string, ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<{ outcome: 'removed' } | { outcome: 'redacted'; jobId: string }> {
     const user = await this.identity.users.require(tenantId, userId);
+    // A stale If-Match answers 412 before anything changes; the removal's own write is conditioned on the same ETag.
+    const etag = checkIfMatch(ifMatch, user);
     if (await this.referenced(tenantId, user.id, user.lastLoginAt)) {
       const { job } = await this.requests.forUser(tenantId, userId, { reason: 'account removal', requestedBy: 'account removal' }, { via: actor.type === 'platform-operator' ? 'platform-operator' : 'tenant-user', actorId: actor.id }, actor, meta, 'account-removal');
       await this.runner.lockOut(tenantId, userId);
@@ -72,7 +75,7 @@ export class Privacy {
     }
     await this.identity.sessions.revokeAll(tenantId, userId, 'user_deleted');
     await deleteUserItems(this.platform, tenantId, userId);
-    await this.identity.users.remove(tenantId, userId, actor, meta);
+    await this.identity.users.remove(tenantId, userId, actor, meta, etag);
     return { outcome: 'removed' };
   }
 

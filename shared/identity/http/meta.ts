@@ -11,10 +11,6 @@ export function actor(principal: Principal): EventActor {
   return actorOf(principal);
 }
 
-export function ifMatchOf(req: HttpRequest): string | undefined {
-  return req.headers.get('if-match') ?? undefined;
-}
-
 export function cookie(req: HttpRequest, name: string): string | undefined {
   const header = req.headers.get('cookie');
   if (!header) return undefined;

@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { isPermission, type Permission } from '../../access/permissions.js';
+import { idParam } from '../../http/identifiers.js';
 
 const TIME_ZONES = new Set([...Intl.supportedValuesOf('timeZone'), 'UTC']);
 const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 export const timezoneSchema = z.string().refine((tz) => TIME_ZONES.has(tz), 'must be an IANA time zone, e.g. Europe/Vienna');
 export const currencySchema = z.string().refine((c) => CURRENCIES.has(c), 'must be an ISO 4217 currency code, e.g. EUR');
-export const idSchema = z.string().min(1).max(128).regex(/^[A-Za-z0-9_:-]+$/);
+/** The one id schema of the HTTP edge (shared/http/identifiers.ts). */
+export const idSchema = idParam;
 export const permissionSchema = z.string().refine(isPermission, 'unknown permission').transform((p) => p as Permission);
 
 export const scopeSchema = z.union([

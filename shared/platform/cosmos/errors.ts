@@ -1,4 +1,5 @@
-export type StoreErrorCode = 'not_found' | 'conflict' | 'precondition_failed' | 'unavailable';
+/** `invalid_id`: the id can't name an item in the store (see item-id.ts); nothing was sent. */
+export type StoreErrorCode = 'not_found' | 'conflict' | 'precondition_failed' | 'unavailable' | 'invalid_id';
 
 /** A store failure our services can act on; SDK error shapes never leave the adapter. */
 export class StoreError extends Error {

@@ -1,6 +1,7 @@
 import type { Container, CosmosClient, Database, JSONObject, OperationInput, OperationResponse, PatchOperation, SqlParameter } from '@azure/cosmos';
 import { containers, type ContainerName } from '../topology.js';
 import { StoreError, translateCosmosError } from './errors.js';
+import { isStorableId } from './item-id.js';
 import { CreateGroup } from './create-group.js';
 import { BULK_MAX_OPERATIONS, TRANSIENT_STATUSES, bulkRequest } from './bulk-request.js';
 
@@ -98,13 +99,20 @@ export class TenantCollection<T extends Item = Item> {
     return this.sent;
   }
 
-  private check(item: { tenantId: string }): void {
+  private check(item: { id: string; tenantId: string }): void {
     if (item.tenantId !== this.tenantId) {
       throw new StoreError('conflict', 'item tenant does not match the collection scope');
     }
+    this.checkId(item.id);
   }
 
+  private checkId(id: string): void {
+    if (!isStorableId(id)) throw new StoreError('invalid_id', 'not a valid item id');
+  }
+
+  /** An id no item can have (item-id.ts) reads as missing: nothing is sent. */
   async read<U extends T = T>(id: string): Promise<U | undefined> {
+    if (!isStorableId(id)) return undefined;
     try {
       this.sent += 1;
       const res = await this.container.item(id, this.tenantId).read<U>();
@@ -163,6 +171,7 @@ export class TenantCollection<T extends Item = Item> {
   }
 
   async patch<U extends T = T>(id: string, operations: PatchOperation[], ifMatch?: string): Promise<U> {
+    this.checkId(id);
     try {
       this.sent += 1;
       const res = await this.container
@@ -174,11 +183,15 @@ export class TenantCollection<T extends Item = Item> {
     }
   }
 
-  /** Deletes the item; deleting what is already gone is not an error (idempotent handlers rely on it). */
-  async delete(id: string): Promise<void> {
+  /**
+   * Deletes the item; deleting what is already gone is not an error (idempotent handlers rely on it).
+   * With `ifMatch`, only if nobody changed the item since (else StoreError precondition_failed).
+   */
+  async delete(id: string, ifMatch?: string): Promise<void> {
+    this.checkId(id);
     try {
       this.sent += 1;
-      await this.container.item(id, this.tenantId).delete();
+      await this.container.item(id, this.tenantId).delete(ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
     } catch (err) {
       if ((err as { code?: number }).code === 404) return;
       translateCosmosError(err);
@@ -224,6 +237,7 @@ export class TenantCollection<T extends Item = Item> {
 
   private toOperationInput(op: BulkOperation): OperationInput {
     const partitionKey = this.tenantId;
+    this.checkId(op.kind === 'read' || op.kind === 'delete' ? op.id : op.item.id);
     switch (op.kind) {
       case 'read':
         return { operationType: 'Read', id: op.id, partitionKey };
