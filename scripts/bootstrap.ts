@@ -48,7 +48,13 @@ async function main(): Promise<void> {
   const app = await buildApp(config);
   try {
     const id = await app.identity.bootstrapOperator({ ...args, password });
-    console.log(`Platform operator created (user id ${id}). Log in with tenant "_platform".`);
+    console.log(
+      [
+        `Platform operator created (user id ${id}). Log in with tenant "_platform".`,
+        'Platform accounts always need a second factor: the first login answers mfaEnrollmentRequired; enrol an authenticator app',
+        '(POST /api/v1/auth/mfa/enroll/totp, then .../totp/confirm with a code) to get a session. Nothing is possible with the password alone.',
+      ].join('\n'),
+    );
   } finally {
     await app.close();
   }

@@ -15,7 +15,11 @@ export interface OperatorInput {
   password: string;
 }
 
-/** Creates a platform operator (a user of the `_platform` tenant); 409 when the e-mail is taken. */
+/**
+ * Creates a platform operator (a user of the `_platform` tenant); 409 when the e-mail is taken. The
+ * account has no second factor yet: its first login answers `mfaEnrollmentRequired`, and no platform
+ * action is possible before it enrols one.
+ */
 export async function createPlatformOperator(users: UserService, input: OperatorInput): Promise<string> {
   const user = await users.create(PLATFORM_TENANT, { ...input, roles: [] }, SYSTEM, { correlationId: 'bootstrap' });
   return user.id;
@@ -36,6 +40,9 @@ const DEPARTMENTS: DepartmentInput[] = [
   { code: 'AG', name: 'Administrative & General', usaliDepartment: 'admin_general', driver: 'none', standardHoursPerUnit: null },
 ];
 
+/** The demo's ledger carries full monthly rooms revenue (demo-data.ts), so it is the source of record. */
+const DEMO_SETTINGS = { roomsRevenueSource: 'ams' as const };
+
 /**
  * Seeds the demo tenant "Demo Hotels" (two properties with departments; an owner, an admin and an
  * end-user) unless it exists. Returns how to log in, or undefined when it was already there.
@@ -47,8 +54,8 @@ export async function seedDemo(platform: Platform, tenants: TenantService, users
   const meta = { correlationId: 'seed' };
   const actor = { ...SYSTEM, keyTenantId: tenantId };
   const properties = [
-    await tenants.createProperty(tenantId, { name: 'Demo Grand Hotel Vienna', timezone: 'Europe/Vienna', currency: 'EUR', roomsAvailable: 180 }, actor, meta),
-    await tenants.createProperty(tenantId, { name: 'Demo Seaside Resort Lisbon', timezone: 'Europe/Lisbon', currency: 'EUR', roomsAvailable: 120 }, actor, meta),
+    await tenants.createProperty(tenantId, { name: 'Demo Grand Hotel Vienna', timezone: 'Europe/Vienna', currency: 'EUR', roomsAvailable: 180, settings: DEMO_SETTINGS }, actor, meta),
+    await tenants.createProperty(tenantId, { name: 'Demo Seaside Resort Lisbon', timezone: 'Europe/Lisbon', currency: 'EUR', roomsAvailable: 120, settings: DEMO_SETTINGS }, actor, meta),
   ];
   for (const p of properties) for (const d of DEPARTMENTS) await tenants.createDepartment(tenantId, p.id, d, actor, meta);
   const password = platform.config.DEMO_PASSWORD ?? generatePassword();
@@ -70,8 +77,11 @@ export async function seedDemo(platform: Platform, tenants: TenantService, users
     ...accounts.map((a) => `  ${a.roleId.padEnd(9)} ${a.email}`),
     `Platform operator: {"tenant": "_platform", "email": "${DEMO_OPERATOR}"}`,
     `Password of every demo account: ${platform.config.DEMO_PASSWORD ? '(the value of DEMO_PASSWORD)' : password}`,
-    ...(platform.config.MFA_REQUIRE_BY_DEFAULT
-      ? ['The MFA policy applies to owners, admins and operators: their first login answers mfaEnrollmentRequired (enrol TOTP via /api/v1/auth/mfa/enroll/...). The end-user logs in with the password alone.']
-      : []),
+    'The operator always needs a second factor: its first login answers mfaEnrollmentRequired with an enrollmentToken; enrol an authenticator app with',
+    '  POST /api/v1/auth/mfa/enroll/totp {enrollmentToken} (scan otpauthUri), then POST /api/v1/auth/mfa/enroll/totp/confirm {enrollmentToken, code}: tokens and recovery codes.',
+    '  Later logins answer mfaRequired: POST /api/v1/auth/mfa/verify {mfaToken, method: "totp", code}.',
+    platform.config.MFA_REQUIRE_BY_DEFAULT
+      ? 'The owner and the admin enrol the same way at their first login (tenant MFA policy); the end-user logs in with the password alone.'
+      : 'The owner, admin and end-user log in with the password alone (MFA_REQUIRE_BY_DEFAULT=false).',
   ].join('\n');
 }

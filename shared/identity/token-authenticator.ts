@@ -1,6 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
 import type { Platform } from '../app.js';
 import type { Authenticator } from '../access/authenticator.js';
+import { assertPlatformSecondFactor } from '../access/platform-mfa.js';
 import type { Permission } from '../access/permissions.js';
 import type { Principal, PropertyScope } from '../access/principal.js';
 import { unauthorized } from '../http/problem.js';
@@ -95,6 +96,8 @@ export class TokenAuthenticator implements Authenticator {
     if (claims.sgid !== undefined) {
       // A support agent's token for a customer tenant: only the support-grant module may accept it.
       if (!this.supportPrincipal) throw unauthorized();
+      // Checked before the grant is: a refused token must not be audited as a support request.
+      assertPlatformSecondFactor({ kind: 'support-agent', tenantId: claims.tid, amr: claims.amr });
       return this.supportPrincipal({ ...claims, sgid: claims.sgid }, req);
     }
     const { session, user } = await this.state(claims.tid, claims.sid, claims.sub);
@@ -102,7 +105,7 @@ export class TokenAuthenticator implements Authenticator {
     // Support agents are platform users but not operators: they act only through customer-approved grants.
     const isAgent = claims.tid === PLATFORM_TENANT && user.roles.some((r) => r.roleId === 'agent');
     const isOperator = claims.tid === PLATFORM_TENANT && !isAgent;
-    return {
+    const principal: Principal = {
       kind: isOperator ? 'platform-operator' : 'user',
       tenantId: claims.tid,
       userId: claims.sub,
@@ -111,5 +114,7 @@ export class TokenAuthenticator implements Authenticator {
       authTime: claims.auth_time,
       grants: isOperator || isAgent ? new Map() : await this.grantsFor(claims.tid, claims.sub, user.pv, user.roles),
     };
+    assertPlatformSecondFactor(principal);
+    return principal;
   }
 }

@@ -141,8 +141,8 @@ export class UserService {
 
   /** Checks a new password against the tenant policy and the user's own details; 400 with reasons. */
   async assertAcceptablePassword(tenantId: string, password: string, profile: Partial<Profile>, field = 'body.password'): Promise<void> {
-    const settings = await this.tenants.settings(tenantId);
-    const problems = await checkPassword(password, settings.password, profile);
+    const [settings, tenant] = await Promise.all([this.tenants.settings(tenantId), this.tenants.get(tenantId)]);
+    const problems = await checkPassword(password, settings.password, { ...profile, tenantName: tenant?.name, tenantSlug: tenant?.slug });
     if (problems.length > 0) throw badRequest('The password does not meet the password policy.', problems.map((message) => ({ field, message })));
   }
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startTestHost, type TestHost, type TestResponse } from '../support/host.js';
-import { seedTenant, platformOperatorToken, loginAs, invitationTokenFor, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
+import { seedTenant, platformOperatorToken, platformLogin, loginAs, invitationTokenFor, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 import type { ChainEntry } from '../../shared/audit/chain.js';
 
 /**
@@ -31,7 +31,7 @@ beforeAll(async () => {
     { correlationId: 'e2e-setup' },
   );
   ids.agent = agent.id;
-  ids.agentToken = await loginAs(host, '_platform', AGENT_EMAIL, SEED_PASSWORD);
+  ids.agentToken = await platformLogin(host, AGENT_EMAIL, SEED_PASSWORD);
 });
 afterAll(async () => {
   await host.stop();

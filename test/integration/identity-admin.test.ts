@@ -1,12 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { createUser, invitationTokenFor, loginAs, platformOperatorToken, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
+import { createUser, invitationTokenFor, loginAs, platformLogin, platformOperatorToken, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 
 let host: TestHost;
 let a: SeededTenant;
+const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as { amr: string[] };
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000', DEMO_PASSWORD: 'Demo-Hotels-2026!' });
+  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000', DEMO_PASSWORD: 'Kestrel-Harbour-2026!' });
   a = await seedTenant(host);
 });
 afterAll(async () => {
@@ -194,15 +195,20 @@ describe('local demo seed and bootstrap', () => {
   it('seeds Demo Hotels once; its accounts log in with DEMO_PASSWORD', async () => {
     const hint = await host.app.identity.seedDemo();
     expect(hint).toContain('owner@demo-hotels.example');
-    expect(hint).not.toContain('Demo-Hotels-2026!');
+    expect(hint).not.toContain('Kestrel-Harbour-2026!');
+    // The start banner says what happens to the operator: enrolment at the first login.
+    expect(hint).toContain('The operator always needs a second factor: its first login answers mfaEnrollmentRequired');
     expect(await host.app.identity.seedDemo()).toBeUndefined();
-    const token = await loginAs(host, 'demo-hotels', 'owner@demo-hotels.example', 'Demo-Hotels-2026!');
+    const token = await loginAs(host, 'demo-hotels', 'owner@demo-hotels.example', 'Kestrel-Harbour-2026!');
     const props = await host.request('GET', '/api/v1/properties', { token });
     expect(props.json.items).toHaveLength(2);
     const deps = await host.request('GET', `/api/v1/properties/${props.json.items[0].id}/departments`, { token });
     expect(deps.json.items.length).toBeGreaterThanOrEqual(3);
-    expect(await loginAs(host, 'demo-hotels', 'user@demo-hotels.example', 'Demo-Hotels-2026!')).toEqual(expect.any(String));
-    expect(await loginAs(host, '_platform', 'operator@demo-hotels.example', 'Demo-Hotels-2026!')).toEqual(expect.any(String));
+    expect(await loginAs(host, 'demo-hotels', 'user@demo-hotels.example', 'Kestrel-Harbour-2026!')).toEqual(expect.any(String));
+    const operatorLogin = await host.request('POST', '/api/v1/auth/login', { body: { tenant: '_platform', email: 'operator@demo-hotels.example', password: 'Kestrel-Harbour-2026!' } });
+    expect(operatorLogin.json).toMatchObject({ mfaEnrollmentRequired: true, enrollmentToken: expect.any(String) });
+    expect(operatorLogin.json.accessToken).toBeUndefined();
+    expect(claims(await platformLogin(host, 'operator@demo-hotels.example', 'Kestrel-Harbour-2026!')).amr).toContain('mfa');
   });
 
   it('bootstrap refuses a weak operator password and a duplicate e-mail', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { createUser, invitationTokenFor, loginAs, platformOperatorToken, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
+import { createUser, invitationTokenFor, platformLogin, platformOperatorToken, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 
 let host: TestHost;
 let a: SeededTenant;
@@ -37,6 +37,32 @@ describe('long passwords end to end', () => {
     const named = await host.request('POST', '/api/v1/auth/invitations/accept', { body: { token, password: 'Waltraud-2026!' } });
     expect(named.status).toBe(400);
     expect(named.json.errors).toEqual([{ field: 'body.password', message: 'must not contain your e-mail address or name' }]);
+  });
+});
+
+describe('password strength (zxcvbn) on top of the policy', () => {
+  it("refuses guessable passwords that meet the composition rules, and the organisation's name plus a year, saying why", async () => {
+    const op = await platformOperatorToken(host);
+    const slug = `alpenrose-${Date.now().toString(36)}`;
+    const tenant = await host.request('POST', '/api/v1/tenants', {
+      token: op,
+      body: { slug, name: 'Alpenrose Hotels', owner: { email: `gm@${slug}.example`, firstName: 'Greta', lastName: 'Moser' } },
+    });
+    expect(tenant.status).toBe(201);
+    const token = invitationTokenFor(host, `gm@${slug}.example`);
+    const accept = (password: string) => host.request('POST', '/api/v1/auth/invitations/accept', { body: { token, password } });
+    for (const weak of ['Password123!', 'Welcome1!', 'Summer2025!', 'Hotel2025!']) {
+      const res = await accept(weak);
+      expect([weak, res.status]).toEqual([weak, 400]);
+      expect(res.json.errors).toEqual([{ field: 'body.password', message: expect.stringMatching(/^is too easy to guess: it is built on a common (password|word)/) }]);
+    }
+    for (const named of ['Alpenrose2025!', 'AlpenroseHotels-2026', 'Alpenrose-Hotels-2025!']) {
+      const res = await accept(named);
+      expect([named, res.status]).toEqual([named, 400]);
+      expect(res.json.errors[0].message).toContain("it is built on the organisation's or your own name");
+    }
+    // The invitation survives the refusals; a strong password is taken.
+    expect((await accept('Kestrel-Harbour-2026!')).status).toBe(204);
   });
 });
 
@@ -105,7 +131,7 @@ describe('platform operators', () => {
     await platformOperatorToken(host);
     const wrongTenant = await host.request('POST', '/api/v1/auth/login', { body: { tenant: a.slug, email: 'operator@platform.example', password: SEED_PASSWORD } });
     expect(wrongTenant.status).toBe(401);
-    const token = await loginAs(host, '_platform', 'operator@platform.example', SEED_PASSWORD);
+    const token = await platformLogin(host, 'operator@platform.example', SEED_PASSWORD);
     const me = await host.request('GET', '/api/v1/me', { token });
     expect(me.json).toMatchObject({ kind: 'platform-operator', tenant: { id: '_platform' } });
   });

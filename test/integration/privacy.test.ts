@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { createUser, loginAs, seedTenant, SEED_PASSWORD, type SeededTenant, type SeededUser } from '../support/identity.js';
+import { createUser, platformOperatorToken, seedTenant, SEED_PASSWORD, type SeededTenant, type SeededUser } from '../support/identity.js';
 import { createIntegration, sendAndWait, type CreatedIntegration } from './integrations-helpers.js';
 import { containers, type ContainerName } from '../../shared/platform/topology.js';
 import { isSealed, type Sealed } from '../../shared/privacy/field-cipher.js';
@@ -268,7 +268,7 @@ describe('imports after a redaction', () => {
 describe('platform operators and failures', () => {
   it('lets a platform operator redact for a verified tenant contact, recorded as such', async () => {
     const person = await createUser(host, a.slug, owner, { email: `contact-case@${a.slug}.example`, roles: [] });
-    const op = await loginAs(host, '_platform', 'operator@platform.example', SEED_PASSWORD);
+    const op = await platformOperatorToken(host);
     const body = { reason: 'Art. 17 request relayed by support', requestedBy: 'Support ticket 8812' };
     const withoutTenant = await host.request('POST', `/api/v1/users/${person.id}/redaction`, { token: op, body: { ...body, contactVerification: 'call-back to the DPO number on file' } });
     expect(withoutTenant.status).toBe(400);
@@ -345,7 +345,7 @@ describe('restore runbook and retention', () => {
     await identity.upsert({ ...user, status: 'active', passwordHash: 'restored', roles: [{ roleId: 'end-user', scope: { all: true } }] });
     await identity.upsert({ id: 'email:restored-index', tenantId: a.tenantId, type: 'emailIndex', userId: zelda.id });
 
-    const op = await loginAs(host, '_platform', 'operator@platform.example', SEED_PASSWORD);
+    const op = await platformOperatorToken(host);
     expect((await host.request('POST', '/api/v1/platform/privacy/reapply-redactions', { token: owner, body: {} })).status).toBe(403);
     const res = await host.request('POST', '/api/v1/platform/privacy/reapply-redactions', { token: op, body: { subjects: [{ tenantId: a.tenantId, subjectId: 'emp:from-the-log' }] } });
     expect(res.status).toBe(200);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestHost, type TestHost } from '../support/host.js';
-import { loginAs, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
+import { platformLogin, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 
 let host: TestHost;
 let a: SeededTenant;
@@ -23,7 +23,7 @@ beforeAll(async () => {
     { correlationId: 'test' },
   );
   agentId = agent.id;
-  agentToken = await loginAs(host, '_platform', AGENT_EMAIL, SEED_PASSWORD);
+  agentToken = await platformLogin(host, AGENT_EMAIL, SEED_PASSWORD);
 });
 afterAll(async () => {
   await host.stop();
@@ -118,7 +118,7 @@ describe('support grants', () => {
   });
 
   it("the agent's platform logout ends the support session too", async () => {
-    const ownToken = await loginAs(host, '_platform', AGENT_EMAIL, SEED_PASSWORD);
+    const ownToken = await platformLogin(host, AGENT_EMAIL, SEED_PASSWORD);
     const grant = await approve(a.users.owner.token, {});
     const res = await host.request('POST', '/api/v1/auth/support-session', { token: ownToken, body: { grantId: grant.json.id } });
     const token = res.json.accessToken as string;
@@ -127,20 +127,25 @@ describe('support grants', () => {
     expect((await host.request('GET', '/api/v1/users', { token })).status).toBe(401);
   });
 
-  it('requires a second factor of the agent when the platform policy asks for one', async () => {
+  it("requires a second factor of the agent even when the platform tenant's policy lists no role", async () => {
     const grant = await approve(a.users.owner.token, {});
     const tenants = host.app.identity.tenants;
     const system = { type: 'system' as const, id: 'test', keyTenantId: '_platform' };
     const before = await tenants.settings('_platform');
     const { password, lockout, session } = before;
-    const current = await tenants.updateSettings('_platform', { password, lockout, session, mfa: { requiredForRoles: ['agent'] } }, undefined, system, {});
+    const current = await tenants.updateSettings('_platform', { password, lockout, session, mfa: { requiredForRoles: [] } }, undefined, system, {});
     try {
-      const res = await host.request('POST', '/api/v1/auth/support-session', { token: agentToken, body: { grantId: grant.json.id } });
-      expect(res.status).toBe(403);
+      const login = await host.request('POST', '/api/v1/auth/login', { body: { tenant: '_platform', email: AGENT_EMAIL, password: SEED_PASSWORD } });
+      expect(login.status).toBe(200);
+      expect(login.json).toMatchObject({ mfaRequired: true });
+      expect(login.json.accessToken).toBeUndefined();
     } finally {
       await tenants.updateSettings('_platform', { password, lockout, session, mfa: before.mfa }, `"${current._etag}"`, system, {});
     }
-    expect((await host.request('POST', '/api/v1/auth/support-session', { token: agentToken, body: { grantId: grant.json.id } })).status).toBe(200);
+    expect(claims(agentToken).amr).toContain('mfa');
+    const res = await host.request('POST', '/api/v1/auth/support-session', { token: agentToken, body: { grantId: grant.json.id } });
+    expect(res.status).toBe(200);
+    expect(claims(res.json.accessToken).amr).toContain('mfa');
   });
 
   it("isolates tenants: B's owner can't see or revoke A's grants", async () => {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { generate } from 'otplib';
 import type { TestHost } from './host.js';
 
 /** The password every seeded account gets: meets the default policy, on no common-password list. */
@@ -34,6 +35,69 @@ export async function loginAs(host: TestHost, tenantSlug: string, email: string,
   return res.json.accessToken as string;
 }
 
+/** A platform account's authenticator app as these helpers enrolled it. */
+export interface PlatformFactor {
+  secret: string;
+  /** The TOTP time step of the last code used (a code is accepted once). */
+  lastStep: number;
+  recoveryCodes: string[];
+}
+
+const platformFactors = new WeakMap<TestHost, Map<string, PlatformFactor>>();
+
+/** The authenticator app the helpers enrolled for a platform account of this host, if any. */
+export function platformFactorOf(host: TestHost, email: string): PlatformFactor | undefined {
+  return platformFactors.get(host)?.get(email.toLowerCase());
+}
+
+/** Seconds on the MFA module's clock (tests may move it): the time the server checks codes against. */
+function mfaEpoch(host: TestHost): number {
+  return Math.floor(host.app.identity.secondFactors.clock.now() / 1000);
+}
+
+/**
+ * Logs a platform account (operator or support agent) in the way the API insists on: the password,
+ * then a second factor. The first login enrols an authenticator app (TOTP) through the enrolment
+ * challenge; later ones answer the challenge with the current step's code, or with a recovery code
+ * when this step's code was already used (the server accepts each TOTP code once). Returns the
+ * access token, whose `amr` holds `mfa`.
+ */
+export async function platformLogin(host: TestHost, email: string, password: string): Promise<string> {
+  const login = await host.request('POST', '/api/v1/auth/login', { body: { tenant: '_platform', email, password } });
+  expectStatus(login, 200, `login ${email}`);
+  let factors = platformFactors.get(host);
+  if (!factors) platformFactors.set(host, (factors = new Map()));
+  const key = email.toLowerCase();
+  if (login.json.mfaEnrollmentRequired === true) {
+    const enrollmentToken = login.json.enrollmentToken as string;
+    const start = await host.request('POST', '/api/v1/auth/mfa/enroll/totp', { body: { enrollmentToken } });
+    expectStatus(start, 200, `start TOTP enrolment of ${email}`);
+    const now = mfaEpoch(host);
+    const secret = start.json.secret as string;
+    const confirmed = await host.request('POST', '/api/v1/auth/mfa/enroll/totp/confirm', { body: { enrollmentToken, code: await generate({ secret, epoch: now }) } });
+    expectStatus(confirmed, 200, `confirm TOTP enrolment of ${email}`);
+    factors.set(key, { secret, lastStep: Math.floor(now / 30), recoveryCodes: confirmed.json.recoveryCodes as string[] });
+    return confirmed.json.accessToken as string;
+  }
+  if (login.json.mfaRequired !== true) throw new Error(`login ${email}: a platform account got tokens without a second factor`);
+  const factor = factors.get(key);
+  if (!factor) throw new Error(`login ${email}: a second factor was enrolled outside these helpers`);
+  const now = mfaEpoch(host);
+  const step = Math.floor(now / 30);
+  let answer: { method: 'totp' | 'recovery'; code: string };
+  if (step > factor.lastStep) {
+    answer = { method: 'totp', code: await generate({ secret: factor.secret, epoch: now }) };
+    factor.lastStep = step;
+  } else {
+    const code = factor.recoveryCodes.shift();
+    if (!code) throw new Error(`login ${email}: out of recovery codes for logins within one TOTP step`);
+    answer = { method: 'recovery', code };
+  }
+  const verified = await host.request('POST', '/api/v1/auth/mfa/verify', { body: { mfaToken: login.json.mfaToken, ...answer } });
+  expectStatus(verified, 200, `second factor of ${email}`);
+  return verified.json.accessToken as string;
+}
+
 /** The first platform operator, created once per host through the app's bootstrap function. */
 async function operator(host: TestHost): Promise<{ email: string; password: string }> {
   let pending = operators.get(host);
@@ -47,10 +111,15 @@ async function operator(host: TestHost): Promise<{ email: string; password: stri
   return pending;
 }
 
-/** An access token of a platform operator (tenant `_platform`). */
+/** The e-mail and password of the platform operator these helpers bootstrap. */
+export async function platformOperator(host: TestHost): Promise<{ email: string; password: string }> {
+  return operator(host);
+}
+
+/** An access token of a platform operator (tenant `_platform`), signed in with TOTP (enrolled at the first call). */
 export async function platformOperatorToken(host: TestHost): Promise<string> {
   const op = await operator(host);
-  return loginAs(host, '_platform', op.email, op.password);
+  return platformLogin(host, op.email, op.password);
 }
 
 /** Reads the invitation token from the local e-mail outbox. */

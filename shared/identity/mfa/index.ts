@@ -68,13 +68,7 @@ export function createSecondFactors(platform: Platform, deps: SecondFactorDeps):
   });
   const challenges = new MfaChallenges(platform, deps.users, deps.tenants, deps.sessions, deps.hasher, deps.tokens, deps.login, mfa, now);
   const reset = new PasswordResetService(platform, deps.tenants, deps.users, deps.sessions, mfa, deps.mail, now);
-  const supportGrants = new SupportGrantService(
-    platform,
-    deps.users,
-    deps.tokens,
-    async (agent) => mfa.mustUseMfa(agent, await deps.tenants.settings(agent.tenantId)),
-    now,
-  );
+  const supportGrants = new SupportGrantService(platform, deps.users, deps.tokens, now);
   deps.login.secondFactor = (user, settings, firstFactor) => challenges.decide(user, settings, firstFactor);
   deps.authenticator.supportPrincipal = (claims, req) => supportGrants.principalFor(claims, req);
   return { mfa, challenges, reset, supportGrants, sms, localSms, clock };

@@ -1,4 +1,5 @@
 import type { Platform } from '../../app.js';
+import { isPlatformPrincipal } from '../../access/platform-mfa.js';
 import { badRequest, conflict, tooManyRequests } from '../../http/problem.js';
 import { isStoreError } from '../../platform/cosmos/errors.js';
 import type { Sealed } from '../../privacy/field-cipher.js';
@@ -113,8 +114,13 @@ export class MfaService {
     });
   }
 
-  /** Whether the tenant's policy requires a second factor of this user (by role). */
+  /**
+   * Whether this user must use a second factor. Always for a platform account (operators and support
+   * agents: decided by the account's tenant, so neither its role assignments — operators have none —
+   * nor the platform tenant's settings can lift it); otherwise by the tenant policy's roles.
+   */
   mustUseMfa(user: UserItem, settings: TenantSettings): boolean {
+    if (isPlatformPrincipal({ kind: 'user', tenantId: user.tenantId })) return true;
     const required = new Set(settings.mfa.requiredForRoles);
     return user.roles.some((r) => required.has(r.roleId));
   }
@@ -220,7 +226,7 @@ export class MfaService {
     if (!current || (!methods.includes(method) && !pending)) throw conflict(`No ${method === 'totp' ? 'authenticator app' : 'phone number'} is enrolled.`);
     const remaining = methods.filter((m) => m !== method);
     if (methods.includes(method) && remaining.length === 0 && this.mustUseMfa(user, await this.tenants.settings(user.tenantId))) {
-      throw conflict('Your role requires two-factor authentication: enrol another method before removing this one.');
+      throw conflict('Your account requires two-factor authentication: enrol another method before removing this one.');
     }
     const enc = { ...current.enc };
     const next: MfaItem = { ...current, enc };

@@ -1,4 +1,5 @@
 import { isCommonPassword } from './common-passwords.js';
+import { strengthProblem, type StrengthContext } from './strength.js';
 
 /** A tenant's password rules (part of tenant settings). */
 export interface PasswordPolicy {
@@ -24,12 +25,11 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
 /** Passwords up to this many characters are always accepted (ASVS 6.2.9 asks for at least 64). */
 export const MAX_PASSWORD_LENGTH = 256;
 
-/** What the password must not contain: the user's e-mail local part and names. */
-export interface PasswordContext {
-  email?: string | undefined;
-  firstName?: string | undefined;
-  lastName?: string | undefined;
-}
+/**
+ * What the password must not contain (the user's e-mail local part and names) or lean on for its
+ * strength (those, and the organisation's name and slug).
+ */
+export type PasswordContext = StrengthContext;
 
 /**
  * The minimum length actually enforced. The NIST profile drops composition rules and asks for 15
@@ -41,8 +41,10 @@ export function effectiveMinLength(policy: PasswordPolicy, mfaMandatory: boolean
 }
 
 /**
- * Checks a candidate password against the policy. Returns the reasons it is refused (empty when
- * accepted); the caller answers them as field errors. Length counts Unicode code points.
+ * Checks a candidate password against the policy, then estimates how guessable it is (zxcvbn, see
+ * strength.ts) whatever the policy: composition rules alone let `Password123!` through. Returns the
+ * reasons it is refused (empty when accepted); the caller answers them as field errors. Length
+ * counts Unicode code points.
  */
 export async function checkPassword(
   password: string,
@@ -61,11 +63,18 @@ export async function checkPassword(
     if (policy.requireDigit && !/\p{Nd}/u.test(password)) problems.push('must contain a digit');
     if (policy.requireSpecial && !/[^\p{L}\p{Nd}]/u.test(password)) problems.push('must contain a special character');
   }
-  if (await isCommonPassword(password)) problems.push('is too common (it appears in lists of breached passwords)');
+  const common = await isCommonPassword(password);
+  if (common) problems.push('is too common (it appears in lists of breached passwords)');
   const lowered = password.toLowerCase();
   const personal = [context.email?.split('@')[0], context.firstName, context.lastName]
     .map((p) => p?.trim().toLowerCase())
     .filter((p): p is string => p !== undefined && p.length >= 3);
-  if (personal.some((p) => lowered.includes(p))) problems.push('must not contain your e-mail address or name');
+  const named = personal.some((p) => lowered.includes(p));
+  if (named) problems.push('must not contain your e-mail address or name');
+  // A listed or named password already has its reason; an over-long one is refused before any estimate.
+  if (!common && !named && length <= MAX_PASSWORD_LENGTH) {
+    const weak = await strengthProblem(password, context);
+    if (weak) problems.push(weak);
+  }
   return problems;
 }

@@ -42,13 +42,40 @@ describe('password policy', () => {
     expect(await checkPassword('Zz!9Kestrel', DEFAULT_PASSWORD_POLICY, ctx)).toEqual([]);
   });
 
+  it('refuses guessable passwords that meet every composition rule, and says why', async () => {
+    for (const weak of ['Password123!', 'Welcome1!', 'Summer2025!', 'Hotel2025!']) {
+      const problems = await checkPassword(weak, DEFAULT_PASSWORD_POLICY);
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^is too easy to guess: it is built on (a common password|a common word)/);
+    }
+    expect((await checkPassword('Summer2025!', DEFAULT_PASSWORD_POLICY))[0]).toContain('Add more words that are less common.');
+  });
+
+  it("refuses the organisation's own name plus a year, however it is separated", async () => {
+    const ctx = { tenantName: 'Seaview Hotels', tenantSlug: 'seaview-group', email: 'gm@seaview.example', firstName: 'Ines', lastName: 'Ortega' };
+    for (const weak of ['SeaviewHotels2025!', 'Seaview-Hotels-2026!', 'Seaview Hotels 2025', 'Seaview2025!']) {
+      const problems = await checkPassword(weak, DEFAULT_PASSWORD_POLICY, ctx);
+      expect(problems).toEqual([expect.stringContaining("the organisation's or your own name")]);
+    }
+    // The same shape without the name is another matter.
+    expect(await checkPassword('Kestrel-Harbour-2026!', DEFAULT_PASSWORD_POLICY, ctx)).toEqual([]);
+  });
+
+  it('estimates long passwords (100 characters pass) and refuses a long repetition', async () => {
+    const long = 'Tq8!vL3@nR6#pW1$'.repeat(6) + 'Zm4%'; // 100 characters
+    expect([...long].length).toBe(100);
+    expect(await checkPassword(long, DEFAULT_PASSWORD_POLICY)).toEqual([]);
+    expect(await checkPassword('a'.repeat(100), { ...DEFAULT_PASSWORD_POLICY, profile: 'nist' })).toEqual([expect.stringContaining('repeated characters')]);
+    expect(await checkPassword('a'.repeat(300), DEFAULT_PASSWORD_POLICY)).toContain('must be at most 256 characters long');
+  });
+
   it('NIST profile: no composition rules, 15 characters unless MFA is mandatory', async () => {
     expect(effectiveMinLength(nist, false)).toBe(15);
     expect(effectiveMinLength(nist, true)).toBe(8);
     expect(await checkPassword('lowercase only words', nist)).toEqual([]);
     expect(await checkPassword('shortpassphrase', nist)).toEqual([]);
-    expect(await checkPassword('short phrase', nist)).toContain('must be at least 15 characters long');
-    expect(await checkPassword('short phrase', nist, {}, true)).toEqual([]);
+    expect(await checkPassword('teal kestrel 9', nist)).toEqual(['must be at least 15 characters long']);
+    expect(await checkPassword('teal kestrel 9', nist, {}, true)).toEqual([]);
   });
 });
 
