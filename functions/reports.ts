@@ -61,9 +61,13 @@ const n = z.number().nullable();
 const figures = z
   .object({
     revenue: z.number(),
-    roomsSold: z.number(),
+    roomsSold: n.describe("The property's rooms sold: on the property row, and on a department row only when it is the department's driver"),
     covers: z.number(),
-    guests: z.number(),
+    guests: n.describe("The property's guests: on the property row, and on a department row only when it is the department's driver"),
+    reservations: n.describe('FRS/TRS reservations held for the dates (F&B departments and the property row, actual and last year; null otherwise)'),
+    coversBooked: n.describe('Covers of the reservations held'),
+    cancellations: n.describe('Reservations cancelled'),
+    noShows: n.describe('Reservations whose guests did not come'),
     productiveHours: z.number(),
     nonProductiveHours: z.number(),
     paidHours: z.number(),
@@ -143,6 +147,7 @@ const pnlSchema = z.object({
   meta,
 });
 
+const bookings = { reservations: z.number().int(), coversBooked: z.number().int(), cancellations: z.number().int(), noShows: z.number().int() };
 const digestSchema = z.object({
   id: z.string(),
   propertyId: z.string(),
@@ -154,6 +159,16 @@ const digestSchema = z.object({
   departments: z.array(rpRow),
   overHours: z.array(z.object({ departmentId: z.string(), code: z.string(), name: z.string(), productiveHours: z.number(), earnedHours: z.number(), overBy: z.number() })),
   lateSources: z.array(z.string()),
+  bookings: z
+    .array(
+      z.object({
+        date: z.string(),
+        departments: z.array(z.object({ departmentId: z.string(), code: z.string(), name: z.string(), ...bookings })),
+        total: z.object(bookings),
+      }),
+    )
+    .optional()
+    .describe('F&B and table reservations known at close for the two days after the closed day (today and tomorrow for the morning reader)'),
   payrollVisible: z.boolean(),
 });
 

@@ -11,6 +11,7 @@ import { currencySchema, emailSchema, idSchema, text, timezoneSchema } from '../
 import { actor, metaOf } from '../shared/identity/http/meta.js';
 import type { DepartmentItem, PropertyItem, TenantItem } from '../shared/identity/tenants.js';
 import type { SettingsItem } from '../shared/identity/model.js';
+import { monthlySpreadSchema, roomsRevenueSourceSchema } from '../shared/identity/property-settings.js';
 
 const usali = z.enum(['rooms', 'fnb', 'other_operated', 'misc_income', 'admin_general', 'it_telecom', 'sales_marketing', 'maintenance', 'utilities', 'other']);
 const driver = z.enum(['roomsSold', 'covers', 'guests', 'revenue', 'none']);
@@ -22,7 +23,7 @@ const propertyView = z.object({
   timezone: z.string(),
   currency: z.string(),
   roomsAvailable: z.number(),
-  settings: z.object({ excludeOutOfOrderFromAvailable: z.boolean() }),
+  settings: z.object({ excludeOutOfOrderFromAvailable: z.boolean(), roomsRevenueSource: roomsRevenueSourceSchema.optional(), monthlySpread: monthlySpreadSchema.optional() }),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -63,7 +64,9 @@ const propertyBody = z.strictObject({
   timezone: timezoneSchema,
   currency: currencySchema,
   roomsAvailable: z.number().int().min(0).max(100_000),
-  settings: z.strictObject({ excludeOutOfOrderFromAvailable: z.boolean().optional() }).optional(),
+  settings: z
+    .strictObject({ excludeOutOfOrderFromAvailable: z.boolean().optional(), roomsRevenueSource: roomsRevenueSourceSchema.optional(), monthlySpread: monthlySpreadSchema.optional() })
+    .optional(),
 });
 const departmentFields = {
   code: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/),

@@ -9,6 +9,7 @@ import { checkIfMatch } from '../http/etag.js';
 import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
 import { defaultSettings, type SettingsItem, type TenantSettings } from './model.js';
 import { PropertyDirectory } from './property-directory.js';
+import type { MonthlySpread, RoomsRevenueSource } from './property-settings.js';
 import { isSlug } from '../http/identifiers.js';
 
 export interface TenantItem extends Item, OutboxCarrier {
@@ -46,6 +47,10 @@ export interface PropertySettings {
   excludeOutOfOrderFromAvailable: boolean;
   /** Local hour after which the previous business day is closed (reports); absent: the configured default. */
   dailyCloseHour?: number;
+  /** Source of record for rooms revenue (reports); absent: `pms`. See property-settings.ts. */
+  roomsRevenueSource?: RoomsRevenueSource;
+  /** How monthly AMS figures are spread over the month's days (reports); absent: `even`. */
+  monthlySpread?: MonthlySpread;
 }
 
 export interface PropertyItem extends Item, OutboxCarrier {
@@ -204,7 +209,7 @@ export class TenantService {
       timezone: input.timezone,
       currency: input.currency,
       roomsAvailable: input.roomsAvailable,
-      settings: { excludeOutOfOrderFromAvailable: input.settings?.excludeOutOfOrderFromAvailable ?? false },
+      settings: { ...input.settings, excludeOutOfOrderFromAvailable: input.settings?.excludeOutOfOrderFromAvailable ?? false },
       createdAt: now,
       updatedAt: now,
     };

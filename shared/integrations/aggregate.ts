@@ -17,14 +17,15 @@ export type LabourCostReader = (fact: FactItem) => Promise<number | undefined>;
 
 export const PROPERTY_KEY = '_property';
 
-/** `agg:<propertyId>:<date>:<departmentId|_property>:<scenario>` */
-export function aggregateId(propertyId: string, date: string, departmentId: string | null, scenario: Scenario): string {
-  return `agg:${propertyId}:${date}:${departmentId ?? PROPERTY_KEY}:${scenario}`;
+/** `agg:<propertyId>:<date>:<departmentId|_property>:<scenario>`, and `:month` for the monthly figures dated on that day. */
+export function aggregateId(propertyId: string, date: string, departmentId: string | null, scenario: Scenario, period?: string): string {
+  return `agg:${propertyId}:${date}:${departmentId ?? PROPERTY_KEY}:${scenario}${period ? ':month' : ''}`;
 }
 
 interface Accumulator {
   departmentId: string | null;
   scenario: Scenario;
+  period: string | undefined;
   /** Sums in hundredths for fractional measures, units otherwise. */
   sums: Map<string, number>;
   /** Latest snapshot per source type: [updatedAt, factId, measures]. */
@@ -56,11 +57,11 @@ export async function computeDay(
   computedAt: string,
 ): Promise<AggregateDraft[]> {
   const accs = new Map<string, Accumulator>();
-  const acc = (departmentId: string | null, scenario: Scenario): Accumulator => {
-    const key = aggregateId(propertyId, date, departmentId, scenario);
+  const acc = (departmentId: string | null, scenario: Scenario, period: string | undefined): Accumulator => {
+    const key = aggregateId(propertyId, date, departmentId, scenario, period);
     let a = accs.get(key);
     if (!a) {
-      a = { departmentId, scenario, sums: new Map(), snapshots: new Map(), factIds: new Set(), sources: new Map(), labourCostUnavailable: 0 };
+      a = { departmentId, scenario, period, sums: new Map(), snapshots: new Map(), factIds: new Set(), sources: new Map(), labourCostUnavailable: 0 };
       accs.set(key, a);
     }
     return a;
@@ -68,7 +69,7 @@ export async function computeDay(
   const sorted = [...facts].filter((f) => f.date === date && f.propertyId === propertyId).sort((x, y) => x.id.localeCompare(y.id));
   for (const fact of sorted) {
     for (const [i, c] of fact.contributions.entries()) {
-      const a = acc(c.departmentId, fact.scenario);
+      const a = acc(c.departmentId, fact.scenario, c.period);
       a.factIds.add(fact.id);
       const src = a.sources.get(fact.sourceType) ?? new Set<string>();
       src.add(fact.id);
@@ -95,7 +96,7 @@ export async function computeDay(
     }
     const level = a.departmentId === null ? 'property' : 'department';
     const draft: AggregateDraft = {
-      id: aggregateId(propertyId, date, a.departmentId, a.scenario),
+      id: aggregateId(propertyId, date, a.departmentId, a.scenario, a.period),
       tenantId,
       type: 'dailyAggregate',
       level,
@@ -103,6 +104,7 @@ export async function computeDay(
       date,
       departmentId: a.departmentId,
       scenario: a.scenario,
+      ...(a.period ? { period: a.period } : {}),
       usali: {},
       factCount: a.factIds.size,
       sources: Object.fromEntries([...a.sources.entries()].sort(([x], [y]) => x.localeCompare(y)).map(([s, ids]) => [s, ids.size])),
@@ -130,6 +132,7 @@ export function emptied(existing: AggregateItem, computedAt: string): AggregateD
     date: existing.date,
     departmentId: existing.departmentId,
     scenario: existing.scenario,
+    ...(existing.period ? { period: existing.period } : {}),
     usali: {},
     factCount: 0,
     sources: {},

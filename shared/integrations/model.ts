@@ -37,6 +37,8 @@ export const DEPARTMENT_MEASURES = [
   'checks',
   'reservations',
   'reservedCovers',
+  'cancellations',
+  'noShows',
   'eventAttendees',
   'productiveHours',
   'nonProductiveHours',
@@ -79,6 +81,8 @@ export interface Contribution {
   measures: Partial<Record<Measure, number>>;
   /** Snapshot contributions replace each other (latest wins) instead of adding up. */
   snapshot?: boolean;
+  /** A figure for a whole month (`YYYY-MM`, AMS trial-balance lines): aggregated apart, spread over the month by reports. */
+  period?: string;
 }
 
 /** A normalised source record. Id: `f:<sourceType>:<hash of tenant, property, source type, source record id>`. */
@@ -124,6 +128,8 @@ export interface AggregateBase extends Item {
   date: string;
   departmentId: string | null;
   scenario: Scenario;
+  /** Set on the aggregate of monthly figures (dated on the month's last day): reports spread it over the month. */
+  period?: string;
   usali: Partial<Record<UsaliLine, number>>;
   factCount: number;
   sources: Partial<Record<SourceType, number>>;

@@ -112,13 +112,12 @@ function shapeOf(ctx: NormaliseContext, record: unknown): Shape {
     case 'frs':
     case 'trs': {
       const r = record as ReservationRecord;
-      const counts = r.status !== 'cancelled' && r.status !== 'noShow';
+      // Booked covers count the reservations still held; cancellations and no-shows are counted apart.
+      const measures = r.status === 'cancelled' ? { cancellations: 1 } : r.status === 'noShow' ? { noShows: 1 } : { reservations: 1, reservedCovers: r.covers };
       return {
         date: r.date,
         scenario: timeScenario(ctx, r.date),
-        contributions: [
-          { departmentId: department(ctx, r.outlet, 'outlet'), measures: counts ? { reservations: 1, reservedCovers: r.covers } : { reservations: 0 } },
-        ],
+        contributions: [{ departmentId: department(ctx, r.outlet, 'outlet'), measures }],
       };
     }
     case 'tms': {
@@ -183,13 +182,14 @@ function shapeOf(ctx: NormaliseContext, record: unknown): Shape {
       const r = record as AmsRecord;
       const line = ctx.mappings.accounts[r.account];
       if (!line) throw new RecordRejected('account', `unknown account '${r.account}': map it to a USALI line in the integration`);
+      // A monthly line is filed under its month's last day and aggregated apart; reports spread it over the month.
       const date = r.date ?? lastDayOfMonth(r.period as string);
       let departmentId: string | null = null;
       if (isDepartmentalLine(line)) {
         if (!r.department) throw new RecordRejected('department', `account '${r.account}' maps to the departmental line '${line}': a department is required`);
         departmentId = department(ctx, r.department, 'department');
       }
-      return { date, scenario: r.kind, contributions: [{ departmentId, measures: { [`usali.${line}`]: r.amount } }] };
+      return { date, scenario: r.kind, contributions: [{ departmentId, measures: { [`usali.${line}`]: r.amount }, ...(r.period ? { period: r.period } : {}) }] };
     }
   }
 }

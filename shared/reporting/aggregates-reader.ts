@@ -1,6 +1,7 @@
 import type { Store } from '../platform/cosmos/store.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
 import type { DepartmentItem, PropertyItem } from '../identity/tenants.js';
+import { DEFAULT_MONTHLY_SPREAD, DEFAULT_ROOMS_REVENUE_SOURCE, MONTHLY_SPREADS, ROOMS_REVENUE_SOURCES, type MonthlySpread, type RoomsRevenueSource } from '../identity/property-settings.js';
 import type { AggregateRecord, DepartmentInfo, PropertyInfo, Series } from './model.js';
 
 /** Store round trips made for one report: every query page and point read counts as one. */
@@ -36,6 +37,8 @@ export function toPropertyInfo(doc: PropertyDoc): PropertyInfo {
     currency: doc.currency ?? 'EUR',
     roomsAvailable: typeof doc.roomsAvailable === 'number' ? doc.roomsAvailable : 0,
     excludeOutOfOrderFromAvailable: doc.settings?.excludeOutOfOrderFromAvailable === true,
+    roomsRevenueSource: (ROOMS_REVENUE_SOURCES as readonly unknown[]).includes(doc.settings?.roomsRevenueSource) ? (doc.settings?.roomsRevenueSource as RoomsRevenueSource) : DEFAULT_ROOMS_REVENUE_SOURCE,
+    monthlySpread: (MONTHLY_SPREADS as readonly unknown[]).includes(doc.settings?.monthlySpread) ? (doc.settings?.monthlySpread as MonthlySpread) : DEFAULT_MONTHLY_SPREAD,
   };
   const closeHour = doc.settings?.dailyCloseHour;
   if (typeof closeHour === 'number' && Number.isInteger(closeHour) && closeHour >= 0 && closeHour <= 23) info.dailyCloseHour = closeHour;
@@ -61,7 +64,26 @@ export function toDepartmentInfo(doc: DepartmentDoc): DepartmentInfo {
 export interface ReadRange {
   from: string;
   to: string;
-  scenarios: Array<Extract<Series, 'actual' | 'budget' | 'forecast'>>;
+  /** `onTheBooks`: reservations received before their day (reports count them with the actuals). */
+  scenarios: Array<Extract<Series, 'actual' | 'budget' | 'forecast'> | 'onTheBooks'>;
+}
+
+/** The months (`YYYY-MM`) a date range touches: their monthly aggregates carry a share for it. */
+export function monthsOf(from: string, to: string): string[] {
+  const out: string[] = [];
+  let [y, m] = from.slice(0, 7).split('-').map(Number) as [number, number];
+  const last = to.slice(0, 7);
+  for (;;) {
+    const month = `${y}-${String(m).padStart(2, '0')}`;
+    if (month > last) break;
+    out.push(month);
+    m += 1;
+    if (m > 12) {
+      m = 1;
+      y += 1;
+    }
+  }
+  return out;
 }
 
 /**
@@ -116,12 +138,15 @@ export function aggregatesQuery(
   range: ReadRange,
   lastYear: { from: string; to: string } | undefined,
 ): { query: string; params: Record<string, string | string[]> } {
-  const params: Record<string, string | string[]> = { propertyId, from: range.from, to: range.to, scenarios: range.scenarios };
-  let where = '(c.date >= @from AND c.date <= @to AND ARRAY_CONTAINS(@scenarios, c.scenario))';
+  // Monthly aggregates are dated on their month's last day, which may lie after `to`: they are found by month.
+  const params: Record<string, string | string[]> = { propertyId, from: range.from, to: range.to, scenarios: range.scenarios, months: monthsOf(range.from, range.to) };
+  let where = '(((c.date >= @from AND c.date <= @to) OR ARRAY_CONTAINS(@months, c.period)) AND ARRAY_CONTAINS(@scenarios, c.scenario))';
   if (lastYear) {
-    where = `(${where} OR (c.date >= @lyFrom AND c.date <= @lyTo AND c.scenario = 'actual'))`;
+    const lyScenarios = range.scenarios.includes('onTheBooks') ? "(c.scenario = 'actual' OR c.scenario = 'onTheBooks')" : "c.scenario = 'actual'";
+    where = `(${where} OR (((c.date >= @lyFrom AND c.date <= @lyTo) OR ARRAY_CONTAINS(@lyMonths, c.period)) AND ${lyScenarios}))`;
     params.lyFrom = lastYear.from;
     params.lyTo = lastYear.to;
+    params.lyMonths = monthsOf(lastYear.from, lastYear.to);
   }
   return { query: `SELECT * FROM c WHERE c.type = 'dailyAggregate' AND c.propertyId = @propertyId AND ${where}`, params };
 }

@@ -1,6 +1,7 @@
 import type { Item } from '../platform/cosmos/store.js';
 import type { RpRow } from './revenue-productivity.js';
-import type { AggregateRecord } from './model.js';
+import { addBookings, emptyBookings, type AggregateRecord, type Bookings, type DepartmentInfo } from './model.js';
+import type { Folded } from './fold.js';
 
 /** The daily digest of one property and business date, written by the daily close. */
 export interface DigestItem extends Item {
@@ -18,6 +19,32 @@ export interface DigestItem extends Item {
   overHours: Array<{ departmentId: string; code: string; name: string; productiveHours: number; earnedHours: number; overBy: number }>;
   /** Source systems that delivered in the week before but nothing for the day, and integrations reported late at close. */
   lateSources: string[];
+  /**
+   * F&B and table reservations as known at close for the two days after the closed one — today and
+   * tomorrow for the reader of the morning digest. Digests closed before this field existed lack it.
+   */
+  bookings?: DigestBookings[];
+}
+
+/** Reservations of one date per F&B department, and their sum. */
+export interface DigestBookings {
+  date: string;
+  departments: Array<{ departmentId: string; code: string; name: string } & Bookings>;
+  total: Bookings;
+}
+
+/** The reservations (held, covers, cancellations, no-shows) of the F&B departments on `date`, from a fold of that day's actuals. */
+export function bookingsOf(date: string, departments: readonly DepartmentInfo[], folded: Folded): DigestBookings {
+  const sums = folded.sums.get('actual')?.get(folded.buckets[0]?.key ?? '');
+  const total = emptyBookings();
+  const rows = departments
+    .filter((d) => d.usaliDepartment === 'fnb')
+    .map((d) => {
+      const b = { ...(sums?.departments.get(d.id)?.bookings ?? emptyBookings()) };
+      addBookings(total, b);
+      return { departmentId: d.id, code: d.code, name: d.name, ...b };
+    });
+  return { date, departments: rows, total };
 }
 
 /** Deterministic: a second close of the same day finds the first one's digest. */

@@ -1,14 +1,19 @@
+import { DEFAULT_ROOMS_REVENUE_SOURCE, type MonthlySpread, type RoomsRevenueSource } from '../identity/property-settings.js';
 import {
   DEPARTMENTAL_LINES,
   PROPERTY_LINES,
+  addBookings,
   emptyDeptSums,
   emptyPropertySums,
   type AggregateRecord,
+  type Bookings,
   type BucketSums,
   type DepartmentInfo,
   type Series,
 } from './model.js';
 import { bucketOf, bucketsOf, fromLastYear, lastYearOf, type Bucket, type Granularity, type LastYearAlignment } from './periods.js';
+import { roomsRevenueOfDay, type RoomsRevenueDay } from './rooms-revenue.js';
+import { daysOfMonth, spreadCents } from './spread.js';
 
 export interface FoldPlan {
   from: string;
@@ -16,6 +21,14 @@ export interface FoldPlan {
   granularity: Granularity;
   alignment: LastYearAlignment;
   series: ReadonlySet<Series>;
+  /** The property's source of record for rooms revenue (default `pms`). */
+  roomsRevenueSource?: RoomsRevenueSource;
+  /** How monthly figures are spread over their month (default `even`). */
+  monthlySpread?: MonthlySpread;
+  /** The property's capacity: the weight of a day without PMS statistics when spreading by rooms available. */
+  capacity?: number;
+  /** Out-of-order rooms leave rooms available (the spreading weights too). */
+  excludeOutOfOrder?: boolean;
 }
 
 export interface Folded {
@@ -34,18 +47,59 @@ export function lastYearRange(from: string, to: string, alignment: LastYearAlign
 }
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
-const has = (sources: AggregateRecord['sources'], ...types: string[]) => types.some((t) => num(sources?.[t]) > 0);
 
-/** Which (series, current-range date) pairs an aggregate counts for. */
+/** Which (series, current-range date) pairs an aggregate counts for. On-the-books items count with the actuals (their bookings only). */
 function placements(item: AggregateRecord, plan: FoldPlan, ly: { from: string; to: string }): Array<[Series, string]> {
   const out: Array<[Series, string]> = [];
   const inRange = item.date >= plan.from && item.date <= plan.to;
-  if (inRange && (item.scenario === 'actual' || item.scenario === 'budget' || item.scenario === 'forecast') && plan.series.has(item.scenario)) {
-    out.push([item.scenario, item.date]);
+  const scenario = item.scenario === 'onTheBooks' ? 'actual' : item.scenario;
+  if (inRange && (scenario === 'actual' || scenario === 'budget' || scenario === 'forecast') && plan.series.has(scenario)) {
+    out.push([scenario, item.date]);
   }
-  if (item.scenario === 'actual' && plan.series.has('lastYear') && item.date >= ly.from && item.date <= ly.to) {
+  if (scenario === 'actual' && plan.series.has('lastYear') && item.date >= ly.from && item.date <= ly.to) {
     const date = fromLastYear(item.date, plan.alignment);
     if (date >= plan.from && date <= plan.to) out.push(['lastYear', date]);
+  }
+  return out;
+}
+
+/**
+ * The day weights for spreading monthly figures over `days`: 1 each, or each day's rooms
+ * available from the actual PMS statistics among `items` (the capacity on days without them).
+ */
+function spreadWeights(days: readonly string[], plan: FoldPlan, roomsAvailable: ReadonlyMap<string, number>): number[] {
+  if (plan.monthlySpread !== 'roomsAvailable') return days.map(() => 1);
+  return days.map((d) => roomsAvailable.get(d) ?? plan.capacity ?? 0);
+}
+
+/**
+ * Monthly aggregates become one item per day of their month, each carrying the day's share of
+ * every USALI line (exact to the cent over the month, spreadCents); other items pass through.
+ */
+function expandMonthly(items: readonly AggregateRecord[], plan: FoldPlan): AggregateRecord[] {
+  if (!items.some((i) => i.period)) return items as AggregateRecord[];
+  const roomsAvailable = new Map<string, number>();
+  if (plan.monthlySpread === 'roomsAvailable') {
+    for (const i of items) {
+      if (i.level !== 'property' || i.scenario !== 'actual' || i.period) continue;
+      const available = num(i.roomsAvailable) - (plan.excludeOutOfOrder ? num(i.outOfOrder) : 0);
+      if (num(i.roomsAvailable) > 0) roomsAvailable.set(i.date, available);
+    }
+  }
+  const out: AggregateRecord[] = [];
+  for (const item of items) {
+    if (!item.period) {
+      out.push(item);
+      continue;
+    }
+    const days = daysOfMonth(item.period);
+    const weights = spreadWeights(days, plan, roomsAvailable);
+    const shares = Object.entries(item.usali ?? {}).map(([line, v]) => [line, spreadCents(num(v), weights)] as const);
+    days.forEach((date, i) => {
+      const usali: Record<string, number> = {};
+      for (const [line, parts] of shares) usali[line] = parts[i] as number;
+      out.push({ ...item, id: `${item.id}:${date}`, date, usali });
+    });
   }
   return out;
 }
@@ -56,6 +110,8 @@ function placements(item: AggregateRecord, plan: FoldPlan, ly: { from: string; t
  *
  * Actual revenue and labour cost come from the operational sources (POS/S&C revenue, TMS labour
  * cost); budget and forecast ones from the AMS lines (revenue, payroll & related) they arrive as.
+ * Rooms revenue combines the PMS/RMS and AMS figures day by day (roomsRevenueOfDay). Monthly AMS
+ * figures are spread over their month's days first, so any range gets its share.
  */
 export function fold(items: readonly AggregateRecord[], plan: FoldPlan, departments: ReadonlyMap<string, DepartmentInfo>): Folded {
   const buckets = bucketsOf(plan.from, plan.to, plan.granularity);
@@ -74,18 +130,40 @@ export function fold(items: readonly AggregateRecord[], plan: FoldPlan, departme
   };
   const ly = lastYearRange(plan.from, plan.to, plan.alignment);
   const result: Folded = { buckets, sums, labourCostUnavailable: 0, ignoredItems: 0 };
+  // series|date → what that day knows about rooms revenue, combined once all items are in.
+  const roomDays = new Map<string, RoomsRevenueDay & { series: Series; date: string }>();
+  const roomDay = (series: Series, date: string) => {
+    const key = `${series}|${date}`;
+    let d = roomDays.get(key);
+    if (!d) {
+      d = { series, date, operational: 0, ams: 0, amsPosted: false };
+      roomDays.set(key, d);
+    }
+    return d;
+  };
 
-  // Dates whose property-level aggregate carries PMS/RMS room revenue: AMS rooms revenue on those is the same money.
-  const roomRevenueDates = new Set<string>();
-  for (const item of items) {
-    if (item.level !== 'property' || !has(item.sources, 'pms', 'rms')) continue;
-    for (const [series, date] of placements(item, plan, ly)) roomRevenueDates.add(`${series}|${date}`);
-  }
+  const deptSums = (series: Series, date: string, departmentId: string) => {
+    const bucket = sums.get(series)?.get(keyOf(date)) as BucketSums;
+    let d = bucket.departments.get(departmentId);
+    if (!d) {
+      d = emptyDeptSums();
+      bucket.departments.set(departmentId, d);
+    }
+    return d;
+  };
 
-  for (const item of items) {
+  for (const item of expandMonthly(items, plan)) {
     const places = placements(item, plan, ly);
     if (places.length === 0) continue;
     const usali = item.usali ?? {};
+    const booked: Bookings = { reservations: num(item.reservations), coversBooked: num(item.reservedCovers), cancellations: num(item.cancellations), noShows: num(item.noShows) };
+    if (item.scenario === 'onTheBooks') {
+      // Reservations received before their day stay on the books: they count with the day's actuals.
+      const dept = item.level === 'department' && item.departmentId ? departments.get(item.departmentId) : undefined;
+      if (!dept) continue;
+      for (const [series, date] of places) addBookings(deptSums(series, date, dept.id).bookings, booked);
+      continue;
+    }
     if (item.level === 'department') {
       const dept = item.departmentId ? departments.get(item.departmentId) : undefined;
       if (!dept) {
@@ -97,22 +175,23 @@ export function fold(items: readonly AggregateRecord[], plan: FoldPlan, departme
       const planned = item.scenario !== 'actual';
       const revenue = planned ? num(usali.revenue) : num(item.revenue);
       const labourCost = planned ? num(usali.payrollAndRelated) : num(item.labourCost);
+      const amsRevenue = usali.revenue !== undefined;
       for (const [series, date] of places) {
-        const bucket = sums.get(series)?.get(keyOf(date)) as BucketSums;
-        let d = bucket.departments.get(dept.id);
-        if (!d) {
-          d = emptyDeptSums();
-          bucket.departments.set(dept.id, d);
-        }
+        const d = deptSums(series, date, dept.id);
         d.revenue += revenue;
         d.covers += num(item.covers);
         d.productiveHours += num(item.productiveHours);
         d.nonProductiveHours += num(item.nonProductiveHours);
         d.labourCost += labourCost;
         for (const line of DEPARTMENTAL_LINES) d.usali[line] += num(usali[line]);
+        if (amsRevenue) d.amsRevenuePosted = true;
+        if (!planned) addBookings(d.bookings, booked);
         d.dates.add(date);
-        if (planned && dept.usaliDepartment === 'rooms' && roomRevenueDates.has(`${series}|${date}`)) {
-          bucket.property.roomsRevenueOverlap += revenue;
+        if (dept.usaliDepartment === 'rooms') {
+          const day = roomDay(series, date);
+          if (!planned) day.operational += num(item.revenue);
+          day.ams += num(usali.revenue);
+          if (amsRevenue) day.amsPosted = true;
         }
         if (series === 'actual') result.labourCostUnavailable += num(item.labourCostUnavailable);
       }
@@ -131,8 +210,13 @@ export function fold(items: readonly AggregateRecord[], plan: FoldPlan, departme
         p.guests += num(item.guests);
         for (const line of PROPERTY_LINES) p.usali[line] += num(usali[line]);
         p.dates.add(date);
+        roomDay(series, date).operational += num(item.roomRevenue);
       }
     }
+  }
+  const source = plan.roomsRevenueSource ?? DEFAULT_ROOMS_REVENUE_SOURCE;
+  for (const day of roomDays.values()) {
+    (sums.get(day.series)?.get(keyOf(day.date)) as BucketSums).property.roomsRevenue += roomsRevenueOfDay(day, source);
   }
   return result;
 }
@@ -153,6 +237,8 @@ export function mergeSums(parts: readonly BucketSums[]): BucketSums {
       t.nonProductiveHours += d.nonProductiveHours;
       t.labourCost += d.labourCost;
       for (const line of DEPARTMENTAL_LINES) t.usali[line] += d.usali[line];
+      if (d.amsRevenuePosted) t.amsRevenuePosted = true;
+      addBookings(t.bookings, d.bookings);
       for (const date of d.dates) t.dates.add(date);
     }
     const p = out.property;
@@ -163,7 +249,7 @@ export function mergeSums(parts: readonly BucketSums[]): BucketSums {
     p.complimentary += q.complimentary;
     p.roomRevenue += q.roomRevenue;
     p.guests += q.guests;
-    p.roomsRevenueOverlap += q.roomsRevenueOverlap;
+    p.roomsRevenue += q.roomsRevenue;
     for (const line of PROPERTY_LINES) p.usali[line] += q.usali[line];
     for (const date of q.statsDates) p.statsDates.add(date);
     for (const date of q.dates) p.dates.add(date);

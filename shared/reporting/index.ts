@@ -5,15 +5,16 @@ import { auditMessage } from '../audit/event.js';
 import { badRequest, notFound } from '../http/problem.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { errorMessage } from '../platform/log.js';
-import { AggregatesReader, ReadCounter, toPropertyInfo } from './aggregates-reader.js';
+import { AggregatesReader, ReadCounter, toPropertyInfo, type ReadRange } from './aggregates-reader.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
 import { scopedProperties } from './access.js';
-import { fold, lastYearRange } from './fold.js';
+import { fold, lastYearRange, type FoldPlan } from './fold.js';
+import { daysOfMonth } from './spread.js';
 import type { Comparison, DepartmentInfo, PropertyInfo, Series } from './model.js';
 import { addDays, daysBetween, isValidTimeZone, localDateTime, type Granularity, type LastYearAlignment } from './periods.js';
 import { revenueProductivity, type RpProperty, type RpRow } from './revenue-productivity.js';
 import { profitLoss, type PnlProperty } from './profit-loss.js';
-import { digestId, lateSourcesFromAggregates, overHours, type DigestItem } from './digest.js';
+import { bookingsOf, digestId, lateSourcesFromAggregates, overHours, type DigestItem } from './digest.js';
 
 export interface ReportRange {
   propertyId: string;
@@ -104,6 +105,22 @@ function stripPayroll(row: RpRow): RpRow {
   return copy;
 }
 
+/** What folding needs to know of a property's settings. */
+function settingsOf(property: PropertyInfo): Pick<FoldPlan, 'roomsRevenueSource' | 'monthlySpread' | 'capacity' | 'excludeOutOfOrder'> {
+  return {
+    roomsRevenueSource: property.roomsRevenueSource,
+    monthlySpread: property.monthlySpread,
+    capacity: property.roomsAvailable,
+    excludeOutOfOrder: property.excludeOutOfOrderFromAvailable,
+  };
+}
+
+/** The range widened to the first day of its first month and the last day of its last month. */
+function wholeMonths(from: string, to: string): { from: string; to: string } {
+  const last = daysOfMonth(to.slice(0, 7));
+  return { from: `${from.slice(0, 7)}-01`, to: last[last.length - 1] as string };
+}
+
 /** Builds reporting on identity's property directory (properties and departments are identity's). */
 export function createReporting(platform: Platform, deps: { properties: PropertyDirectory }): Reporting {
   const { store, config, log, outbox } = platform;
@@ -119,6 +136,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
 
   /** Reads and folds the aggregates of each property in scope. */
   async function gather(principal: Principal, permission: 'reports.rp.read' | 'reports.pnl.read', q: ReportRange, granularity: Granularity, alignment: LastYearAlignment, departmentId?: string) {
+    const bookings = permission === 'reports.rp.read';
     checkRange(q.from, q.to);
     const counter = new ReadCounter();
     const scoped = await scopedProperties(reader, principal, permission, q.propertyId, counter);
@@ -128,15 +146,20 @@ export function createReporting(platform: Platform, deps: { properties: Property
       if (scoped.properties.length === 0) throw notFound('department');
     }
     const series = new Set<Series>(['actual', ...q.compare]);
-    const scenarios = (['actual', 'budget', 'forecast'] as const).filter((s) => series.has(s));
+    // R&P also reads reservations still on the books for their day (they count with the actuals).
+    const scenarios: ReadRange['scenarios'] = [...(['actual', 'budget', 'forecast'] as const).filter((s) => series.has(s)), ...(bookings ? (['onTheBooks'] as const) : [])];
     const ly = series.has('lastYear') ? lastYearRange(q.from, q.to, alignment) : undefined;
     const meta: ReportMeta = { storeReads: 0, aggregateItems: 0, labourCostUnavailable: 0, ignoredItems: 0 };
     const sections: Array<{ property: PropertyInfo; departments: DepartmentInfo[]; folded: ReturnType<typeof fold> }> = [];
     // Sequential on purpose: each property is one partition query; parallel pages would only compete for the same RU budget.
     for (const property of scoped.properties) {
       const departments = scoped.departments.get(property.id) ?? [];
-      const items = await reader.aggregates(principal.tenantId, property.id, { from: q.from, to: q.to, scenarios: [...scenarios] }, ly, counter);
-      const folded = fold(items, { from: q.from, to: q.to, granularity, alignment, series }, new Map(departments.map((d) => [d.id, d])));
+      // Spreading by rooms available weighs every day of a touched month: read whole months then.
+      const whole = property.monthlySpread === 'roomsAvailable';
+      const read = whole ? wholeMonths(q.from, q.to) : { from: q.from, to: q.to };
+      const lyRead = ly && whole ? wholeMonths(ly.from, ly.to) : ly;
+      const items = await reader.aggregates(principal.tenantId, property.id, { ...read, scenarios }, lyRead, counter);
+      const folded = fold(items, { from: q.from, to: q.to, granularity, alignment, series, ...settingsOf(property) }, new Map(departments.map((d) => [d.id, d])));
       meta.labourCostUnavailable += folded.labourCostUnavailable;
       meta.ignoredItems += folded.ignoredItems;
       sections.push({ property, departments, folded });
@@ -267,10 +290,17 @@ export function createReporting(platform: Platform, deps: { properties: Property
     const counter = new ReadCounter();
     const { departments } = await reader.properties(tenantId, property.id, counter);
     const windowFrom = addDays(date, -7);
-    const items = await reader.aggregates(tenantId, property.id, { from: windowFrom, to: date, scenarios: ['actual', 'budget', 'forecast'] }, undefined, counter);
-    const folded = fold(items, { from: date, to: date, granularity: 'day', alignment: 'calendar', series: new Set<Series>(['actual', 'budget', 'forecast']) }, new Map(departments.map((d) => [d.id, d])));
+    // The digest is read the morning after the closed day: its "today" and "tomorrow" are the two days after it.
+    const ahead = [addDays(date, 1), addDays(date, 2)];
+    const lastAhead = ahead[ahead.length - 1] as string;
+    // The week before (late sources), the day, and the reservations of the days ahead, in one query.
+    const range = property.monthlySpread === 'roomsAvailable' ? wholeMonths(windowFrom, lastAhead) : { from: windowFrom, to: lastAhead };
+    const items = await reader.aggregates(tenantId, property.id, { ...range, scenarios: ['actual', 'budget', 'forecast', 'onTheBooks'] }, undefined, counter);
+    const byId = new Map(departments.map((d) => [d.id, d]));
+    const folded = fold(items, { from: date, to: date, granularity: 'day', alignment: 'calendar', series: new Set<Series>(['actual', 'budget', 'forecast']), ...settingsOf(property) }, byId);
     const section = revenueProductivity(property, departments, folded, { comparisons: ['budget', 'forecast'], payroll: true });
     const day = section.periods[0] ?? section.total;
+    const bookings = ahead.map((d) => bookingsOf(d, departments, fold(items, { from: d, to: d, granularity: 'day', alignment: 'calendar', series: new Set<Series>(['actual']) }, byId)));
     // Sources silent on the day (judged from the aggregates) and integrations the integrations service reports late.
     const late = new Set(lateSourcesFromAggregates(items, date));
     if (ports.lateSources) for (const s of await ports.lateSources(tenantId, property.id, date)) late.add(s);
@@ -287,6 +317,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
       departments: day.departments,
       overHours: overHours(day.departments),
       lateSources: [...late].sort(),
+      bookings,
     };
   }
 }

@@ -1,4 +1,4 @@
-import { PROFIT_CENTRES, type BucketSums, type DepartmentInfo, type DeptSums, type PropertySums } from './model.js';
+import { PROFIT_CENTRES, addBookings, emptyBookings, emptyDeptSums, type Bookings, type BucketSums, type DepartmentInfo, type DeptSums, type PropertySums } from './model.js';
 
 /**
  * Labour-productivity KPIs (GUIDE §4, docs/kpis.md). Every ratio over a zero (or missing)
@@ -49,9 +49,15 @@ export const hoursVariance = (actual: number, earned: number | null) => (earned 
 /** The figures of one report row for one series. Labour cost fields exist only for payroll readers. */
 export interface RpFigures {
   revenue: number;
-  roomsSold: number;
+  /** Property statistics: on the property row, and on a department row only when it is the department's driver. */
+  roomsSold: number | null;
   covers: number;
-  guests: number;
+  guests: number | null;
+  /** FRS/TRS reservations held for the dates (F&B departments and the property row; null in plans and elsewhere). */
+  reservations: number | null;
+  coversBooked: number | null;
+  cancellations: number | null;
+  noShows: number | null;
   productiveHours: number;
   nonProductiveHours: number;
   paidHours: number;
@@ -78,6 +84,10 @@ export const RP_FIGURE_KEYS = [
   'roomsSold',
   'covers',
   'guests',
+  'reservations',
+  'coversBooked',
+  'cancellations',
+  'noShows',
   'productiveHours',
   'nonProductiveHours',
   'paidHours',
@@ -99,10 +109,11 @@ export const RP_FIGURE_KEYS = [
 export type RpFigureKey = (typeof RP_FIGURE_KEYS)[number];
 
 const PAYROLL_KEYS: ReadonlySet<RpFigureKey> = new Set(['labourCost', 'labourCostPct']);
+const COUNT_KEYS: ReadonlySet<RpFigureKey> = new Set(['dataDays', 'roomsSold', 'covers', 'guests', 'reservations', 'coversBooked', 'cancellations', 'noShows']);
 
-/** Room revenue as the property total counts it: PMS/RMS room revenue, without the AMS rooms revenue that duplicates it. */
-function roomsRevenue(p: PropertySums): number {
-  return p.roomRevenue - p.roomsRevenueOverlap;
+/** Bookings figures of F&B rows in the actual and last-year series; null elsewhere (no source plans reservations). */
+function bookingFigures(b: Bookings | null): Pick<RpFigures, 'reservations' | 'coversBooked' | 'cancellations' | 'noShows'> {
+  return b ? { ...b } : { reservations: null, coversBooked: null, cancellations: null, noShows: null };
 }
 
 function driverVolume(dept: DepartmentInfo, d: DeptSums, p: PropertySums): number | null {
@@ -125,16 +136,19 @@ function finish(f: RpFigures, payroll: boolean): RpFigures {
   for (const k of RP_FIGURE_KEYS) {
     const v = out[k];
     if (typeof v !== 'number') continue;
-    const digits = k === 'dataDays' || k === 'roomsSold' || k === 'covers' || k === 'guests' ? 0 : ['revenue', 'labourCost', 'productiveHours', 'nonProductiveHours', 'paidHours', 'earnedHours', 'hoursVariance'].includes(k) ? 2 : 4;
+    const digits = COUNT_KEYS.has(k) ? 0 : ['revenue', 'labourCost', 'productiveHours', 'nonProductiveHours', 'paidHours', 'earnedHours', 'hoursVariance'].includes(k) ? 2 : 4;
     (out as Record<string, unknown>)[k] = digits === 4 ? kpi(v) : round(v, digits);
   }
   if (!payroll) for (const k of PAYROLL_KEYS) delete out[k];
   return out;
 }
 
-/** R&P figures of one department for one bucket of one series. */
-export function departmentFigures(dept: DepartmentInfo, sums: BucketSums, payroll: boolean): RpFigures {
-  const d = sums.departments.get(dept.id) ?? { revenue: 0, covers: 0, productiveHours: 0, nonProductiveHours: 0, labourCost: 0, usali: { revenue: 0, costOfSales: 0, payrollAndRelated: 0, otherExpenses: 0 }, dates: new Set<string>() };
+/**
+ * R&P figures of one department for one bucket of one series (`planned`: budget or forecast).
+ * The row shows the department's own volumes: rooms sold and guests only when they are its driver.
+ */
+export function departmentFigures(dept: DepartmentInfo, sums: BucketSums, payroll: boolean, planned = false): RpFigures {
+  const d = sums.departments.get(dept.id) ?? emptyDeptSums();
   const p = sums.property;
   const paid = d.productiveHours + d.nonProductiveHours;
   const volume = driverVolume(dept, d, p);
@@ -144,9 +158,10 @@ export function departmentFigures(dept: DepartmentInfo, sums: BucketSums, payrol
   return finish(
     {
       revenue: money(d.revenue),
-      roomsSold: p.roomsSold,
+      roomsSold: dept.driver === 'roomsSold' ? p.roomsSold : null,
       covers: d.covers,
-      guests: p.guests,
+      guests: dept.driver === 'guests' ? p.guests : null,
+      ...bookingFigures(dept.usaliDepartment === 'fnb' && !planned ? d.bookings : null),
       productiveHours: d.productiveHours,
       nonProductiveHours: d.nonProductiveHours,
       paidHours: paid,
@@ -169,11 +184,15 @@ export function departmentFigures(dept: DepartmentInfo, sums: BucketSums, payrol
   );
 }
 
-/** R&P figures of a property total: all departments of `departments`, plus room revenue from the PMS. */
-export function totalFigures(departments: readonly DepartmentInfo[], sums: BucketSums, payroll: boolean): RpFigures {
+/**
+ * R&P figures of a property total: the rooms revenue (PMS/RMS and AMS combined day by day, which
+ * includes the rooms departments' own revenue), plus the revenue of every other department.
+ */
+export function totalFigures(departments: readonly DepartmentInfo[], sums: BucketSums, payroll: boolean, planned = false): RpFigures {
   const p = sums.property;
-  let revenue = roomsRevenue(p);
+  let revenue = p.roomsRevenue;
   let profitCentreRevenue = revenue;
+  const bookings = departments.some((d) => d.usaliDepartment === 'fnb') && !planned ? emptyBookings() : null;
   let covers = 0;
   let productive = 0;
   let nonProductive = 0;
@@ -187,8 +206,11 @@ export function totalFigures(departments: readonly DepartmentInfo[], sums: Bucke
   for (const dept of departments) {
     const d = sums.departments.get(dept.id);
     if (d) {
-      revenue += d.revenue;
-      if (PROFIT_CENTRES.has(dept.usaliDepartment)) profitCentreRevenue += d.revenue;
+      if (dept.usaliDepartment !== 'rooms') {
+        revenue += d.revenue;
+        if (PROFIT_CENTRES.has(dept.usaliDepartment)) profitCentreRevenue += d.revenue;
+      }
+      if (bookings && dept.usaliDepartment === 'fnb') addBookings(bookings, d.bookings);
       covers += d.covers;
       productive += d.productiveHours;
       nonProductive += d.nonProductiveHours;
@@ -198,7 +220,7 @@ export function totalFigures(departments: readonly DepartmentInfo[], sums: Bucke
       if (dept.usaliDepartment === 'fnb') fnbHours += paid;
       for (const date of d.dates) dates.add(date);
     }
-    const volume = d ? driverVolume(dept, d, p) : driverVolume(dept, { revenue: 0, covers: 0 } as DeptSums, p);
+    const volume = driverVolume(dept, d ?? emptyDeptSums(), p);
     const earned = earnedHours(volume, dept.standardHoursPerUnit);
     if (earned !== null) {
       anyStandard = true;
@@ -214,6 +236,7 @@ export function totalFigures(departments: readonly DepartmentInfo[], sums: Bucke
       roomsSold: p.roomsSold,
       covers,
       guests: p.guests,
+      ...bookingFigures(bookings),
       productiveHours: productive,
       nonProductiveHours: nonProductive,
       paidHours: paid,

@@ -4,6 +4,7 @@
  */
 import type { Driver, UsaliDepartment } from '../identity/tenants.js';
 import { DEPARTMENTAL_LINES, PROPERTY_LINES } from '../integrations/model.js';
+import type { MonthlySpread, RoomsRevenueSource } from '../identity/property-settings.js';
 
 export type { Driver, UsaliDepartment };
 export { DEPARTMENTAL_LINES, PROPERTY_LINES };
@@ -19,6 +20,10 @@ export interface PropertyInfo {
   excludeOutOfOrderFromAvailable: boolean;
   /** Local hour after which the previous business day is closed; undefined: the configured default. */
   dailyCloseHour?: number;
+  /** Source of record for rooms revenue, per day (property-settings.ts). */
+  roomsRevenueSource: RoomsRevenueSource;
+  /** How monthly AMS figures are spread over their month. */
+  monthlySpread: MonthlySpread;
 }
 
 export interface DepartmentInfo {
@@ -55,8 +60,31 @@ export interface DeptSums {
   /** Actuals: TMS labour cost. Budget/forecast: AMS payroll & related. */
   labourCost: number;
   usali: Record<DepartmentalLine, number>;
+  /** Whether the AMS posted revenue to the department in the bucket (even postings netting to zero). */
+  amsRevenuePosted: boolean;
+  /** FRS/TRS reservations of the dates, whether received before the day (on the books) or after. */
+  bookings: Bookings;
   /** Distinct dates with at least one aggregate. */
   dates: Set<string>;
+}
+
+/** Table and F&B reservations: the ones held (and their covers), cancellations and no-shows. */
+export interface Bookings {
+  reservations: number;
+  coversBooked: number;
+  cancellations: number;
+  noShows: number;
+}
+
+export function emptyBookings(): Bookings {
+  return { reservations: 0, coversBooked: 0, cancellations: 0, noShows: 0 };
+}
+
+export function addBookings(into: Bookings, from: Bookings): void {
+  into.reservations += from.reservations;
+  into.coversBooked += from.coversBooked;
+  into.cancellations += from.cancellations;
+  into.noShows += from.noShows;
 }
 
 /** Property-level sums of one bucket of one series. */
@@ -65,12 +93,13 @@ export interface PropertySums {
   outOfOrder: number;
   roomsSold: number;
   complimentary: number;
+  /** PMS room revenue (RMS in a forecast), as imported. */
   roomRevenue: number;
   guests: number;
   /** Dates that carried PMS/RMS statistics (rooms available falls back to capacity on the others). */
   statsDates: Set<string>;
-  /** AMS revenue of rooms departments on dates where PMS/RMS room revenue also exists (the same money). */
-  roomsRevenueOverlap: number;
+  /** Rooms revenue as both reports count it: PMS/RMS and AMS combined day by day (`roomsRevenueOfDay`). */
+  roomsRevenue: number;
   usali: Record<PropertyLine, number>;
   dates: Set<string>;
 }
@@ -83,6 +112,8 @@ export function emptyDeptSums(): DeptSums {
     nonProductiveHours: 0,
     labourCost: 0,
     usali: { revenue: 0, costOfSales: 0, payrollAndRelated: 0, otherExpenses: 0 },
+    amsRevenuePosted: false,
+    bookings: emptyBookings(),
     dates: new Set(),
   };
 }
@@ -96,7 +127,7 @@ export function emptyPropertySums(): PropertySums {
     roomRevenue: 0,
     guests: 0,
     statsDates: new Set(),
-    roomsRevenueOverlap: 0,
+    roomsRevenue: 0,
     usali: Object.fromEntries(PROPERTY_LINES.map((l) => [l, 0])) as Record<PropertyLine, number>,
     dates: new Set(),
   };
@@ -116,6 +147,8 @@ export interface AggregateRecord {
   date: string;
   departmentId: string | null;
   scenario: string;
+  /** Monthly figures (`YYYY-MM`), dated on the month's last day. */
+  period?: string;
   usali?: Partial<Record<string, number>>;
   sources?: Partial<Record<string, number>>;
   factCount?: number;

@@ -121,9 +121,9 @@ export interface StatementContext {
 /**
  * The statement of one bucket of one series: line key → value (null where a ratio is undefined).
  *
- * Departmental revenue is the AMS revenue of the department, or its POS/S&C revenue when the
- * AMS posted none in the bucket; rooms revenue without any of those is the PMS (or RMS) room
- * revenue. Expenses come from the AMS only. Revenue of undistributed departments is miscellaneous income; their costs are their
+ * Rooms revenue is the folded day-by-day combination of PMS/RMS and AMS (roomsRevenueOfDay, the
+ * property's source of record). Other departmental revenue is the AMS revenue of the department,
+ * or its POS/S&C revenue when the AMS posted none in the bucket. Expenses come from the AMS only. Revenue of undistributed departments is miscellaneous income; their costs are their
  * undistributed line, together with property-level postings to it.
  */
 export function statement(sums: BucketSums, ctx: StatementContext): Map<string, number | null> {
@@ -143,13 +143,15 @@ export function statement(sums: BucketSums, ctx: StatementContext): Map<string, 
     propertyOperationAndMaintenance: p.usali.propertyOperationAndMaintenance,
     utilities: p.usali.utilities,
   };
-  let roomsRevenuePosted = false;
+  // Rooms revenue is combined from PMS/RMS and AMS day by day when folding (roomsRevenueOfDay), the same figure R&P shows.
+  rev.rooms = p.roomsRevenue;
   for (const dept of ctx.departments) {
     const d = sums.departments.get(dept.id);
     if (!d) continue;
     const g = groupOf(dept.usaliDepartment);
-    // Without AMS revenue for the department in the bucket, its operational (POS/S&C) revenue stands in.
-    const revenue = d.usali.revenue !== 0 ? d.usali.revenue : d.revenue;
+    // Without AMS revenue for the department in the bucket, its operational (POS/S&C) revenue stands
+    // in; postings that net to zero are still postings.
+    const revenue = d.amsRevenuePosted ? d.usali.revenue : d.revenue;
     if (g === 'misc') {
       misc += revenue;
       exp.otherOperated.costOfSales! += d.usali.costOfSales;
@@ -160,12 +162,10 @@ export function statement(sums: BucketSums, ctx: StatementContext): Map<string, 
       const line = UNDISTRIBUTED.find(([, , u]) => u === dept.usaliDepartment)?.[0] ?? 'administrativeAndGeneral';
       undistributed[line]! += d.usali.costOfSales + d.usali.payrollAndRelated + d.usali.otherExpenses;
     } else {
-      rev[g] += revenue;
-      if (g === 'rooms' && revenue !== 0) roomsRevenuePosted = true;
+      if (g !== 'rooms') rev[g] += revenue;
       for (const [l] of EXPENSE_LINES) exp[g][l]! += d.usali[l];
     }
   }
-  if (!roomsRevenuePosted) rev.rooms += p.roomRevenue;
 
   const totalRevenue = rev.rooms + rev.foodAndBeverage + rev.otherOperated + misc;
   const expTotal: Record<string, number> = { costOfSales: 0, payrollAndRelated: 0, otherExpenses: 0 };

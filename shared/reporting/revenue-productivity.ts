@@ -46,8 +46,11 @@ export interface RpOptions {
 }
 
 function row(dept: DepartmentInfo | null, departments: readonly DepartmentInfo[], bySeries: Map<Series, BucketSums>, opts: RpOptions): RpRow {
-  const figures = (s: BucketSums) => (dept ? departmentFigures(dept, s, opts.payroll) : totalFigures(departments, s, opts.payroll));
-  const actual = figures(bySeries.get('actual') as BucketSums);
+  const figures = (s: BucketSums, series: Series) => {
+    const planned = series === 'budget' || series === 'forecast';
+    return dept ? departmentFigures(dept, s, opts.payroll, planned) : totalFigures(departments, s, opts.payroll, planned);
+  };
+  const actual = figures(bySeries.get('actual') as BucketSums, 'actual');
   const r: RpRow = {
     departmentId: dept?.id ?? null,
     code: dept?.code ?? null,
@@ -61,7 +64,7 @@ function row(dept: DepartmentInfo | null, departments: readonly DepartmentInfo[]
   for (const c of opts.comparisons) {
     const sums = bySeries.get(c);
     if (!sums) continue;
-    const f = figures(sums);
+    const f = figures(sums, c);
     r[c] = f;
     r.variance[c] = figuresVariance(actual, f);
   }
@@ -108,6 +111,10 @@ const UNITS: Record<RpFigureKey, (currency: string) => string> = {
   roomsSold: () => 'rooms sold (rooms)',
   covers: () => 'covers (covers)',
   guests: () => 'guests (guests)',
+  reservations: () => 'reservations held (reservations)',
+  coversBooked: () => 'covers booked (covers)',
+  cancellations: () => 'cancellations (reservations)',
+  noShows: () => 'no-shows (reservations)',
   productiveHours: () => 'productive hours (h)',
   nonProductiveHours: () => 'non-productive hours (h)',
   paidHours: () => 'paid hours (h)',

@@ -11,7 +11,7 @@ export const amsRecord = z
       .string()
       .regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'must be YYYY-MM')
       .optional()
-      .describe('Accounting period (YYYY-MM) of a trial-balance line; booked on the period’s last day'),
+      .describe('Accounting period (YYYY-MM) of a trial-balance line; spread over the period’s days by reports'),
     account: z.string().min(1).max(64).describe('GL account, mapped to a USALI line by the integration'),
     department: code.optional().describe('Department code; required for departmental USALI lines'),
     amount: money.describe('Revenue and income positive as earned; expenses positive as spent'),

@@ -38,6 +38,18 @@ describe('computeDay', () => {
     expect(out).toEqual([]);
   });
 
+  it('keeps monthly AMS figures in an aggregate of their own, apart from the last day’s dated postings', async () => {
+    const facts = [
+      fact('m', { sourceType: 'ams', date: '2026-03-31', scenario: 'budget', contributions: [{ departmentId: 'd', measures: { 'usali.revenue': 61_000 }, period: '2026-03' }] }),
+      fact('n', { sourceType: 'ams', date: '2026-03-31', scenario: 'budget', contributions: [{ departmentId: 'd', measures: { 'usali.revenue': 100 } }] }),
+    ];
+    const out = await computeDay('t', 'p', '2026-03-31', facts, noCost, 'x');
+    expect(out.find((a) => a.id === aggregateId('p', '2026-03-31', 'd', 'budget', '2026-03'))).toMatchObject({ id: 'agg:p:2026-03-31:d:budget:month', period: '2026-03', usali: { revenue: 61_000 }, factCount: 1 });
+    const daily = out.find((a) => a.id === aggregateId('p', '2026-03-31', 'd', 'budget'));
+    expect(daily).toMatchObject({ usali: { revenue: 100 }, factCount: 1 });
+    expect(daily).not.toHaveProperty('period');
+  });
+
   it('compares figures without the computation time', () => {
     expect(sameFigures({ a: 1, computedAt: 'x', _etag: '1' }, { a: 1, computedAt: 'y' })).toBe(true);
     expect(sameFigures({ a: 1 }, { a: 2 })).toBe(false);

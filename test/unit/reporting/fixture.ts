@@ -11,6 +11,8 @@ export const property: PropertyInfo = {
   currency: 'EUR',
   roomsAvailable: 1000,
   excludeOutOfOrderFromAvailable: false,
+  roomsRevenueSource: 'pms',
+  monthlySpread: 'even',
 };
 
 const dept = (id: string, code: string, usaliDepartment: DepartmentInfo['usaliDepartment'], driver: DepartmentInfo['driver'], std: number | null, housekeeping = false): DepartmentInfo => ({
@@ -66,9 +68,13 @@ export const actuals: AggregateRecord[] = [
   tms('2026-03-15', 'd-ag', 80, 0, 4_000),
 ];
 
-/** Month-end AMS actuals for the P&L, posted on 2026-03-15 (inside the two-day range). */
+/**
+ * Month-end AMS actuals for the P&L, posted on 2026-03-15 (inside the two-day range). The PMS is the
+ * property's source of record for rooms revenue, so the ledger carries no rooms revenue (a posting
+ * to FO would be an adjustment on top of the PMS €192,000).
+ */
 export const ledger: AggregateRecord[] = [
-  agg('2026-03-15', 'd-fo', 'actual', { revenue: 0, productiveHours: 0 }, { ams: 3 }, { revenue: 192_000, payrollAndRelated: 30_000, otherExpenses: 8_000 }),
+  agg('2026-03-15', 'd-fo', 'actual', { revenue: 0, productiveHours: 0 }, { ams: 2 }, { payrollAndRelated: 30_000, otherExpenses: 8_000 }),
   agg('2026-03-15', 'd-hk', 'actual', { revenue: 0 }, { ams: 2 }, { payrollAndRelated: 25_000, otherExpenses: 5_000 }),
   agg('2026-03-15', 'd-rest', 'actual', { revenue: 0 }, { ams: 4 }, { revenue: 64_000, costOfSales: 19_200, payrollAndRelated: 20_000, otherExpenses: 4_800 }),
   agg('2026-03-15', 'd-ag', 'actual', { revenue: 0 }, { ams: 2 }, { payrollAndRelated: 10_000, otherExpenses: 2_000 }),

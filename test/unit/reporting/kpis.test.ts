@@ -69,7 +69,12 @@ describe('R&P figures from the fixture', () => {
       revenue: 0,
       roomsSold: 1600,
       covers: 0,
-      guests: 2500,
+      // Guests are a property statistic: a department driven by rooms sold shows only its own volume.
+      guests: null,
+      reservations: null,
+      coversBooked: null,
+      cancellations: null,
+      noShows: null,
       productiveHours: 760,
       nonProductiveHours: 40,
       paidHours: 800,
@@ -115,12 +120,24 @@ describe('R&P figures from the fixture', () => {
     expect(departmentFigures(AG, actual, true)).toMatchObject({ paidHours: 80, output: 0, earnedHours: null, productivityIndex: null, hoursVariance: null, dataDays: 1 });
   });
 
+  it('shows a department only its own driver volume: no rooms sold or guests on an A&G or restaurant row', () => {
+    expect(departmentFigures(AG, actual, true)).toMatchObject({ roomsSold: null, guests: null, covers: 0 });
+    expect(departmentFigures(REST, actual, true)).toMatchObject({ roomsSold: null, guests: null, covers: 2000 });
+    expect(departmentFigures(FO, actual, true)).toMatchObject({ roomsSold: 1600, guests: null });
+    expect(departmentFigures({ ...FO, driver: 'guests' }, actual, true)).toMatchObject({ roomsSold: null, guests: 2500 });
+    expect(totalFigures(departments, actual, true)).toMatchObject({ roomsSold: 1600, guests: 2500 });
+  });
+
   it('property total: revenue €256,000, RevPOLU 160, labour cost 17.66 %, HPOR 1, MPOR 30', () => {
     expect(totalFigures(departments, actual, true)).toEqual({
       revenue: 256_000,
       roomsSold: 1600,
       covers: 2000,
       guests: 2500,
+      reservations: 0,
+      coversBooked: 0,
+      cancellations: 0,
+      noShows: 0,
       productiveHours: 1500,
       nonProductiveHours: 100,
       paidHours: 1600,
@@ -167,14 +184,32 @@ describe('R&P figures from the fixture', () => {
     expect(weekday).toMatchObject({ revenue: 102_000, roomsSold: 700, covers: 900, dataDays: 1 });
   });
 
-  it('does not count AMS rooms revenue twice when RMS forecasts the same room revenue', () => {
+  it('combines RMS and AMS forecast rooms revenue by the source of record: pms adds the AMS as an adjustment, ams replaces that day', () => {
     const forecast: AggregateRecord[] = [
       { id: 'f1', level: 'property', propertyId: 'p1', date: '2026-03-14', departmentId: null, scenario: 'forecast', sources: { rms: 1 }, roomsSold: 760, roomRevenue: 91_200 },
-      { id: 'f2', level: 'department', propertyId: 'p1', date: '2026-03-14', departmentId: FO.id, scenario: 'forecast', sources: { ams: 1 }, usali: { revenue: 91_000 } },
+      { id: 'f2', level: 'property', propertyId: 'p1', date: '2026-03-15', departmentId: null, scenario: 'forecast', sources: { rms: 1 }, roomsSold: 800, roomRevenue: 96_000 },
+      { id: 'f3', level: 'department', propertyId: 'p1', date: '2026-03-14', departmentId: FO.id, scenario: 'forecast', sources: { ams: 1 }, usali: { revenue: -1_200 } },
     ];
-    const f = bucket(forecast, 'forecast');
-    expect(departmentFigures(FO, f, true).revenue).toBe(91_000);
-    expect(totalFigures(departments, f, true).revenue).toBe(91_200);
+    const pms = bucket(forecast, 'forecast');
+    expect(departmentFigures(FO, pms, true).revenue).toBe(-1_200);
+    expect(totalFigures(departments, pms, true).revenue).toBe(91_200 - 1_200 + 96_000);
+    const ams = bucket(forecast, 'forecast', { roomsRevenueSource: 'ams' });
+    // 03-14 takes the AMS figure, 03-15 (no AMS posting) the RMS one.
+    expect(totalFigures(departments, ams, true).revenue).toBe(-1_200 + 96_000);
+  });
+
+  it('counts reservations held, covers booked, cancellations and no-shows for F&B rows, on the books or received after the day', () => {
+    const booked: AggregateRecord[] = [
+      { id: 'r1', level: 'department', propertyId: 'p1', date: '2026-03-14', departmentId: REST.id, scenario: 'onTheBooks', sources: { trs: 3 }, reservations: 2, reservedCovers: 7, cancellations: 1, noShows: 0 },
+      { id: 'r2', level: 'department', propertyId: 'p1', date: '2026-03-15', departmentId: REST.id, scenario: 'actual', sources: { trs: 2, pos: 1 }, reservations: 1, reservedCovers: 4, noShows: 1, covers: 30 },
+      { id: 'r3', level: 'department', propertyId: 'p1', date: '2026-03-15', departmentId: REST.id, scenario: 'budget', sources: { ams: 1 }, usali: { revenue: 10 } },
+    ];
+    const a = bucket(booked, 'actual');
+    expect(departmentFigures(REST, a, true)).toMatchObject({ covers: 30, reservations: 3, coversBooked: 11, cancellations: 1, noShows: 1 });
+    expect(totalFigures(departments, a, true)).toMatchObject({ reservations: 3, coversBooked: 11, cancellations: 1, noShows: 1 });
+    expect(departmentFigures(FO, a, true)).toMatchObject({ reservations: null, coversBooked: null });
+    // No source plans reservations: null in a budget, not 0.
+    expect(departmentFigures(REST, bucket(booked, 'budget'), true, true)).toMatchObject({ reservations: null, coversBooked: null });
   });
 
   it('an empty period has zero sums, null ratios and no data days', () => {
