@@ -3,6 +3,7 @@ import { route, publicAccess, requires } from '../shared/http/route.js';
 import { queueFunction, timerFunction } from '../shared/platform/functions.js';
 import { authorize, holds } from '../shared/access/authorize.js';
 import { etagOf } from '../shared/http/etag.js';
+import { idParam } from '../shared/http/identifiers.js';
 import { pageQuery } from '../shared/http/pagination.js';
 import { loadConfig } from '../shared/config.js';
 import { viewOf } from '../shared/integrations/index.js';
@@ -15,12 +16,12 @@ const idParams = z.strictObject({ id: integrationId });
 const importParams = z.strictObject({ id: integrationId, importId });
 
 const mappingsInput = z.strictObject({
-  departments: z.record(code, z.string().min(1).max(128)).default({}),
+  departments: z.record(code, idParam).default({}),
   accounts: z.record(z.string().min(1).max(64), z.enum(USALI_LINES)).default({}),
 });
 
 const createBody = z.strictObject({
-  propertyId: z.string().min(1).max(128),
+  propertyId: idParam,
   sourceType: sourceTypeSchema,
   name: z.string().trim().min(1).max(120),
   format: z.enum(['json', 'csv']).default('json'),
@@ -33,7 +34,7 @@ const patchBody = z.strictObject({
   name: z.string().trim().min(1).max(120).optional(),
   format: z.enum(['json', 'csv']).optional(),
   mappings: z
-    .strictObject({ departments: z.record(code, z.string().min(1).max(128)).optional(), accounts: z.record(z.string().min(1).max(64), z.enum(USALI_LINES)).optional() })
+    .strictObject({ departments: z.record(code, idParam).optional(), accounts: z.record(z.string().min(1).max(64), z.enum(USALI_LINES)).optional() })
     .optional(),
   enabled: z.boolean().optional(),
   acceptance: z.enum(['all-or-nothing', 'row-level']).optional(),
@@ -122,7 +123,7 @@ function webhookBodyLimit(): number {
 }
 
 const importMessageSchema = z.strictObject({
-  tenantId: z.string().min(1).max(128),
+  tenantId: idParam,
   integrationId,
   importId,
   run: z.number().int().min(1),
