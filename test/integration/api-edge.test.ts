@@ -56,3 +56,82 @@ describe('POST /auth/refresh', () => {
     expect(unknown.json.errors).toEqual([{ field: 'body', message: expect.stringContaining("'refresh'") }]);
   });
 });
+
+describe('If-Match on every mutating route', () => {
+  it('the OpenAPI document declares If-Match and 412 on every PATCH, PUT and DELETE operation', async () => {
+    const doc = (await host.request('GET', '/api/v1/openapi.json')).json as {
+      paths: Record<string, Record<string, { operationId: string; parameters?: Array<{ name: string; in: string }>; responses: Record<string, unknown> }>>;
+    };
+    const mutating = Object.values(doc.paths).flatMap((ops) => Object.entries(ops).filter(([m]) => ['patch', 'put', 'delete'].includes(m)).map(([, op]) => op));
+    const { httpFunctions } = await import('../../functions/catalog.js');
+    expect(mutating.length).toBe(httpFunctions.filter((fn) => ['PATCH', 'PUT', 'DELETE'].includes(fn.method)).length);
+    expect(mutating.length).toBeGreaterThan(0);
+    const missing = mutating
+      .filter((op) => !op.parameters?.some((p) => p.in === 'header' && p.name.toLowerCase() === 'if-match') || !op.responses['412'])
+      .map((op) => op.operationId);
+    expect(missing).toEqual([]);
+  });
+
+  it('DELETE /roles/{id} answers 412 on a stale ETag and deletes on the current one', async () => {
+    const token = t.users.owner.token;
+    const created = await host.request('POST', '/api/v1/roles', { token, body: { name: 'Night auditor', permissions: ['users.read'] } });
+    expect(created.status).toBe(201);
+    const first = created.headers.get('etag') as string;
+    const renamed = await host.request('PATCH', `/api/v1/roles/${created.json.id}`, { token, headers: { 'if-match': first }, body: { name: 'Night audit' } });
+    expect(renamed.status).toBe(200);
+    const current = renamed.headers.get('etag') as string;
+    expect(current).not.toBe(first);
+
+    for (const stale of [first, '"stale"']) {
+      const refused = await host.request('DELETE', `/api/v1/roles/${created.json.id}`, { token, headers: { 'if-match': stale } });
+      expect(refused.status).toBe(412);
+    }
+    expect((await host.request('GET', `/api/v1/roles/${created.json.id}`, { token })).status).toBe(200);
+    const audit = async () => (await host.request('GET', '/api/v1/audit?action=role.deleted', { token })).json?.items?.length ?? 0;
+    const before = await audit();
+
+    expect((await host.request('DELETE', `/api/v1/roles/${created.json.id}`, { token, headers: { 'if-match': current } })).status).toBe(204);
+    expect((await host.request('GET', `/api/v1/roles/${created.json.id}`, { token })).status).toBe(404);
+    expect((await host.request('GET', '/api/v1/roles', { token })).json.items.map((r: { id: string }) => r.id)).not.toContain(created.json.id);
+    // The stale attempts emitted nothing; the deletion emitted its event (delivered through the outbox).
+    await waitFor(async () => (await audit()) === before + 1);
+  });
+
+  it('DELETE /users/{id} answers 412 on a stale ETag and removes on the current one', async () => {
+    const token = t.users.owner.token;
+    const invited = await host.request('POST', '/api/v1/users', { token, body: { email: 'ifmatch@example.test', firstName: 'If', lastName: 'Match', roles: [] } });
+    expect(invited.status).toBe(201);
+    const first = invited.headers.get('etag') as string;
+    const patched = await host.request('PATCH', `/api/v1/users/${invited.json.id}`, { token, headers: { 'if-match': first }, body: { jobTitle: 'Night auditor' } });
+    expect(patched.status).toBe(200);
+    const current = patched.headers.get('etag') as string;
+
+    for (const stale of [first, '"stale"', 'W/"stale", "also-stale"']) {
+      expect((await host.request('DELETE', `/api/v1/users/${invited.json.id}`, { token, headers: { 'if-match': stale } })).status).toBe(412);
+    }
+    expect((await host.request('GET', `/api/v1/users/${invited.json.id}`, { token })).json.status).toBe('invited');
+
+    const removed = await host.request('DELETE', `/api/v1/users/${invited.json.id}`, { token, headers: { 'if-match': current } });
+    expect(removed.status).toBe(200);
+    expect(removed.json).toEqual({ outcome: 'removed' });
+    expect((await host.request('GET', `/api/v1/users/${invited.json.id}`, { token })).status).toBe(404);
+  });
+
+  it('refuses a malformed If-Match with 400 naming the header, and changes nothing', async () => {
+    const token = t.users.owner.token;
+    const created = await host.request('POST', '/api/v1/roles', { token, body: { name: 'Malformed probe', permissions: ['users.read'] } });
+    const res = await host.request('DELETE', `/api/v1/roles/${created.json.id}`, { token, headers: { 'if-match': 'stale' } });
+    expect(res.status).toBe(400);
+    expect(res.json.errors).toEqual([{ field: 'header.if-match', message: expect.stringContaining('quoted entity tags') }]);
+    expect((await host.request('GET', `/api/v1/roles/${created.json.id}`, { token })).status).toBe(200);
+    expect((await host.request('DELETE', `/api/v1/roles/${created.json.id}`, { token, headers: { 'if-match': '*' } })).status).toBe(204);
+  });
+});
+
+async function waitFor(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('condition not met');
+}
