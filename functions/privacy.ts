@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route, authenticated, platformOnly } from '../shared/http/route.js';
+import { route, authenticated, platformOnly, type Reply } from '../shared/http/route.js';
 import { queueFunction, timerFunction } from '../shared/platform/functions.js';
 import type { Principal } from '../shared/access/principal.js';
 import { tenantDataAccess, type DataKind } from '../shared/access/tenant-data.js';
@@ -7,7 +7,7 @@ import type { App } from '../shared/app.js';
 import { badRequest, forbidden, notFound } from '../shared/http/problem.js';
 import { idSchema, text } from '../shared/identity/http/schemas.js';
 import { actor, metaOf } from '../shared/identity/http/meta.js';
-import { jobView, REDACTION_STEPS } from '../shared/privacy/index.js';
+import { jobView, REDACTION_STEPS, type RedactionJobItem } from '../shared/privacy/index.js';
 import type { RedactionRequester } from '../shared/privacy/model.js';
 
 const tenantQuery = z.strictObject({ tenantId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/).optional() });
@@ -37,6 +37,11 @@ const jobSchema = z.object({
 });
 
 const accepted = z.object({ jobId: z.string(), status: z.enum(['queued', 'running', 'completed', 'failed']) });
+
+/** 202 for a job under way (new or the open one); 200 with the completed job when the person was redacted already. */
+function jobReply(job: RedactionJobItem): Reply {
+  return { status: job.status === 'completed' ? 200 : 202, json: { jobId: job.id, status: job.status }, headers: { Location: `/api/v1/redaction-jobs/${job.id}` } };
+}
 
 /**
  * The tenant a privacy request acts on, and how it was asked for: a tenant user needs privacy.manage
@@ -82,6 +87,7 @@ export default [
     query: tenantQuery,
     body: z.strictObject(requestBody),
     responses: {
+      200: { description: 'Already redacted: the job that did it (no new job starts)', schema: accepted },
       202: { description: 'Accepted; the open job for this person if there is one', schema: accepted },
       404: { description: 'No such user in the tenant' },
       409: { description: 'The last owner of the tenant' },
@@ -89,7 +95,7 @@ export default [
     handler: async ({ app, principal, params, query, body, ...call }) => {
       const { tenantId, requester, actor: by } = await requestScope(app, principal, query.tenantId, body.contactVerification);
       const { job } = await app.privacy.requestUserRedaction(tenantId, params.id, body, requester, actor(by), metaOf(call));
-      return { status: 202, json: { jobId: job.id, status: job.status }, headers: { Location: `/api/v1/redaction-jobs/${job.id}` } };
+      return jobReply(job);
     },
   }),
 
@@ -102,12 +108,15 @@ export default [
     tags: ['privacy'],
     query: tenantQuery,
     body: z.strictObject({ employeeNumber: text(64), ...requestBody }),
-    responses: { 202: { description: 'Accepted; the open job for this person if there is one', schema: accepted } },
+    responses: {
+      200: { description: 'Already redacted: the job that did it (no new job starts)', schema: accepted },
+      202: { description: 'Accepted; the open job for this person if there is one', schema: accepted },
+    },
     handler: async ({ app, principal, query, body, ...call }) => {
       const { tenantId, requester, actor: by } = await requestScope(app, principal, query.tenantId, body.contactVerification);
       const { employeeNumber, ...input } = body;
       const { job } = await app.privacy.requestEmployeeRedaction(tenantId, employeeNumber, input, requester, actor(by), metaOf(call));
-      return { status: 202, json: { jobId: job.id, status: job.status }, headers: { Location: `/api/v1/redaction-jobs/${job.id}` } };
+      return jobReply(job);
     },
   }),
 

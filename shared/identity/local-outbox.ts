@@ -1,4 +1,4 @@
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import type { Log } from '../platform/log.js';
@@ -37,6 +37,36 @@ export class LocalOutbox<M extends OutgoingMessage> {
     const head = [`To: ${message.to}`, ...this.headers(message), `Date: ${at}`].join('\n');
     appendFileSync(file, `--- ${id}\n${head}\n\n${message.text}\n\n`, { mode: 0o600 });
     this.log.info(`${this.kind} appended to the local outbox`, { file, messageId: id });
+  }
+
+  /**
+   * Removes every message sent to, or mentioning, any of `terms` (e-mail addresses, phone numbers,
+   * names; case-insensitive, terms under 3 characters ignored) from memory and from the outbox file.
+   * A redaction calls it (the SentMessages port of shared/privacy) so the dev outbox keeps nothing of
+   * a redacted person. Returns how many messages the file lost (memory, if there is no file).
+   */
+  async forget(terms: string[]): Promise<number> {
+    const needles = [...new Set(terms.map((t) => t.trim().toLowerCase()).filter((t) => t.length >= 3))];
+    if (needles.length === 0) return 0;
+    const mentions = (text: string): boolean => {
+      const lower = text.toLowerCase();
+      return needles.some((n) => lower.includes(n));
+    };
+    let removed = 0;
+    for (let i = this.sent.length - 1; i >= 0; i--) {
+      const m = this.sent[i] as Sent<M>;
+      if (mentions([m.to, ...this.headers(m), m.text].join('\n'))) {
+        this.sent.splice(i, 1);
+        removed += 1;
+      }
+    }
+    const file = join(this.dir, 'outbox.txt');
+    if (!existsSync(file)) return removed;
+    // Each message starts with its "--- <uuid>" line (see send()).
+    const blocks = readFileSync(file, 'utf8').split(/^(?=--- [0-9a-f-]{36}$)/m);
+    const kept = blocks.filter((b) => !mentions(b));
+    writeFileSync(file, kept.join(''), { mode: 0o600 });
+    return blocks.length - kept.length;
   }
 
   /** The most recent message to `to` (e-mail addresses compare case-insensitively), if any. */

@@ -35,7 +35,9 @@ export class Privacy {
     private readonly identity: Identity,
   ) {
     this.requests = new RedactionRequests(platform, identity);
-    this.runner = new RedactionRunner(platform, identity);
+    // Only the local outboxes keep copies of sent messages; Azure Communication Services keeps none of ours.
+    const sentMessages = [identity.localMail, identity.secondFactors.localSms].filter((o): o is NonNullable<typeof o> => o !== undefined);
+    this.runner = new RedactionRunner(platform, identity, sentMessages);
     this.exporter = new SubjectExporter(platform, identity);
   }
 

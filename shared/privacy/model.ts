@@ -10,6 +10,7 @@ export type RedactionStatus = 'queued' | 'running' | 'completed' | 'failed';
  */
 export const REDACTION_STEPS = [
   'disable-login',
+  'purge-sent-messages',
   'end-sessions',
   'shred-keys',
   'pseudonymise-account',

@@ -7,6 +7,7 @@ import { mapLimit } from '../integrations/concurrency.js';
 import { auditMessage } from '../audit/event.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { RawBodyRedactor } from './raw-bodies.js';
+import { contactTerms, type SentMessages } from './sent-messages.js';
 import { employeeIndexOf, lockId, REDACTION_STEPS, type RedactionJobItem, type RedactionStep } from './model.js';
 
 /**
@@ -39,7 +40,9 @@ export class RedactionRunner {
 
   constructor(
     private readonly platform: Platform,
-    private readonly identity: Pick<Identity, 'sessions' | 'authenticator'>,
+    private readonly identity: Pick<Identity, 'sessions' | 'authenticator' | 'users'>,
+    /** Channels that keep copies of what was sent (the local dev outboxes; none in Azure). */
+    private readonly sentMessages: readonly SentMessages[] = [],
   ) {
     this.rawBodies = new RawBodyRedactor(platform);
   }
@@ -92,6 +95,8 @@ export class RedactionRunner {
     switch (step) {
       case 'disable-login':
         return s.userId ? this.disableLogin(s.tenantId, s.userId) : {};
+      case 'purge-sent-messages':
+        return s.userId ? this.purgeSentMessages(s.tenantId, s.userId) : {};
       case 'end-sessions':
         return s.userId ? this.endSessions(s.tenantId, s.userId) : {};
       case 'shred-keys':
@@ -140,6 +145,19 @@ export class RedactionRunner {
     }
     this.forgetCachedState();
     return {};
+  }
+
+  /**
+   * Copies of messages sent to or naming the person (the local e-mail and SMS outboxes) go. Runs
+   * before the MFA item is deleted and the key shredded: finding them needs the address, the phone
+   * number and the name, opened under that key.
+   */
+  private async purgeSentMessages(tenantId: string, userId: string): Promise<Counts> {
+    if (this.sentMessages.length === 0) return {};
+    const terms = await contactTerms(this.platform, this.identity.users, tenantId, userId);
+    let purged = 0;
+    for (const channel of this.sentMessages) purged += await channel.forget(terms);
+    return { sentMessagesPurged: purged };
   }
 
   /**

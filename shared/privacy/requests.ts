@@ -19,7 +19,7 @@ export interface RequestInput {
 
 export interface Requested {
   job: RedactionJobItem;
-  /** False when an open job for the same subject was returned instead. */
+  /** False when an open job for the same subject, or the job that already redacted it, was returned instead. */
   created: boolean;
 }
 
@@ -90,8 +90,20 @@ export class RedactionRequests {
     });
   }
 
+  /** The job that completed the redaction of a subject, if it was redacted already (its key is shredded: nothing new can be sealed for it). */
+  async completedFor(tenantId: string, subjectKey: string): Promise<RedactionJobItem | undefined> {
+    const [job] = await this.col(tenantId).all<RedactionJobItem>(
+      "SELECT TOP 1 * FROM c WHERE c.type = 'redactionJob' AND c.subjectKey = @subjectKey AND c.status = 'completed' ORDER BY c.completedAt DESC",
+      { subjectKey },
+    );
+    return job;
+  }
+
   private async open(tenantId: string, input: RequestInput, requester: RedactionRequester, actor: EventActor, meta: RequestMeta, spec: NewJob): Promise<Requested> {
     const col = this.col(tenantId);
+    // A person redacted already is answered with the job that did it, not a second job.
+    const done = await this.completedFor(tenantId, spec.subjectKey);
+    if (done) return { job: done, created: false };
     for (let attempt = 0; ; attempt++) {
       const jobId = randomUUID();
       try {
