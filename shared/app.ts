@@ -146,9 +146,12 @@ export type Platform = Pick<App, 'config' | 'log' | 'store' | 'bus' | 'keys' | '
 
 let appPromise: Promise<App> | undefined;
 
-/** The lazily built app of this process (the only module-level mutable state). */
-export function getApp(): Promise<App> {
-  appPromise ??= buildApp(loadConfig()).catch((err: unknown) => {
+/**
+ * The lazily built app of this process (the only module-level mutable state). The first caller's
+ * environment counts: the local host passes its listening URL as the default PUBLIC_BASE_URL.
+ */
+export function getApp(env: NodeJS.ProcessEnv = process.env): Promise<App> {
+  appPromise ??= buildApp(loadConfig(env)).catch((err: unknown) => {
     appPromise = undefined;
     throw err;
   });

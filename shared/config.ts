@@ -20,6 +20,7 @@ export const configSchema = z.object({
   PORT: int(7071, 0, 65535),
   /** Interface the local host listens on; 0.0.0.0 exposes it to the network (containers, VMs). */
   HOST: z.union([z.ipv4(), z.literal('localhost')]).default('127.0.0.1'),
+  /** Unset: where this process listens, http://localhost:<PORT> (the local host fills in the real port after listening). */
   PUBLIC_BASE_URL: z.url().default('http://localhost:7071'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 
@@ -36,12 +37,19 @@ export const configSchema = z.object({
     .refine((s) => Buffer.from(s, 'base64').length === 32, 'must be 32 bytes, base64-encoded')
     .optional(),
   LOCAL_STATE_DIR: z.string().default('.local'),
+  /** Keep the embedded store in LOCAL_STATE_DIR across restarts (snapshots); test hosts turn it off to start empty and fast. */
+  LOCAL_PERSIST: bool.default(true),
+  /** Seconds between snapshots of a changed embedded store: what a crash can lose at most. */
+  LOCAL_PERSIST_INTERVAL_SECONDS: int(5, 1, 3600),
   KEY_CACHE_SIZE: int(2000, 1),
   KEY_CACHE_TTL_SECONDS: int(300, 1),
   KEY_CONFIRM_SECONDS: int(30, 1),
 
   CORS_ORIGINS: csv.default(['http://localhost:3000', 'http://localhost:5173']),
   HTTP_MAX_BODY_BYTES: int(1024 * 1024, 1024),
+  /** Local host: time for a client to send the request headers, then the whole request (408 after). */
+  HTTP_HEADERS_TIMEOUT_MS: int(10_000, 100, 300_000),
+  HTTP_REQUEST_TIMEOUT_MS: int(30_000, 100, 3_600_000),
 
   BUS_MAX_DELIVERY_COUNT: int(10, 1, 100),
   BUS_RETRY_DELAY_MS: int(100, 0, 60_000),
@@ -134,6 +142,14 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/**
+ * The environment with PUBLIC_BASE_URL defaulting to the URL a server really listens on: with
+ * PORT=0 (a free port) only the listening server knows it. An explicit PUBLIC_BASE_URL wins.
+ */
+export function withPublicBaseUrl(env: NodeJS.ProcessEnv, listeningUrl: string): NodeJS.ProcessEnv {
+  return env.PUBLIC_BASE_URL ? env : { ...env, PUBLIC_BASE_URL: listeningUrl };
+}
+
 /** True where the Functions host runs us in Azure: the embedded servers must never stand in for real ones there. */
 function runningInAzure(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.WEBSITE_SITE_NAME) && !env.WEBSITE_SITE_NAME?.startsWith('local');
@@ -149,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const value = env[key];
     if (value !== undefined && value !== '') input[key] = value;
   }
+  if (input.PUBLIC_BASE_URL === undefined && input.PORT !== undefined && /^[1-9]\d{0,4}$/.test(input.PORT)) input.PUBLIC_BASE_URL = `http://localhost:${input.PORT}`;
   const parsed = configSchema.safeParse(input);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);

@@ -64,7 +64,10 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
   if (config.ACS_EMAIL_ENDPOINT && config.ACS_EMAIL_SENDER) {
     mail = new AcsEmailSender(config.ACS_EMAIL_ENDPOINT, config.ACS_EMAIL_SENDER, deps.credential());
   } else {
-    localMail = new LocalOutboxEmailSender(join(config.LOCAL_STATE_DIR, 'mail'), log);
+    // The log line carries each message's link (a single-use token) only while the web client runs on
+    // this machine: a deployment that forgot ACS still keeps tokens out of its logs.
+    const webAppIsLocal = ['localhost', '127.0.0.1', '[::1]'].includes(new URL(config.WEB_APP_URL).hostname);
+    localMail = new LocalOutboxEmailSender(join(config.LOCAL_STATE_DIR, 'mail'), log, webAppIsLocal);
     mail = localMail;
   }
 

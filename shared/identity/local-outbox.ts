@@ -25,6 +25,8 @@ export class LocalOutbox<M extends OutgoingMessage> {
     private readonly kind: string,
     /** Header lines written after `To:` (a subject, say). */
     private readonly headers: (message: M) => string[] = () => [],
+    /** Extra fields of the log line (the e-mail outbox adds the link while developing locally). */
+    private readonly logFields: (message: M) => Record<string, string> = () => ({}),
   ) {}
 
   async send(message: M): Promise<void> {
@@ -36,7 +38,7 @@ export class LocalOutbox<M extends OutgoingMessage> {
     const file = join(this.dir, 'outbox.txt');
     const head = [`To: ${message.to}`, ...this.headers(message), `Date: ${at}`].join('\n');
     appendFileSync(file, `--- ${id}\n${head}\n\n${message.text}\n\n`, { mode: 0o600 });
-    this.log.info(`${this.kind} appended to the local outbox`, { file, messageId: id });
+    this.log.info(`${this.kind} appended to the local outbox`, { file, messageId: id, ...this.logFields(message) });
   }
 
   /**

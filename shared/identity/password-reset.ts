@@ -1,7 +1,7 @@
 import type { Platform } from '../app.js';
 import { ProblemError, badRequest, tooManyRequests } from '../http/problem.js';
 import { identityEvent, type RequestMeta } from './audit.js';
-import type { EmailSender } from './mail.js';
+import { webAppLink, type EmailSender } from './mail.js';
 import type { UserItem } from './model.js';
 import type { SessionService } from './sessions.js';
 import type { TenantService } from './tenants.js';
@@ -90,14 +90,14 @@ export class PasswordResetService {
     const email = (await this.users.profile(user)).email;
     if (!email) return;
     const tenant = await this.tenants.get(tenantId);
-    const link = new URL('/reset-password', this.platform.config.PUBLIC_BASE_URL);
-    link.hash = `token=${encodeURIComponent(token)}`;
+    const link = webAppLink(this.platform.config.WEB_APP_URL, 'reset-password', token);
     await this.mail.send({
       to: email,
       subject: `Reset your ${tenant?.name ?? 'PMI Platform'} password`,
+      link,
       text: [
         `Someone (hopefully you) asked to reset your password for ${tenant?.name ?? 'PMI Platform'}.`,
-        `The link works once, within ${ttl} minutes: ${link.toString()}`,
+        `The link works once, within ${ttl} minutes: ${link}`,
         `Reset token: ${token}`,
         'If you did not ask for this, ignore this message: your password stays as it is.',
       ].join('\n'),

@@ -19,7 +19,7 @@ import {
 import type { PasswordHasher } from './passwords/hasher.js';
 import { checkPassword } from './passwords/policy.js';
 import type { TenantService } from './tenants.js';
-import type { EmailSender } from './mail.js';
+import { webAppLink, type EmailSender } from './mail.js';
 import { OWNER_ROLE } from './roles.js';
 import { isLocked, recordFailure } from './lockout.js';
 
@@ -208,14 +208,14 @@ export class UserService {
       expiresAt: new Date(now + this.platform.config.INVITATION_TTL_HOURS * 3_600_000).toISOString(),
     });
     const tenant = await this.tenants.get(user.tenantId);
-    const link = new URL('/accept-invitation', this.platform.config.PUBLIC_BASE_URL);
-    link.hash = `token=${encodeURIComponent(token)}`;
+    const link = webAppLink(this.platform.config.WEB_APP_URL, 'accept-invitation', token);
     await this.mail.send({
       to: email,
       subject: `You are invited to ${tenant?.name ?? 'PMI Platform'}`,
+      link,
       text: [
         `You have been invited to ${tenant?.name ?? 'PMI Platform'} (tenant '${tenant?.slug ?? user.tenantId}').`,
-        `Set your password within ${this.platform.config.INVITATION_TTL_HOURS} hours: ${link.toString()}`,
+        `Set your password within ${this.platform.config.INVITATION_TTL_HOURS} hours: ${link}`,
         `Invitation token: ${token}`,
       ].join('\n'),
     });

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestHost, type TestHost } from '../support/host.js';
+import { seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 
 let host: TestHost;
+let a: SeededTenant;
 
 beforeAll(async () => {
   host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '3' });
+  // Seeding logs in successfully only: successes don't count towards the limit.
+  a = await seedTenant(host);
 });
 afterAll(async () => {
   await host.stop();
@@ -17,5 +21,17 @@ describe('per-IP login throttling', () => {
     const limited = await attempt();
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+  });
+
+  it('refuses a correct password too while the address is throttled, so the throttle is no oracle', async () => {
+    const wrong = () => host.request('POST', '/api/v1/auth/login', { body: { tenant: a.slug, email: 'nobody@nowhere.example', password: 'Wrong-pass1!' } });
+    let status = 0;
+    for (let i = 0; i < 4 && status !== 429; i++) status = (await wrong()).status;
+    expect(status).toBe(429);
+    const right = await host.request('POST', '/api/v1/auth/login', { body: { tenant: a.slug, email: a.users.endUser.email, password: SEED_PASSWORD } });
+    expect(right.status).toBe(429);
+    expect(right.headers.get('retry-after')).toEqual(expect.any(String));
+    expect(right.json.accessToken).toBeUndefined();
+    expect(right.headers.get('set-cookie')).toBeNull();
   });
 });
