@@ -38,6 +38,9 @@ export async function startTestHost(env: Record<string, string> = {}, extraDefin
     LOCAL_TIMERS: 'false',
     // Keys, mail and SMS outboxes of each test host stay out of the working tree.
     LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-test-')),
+    // Each test file starts from an empty store, and snapshots would only slow it down; a test of
+    // persistence turns it on (and passes its own LOCAL_STATE_DIR).
+    LOCAL_PERSIST: 'false',
     BUS_RETRY_DELAY_MS: '5',
     PASSWORD_BCRYPT_COST: '4',
     // Tests of other areas log owners and admins in with a password alone; MFA tests turn this back on.

@@ -14,10 +14,11 @@ import { SECURITY_HEADERS, preflightHeaders } from '../../http/headers.js';
 import { correlationIdFrom } from '../../http/correlation.js';
 import { queues } from '../topology.js';
 import { errorMessage } from '../log.js';
+import { loadConfig, withPublicBaseUrl } from '../../config.js';
+import { ProblemError } from '../../http/problem.js';
+import { MAX_HEADER_BYTES, MAX_URL_LENGTH, onClientError, readRequestBody, refuseDeclaredLength, sendProblem, uriTooLong } from './http-limits.js';
 
 const ROUTE_PREFIX = 'api';
-/** The Functions host refuses bodies over 100 MB; routes apply their own, smaller limits. */
-const HOST_BODY_LIMIT = 100 * 1024 * 1024;
 
 export interface LocalHostOptions {
   port: number;
@@ -61,28 +62,8 @@ function contextFor(name: string, triggerType: string, minLevel: string, trigger
   });
 }
 
-function readRequestBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > HOST_BODY_LIMIT) {
-        reject(new Error('body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 function problem(res: ServerResponse, status: number, title: string, detail: string, instance: string, extra: Record<string, string> = {}): void {
-  const correlationId = randomUUID();
-  res.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/problem+json', 'Cache-Control': 'no-store', 'x-correlation-id': correlationId, ...extra });
-  res.end(JSON.stringify({ type: `https://docs.pmi.example/problems/${title.toLowerCase().replace(/\s+/g, '-')}`, title, status, detail, instance, correlationId }));
+  sendProblem(res, new ProblemError({ status, title, detail }), instance, extra);
 }
 
 async function writeResponse(res: ServerResponse, out: HttpResponseInit): Promise<void> {
@@ -141,7 +122,37 @@ async function pipeStream(res: ServerResponse, stream: ReadableStream<Uint8Array
  * timers on their schedules. The handlers are the very ones the compiled entry registers in Azure.
  */
 export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
-  const app = await getApp();
+  const settings = loadConfig();
+  // Requests that arrive while the app is being built wait for it.
+  const handler: { serve?: (req: IncomingMessage, res: ServerResponse) => void } = {};
+  const early: Array<() => void> = [];
+  const server: Server = createServer(
+    {
+      maxHeaderSize: MAX_HEADER_BYTES,
+      requestTimeout: settings.HTTP_REQUEST_TIMEOUT_MS,
+      headersTimeout: Math.min(settings.HTTP_HEADERS_TIMEOUT_MS, settings.HTTP_REQUEST_TIMEOUT_MS),
+      // Node checks the two timeouts on this period (30 s by default, longer than the timeouts themselves).
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, Math.floor(settings.HTTP_HEADERS_TIMEOUT_MS / 4))),
+    },
+    (req, res) => (handler.serve ? handler.serve(req, res) : early.push(() => handler.serve?.(req, res))),
+  );
+  server.on('clientError', onClientError);
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.hostname ?? '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const base = `http://${options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : 'localhost'}:${port}`;
+  let app: App;
+  try {
+    // PORT=0 picks a free port: only now is the default PUBLIC_BASE_URL (token issuer, OpenAPI server) known.
+    app = await getApp(withPublicBaseUrl(process.env, base));
+  } catch (err) {
+    server.closeAllConnections();
+    server.close();
+    throw err;
+  }
   const logLevel = app.config.LOG_LEVEL;
   const http: CompiledHttp[] = options.definitions
     .filter((d): d is HttpFunction => d.kind === 'http')
@@ -189,8 +200,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     (job, err) => app.log.error('timer function failed', { function: job, error: errorMessage(err) }),
   );
 
-  const server: Server = createServer((req, res) => {
+  handler.serve = (req, res) => {
     void (async () => {
+      if ((req.url ?? '').length > MAX_URL_LENGTH) return sendProblem(res, uriTooLong(), '');
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
       const instance = url.pathname;
       if (!accepting) return problem(res, 503, 'Service unavailable', 'The host is shutting down.', instance, { Connection: 'close' });
@@ -211,11 +223,17 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       }
       const chosen = candidates.find((c) => c.h.fn.method === method) ?? (method === 'HEAD' ? candidates.find((c) => c.h.fn.method === 'GET') : undefined);
       if (!chosen) return problem(res, 405, 'Method not allowed', `Use ${allowed.join(', ')}.`, instance, { Allow: allowed.join(', ') });
+      const limit = chosen.h.fn.spec.bodyLimitBytes ?? app.config.HTTP_MAX_BODY_BYTES;
+      const refused = refuseDeclaredLength(req, limit);
+      // The body is never read: the connection can't carry another request after this answer.
+      if (refused) return sendProblem(res, refused, instance, { Connection: 'close' });
       let body: Buffer;
       try {
-        body = await readRequestBody(req);
-      } catch {
-        return problem(res, 413, 'Payload too large', 'The request body is too large.', instance);
+        body = await readRequestBody(req, limit);
+      } catch (err) {
+        if (!(err instanceof ProblemError) || res.destroyed) return void res.destroy();
+        req.resume();
+        return sendProblem(res, err, instance, { Connection: 'close' });
       }
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -252,15 +270,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         });
       }
     })();
-  });
-  server.keepAliveTimeout = 5000;
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port, options.hostname ?? '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const base = `http://${options.hostname && options.hostname !== '0.0.0.0' ? options.hostname : 'localhost'}:${port}`;
+  };
+  early.splice(0).forEach((f) => f());
   if (options.timers ?? app.config.LOCAL_TIMERS) scheduler.start();
 
   return {
