@@ -105,6 +105,8 @@ export const configSchema = z.object({
   SUPPORT_GRANT_MAX_HOURS: int(72, 1, 720),
   /** Origins a web client may ask to return to after SSO (exact match); empty = CORS_ORIGINS. */
   WEB_CLIENT_ORIGINS: csv.default([]),
+  /** The web client's base URL: invitation and password-reset e-mails link to its pages, never to the API. */
+  WEB_APP_URL: z.url({ protocol: /^https?$/ }).default('http://localhost:5173'),
   /** Where SSO failures send the browser (with ?error=<code>); unset = <first web origin>/login/error. */
   SSO_ERROR_URL: z.url().optional(),
   SSO_CLIENT_CERTIFICATE_ID: z.url().optional(),
