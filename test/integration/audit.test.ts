@@ -67,7 +67,7 @@ describe('append through the session-enabled audit queue', () => {
         expect(order).toEqual([0, 1, 2, 3, 4, 5]);
       }
       expect(new Set(chain.map((e) => e.tenantId))).toEqual(new Set([t]));
-      expect(await host.app.audit.verify(t)).toEqual({ ok: true, checkedFrom: 1, checkedTo: 12, entries: 12 });
+      expect(await host.app.audit.verify(t)).toEqual({ ok: true, checkedFrom: 1, checkedTo: 12, entries: 12, unsignedTail: 12 });
     }
   });
 
@@ -94,7 +94,7 @@ describe('append through the session-enabled audit queue', () => {
     expect(await fresh.append(second)).toBe('duplicate');
     expect((await entries(t)).map((e) => e.eventId)).toEqual([event.id, second.id]);
     expect(host.app.broker!.deadLettered('audit')).toEqual([]);
-    expect(await host.app.audit.verify(t)).toEqual({ ok: true, checkedFrom: 1, checkedTo: 2, entries: 2 });
+    expect(await host.app.audit.verify(t)).toEqual({ ok: true, checkedFrom: 1, checkedTo: 2, entries: 2, unsignedTail: 2 });
   });
 
   it('the store itself refuses a second item with an event id the tenant already has (unique key /eventId)', async () => {
@@ -286,7 +286,7 @@ describe('checkpoints, nightly verification and export', () => {
     expect(await host.app.audit.repo.latestVerified(good)).toMatchObject({ seq: 3 });
     // The next incremental run of the good tenant starts after its verified checkpoint.
     await emit(good, 2);
-    expect(await host.app.audit.verify(good, { incremental: true })).toEqual({ ok: true, checkedFrom: 4, checkedTo: 5, entries: 2 });
+    expect(await host.app.audit.verify(good, { incremental: true })).toEqual({ ok: true, checkedFrom: 4, checkedTo: 5, entries: 2, unsignedTail: 2 });
   });
 });
 
