@@ -258,7 +258,7 @@ export class IntegrationService {
   /** Deletes the integration and its index entry; its imports, facts and aggregates stay. */
   async remove(principal: Principal, integrationId: string, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<void> {
     const current = await this.get(principal.tenantId, integrationId);
-    checkIfMatch(ifMatch, current);
+    const etag = checkIfMatch(ifMatch, current);
     await this.platform.outbox.emit(principal.tenantId, [
       integrationsEvent(principal, meta, {
         action: 'integration.deleted',
@@ -266,7 +266,7 @@ export class IntegrationService {
         details: { propertyId: current.propertyId, sourceType: current.sourceType },
       }),
     ]);
-    await this.collection(principal.tenantId).delete(integrationId);
+    await this.collection(principal.tenantId).delete(integrationId, etag);
     await this.index.delete(`integration:${integrationId}`);
     this.tenantOf.delete(integrationId);
     this.receiving.delete(integrationId);
