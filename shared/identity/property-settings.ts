@@ -19,9 +19,11 @@ export type RoomsRevenueSource = (typeof ROOMS_REVENUE_SOURCES)[number];
  * How an AMS figure sent for a whole month (`period: YYYY-MM`) is spread over the month's days:
  * - `even`: the same share each day;
  * - `roomsAvailable`: in proportion to each day's PMS rooms available (the property's capacity
- *   on days without PMS statistics).
+ *   on days without PMS statistics);
+ * - `lastYear`: in proportion to the actual revenue of the same calendar day a year before (PMS
+ *   room revenue plus POS/S&C revenue): evenly when that year has none.
  */
-export const MONTHLY_SPREADS = ['even', 'roomsAvailable'] as const;
+export const MONTHLY_SPREADS = ['even', 'roomsAvailable', 'lastYear'] as const;
 export type MonthlySpread = (typeof MONTHLY_SPREADS)[number];
 
 export const roomsRevenueSourceSchema = z
@@ -29,7 +31,7 @@ export const roomsRevenueSourceSchema = z
   .describe('Source of record for rooms revenue, per day: pms (AMS postings are adjustments on top) or ams (AMS postings replace the PMS figure on days they exist)');
 export const monthlySpreadSchema = z
   .enum(MONTHLY_SPREADS)
-  .describe('How monthly AMS figures (period YYYY-MM) are spread over the days of the month: even, or weighted by rooms available');
+  .describe("How monthly AMS figures (period YYYY-MM) are spread over the days of the month: even, weighted by rooms available, or by last year's daily revenue");
 
 /** The defaults a property without the setting runs on. */
 export const DEFAULT_ROOMS_REVENUE_SOURCE: RoomsRevenueSource = 'pms';

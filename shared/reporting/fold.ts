@@ -64,12 +64,33 @@ function placements(item: AggregateRecord, plan: FoldPlan, ly: { from: string; t
 }
 
 /**
- * The day weights for spreading monthly figures over `days`: 1 each, or each day's rooms
- * available from the actual PMS statistics among `items` (the capacity on days without them).
+ * The day weights for spreading monthly figures over `days`: 1 each; each day's rooms available
+ * from the actual PMS statistics (the capacity on days without them); or the actual revenue of the
+ * same calendar day last year. `daily` holds the per-date figure the setting weighs by.
  */
-function spreadWeights(days: readonly string[], plan: FoldPlan, roomsAvailable: ReadonlyMap<string, number>): number[] {
-  if (plan.monthlySpread !== 'roomsAvailable') return days.map(() => 1);
-  return days.map((d) => roomsAvailable.get(d) ?? plan.capacity ?? 0);
+function spreadWeights(days: readonly string[], plan: FoldPlan, daily: ReadonlyMap<string, number>): number[] {
+  switch (plan.monthlySpread) {
+    case 'roomsAvailable':
+      return days.map((d) => daily.get(d) ?? plan.capacity ?? 0);
+    case 'lastYear':
+      return days.map((d) => daily.get(lastYearOf(d, 'calendar')) ?? 0);
+    default:
+      return days.map(() => 1);
+  }
+}
+
+/** Per date, what the property's `monthlySpread` weighs days by, from the actual daily items. */
+function dailyWeights(items: readonly AggregateRecord[], plan: FoldPlan): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const i of items) {
+    if (i.scenario !== 'actual' || i.period) continue;
+    if (plan.monthlySpread === 'roomsAvailable' && i.level === 'property' && num(i.roomsAvailable) > 0) {
+      out.set(i.date, num(i.roomsAvailable) - (plan.excludeOutOfOrder ? num(i.outOfOrder) : 0));
+    } else if (plan.monthlySpread === 'lastYear') {
+      out.set(i.date, (out.get(i.date) ?? 0) + (i.level === 'property' ? num(i.roomRevenue) : num(i.revenue)));
+    }
+  }
+  return out;
 }
 
 /**
@@ -78,14 +99,7 @@ function spreadWeights(days: readonly string[], plan: FoldPlan, roomsAvailable: 
  */
 function expandMonthly(items: readonly AggregateRecord[], plan: FoldPlan): AggregateRecord[] {
   if (!items.some((i) => i.period)) return items as AggregateRecord[];
-  const roomsAvailable = new Map<string, number>();
-  if (plan.monthlySpread === 'roomsAvailable') {
-    for (const i of items) {
-      if (i.level !== 'property' || i.scenario !== 'actual' || i.period) continue;
-      const available = num(i.roomsAvailable) - (plan.excludeOutOfOrder ? num(i.outOfOrder) : 0);
-      if (num(i.roomsAvailable) > 0) roomsAvailable.set(i.date, available);
-    }
-  }
+  const daily = dailyWeights(items, plan);
   const out: AggregateRecord[] = [];
   for (const item of items) {
     if (!item.period) {
@@ -93,7 +107,7 @@ function expandMonthly(items: readonly AggregateRecord[], plan: FoldPlan): Aggre
       continue;
     }
     const days = daysOfMonth(item.period);
-    const weights = spreadWeights(days, plan, roomsAvailable);
+    const weights = spreadWeights(days, plan, daily);
     const shares = Object.entries(item.usali ?? {}).map(([line, v]) => [line, spreadCents(num(v), weights)] as const);
     days.forEach((date, i) => {
       const usali: Record<string, number> = {};

@@ -11,7 +11,7 @@ import { scopedProperties } from './access.js';
 import { fold, lastYearRange, type FoldPlan } from './fold.js';
 import { daysOfMonth } from './spread.js';
 import type { Comparison, DepartmentInfo, PropertyInfo, Series } from './model.js';
-import { addDays, daysBetween, isValidTimeZone, localDateTime, type Granularity, type LastYearAlignment } from './periods.js';
+import { addDays, daysBetween, isValidTimeZone, lastYearOf, localDateTime, type Granularity, type LastYearAlignment } from './periods.js';
 import { revenueProductivity, type RpProperty, type RpRow } from './revenue-productivity.js';
 import { profitLoss, type PnlProperty } from './profit-loss.js';
 import { bookingsOf, digestId, lateSourcesFromAggregates, overHours, type DigestItem } from './digest.js';
@@ -115,6 +115,25 @@ function settingsOf(property: PropertyInfo): Pick<FoldPlan, 'roomsRevenueSource'
   };
 }
 
+/**
+ * What a report over `from`–`to` reads: its range and last year's (`ly`), widened to whole months
+ * when the property spreads monthly figures by rooms available (every day of a touched month
+ * weighs) or by last year (the calendar year before of the touched months joins the last-year read).
+ */
+function readRanges(property: PropertyInfo, from: string, to: string, ly: { from: string; to: string } | undefined) {
+  switch (property.monthlySpread) {
+    case 'roomsAvailable':
+      return { read: wholeMonths(from, to), lastYear: ly ? wholeMonths(ly.from, ly.to) : undefined };
+    case 'lastYear': {
+      const before = wholeMonths(lastYearOf(from, 'calendar'), lastYearOf(to, 'calendar'));
+      const lastYear = ly ? { from: ly.from < before.from ? ly.from : before.from, to: ly.to > before.to ? ly.to : before.to } : before;
+      return { read: { from, to }, lastYear };
+    }
+    default:
+      return { read: { from, to }, lastYear: ly };
+  }
+}
+
 /** The range widened to the first day of its first month and the last day of its last month. */
 function wholeMonths(from: string, to: string): { from: string; to: string } {
   const last = daysOfMonth(to.slice(0, 7));
@@ -154,11 +173,8 @@ export function createReporting(platform: Platform, deps: { properties: Property
     // Sequential on purpose: each property is one partition query; parallel pages would only compete for the same RU budget.
     for (const property of scoped.properties) {
       const departments = scoped.departments.get(property.id) ?? [];
-      // Spreading by rooms available weighs every day of a touched month: read whole months then.
-      const whole = property.monthlySpread === 'roomsAvailable';
-      const read = whole ? wholeMonths(q.from, q.to) : { from: q.from, to: q.to };
-      const lyRead = ly && whole ? wholeMonths(ly.from, ly.to) : ly;
-      const items = await reader.aggregates(principal.tenantId, property.id, { ...read, scenarios }, lyRead, counter);
+      const { read, lastYear } = readRanges(property, q.from, q.to, ly);
+      const items = await reader.aggregates(principal.tenantId, property.id, { ...read, scenarios }, lastYear, counter);
       const folded = fold(items, { from: q.from, to: q.to, granularity, alignment, series, ...settingsOf(property) }, new Map(departments.map((d) => [d.id, d])));
       meta.labourCostUnavailable += folded.labourCostUnavailable;
       meta.ignoredItems += folded.ignoredItems;
@@ -294,15 +310,17 @@ export function createReporting(platform: Platform, deps: { properties: Property
     const ahead = [addDays(date, 1), addDays(date, 2)];
     const lastAhead = ahead[ahead.length - 1] as string;
     // The week before (late sources), the day, and the reservations of the days ahead, in one query.
-    const range = property.monthlySpread === 'roomsAvailable' ? wholeMonths(windowFrom, lastAhead) : { from: windowFrom, to: lastAhead };
-    const items = await reader.aggregates(tenantId, property.id, { ...range, scenarios: ['actual', 'budget', 'forecast', 'onTheBooks'] }, undefined, counter);
+    const { read, lastYear } = readRanges(property, windowFrom, lastAhead, undefined);
+    const items = await reader.aggregates(tenantId, property.id, { ...read, scenarios: ['actual', 'budget', 'forecast', 'onTheBooks'] }, lastYear, counter);
     const byId = new Map(departments.map((d) => [d.id, d]));
     const folded = fold(items, { from: date, to: date, granularity: 'day', alignment: 'calendar', series: new Set<Series>(['actual', 'budget', 'forecast']), ...settingsOf(property) }, byId);
     const section = revenueProductivity(property, departments, folded, { comparisons: ['budget', 'forecast'], payroll: true });
     const day = section.periods[0] ?? section.total;
     const bookings = ahead.map((d) => bookingsOf(d, departments, fold(items, { from: d, to: d, granularity: 'day', alignment: 'calendar', series: new Set<Series>(['actual']) }, byId)));
     // Sources silent on the day (judged from the aggregates) and integrations the integrations service reports late.
-    const late = new Set(lateSourcesFromAggregates(items, date));
+    // Only daily deliveries of the week before count: whole months or last year read for spreading,
+    // and monthly ledger lines (not a daily feed), would report sources as late that are not.
+    const late = new Set(lateSourcesFromAggregates(items.filter((i) => i.date >= windowFrom && !i.period), date));
     if (ports.lateSources) for (const s of await ports.lateSources(tenantId, property.id, date)) late.add(s);
     return {
       id: digestId(property.id, date),

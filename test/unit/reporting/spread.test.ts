@@ -119,3 +119,23 @@ describe('P&L departmental revenue', () => {
     expect(v.get('revenue.foodAndBeverage')).toBe(0);
   });
 });
+
+describe('spreading by last year’s daily pattern', () => {
+  it('weighs each day by the actual revenue of the same calendar day a year before, evenly without it', () => {
+    const budget: AggregateRecord = { id: 'm', level: 'department', propertyId: 'p1', date: '2026-02-28', departmentId: REST.id, scenario: 'budget', period: '2026-02', usali: { revenue: 2_800 }, sources: { ams: 1 } };
+    // February 2025: the restaurant earned 300 a day on 1-14 and 100 a day on 15-28 (PMS room revenue counts too).
+    const ly: AggregateRecord[] = daysOfMonth('2025-02').map((date, i) => ({ id: `ly${i}`, level: 'department', propertyId: 'p1', date, departmentId: REST.id, scenario: 'actual', sources: { pos: 1 }, revenue: i < 14 ? 200 : 100 }));
+    const rooms: AggregateRecord[] = daysOfMonth('2025-02')
+      .slice(0, 14)
+      .map((date, i) => ({ id: `pms${i}`, level: 'property', propertyId: 'p1', date, departmentId: null, scenario: 'actual', sources: { pms: 1 }, roomRevenue: 100 }));
+    const plan = (monthlySpread: FoldPlan['monthlySpread']): FoldPlan => ({ from: '2026-02-01', to: '2026-02-14', granularity: 'month', alignment: 'calendar', series: new Set<Series>(['budget']), monthlySpread });
+    const share = (items: AggregateRecord[], p: FoldPlan) => {
+      const f = fold(items, p, departmentMap);
+      return (f.sums.get('budget')?.get(f.buckets[0]!.key) as BucketSums).departments.get(REST.id)!.revenue;
+    };
+    // Weights 300 × 14 and 100 × 14: the first half gets 3/4 of 2,800.
+    expect(share([budget, ...ly, ...rooms], plan('lastYear'))).toBeCloseTo(2_100, 6);
+    expect(share([budget], plan('lastYear'))).toBeCloseTo(1_400, 6);
+    expect(share([budget, ...ly, ...rooms], plan('even'))).toBeCloseTo(1_400, 6);
+  });
+});
