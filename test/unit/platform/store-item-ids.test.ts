@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestStore, type TestStore } from '../../support/store.js';
 import { isStorableId } from '../../../shared/platform/cosmos/item-id.js';
 import { StoreError } from '../../../shared/platform/cosmos/errors.js';
+import type { Item } from '../../../shared/platform/cosmos/store.js';
 import { toProblem } from '../../../shared/http/errors.js';
 
 // A lone surrogate makes the SDK's encodeURIComponent of the item link throw a URIError (a 500 at the
@@ -36,9 +37,9 @@ describe('item ids the store refuses', () => {
   });
 
   it('deletes conditionally on If-Match', async () => {
-    const col = t.store.collection('identity', 'tenant-a');
-    const first = await col.upsert({ id: 'probe:1', tenantId: 'tenant-a', type: 'probe' });
-    const second = await col.upsert({ id: 'probe:1', tenantId: 'tenant-a', type: 'probe', n: 2 } as never);
+    const col = t.store.collection<Item & { n: number }>('identity', 'tenant-a');
+    const first = await col.upsert<Item & { n: number }>({ id: 'probe:1', tenantId: 'tenant-a', type: 'probe', n: 1 });
+    const second = await col.upsert<Item & { n: number }>({ id: 'probe:1', tenantId: 'tenant-a', type: 'probe', n: 2 });
     await expect(col.delete('probe:1', first._etag)).rejects.toMatchObject({ code: 'precondition_failed' });
     await col.delete('probe:1', second._etag);
     await expect(col.read('probe:1')).resolves.toBeUndefined();
