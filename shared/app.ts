@@ -74,10 +74,11 @@ export async function buildApp(config: Config): Promise<App> {
   const embedded = !endpoint;
   if (!endpoint) {
     const { startEmbeddedCosmos } = await import('./platform/local/embedded-cosmos.js');
-    const server = await startEmbeddedCosmos();
+    const persist = config.LOCAL_PERSIST ? { stateDir: config.LOCAL_STATE_DIR, snapshotIntervalMs: config.LOCAL_PERSIST_INTERVAL_SECONDS * 1000 } : {};
+    const server = await startEmbeddedCosmos({ ...persist, log });
     endpoint = server.endpoint;
     closers.push(server.close);
-    log.info('embedded Cosmos DB server started', { endpoint });
+    log.info('embedded Cosmos DB server started', { endpoint, persisted: config.LOCAL_PERSIST ? config.LOCAL_STATE_DIR : false });
   }
   // The Cosmos SDK is loaded on first use rather than at import: import time is cold-start time.
   const { createCosmosClient } = await import('./platform/cosmos/client.js');

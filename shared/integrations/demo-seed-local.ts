@@ -1,3 +1,5 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { App } from '../app.js';
 import type { Principal } from '../access/principal.js';
 import { ALL_PERMISSIONS } from '../access/permissions.js';
@@ -14,7 +16,15 @@ const SEED_ACTOR = { type: 'system' as const, id: 'demo-seed' };
  * embedded store lives in memory): integrations are set up through the service as the system, and
  * the data still goes through the real, signed webhook endpoint at `baseUrl`.
  */
-export async function seedDemoInProcess(app: App, baseUrl: string, options: { today?: string; historyDays?: number; aheadDays?: number; log?: (l: string) => void } = {}): Promise<SeedSummary | undefined> {
+export interface InProcessSeedOptions {
+  today?: string;
+  historyDays?: number;
+  aheadDays?: number;
+  log?: (l: string) => void;
+  progress?: (sent: number, planned: number) => void;
+}
+
+export async function seedDemoInProcess(app: App, baseUrl: string, options: InProcessSeedOptions = {}): Promise<SeedSummary | undefined> {
   const tenantId = await app.identity.tenants.tenantIdForSlug(DEMO_SLUG);
   if (!tenantId) return undefined;
   const principal: Principal = {
@@ -66,5 +76,40 @@ export async function seedDemoInProcess(app: App, baseUrl: string, options: { to
     ...(options.historyDays ? { historyDays: options.historyDays } : {}),
     ...(options.aheadDays ? { aheadDays: options.aheadDays } : {}),
     ...(options.log ? { log: options.log } : {}),
+    ...(options.progress ? { progress: options.progress } : {}),
   });
+}
+
+const MARKER = 'demo-data-imported.json';
+
+/** When the demo data import last finished for the store kept in LOCAL_STATE_DIR (undefined: never). */
+export function demoDataImportedAt(app: App): string | undefined {
+  const file = join(app.config.LOCAL_STATE_DIR, MARKER);
+  if (!existsSync(file)) return undefined;
+  return (JSON.parse(readFileSync(file, 'utf8')) as { completedAt?: string }).completedAt;
+}
+
+/**
+ * The demo data import, once per kept store: a start on a store that was seeded and imported before
+ * skips it (the import takes tens of seconds and would only re-send the same year). A store seeded
+ * just now (`freshTenant`) is always imported, whatever an old marker says; an import a stop cut
+ * short runs again (its deliveries are idempotent). The marker lives beside the store's snapshot
+ * and is wiped with it (`npm run reset`).
+ */
+export async function importDemoDataOnce(
+  app: App,
+  baseUrl: string,
+  freshTenant: boolean,
+  options: InProcessSeedOptions = {},
+): Promise<{ skipped: string } | { summary: SeedSummary | undefined }> {
+  const done = freshTenant ? undefined : demoDataImportedAt(app);
+  if (done) return { skipped: done };
+  const summary = await seedDemoInProcess(app, baseUrl, options);
+  if (summary && app.config.LOCAL_PERSIST) {
+    mkdirSync(app.config.LOCAL_STATE_DIR, { recursive: true });
+    const file = join(app.config.LOCAL_STATE_DIR, MARKER);
+    writeFileSync(`${file}.tmp`, JSON.stringify({ completedAt: new Date().toISOString(), ...summary }));
+    renameSync(`${file}.tmp`, file);
+  }
+  return { summary };
 }

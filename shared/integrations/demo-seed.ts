@@ -27,6 +27,8 @@ export interface SeedOptions {
   aheadDays?: number;
   concurrency?: number;
   log?: (line: string) => void;
+  /** Called after each delivery with how many of all planned deliveries were sent (a progress line). */
+  progress?: (sent: number, planned: number) => void;
   /** The status of an import (the seed waits until none is queued). */
   outcome: (integrationId: string, importId: string) => Promise<string>;
 }
@@ -71,6 +73,9 @@ async function api<T>(o: ApiTarget, method: string, path: string, body?: unknown
 }
 
 export const demoName = (type: SourceType) => `Demo ${type.toUpperCase()} feed`;
+
+/** How the demo seed's deliveries identify themselves (the local host logs them only at debug level). */
+export const DEMO_SEED_USER_AGENT = 'pmi-demo-seed/1';
 
 /** An integration per source type for the property, with a secret we know (created, or rotated if it exists). */
 async function integrationsFor(o: ApiTarget, property: Property, departments: Department[]): Promise<Map<SourceType, { id: string; secret: string }>> {
@@ -121,6 +126,8 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
   const summary: SeedSummary = { batches: 0, records: 0, imports: {} };
   const sent: Array<{ integrationId: string; importId: string }> = [];
   const outcome = o.outcome;
+  // Every property's batches are planned first, so progress can count against the whole import.
+  const plans = [];
   for (const property of properties) {
     const departments = await o.directory.departments(property.id);
     const integrations = await o.directory.integrations(property, departments);
@@ -129,19 +136,24 @@ export async function seedDemoData(o: SeedOptions): Promise<SeedSummary> {
       { today, ...(o.historyDays ? { historyDays: o.historyDays } : {}), ...(o.aheadDays ? { aheadDays: o.aheadDays } : {}) },
     ).flatMap((b) => parts(b));
     log(`${property.name}: ${batches.length} batches, ${batches.reduce((n, b) => n + b.records.length, 0)} records`);
+    plans.push({ property, integrations, batches });
+  }
+  const planned = plans.reduce((n, p) => n + p.batches.length, 0);
+  for (const { property, integrations, batches } of plans) {
     await mapLimit(batches, o.concurrency ?? 4, async (batch, i) => {
       const integration = integrations.get(batch.sourceType) as { id: string; secret: string };
       const body = JSON.stringify({ records: batch.records });
       const webhookId = 'seed_' + createHash('sha256').update(`${today}|${property.id}|${batch.label}|${i}`).digest('base64url').slice(0, 24);
       const res = await fetch(`${o.baseUrl}/api/v1/integrations/${integration.id}/webhook`, {
         method: 'POST',
-        headers: { ...signWebhook(integration.secret, webhookId, new Date(), body), 'content-type': 'application/json' },
+        headers: { ...signWebhook(integration.secret, webhookId, new Date(), body), 'content-type': 'application/json', 'user-agent': DEMO_SEED_USER_AGENT },
         body,
       });
       if (res.status !== 202) throw new Error(`webhook ${batch.label}: HTTP ${res.status} ${await res.text()}`);
       sent.push({ integrationId: integration.id, importId: ((await res.json()) as { importId: string }).importId });
       summary.batches += 1;
       summary.records += batch.records.length;
+      o.progress?.(summary.batches, planned);
     });
   }
   // Wait until every import has an outcome.

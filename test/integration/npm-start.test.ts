@@ -6,12 +6,14 @@ import { join } from 'node:path';
 
 /**
  * What `npm start` runs after its build: the compiled local host as its own process. It must print
- * the function table, answer health, and on SIGTERM drain and exit 0.
+ * the function table, answer health, and on SIGTERM drain and exit 0. Its output is not a terminal
+ * here, as in CI: log records stay JSON lines, one per request, while the demo import's thousands of
+ * deliveries show as progress lines only.
  */
 describe('npm start (compiled local host process)', () => {
   it('starts on embedded defaults, serves health, and exits 0 on SIGTERM', async () => {
     const child = spawn(process.execPath, ['dist/shared/platform/local/main.js'], {
-      env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-start-')), LOG_LEVEL: 'warn', DEMO_PASSWORD: 'Demo-Password-2026!' },
+      env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-start-')), LOG_LEVEL: 'info', DEMO_PASSWORD: 'Demo-Password-2026!' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -36,6 +38,17 @@ describe('npm start (compiled local host process)', () => {
     const res = await fetch(`${url}/api/v1/health`);
     expect(res.status).toBe(200);
     expect(await res.json()).toMatchObject({ status: 'ok' });
+    await new Promise<void>((resolve) => {
+      const check = () => /Demo data: \d+\/\d+ deliveries sent/.test(out) && resolve();
+      child.stdout.on('data', check);
+      check();
+    });
+    const records = out
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { msg: string; path?: string; status?: number });
+    expect(records.find((r) => r.msg === 'http request' && r.path === '/api/v1/health')).toMatchObject({ status: 200 });
+    expect(records.filter((r) => r.msg === 'http request' && r.path?.endsWith('/webhook'))).toEqual([]);
     const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     child.kill('SIGTERM');
     expect(await exit).toBe(0);

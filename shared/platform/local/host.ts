@@ -13,7 +13,8 @@ import { serializeCookie } from './cookies.js';
 import { SECURITY_HEADERS, preflightHeaders } from '../../http/headers.js';
 import { correlationIdFrom } from '../../http/correlation.js';
 import { queues } from '../topology.js';
-import { errorMessage } from '../log.js';
+import { createLogger, errorMessage } from '../log.js';
+import type { Logger } from 'pino';
 import { loadConfig, withPublicBaseUrl } from '../../config.js';
 import { ProblemError } from '../../http/problem.js';
 import { MAX_HEADER_BYTES, MAX_URL_LENGTH, onClientError, readRequestBody, refuseDeclaredLength, sendProblem, uriTooLong } from './http-limits.js';
@@ -24,6 +25,8 @@ export interface LocalHostOptions {
   port: number;
   hostname?: string;
   definitions: readonly FunctionDefinition[];
+  /** Requests with exactly this User-Agent are logged at debug level only (the in-process demo seed). */
+  quietUserAgent?: string;
   /** Start the timer functions (default: the LOCAL_TIMERS setting). */
   timers?: boolean;
 }
@@ -43,21 +46,31 @@ interface CompiledHttp {
   compiled: CompiledRoute;
 }
 
-const levels: Record<string, number> = { trace: 0, debug: 10, information: 20, warning: 30, error: 40, critical: 50 };
+/** The Functions host's log levels, as pino's. */
+const pinoLevel = { trace: 'trace', debug: 'debug', information: 'info', warning: 'warn', error: 'error', critical: 'fatal' } as const;
 
-function contextFor(name: string, triggerType: string, minLevel: string, triggerMetadata?: Record<string, unknown>): InvocationContextType {
+interface InvocationLogging {
+  logger: Logger;
+  /** Log this invocation's information lines at debug (the demo seed's thousands of deliveries). */
+  quiet?: boolean;
+  /** The request path, so a terminal line shows the URL rather than the route template. */
+  path?: string;
+}
+
+function contextFor(name: string, triggerType: string, logging: InvocationLogging, triggerMetadata?: Record<string, unknown>): InvocationContextType {
   const invocationId = randomUUID();
-  const min = levels[minLevel === 'info' ? 'information' : minLevel === 'warn' ? 'warning' : minLevel] ?? 20;
+  const child = logging.logger.child({ function: name, invocationId, ...(logging.path ? { path: logging.path } : {}) });
   return new InvocationContext({
     invocationId,
     functionName: name,
     triggerMetadata,
     options: { trigger: { type: triggerType, name: 'trigger' }, extraInputs: [], extraOutputs: [] },
     logHandler: (level, ...args) => {
-      if ((levels[level] ?? 20) < min) return;
+      if (level === 'none') return;
       const [message, props] = args;
       const fields = typeof props === 'object' && props !== null ? props : props === undefined ? {} : { detail: props };
-      process.stdout.write(JSON.stringify({ at: new Date().toISOString(), level, function: name, invocationId, message, ...fields }) + '\n');
+      const at = logging.quiet && level === 'information' ? 'debug' : pinoLevel[level];
+      child[at](fields, String(message));
     },
   });
 }
@@ -153,7 +166,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     server.close();
     throw err;
   }
-  const logLevel = app.config.LOG_LEVEL;
+  // Invocation logs go to stdout as the Functions host prints them: readable lines in a terminal, JSON otherwise.
+  const logger = createLogger(app.config.LOG_LEVEL, {}, { fd: 1 });
   const http: CompiledHttp[] = options.definitions
     .filter((d): d is HttpFunction => d.kind === 'http')
     .map((fn) => ({ fn, compiled: compileRoute(fn.route) }))
@@ -178,7 +192,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     if (def.kind !== 'serviceBus') continue;
     broker.subscribe(def.queue, (message) =>
       track(async () => {
-        const ctx = contextFor(def.name, 'serviceBusTrigger', logLevel, { ...message.metadata });
+        const ctx = contextFor(def.name, 'serviceBusTrigger', { logger }, { ...message.metadata });
         await def.handler(message.body, ctx);
       }),
     );
@@ -193,7 +207,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
               name: def.name,
               schedule: resolveSchedule(def.schedule, app.config),
               runOnStartup: def.runOnStartup,
-              run: (timer) => track(() => def.handler(timer, contextFor(def.name, 'timerTrigger', logLevel))),
+              run: (timer) => track(() => def.handler(timer, contextFor(def.name, 'timerTrigger', { logger }))),
             },
           ],
     ),
@@ -252,7 +266,11 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         request.query.delete(key);
         for (const v of url.searchParams.getAll(key)) request.query.append(key, v);
       }
-      const ctx = contextFor(chosen.h.fn.name, 'httpTrigger', logLevel);
+      const ctx = contextFor(chosen.h.fn.name, 'httpTrigger', {
+        logger,
+        path: url.pathname,
+        quiet: options.quietUserAgent !== undefined && req.headers['user-agent'] === options.quietUserAgent,
+      });
       try {
         const out = await track(() => chosen.h.fn.handler(request, ctx));
         if (method === 'HEAD') out.body = undefined;

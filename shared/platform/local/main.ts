@@ -1,8 +1,30 @@
 // `npm start`: the whole backend on the local host, on embedded defaults.
 import { catalog } from '../../../functions/catalog.js';
 import { startLocalHost } from './host.js';
-import { seedDemoInProcess } from '../../integrations/demo-seed-local.js';
+import { importDemoDataOnce } from '../../integrations/demo-seed-local.js';
+import { DEMO_SEED_USER_AGENT } from '../../integrations/demo-seed.js';
 import { loadConfig, ConfigError } from '../../config.js';
+
+/**
+ * The demo import's progress: one line rewritten in place in a terminal; in a log file or CI, a
+ * line every tenth of the way.
+ */
+function progressLine(): (sent: number, planned: number) => void {
+  const tty = process.stdout.isTTY;
+  let lastStep = -1;
+  return (sent, planned) => {
+    const text = `Demo data: ${sent}/${planned} deliveries sent (${Math.floor((sent * 100) / planned)} %)`;
+    if (tty) {
+      process.stdout.write(`\r${text}${sent === planned ? '\n' : ''}`);
+      return;
+    }
+    const step = Math.floor((sent * 10) / planned);
+    if (step !== lastStep) {
+      lastStep = step;
+      console.log(text);
+    }
+  };
+}
 
 async function main(): Promise<void> {
   let config;
@@ -16,17 +38,21 @@ async function main(): Promise<void> {
     throw err;
   }
   const started = Date.now();
-  const host = await startLocalHost({ port: config.PORT, hostname: config.HOST, definitions: catalog });
+  const host = await startLocalHost({ port: config.PORT, hostname: config.HOST, definitions: catalog, quietUserAgent: DEMO_SEED_USER_AGENT });
   console.log(host.functionTable());
   if (!config.COSMOS_ENDPOINT && config.SEED_DEMO) {
     const hint = await host.app.identity.seedDemo();
     if (hint) console.log(`\n${hint}`);
-    if (hint && config.SEED_DEMO_DATA) {
+    else if (config.LOCAL_PERSIST) console.log(`\nDemo tenant "Demo Hotels": kept from the last run in ${config.LOCAL_STATE_DIR} (same accounts, password and MFA enrolments; \`npm run reset\` starts afresh).`);
+    if (config.SEED_DEMO_DATA) {
       // A year of signed webhook deliveries takes tens of seconds: the API answers meanwhile.
-      console.log('Demo data: importing a year of source-system data through the webhook endpoint in the background...');
       const seeding = Date.now();
-      seedDemoInProcess(host.app, host.url).then(
-        (summary) => summary && console.log(`Demo data: ${summary.records} records in ${summary.batches} signed deliveries, ready after ${Math.round((Date.now() - seeding) / 1000)} s.`),
+      importDemoDataOnce(host.app, host.url, Boolean(hint), { progress: progressLine() }).then(
+        (outcome) => {
+          if ('skipped' in outcome) console.log(`Demo data: imported on ${outcome.skipped}; kept, not imported again.`);
+          else if (outcome.summary)
+            console.log(`Demo data: ${outcome.summary.records} records in ${outcome.summary.batches} signed deliveries, ready after ${Math.round((Date.now() - seeding) / 1000)} s.`);
+        },
         (err: unknown) => console.error('Demo data import stopped:', err instanceof Error ? err.message : err),
       );
     }
