@@ -59,7 +59,7 @@ interface InvocationLogging {
 
 function contextFor(name: string, triggerType: string, logging: InvocationLogging, triggerMetadata?: Record<string, unknown>): InvocationContextType {
   const invocationId = randomUUID();
-  const child = logging.logger.child({ function: name, invocationId, ...(logging.path ? { path: logging.path } : {}) });
+  const child = logging.logger.child({ invocationId, ...(logging.path ? { path: logging.path } : {}) });
   return new InvocationContext({
     invocationId,
     functionName: name,
@@ -70,7 +70,8 @@ function contextFor(name: string, triggerType: string, logging: InvocationLoggin
       const [message, props] = args;
       const fields = typeof props === 'object' && props !== null ? props : props === undefined ? {} : { detail: props };
       const at = logging.quiet && level === 'information' ? 'debug' : pinoLevel[level];
-      child[at](fields, String(message));
+      // One `function` key per line, whether or not the handler's own log already names it.
+      child[at]({ function: name, ...fields }, String(message));
     },
   });
 }
