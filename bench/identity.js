@@ -37,6 +37,8 @@ const host = await startProcess(
     PORT: '0',
     LOG_LEVEL: 'error',
     LOCAL_TIMERS: 'false',
+    // Measured on the in-memory store alone: no snapshots of local state (LOCAL_PERSIST) competing for the CPU.
+    LOCAL_PERSIST: 'false',
     SEED_DEMO: 'true',
     SEED_DEMO_DATA: 'false',
     DEMO_PASSWORD: PASSWORD,

@@ -15,6 +15,8 @@ const baseEnv = () => ({
   PORT: '0',
   LOG_LEVEL: 'error',
   LOCAL_TIMERS: 'false',
+  // Measured on the in-memory store alone: no snapshots of local state (LOCAL_PERSIST) competing for the CPU.
+  LOCAL_PERSIST: 'false',
   SEED_DEMO: 'false',
   PASSWORD_BCRYPT_COST: '4',
   // broker.idle() waits for scheduled messages too: prompt audit checkpoints would add their delay to every measurement.

@@ -9,7 +9,7 @@ import { fmt, machine, startProcess, stopProcess, writeSection, percentile } fro
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8);
 const READY = /listening on (http:\/\/\S+)\/api\/v1/;
-const hostEnv = () => ({ PORT: '0', LOG_LEVEL: 'error', LOCAL_TIMERS: 'false', SEED_DEMO: 'false', LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-bench-')) });
+const hostEnv = () => ({ PORT: '0', LOG_LEVEL: 'error', LOCAL_TIMERS: 'false', LOCAL_PERSIST: 'false', SEED_DEMO: 'false', LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-bench-')) });
 
 async function load(url) {
   // Warm-up, then the measured run.

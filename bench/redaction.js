@@ -15,6 +15,8 @@ Object.assign(process.env, {
   LOG_LEVEL: 'error',
   LOCAL_KEK: randomBytes(32).toString('base64'),
   LOCAL_TIMERS: 'false',
+  // Measured on the in-memory store alone: no snapshots of local state (LOCAL_PERSIST) competing for the CPU.
+  LOCAL_PERSIST: 'false',
   SEED_DEMO: 'false',
   LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-bench-redaction-')),
   // broker.idle() waits for scheduled messages too: prompt audit checkpoints would add their delay to every measurement.

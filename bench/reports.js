@@ -10,6 +10,8 @@ import { fmt, machine, percentile, writeSection } from './lib/report.js';
 Object.assign(process.env, {
   LOG_LEVEL: 'error',
   LOCAL_TIMERS: 'false',
+  // Measured on the in-memory store alone: no snapshots of local state (LOCAL_PERSIST) competing for the CPU.
+  LOCAL_PERSIST: 'false',
   SEED_DEMO: 'false',
   LOCAL_KEK: randomBytes(32).toString('base64'),
   LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-bench-reports-')),
