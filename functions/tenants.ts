@@ -173,10 +173,10 @@ export default [
     access: requires('settings.manage'),
     summary: 'Change tenant policies (If-Match supported)',
     tags: ['tenants'],
+    ifMatch: true,
     body: settingsPatch,
     responses: { 200: { description: 'Settings', schema: settingsView }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, body, ifMatch, ...call }) => {
-    ifMatch: true,
       const current = await app.identity.tenants.settings(principal.tenantId);
       const next = {
         password: { ...current.password, ...body.password },
@@ -248,10 +248,10 @@ export default [
     summary: 'Update a property (If-Match supported)',
     tags: ['properties'],
     params: propertyParams,
+    ifMatch: true,
     body: propertyBody.partial(),
     responses: { 200: { description: 'Property', schema: propertyView }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
-    ifMatch: true,
       const current = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
       authorize(principal, 'properties.manage', { tenantId: current.tenantId, propertyId: current.id, kind: 'property' });
       const p = await app.identity.tenants.updateProperty(principal.tenantId, params.propertyId, body, ifMatch, actor(principal), metaOf(call));
@@ -302,10 +302,10 @@ export default [
     summary: 'Update a department (If-Match supported)',
     tags: ['properties'],
     params: departmentParams,
+    ifMatch: true,
     body: departmentPatch,
     responses: { 200: { description: 'Department', schema: departmentView }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
-    ifMatch: true,
       const p = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
       authorize(principal, 'properties.manage', { tenantId: p.tenantId, propertyId: p.id, kind: 'property' });
       const d = await app.identity.tenants.updateDepartment(principal.tenantId, p.id, params.departmentId, body, ifMatch, actor(principal), metaOf(call));
