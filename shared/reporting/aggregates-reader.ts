@@ -68,24 +68,6 @@ export interface ReadRange {
   scenarios: Array<Extract<Series, 'actual' | 'budget' | 'forecast'> | 'onTheBooks'>;
 }
 
-/** The months (`YYYY-MM`) a date range touches: their monthly aggregates carry a share for it. */
-export function monthsOf(from: string, to: string): string[] {
-  const out: string[] = [];
-  let [y, m] = from.slice(0, 7).split('-').map(Number) as [number, number];
-  const last = to.slice(0, 7);
-  for (;;) {
-    const month = `${y}-${String(m).padStart(2, '0')}`;
-    if (month > last) break;
-    out.push(month);
-    m += 1;
-    if (m > 12) {
-      m = 1;
-      y += 1;
-    }
-  }
-  return out;
-}
-
 /**
  * Reads what reports need, scoped to one tenant's partition: properties and their departments
  * through identity's directory (one query), daily aggregates from `aggregates` (one query per
@@ -111,7 +93,8 @@ export class AggregatesReader {
    */
   async aggregates(tenantId: string, propertyId: string, range: ReadRange, lastYear: { from: string; to: string } | undefined, counter: ReadCounter): Promise<AggregateRecord[]> {
     const { query, params } = aggregatesQuery(propertyId, range, lastYear);
-    return this.drain<AggregateRecord>(this.store.collection('aggregates', tenantId), query, params, counter);
+    const read = await this.drain<AggregateRecord>(this.store.collection('aggregates', tenantId), query, params, counter);
+    return read.filter((record) => withinRequest(record, range, lastYear));
   }
 
   private async drain<T>(
@@ -138,15 +121,38 @@ export function aggregatesQuery(
   range: ReadRange,
   lastYear: { from: string; to: string } | undefined,
 ): { query: string; params: Record<string, string | string[]> } {
-  // Monthly aggregates are dated on their month's last day, which may lie after `to`: they are found by month.
-  const params: Record<string, string | string[]> = { propertyId, from: range.from, to: range.to, scenarios: range.scenarios, months: monthsOf(range.from, range.to) };
-  let where = '(((c.date >= @from AND c.date <= @to) OR ARRAY_CONTAINS(@months, c.period)) AND ARRAY_CONTAINS(@scenarios, c.scenario))';
+  // Monthly aggregates are dated on their month's last day, which may lie after `to`: the query reads to
+  // the end of that month and `withinRequest` drops the daily items past `to`. The condition stays flat on
+  // purpose: the embedded store's SQL parser backtracks exponentially on nested parentheses (one more
+  // level of them cost 3 s per parse).
+  const params: Record<string, string | string[]> = { propertyId, from: range.from, to: monthEnd(range.to), scenarios: range.scenarios };
+  let where = '(c.date >= @from AND c.date <= @to AND ARRAY_CONTAINS(@scenarios, c.scenario))';
   if (lastYear) {
-    const lyScenarios = range.scenarios.includes('onTheBooks') ? "(c.scenario = 'actual' OR c.scenario = 'onTheBooks')" : "c.scenario = 'actual'";
-    where = `(${where} OR (((c.date >= @lyFrom AND c.date <= @lyTo) OR ARRAY_CONTAINS(@lyMonths, c.period)) AND ${lyScenarios}))`;
+    where = `(${where} OR (c.date >= @lyFrom AND c.date <= @lyTo AND ARRAY_CONTAINS(@lyScenarios, c.scenario)))`;
     params.lyFrom = lastYear.from;
-    params.lyTo = lastYear.to;
-    params.lyMonths = monthsOf(lastYear.from, lastYear.to);
+    params.lyTo = monthEnd(lastYear.to);
+    params.lyScenarios = lastYearScenarios(range);
   }
   return { query: `SELECT * FROM c WHERE c.type = 'dailyAggregate' AND c.propertyId = @propertyId AND ${where}`, params };
+}
+
+/** Last year's series compared with: its actuals, and its reservations where the report shows them. */
+function lastYearScenarios(range: ReadRange): string[] {
+  return range.scenarios.includes('onTheBooks') ? ['actual', 'onTheBooks'] : ['actual'];
+}
+
+/** The last day (`YYYY-MM-DD`) of a date's month. */
+function monthEnd(date: string): string {
+  const [y, m] = date.slice(0, 7).split('-').map(Number) as [number, number];
+  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
+}
+
+/**
+ * Whether an aggregate read by `aggregatesQuery` belongs to the report: a monthly aggregate of a month
+ * the range touches, or a daily one inside the range (or last year's range) and of its series.
+ */
+export function withinRequest(record: Pick<AggregateRecord, 'date' | 'scenario' | 'period'>, range: ReadRange, lastYear: { from: string; to: string } | undefined): boolean {
+  if (record.period) return true;
+  if (record.date >= range.from && record.date <= range.to && (range.scenarios as readonly string[]).includes(record.scenario)) return true;
+  return lastYear !== undefined && record.date >= lastYear.from && record.date <= lastYear.to && lastYearScenarios(range).includes(record.scenario);
 }
