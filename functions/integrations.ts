@@ -335,7 +335,7 @@ export default [
     schema: importMessageSchema,
     handler: async ({ app, message, log }) => {
       const outcome = await app.integrations.process(message, log);
-      log.info('import processed', { importId: message.importId, run: message.run, outcome });
+      log.debug('import processed', { importId: message.importId, run: message.run, outcome });
     },
   }),
 

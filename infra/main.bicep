@@ -41,6 +41,9 @@ param passwordPepper string = ''
 @description('Where SSO failures send the browser (azd env SSO_ERROR_URL); empty = <first web client origin>/login/error.')
 param ssoErrorUrl string = ''
 
+@description('Base URL of the web client that e-mailed links open (azd env WEB_APP_URL); empty = the first web client origin.')
+param webAppUrl string = ''
+
 @description('Version reported by /api/v1/health and the OpenAPI document (azd env APP_VERSION); empty = the built-in default.')
 param appVersion string = ''
 
@@ -210,6 +213,7 @@ module api 'modules/functions.bicep' = {
     keyVaultName: keyVault.outputs.vaultName
     passwordPepperSecretName: keyVault.outputs.passwordPepperSecretName
     ssoErrorUrl: ssoErrorUrl
+    webAppUrl: webAppUrl
     appVersion: appVersion
     acsEmailEndpoint: acsEmailEndpoint
     acsEmailSender: acsEmailSender

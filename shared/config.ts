@@ -179,6 +179,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     if (missing.length > 0) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in Azure`).join('\n')}`);
     // The localhost defaults are for development only: a deployment trusts no browser origin it didn't name.
     if (input.CORS_ORIGINS === undefined) config.CORS_ORIGINS = [];
+    // Nor does it send invitation and reset links to a developer's machine: the web client's own URL, else its first origin.
+    if (input.WEB_APP_URL === undefined) {
+      const origin = config.WEB_CLIENT_ORIGINS[0] ?? config.CORS_ORIGINS[0];
+      if (!origin) throw new ConfigError('Invalid configuration:\n  WEB_APP_URL: required in Azure (or WEB_CLIENT_ORIGINS): e-mailed links must reach the web client');
+      config.WEB_APP_URL = origin;
+    }
   }
   return config;
 }

@@ -54,6 +54,9 @@ param passwordPepperSecretName string
 @description('Where SSO failures send the browser; empty = <first web client origin>/login/error.')
 param ssoErrorUrl string = ''
 
+@description('Base URL of the web client that invitation and password-reset e-mails link to; empty = the first web client origin.')
+param webAppUrl string = ''
+
 @description('Version reported by the health endpoint and OpenAPI document; empty = the built-in default.')
 param appVersion string = ''
 
@@ -258,6 +261,10 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'SSO_ERROR_URL'
           value: ssoErrorUrl
+        }
+        {
+          name: 'WEB_APP_URL'
+          value: webAppUrl
         }
         {
           name: 'ACS_EMAIL_ENDPOINT'

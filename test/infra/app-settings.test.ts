@@ -63,6 +63,7 @@ describe('app settings cover the configuration the code requires', () => {
       WEB_CLIENT_ORIGINS: "join(webClientOrigins, ',')",
       CORS_ORIGINS: "join(webClientOrigins, ',')",
       SSO_ERROR_URL: 'ssoErrorUrl',
+      WEB_APP_URL: 'webAppUrl',
       APP_VERSION: 'appVersion',
       ACS_EMAIL_ENDPOINT: 'acsEmailEndpoint',
       ACS_EMAIL_SENDER: 'acsEmailSender',
@@ -79,7 +80,7 @@ describe('app settings cover the configuration the code requires', () => {
   });
 
   it('optional settings default to empty, which loadConfig treats as unset', () => {
-    for (const name of ['ssoErrorUrl', 'appVersion', 'acsEmailEndpoint', 'acsEmailSender', 'acsSmsEndpoint', 'acsSmsFrom']) {
+    for (const name of ['ssoErrorUrl', 'webAppUrl', 'appVersion', 'acsEmailEndpoint', 'acsEmailSender', 'acsSmsEndpoint', 'acsSmsFrom']) {
       expect([name, parameter(functions, name)?.defaultValue?.text]).toEqual([name, "''"]);
       expect([name, parameter(main, name)?.defaultValue?.text]).toEqual([name, "''"]);
     }

@@ -35,11 +35,20 @@ describe('configuration in Azure', () => {
     TOKEN_SIGNING_KEY_ID: 'https://pmi.vault.azure.net/keys/token-signing',
     AUDIT_SIGNING_KEY_ID: 'https://pmi.vault.azure.net/keys/audit-signing',
     PASSWORD_PEPPER: Buffer.alloc(32, 7).toString('base64'),
+    WEB_APP_URL: 'https://app.pmi.example',
   };
 
   it('trusts no browser origin it was not given', () => {
     expect(loadConfig(azure).CORS_ORIGINS).toEqual([]);
     expect(loadConfig({ ...azure, CORS_ORIGINS: 'https://app.pmi.example' }).CORS_ORIGINS).toEqual(['https://app.pmi.example']);
+  });
+
+  it('never links e-mails to a developer machine: the web client URL, else its first origin, else no start', () => {
+    const { WEB_APP_URL: _w, ...noWebApp } = azure;
+    expect(loadConfig(azure).WEB_APP_URL).toBe('https://app.pmi.example');
+    expect(loadConfig({ ...noWebApp, WEB_CLIENT_ORIGINS: 'https://hotels.example,https://b.example' }).WEB_APP_URL).toBe('https://hotels.example');
+    expect(loadConfig({ ...noWebApp, CORS_ORIGINS: 'https://cors.example' }).WEB_APP_URL).toBe('https://cors.example');
+    expect(() => loadConfig(noWebApp)).toThrow(/WEB_APP_URL: required in Azure/);
   });
 
   it('names each missing Azure setting', () => {
