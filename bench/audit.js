@@ -26,7 +26,7 @@ const EVENTS = Number(process.env.BENCH_AUDIT_EVENTS ?? 3000);
 const VERIFY_ENTRIES = Number(process.env.BENCH_AUDIT_VERIFY_ENTRIES ?? 100_000);
 
 const { catalog } = await import('../dist/functions/catalog.js');
-const { startLocalHost } = await import('../dist/shared/platform/local/host.js');
+const { startLocalHost } = await import('../dist/host/host.js');
 const { auditMessage } = await import('../dist/shared/audit/event.js');
 const { buildEntry, GENESIS_HASH } = await import('../dist/shared/audit/chain.js');
 const { verifyExport } = await import('../dist/shared/audit/verify.js');

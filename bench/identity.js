@@ -32,7 +32,7 @@ const limit = cores / (singleHashMs / 1000);
 os.setPriority(process.pid, 10);
 
 const host = await startProcess(
-  ['dist/shared/platform/local/main.js'],
+  ['dist/host/main.js'],
   {
     PORT: '0',
     LOG_LEVEL: 'error',

@@ -28,7 +28,7 @@ const baseEnv = () => ({
 /** Builds the app in this process, seeds the demo tenant and returns one integration per requested source type. */
 async function setUp(types, options = {}) {
   const { catalog } = await import('../dist/functions/catalog.js');
-  const { startLocalHost } = await import('../dist/shared/platform/local/host.js');
+  const { startLocalHost } = await import('../dist/host/host.js');
   const { ALL_PERMISSIONS } = await import('../dist/shared/access/permissions.js');
   const { demoAccounts } = await import('../dist/shared/integrations/demo-data.js');
   // The import consumer is attached later (or never): the phases measure one thing at a time.

@@ -22,7 +22,7 @@ async function throughput() {
   const bare = await startProcess(['bench/lib/bare-server.js'], { PORT: '0' }, READY);
   const baseline = await load(`${bare.url}/api/v1/health`);
   await stopProcess(bare.child);
-  const host = await startProcess(['dist/shared/platform/local/main.js'], hostEnv(), READY);
+  const host = await startProcess(['dist/host/main.js'], hostEnv(), READY);
   const ours = await load(`${host.url}/api/v1/health`);
   await stopProcess(host.child);
   return { baseline, ours };
@@ -56,7 +56,7 @@ const cold = [];
 const coldBare = [];
 for (let i = 0; i < 5; i++) {
   coldBare.push(await timeToFirst200(['bench/lib/bare-server.js'], { PORT: '0' }));
-  cold.push(await timeToFirst200(['dist/shared/platform/local/main.js'], hostEnv()));
+  cold.push(await timeToFirst200(['dist/host/main.js'], hostEnv()));
 }
 const imports = Array.from({ length: 5 }, () => importMs('./dist/functions/index.js'));
 const importsBaseline = Array.from({ length: 5 }, () => importMs('node:http'));

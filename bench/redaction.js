@@ -31,7 +31,7 @@ const LANES = 16;
 const REPEATS = 5;
 
 const { catalog } = await import('../dist/functions/catalog.js');
-const { startLocalHost } = await import('../dist/shared/platform/local/host.js');
+const { startLocalHost } = await import('../dist/host/host.js');
 
 const host = await startLocalHost({ port: 0, definitions: catalog, timers: false });
 const { app } = host;

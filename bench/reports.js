@@ -18,7 +18,7 @@ Object.assign(process.env, {
 });
 
 const { buildApp } = await import('../dist/shared/app.js');
-const { loadConfig } = await import('../dist/shared/config.js');
+const { loadConfig } = await import('../dist/shared/platform/config.js');
 const { aggregatesQuery, PAGE_SIZE } = await import('../dist/shared/reporting/aggregates-reader.js');
 const { lastYearRange } = await import('../dist/shared/reporting/fold.js');
 

@@ -1,4 +1,4 @@
-import type { Config } from '../shared/config.js';
+import type { Config } from '../shared/platform/config.js';
 import type { FunctionDefinition } from '../shared/platform/functions.js';
 import type { HttpFunction } from '../shared/http/route.js';
 import { buildOpenApiDocument } from '../shared/http/openapi.js';

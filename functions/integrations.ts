@@ -5,7 +5,7 @@ import { authorize, holds } from '../shared/access/authorize.js';
 import { etagOf } from '../shared/http/etag.js';
 import { idParam } from '../shared/http/identifiers.js';
 import { pageQuery } from '../shared/http/pagination.js';
-import { loadConfig } from '../shared/config.js';
+import { loadConfig } from '../shared/platform/config.js';
 import { viewOf } from '../shared/integrations/index.js';
 import { jsonSchemaOf, sourceTypeSchema, code } from '../shared/integrations/formats/index.js';
 import { USALI_LINES } from '../shared/integrations/model.js';

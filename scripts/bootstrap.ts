@@ -1,7 +1,7 @@
 // `npm run bootstrap`: creates the first platform operator. The password comes from BOOTSTRAP_PASSWORD
 // or standard input, never from the command line (argv is visible to every local user and to shell history).
 import { createInterface } from 'node:readline';
-import { loadConfig, ConfigError } from '../shared/config.js';
+import { loadConfig, ConfigError } from '../shared/platform/config.js';
 import { buildApp } from '../shared/app.js';
 import { ProblemError } from '../shared/http/problem.js';
 

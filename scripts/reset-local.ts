@@ -5,7 +5,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, parse, relative, resolve } from 'node:path';
-import { loadConfig, ConfigError } from '../shared/config.js';
+import { loadConfig, ConfigError } from '../shared/platform/config.js';
 import { stateDirHolder } from '../shared/platform/local/embedded-cosmos.js';
 
 /** A folder this command must never delete whatever LOCAL_STATE_DIR says: the root, home, or the project itself. */

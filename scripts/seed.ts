@@ -5,7 +5,7 @@
 //   DEMO_PASSWORD      the demo admin's password (works while the admin needs no second factor), or
 //   standard input     that password.
 import { createInterface } from 'node:readline';
-import { loadConfig, ConfigError } from '../shared/config.js';
+import { loadConfig, ConfigError } from '../shared/platform/config.js';
 import { DEMO_SLUG } from '../shared/identity/seed.js';
 import { apiDirectory, apiOutcome, seedDemoData } from '../shared/integrations/demo-seed.js';
 

@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import { loadConfig, type Config } from './config.js';
+import { loadConfig, type Config } from './platform/config.js';
 import { Store } from './platform/cosmos/store.js';
 import type { MessagePublisher } from './platform/bus/types.js';
 import { LocalBroker } from './platform/local/broker.js';
@@ -7,10 +7,11 @@ import { ServiceBusPublisher } from './platform/bus/service-bus-publisher.js';
 import { LocalDeadLetters, ServiceBusDeadLetters, type DeadLetters } from './platform/bus/dead-letters.js';
 import { KeyVaultKek, keyVaultKekVault, LocalKek, type KeyEncryptionKey } from './platform/keys/kek.js';
 import { localKekMaterial } from './platform/keys/local-kek-file.js';
-import { SubjectKeyRing } from './privacy/subject-keys.js';
-import { BlindIndex, FieldCipher } from './privacy/field-cipher.js';
+import { SubjectKeyRing } from './platform/crypto/subject-keys.js';
+import { BlindIndex, FieldCipher } from './platform/crypto/field-cipher.js';
 import { Outbox } from './platform/outbox/outbox.js';
 import { processLog, type Log } from './platform/log.js';
+import type { Platform } from './platform/platform.js';
 import type { Authenticator, SecurityEventSink } from './access/authenticator.js';
 import { HealthService } from './platform/health.js';
 import type { Identity } from './identity/index.js';
@@ -20,19 +21,11 @@ import type { Integrations } from './integrations/index.js';
 import type { Privacy } from './privacy/index.js';
 
 /** Every service, built once per process from configuration. Handlers reach services only through this. */
-export interface App {
-  config: Config;
-  log: Log;
-  store: Store;
-  bus: MessagePublisher;
+export interface App extends Platform {
   /** Present when running on the in-process broker (local host, tests). */
   broker: LocalBroker | undefined;
   /** Dead-lettered messages: operators peek, sweepers take and settle. */
   deadLetters: DeadLetters;
-  keys: SubjectKeyRing;
-  cipher: FieldCipher;
-  blindIndex: BlindIndex;
-  outbox: Outbox;
   health: HealthService;
   identity: Identity;
   authenticator: Authenticator;
@@ -105,7 +98,7 @@ export async function buildApp(config: Config): Promise<App> {
   const blindIndex = new BlindIndex(keys);
   const outbox = new Outbox(store, bus, log);
   const health = new HealthService(config, store, bus);
-  const platform = { config, log, store, bus, keys, cipher, blindIndex, outbox };
+  const platform: Platform = { config, log, store, bus, keys, cipher, blindIndex, outbox };
   // Feature modules load with the app, on the first invocation, not when the host imports the
   // entry point to register functions: that import is on the cold-start path of every instance.
   // One after another: jest's ESM loader races on modules shared by concurrent dynamic imports.
@@ -141,9 +134,6 @@ export async function buildApp(config: Config): Promise<App> {
     },
   };
 }
-
-/** The parts every feature module is built from. */
-export type Platform = Pick<App, 'config' | 'log' | 'store' | 'bus' | 'keys' | 'cipher' | 'blindIndex' | 'outbox'>;
 
 let appPromise: Promise<App> | undefined;
 

@@ -2,7 +2,7 @@
 // identity. Every connection is identity-based: the app settings hold endpoints and the identity's
 // client id, never a key, SAS token or connection string with a secret. The one secret the app
 // needs, the password pepper, is a Key Vault reference resolved by the platform as that identity.
-// Empty settings count as unset (shared/config.ts loadConfig), so optional values may be ''.
+// Empty settings count as unset (shared/platform/config.ts loadConfig), so optional values may be ''.
 
 param appName string
 param planName string

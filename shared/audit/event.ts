@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Sealed } from '../privacy/field-cipher.js';
+import type { Sealed } from '../platform/crypto/field-cipher.js';
 import type { PendingMessage } from '../platform/outbox/outbox.js';
 
 export type ActorType = 'user' | 'platform-operator' | 'support-agent' | 'integration' | 'system';

@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Principal } from '../access/principal.js';
 import { auditMessage, AUDIT_SEAL_FIELDS, type AuditEvent, type NewAuditEvent, type ActorType } from './event.js';
 import { checkpointId, entryHash, GENESIS_HASH, type ChainEntry, type StoredCheckpoint } from './chain.js';

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { CompactSign, calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, type JSONWebKeySet } from 'jose';
 import type { TokenCredential } from '@azure/identity';
-import type { Config } from '../config.js';
+import type { Config } from '../platform/config.js';
 import type { Log } from '../platform/log.js';
 import type { CheckpointClaims } from './chain.js';
 import { keyVaultSigningVault, type SigningKeyVault, type SigningKeyVersion } from '../platform/keys/signing-vault.js';

@@ -1,5 +1,5 @@
-import type { FieldCipher, Sealed } from '../privacy/field-cipher.js';
-import { DecryptionError } from '../privacy/errors.js';
+import type { FieldCipher, Sealed } from '../platform/crypto/field-cipher.js';
+import { DecryptionError } from '../platform/crypto/errors.js';
 import type { ChainEntry } from './chain.js';
 import type { AuditEvent } from './event.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';

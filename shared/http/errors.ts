@@ -2,10 +2,10 @@ import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import type { App } from '../app.js';
 import type { Principal } from '../access/principal.js';
 import { StoreError } from '../platform/cosmos/errors.js';
-import { SubjectRedactedError } from '../privacy/errors.js';
+import { SubjectRedactedError } from '../platform/crypto/errors.js';
 import type { Log } from '../platform/log.js';
 import { errorMessage } from '../platform/log.js';
-import { ConfigError } from '../config.js';
+import { ConfigError } from '../platform/config.js';
 import {
   ProblemError,
   badRequest,

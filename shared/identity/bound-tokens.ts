@@ -1,4 +1,4 @@
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import type { Item } from '../platform/cosmos/store.js';
 import type { UserItem } from './model.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Permission } from '../access/permissions.js';
 import { conflict, notFound } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';

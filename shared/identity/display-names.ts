@@ -1,4 +1,4 @@
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { PersonNames } from '../audit/names.js';
 import { REDACTED_TEXT } from '../audit/views.js';
 import type { UserService } from './users.js';

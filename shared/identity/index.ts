@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Authenticator, SecurityEventSink } from '../access/authenticator.js';
 import { auditMessage } from '../audit/event.js';
 import { pepperMaterial } from './passwords/pepper.js';

@@ -1,4 +1,4 @@
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import { ProblemError, tooManyRequests, unauthorized } from '../http/problem.js';
 import { identityEvent, type RequestMeta } from './audit.js';
 import { isStoreError } from '../platform/cosmos/errors.js';

@@ -1,6 +1,6 @@
 import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
-import type { Sealed } from '../privacy/field-cipher.js';
+import type { Sealed } from '../platform/crypto/field-cipher.js';
 import type { PropertyScope } from '../access/principal.js';
 import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from './passwords/policy.js';
 

@@ -1,4 +1,4 @@
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import { ProblemError, badRequest, tooManyRequests } from '../http/problem.js';
 import { identityEvent, type RequestMeta } from './audit.js';
 import { webAppLink, type EmailSender } from './mail.js';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
 import { ProblemError } from '../http/problem.js';
 import type { EventActor } from './audit.js';

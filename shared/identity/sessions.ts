@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
 import { sessionItemId, type RefreshTokenItem, type SessionItem, type SessionPolicy, type UserItem } from './model.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpRequest } from '@azure/functions';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Permission } from '../access/permissions.js';
 import type { Principal, PropertyScope } from '../access/principal.js';
 import type { ActiveGrant, SupportGrantLookup } from '../access/tenant-data.js';

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';

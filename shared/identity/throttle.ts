@@ -1,7 +1,7 @@
 import type { Store } from '../platform/cosmos/store.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
-import type { BlindIndex } from '../privacy/field-cipher.js';
+import type { BlindIndex } from '../platform/crypto/field-cipher.js';
 
 /**
  * Failures counted by every instance together, in fixed windows of the throttle's length. The

@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Authenticator } from '../access/authenticator.js';
 import { assertPlatformSecondFactor } from '../access/platform-mfa.js';
 import type { Permission } from '../access/permissions.js';

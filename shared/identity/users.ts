@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { badRequest, conflict, notFound } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';

@@ -1,6 +1,6 @@
 import type { BulkResult, Item, Store, TenantCollection } from '../platform/cosmos/store.js';
 import { StoreError } from '../platform/cosmos/errors.js';
-import type { FieldCipher } from '../privacy/field-cipher.js';
+import type { FieldCipher } from '../platform/crypto/field-cipher.js';
 import { computeDay, emptied, sameFigures, type AggregateDraft } from './aggregate.js';
 import { FactVersionCache } from './fact-cache.js';
 import type { AggregateItem, FactDayItem, FactItem } from './model.js';

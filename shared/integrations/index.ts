@@ -1,4 +1,4 @@
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Principal } from '../access/principal.js';
 import { authorize } from '../access/authorize.js';
 import { conflict, notFound } from '../http/problem.js';

@@ -1,4 +1,4 @@
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { auditMessage } from '../audit/event.js';
 import type { ImportItem, RawChunkItem } from './model.js';

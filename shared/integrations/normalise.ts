@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { FieldCipher, BlindIndex } from '../privacy/field-cipher.js';
-import { SubjectRedactedError } from '../privacy/errors.js';
+import type { FieldCipher, BlindIndex } from '../platform/crypto/field-cipher.js';
+import { SubjectRedactedError } from '../platform/crypto/errors.js';
 import type {
   AmsRecord,
   PmsRecord,

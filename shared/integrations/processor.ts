@@ -1,7 +1,7 @@
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import { auditMessage } from '../audit/event.js';
 import { isStoreError, StoreError } from '../platform/cosmos/errors.js';
-import { DecryptionError } from '../privacy/errors.js';
+import { DecryptionError } from '../platform/crypto/errors.js';
 import type { Log } from '../platform/log.js';
 import { FactStore } from './facts.js';
 import { FORMATS } from './formats/index.js';

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip, gunzip } from 'node:zlib';
-import type { Platform } from '../app.js';
-import type { Sealed } from '../privacy/field-cipher.js';
+import type { Platform } from '../platform/platform.js';
+import type { Sealed } from '../platform/crypto/field-cipher.js';
 import { mapLimit } from './concurrency.js';
 import type { ImportItem, RawChunkItem } from './model.js';
 import { TENANT_SUBJECT } from './service.js';

@@ -1,4 +1,4 @@
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import { ProblemError, unauthorized } from '../http/problem.js';
 import type { PendingMessage } from '../platform/outbox/outbox.js';
 import type { ImportItem } from './model.js';

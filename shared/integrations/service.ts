@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Principal } from '../access/principal.js';
 import { auditMessage, type ActorType, type NewAuditEvent } from '../audit/event.js';
 import type { PendingMessage } from '../platform/outbox/outbox.js';

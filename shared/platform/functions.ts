@@ -2,7 +2,7 @@ import type { InvocationContext, Timer } from '@azure/functions';
 import type { z } from 'zod';
 import type { App } from '../app.js';
 import { getApp } from '../app.js';
-import { configSchema, loadConfig, type Config } from '../config.js';
+import { configSchema, loadConfig, type Config } from './config.js';
 import type { HttpFunction } from '../http/route.js';
 import { queues, type QueueName } from './topology.js';
 import type { DeliveryMetadata } from './bus/types.js';

@@ -1,4 +1,4 @@
-import type { Config } from '../config.js';
+import type { Config } from './config.js';
 import type { Store } from './cosmos/store.js';
 import type { MessagePublisher } from './bus/types.js';
 

@@ -1,4 +1,4 @@
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Identity } from '../identity/index.js';
 import { activeMethods, mfaItemId, type MfaItem } from '../identity/mfa/model.js';
 import { sidOf } from '../identity/sessions.js';
@@ -8,7 +8,7 @@ import { AuditViewRenderer, type AuditViewEntry } from '../audit/views.js';
 import { ProfileDisplayNames } from '../identity/display-names.js';
 import type { FactItem } from '../integrations/model.js';
 import { notFound } from '../http/problem.js';
-import type { Sealed } from './field-cipher.js';
+import type { Sealed } from '../platform/crypto/field-cipher.js';
 import { employeeSubject } from './model.js';
 
 export interface TimeRecordExport {

@@ -1,4 +1,4 @@
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Identity } from '../identity/index.js';
 import { identityEvent, type EventActor, type RequestMeta } from '../identity/audit.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
@@ -7,7 +7,7 @@ import { RedactionRequests, type RequestInput, type Requested } from './requests
 import { RedactionRunner, deleteUserItems, type Delivery } from './redaction.js';
 import { SubjectExporter, type SubjectExport } from './export.js';
 import { purgeExpiredIdentityItems, type RetentionResult } from './retention.js';
-import type { RewrapResult } from './subject-keys.js';
+import type { RewrapResult } from '../platform/crypto/subject-keys.js';
 import { auditMessage } from '../audit/event.js';
 import { checkIfMatch } from '../http/etag.js';
 import { employeeIndexOf, type RedactionJobItem, type RedactionRequester } from './model.js';

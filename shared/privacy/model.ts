@@ -1,6 +1,6 @@
 import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
-import type { Sealed } from './field-cipher.js';
+import type { Sealed } from '../platform/crypto/field-cipher.js';
 
 export type RedactionStatus = 'queued' | 'running' | 'completed' | 'failed';
 

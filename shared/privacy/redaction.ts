@@ -1,5 +1,5 @@
 import type { PatchOperation } from '@azure/cosmos';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Identity } from '../identity/index.js';
 import type { UserItem } from '../identity/model.js';
 import type { FactItem } from '../integrations/model.js';

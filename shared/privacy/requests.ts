@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Identity } from '../identity/index.js';
 import { identityEvent, type EventActor, type RequestMeta } from '../identity/audit.js';
 import { OWNER_ROLE } from '../identity/roles.js';

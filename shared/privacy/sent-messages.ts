@@ -1,4 +1,4 @@
-import type { Platform } from '../app.js';
+import type { Platform } from '../platform/platform.js';
 import type { Identity } from '../identity/index.js';
 import { mfaItemId, type MfaItem } from '../identity/mfa/model.js';
 

@@ -7,7 +7,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { configSchema, loadConfig } from '../../shared/config.js';
+import { configSchema, loadConfig } from '../../shared/platform/config.js';
 import { findResources, literal, literalAt, loadBicepFiles, parameter, property, repoRoot, variable } from './bicep.js';
 import type { BicepFile, ResourceDeclaration } from './bicep.js';
 
@@ -28,7 +28,7 @@ for (const entry of property(site!.body, 'properties.siteConfig.appSettings')?.n
   settings.set(String(literalAt(entry, 'name')), property(entry, 'value')!.text);
 }
 
-/** Settings read by the Functions host or the Azure SDKs, not by shared/config.ts. */
+/** Settings read by the Functions host or the Azure SDKs, not by shared/platform/config.ts. */
 const HOST_SETTINGS = /^(AzureWebJobsStorage__|ServiceBusConnection__|APPLICATIONINSIGHTS_|AZURE_CLIENT_ID$)/;
 
 /** The keys loadConfig insists on when WEBSITE_SITE_NAME says it runs in Azure, read from its own error. */

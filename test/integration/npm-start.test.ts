@@ -12,7 +12,7 @@ import { join } from 'node:path';
  */
 describe('npm start (compiled local host process)', () => {
   it('starts on embedded defaults, serves health, and exits 0 on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['dist/shared/platform/local/main.js'], {
+    const child = spawn(process.execPath, ['dist/host/main.js'], {
       env: { ...process.env, PORT: '0', LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-start-')), LOG_LEVEL: 'info', DEMO_PASSWORD: 'Demo-Password-2026!' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

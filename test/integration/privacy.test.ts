@@ -3,7 +3,7 @@ import { startTestHost, type TestHost } from '../support/host.js';
 import { createUser, platformOperatorToken, seedTenant, SEED_PASSWORD, type SeededTenant, type SeededUser } from '../support/identity.js';
 import { createIntegration, sendAndWait, type CreatedIntegration } from './integrations-helpers.js';
 import { containers, type ContainerName } from '../../shared/platform/topology.js';
-import { isSealed, type Sealed } from '../../shared/privacy/field-cipher.js';
+import { isSealed, type Sealed } from '../../shared/platform/crypto/field-cipher.js';
 import type { ImportItem } from '../../shared/integrations/model.js';
 import type { RedactionJobItem } from '../../shared/privacy/model.js';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LocalHost } from '../../shared/platform/local/host.js';
+import type { LocalHost } from '../../host/host.js';
 import type { FunctionDefinition } from '../../shared/platform/functions.js';
 import type { HttpFunction } from '../../shared/http/route.js';
 import { problemSchema } from '../../shared/http/openapi.js';
@@ -51,7 +51,7 @@ export async function startTestHost(env: Record<string, string> = {}, extraDefin
     ...env,
   });
   const { catalog } = await import('../../functions/catalog.js');
-  const { startLocalHost } = await import('../../shared/platform/local/host.js');
+  const { startLocalHost } = await import('../../host/host.js');
   const definitions = [...catalog, ...extraDefinitions];
   const host = await startLocalHost({ port: 0, definitions, timers: false });
   const documented = responseConformance(definitions);

@@ -2,9 +2,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../shared/platform/local/embedded-cosmos.js';
 import { createCosmosClient } from '../../shared/platform/cosmos/client.js';
 import { Store } from '../../shared/platform/cosmos/store.js';
-import { loadConfig } from '../../shared/config.js';
+import { loadConfig } from '../../shared/platform/config.js';
 import { LocalKek } from '../../shared/platform/keys/kek.js';
-import { SubjectKeyRing } from '../../shared/privacy/subject-keys.js';
+import { SubjectKeyRing } from '../../shared/platform/crypto/subject-keys.js';
 
 export interface TestStore {
   store: Store;

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import type { LoginService } from '../login.js';
 import type { EmailSender } from '../mail.js';
 import type { PasswordHasher } from '../passwords/hasher.js';

@@ -1,7 +1,7 @@
 import type { Item } from '../../platform/cosmos/store.js';
 import type { BoundTokenItem } from '../bound-tokens.js';
 import type { OutboxCarrier } from '../../platform/outbox/outbox.js';
-import type { Sealed } from '../../privacy/field-cipher.js';
+import type { Sealed } from '../../platform/crypto/field-cipher.js';
 import type { PendingCode } from './one-time-code.js';
 import type { RecoveryCodeSet } from './recovery-codes.js';
 

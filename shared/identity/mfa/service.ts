@@ -1,8 +1,8 @@
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { isPlatformPrincipal } from '../../access/platform-mfa.js';
 import { badRequest, conflict, tooManyRequests } from '../../http/problem.js';
 import { isStoreError } from '../../platform/cosmos/errors.js';
-import type { Sealed } from '../../privacy/field-cipher.js';
+import type { Sealed } from '../../platform/crypto/field-cipher.js';
 import { identityEvent, type EventActor, type RequestMeta } from '../audit.js';
 import { isLocked } from '../lockout.js';
 import type { TenantSettings, UserItem } from '../model.js';

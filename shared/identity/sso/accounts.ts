@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { isStoreError } from '../../platform/cosmos/errors.js';
 import { conflict, ProblemError } from '../../http/problem.js';
 import { etagOf } from '../../http/etag.js';

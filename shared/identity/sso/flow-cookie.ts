@@ -1,5 +1,5 @@
-import type { FieldCipher } from '../../privacy/field-cipher.js';
-import { isSealed } from '../../privacy/field-cipher.js';
+import type { FieldCipher } from '../../platform/crypto/field-cipher.js';
+import { isSealed } from '../../platform/crypto/field-cipher.js';
 import { PLATFORM_TENANT } from '../../platform/topology.js';
 import { SsoError } from './errors.js';
 

@@ -1,6 +1,6 @@
 import type { Item } from '../../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../../platform/outbox/outbox.js';
-import type { Sealed } from '../../privacy/field-cipher.js';
+import type { Sealed } from '../../platform/crypto/field-cipher.js';
 import type { PropertyScope } from '../../access/principal.js';
 
 /** Entra group object id → the role (and property scope) its members hold, kept in line at each SSO sign-in. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { isStoreError } from '../../platform/cosmos/errors.js';
 import { unauthorized } from '../../http/problem.js';
 import { identityEvent, type RequestMeta } from '../audit.js';

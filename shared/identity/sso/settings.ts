@@ -1,4 +1,4 @@
-import type { Platform } from '../../app.js';
+import type { Platform } from '../../platform/platform.js';
 import { ProblemError } from '../../http/problem.js';
 import { checkIfMatch } from '../../http/etag.js';
 import { identityEvent, type EventActor, type RequestMeta } from '../audit.js';

@@ -1,6 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import { CosmosClient, ConsistencyLevel } from '@azure/cosmos';
-import type { Config } from '../../config.js';
+import type { Config } from '../config.js';
 
 /**
  * The well-known key of the Cosmos DB emulator. The embedded server accepts any key; the SDK needs one

@@ -5,7 +5,7 @@ import type { PersonNames } from '../../../shared/audit/names.js';
 import { buildEntry, GENESIS_HASH, type ChainEntry } from '../../../shared/audit/chain.js';
 import { CheckpointScheduler } from '../../../shared/audit/checkpoint-due.js';
 import type { OutgoingMessage } from '../../../shared/platform/bus/types.js';
-import type { FieldCipher } from '../../../shared/privacy/field-cipher.js';
+import type { FieldCipher } from '../../../shared/platform/crypto/field-cipher.js';
 
 /** A directory that counts how often it is asked (each ask is a store read and a key unwrap in the app). */
 class CountingNames implements PersonNames {

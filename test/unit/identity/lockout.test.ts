@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { isLocked, recordFailure } from '../../../shared/identity/lockout.js';
 import { FailureThrottle, StoredFailureCounts } from '../../../shared/identity/throttle.js';
-import { BlindIndex } from '../../../shared/privacy/field-cipher.js';
+import { BlindIndex } from '../../../shared/platform/crypto/field-cipher.js';
 import { startTestStore, testKeyRing, type TestStore } from '../../support/store.js';
 import type { LockoutState } from '../../../shared/identity/model.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { configSchema } from '../../../shared/config.js';
+import { configSchema } from '../../../shared/platform/config.js';
 
 /** The configuration table and the sample settings must list every key the schema reads. */
 describe('configuration documentation', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { ConfigError, loadConfig } from '../../../shared/config.js';
+import { ConfigError, loadConfig } from '../../../shared/platform/config.js';
 
 describe('configuration', () => {
   it('has working defaults for local runs', () => {

@@ -4,7 +4,7 @@ import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../../shared/platfo
 import { createCosmosClient } from '../../../shared/platform/cosmos/client.js';
 import { Store, UniqueKeyMismatch } from '../../../shared/platform/cosmos/store.js';
 import { isStoreError } from '../../../shared/platform/cosmos/errors.js';
-import { loadConfig } from '../../../shared/config.js';
+import { loadConfig } from '../../../shared/platform/config.js';
 
 let server: EmbeddedCosmos;
 const client = () =>

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { BlindIndex, FieldCipher, type Sealed } from '../../../shared/privacy/field-cipher.js';
-import { DecryptionError, SubjectRedactedError } from '../../../shared/privacy/errors.js';
-import { SubjectKeyRing } from '../../../shared/privacy/subject-keys.js';
+import { BlindIndex, FieldCipher, type Sealed } from '../../../shared/platform/crypto/field-cipher.js';
+import { DecryptionError, SubjectRedactedError } from '../../../shared/platform/crypto/errors.js';
+import { SubjectKeyRing } from '../../../shared/platform/crypto/subject-keys.js';
 import { startTestStore, testKeyRing, type TestStore } from '../../support/store.js';
 
 let t: TestStore;

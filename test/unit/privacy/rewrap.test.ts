@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { KeyVaultKek, type KekCryptographyClient, type KekVault } from '../../../shared/platform/keys/kek.js';
-import { SubjectKeyRing } from '../../../shared/privacy/subject-keys.js';
+import { SubjectKeyRing } from '../../../shared/platform/crypto/subject-keys.js';
 import { startTestStore, type TestStore } from '../../support/store.js';
 
 const KEY = 'https://kv-test.vault.azure.net/keys/data-kek';

@@ -1,9 +1,9 @@
 // `npm start`: the whole backend on the local host, on embedded defaults.
-import { catalog } from '../../../functions/catalog.js';
+import { catalog } from '../functions/catalog.js';
 import { startLocalHost } from './host.js';
-import { importDemoDataOnce } from '../../integrations/demo-seed-local.js';
-import { DEMO_SEED_USER_AGENT } from '../../integrations/demo-seed.js';
-import { loadConfig, ConfigError } from '../../config.js';
+import { importDemoDataOnce } from '../shared/integrations/demo-seed-local.js';
+import { DEMO_SEED_USER_AGENT } from '../shared/integrations/demo-seed.js';
+import { loadConfig, ConfigError } from '../shared/platform/config.js';
 
 /**
  * The demo import's progress: one line rewritten in place in a terminal; in a log file or CI, a

@@ -1,8 +1,8 @@
-import type { Store, Item } from '../platform/cosmos/store.js';
-import { isStoreError } from '../platform/cosmos/errors.js';
-import type { KeyEncryptionKey } from '../platform/keys/kek.js';
-import { generateKeyMaterial } from '../platform/keys/kek.js';
-import { LruCache } from '../platform/lru-cache.js';
+import type { Store, Item } from '../cosmos/store.js';
+import { isStoreError } from '../cosmos/errors.js';
+import type { KeyEncryptionKey } from '../keys/kek.js';
+import { generateKeyMaterial } from '../keys/kek.js';
+import { LruCache } from '../lru-cache.js';
 import { SubjectRedactedError } from './errors.js';
 
 /** A wrapped data key, or the tombstone left when it was shredded. */

@@ -2,22 +2,22 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { HttpResponseInit, InvocationContext as InvocationContextType } from '@azure/functions';
-import { HttpRequest, InvocationContext } from '../azure-functions.js';
-import { getApp, closeApp, type App } from '../../app.js';
-import type { FunctionDefinition } from '../functions.js';
-import { resolveSchedule } from '../functions.js';
-import type { HttpFunction } from '../../http/route.js';
-import { compileRoute, byPrecedence, splitPath, type CompiledRoute } from './route-template.js';
-import { LocalScheduler } from './scheduler.js';
-import { serializeCookie } from './cookies.js';
-import { SECURITY_HEADERS, preflightHeaders } from '../../http/headers.js';
-import { correlationIdFrom } from '../../http/correlation.js';
-import { queues } from '../topology.js';
-import { createLogger, errorMessage } from '../log.js';
+import { HttpRequest, InvocationContext } from '../shared/platform/azure-functions.js';
+import { getApp, closeApp, type App } from '../shared/app.js';
+import type { FunctionDefinition } from '../shared/platform/functions.js';
+import { resolveSchedule } from '../shared/platform/functions.js';
+import type { HttpFunction } from '../shared/http/route.js';
+import { compileRoute, byPrecedence, splitPath, type CompiledRoute } from '../shared/platform/local/route-template.js';
+import { LocalScheduler } from '../shared/platform/local/scheduler.js';
+import { serializeCookie } from '../shared/platform/local/cookies.js';
+import { SECURITY_HEADERS, preflightHeaders } from '../shared/http/headers.js';
+import { correlationIdFrom } from '../shared/http/correlation.js';
+import { queues } from '../shared/platform/topology.js';
+import { createLogger, errorMessage } from '../shared/platform/log.js';
 import type { Logger } from 'pino';
-import { loadConfig, withPublicBaseUrl } from '../../config.js';
-import { ProblemError } from '../../http/problem.js';
-import { MAX_HEADER_BYTES, MAX_URL_LENGTH, onClientError, readRequestBody, refuseDeclaredLength, sendProblem, uriTooLong } from './http-limits.js';
+import { loadConfig, withPublicBaseUrl } from '../shared/platform/config.js';
+import { ProblemError } from '../shared/http/problem.js';
+import { MAX_HEADER_BYTES, MAX_URL_LENGTH, onClientError, readRequestBody, refuseDeclaredLength, sendProblem, uriTooLong } from '../shared/platform/local/http-limits.js';
 
 const ROUTE_PREFIX = 'api';
 
