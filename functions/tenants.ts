@@ -1,13 +1,13 @@
 import { z } from 'zod';
 import { route, platformOnly, requires, authenticated } from '../shared/http/route.js';
 import { authorize, holds } from '../shared/access/authorize.js';
-import { ALL_PERMISSIONS } from '../shared/access/permissions.js';
+import { ALL_PERMISSIONS, type Permission } from '../shared/access/permissions.js';
 import { etagOf } from '../shared/http/etag.js';
 import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
 import { badRequest } from '../shared/http/problem.js';
 import { slug } from '../shared/http/identifiers.js';
 import { PLATFORM_TENANT } from '../shared/platform/topology.js';
-import { currencySchema, emailSchema, idSchema, text, timezoneSchema } from '../shared/identity/http/schemas.js';
+import { currencySchema, emailSchema, idSchema, permissionSchema, text, timezoneSchema } from '../shared/identity/http/schemas.js';
 import { actor, metaOf } from '../shared/identity/http/meta.js';
 import type { DepartmentItem, PropertyItem, TenantItem } from '../shared/identity/tenants.js';
 import type { SettingsItem } from '../shared/identity/model.js';
@@ -86,9 +86,16 @@ const passwordPolicySchema = z.strictObject({
   requireDigit: z.boolean(),
   requireSpecial: z.boolean(),
 });
+const mfaPolicySchema = z.strictObject({
+  requiredForRoles: z.array(idSchema).max(50).describe('Role ids whose holders must use a second factor'),
+  requiredForPermissions: z
+    .array(permissionSchema)
+    .max(50)
+    .describe('Permissions (GET /api/v1/permissions) whose holders must use a second factor, whatever role grants them; default: every privileged permission'),
+});
 const settingsSchema = z.strictObject({
   password: passwordPolicySchema,
-  mfa: z.strictObject({ requiredForRoles: z.array(idSchema).max(50) }),
+  mfa: mfaPolicySchema,
   lockout: z.strictObject({
     maxFailures: z.number().int().min(3).max(100),
     windowMinutes: z.number().int().min(1).max(24 * 60),
@@ -99,12 +106,15 @@ const settingsSchema = z.strictObject({
 });
 const settingsPatch = z.strictObject({
   password: passwordPolicySchema.partial().optional(),
-  mfa: z.strictObject({ requiredForRoles: z.array(idSchema).max(50) }).optional(),
+  mfa: mfaPolicySchema.partial().optional(),
   lockout: settingsSchema.shape.lockout.partial().optional(),
   session: settingsSchema.shape.session.partial().optional(),
 });
 
-const settingsView = settingsSchema.extend({ updatedAt: z.string() });
+const settingsView = settingsSchema.extend({
+  mfa: z.object({ requiredForRoles: z.array(z.string()), requiredForPermissions: z.array(z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]])) }),
+  updatedAt: z.string(),
+});
 
 function settingsOut(s: SettingsItem) {
   return { password: s.password, mfa: s.mfa, lockout: s.lockout, session: s.session, updatedAt: s.updatedAt };
@@ -180,7 +190,7 @@ export default [
       const current = await app.identity.tenants.settings(principal.tenantId);
       const next = {
         password: { ...current.password, ...body.password },
-        mfa: body.mfa ?? current.mfa,
+        mfa: { ...current.mfa, ...body.mfa },
         lockout: { ...current.lockout, ...body.lockout },
         session: { ...current.session, ...body.session },
       };

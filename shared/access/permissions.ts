@@ -26,3 +26,18 @@ export const ALL_PERMISSIONS = Object.keys(PERMISSIONS) as Permission[];
 export function isPermission(value: string): value is Permission {
   return Object.hasOwn(PERMISSIONS, value);
 }
+
+/**
+ * The permissions that administer the tenant itself: who may act, with what rights, under which
+ * policies, with which outside systems, over whose personal data and with which platform support.
+ * Whoever holds one of them, through whatever role, holds the tenant: the default MFA policy requires
+ * a second factor of every holder (`mfa.requiredForPermissions`, docs/security.md).
+ */
+export const PRIVILEGED_PERMISSIONS: readonly Permission[] = [
+  'users.manage',
+  'roles.manage',
+  'settings.manage',
+  'integrations.manage',
+  'privacy.manage',
+  'support.grants.manage',
+];

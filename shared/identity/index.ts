@@ -86,7 +86,7 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
       ? undefined
       : new LocalClientCertificate(config.LOCAL_STATE_DIR, log);
   const sso = new SsoService(platform, { tenants, users, login, clientCertificate });
-  const secondFactors = createSecondFactors(platform, { users, tenants, sessions, hasher, tokens, login, mail, authenticator, credential: deps.credential });
+  const secondFactors = createSecondFactors(platform, { users, tenants, sessions, hasher, tokens, login, mail, authenticator, roles, credential: deps.credential });
 
   const securityEvents: SecurityEventSink = {
     async denied(info) {

@@ -2,6 +2,7 @@ import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
 import type { Sealed } from '../platform/crypto/field-cipher.js';
 import type { PropertyScope } from '../access/principal.js';
+import { PRIVILEGED_PERMISSIONS, type Permission } from '../access/permissions.js';
 import { DEFAULT_PASSWORD_POLICY, type PasswordPolicy } from './passwords/policy.js';
 
 export type UserStatus = 'invited' | 'active' | 'disabled' | 'redacted';
@@ -135,8 +136,13 @@ export interface SessionPolicy {
 }
 
 export interface MfaPolicy {
-  /** Roles whose holders must use a second factor (enforced once MFA methods exist). */
+  /** Roles (by id) whose holders must use a second factor. */
   requiredForRoles: string[];
+  /**
+   * Permissions whose holders must use a second factor, whatever role (built-in or custom, assigned
+   * or granted through an SSO group) gives them: the policy follows what a role allows, not its name.
+   */
+  requiredForPermissions: Permission[];
 }
 
 export interface TenantSettings {
@@ -146,13 +152,16 @@ export interface TenantSettings {
   session: SessionPolicy;
 }
 
-/** The roles that must use a second factor in a new tenant's default policy. */
-export const DEFAULT_MFA_ROLES = ['owner', 'admin', 'agent'];
+/** A new tenant's MFA policy: the built-in roles that administer or support, and every privileged permission. */
+export const DEFAULT_MFA_POLICY: Readonly<MfaPolicy> = { requiredForRoles: ['owner', 'admin', 'agent'], requiredForPermissions: [...PRIVILEGED_PERMISSIONS] };
 
-export function defaultSettings(session: SessionPolicy, mfaRequiredForRoles: string[] = DEFAULT_MFA_ROLES): TenantSettings {
+/** The MFA policy of a deployment that turns the default off (MFA_REQUIRE_BY_DEFAULT=false): nobody by role or permission. */
+export const NO_MFA_POLICY: Readonly<MfaPolicy> = { requiredForRoles: [], requiredForPermissions: [] };
+
+export function defaultSettings(session: SessionPolicy, mfa: Readonly<MfaPolicy> = DEFAULT_MFA_POLICY): TenantSettings {
   return {
     password: { ...DEFAULT_PASSWORD_POLICY },
-    mfa: { requiredForRoles: [...mfaRequiredForRoles] },
+    mfa: { requiredForRoles: [...mfa.requiredForRoles], requiredForPermissions: [...mfa.requiredForPermissions] },
     lockout: { maxFailures: 5, windowMinutes: 15, lockMinutes: 15, maxLockMinutes: 24 * 60 },
     session: { ...session },
   };

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
+import { assertPlatformSecondFactor } from '../access/platform-mfa.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
 import { sessionItemId, type RefreshTokenItem, type SessionItem, type SessionPolicy, type UserItem } from './model.js';
@@ -102,6 +103,23 @@ export class SessionService {
     }
     if (session.revokedAt) return { ok: false, reason: 'revoked', ...who };
     if (!SessionService.live(session)) return { ok: false, reason: 'expired', ...who };
+    // A platform session made on a password alone (before platform MFA, or by a path that forgot it)
+    // could only mint tokens the authenticator refuses: it ends here, with the same 401 step-up answer.
+    try {
+      assertPlatformSecondFactor({ kind: 'user', tenantId: session.tenantId, amr: session.amr });
+    } catch (err) {
+      const event = await identityEvent(this.platform, {
+        tenantId: session.tenantId,
+        actor: { type: 'user', id: session.userId, keyTenantId: session.tenantId },
+        action: 'auth.session_revoked',
+        outcome: 'failure',
+        target: { type: 'session', id: sidOf(session) },
+        details: { reason: 'second_factor_required' },
+        ...meta,
+      });
+      await this.revoke(session, 'second_factor_required', [event]);
+      throw err;
+    }
     const p = await policy(session.tenantId);
     const now = Date.now();
     const next: SessionItem = {

@@ -7,7 +7,8 @@ import { isStoreError } from '../platform/cosmos/errors.js';
 import { conflict, notFound } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';
 import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
-import { defaultSettings, type SettingsItem, type TenantSettings } from './model.js';
+import { isPermission, PRIVILEGED_PERMISSIONS } from '../access/permissions.js';
+import { DEFAULT_MFA_POLICY, defaultSettings, NO_MFA_POLICY, type MfaPolicy, type SettingsItem, type TenantSettings } from './model.js';
 import { PropertyDirectory } from './property-directory.js';
 import type { MonthlySpread, RoomsRevenueSource } from './property-settings.js';
 import { isSlug } from '../http/identifiers.js';
@@ -138,7 +139,7 @@ export class TenantService {
       id: SETTINGS_ID,
       tenantId,
       type: 'tenantSettings',
-      ...defaultSettings({ idleHours: this.platform.config.SESSION_IDLE_HOURS, absoluteDays: this.platform.config.SESSION_ABSOLUTE_DAYS }, this.platform.config.MFA_REQUIRE_BY_DEFAULT ? undefined : []),
+      ...this.defaults(),
       updatedAt: now,
     });
     const item: TenantItem = {
@@ -163,15 +164,21 @@ export class TenantService {
     return this.platform.outbox.commit('tenants', 'create', item, [event]);
   }
 
+  /** A new tenant's settings under this deployment's configuration. */
+  private defaults(): TenantSettings {
+    const { SESSION_IDLE_HOURS, SESSION_ABSOLUTE_DAYS, MFA_REQUIRE_BY_DEFAULT } = this.platform.config;
+    return defaultSettings({ idleHours: SESSION_IDLE_HOURS, absoluteDays: SESSION_ABSOLUTE_DAYS }, MFA_REQUIRE_BY_DEFAULT ? DEFAULT_MFA_POLICY : NO_MFA_POLICY);
+  }
+
   async settings(tenantId: string): Promise<SettingsItem> {
     const item = await this.platform.store.collection<SettingsItem>('tenants', tenantId).read(SETTINGS_ID);
-    if (item) return item;
+    if (item) return withPermissionPolicy(item);
     // The platform tenant (and any tenant created before settings existed) runs on the defaults.
     return {
       id: SETTINGS_ID,
       tenantId,
       type: 'tenantSettings',
-      ...defaultSettings({ idleHours: this.platform.config.SESSION_IDLE_HOURS, absoluteDays: this.platform.config.SESSION_ABSOLUTE_DAYS }, this.platform.config.MFA_REQUIRE_BY_DEFAULT ? undefined : []),
+      ...this.defaults(),
       updatedAt: new Date(0).toISOString(),
     };
   }
@@ -342,4 +349,16 @@ function diff<T extends object>(before: T, after: T, keys: Array<keyof T>): Reco
     if (JSON.stringify(before[k]) !== JSON.stringify(after[k])) out[String(k)] = { before: before[k], after: after[k] };
   }
   return out;
+}
+
+/**
+ * Settings stored before the MFA policy named permissions lack `requiredForPermissions`: such a
+ * tenant gets every privileged permission (secure by default, whatever MFA_REQUIRE_BY_DEFAULT says,
+ * which only shapes new tenants), so no admin-level custom or SSO-granted role escapes MFA because
+ * the policy predates it. A permission since dropped from the catalogue is ignored.
+ */
+function withPermissionPolicy(item: SettingsItem): SettingsItem {
+  const stored = item.mfa as Partial<MfaPolicy> | undefined;
+  const requiredForPermissions = stored?.requiredForPermissions === undefined ? [...PRIVILEGED_PERMISSIONS] : stored.requiredForPermissions.filter(isPermission);
+  return { ...item, mfa: { requiredForRoles: stored?.requiredForRoles ?? [], requiredForPermissions } };
 }

@@ -127,13 +127,13 @@ describe('support grants', () => {
     expect((await host.request('GET', '/api/v1/users', { token })).status).toBe(401);
   });
 
-  it("requires a second factor of the agent even when the platform tenant's policy lists no role", async () => {
+  it("requires a second factor of the agent even when the platform tenant's policy lists no role or permission", async () => {
     const grant = await approve(a.users.owner.token, {});
     const tenants = host.app.identity.tenants;
     const system = { type: 'system' as const, id: 'test', keyTenantId: '_platform' };
     const before = await tenants.settings('_platform');
     const { password, lockout, session } = before;
-    const current = await tenants.updateSettings('_platform', { password, lockout, session, mfa: { requiredForRoles: [] } }, undefined, system, {});
+    const current = await tenants.updateSettings('_platform', { password, lockout, session, mfa: { requiredForRoles: [], requiredForPermissions: [] } }, undefined, system, {});
     try {
       const login = await host.request('POST', '/api/v1/auth/login', { body: { tenant: '_platform', email: AGENT_EMAIL, password: SEED_PASSWORD } });
       expect(login.status).toBe(200);

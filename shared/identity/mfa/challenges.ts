@@ -55,7 +55,7 @@ export class MfaChallenges {
     const methods = await this.mfa.methods(user);
     const ttl = this.platform.config.MFA_TOKEN_TTL_SECONDS;
     if (methods.length > 0) return { mfaRequired: true, mfaToken: await this.issue(user, 'login', firstFactor), methods, expiresIn: ttl };
-    if (this.mfa.mustUseMfa(user, settings)) {
+    if (await this.mfa.mustUseMfa(user, settings)) {
       return { mfaEnrollmentRequired: true, enrollmentToken: await this.issue(user, 'enroll', firstFactor), methods: ['totp', 'sms'], expiresIn: ttl };
     }
     return undefined;

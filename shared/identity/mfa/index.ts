@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { Platform } from '../../platform/platform.js';
+import type { RoleService } from '../custom-roles.js';
 import type { LoginService } from '../login.js';
 import type { EmailSender } from '../mail.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
@@ -36,6 +37,7 @@ export interface SecondFactorDeps {
   tokens: AccessTokens;
   login: LoginService;
   mail: EmailSender;
+  roles: RoleService;
   authenticator: TokenAuthenticator;
   credential: () => TokenCredential;
 }
@@ -65,7 +67,7 @@ export function createSecondFactors(platform: Platform, deps: SecondFactorDeps):
     smsSendWindowSeconds: config.SMS_SEND_WINDOW_MINUTES * 60,
     maxAttempts: config.MFA_MAX_ATTEMPTS,
     now,
-  });
+  }, (tenantId) => deps.roles.definitions(tenantId));
   const challenges = new MfaChallenges(platform, deps.users, deps.tenants, deps.sessions, deps.hasher, deps.tokens, deps.login, mfa, now);
   const reset = new PasswordResetService(platform, deps.tenants, deps.users, deps.sessions, mfa, deps.mail, now);
   const supportGrants = new SupportGrantService(platform, deps.users, deps.tokens, now);

@@ -6,6 +6,7 @@ import type { Sealed } from '../../platform/crypto/field-cipher.js';
 import { identityEvent, type EventActor, type RequestMeta } from '../audit.js';
 import { isLocked } from '../lockout.js';
 import type { TenantSettings, UserItem } from '../model.js';
+import { resolveGrants, type RoleDefinition } from '../roles.js';
 import type { SmsSender } from '../sms.js';
 import type { TenantService } from '../tenants.js';
 import type { UserService } from '../users.js';
@@ -57,6 +58,8 @@ export class MfaService {
     private readonly tenants: TenantService,
     readonly sms: SmsSender,
     private readonly options: MfaOptions,
+    /** Every role the tenant can assign, by id: the same resolver as the authenticator's. */
+    private readonly roleDefinitions: (tenantId: string) => Promise<Map<string, RoleDefinition>>,
   ) {
     this.recovery = new RecoveryCodes(options.pepper);
     this.codes = new OneTimeCodes(options.pepper, {
@@ -117,12 +120,17 @@ export class MfaService {
   /**
    * Whether this user must use a second factor. Always for a platform account (operators and support
    * agents: decided by the account's tenant, so neither its role assignments — operators have none —
-   * nor the platform tenant's settings can lift it); otherwise by the tenant policy's roles.
+   * nor the platform tenant's settings can lift it). Otherwise by the tenant policy: a role it names,
+   * or a role that grants a permission it names. Roles are resolved as for the user's requests (built-in
+   * and custom, assigned or SSO-group-granted, any scope), so what a role allows decides, not its name.
    */
-  mustUseMfa(user: UserItem, settings: TenantSettings): boolean {
+  async mustUseMfa(user: UserItem, settings: TenantSettings): Promise<boolean> {
     if (isPlatformPrincipal({ kind: 'user', tenantId: user.tenantId })) return true;
-    const required = new Set(settings.mfa.requiredForRoles);
-    return user.roles.some((r) => required.has(r.roleId));
+    const roles = new Set(settings.mfa.requiredForRoles);
+    if (user.roles.some((r) => roles.has(r.roleId))) return true;
+    if (settings.mfa.requiredForPermissions.length === 0 || user.roles.length === 0) return false;
+    const grants = resolveGrants(user.roles, await this.roleDefinitions(user.tenantId));
+    return settings.mfa.requiredForPermissions.some((p) => grants.has(p));
   }
 
   async methods(user: UserItem): Promise<SecondFactorMethod[]> {
@@ -134,7 +142,7 @@ export class MfaService {
     const settings = await this.tenants.settings(user.tenantId);
     const phone = item?.sms?.confirmed ? await this.open(user, 'phone', item.enc.phone) : undefined;
     return {
-      required: this.mustUseMfa(user, settings),
+      required: await this.mustUseMfa(user, settings),
       methods: activeMethods(item),
       totp: { enabled: Boolean(item?.totp?.confirmed), pending: Boolean(item?.enc.pendingTotpSecret) },
       sms: { enabled: Boolean(item?.sms?.confirmed), pending: Boolean(item?.enc.pendingPhone), phone: phone ? maskPhone(phone) : null },
@@ -225,7 +233,7 @@ export class MfaService {
     const pending = method === 'totp' ? Boolean(current?.enc.pendingTotpSecret) : Boolean(current?.enc.pendingPhone);
     if (!current || (!methods.includes(method) && !pending)) throw conflict(`No ${method === 'totp' ? 'authenticator app' : 'phone number'} is enrolled.`);
     const remaining = methods.filter((m) => m !== method);
-    if (methods.includes(method) && remaining.length === 0 && this.mustUseMfa(user, await this.tenants.settings(user.tenantId))) {
+    if (methods.includes(method) && remaining.length === 0 && (await this.mustUseMfa(user, await this.tenants.settings(user.tenantId)))) {
       throw conflict('Your account requires two-factor authentication: enrol another method before removing this one.');
     }
     const enc = { ...current.enc };
