@@ -1,7 +1,7 @@
 // `npm start`: the whole backend on the local host, on embedded defaults.
 import { catalog } from '../functions/catalog.js';
 import { startLocalHost } from './host.js';
-import { importDemoDataOnce } from '../shared/integrations/demo-seed-local.js';
+import { importDemoDataOnce } from './demo-seed-local.js';
 import { DEMO_SEED_USER_AGENT } from '../shared/integrations/demo-seed.js';
 import { loadConfig, ConfigError } from '../shared/platform/config.js';
 

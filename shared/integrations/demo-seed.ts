@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { demoAccounts, demoBatches, type DemoBatch } from './demo-data.js';
 import { SOURCE_TYPES, type SourceType } from './formats/index.js';
 import { signWebhook } from './signature.js';
-import { mapLimit } from './concurrency.js';
+import { mapLimit } from '../platform/concurrency.js';
 
 /**
  * Sends the demo year through the public API exactly as source systems would: integrations are

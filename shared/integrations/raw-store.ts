@@ -3,7 +3,7 @@ import { promisify } from 'node:util';
 import { gzip, gunzip } from 'node:zlib';
 import type { Platform } from '../platform/platform.js';
 import type { Sealed } from '../platform/crypto/field-cipher.js';
-import { mapLimit } from './concurrency.js';
+import { mapLimit } from '../platform/concurrency.js';
 import type { ImportItem, RawChunkItem } from './model.js';
 import { TENANT_SUBJECT } from './service.js';
 

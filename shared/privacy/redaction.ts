@@ -3,7 +3,7 @@ import type { Platform } from '../platform/platform.js';
 import type { Identity } from '../identity/index.js';
 import type { UserItem } from '../identity/model.js';
 import type { FactItem } from '../integrations/model.js';
-import { mapLimit } from '../integrations/concurrency.js';
+import { mapLimit } from '../platform/concurrency.js';
 import { auditMessage } from '../audit/event.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { RawBodyRedactor } from './raw-bodies.js';

@@ -14,7 +14,7 @@ afterAll(async () => {
 describe('demo data', () => {
   it('sends a slice of the demo year through the signed webhook endpoint and every import is accepted', async () => {
     await host.app.identity.seedDemo();
-    const { seedDemoInProcess } = await import('../../shared/integrations/demo-seed-local.js');
+    const { seedDemoInProcess } = await import('../../host/demo-seed-local.js');
     const summary = await seedDemoInProcess(host.app, host.url, { today: '2026-03-10', historyDays: 6, aheadDays: 10 });
     expect(summary).toBeDefined();
     expect(summary?.records).toBeGreaterThan(200);

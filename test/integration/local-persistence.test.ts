@@ -23,7 +23,7 @@ describe('local state survives a restart (LOCAL_PERSIST)', () => {
   it('the demo accounts, what was created and the demo import are there after a stop and a new start', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmi-persist-'));
     const kek = randomBytes(32).toString('base64');
-    const { importDemoDataOnce, demoDataImportedAt } = await import('../../shared/integrations/demo-seed-local.js');
+    const { importDemoDataOnce, demoDataImportedAt } = await import('../../host/demo-seed-local.js');
 
     const first = await startTestHost(persistentEnv(dir, kek));
     expect(await first.app.identity.seedDemo()).toContain('Demo tenant "Demo Hotels" seeded');

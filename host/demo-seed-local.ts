@@ -1,13 +1,13 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { App } from '../app.js';
-import type { Principal } from '../access/principal.js';
-import { ALL_PERMISSIONS } from '../access/permissions.js';
-import { DEMO_SLUG } from '../identity/seed.js';
-import { demoAccounts } from './demo-data.js';
-import { demoName, seedDemoData, type SeedDirectory, type SeedSummary } from './demo-seed.js';
-import { SOURCE_TYPES, type SourceType } from './formats/index.js';
-import type { ImportItem } from './model.js';
+import type { App } from '../shared/app.js';
+import type { Principal } from '../shared/access/principal.js';
+import { ALL_PERMISSIONS } from '../shared/access/permissions.js';
+import { DEMO_SLUG } from '../shared/identity/seed.js';
+import { demoAccounts } from '../shared/integrations/demo-data.js';
+import { demoName, seedDemoData, type SeedDirectory, type SeedSummary } from '../shared/integrations/demo-seed.js';
+import { SOURCE_TYPES, type SourceType } from '../shared/integrations/formats/index.js';
+import type { ImportItem } from '../shared/integrations/model.js';
 
 const SEED_ACTOR = { type: 'system' as const, id: 'demo-seed' };
 
