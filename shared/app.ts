@@ -39,7 +39,7 @@ export interface App extends Platform {
 
 async function buildKek(config: Config, credential: () => TokenCredential, log: Log): Promise<KeyEncryptionKey> {
   if (config.KEYVAULT_KEY_ID) return new KeyVaultKek(config.KEYVAULT_KEY_ID, keyVaultKekVault(credential));
-  return new LocalKek(localKekMaterial(config.LOCAL_KEK, config.LOCAL_STATE_DIR, log));
+  return new LocalKek(await localKekMaterial(config.LOCAL_KEK, config.LOCAL_STATE_DIR, log));
 }
 
 /** The composition root. */

@@ -11,11 +11,11 @@ export const ACS_TIMEOUT_MS = 10_000;
 export async function postToAcs(
   endpoint: string,
   pathAndQuery: string,
-  credential: TokenCredential,
+  credential: () => TokenCredential,
   body: unknown,
   options: { headers?: Record<string, string>; timeoutMs?: number } = {},
 ): Promise<Response> {
-  const token = await credential.getToken('https://communication.azure.com/.default');
+  const token = await credential().getToken('https://communication.azure.com/.default');
   if (!token) throw new Error('no token for Azure Communication Services');
   return fetch(new URL(pathAndQuery, endpoint), {
     method: 'POST',

@@ -3,10 +3,10 @@ import type { Platform } from '../platform/platform.js';
 import type { Authenticator, SecurityEventSink } from '../access/authenticator.js';
 import { auditMessage } from '../audit/event.js';
 import { pepperMaterial } from './passwords/pepper.js';
+import { createTokenSigner } from './tokens/signer.js';
 import { PasswordHasher } from './passwords/hasher.js';
 import { AccessTokens } from './tokens/access-token.js';
-import { LocalTokenSigner } from './tokens/local-signer.js';
-import type { TokenSigner } from './tokens/signer.js';
+import type { Es256Signer } from '../platform/keys/es256-signer.js';
 import { TenantService } from './tenants.js';
 import { UserService } from './users.js';
 import { SessionService } from './sessions.js';
@@ -31,7 +31,7 @@ export interface Identity {
   /** Enterprise single sign-on with Microsoft Entra ID. */
   sso: SsoService;
   tokens: AccessTokens;
-  signer: TokenSigner;
+  signer: Es256Signer;
   hasher: PasswordHasher;
   mail: EmailSender;
   /** The local outbox, when e-mail is not sent through Azure Communication Services. */
@@ -48,21 +48,15 @@ export interface Identity {
 /** Builds identity; Key Vault token signing and Azure Communication Services sign in with the app's credential. */
 export async function createIdentity(platform: Platform, deps: { credential: () => TokenCredential }): Promise<Identity> {
   const { config, log } = platform;
-  const hasher = new PasswordHasher(pepperMaterial(config.PASSWORD_PEPPER, config.LOCAL_STATE_DIR, log), config.PASSWORD_BCRYPT_COST, config.PASSWORD_HASH_THREADS);
-
-  let signer: TokenSigner;
-  if (config.TOKEN_SIGNING_KEY_ID) {
-    const { KeyVaultTokenSigner } = await import('./tokens/keyvault-signer.js');
-    signer = new KeyVaultTokenSigner(config.TOKEN_SIGNING_KEY_ID, deps.credential());
-  } else {
-    signer = new LocalTokenSigner(config.LOCAL_STATE_DIR, config.TOKEN_KEY_ROTATION_DAYS, log);
-  }
+  const pepper = await pepperMaterial(config.PASSWORD_PEPPER, config.LOCAL_STATE_DIR, log);
+  const hasher = new PasswordHasher(pepper, config.PASSWORD_BCRYPT_COST, config.PASSWORD_HASH_THREADS);
+  const signer = await createTokenSigner(config, log, deps.credential);
   const tokens = new AccessTokens(signer, config.PUBLIC_BASE_URL, config.TOKEN_AUDIENCE, config.ACCESS_TOKEN_TTL_SECONDS);
 
   let localMail: LocalOutboxEmailSender | undefined;
   let mail: EmailSender;
   if (config.ACS_EMAIL_ENDPOINT && config.ACS_EMAIL_SENDER) {
-    mail = new AcsEmailSender(config.ACS_EMAIL_ENDPOINT, config.ACS_EMAIL_SENDER, deps.credential());
+    mail = new AcsEmailSender(config.ACS_EMAIL_ENDPOINT, config.ACS_EMAIL_SENDER, deps.credential);
   } else {
     // The log line carries each message's link (a single-use token) only while the web client runs on
     // this machine: a deployment that forgot ACS still keeps tokens out of its logs.
@@ -86,7 +80,7 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
       ? undefined
       : new LocalClientCertificate(config.LOCAL_STATE_DIR, log);
   const sso = new SsoService(platform, { tenants, users, login, clientCertificate });
-  const secondFactors = createSecondFactors(platform, { users, tenants, sessions, hasher, tokens, login, mail, authenticator, roles, credential: deps.credential });
+  const secondFactors = createSecondFactors(platform, { users, tenants, sessions, hasher, tokens, login, mail, authenticator, roles, credential: deps.credential, pepper });
 
   const securityEvents: SecurityEventSink = {
     async denied(info) {

@@ -59,7 +59,7 @@ export class AcsEmailSender implements EmailSender {
   constructor(
     private readonly endpoint: string,
     private readonly sender: string,
-    private readonly credential: TokenCredential,
+    private readonly credential: () => TokenCredential,
     private readonly timeoutMs = ACS_TIMEOUT_MS,
   ) {}
 

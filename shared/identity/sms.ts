@@ -38,7 +38,7 @@ export class AcsSmsSender implements SmsSender {
     const res = await postToAcs(
       this.endpoint,
       '/sms?api-version=2021-03-07',
-      this.credential(),
+      this.credential,
       { from: this.from, smsRecipients: [{ to: message.to }], message: message.text, smsSendOptions: { enableDeliveryReport: false } },
       { timeoutMs: this.timeoutMs },
     );

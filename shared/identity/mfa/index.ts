@@ -5,7 +5,6 @@ import type { RoleService } from '../custom-roles.js';
 import type { LoginService } from '../login.js';
 import type { EmailSender } from '../mail.js';
 import type { PasswordHasher } from '../passwords/hasher.js';
-import { pepperMaterial } from '../passwords/pepper.js';
 import { PasswordResetService } from '../password-reset.js';
 import type { SessionService } from '../sessions.js';
 import { AcsSmsSender, LocalOutboxSmsSender, type SmsSender } from '../sms.js';
@@ -40,6 +39,8 @@ export interface SecondFactorDeps {
   roles: RoleService;
   authenticator: TokenAuthenticator;
   credential: () => TokenCredential;
+  /** The password pepper, which also keys the hashes of recovery and one-time codes (read once, by createIdentity). */
+  pepper: Buffer;
 }
 
 /**
@@ -61,7 +62,7 @@ export function createSecondFactors(platform: Platform, deps: SecondFactorDeps):
   const now = () => clock.now();
   const mfa = new MfaService(platform, deps.users, deps.tenants, sms, {
     issuer: config.MFA_ISSUER,
-    pepper: pepperMaterial(config.PASSWORD_PEPPER, config.LOCAL_STATE_DIR, log),
+    pepper: deps.pepper,
     smsCodeTtlSeconds: config.SMS_CODE_TTL_SECONDS,
     smsMaxSends: config.SMS_MAX_SENDS,
     smsSendWindowSeconds: config.SMS_SEND_WINDOW_MINUTES * 60,

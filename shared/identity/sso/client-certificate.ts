@@ -1,8 +1,7 @@
 import { createHash, createPrivateKey, randomUUID, sign, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { TokenCredential } from '@azure/identity';
 import type { Log } from '../../platform/log.js';
+import { jsonKeyFormat, loadOrCreateStateKey, replaceStateKey } from '../../platform/keys/local-state-key.js';
 
 /**
  * The certificate PMI signs in to customers' Entra app registrations with (private_key_jwt, RFC
@@ -102,6 +101,17 @@ async function selfSigned(commonName: string, now: Date): Promise<{ der: Uint8Ar
   };
 }
 
+/** The local certificate file's format. */
+interface StoredCertificate {
+  certificatePem: string;
+  privateKeyPem: string;
+}
+
+async function makeLocalCertificate(): Promise<StoredCertificate> {
+  const made = await selfSigned('PMI SSO client (local)', new Date());
+  return { certificatePem: describe(made.der).pem, privateKeyPem: made.privateKeyPem };
+}
+
 /**
  * Local runs: a self-signed certificate made on first use and kept in LOCAL_STATE_DIR (mode 0600),
  * renewed 30 days before it expires (the customer then uploads the new one).
@@ -114,24 +124,17 @@ export class LocalClientCertificate implements ClientCertificateSigner {
     private readonly log: Log,
   ) {}
 
-  private file(): string {
-    return join(this.dir, 'sso-client-certificate.json');
-  }
-
   private async load(): Promise<{ cert: ClientCertificate; key: KeyObject }> {
-    if (existsSync(this.file())) {
-      const stored = JSON.parse(readFileSync(this.file(), 'utf8')) as { certificatePem: string; privateKeyPem: string };
-      const cert = describe(new X509Certificate(stored.certificatePem).raw);
-      if (Date.parse(cert.notAfter) - Date.now() > RENEW_BEFORE_DAYS * 86_400_000) return { cert, key: createPrivateKey(stored.privateKeyPem) };
+    const file = { dir: this.dir, name: 'sso-client-certificate.json', format: jsonKeyFormat<StoredCertificate>() };
+    let { key: stored, created } = await loadOrCreateStateKey(file, makeLocalCertificate);
+    let cert = describe(new X509Certificate(stored.certificatePem).raw);
+    if (Date.parse(cert.notAfter) - Date.now() <= RENEW_BEFORE_DAYS * 86_400_000) {
+      stored = await replaceStateKey(file, await makeLocalCertificate());
+      cert = describe(new X509Certificate(stored.certificatePem).raw);
+      created = true;
     }
-    const made = await selfSigned('PMI SSO client (local)', new Date());
-    const cert = describe(made.der);
-    mkdirSync(this.dir, { recursive: true });
-    const tmp = `${this.file()}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ certificatePem: cert.pem, privateKeyPem: made.privateKeyPem }), { mode: 0o600 });
-    renameSync(tmp, this.file());
-    this.log.info('made a local SSO client certificate', { thumbprint: cert.thumbprint, notAfter: cert.notAfter });
-    return { cert, key: createPrivateKey(made.privateKeyPem) };
+    if (created) this.log.info('made a local SSO client certificate', { thumbprint: cert.thumbprint, notAfter: cert.notAfter });
+    return { cert, key: createPrivateKey(stored.privateKeyPem) };
   }
 
   private state(): Promise<{ cert: ClientCertificate; key: KeyObject }> {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { importJWK, jwtVerify, type CryptoKey, type JWTPayload, type JWTHeaderParameters, type KeyObject } from 'jose';
-import type { TokenSigner } from './signer.js';
+import type { Es256Signer } from '../../platform/keys/es256-signer.js';
 
 /** The claims of our access tokens beyond the registered ones. */
 export interface AccessClaims {
@@ -40,7 +40,7 @@ export class AccessTokens {
   private readonly keyCache = new Map<string, CryptoKey | KeyObject | Uint8Array>();
 
   constructor(
-    private readonly signer: TokenSigner,
+    private readonly signer: Es256Signer,
     private readonly issuer: string,
     private readonly audience: string,
     private readonly ttlSeconds: number,

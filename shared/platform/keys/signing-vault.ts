@@ -28,18 +28,14 @@ export interface SigningKeyVault {
   cryptography(kid: string): Promise<{ sign(algorithm: 'ES256', digest: Uint8Array): Promise<{ result: Uint8Array }> }>;
 }
 
-/**
- * The Key Vault SDK, loaded on first use (cold start). `credential` may be a factory, so that
- * building the signer doesn't build the credential.
- */
-export function keyVaultSigningVault(vaultUrl: string, credential: TokenCredential | (() => TokenCredential)): SigningKeyVault {
-  const resolve = () => (typeof credential === 'function' ? credential() : credential);
+/** The Key Vault SDK, loaded on first use (cold start); the credential is asked for then too. */
+export function keyVaultSigningVault(vaultUrl: string, credential: () => TokenCredential): SigningKeyVault {
   let keyClient: ReturnType<SigningKeyVault['keys']> | undefined;
   return {
-    keys: () => (keyClient ??= import('@azure/keyvault-keys').then(({ KeyClient }) => new KeyClient(vaultUrl, resolve()))),
+    keys: () => (keyClient ??= import('@azure/keyvault-keys').then(({ KeyClient }) => new KeyClient(vaultUrl, credential()))),
     cryptography: async (kid) => {
       const { CryptographyClient } = await import('@azure/keyvault-keys');
-      return new CryptographyClient(kid, resolve());
+      return new CryptographyClient(kid, credential());
     },
   };
 }

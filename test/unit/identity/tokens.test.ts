@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LocalTokenSigner } from '../../../shared/identity/tokens/local-signer.js';
+import { openLocalTokenSigner } from '../../../shared/identity/tokens/local-signer.js';
 import { AccessTokens } from '../../../shared/identity/tokens/access-token.js';
 import { processLog } from '../../../shared/platform/log.js';
 
@@ -19,8 +19,8 @@ function age(dir: string, days: number): void {
 describe('local token signing keys', () => {
   it('persist across restarts of the same state directory', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmi-keys-'));
-    const first = new LocalTokenSigner(dir, 30, log);
-    const second = new LocalTokenSigner(dir, 30, log);
+    const first = await openLocalTokenSigner(dir, 30, log);
+    const second = await openLocalTokenSigner(dir, 30, log);
     expect(await second.currentKid()).toBe(await first.currentKid());
     const { token } = await new AccessTokens(first, 'https://api.example', 'pmi-api', 600).issue(claims);
     await expect(new AccessTokens(second, 'https://api.example', 'pmi-api', 600).verify(token)).resolves.toMatchObject({ sub: 'u1', tid: 't1' });
@@ -28,12 +28,12 @@ describe('local token signing keys', () => {
 
   it('rotate when old, keeping previous public keys so earlier tokens still verify, then drop them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmi-keys-'));
-    const original = new LocalTokenSigner(dir, 30, log);
+    const original = await openLocalTokenSigner(dir, 30, log);
     const oldKid = await original.currentKid();
     const { token: oldToken } = await new AccessTokens(original, 'https://api.example', 'pmi-api', 600).issue(claims);
 
     age(dir, 31);
-    const rotated = new LocalTokenSigner(dir, 30, log);
+    const rotated = await openLocalTokenSigner(dir, 30, log);
     const tokens = new AccessTokens(rotated, 'https://api.example', 'pmi-api', 600);
     expect(await rotated.currentKid()).not.toBe(oldKid);
     expect((await rotated.publicKeys()).map((k) => k.kid)).toContain(oldKid);
@@ -43,16 +43,16 @@ describe('local token signing keys', () => {
 
     for (let i = 0; i < 2; i++) {
       age(dir, 31);
-      new LocalTokenSigner(dir, 30, log);
+      await openLocalTokenSigner(dir, 30, log);
     }
-    const later = new LocalTokenSigner(dir, 30, log);
+    const later = await openLocalTokenSigner(dir, 30, log);
     expect((await later.publicKeys()).map((k) => k.kid)).not.toContain(oldKid);
     await expect(new AccessTokens(later, 'https://api.example', 'pmi-api', 600).verify(oldToken)).rejects.toThrow();
   });
 
   it('refuse a token for another audience or issuer', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'pmi-keys-'));
-    const signer = new LocalTokenSigner(dir, 30, log);
+    const signer = await openLocalTokenSigner(dir, 30, log);
     const { token } = await new AccessTokens(signer, 'https://api.example', 'pmi-api', 600).issue(claims);
     await expect(new AccessTokens(signer, 'https://api.example', 'other', 600).verify(token)).rejects.toThrow();
     await expect(new AccessTokens(signer, 'https://other.example', 'pmi-api', 600).verify(token)).rejects.toThrow();

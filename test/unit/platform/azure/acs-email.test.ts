@@ -20,7 +20,7 @@ describe('AcsEmailSender (against a local HTTP stand-in for the ACS endpoint)', 
     acs.requests.length = 0;
     acs.reply({ status: 202, json: { id: '8540c0de-899f-5cce-acb5-3ec493af3800', status: 'Running' } });
     const credential = fakeCredential('acs-token-1');
-    await new AcsEmailSender(acs.endpoint, 'DoNotReply@mail.pmi.test', credential).send(message);
+    await new AcsEmailSender(acs.endpoint, 'DoNotReply@mail.pmi.test', () => credential).send(message);
 
     expect(credential.scopes).toEqual([SCOPE]);
     expect(acs.requests).toHaveLength(1);
@@ -41,26 +41,26 @@ describe('AcsEmailSender (against a local HTTP stand-in for the ACS endpoint)', 
   it('works with an endpoint given without a trailing slash', async () => {
     acs.requests.length = 0;
     acs.reply({ status: 202 });
-    await new AcsEmailSender(acs.endpoint.replace(/\/$/, ''), 'DoNotReply@mail.pmi.test', fakeCredential('t')).send(message);
+    await new AcsEmailSender(acs.endpoint.replace(/\/$/, ''), 'DoNotReply@mail.pmi.test', () => fakeCredential('t')).send(message);
     expect(acs.requests.map((r) => r.path)).toEqual(['/emails:send']);
   });
 
   it.each([200, 400, 401, 429, 500])('treats HTTP %i as a failure', async (status) => {
     acs.reply({ status, json: { error: { code: 'Refused', message: 'no' } } });
-    await expect(new AcsEmailSender(acs.endpoint, 'DoNotReply@mail.pmi.test', fakeCredential('t')).send(message)).rejects.toThrow(
+    await expect(new AcsEmailSender(acs.endpoint, 'DoNotReply@mail.pmi.test', () => fakeCredential('t')).send(message)).rejects.toThrow(
       `Azure Communication Services refused the e-mail (HTTP ${status})`,
     );
   });
 
   it('gives up on a call that hangs instead of hanging the request that sends the e-mail', async () => {
     acs.reply({ status: 202, hang: true });
-    await expect(new AcsEmailSender(acs.endpoint, 'DoNotReply@mail.pmi.test', fakeCredential('t'), 200).send(message)).rejects.toThrow(/abort|timeout/i);
+    await expect(new AcsEmailSender(acs.endpoint, 'DoNotReply@mail.pmi.test', () => fakeCredential('t'), 200).send(message)).rejects.toThrow(/abort|timeout/i);
     acs.reply({ status: 202 });
   });
 
   it('fails without calling ACS when no token can be had', async () => {
     acs.requests.length = 0;
-    await expect(new AcsEmailSender(acs.endpoint, 'DoNotReply@mail.pmi.test', fakeCredential(null)).send(message)).rejects.toThrow(
+    await expect(new AcsEmailSender(acs.endpoint, 'DoNotReply@mail.pmi.test', () => fakeCredential(null)).send(message)).rejects.toThrow(
       'no token for Azure Communication Services',
     );
     expect(acs.requests).toEqual([]);

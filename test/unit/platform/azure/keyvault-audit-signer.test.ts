@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { decodeProtectedHeader } from 'jose';
-import { KeyVaultAuditSigner } from '../../../../shared/audit/signer.js';
+import { keyVaultCheckpointSigner } from '../../../../shared/audit/signer.js';
 import { verifyCheckpoints } from '../../../../shared/audit/verify.js';
 import type { CheckpointClaims } from '../../../../shared/audit/chain.js';
 import { FakeSigningVault } from '../../../support/fake-signing-vault.js';
@@ -11,11 +11,11 @@ const noCredential = () => ({ getToken: async () => null });
 const claimsAt = (seq: number): CheckpointClaims => ({ tenantId: 't-1', seq, headHash: `hash-${seq}`, at: new Date(Date.UTC(2026, 0, seq)).toISOString() });
 const record = (claims: CheckpointClaims, jws: string) => ({ ...claims, jws });
 
-describe('KeyVaultAuditSigner (against a fake Key Vault that signs digests with real P-256 keys)', () => {
+describe('KeyVaultSigner with the checkpoint policy (against a fake Key Vault that signs digests with real P-256 keys)', () => {
   it('signs checkpoints the verifier accepts with the published keys; kid is the thumbprint of the signing version', async () => {
     const vault = new FakeSigningVault(KEY);
     const v1 = vault.addVersion(Date.now() - 86_400_000);
-    const signer = new KeyVaultAuditSigner(KEY, noCredential, vault);
+    const signer = keyVaultCheckpointSigner(KEY, noCredential, vault);
     const c1 = claimsAt(100);
     const { jws, kid } = await signer.sign(c1);
     expect(decodeProtectedHeader(jws)).toMatchObject({ alg: 'ES256', kid, typ: expect.any(String) });
@@ -32,7 +32,7 @@ describe('KeyVaultAuditSigner (against a fake Key Vault that signs digests with 
   it('across a rotation: old checkpoints verify while their version is enabled, new ones are signed by the new version', async () => {
     const vault = new FakeSigningVault(KEY);
     vault.addVersion(Date.now() - 400 * 86_400_000);
-    const signer = new KeyVaultAuditSigner(KEY, noCredential, vault);
+    const signer = keyVaultCheckpointSigner(KEY, noCredential, vault);
     const old = claimsAt(1);
     const signedOld = await signer.sign(old);
     const v2 = vault.addVersion(Date.now());
@@ -53,7 +53,7 @@ describe('KeyVaultAuditSigner (against a fake Key Vault that signs digests with 
     const vault = new FakeSigningVault(KEY);
     const v1 = vault.addVersion(Date.now() - 86_400_000);
     vault.addVersion(Date.now());
-    const signer = new KeyVaultAuditSigner(v1, noCredential, vault);
+    const signer = keyVaultCheckpointSigner(v1, noCredential, vault);
     const c = claimsAt(5);
     const { jws } = await signer.sign(c);
     expect(vault.cryptographyFor).toEqual([v1]);
@@ -61,6 +61,6 @@ describe('KeyVaultAuditSigner (against a fake Key Vault that signs digests with 
   });
 
   it('refuses a key URL that is not a Key Vault key', () => {
-    expect(() => new KeyVaultAuditSigner('https://kv-test.vault.azure.net/secrets/audit', noCredential)).toThrow('AUDIT_SIGNING_KEY_ID');
+    expect(() => keyVaultCheckpointSigner('https://kv-test.vault.azure.net/secrets/audit', noCredential)).toThrow('AUDIT_SIGNING_KEY_ID');
   });
 });

@@ -1,7 +1,8 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { createLocalJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
 import { AccessTokens } from '../../../../shared/identity/tokens/access-token.js';
-import { KeyVaultTokenSigner } from '../../../../shared/identity/tokens/keyvault-signer.js';
+import { KeyVaultSigner } from '../../../../shared/platform/keys/keyvault-signer.js';
+import { TOKEN_KEY_POLICY } from '../../../../shared/identity/tokens/signer.js';
 import { FakeSigningVault as Vault } from '../../../support/fake-signing-vault.js';
 
 const KEY = 'https://kv-test.vault.azure.net/keys/token-signing';
@@ -14,6 +15,12 @@ class FakeSigningVault extends Vault {
 const ISSUER = 'https://pmi.test';
 const AUDIENCE = 'pmi-api';
 const MINUTE = 60_000;
+const noCredential = () => ({ getToken: async () => null });
+
+/** The access-token signer on a stand-in vault: the policy and setting createTokenSigner uses. */
+function tokenSigner(keyId: string, vault?: FakeSigningVault): KeyVaultSigner {
+  return new KeyVaultSigner({ keyId, setting: 'TOKEN_SIGNING_KEY_ID', policy: TOKEN_KEY_POLICY, credential: noCredential, vault });
+}
 const claims = { sub: 'user-1', tid: 'tenant-1', sid: 'session-1', amr: ['pwd'], pv: 1, auth_time: 1_700_000_000 };
 
 /** Date.now under test control (the signer's cache and version ages, and the tokens' iat/exp). */
@@ -29,7 +36,7 @@ function controlledClock(): { now(): number; advance(ms: number): void } {
 }
 
 /** What any relying party does with our JWKS: jose, ES256 only, issuer and audience required. */
-async function verifyWithJwks(token: string, signer: KeyVaultTokenSigner, at: number): Promise<void> {
+async function verifyWithJwks(token: string, signer: KeyVaultSigner, at: number): Promise<void> {
   const jwks = createLocalJWKSet({ keys: await signer.publicKeys() });
   await jwtVerify(token, jwks, { algorithms: ['ES256'], issuer: ISSUER, audience: AUDIENCE, currentDate: new Date(at) });
 }
@@ -38,11 +45,11 @@ afterEach(() => {
   jest.restoreAllMocks();
 });
 
-describe('KeyVaultTokenSigner (against a fake Key Vault that signs digests with real P-256 keys)', () => {
+describe('KeyVaultSigner with the access-token policy (against a fake Key Vault that signs digests with real P-256 keys)', () => {
   it('tokens issued through AccessTokens verify with jose against the JWKS; kid is the version URL', async () => {
     const vault = new FakeSigningVault();
     const v1 = vault.addVersion(Date.now() - 30 * 24 * 60 * MINUTE);
-    const signer = new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault);
+    const signer = tokenSigner(KEY, vault);
     const tokens = new AccessTokens(signer, ISSUER, AUDIENCE, 900);
     const { token } = await tokens.issue(claims);
 
@@ -63,7 +70,7 @@ describe('KeyVaultTokenSigner (against a fake Key Vault that signs digests with 
     const v1 = vault.addVersion(Date.now() - 3 * day);
     vault.addVersion(Date.now() - 2 * day, { enabled: false });
     const v3 = vault.addVersion(Date.now() - day);
-    const jwks = await new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault).publicKeys();
+    const jwks = await tokenSigner(KEY, vault).publicKeys();
     expect(jwks.map((k) => k.kid)).toEqual([v1, v3]);
     const first = vault.version(v1);
     expect(jwks[0]).toEqual({ kty: 'EC', crv: 'P-256', x: first.x.toString('base64url'), y: first.y.toString('base64url'), kid: v1, alg: 'ES256', use: 'sig' });
@@ -73,7 +80,7 @@ describe('KeyVaultTokenSigner (against a fake Key Vault that signs digests with 
     const clock = controlledClock();
     const vault = new FakeSigningVault();
     const v1 = vault.addVersion(clock.now() - 400 * 24 * 60 * MINUTE);
-    const signer = new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault);
+    const signer = tokenSigner(KEY, vault);
     const tokens = new AccessTokens(signer, ISSUER, AUDIENCE, 3600);
     const before = (await tokens.issue(claims)).token;
     expect(decodeProtectedHeader(before).kid).toBe(v1);
@@ -109,7 +116,7 @@ describe('KeyVaultTokenSigner (against a fake Key Vault that signs digests with 
     const clock = controlledClock();
     const vault = new FakeSigningVault();
     vault.addVersion(clock.now() - 400 * 24 * 60 * MINUTE);
-    const signer = new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault);
+    const signer = tokenSigner(KEY, vault);
     const tokens = new AccessTokens(signer, ISSUER, AUDIENCE, 3600);
     const token = (await tokens.issue(claims)).token;
     vault.unreachable = true;
@@ -124,7 +131,7 @@ describe('KeyVaultTokenSigner (against a fake Key Vault that signs digests with 
   it('a key whose only version was created just now signs with it at once', async () => {
     const vault = new FakeSigningVault();
     const v1 = vault.addVersion(Date.now());
-    expect(await new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault).currentKid()).toBe(v1);
+    expect(await tokenSigner(KEY, vault).currentKid()).toBe(v1);
   });
 
   it('expired and not-yet-valid versions stay in the JWKS but do not sign', async () => {
@@ -133,7 +140,7 @@ describe('KeyVaultTokenSigner (against a fake Key Vault that signs digests with 
     const v1 = vault.addVersion(Date.now() - 3 * day);
     const v2 = vault.addVersion(Date.now() - 2 * day, { expiresOn: new Date(Date.now() - day) });
     const v3 = vault.addVersion(Date.now() - day, { notBefore: new Date(Date.now() + day) });
-    const signer = new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault);
+    const signer = tokenSigner(KEY, vault);
     expect(await signer.currentKid()).toBe(v1);
     expect((await signer.publicKeys()).map((k) => k.kid)).toEqual([v1, v2, v3]);
   });
@@ -143,19 +150,19 @@ describe('KeyVaultTokenSigner (against a fake Key Vault that signs digests with 
     const day = 24 * 60 * MINUTE;
     const v1 = vault.addVersion(Date.now() - 2 * day);
     const v2 = vault.addVersion(Date.now() - day);
-    const pinned = new KeyVaultTokenSigner(v1, { getToken: async () => null }, vault);
+    const pinned = tokenSigner(v1, vault);
     expect(await pinned.currentKid()).toBe(v1);
     expect((await pinned.publicKeys()).map((k) => k.kid)).toEqual([v1, v2]);
 
     vault.version(v1).enabled = false;
-    const disabled = new KeyVaultTokenSigner(v1, { getToken: async () => null }, vault);
+    const disabled = tokenSigner(v1, vault);
     await expect(disabled.currentKid()).rejects.toThrow('is not an enabled version');
   });
 
   it('concurrent callers share one listing; a client per version is created once', async () => {
     const vault = new FakeSigningVault();
     const v1 = vault.addVersion(Date.now() - 24 * 60 * MINUTE);
-    const signer = new KeyVaultTokenSigner(KEY, { getToken: async () => null }, vault);
+    const signer = tokenSigner(KEY, vault);
     await Promise.all([signer.publicKeys(), signer.currentKid(), signer.publicKeys()]);
     expect(vault.listCalls).toBe(1);
     await signer.sign(Buffer.from('a.b'), v1);
@@ -164,6 +171,6 @@ describe('KeyVaultTokenSigner (against a fake Key Vault that signs digests with 
   });
 
   it('refuses a key URL that is not a Key Vault key', () => {
-    expect(() => new KeyVaultTokenSigner('https://kv-test.vault.azure.net/secrets/x', { getToken: async () => null })).toThrow('must be a Key Vault key URL');
+    expect(() => tokenSigner('https://kv-test.vault.azure.net/secrets/x')).toThrow('must be a Key Vault key URL');
   });
 });
