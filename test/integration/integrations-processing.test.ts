@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
+import { answerSome } from '../support/store-faults.js';
 import { createIntegration, itemsOf, send, sendAndWait } from './integrations-helpers.js';
-import { Items, type BulkOperationResponse, type OperationInput, type OperationResponse } from '@azure/cosmos';
-import { TenantCollection } from '../../shared/platform/cosmos/store.js';
 import { StoreError } from '../../shared/platform/cosmos/errors.js';
 import { FORMATS, SOURCE_TYPES } from '../../shared/integrations/formats/index.js';
 import { demoBatches } from '../../shared/integrations/demo-data.js';
@@ -267,7 +266,6 @@ describe('day commits: concurrent imports and fact versions', () => {
     // its first day, the other takes it out, and only a read of MV-1 can tell which came last.
     const factStore = host.app.integrations.processor.facts;
     const recompute = factStore.recompute;
-    const tenantBulk = TenantCollection.prototype.bulk;
     const shares: Array<{ requests: number; reads: number }> = [];
     const waiting: Array<[number, () => void]> = [];
     let asked = 0;
@@ -287,13 +285,15 @@ describe('day commits: concurrent imports and fact versions', () => {
     const gate = new Promise<void>((resolve) => {
       release = resolve;
     });
-    TenantCollection.prototype.bulk = async function (this: TenantCollection, ...args: Parameters<typeof tenantBulk>) {
-      if (!held && this.tenantId === t.tenantId && args[0].some((op) => op.kind === 'read' && op.id.startsWith('day:'))) {
-        held = true;
-        await gate;
-      }
-      return tenantBulk.apply(this, args);
-    } as typeof tenantBulk;
+    host.app.store.faults = {
+      call: async (call, proceed) => {
+        if (!held && call.method === 'bulk' && call.tenantId === t.tenantId && call.operations.some((op) => op.kind === 'read' && op.id.startsWith('day:'))) {
+          held = true;
+          await gate;
+        }
+        return proceed();
+      },
+    };
     try {
       const queue = async (feed: number, records: object[]) => expect((await send(host, feeds[feed] as { id: string; secret: string }, { records })).status).toBe(202);
       await queue(0, [pos('MV-H', d2, 7)]);
@@ -306,7 +306,7 @@ describe('day commits: concurrent imports and fact versions', () => {
       await host.app.broker?.idle();
     } finally {
       factStore.recompute = recompute;
-      TenantCollection.prototype.bulk = tenantBulk;
+      host.app.store.faults = undefined;
     }
     // Two of the three imports were answered from one shared pass (its second caller carries no reads).
     expect(shares).toHaveLength(3);
@@ -334,27 +334,29 @@ describe('day commits: concurrent imports and fact versions', () => {
     const { dayKey, FactStore } = await import('../../shared/integrations/facts.js');
     // The other writer is another instance (this one would queue it behind the pass it interrupts).
     const otherInstance = new FactStore(host.app.store, host.app.cipher, 4);
-    const tenantBulk = TenantCollection.prototype.bulk;
     const commits: string[] = [];
     const dayReads: string[][] = [];
     let raced = false;
     // Just before the import commits 2026-04-01, another writer adds a fact to that day and commits it first.
-    TenantCollection.prototype.bulk = async function (this: TenantCollection, ...args: Parameters<typeof tenantBulk>) {
-      const dayCommits = args[0].filter((op) => (op.kind === 'replace' || op.kind === 'create') && op.item.type === 'factDay') as Array<{ item: { date?: string } }>;
-      for (const op of dayCommits) commits.push(String(op.item.date));
-      const reads = args[0].flatMap((op) => (op.kind === 'read' && op.id.startsWith('day:') ? [op.id.slice(-10)] : []));
-      if (reads.length > 0) dayReads.push(reads);
-      if (!raced && dayCommits.some((op) => op.item.date === '2026-04-01')) {
-        raced = true;
-        const other = await facts.upsert({ ...(template as FactItem), id: 'f:pos:race-writer', sourceRecordId: 'RC-W', contributions: (template as FactItem).contributions.map((c) => ({ ...c, measures: { ...c.measures, revenue: 5 } })) });
-        await otherInstance.recompute(t.tenantId, new Map([[dayKey(p, '2026-04-01'), { add: new Set([other.id]), remove: new Set<string>(), known: new Map([[other.id, other]]) }]]));
-      }
-      return tenantBulk.apply(this, args);
-    } as typeof tenantBulk;
+    host.app.store.faults = {
+      call: async (call, proceed) => {
+        if (call.method !== 'bulk') return proceed();
+        const dayCommits = call.operations.filter((op) => (op.kind === 'replace' || op.kind === 'create') && op.item.type === 'factDay') as Array<{ item: { date?: string } }>;
+        for (const op of dayCommits) commits.push(String(op.item.date));
+        const reads = call.operations.flatMap((op) => (op.kind === 'read' && op.id.startsWith('day:') ? [op.id.slice(-10)] : []));
+        if (reads.length > 0) dayReads.push(reads);
+        if (!raced && dayCommits.some((op) => op.item.date === '2026-04-01')) {
+          raced = true;
+          const other = await facts.upsert({ ...(template as FactItem), id: 'f:pos:race-writer', sourceRecordId: 'RC-W', contributions: (template as FactItem).contributions.map((c) => ({ ...c, measures: { ...c.measures, revenue: 5 } })) });
+          await otherInstance.recompute(t.tenantId, new Map([[dayKey(p, '2026-04-01'), { add: new Set([other.id]), remove: new Set<string>(), known: new Map([[other.id, other]]) }]]));
+        }
+        return proceed();
+      },
+    };
     try {
       await sendAndWait(host, admin, integration, { records: [pos('RC-1', '2026-04-01', 120), pos('RC-2', '2026-04-02', 130)] });
     } finally {
-      TenantCollection.prototype.bulk = tenantBulk;
+      host.app.store.faults = undefined;
     }
     expect(raced).toBe(true);
     // The import reads and commits both days; the other writer commits 2026-04-01 in between, so the
@@ -457,11 +459,6 @@ describe('fault injection', () => {
     expect(clean.facts.length).toBeGreaterThan(50);
     await wipe(f.tenantId);
 
-    const upsert = TenantCollection.prototype.upsert;
-    const create = TenantCollection.prototype.create;
-    const replace = TenantCollection.prototype.replace;
-    const bulk = Items.prototype.bulk;
-    const tenantBulk = TenantCollection.prototype.bulk;
     let calls = 0;
     let injected = 0;
     let bulkCalls = 0;
@@ -470,58 +467,43 @@ describe('fault injection', () => {
     let bulkThrew = 0;
     // Point writes of facts and aggregates, if any are made, fail now and then with a retryable store error.
     const failing = new Set([3, 8, 15, 16, 40, 41, 90, 200, 333]);
-    const flaky = <A extends unknown[], R>(original: (this: TenantCollection, ...args: A) => Promise<R>) =>
-      async function (this: TenantCollection, ...args: A): Promise<R> {
-        const item = args[0] as { type?: string };
-        if (this.tenantId === f.tenantId && (item.type === 'fact' || item.type === 'dailyAggregate' || item.type === 'factDay') && failing.has(++calls)) {
-          injected += 1;
-          throw new StoreError('unavailable', calls % 2 === 0 ? 'store unavailable (429)' : 'store unavailable (503)', 10);
-        }
-        return original.apply(this, args);
-      };
     // Inside bulk requests the store throttles single operations (as Cosmos DB answers 207 with
     // per-operation 429s): the others of the same request succeed. Now and then an operation is
     // throttled (the bulk call's own retry absorbs it); during two outage windows every other
     // operation of each request fails, longer than the call retries, so the import throws and is
     // redelivered with part of its writes done.
     const outage = (n: number) => (n >= 12 && n < 22) || (n >= 90 && n < 100);
-    Items.prototype.bulk = async function (this: Items, operations: OperationInput[], ...rest: unknown[]) {
-      const mine = operations.some((op) => op.partitionKey === f.tenantId);
-      if (!mine) return bulk.call(this, operations, ...(rest as []));
-      const n = ++bulkCalls;
-      const fail = operations.map((_, i) => {
-        bulkOps += 1;
-        return (outage(n) && i % 2 === 0) || bulkOps % 17 === 0;
-      });
-      const passed = operations.filter((_, i) => !fail[i]);
-      const answered: BulkOperationResponse | undefined = passed.length > 0 ? await bulk.call(this, passed, ...(rest as [])) : undefined;
-      let k = 0;
-      const merged: OperationResponse[] = operations.map((_, i) => {
-        if (!fail[i]) return answered?.[k++] as OperationResponse;
-        bulkInjected += 1;
-        return { statusCode: i % 3 === 0 ? 503 : 429, requestCharge: 0 };
-      });
-      return Object.assign(merged, { diagnostics: answered?.diagnostics });
-    } as typeof bulk;
-    TenantCollection.prototype.bulk = async function (this: TenantCollection, ...args: Parameters<typeof tenantBulk>) {
-      try {
-        return await tenantBulk.apply(this, args);
-      } catch (err) {
-        if (err instanceof StoreError && err.code === 'unavailable') bulkThrew += 1;
-        throw err;
-      }
-    } as typeof tenantBulk;
-    TenantCollection.prototype.upsert = flaky(upsert) as typeof upsert;
-    TenantCollection.prototype.create = flaky(create) as typeof create;
-    TenantCollection.prototype.replace = flaky(replace) as typeof replace;
+    host.app.store.faults = {
+      bulkRequest: answerSome((operations) => {
+        if (!operations.some((op) => op.partitionKey === f.tenantId)) return [];
+        const n = ++bulkCalls;
+        return operations.map((_, i) => {
+          bulkOps += 1;
+          if (!((outage(n) && i % 2 === 0) || bulkOps % 17 === 0)) return undefined;
+          bulkInjected += 1;
+          return i % 3 === 0 ? 503 : 429;
+        });
+      }),
+      call: async (call, proceed) => {
+        if (call.method === 'bulk') {
+          try {
+            return await proceed();
+          } catch (err) {
+            if (err instanceof StoreError && err.code === 'unavailable') bulkThrew += 1;
+            throw err;
+          }
+        }
+        if (call.tenantId === f.tenantId && (call.item.type === 'fact' || call.item.type === 'dailyAggregate' || call.item.type === 'factDay') && failing.has(++calls)) {
+          injected += 1;
+          throw new StoreError('unavailable', calls % 2 === 0 ? 'store unavailable (429)' : 'store unavailable (503)', 10);
+        }
+        return proceed();
+      },
+    };
     try {
       await run();
     } finally {
-      TenantCollection.prototype.upsert = upsert;
-      TenantCollection.prototype.create = create;
-      TenantCollection.prototype.replace = replace;
-      TenantCollection.prototype.bulk = tenantBulk;
-      Items.prototype.bulk = bulk;
+      host.app.store.faults = undefined;
     }
     // Faults hit inside bulk requests, some were absorbed by the call's retry and some outlasted it.
     expect(bulkInjected).toBeGreaterThan(20);

@@ -1,6 +1,6 @@
 import type { Container, CreateOperationInput, JSONObject, OperationResponse } from '@azure/cosmos';
 import { StoreError } from './errors.js';
-import { BULK_MAX_OPERATIONS, TRANSIENT_STATUSES, bulkRequest } from './bulk-request.js';
+import { BULK_MAX_OPERATIONS, TRANSIENT_STATUSES, bulkRequest, type BulkRequestFault } from './bulk-request.js';
 
 interface Waiting {
   operation: CreateOperationInput;
@@ -24,7 +24,11 @@ export class CreateGroup {
   private sent = 0;
   private asked = 0;
 
-  constructor(private readonly container: Container) {}
+  constructor(
+    private readonly container: Container,
+    /** The store's test seam, read at each request (StoreFaults.bulkRequest). */
+    private readonly fault: () => BulkRequestFault | undefined = () => undefined,
+  ) {}
 
   /** Bulk requests sent and creates asked for so far (their ratio is the mean group size). */
   get stats(): { requests: number; creates: number } {
@@ -53,7 +57,7 @@ export class CreateGroup {
     let results: OperationResponse[];
     this.sent += 1;
     try {
-      results = (await bulkRequest(this.container, group.map((w) => w.operation))).responses;
+      results = (await bulkRequest(this.container, group.map((w) => w.operation), this.fault())).responses;
     } catch (err) {
       for (const w of group) w.reject(err);
       return;

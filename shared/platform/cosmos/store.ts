@@ -3,7 +3,7 @@ import { containers, type ContainerName } from '../topology.js';
 import { StoreError, translateCosmosError } from './errors.js';
 import { isStorableId } from './item-id.js';
 import { CreateGroup } from './create-group.js';
-import { BULK_MAX_OPERATIONS, TRANSIENT_STATUSES, bulkRequest } from './bulk-request.js';
+import { BULK_MAX_OPERATIONS, TRANSIENT_STATUSES, bulkRequest, type BulkRequestFault } from './bulk-request.js';
 
 /** Every stored item belongs to a tenant: the partition key of every container is /tenantId. */
 export interface Item {
@@ -65,6 +65,22 @@ export type BulkResult<U extends Item = Item> =
   | { ok: true; status: number; item?: U; etag?: string }
   | { ok: false; status: number; code: 'not_found' | 'conflict' | 'precondition_failed' };
 
+/** A tenant collection call as the fault seam sees it. */
+export type StoreCall =
+  | { tenantId: string; method: 'bulk'; operations: readonly BulkOperation[] }
+  | { tenantId: string; method: 'create' | 'upsert' | 'replace'; item: Item };
+
+/**
+ * Test seam (as RedactionRunner.fault): a test sets `Store.faults` to fail, hold or watch what the
+ * store does without patching a class. Production code never sets it.
+ */
+export interface StoreFaults {
+  /** Around each point write and bulk call of a tenant collection: `proceed` runs it, a throw fails it, a pending promise holds it. */
+  call?<R>(call: StoreCall, proceed: () => Promise<R>): Promise<R>;
+  /** Around each bulk request the SDK is asked to send (TenantCollection.bulk and the group commit). */
+  bulkRequest?: BulkRequestFault;
+}
+
 /** Operations the store throttled or could not serve are sent again this many times before the call fails. */
 const BULK_RETRY_ROUNDS = 4;
 const BULK_RETRY_BASE_MS = 25;
@@ -90,7 +106,14 @@ export class TenantCollection<T extends Item = Item> {
     private readonly container: Container,
     readonly tenantId: string,
     private readonly group?: CreateGroup,
+    /** The store's test seam, read at each call. */
+    private readonly faults: () => StoreFaults | undefined = () => undefined,
   ) {}
+
+  private through<R>(call: StoreCall, proceed: () => Promise<R>): Promise<R> {
+    const around = this.faults()?.call;
+    return around ? around(call, proceed) : proceed();
+  }
 
   private sent = 0;
 
@@ -123,15 +146,17 @@ export class TenantCollection<T extends Item = Item> {
     }
   }
 
-  async create<U extends T>(item: U): Promise<U> {
-    this.check(item);
-    try {
-      this.sent += 1;
-      const res = await this.container.items.create<U>(item);
-      return strip(res.resource as U);
-    } catch (err) {
-      return translateCosmosError(err);
-    }
+  create<U extends T>(item: U): Promise<U> {
+    return this.through({ tenantId: this.tenantId, method: 'create', item }, async () => {
+      this.check(item);
+      try {
+        this.sent += 1;
+        const res = await this.container.items.create<U>(item);
+        return strip(res.resource as U);
+      } catch (err) {
+        return translateCosmosError(err);
+      }
+    });
   }
 
   /**
@@ -145,29 +170,33 @@ export class TenantCollection<T extends Item = Item> {
     return this.group.create(this.tenantId, item as unknown as Record<string, unknown>);
   }
 
-  async upsert<U extends T>(item: U): Promise<U> {
-    this.check(item);
-    try {
-      this.sent += 1;
-      const res = await this.container.items.upsert<U>(item);
-      return strip(res.resource as unknown as U);
-    } catch (err) {
-      return translateCosmosError(err);
-    }
+  upsert<U extends T>(item: U): Promise<U> {
+    return this.through({ tenantId: this.tenantId, method: 'upsert', item }, async () => {
+      this.check(item);
+      try {
+        this.sent += 1;
+        const res = await this.container.items.upsert<U>(item);
+        return strip(res.resource as unknown as U);
+      } catch (err) {
+        return translateCosmosError(err);
+      }
+    });
   }
 
   /** Replaces the item; with `ifMatch`, only if nobody changed it since (else StoreError precondition_failed). */
-  async replace<U extends T>(item: U, ifMatch?: string): Promise<U> {
-    this.check(item);
-    try {
-      this.sent += 1;
-      const res = await this.container
-        .item(item.id, this.tenantId)
-        .replace<U>(item, ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
-      return strip(res.resource as U);
-    } catch (err) {
-      return translateCosmosError(err);
-    }
+  replace<U extends T>(item: U, ifMatch?: string): Promise<U> {
+    return this.through({ tenantId: this.tenantId, method: 'replace', item }, async () => {
+      this.check(item);
+      try {
+        this.sent += 1;
+        const res = await this.container
+          .item(item.id, this.tenantId)
+          .replace<U>(item, ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
+        return strip(res.resource as U);
+      } catch (err) {
+        return translateCosmosError(err);
+      }
+    });
   }
 
   async patch<U extends T = T>(id: string, operations: PatchOperation[], ifMatch?: string): Promise<U> {
@@ -210,7 +239,11 @@ export class TenantCollection<T extends Item = Item> {
    * some still fail the call throws a retryable StoreError('unavailable') (the others may have been
    * applied, so callers must be idempotent). Requests go through bulkRequest (bulk-request.ts).
    */
-  async bulk<U extends T = T>(operations: readonly BulkOperation<U>[], options: { parallelRequests?: number } = {}): Promise<BulkResult<U>[]> {
+  bulk<U extends T = T>(operations: readonly BulkOperation<U>[], options: { parallelRequests?: number } = {}): Promise<BulkResult<U>[]> {
+    return this.through({ tenantId: this.tenantId, method: 'bulk', operations }, () => this.bulkNow(operations, options));
+  }
+
+  private async bulkNow<U extends T>(operations: readonly BulkOperation<U>[], options: { parallelRequests?: number }): Promise<BulkResult<U>[]> {
     const inputs = operations.map((op) => this.toOperationInput(op));
     const results = new Array<BulkResult<U> | undefined>(operations.length);
     let pending = inputs.map((_, i) => i);
@@ -291,7 +324,7 @@ export class TenantCollection<T extends Item = Item> {
         const chunk = chunks[next++] as { start: number; ops: OperationInput[] };
         let answered: OperationResponse[];
         try {
-          const sent = await bulkRequest(this.container, chunk.ops);
+          const sent = await bulkRequest(this.container, chunk.ops, this.faults()?.bulkRequest);
           answered = sent.responses;
           this.sent += sent.requests;
         } catch (err) {
@@ -368,6 +401,8 @@ function assertUniqueKeys(id: string, expected: readonly string[], actual: Reado
 export class Store {
   private readonly handles = new Map<ContainerName, Container>();
   private readonly groups = new Map<ContainerName, CreateGroup>();
+  /** Test seam (StoreFaults): read by every collection and group commit at each call. */
+  faults: StoreFaults | undefined;
 
   constructor(
     private readonly client: CosmosClient,
@@ -403,10 +438,10 @@ export class Store {
     if (!tenantId) throw new StoreError('conflict', 'a tenant id is required');
     let group = this.groups.get(name);
     if (!group) {
-      group = new CreateGroup(this.container(name));
+      group = new CreateGroup(this.container(name), () => this.faults?.bulkRequest);
       this.groups.set(name, group);
     }
-    return new TenantCollection<T>(this.container(name), tenantId, group);
+    return new TenantCollection<T>(this.container(name), tenantId, group, () => this.faults);
   }
 
   /** Cross-partition query, for platform jobs only (relays, retention, nightly verification). */

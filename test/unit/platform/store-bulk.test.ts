@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { Items, type BulkOperationResponse, type OperationInput, type OperationResponse } from '@azure/cosmos';
+import type { OperationInput } from '@azure/cosmos';
 import { isStoreError } from '../../../shared/platform/cosmos/errors.js';
 import type { Item } from '../../../shared/platform/cosmos/store.js';
 import { startTestStore, type TestStore } from '../../support/store.js';
+import { answerSome } from '../../support/store-faults.js';
 
 interface Doc extends Item {
   n: number;
@@ -82,22 +83,18 @@ describe('TenantCollection.bulk against the embedded Cosmos server', () => {
   });
 
   describe('when the store throttles single operations', () => {
-    const bulk = Items.prototype.bulk;
     /** Answers `status` for the operations `fails` picks, and sends the others on. */
     const throttle = (fails: (op: OperationInput, call: number) => boolean, status: number) => {
       let calls = 0;
-      Items.prototype.bulk = async function (this: Items, operations: OperationInput[], ...rest: unknown[]) {
-        const call = ++calls;
-        const fail = operations.map((op) => fails(op, call));
-        const passed = operations.filter((_, i) => !fail[i]);
-        const answered: BulkOperationResponse | undefined = passed.length > 0 ? await bulk.call(this, passed, ...(rest as [])) : undefined;
-        let k = 0;
-        const merged: OperationResponse[] = operations.map((_, i) => (fail[i] ? { statusCode: status, requestCharge: 0 } : (answered?.[k++] as OperationResponse)));
-        return Object.assign(merged, { diagnostics: answered?.diagnostics });
-      } as typeof bulk;
+      t.store.faults = {
+        bulkRequest: answerSome((operations) => {
+          const call = ++calls;
+          return operations.map((op) => (fails(op, call) ? status : undefined));
+        }),
+      };
     };
     afterAll(() => {
-      Items.prototype.bulk = bulk;
+      t.store.faults = undefined;
     });
 
     it('sends the throttled operations again, alone, and succeeds when the store recovers', async () => {
@@ -112,7 +109,7 @@ describe('TenantCollection.bulk against the embedded Cosmos server', () => {
         const read = await col.bulk(Array.from({ length: 5 }, (_, i) => ({ kind: 'read' as const, id: `t:${i}` })));
         expect(read.map((r) => (r.ok ? r.item?.n : undefined))).toEqual([0, 1, 2, 3, 4]);
       } finally {
-        Items.prototype.bulk = bulk;
+        t.store.faults = undefined;
       }
     });
 
@@ -123,7 +120,7 @@ describe('TenantCollection.bulk against the embedded Cosmos server', () => {
         const failed = await col.bulk(Array.from({ length: 4 }, (_, i) => ({ kind: 'upsert' as const, item: doc('tenant-bulk-f', `u:${i}`, i) }))).catch((err: unknown) => err);
         expect(isStoreError(failed, 'unavailable')).toBe(true);
       } finally {
-        Items.prototype.bulk = bulk;
+        t.store.faults = undefined;
       }
       expect(await col.read('u:0')).toMatchObject({ n: 0 });
       expect(await col.read('u:2')).toBeUndefined();
