@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sealed } from '../platform/crypto/field-cipher.js';
 import type { PendingMessage } from '../platform/outbox/outbox.js';
+import { PLATFORM_TENANT } from '../platform/topology.js';
 
 export type ActorType = 'user' | 'platform-operator' | 'support-agent' | 'integration' | 'system';
 
@@ -69,6 +70,14 @@ export const AUDIT_SEAL_FIELDS = {
   ip: 'audit.ip',
   userAgent: 'audit.userAgent',
 } as const;
+
+/** Actors whose data keys live in the platform tenant's key ring, whatever tenant the event belongs to. */
+export const PLATFORM_ACTORS: ReadonlySet<ActorType> = new Set<ActorType>(['platform-operator', 'support-agent']);
+
+/** The key ring that holds the actor's data key: platform staff live in the platform tenant. */
+export function actorKeyTenant(e: Pick<AuditEvent, 'tenantId' | 'actor'>): string {
+  return PLATFORM_ACTORS.has(e.actor.type) ? PLATFORM_TENANT : e.tenantId;
+}
 
 /** Field name for a sealed personal value inside `changes[key].before/after`. */
 export const auditChangeField = (key: string): string => `audit.changes.${key}`;

@@ -1,16 +1,16 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Platform } from '../platform/platform.js';
 import type { Principal } from '../access/principal.js';
-import { auditMessage, AUDIT_SEAL_FIELDS, type AuditEvent, type NewAuditEvent, type ActorType } from './event.js';
+import { auditMessage, type AuditEvent, type NewAuditEvent } from './event.js';
+import { actorOf, auditEvent, type RequestMeta } from './emit.js';
 import { checkpointId, entryHash, GENESIS_HASH, type ChainEntry, type StoredCheckpoint } from './chain.js';
 import { AuditRepository, type VerifiedMarker } from './repository.js';
 import { AuditAppender } from './appender.js';
 import { CheckpointScheduler } from './checkpoint-due.js';
 import { createAuditSigner, type AuditSigner } from './signer.js';
 import { bySeq, ChainVerifier, verifyCheckpoints, type ExportMeta, type VerifyResult, type ChainStart } from './verify.js';
-import { AuditViewRenderer, actorKeyTenant, type AuditViewEntry, type Viewer } from './views.js';
+import { AuditViewRenderer, type AuditViewEntry, type Viewer } from './views.js';
 import type { PersonNames } from './names.js';
-import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../platform/log.js';
 import type { JSONWebKeySet } from 'jose';
 import type { Params } from '../platform/cosmos/store.js';
@@ -22,15 +22,6 @@ export interface ListFilter {
   action?: string;
   targetType?: string;
   targetId?: string;
-}
-
-/** Who acted, as the audit trail records it (from a verified principal). */
-export function actorOf(principal: Principal): { type: ActorType; id: string; supportGrantId?: string } {
-  return {
-    type: principal.kind,
-    id: principal.userId,
-    ...(principal.supportGrantId ? { supportGrantId: principal.supportGrantId } : {}),
-  };
 }
 
 /**
@@ -278,24 +269,18 @@ export class AuditLog {
   async viewed(
     tenantId: string,
     principal: Principal,
-    what: { view: 'list' | 'verify' | 'export'; count?: number; correlationId: string; ip: string; userAgent: string },
+    what: { view: 'list' | 'verify' | 'export'; count?: number },
+    meta: RequestMeta,
   ): Promise<void> {
-    const actor = actorOf(principal);
-    const id = randomUUID();
-    const subject = { tenantId: actorKeyTenant({ tenantId, actor }), subjectId: principal.userId, recordId: id };
-    const event: NewAuditEvent = {
-      id,
+    const event = await auditEvent(this.platform.cipher, {
       tenantId,
-      actor,
+      actor: actorOf(principal),
       action: 'audit.viewed',
       target: { type: 'auditLog', id: tenantId },
-      outcome: 'success',
-      correlationId: what.correlationId,
       details: { view: what.view, ...(what.count !== undefined ? { count: what.count } : {}) },
-      ip: await this.platform.cipher.seal({ ...subject, field: AUDIT_SEAL_FIELDS.ip }, what.ip),
-    };
-    if (what.userAgent) event.userAgent = await this.platform.cipher.seal({ ...subject, field: AUDIT_SEAL_FIELDS.userAgent }, what.userAgent);
-    await this.record(event);
+      ...meta,
+    });
+    await this.platform.outbox.emit(tenantId, [event]);
   }
 }
 

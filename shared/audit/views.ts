@@ -2,8 +2,7 @@ import type { FieldCipher, Sealed } from '../platform/crypto/field-cipher.js';
 import { DecryptionError } from '../platform/crypto/errors.js';
 import type { ChainEntry } from './chain.js';
 import type { AuditEvent } from './event.js';
-import { PLATFORM_TENANT } from '../platform/topology.js';
-import { AUDIT_SEAL_FIELDS, auditChangeField } from './event.js';
+import { actorKeyTenant, AUDIT_SEAL_FIELDS, auditChangeField, PLATFORM_ACTORS } from './event.js';
 import { NameCache, type PersonNames } from './names.js';
 
 /** Who is reading: the tenant's own people see the customer view; platform operators the full one. */
@@ -32,8 +31,6 @@ export interface AuditViewEntry {
 
 export const PLATFORM_SUPPORT = 'Platform support';
 export const REDACTED_TEXT = '[redacted]';
-
-const PLATFORM_ACTORS = new Set(['platform-operator', 'support-agent']);
 
 /**
  * Renders chain entries for a reader. The customer view hides platform internals (operators and
@@ -143,9 +140,4 @@ export class AuditViewRenderer {
     if (typeof v !== 'object' || v === null || v.v !== 1 || typeof v.s !== 'string' || typeof v.c !== 'string') return value;
     return this.open(e, 'target', auditChangeField(key), v);
   }
-}
-
-/** The key ring that holds the actor's data key: platform staff live in the platform tenant. */
-export function actorKeyTenant(e: Pick<AuditEvent, 'tenantId' | 'actor'>): string {
-  return PLATFORM_ACTORS.has(e.actor.type) ? PLATFORM_TENANT : e.tenantId;
 }

@@ -1,6 +1,6 @@
 import type { Platform } from '../platform/platform.js';
 import { ProblemError, tooManyRequests, unauthorized } from '../http/problem.js';
-import { identityEvent, type RequestMeta } from './audit.js';
+import { auditEvent, type RequestMeta } from '../audit/emit.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import type { SessionItem, TenantSettings, UserItem } from './model.js';
 import type { PasswordHasher } from './passwords/hasher.js';
@@ -140,7 +140,7 @@ export class LoginService {
   }
 
   private actor(user: UserItem) {
-    return { type: 'user' as const, id: user.id, keyTenantId: user.tenantId };
+    return { type: 'user' as const, id: user.id };
   }
 
   private failed(tenantId: string, user: UserItem | undefined, reason: string, meta: RequestMeta): Promise<void> {
@@ -155,7 +155,7 @@ export class LoginService {
     meta: RequestMeta,
     details: Record<string, string | number | boolean | null>,
   ): Promise<void> {
-    const event = await identityEvent(this.platform, {
+    const event = await auditEvent(this.platform.cipher, {
       tenantId,
       ...(user ? { actor: this.actor(user), target: { type: 'user', id: user.id } } : {}),
       action,

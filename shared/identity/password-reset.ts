@@ -1,6 +1,6 @@
 import type { Platform } from '../platform/platform.js';
 import { ProblemError, badRequest, tooManyRequests } from '../http/problem.js';
-import { identityEvent, type RequestMeta } from './audit.js';
+import { auditEvent, type RequestMeta } from '../audit/emit.js';
 import { webAppLink, type EmailSender } from './mail.js';
 import type { UserItem } from './model.js';
 import type { SessionService } from './sessions.js';
@@ -54,7 +54,7 @@ export class PasswordResetService {
   }
 
   private actor(user: UserItem) {
-    return { type: 'user' as const, id: user.id, keyTenantId: user.tenantId };
+    return { type: 'user' as const, id: user.id };
   }
 
   /**
@@ -79,13 +79,13 @@ export class PasswordResetService {
     });
     if (recent.length >= this.platform.config.PASSWORD_RESET_ACCOUNT_LIMIT_PER_HOUR) {
       await this.platform.outbox.emit(tenantId, [
-        await identityEvent(this.platform, { tenantId, action: 'auth.password_reset_throttled', outcome: 'denied', target: { type: 'user', id: user.id }, correlationId: meta.correlationId ?? '' }),
+        await auditEvent(this.platform.cipher, { tenantId, action: 'auth.password_reset_throttled', outcome: 'denied', target: { type: 'user', id: user.id }, correlationId: meta.correlationId ?? '' }),
       ]);
       return;
     }
     const ttl = this.platform.config.PASSWORD_RESET_TTL_MINUTES;
     const token = await this.resets.issue(user, ttl * 60_000, {});
-    const event = await identityEvent(this.platform, { tenantId, action: 'auth.password_reset_requested', target: { type: 'user', id: user.id }, correlationId: meta.correlationId ?? '' });
+    const event = await auditEvent(this.platform.cipher, { tenantId, action: 'auth.password_reset_requested', target: { type: 'user', id: user.id }, correlationId: meta.correlationId ?? '' });
     await this.platform.outbox.emit(tenantId, [event]);
     const email = (await this.users.profile(user)).email;
     if (!email) return;

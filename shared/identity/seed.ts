@@ -2,11 +2,11 @@ import { randomBytes } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
 import { ProblemError } from '../http/problem.js';
-import type { EventActor } from './audit.js';
+import type { EventActor } from '../audit/emit.js';
 import type { DepartmentInput, TenantService } from './tenants.js';
 import type { UserService } from './users.js';
 
-const SYSTEM: EventActor = { type: 'system', id: 'seed', keyTenantId: PLATFORM_TENANT };
+const SYSTEM: EventActor = { type: 'system', id: 'seed' };
 
 export interface OperatorInput {
   email: string;
@@ -52,12 +52,11 @@ export async function seedDemo(platform: Platform, tenants: TenantService, users
   const tenant = await tenants.create({ slug: DEMO_SLUG, name: 'Demo Hotels', dataRegion: 'westeurope' }, SYSTEM, { correlationId: 'seed' });
   const tenantId = tenant.tenantRef;
   const meta = { correlationId: 'seed' };
-  const actor = { ...SYSTEM, keyTenantId: tenantId };
   const properties = [
-    await tenants.createProperty(tenantId, { name: 'Demo Grand Hotel Vienna', timezone: 'Europe/Vienna', currency: 'EUR', roomsAvailable: 180, settings: DEMO_SETTINGS }, actor, meta),
-    await tenants.createProperty(tenantId, { name: 'Demo Seaside Resort Lisbon', timezone: 'Europe/Lisbon', currency: 'EUR', roomsAvailable: 120, settings: DEMO_SETTINGS }, actor, meta),
+    await tenants.createProperty(tenantId, { name: 'Demo Grand Hotel Vienna', timezone: 'Europe/Vienna', currency: 'EUR', roomsAvailable: 180, settings: DEMO_SETTINGS }, SYSTEM, meta),
+    await tenants.createProperty(tenantId, { name: 'Demo Seaside Resort Lisbon', timezone: 'Europe/Lisbon', currency: 'EUR', roomsAvailable: 120, settings: DEMO_SETTINGS }, SYSTEM, meta),
   ];
-  for (const p of properties) for (const d of DEPARTMENTS) await tenants.createDepartment(tenantId, p.id, d, actor, meta);
+  for (const p of properties) for (const d of DEPARTMENTS) await tenants.createDepartment(tenantId, p.id, d, SYSTEM, meta);
   const password = platform.config.DEMO_PASSWORD ?? generatePassword();
   const accounts = [
     { email: 'owner@demo-hotels.example', firstName: 'Olivia', lastName: 'Ostermann', jobTitle: 'General Manager', roleId: 'owner' },
@@ -65,7 +64,7 @@ export async function seedDemo(platform: Platform, tenants: TenantService, users
     { email: 'user@demo-hotels.example', firstName: 'Ursula', lastName: 'Umlauf', jobTitle: 'F&B Manager', roleId: 'end-user' },
   ];
   for (const a of accounts) {
-    await users.create(tenantId, { email: a.email, firstName: a.firstName, lastName: a.lastName, jobTitle: a.jobTitle, roles: [{ roleId: a.roleId, scope: { all: true } }], password }, actor, meta);
+    await users.create(tenantId, { email: a.email, firstName: a.firstName, lastName: a.lastName, jobTitle: a.jobTitle, roles: [{ roleId: a.roleId, scope: { all: true } }], password }, SYSTEM, meta);
   }
   // The embedded store lives in memory, so `npm run bootstrap` can't prepare it ahead of a local start:
   // the demo seed brings a platform operator too.

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
 import { assertPlatformSecondFactor } from '../access/platform-mfa.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
-import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
+import { auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
 import { sessionItemId, type RefreshTokenItem, type SessionItem, type SessionPolicy, type UserItem } from './model.js';
 import { newTenantToken, sha256, splitTenantToken } from './users.js';
 
@@ -108,9 +108,9 @@ export class SessionService {
     try {
       assertPlatformSecondFactor({ kind: 'user', tenantId: session.tenantId, amr: session.amr });
     } catch (err) {
-      const event = await identityEvent(this.platform, {
+      const event = await auditEvent(this.platform.cipher, {
         tenantId: session.tenantId,
-        actor: { type: 'user', id: session.userId, keyTenantId: session.tenantId },
+        actor: { type: 'user', id: session.userId },
         action: 'auth.session_revoked',
         outcome: 'failure',
         target: { type: 'session', id: sidOf(session) },
@@ -132,9 +132,9 @@ export class SessionService {
   }
 
   private async revokeFamily(session: SessionItem, reason: string, meta: RequestMeta): Promise<void> {
-    const event = await identityEvent(this.platform, {
+    const event = await auditEvent(this.platform.cipher, {
       tenantId: session.tenantId,
-      actor: { type: 'user', id: session.userId, keyTenantId: session.tenantId },
+      actor: { type: 'user', id: session.userId },
       action: 'auth.refresh_token_reused',
       outcome: 'failure',
       target: { type: 'session', id: session.id.slice('session:'.length) },
@@ -143,7 +143,7 @@ export class SessionService {
     await this.revoke(session, reason, [event]);
   }
 
-  async revoke(session: SessionItem, reason: string, events: Awaited<ReturnType<typeof identityEvent>>[] = []): Promise<void> {
+  async revoke(session: SessionItem, reason: string, events: Awaited<ReturnType<typeof auditEvent>>[] = []): Promise<void> {
     if (session.revokedAt && events.length === 0) return;
     const next: SessionItem = { ...session, revokedAt: session.revokedAt ?? new Date().toISOString(), revokedReason: session.revokedReason ?? reason };
     await this.platform.outbox.commit('identity', 'upsert', next, events);

@@ -6,7 +6,7 @@ import { PLATFORM_TENANT } from '../platform/topology.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { conflict, notFound } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';
-import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
+import { auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
 import { isPermission, PRIVILEGED_PERMISSIONS } from '../access/permissions.js';
 import { DEFAULT_MFA_POLICY, defaultSettings, NO_MFA_POLICY, type MfaPolicy, type SettingsItem, type TenantSettings } from './model.js';
 import { PropertyDirectory } from './property-directory.js';
@@ -153,7 +153,7 @@ export class TenantService {
       status: 'active',
       createdAt: now,
     };
-    const event = await identityEvent(this.platform, {
+    const event = await auditEvent(this.platform.cipher, {
       tenantId,
       actor,
       action: 'tenant.created',
@@ -190,7 +190,7 @@ export class TenantService {
     for (const key of ['password', 'mfa', 'lockout', 'session'] as const) {
       if (JSON.stringify(current[key]) !== JSON.stringify(next[key])) changes[key] = { before: current[key], after: next[key] };
     }
-    const event = await identityEvent(this.platform, { tenantId, actor, action: 'settings.updated', target: { type: 'tenantSettings', id: tenantId }, changes, ...meta });
+    const event = await auditEvent(this.platform.cipher, { tenantId, actor, action: 'settings.updated', target: { type: 'tenantSettings', id: tenantId }, changes, ...meta });
     const item: SettingsItem = { ...current, ...next, updatedAt: new Date().toISOString() };
     return this.platform.outbox.commit('tenants', etag ? 'replace' : 'upsert', item, [event], etag);
   }
@@ -220,7 +220,7 @@ export class TenantService {
       createdAt: now,
       updatedAt: now,
     };
-    const event = await identityEvent(this.platform, { tenantId, actor, action: 'property.created', target: { type: 'property', id }, ...meta });
+    const event = await auditEvent(this.platform.cipher, { tenantId, actor, action: 'property.created', target: { type: 'property', id }, ...meta });
     return this.platform.outbox.commit('tenants', 'create', item, [event]);
   }
 
@@ -244,7 +244,7 @@ export class TenantService {
       updatedAt: new Date().toISOString(),
     };
     const changes = diff(current, next, ['name', 'timezone', 'currency', 'roomsAvailable', 'settings']);
-    const event = await identityEvent(this.platform, { tenantId, actor, action: 'property.updated', target: { type: 'property', id: propertyId }, changes, ...meta });
+    const event = await auditEvent(this.platform.cipher, { tenantId, actor, action: 'property.updated', target: { type: 'property', id: propertyId }, changes, ...meta });
     return this.platform.outbox.commit('tenants', 'replace', next, [event], etag);
   }
 
@@ -282,7 +282,7 @@ export class TenantService {
       createdAt: now,
       updatedAt: now,
     };
-    const event = await identityEvent(this.platform, {
+    const event = await auditEvent(this.platform.cipher, {
       tenantId,
       actor,
       action: 'department.created',
@@ -327,7 +327,7 @@ export class TenantService {
     if (codeChanges && patch.code !== undefined) await this.claimDepartmentCode(tenantId, propertyId, patch.code, departmentId);
     const next: DepartmentItem = { ...current, ...definedOnly(patch), updatedAt: new Date().toISOString() };
     const changes = diff(current, next, ['code', 'name', 'usaliDepartment', 'standardHoursPerUnit', 'driver']);
-    const event = await identityEvent(this.platform, { tenantId, actor, action: 'department.updated', target: { type: 'department', id: departmentId }, changes, ...meta });
+    const event = await auditEvent(this.platform.cipher, { tenantId, actor, action: 'department.updated', target: { type: 'department', id: departmentId }, changes, ...meta });
     try {
       const saved = await this.platform.outbox.commit('tenants', 'replace', next, [event], etag);
       if (codeChanges) await this.releaseDepartmentCode(tenantId, propertyId, current.code);

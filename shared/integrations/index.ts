@@ -11,7 +11,7 @@ import { ImportProcessor } from './processor.js';
 import { importView, integrationStatus, listImports, type ImportFilter, type ImportView, type IntegrationStatus } from './queries.js';
 import { RawStore } from './raw-store.js';
 import { importMessage, receiveDelivery, type Delivery, type ImportMessage } from './receiver.js';
-import { integrationsEvent, IntegrationService, type RequestMeta } from './service.js';
+import { integrationsEvent, IntegrationService, type ChangeMeta } from './service.js';
 
 export type { ImportMessage } from './receiver.js';
 export type { IntegrationView, IntegrationInput, IntegrationPatch } from './service.js';
@@ -67,13 +67,13 @@ export class Integrations {
   }
 
   /** Re-runs an import from its stored raw body (after a mapping fix, say): a new run of the same import. */
-  async replay(principal: Principal, integrationId: string, importId: string, meta: RequestMeta = {}): Promise<{ importId: string; run: number }> {
+  async replay(principal: Principal, integrationId: string, importId: string, meta: ChangeMeta = {}): Promise<{ importId: string; run: number }> {
     await this.visible(principal, integrationId, 'integrations.manage');
     const { item } = await this.getImport(principal, integrationId, importId);
     if (item.raw.purgedAt) throw conflict('The raw body of this import was purged by retention; it can no longer be replayed.');
     const run = item.run + 1;
     const next: ImportItem = { ...item, run, status: 'queued' };
-    const event = integrationsEvent(principal, meta, { action: 'import.replayed', target: { type: 'import', id: importId }, details: { integrationId, run } });
+    const event = await integrationsEvent(this.platform.cipher, principal, meta, { action: 'import.replayed', target: { type: 'import', id: importId }, details: { integrationId, run } });
     await this.platform.outbox.commit('imports', 'replace', next, [importMessage({ tenantId: principal.tenantId, integrationId, importId, run }, meta.correlationId), event], item._etag);
     return { importId, run };
   }

@@ -1,6 +1,6 @@
 import type { Platform } from '../platform/platform.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
-import { auditMessage } from '../audit/event.js';
+import { auditEvent } from '../audit/emit.js';
 import type { ImportItem, RawChunkItem } from './model.js';
 import type { DeadLetters } from '../platform/bus/dead-letters.js';
 import type { ImportProcessor } from './processor.js';
@@ -78,7 +78,7 @@ export async function purgeRawBodies(platform: Platform, retentionDays: number, 
   }
   for (const [tenantId, count] of perTenant) {
     await platform.outbox.emit(tenantId, [
-      auditMessage({
+      await auditEvent(platform.cipher, {
         tenantId,
         actor: { type: 'system', id: 'importsRawRetention' },
         action: 'import.raw_purged',

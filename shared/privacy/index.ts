@@ -1,6 +1,6 @@
 import type { Platform } from '../platform/platform.js';
 import type { Identity } from '../identity/index.js';
-import { identityEvent, type EventActor, type RequestMeta } from '../identity/audit.js';
+import { auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
 import type { FactItem } from '../integrations/model.js';
 import { RedactionRequests, type RequestInput, type Requested } from './requests.js';
@@ -8,7 +8,6 @@ import { RedactionRunner, deleteUserItems, type Delivery } from './redaction.js'
 import { SubjectExporter, type SubjectExport } from './export.js';
 import { purgeExpiredIdentityItems, type RetentionResult } from './retention.js';
 import type { RewrapResult } from '../platform/crypto/subject-keys.js';
-import { auditMessage } from '../audit/event.js';
 import { checkIfMatch } from '../http/etag.js';
 import { employeeIndexOf, type RedactionJobItem, type RedactionRequester } from './model.js';
 
@@ -98,7 +97,7 @@ export class Privacy {
   /** A data-subject export, audited as `privacy.export_generated` (the event names the user id, not the content). */
   async exportUser(tenantId: string, userId: string, actor: EventActor, meta: RequestMeta): Promise<SubjectExport> {
     const doc = await this.exporter.forUser(tenantId, userId);
-    const event = await identityEvent(this.platform, {
+    const event = await auditEvent(this.platform.cipher, {
       tenantId,
       actor,
       action: 'privacy.export_generated',
@@ -124,7 +123,7 @@ export class Privacy {
     const result = await this.platform.keys.rewrap();
     for (const [tenantId, keys] of result.perTenant) {
       await this.platform.outbox.emit(tenantId, [
-        auditMessage({
+        await auditEvent(this.platform.cipher, {
           tenantId,
           actor: { type: 'system', id: 'keysRewrap' },
           action: 'privacy.keys_rewrapped',
@@ -185,7 +184,7 @@ export class Privacy {
       subjects += 1;
     }
     for (const [tenantId, counts] of perTenant) {
-      const event = await identityEvent(this.platform, { tenantId, actor, action: 'privacy.redactions_reapplied', target: { type: 'tenant', id: tenantId }, details: counts, ...meta });
+      const event = await auditEvent(this.platform.cipher, { tenantId, actor, action: 'privacy.redactions_reapplied', target: { type: 'tenant', id: tenantId }, details: counts, ...meta });
       await this.platform.outbox.emit(tenantId, [event]);
     }
     this.platform.log.info('redactions re-applied', { jobs, subjects });

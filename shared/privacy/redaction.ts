@@ -4,7 +4,7 @@ import type { Identity } from '../identity/index.js';
 import type { UserItem } from '../identity/model.js';
 import type { FactItem } from '../integrations/model.js';
 import { mapLimit } from '../platform/concurrency.js';
-import { auditMessage } from '../audit/event.js';
+import { auditEvent } from '../audit/emit.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { RawBodyRedactor } from './raw-bodies.js';
 import { contactTerms, type SentMessages } from './sent-messages.js';
@@ -229,7 +229,7 @@ export class RedactionRunner {
     delete next.failure;
     const details: Record<string, string | number> = { subjectKind: job.subjectKind, origin: job.origin };
     for (const [k, v] of Object.entries(job.counts)) details[k] = v;
-    const event = auditMessage({
+    const event = await auditEvent(this.platform.cipher, {
       // Deterministic: a second completion (a race with a redelivery) is the same event, appended once.
       id: `privacy.redaction_completed:${job.id}`,
       tenantId: job.tenantId,

@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
 import type { Identity } from '../identity/index.js';
-import { identityEvent, type EventActor, type RequestMeta } from '../identity/audit.js';
+import { auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
 import { OWNER_ROLE } from '../identity/roles.js';
 import { conflict, notFound } from '../http/problem.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
@@ -147,7 +147,7 @@ export class RedactionRequests {
       attempts: 0,
       origin: spec.origin,
     };
-    const event = await identityEvent(this.platform, {
+    const event = await auditEvent(this.platform.cipher, {
       tenantId,
       actor,
       action: spec.action,

@@ -1,7 +1,7 @@
 import type { Platform } from '../platform/platform.js';
 import type { Principal } from '../access/principal.js';
 import { holds } from '../access/authorize.js';
-import { auditMessage } from '../audit/event.js';
+import { actorOf, auditEvent } from '../audit/emit.js';
 import { badRequest, notFound } from '../http/problem.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { errorMessage } from '../platform/log.js';
@@ -284,21 +284,8 @@ export function createReporting(platform: Platform, deps: { properties: Property
     },
 
     async viewed(principal, report, details, correlationId) {
-      const actor =
-        principal.kind === 'support-agent'
-          ? { type: 'support-agent' as const, id: principal.userId, ...(principal.supportGrantId ? { supportGrantId: principal.supportGrantId } : {}) }
-          : { type: principal.kind, id: principal.userId };
-      await outbox.emit(principal.tenantId, [
-        auditMessage({
-          tenantId: principal.tenantId,
-          actor,
-          action: 'report.viewed',
-          target: { type: 'report', id: report },
-          outcome: 'success',
-          correlationId,
-          details,
-        }),
-      ]);
+      const event = await auditEvent(platform.cipher, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'report.viewed', target: { type: 'report', id: report }, correlationId, details });
+      await outbox.emit(principal.tenantId, [event]);
     },
   };
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { platformLogin, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
+import { createIntegration } from './integrations-helpers.js';
 
 let host: TestHost;
 let a: SeededTenant;
@@ -95,6 +96,21 @@ describe('support grants', () => {
     expect(approvedEvents.some((e) => e.targetId === grant.json.id)).toBe(true);
   });
 
+  it("names the grant on the agent's integration changes", async () => {
+    const grant = await approve(a.users.owner.token, { permissions: ['integrations.manage'] });
+    const token = await supportToken(grant.json.id);
+    const integration = await createIntegration(host, a.users.owner.token, { propertyId: a.propertyIds[0], sourceType: 'pos' });
+    expect((await host.request('PATCH', `/api/v1/integrations/${integration.id}`, { token, body: { name: 'Renamed by support' } })).status).toBe(200);
+
+    await host.app.broker?.idle();
+    const entries = await host.app.store.collection('audit', a.tenantId).all<{ id: string; tenantId: string; type: string; actorType: string; actorId: string; payload: { actor: Record<string, unknown> } }>(
+      "SELECT * FROM c WHERE c.type = 'auditEntry' AND c.action = 'integration.updated' AND c.targetId = @id",
+      { id: integration.id },
+    );
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ actorType: 'support-agent', actorId: agentId, payload: { actor: { type: 'support-agent', id: agentId, supportGrantId: grant.json.id } } });
+  });
+
   it('revocation stops the grant at the next request', async () => {
     const grant = await approve(a.users.owner.token, {});
     const token = await supportToken(grant.json.id);
@@ -130,7 +146,7 @@ describe('support grants', () => {
   it("requires a second factor of the agent even when the platform tenant's policy lists no role or permission", async () => {
     const grant = await approve(a.users.owner.token, {});
     const tenants = host.app.identity.tenants;
-    const system = { type: 'system' as const, id: 'test', keyTenantId: '_platform' };
+    const system = { type: 'system' as const, id: 'test' };
     const before = await tenants.settings('_platform');
     const { password, lockout, session } = before;
     const current = await tenants.updateSettings('_platform', { password, lockout, session, mfa: { requiredForRoles: [], requiredForPermissions: [] } }, undefined, system, {});

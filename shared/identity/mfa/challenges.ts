@@ -1,7 +1,7 @@
 import type { Platform } from '../../platform/platform.js';
 import type { Principal } from '../../access/principal.js';
 import { ProblemError, badRequest, unauthorized } from '../../http/problem.js';
-import type { RequestMeta } from '../audit.js';
+import type { RequestMeta } from '../../audit/emit.js';
 import { isLocked } from '../lockout.js';
 import type { LoginResult, LoginService, SecondFactorChallenge } from '../login.js';
 import { sessionItemId, type TenantSettings, type UserItem } from '../model.js';

@@ -3,7 +3,7 @@ import { isPlatformPrincipal } from '../../access/platform-mfa.js';
 import { badRequest, conflict, tooManyRequests } from '../../http/problem.js';
 import { isStoreError } from '../../platform/cosmos/errors.js';
 import type { Sealed } from '../../platform/crypto/field-cipher.js';
-import { identityEvent, type EventActor, type RequestMeta } from '../audit.js';
+import { auditEvent, type EventActor, type RequestMeta } from '../../audit/emit.js';
 import { isLocked } from '../lockout.js';
 import type { TenantSettings, UserItem } from '../model.js';
 import { resolveGrants, type RoleDefinition } from '../roles.js';
@@ -95,7 +95,7 @@ export class MfaService {
   }
 
   /** Writes the item (create or conditional replace), with audit events. A lost race is a 409. */
-  private async write(current: MfaItem | undefined, next: MfaItem, events: Awaited<ReturnType<typeof identityEvent>>[] = []): Promise<MfaItem> {
+  private async write(current: MfaItem | undefined, next: MfaItem, events: Awaited<ReturnType<typeof auditEvent>>[] = []): Promise<MfaItem> {
     const item = { ...next, updatedAt: new Date(this.now()).toISOString() };
     try {
       if (!current?._etag) return await this.platform.outbox.commit('identity', 'create', item, events);
@@ -107,9 +107,9 @@ export class MfaService {
   }
 
   private event(user: UserItem, actor: EventActor | undefined, action: string, meta: RequestMeta, extra: { details?: Record<string, string | number | boolean | null>; outcome?: 'success' | 'failure' } = {}) {
-    return identityEvent(this.platform, {
+    return auditEvent(this.platform.cipher, {
       tenantId: user.tenantId,
-      actor: actor ?? { type: 'user', id: user.id, keyTenantId: user.tenantId },
+      actor: actor ?? { type: 'user', id: user.id },
       action,
       target: { type: 'user', id: user.id },
       ...extra,
@@ -288,7 +288,7 @@ export class MfaService {
     const current = await this.get(user.tenantId, user.id);
     const trimmed = code.trim();
     let next: MfaItem | undefined;
-    const events: Awaited<ReturnType<typeof identityEvent>>[] = [];
+    const events: Awaited<ReturnType<typeof auditEvent>>[] = [];
     if (current && activeMethods(current).includes(method)) {
       if (method === 'totp') {
         const secret = await this.open(user, 'totpSecret', current.enc.totpSecret);

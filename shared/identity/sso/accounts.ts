@@ -3,7 +3,7 @@ import type { Platform } from '../../platform/platform.js';
 import { isStoreError } from '../../platform/cosmos/errors.js';
 import { conflict, ProblemError } from '../../http/problem.js';
 import { etagOf } from '../../http/etag.js';
-import { identityEvent, type EventActor, type RequestMeta } from '../audit.js';
+import { auditEvent, type EventActor, type RequestMeta } from '../../audit/emit.js';
 import { emailIndexId, sameGrant, type EmailIndexItem, type RoleAssignment, type SealedProfile, type UserItem } from '../model.js';
 import type { UserService } from '../users.js';
 import { SsoError } from './errors.js';
@@ -53,7 +53,7 @@ export class SsoAccounts {
     if (existing && existing.userId !== userId) throw conflict('This Entra identity is already linked to another user.');
     for (const old of await this.linksOf(tenantId, userId)) if (old.id !== id) await this.col(tenantId).delete(old.id);
     const item: SsoLinkItem = { id, tenantId, type: 'ssoLink', userId, entraTenantId: tid.toLowerCase(), createdAt: new Date().toISOString() };
-    const event = await identityEvent(this.platform, {
+    const event = await auditEvent(this.platform.cipher, {
       tenantId,
       ...(actor ? { actor } : {}),
       action: 'user.sso_linked',
@@ -68,7 +68,7 @@ export class SsoAccounts {
     const links = await this.linksOf(tenantId, userId);
     for (const l of links) await this.col(tenantId).delete(l.id);
     if (links.length > 0) {
-      const event = await identityEvent(this.platform, { tenantId, actor, action: 'user.sso_unlinked', target: { type: 'user', id: userId }, ...meta });
+      const event = await auditEvent(this.platform.cipher, { tenantId, actor, action: 'user.sso_unlinked', target: { type: 'user', id: userId }, ...meta });
       await this.platform.outbox.emit(tenantId, [event]);
     }
     return links.length;
@@ -88,7 +88,7 @@ export class SsoAccounts {
       const roles = syncedRoles(current.roles, who.groups, settings);
       if (JSON.stringify(roles) === JSON.stringify(current.roles)) return current;
       try {
-        return await this.users.setRoles(current.tenantId, current.id, roles, etagOf(current), SYNC_ACTOR(current.tenantId), meta);
+        return await this.users.setRoles(current.tenantId, current.id, roles, etagOf(current), SYNC_ACTOR, meta);
       } catch (err) {
         // Someone changed the user since it was read: recompute from what is stored now.
         const stale = isStoreError(err, 'precondition_failed') || (err instanceof ProblemError && err.status === 412);
@@ -156,8 +156,8 @@ export class SsoAccounts {
         createdAt: now,
         updatedAt: now,
       };
-      const self = { type: 'user' as const, id, keyTenantId: tenantId };
-      const event = await identityEvent(this.platform, {
+      const self = { type: 'user' as const, id };
+      const event = await auditEvent(this.platform.cipher, {
         tenantId,
         actor: self,
         action: 'user.provisioned',
@@ -175,7 +175,7 @@ export class SsoAccounts {
   }
 }
 
-const SYNC_ACTOR = (tenantId: string): EventActor => ({ type: 'system', id: 'sso-group-sync', keyTenantId: tenantId });
+const SYNC_ACTOR: EventActor = { type: 'system', id: 'sso-group-sync' };
 
 /** One assignment per mapped group the user is a member of, each marked with its group. */
 export function groupAssignments(groups: readonly string[], settings: Pick<SsoSettings, 'groupRoles'>): RoleAssignment[] {
