@@ -8,7 +8,7 @@ import { pageQuery } from '../shared/http/pagination.js';
 import { loadConfig } from '../shared/platform/config.js';
 import { viewOf } from '../shared/integrations/index.js';
 import { jsonSchemaOf, sourceTypeSchema, code } from '../shared/integrations/formats/index.js';
-import { USALI_LINES } from '../shared/integrations/model.js';
+import { USALI_LINES } from '../shared/integrations/measures.js';
 
 const integrationId = z.string().regex(/^int_[A-Za-z0-9_-]{16}$/, 'not an integration id');
 const importId = z.string().regex(/^imp_[A-Za-z0-9_-]{32}$/, 'not an import id');

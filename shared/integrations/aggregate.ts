@@ -1,13 +1,5 @@
-import {
-  DEPARTMENT_MEASURES,
-  FRACTIONAL,
-  PROPERTY_MEASURES,
-  USALI_LINES,
-  type AggregateItem,
-  type FactItem,
-  type Scenario,
-  type UsaliLine,
-} from './model.js';
+import { DEPARTMENT_MEASURES, FRACTIONAL, PROPERTY_MEASURES, USALI_LINES, type Scenario, type UsaliLine } from './measures.js';
+import type { AggregateItem, FactItem } from './model.js';
 import type { SourceType } from './formats/index.js';
 
 export type AggregateDraft = Omit<AggregateItem, '_etag' | '_ts'>;

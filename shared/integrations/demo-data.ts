@@ -1,5 +1,5 @@
 import type { SourceType } from './formats/index.js';
-import type { UsaliLine } from './model.js';
+import type { UsaliLine } from './measures.js';
 
 /**
  * A realistic, deterministic year of source-system data for a demo property: seasonality and

@@ -2,91 +2,15 @@ import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
 import type { Sealed } from '../platform/crypto/field-cipher.js';
 import type { SourceType } from './formats/index.js';
+import type { PersonalFields } from './formats/format.js';
+import type { Contribution, DepartmentMeasure, IntegrationMappings, PropertyMeasure, Scenario, UsaliLine } from './measures.js';
 import type { RecordError } from './parse.js';
 
-export const SCENARIOS = ['actual', 'budget', 'forecast', 'onTheBooks'] as const;
-export type Scenario = (typeof SCENARIOS)[number];
-
-/** USALI 11th-edition summary lines that AMS accounts map to. Departmental lines need a department. */
-export const DEPARTMENTAL_LINES = ['revenue', 'costOfSales', 'payrollAndRelated', 'otherExpenses'] as const;
-export const PROPERTY_LINES = [
-  'miscellaneousIncome',
-  'administrativeAndGeneral',
-  'informationAndTelecommunications',
-  'salesAndMarketing',
-  'propertyOperationAndMaintenance',
-  'utilities',
-  'managementFees',
-  'nonOperatingIncome',
-  'nonOperatingExpenses',
-  'replacementReserve',
-] as const;
-export const USALI_LINES = [...DEPARTMENTAL_LINES, ...PROPERTY_LINES] as const;
-export type UsaliLine = (typeof USALI_LINES)[number];
-
-export function isDepartmentalLine(line: UsaliLine): boolean {
-  return (DEPARTMENTAL_LINES as readonly string[]).includes(line);
-}
-
-/** Department-level measures: flows, summed over facts. Money in currency units, hours in hours. */
-export const DEPARTMENT_MEASURES = [
-  'revenue',
-  'tax',
-  'discounts',
-  'covers',
-  'checks',
-  'reservations',
-  'reservedCovers',
-  'cancellations',
-  'noShows',
-  'eventAttendees',
-  'productiveHours',
-  'nonProductiveHours',
-  'labourCost',
-] as const;
-export type DepartmentMeasure = (typeof DEPARTMENT_MEASURES)[number];
-
-/** Property-level statistics. PMS and RMS figures are snapshots (the latest record of a date wins); groupRooms is a flow. */
-export const PROPERTY_MEASURES = [
-  'roomsAvailable',
-  'outOfOrder',
-  'roomsSold',
-  'complimentary',
-  'roomRevenue',
-  'guests',
-  'arrivals',
-  'departures',
-  'groupRooms',
-] as const;
-export type PropertyMeasure = (typeof PROPERTY_MEASURES)[number];
-
-export type Measure = DepartmentMeasure | PropertyMeasure | `usali.${UsaliLine}`;
-
-/** Measures summed in hundredths (money, hours) so sums don't depend on the order facts are read in. */
-export const FRACTIONAL: ReadonlySet<string> = new Set([
-  'revenue',
-  'tax',
-  'discounts',
-  'productiveHours',
-  'nonProductiveHours',
-  'labourCost',
-  'roomRevenue',
-  ...USALI_LINES.map((l) => `usali.${l}`),
-]);
-
-/** What one fact adds to one (department or property, scenario) of its date. */
-export interface Contribution {
-  /** null: property level. */
-  departmentId: string | null;
-  measures: Partial<Record<Measure, number>>;
-  /** Snapshot contributions replace each other (latest wins) instead of adding up. */
-  snapshot?: boolean;
-  /** A figure for a whole month (`YYYY-MM`, AMS trial-balance lines): aggregated apart, spread over the month by reports. */
-  period?: string;
-}
-
-/** A normalised source record. Id: `f:<sourceType>:<hash of tenant, property, source type, source record id>`. */
-export interface FactItem extends Item {
+/**
+ * A normalised source record. Id: `f:<sourceType>:<hash of tenant, property, source type, source record id>`.
+ * Time records also carry the blind index of the employee number, the data subject, and the fields sealed under its key.
+ */
+export interface FactItem extends Item, Partial<PersonalFields> {
   type: 'fact';
   sourceType: SourceType;
   propertyId: string;
@@ -102,10 +26,6 @@ export interface FactItem extends Item {
   updatedAt: string;
   /** A tombstone: the source deleted the record (no contributions; kept so retries know its day). */
   deleted?: boolean;
-  /** Time records: blind index of the employee number, and the data subject the sealed fields belong to. */
-  employeeIndex?: string;
-  subjectId?: string;
-  enc?: { employeeNumber?: Sealed; labourCost?: Sealed; sourceRecordId?: Sealed };
 }
 
 /** The facts and aggregates of one (property, date), so a recompute reads them by id, never by query. */
@@ -192,13 +112,6 @@ export interface SecretRef {
   createdAt: string;
   /** Set on the previous secret when a new one is issued: valid until then. */
   expiresAt?: string;
-}
-
-export interface IntegrationMappings {
-  /** Source department/outlet code → the property's department id. */
-  departments: Record<string, string>;
-  /** AMS GL account → USALI line. */
-  accounts: Record<string, UsaliLine>;
 }
 
 export interface IntegrationItem extends Item, OutboxCarrier {

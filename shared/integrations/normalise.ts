@@ -1,40 +1,31 @@
 import { createHash } from 'node:crypto';
-import type { FieldCipher, BlindIndex } from '../platform/crypto/field-cipher.js';
-import { SubjectRedactedError } from '../platform/crypto/errors.js';
-import type {
-  AmsRecord,
-  PmsRecord,
-  PosRecord,
-  ReservationRecord,
-  RmsRecord,
-  SncRecord,
-  SourceType,
-  TmsRecord,
-} from './formats/index.js';
-import { isDepartmentalLine, type Contribution, type FactItem, type IntegrationMappings, type Scenario } from './model.js';
+import type { FactShape, SourceFormat } from './formats/index.js';
+import type { PersonalPorts } from './formats/format.js';
+import { RecordRejected } from './formats/mapping.js';
+import type { IntegrationMappings } from './measures.js';
+import type { FactItem } from './model.js';
 import type { ParsedRecord, RecordError, RecordLocation } from './parse.js';
+
+export { employeeSubjectId } from './formats/tms/facts.js';
 
 export interface NormaliseContext {
   tenantId: string;
   propertyId: string;
   integrationId: string;
   importId: string;
-  sourceType: SourceType;
   mappings: IntegrationMappings;
   /** The property-local date the body was received: earlier dates are actuals, later ones on the books. */
   receivedDate: string;
   now: string;
 }
 
-export interface NormalisePorts {
-  cipher: FieldCipher;
-  blindIndex: BlindIndex;
-}
+export type NormalisePorts = PersonalPorts;
 
-export type FactDraft = Omit<FactItem, '_etag' | '_ts'>;
+/** A fact before the store has seen it, of the source type `T` of the format that produced it. */
+export type FactDraft<T extends string = FactItem['sourceType']> = Omit<FactItem, '_etag' | '_ts' | 'sourceType'> & { sourceType: T };
 
-export interface NormalisedBatch {
-  upserts: FactDraft[];
+export interface NormalisedBatch<T extends string = FactItem['sourceType']> {
+  upserts: Array<FactDraft<T>>;
   /** Fact ids to remove. */
   deletions: string[];
   errors: RecordError[];
@@ -47,167 +38,38 @@ function hash(parts: string[]): string {
 }
 
 /** The deterministic fact id of a source record: the same record always lands on the same item. */
-export function factId(tenantId: string, propertyId: string, sourceType: SourceType, sourceRecordId: string, variant = ''): string {
+export function factId(tenantId: string, propertyId: string, sourceType: string, sourceRecordId: string, variant = ''): string {
   return `f:${sourceType}:${hash([tenantId, propertyId, sourceType, sourceRecordId, variant])}`;
 }
 
-/** The fact ids a source record id may occupy (PMS keeps an actual and an on-the-books fact per record). */
-export function factIdsOf(ctx: Pick<NormaliseContext, 'tenantId' | 'propertyId' | 'sourceType'>, sourceRecordId: string): string[] {
-  if (ctx.sourceType === 'pms') return ['actual', 'onTheBooks'].map((v) => factId(ctx.tenantId, ctx.propertyId, 'pms', sourceRecordId, v));
-  return [factId(ctx.tenantId, ctx.propertyId, ctx.sourceType, sourceRecordId)];
+/** The fact ids a source record id may occupy: one per variant of its format, or just one. */
+function factIdsOf(format: Pick<SourceFormat, 'type' | 'variants'>, ctx: NormaliseContext, sourceRecordId: string): string[] {
+  return (format.variants ?? ['']).map((v) => factId(ctx.tenantId, ctx.propertyId, format.type, sourceRecordId, v));
 }
 
-/** Data subject of an employee: derived from the blind index, so the employee number itself is never a key. */
-export function employeeSubjectId(employeeIndex: string): string {
-  return `emp:${employeeIndex}`;
-}
-
-function lastDayOfMonth(period: string): string {
-  const [y, m] = period.split('-').map(Number) as [number, number];
-  const d = new Date(Date.UTC(y, m, 0));
-  return d.toISOString().slice(0, 10);
-}
-
-class RecordRejected extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-function department(ctx: NormaliseContext, codeValue: string, field: string): string {
-  const id = ctx.mappings.departments[codeValue];
-  if (!id) throw new RecordRejected(field, `unknown code '${codeValue}': map it to a department in the integration`);
-  return id;
-}
-
-function timeScenario(ctx: NormaliseContext, date: string): Scenario {
-  return date < ctx.receivedDate ? 'actual' : 'onTheBooks';
-}
-
-interface Shape {
-  date: string;
-  scenario: Scenario;
-  contributions: Contribution[];
-  variant?: string;
-}
-
-function shapeOf(ctx: NormaliseContext, record: unknown): Shape {
-  switch (ctx.sourceType) {
-    case 'pos': {
-      const r = record as PosRecord;
-      return {
-        date: r.businessDate,
-        scenario: 'actual',
-        contributions: [
-          {
-            departmentId: department(ctx, r.outlet, 'outlet'),
-            measures: { revenue: r.netRevenue, tax: r.tax, discounts: r.discounts, covers: r.covers, checks: r.checks },
-          },
-        ],
-      };
-    }
-    case 'frs':
-    case 'trs': {
-      const r = record as ReservationRecord;
-      // Booked covers count the reservations still held; cancellations and no-shows are counted apart.
-      const measures = r.status === 'cancelled' ? { cancellations: 1 } : r.status === 'noShow' ? { noShows: 1 } : { reservations: 1, reservedCovers: r.covers };
-      return {
-        date: r.date,
-        scenario: timeScenario(ctx, r.date),
-        contributions: [{ departmentId: department(ctx, r.outlet, 'outlet'), measures }],
-      };
-    }
-    case 'tms': {
-      const r = record as TmsRecord;
-      return {
-        date: r.date,
-        scenario: 'actual',
-        // Labour cost is added from the sealed value when aggregating: it is never stored in clear.
-        contributions: [
-          { departmentId: department(ctx, r.department, 'department'), measures: { productiveHours: r.productiveHours, nonProductiveHours: r.nonProductiveHours } },
-        ],
-      };
-    }
-    case 'pms': {
-      const r = record as PmsRecord;
-      const scenario = r.kind ?? timeScenario(ctx, r.date);
-      return {
-        date: r.date,
-        scenario,
-        variant: scenario,
-        contributions: [
-          {
-            departmentId: null,
-            snapshot: true,
-            measures: {
-              roomsAvailable: r.roomsAvailable,
-              outOfOrder: r.outOfOrder,
-              roomsSold: r.roomsSold,
-              complimentary: r.complimentary,
-              roomRevenue: r.roomRevenue,
-              guests: r.guests,
-              arrivals: r.arrivals,
-              departures: r.departures,
-            },
-          },
-        ],
-      };
-    }
-    case 'rms': {
-      const r = record as RmsRecord;
-      const revenue = r.roomRevenue ?? Math.round(r.rooms * (r.adr ?? 0) * 100) / 100;
-      return { date: r.date, scenario: 'forecast', contributions: [{ departmentId: null, snapshot: true, measures: { roomsSold: r.rooms, roomRevenue: revenue } }] };
-    }
-    case 'snc': {
-      const r = record as SncRecord;
-      const counts = r.status === 'definite';
-      const fnb = department(ctx, r.department, 'department');
-      const rental = r.rentalDepartment ? department(ctx, r.rentalDepartment, 'rentalDepartment') : fnb;
-      const contributions: Contribution[] = [];
-      if (counts) {
-        if (rental === fnb) {
-          contributions.push({ departmentId: fnb, measures: { revenue: r.foodAndBeverageRevenue + r.roomRentalRevenue, eventAttendees: r.attendees } });
-        } else {
-          contributions.push({ departmentId: fnb, measures: { revenue: r.foodAndBeverageRevenue, eventAttendees: r.attendees } });
-          contributions.push({ departmentId: rental, measures: { revenue: r.roomRentalRevenue } });
-        }
-        contributions.push({ departmentId: null, measures: { groupRooms: r.groupRooms } });
-      }
-      return { date: r.date, scenario: timeScenario(ctx, r.date), contributions };
-    }
-    case 'ams': {
-      const r = record as AmsRecord;
-      const line = ctx.mappings.accounts[r.account];
-      if (!line) throw new RecordRejected('account', `unknown account '${r.account}': map it to a USALI line in the integration`);
-      // A monthly line is filed under its month's last day and aggregated apart; reports spread it over the month.
-      const date = r.date ?? lastDayOfMonth(r.period as string);
-      let departmentId: string | null = null;
-      if (isDepartmentalLine(line)) {
-        if (!r.department) throw new RecordRejected('department', `account '${r.account}' maps to the departmental line '${line}': a department is required`);
-        departmentId = department(ctx, r.department, 'department');
-      }
-      return { date, scenario: r.kind, contributions: [{ departmentId, measures: { [`usali.${line}`]: r.amount }, ...(r.period ? { period: r.period } : {}) }] };
-    }
-  }
+function sourceRecordIdOf<R extends { id: string }>(parsed: ParsedRecord<R>): string {
+  return parsed.deleted ? parsed.id : parsed.record.id;
 }
 
 /**
- * Turns validated records into facts with deterministic ids, or deletions. Unknown codes and
- * accounts are per-record errors. Within one batch the last record with a given id wins. Time
- * records get their employee number, cost and record id sealed under the employee's data key.
+ * Turns records validated by `format` into facts with deterministic ids, or deletions: the same
+ * for every format, which says what a record adds to its day and, for records about a person,
+ * what is sealed under their key. Records the format rejects (unmapped codes, redacted people)
+ * are per-record errors. Within one batch the last record with a given id wins.
  */
-export async function normalise(ctx: NormaliseContext, records: Array<ParsedRecord<unknown>>, ports: NormalisePorts): Promise<NormalisedBatch> {
-  const out: NormalisedBatch = { upserts: [], deletions: [], errors: [], accepted: 0 };
+export async function normalise<R extends { id: string }, T extends string>(
+  format: SourceFormat<R, T>,
+  ctx: NormaliseContext,
+  records: Array<ParsedRecord<R>>,
+  ports: NormalisePorts,
+): Promise<NormalisedBatch<T>> {
+  const out: NormalisedBatch<T> = { upserts: [], deletions: [], errors: [], accepted: 0 };
   const lastIndex = new Map<string, number>();
-  records.forEach((r, i) => lastIndex.set(r.deleted ? r.id : (r.record as { id: string }).id, i));
+  records.forEach((r, i) => lastIndex.set(sourceRecordIdOf(r), i));
   const deletions = new Set<string>();
-  const upserts = new Map<string, FactDraft>();
-  for (let i = 0; i < records.length; i++) {
-    const parsed = records[i] as ParsedRecord<unknown>;
-    const sourceRecordId = parsed.deleted ? parsed.id : (parsed.record as { id: string }).id;
+  const upserts = new Map<string, FactDraft<T>>();
+  for (const [i, parsed] of records.entries()) {
+    const sourceRecordId = sourceRecordIdOf(parsed);
     if (lastIndex.get(sourceRecordId) !== i) {
       out.accepted += 1; // superseded by a later record with the same id in this batch
       continue;
@@ -216,27 +78,29 @@ export async function normalise(ctx: NormaliseContext, records: Array<ParsedReco
     if (parsed.row !== undefined) loc.row = parsed.row;
     if (parsed.path !== undefined) loc.path = parsed.path;
     if (parsed.deleted) {
-      for (const id of factIdsOf(ctx, sourceRecordId)) deletions.add(id);
+      for (const id of factIdsOf(format, ctx, sourceRecordId)) deletions.add(id);
       out.accepted += 1;
       continue;
     }
-    let shape: Shape;
+    // A record about a person is not named in clear, not even in an error.
+    const named = format.personal ? {} : { recordId: sourceRecordId };
+    let shape: FactShape;
     try {
-      shape = shapeOf(ctx, parsed.record);
+      shape = format.toFact(parsed.record, ctx);
     } catch (err) {
       if (!(err instanceof RecordRejected)) throw err;
-      out.errors.push({ ...loc, recordId: ctx.sourceType === 'tms' ? undefined : sourceRecordId, field: err.field, message: err.message });
+      out.errors.push({ ...loc, ...named, field: err.field, message: err.message });
       continue;
     }
-    const id = factId(ctx.tenantId, ctx.propertyId, ctx.sourceType, sourceRecordId, shape.variant ?? '');
-    // A PMS record that moved from on-the-books to actual leaves its other variant behind: remove it.
-    for (const other of factIdsOf(ctx, sourceRecordId)) if (other !== id) deletions.add(other);
+    const id = factId(ctx.tenantId, ctx.propertyId, format.type, sourceRecordId, shape.variant ?? '');
+    // A record that moved to another variant (PMS: on the books to actual) leaves the one it left: remove it.
+    for (const other of factIdsOf(format, ctx, sourceRecordId)) if (other !== id) deletions.add(other);
     const content: Record<string, unknown> = { date: shape.date, scenario: shape.scenario, contributions: shape.contributions };
-    const fact: FactDraft = {
+    const fact: FactDraft<T> = {
       id,
       tenantId: ctx.tenantId,
       type: 'fact',
-      sourceType: ctx.sourceType,
+      sourceType: format.type,
       propertyId: ctx.propertyId,
       integrationId: ctx.integrationId,
       date: shape.date,
@@ -246,31 +110,22 @@ export async function normalise(ctx: NormaliseContext, records: Array<ParsedReco
       importId: ctx.importId,
       updatedAt: ctx.now,
     };
-    if (ctx.sourceType === 'tms') {
-      const r = parsed.record as TmsRecord;
-      const employeeIndex = await ports.blindIndex.compute(ctx.tenantId, 'employeeNumber', r.employeeNumber);
-      const subjectId = employeeSubjectId(employeeIndex);
-      const seal = (field: string, value: string) => ports.cipher.seal({ tenantId: ctx.tenantId, subjectId, field, recordId: id }, value);
-      fact.employeeIndex = employeeIndex;
-      fact.subjectId = subjectId;
+    if (format.personal) {
       try {
-        fact.enc = {
-          employeeNumber: await seal('timeRecord.employeeNumber', r.employeeNumber),
-          labourCost: await seal('timeRecord.labourCost', String(r.labourCost)),
-          sourceRecordId: await seal('timeRecord.sourceRecordId', sourceRecordId),
-        };
+        const personal = await format.personal(parsed.record, { tenantId: ctx.tenantId, factId: id, sourceRecordId }, ports);
+        fact.employeeIndex = personal.employeeIndex;
+        fact.subjectId = personal.subjectId;
+        fact.enc = personal.enc;
+        content.personal = personal.digest;
       } catch (err) {
-        // The employee was redacted (key shredded): their records are refused one by one, so a
-        // re-send that still names them doesn't fail the whole batch; the stored fact stays as it was.
-        if (!(err instanceof SubjectRedactedError)) throw err;
-        out.errors.push({ ...loc, field: 'employeeNumber', message: 'this employee was redacted; their time records are no longer accepted' });
+        if (!(err instanceof RecordRejected)) throw err;
+        out.errors.push({ ...loc, field: err.field, message: err.message });
         continue;
       }
-      content.personal = [employeeIndex, r.labourCost, sourceRecordId];
     } else {
       fact.sourceRecordId = sourceRecordId;
     }
-    // Keyed, so the digest of a time record says nothing about the cost or employee it covers.
+    // Keyed, so the digest of a record about a person says nothing about what it holds.
     fact.digest = await ports.blindIndex.compute(ctx.tenantId, 'externalId', `fact:${JSON.stringify(content)}`);
     upserts.set(id, fact);
     deletions.delete(id);

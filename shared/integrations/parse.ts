@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { readCsv, CsvFormatError, decodeUtf8 } from './csv.js';
-import { deletionSchema, type SourceFormat } from './formats/index.js';
+import { deletionSchema, type CsvTypes } from './formats/common.js';
+import type { SourceFormat } from './formats/format.js';
 
 /** Where a record sits in the body: a CSV line or a JSON path. */
 export interface RecordLocation {
@@ -36,7 +37,7 @@ function issuesToErrors(issues: z.core.$ZodIssue[], loc: RecordLocation, recordI
   });
 }
 
-function validateOne<R>(format: SourceFormat<R & { id: string }>, input: unknown, loc: RecordLocation): { ok: ParsedRecord<R> } | { errors: RecordError[] } {
+function validateOne<R extends { id: string }>(format: SourceFormat<R>, input: unknown, loc: RecordLocation): { ok: ParsedRecord<R> } | { errors: RecordError[] } {
   const obj = input as Record<string, unknown> | null;
   const recordId = obj && typeof obj === 'object' && typeof obj.id === 'string' ? obj.id : undefined;
   if (obj && typeof obj === 'object' && !Array.isArray(obj) && obj.deleted === true) {
@@ -46,22 +47,22 @@ function validateOne<R>(format: SourceFormat<R & { id: string }>, input: unknown
   }
   const parsed = format.record.safeParse(input);
   if (!parsed.success) return { errors: issuesToErrors(parsed.error.issues, loc, recordId) };
-  return { ok: { ...loc, deleted: false, record: parsed.data as R } };
+  return { ok: { ...loc, deleted: false, record: parsed.data } };
 }
 
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 const DECIMAL_COMMA = /^[+-]?\d+,\d+$/;
 
-function csvValue(column: string, value: string, format: SourceFormat<{ id: string }>, delimiter: ',' | ';'): unknown {
+function csvValue(column: string, value: string, csv: CsvTypes, delimiter: ',' | ';'): unknown {
   const v = value.trim();
   if (v === '') return undefined;
-  if (column === 'deleted' || format.csv.booleans?.includes(column)) {
+  if (column === 'deleted' || csv.booleans?.includes(column)) {
     const lower = v.toLowerCase();
     if (['true', '1', 'yes'].includes(lower)) return true;
     if (['false', '0', 'no'].includes(lower)) return column === 'deleted' ? undefined : false;
     return v;
   }
-  if (format.csv.numbers.includes(column)) {
+  if (csv.numbers.includes(column)) {
     // Semicolon files come from locales that write decimal commas (1234,50).
     const text = delimiter === ';' && DECIMAL_COMMA.test(v) ? v.replace(',', '.') : v;
     return NUMBER.test(text) ? Number(text) : v;
@@ -69,7 +70,7 @@ function csvValue(column: string, value: string, format: SourceFormat<{ id: stri
   return v;
 }
 
-function parseCsvBody<R>(format: SourceFormat<R & { id: string }>, raw: Buffer): ParseResult<R> {
+function parseCsvBody<R extends { id: string }>(format: SourceFormat<R>, raw: Buffer): ParseResult<R> {
   const table = readCsv(raw);
   const result: ParseResult<R> = { total: table.rows.length, records: [], errors: [] };
   for (const row of table.rows) {
@@ -80,7 +81,7 @@ function parseCsvBody<R>(format: SourceFormat<R & { id: string }>, raw: Buffer):
     }
     const input: Record<string, unknown> = {};
     for (const [column, value] of Object.entries(row.values)) {
-      const converted = csvValue(column, value, format as SourceFormat<{ id: string }>, table.delimiter);
+      const converted = csvValue(column, value, format.csv, table.delimiter);
       if (converted !== undefined) input[column] = converted;
     }
     const out = validateOne(format, input, loc);
@@ -90,7 +91,7 @@ function parseCsvBody<R>(format: SourceFormat<R & { id: string }>, raw: Buffer):
   return result;
 }
 
-function parseJsonBody<R>(format: SourceFormat<R & { id: string }>, raw: Buffer): ParseResult<R> {
+function parseJsonBody<R extends { id: string }>(format: SourceFormat<R>, raw: Buffer): ParseResult<R> {
   let body: unknown;
   try {
     body = JSON.parse(decodeUtf8(raw));
@@ -120,7 +121,7 @@ function parseJsonBody<R>(format: SourceFormat<R & { id: string }>, raw: Buffer)
  * Parses and validates a body in the integration's format against the source type's canonical
  * schema. Never throws for bad input: unreadable bodies come back as `fatal`, bad records as `errors`.
  */
-export function parseBatch<R>(format: SourceFormat<R & { id: string }>, bodyFormat: 'json' | 'csv', raw: Buffer): ParseResult<R> {
+export function parseBatch<R extends { id: string }>(format: SourceFormat<R>, bodyFormat: 'json' | 'csv', raw: Buffer): ParseResult<R> {
   if (bodyFormat === 'json') return parseJsonBody(format, raw);
   try {
     return parseCsvBody(format, raw);

@@ -5,7 +5,8 @@ import { DecryptionError } from '../platform/crypto/errors.js';
 import type { Log } from '../platform/log.js';
 import { FactStore } from './facts.js';
 import { FORMATS } from './formats/index.js';
-import type { ImportCounts, ImportItem, ImportStatus, IntegrationItem, IntegrationMappings } from './model.js';
+import type { ImportCounts, ImportItem, ImportStatus, IntegrationItem } from './model.js';
+import type { IntegrationMappings } from './measures.js';
 import { normalise } from './normalise.js';
 import { failedRecordCount, parseBatch, type RecordError } from './parse.js';
 import { localDateHour, type PropertyDirectory } from './properties.js';
@@ -91,12 +92,12 @@ export class ImportProcessor {
     const property = await this.properties.property(item.tenantId, integration.propertyId);
     const receivedDate = localDateHour(new Date(item.receivedAt), property?.timezone ?? 'UTC').date;
     const normalised = await normalise(
+      format,
       {
         tenantId: item.tenantId,
         propertyId: integration.propertyId,
         integrationId: integration.id,
         importId: item.id,
-        sourceType: integration.sourceType,
         mappings: await this.mappings(integration),
         receivedDate,
         now: item.receivedAt,

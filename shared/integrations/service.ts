@@ -10,7 +10,8 @@ import { LruCache } from '../platform/lru-cache.js';
 import { generateSecret } from './signature.js';
 import type { SourceType } from './formats/index.js';
 import type { PropertyDirectory } from './properties.js';
-import { type IntegrationIndexItem, type IntegrationItem, type IntegrationMappings } from './model.js';
+import type { IntegrationIndexItem, IntegrationItem } from './model.js';
+import type { IntegrationMappings } from './measures.js';
 
 /** What a client configures of an integration. */
 export type IntegrationInput = Pick<IntegrationItem, 'propertyId' | 'sourceType' | 'name' | 'format' | 'mappings' | 'enabled' | 'acceptance'>;

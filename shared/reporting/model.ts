@@ -3,7 +3,7 @@
  * sums folded from daily aggregates (integrations' USALI lines).
  */
 import type { Driver, UsaliDepartment } from '../identity/tenants.js';
-import { DEPARTMENTAL_LINES, PROPERTY_LINES } from '../integrations/model.js';
+import { DEPARTMENTAL_LINES, PROPERTY_LINES } from '../integrations/measures.js';
 import type { MonthlySpread, RoomsRevenueSource } from '../identity/property-settings.js';
 
 export type { Driver, UsaliDepartment };

@@ -1,10 +1,5 @@
 import { z } from 'zod';
 
-export const SOURCE_TYPES = ['pos', 'frs', 'trs', 'tms', 'pms', 'rms', 'snc', 'ams'] as const;
-export type SourceType = (typeof SOURCE_TYPES)[number];
-
-export const sourceTypeSchema = z.enum(SOURCE_TYPES);
-
 /** The source system's own id of the record: re-sending it replaces the earlier version. */
 export const recordId = z
   .string()
@@ -29,15 +24,6 @@ export const deletionSchema = z
 export interface CsvTypes {
   numbers: readonly string[];
   booleans?: readonly string[];
-}
-
-export interface SourceFormat<R extends { id: string }> {
-  type: SourceType;
-  title: string;
-  description: string;
-  record: z.ZodType<R>;
-  csv: CsvTypes;
-  example: { json: unknown; csv: string };
 }
 
 /** The canonical JSON body of every source type: `{ "records": [ ... ] }`. */

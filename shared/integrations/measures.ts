@@ -1,0 +1,93 @@
+/**
+ * The vocabulary facts are written in: scenarios, USALI lines, measures, what one fact contributes
+ * to a day, and an integration's code mappings. Source formats map their records into it, so it
+ * imports nothing of theirs.
+ */
+
+export const SCENARIOS = ['actual', 'budget', 'forecast', 'onTheBooks'] as const;
+export type Scenario = (typeof SCENARIOS)[number];
+
+/** USALI 11th-edition summary lines that AMS accounts map to. Departmental lines need a department. */
+export const DEPARTMENTAL_LINES = ['revenue', 'costOfSales', 'payrollAndRelated', 'otherExpenses'] as const;
+export const PROPERTY_LINES = [
+  'miscellaneousIncome',
+  'administrativeAndGeneral',
+  'informationAndTelecommunications',
+  'salesAndMarketing',
+  'propertyOperationAndMaintenance',
+  'utilities',
+  'managementFees',
+  'nonOperatingIncome',
+  'nonOperatingExpenses',
+  'replacementReserve',
+] as const;
+export const USALI_LINES = [...DEPARTMENTAL_LINES, ...PROPERTY_LINES] as const;
+export type UsaliLine = (typeof USALI_LINES)[number];
+
+export function isDepartmentalLine(line: UsaliLine): boolean {
+  return (DEPARTMENTAL_LINES as readonly string[]).includes(line);
+}
+
+/** Department-level measures: flows, summed over facts. Money in currency units, hours in hours. */
+export const DEPARTMENT_MEASURES = [
+  'revenue',
+  'tax',
+  'discounts',
+  'covers',
+  'checks',
+  'reservations',
+  'reservedCovers',
+  'cancellations',
+  'noShows',
+  'eventAttendees',
+  'productiveHours',
+  'nonProductiveHours',
+  'labourCost',
+] as const;
+export type DepartmentMeasure = (typeof DEPARTMENT_MEASURES)[number];
+
+/** Property-level statistics. PMS and RMS figures are snapshots (the latest record of a date wins); groupRooms is a flow. */
+export const PROPERTY_MEASURES = [
+  'roomsAvailable',
+  'outOfOrder',
+  'roomsSold',
+  'complimentary',
+  'roomRevenue',
+  'guests',
+  'arrivals',
+  'departures',
+  'groupRooms',
+] as const;
+export type PropertyMeasure = (typeof PROPERTY_MEASURES)[number];
+
+export type Measure = DepartmentMeasure | PropertyMeasure | `usali.${UsaliLine}`;
+
+/** Measures summed in hundredths (money, hours) so sums don't depend on the order facts are read in. */
+export const FRACTIONAL: ReadonlySet<string> = new Set([
+  'revenue',
+  'tax',
+  'discounts',
+  'productiveHours',
+  'nonProductiveHours',
+  'labourCost',
+  'roomRevenue',
+  ...USALI_LINES.map((l) => `usali.${l}`),
+]);
+
+/** What one fact adds to one (department or property, scenario) of its date. */
+export interface Contribution {
+  /** null: property level. */
+  departmentId: string | null;
+  measures: Partial<Record<Measure, number>>;
+  /** Snapshot contributions replace each other (latest wins) instead of adding up. */
+  snapshot?: boolean;
+  /** A figure for a whole month (`YYYY-MM`, AMS trial-balance lines): aggregated apart, spread over the month by reports. */
+  period?: string;
+}
+
+export interface IntegrationMappings {
+  /** Source department/outlet code → the property's department id. */
+  departments: Record<string, string>;
+  /** AMS GL account → USALI line. */
+  accounts: Record<string, UsaliLine>;
+}
