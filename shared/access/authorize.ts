@@ -1,5 +1,6 @@
 import type { Permission } from './permissions.js';
-import type { Principal, PropertyScope } from './principal.js';
+import type { Principal } from './principal.js';
+import { onlyProperty, scopeCovers } from './scope.js';
 import { forbidden, notFound } from '../http/problem.js';
 
 /** An object being acted upon: its tenant, and the property it belongs to, if any. */
@@ -8,11 +9,6 @@ export interface ObjectRef {
   propertyId?: string | undefined;
   /** What to call it in a 404 ("user", "property"...). */
   kind?: string;
-}
-
-function scopeCovers(scope: PropertyScope, propertyId: string | undefined): boolean {
-  if (scope.all) return true;
-  return propertyId !== undefined && scope.propertyIds.includes(propertyId);
 }
 
 /**
@@ -30,7 +26,7 @@ export function authorize(principal: Principal, permission: Permission, object?:
   if (object && object.tenantId !== principal.tenantId) throw notFound(object.kind);
   const scope = principal.grants.get(permission);
   if (!scope) throw forbidden(`This operation requires the permission '${permission}'.`);
-  if (object?.propertyId !== undefined && !scopeCovers(scope, object.propertyId)) {
+  if (object?.propertyId !== undefined && !scopeCovers(scope, onlyProperty(object.propertyId))) {
     throw forbidden(`Your '${permission}' permission does not cover this property.`);
   }
 }
@@ -38,12 +34,12 @@ export function authorize(principal: Principal, permission: Permission, object?:
 /** Whether the principal holds a permission (for optional content such as payroll columns). */
 export function holds(principal: Principal, permission: Permission, propertyId?: string): boolean {
   const scope = principal.grants.get(permission);
-  return scope !== undefined && (propertyId === undefined || scopeCovers(scope, propertyId));
+  return scope !== undefined && (propertyId === undefined || scopeCovers(scope, onlyProperty(propertyId)));
 }
 
 /** The property ids a permission covers among `candidates` (for `propertyId=all`). */
 export function propertiesCovered(principal: Principal, permission: Permission, candidates: string[]): string[] {
   const scope = principal.grants.get(permission);
   if (!scope) return [];
-  return candidates.filter((id) => scopeCovers(scope, id));
+  return candidates.filter((id) => scopeCovers(scope, onlyProperty(id)));
 }

@@ -1,15 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
 import type { Permission } from '../access/permissions.js';
+import type { Principal } from '../access/principal.js';
+import { authorize } from '../access/authorize.js';
+import { assertMayDefineRole } from '../access/delegation.js';
 import { conflict, notFound } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';
-import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
+import { actorOf, auditEvent, type RequestMeta } from '../audit/emit.js';
 import type { RoleItem } from './model.js';
+import type { UserService } from './users.js';
 import { BUILT_IN_ROLES, builtInRole, customRoleDefinition, type RoleDefinition } from './roles.js';
 
-/** Custom roles of a tenant (item id `role:<id>`), next to the built-in ones. */
+/**
+ * Custom roles of a tenant (item id `role:<id>`), next to the built-in ones. Whoever defines a role
+ * must hold every permission it grants or takes away (shared/access/delegation.ts), however they call.
+ */
 export class RoleService {
-  constructor(private readonly platform: Platform) {}
+  constructor(
+    private readonly platform: Platform,
+    private readonly users: Pick<UserService, 'holders' | 'bumpHoldersOf'>,
+  ) {}
 
   private col(tenantId: string) {
     return this.platform.store.collection<RoleItem>('identity', tenantId);
@@ -32,24 +42,31 @@ export class RoleService {
     return item;
   }
 
-  async create(tenantId: string, input: { name: string; description: string; permissions: Permission[] }, actor: EventActor, meta: RequestMeta): Promise<RoleItem> {
+  async create(principal: Principal, input: { name: string; description: string; permissions: Permission[] }, meta: RequestMeta): Promise<RoleItem> {
+    const tenantId = principal.tenantId;
+    const permissions = [...new Set(input.permissions)];
+    assertMayDefineRole(principal, permissions);
     await this.assertNameFree(tenantId, input.name);
     const id = randomUUID();
     const now = new Date().toISOString();
-    const item: RoleItem = { id: `role:${id}`, tenantId, type: 'role', name: input.name, description: input.description, permissions: input.permissions, createdAt: now, updatedAt: now };
-    const event = await identityEvent(this.platform, { tenantId, actor, action: 'role.created', target: { type: 'role', id }, changes: { permissions: { after: input.permissions } }, ...meta });
+    const item: RoleItem = { id: `role:${id}`, tenantId, type: 'role', name: input.name, description: input.description, permissions, createdAt: now, updatedAt: now };
+    const event = await auditEvent(this.platform.cipher, { tenantId, actor: actorOf(principal), action: 'role.created', target: { type: 'role', id }, changes: { permissions: { after: permissions } }, ...meta });
     return this.platform.outbox.commit('identity', 'create', item, [event]);
   }
 
+  /** Updates a custom role; its holders get the new permissions at once. */
   async update(
-    tenantId: string,
+    principal: Principal,
     roleId: string,
-    patch: { name?: string | undefined; description?: string | undefined; permissions?: Permission[] | undefined },
+    input: { name?: string | undefined; description?: string | undefined; permissions?: Permission[] | undefined },
     ifMatch: string | undefined,
-    actor: EventActor,
     meta: RequestMeta,
   ): Promise<RoleItem> {
-    const current = await this.getItem(tenantId, roleId);
+    const tenantId = principal.tenantId;
+    const current = await this.administered(principal, roleId, 'changed');
+    const patch = { ...input, permissions: input.permissions ? [...new Set(input.permissions)] : undefined };
+    // Changing a role grants or takes away its permissions from every holder: both need them held.
+    if (patch.permissions) assertMayDefineRole(principal, [...patch.permissions, ...(current.permissions as Permission[])]);
     const etag = checkIfMatch(ifMatch, current);
     if (patch.name !== undefined && patch.name.toLowerCase() !== current.name.toLowerCase()) await this.assertNameFree(tenantId, patch.name);
     const next: RoleItem = {
@@ -62,8 +79,10 @@ export class RoleService {
     const changes: Record<string, { before?: unknown; after?: unknown }> = {};
     if (patch.permissions !== undefined) changes.permissions = { before: current.permissions, after: patch.permissions };
     if (patch.name !== undefined) changes.name = { before: current.name, after: patch.name };
-    const event = await identityEvent(this.platform, { tenantId, actor, action: 'role.updated', target: { type: 'role', id: roleId }, changes, ...meta });
-    return this.platform.outbox.commit('identity', 'replace', next, [event], etag);
+    const event = await auditEvent(this.platform.cipher, { tenantId, actor: actorOf(principal), action: 'role.updated', target: { type: 'role', id: roleId }, changes, ...meta });
+    const saved = await this.platform.outbox.commit('identity', 'replace', next, [event], etag);
+    if (patch.permissions) await this.users.bumpHoldersOf(tenantId, roleId);
+    return saved;
   }
 
   /**
@@ -71,13 +90,25 @@ export class RoleService {
    * conditioned on the ETag the client sent (If-Match) or this call read: a stale or concurrent
    * change answers 412 with nothing emitted. The tombstone then leaves the store.
    */
-  async remove(tenantId: string, roleId: string, ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<void> {
-    const current = await this.getItem(tenantId, roleId);
+  async remove(principal: Principal, roleId: string, ifMatch: string | undefined, meta: RequestMeta): Promise<void> {
+    const tenantId = principal.tenantId;
+    const current = await this.administered(principal, roleId, 'deleted');
+    assertMayDefineRole(principal, current.permissions as Permission[]);
+    const holders = await this.users.holders(tenantId, roleId);
+    if (holders > 0) throw conflict(`The role is assigned to ${holders} user(s); remove it from them first.`);
     const etag = checkIfMatch(ifMatch, current);
-    const event = await identityEvent(this.platform, { tenantId, actor, action: 'role.deleted', target: { type: 'role', id: roleId }, changes: { permissions: { before: current.permissions } }, ...meta });
+    const event = await auditEvent(this.platform.cipher, { tenantId, actor: actorOf(principal), action: 'role.deleted', target: { type: 'role', id: roleId }, changes: { permissions: { before: current.permissions } }, ...meta });
     const tombstone = { ...current, type: 'roleDeleted' } as unknown as RoleItem;
     await this.platform.outbox.commit('identity', 'replace', tombstone, [event], etag);
     await this.col(tenantId).delete(current.id);
+  }
+
+  /** A custom role the principal may change or delete: built-in roles are fixed, and 404 outside the principal's tenant. */
+  private async administered(principal: Principal, roleId: string, verb: 'changed' | 'deleted'): Promise<RoleItem> {
+    if (isBuiltIn(roleId)) throw conflict(`Built-in roles cannot be ${verb}.`);
+    const item = await this.getItem(principal.tenantId, roleId);
+    authorize(principal, 'roles.manage', { tenantId: item.tenantId, kind: 'role' });
+    return item;
   }
 
   private async assertNameFree(tenantId: string, name: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/identity';
 import type { Platform } from '../platform/platform.js';
 import type { Authenticator, SecurityEventSink } from '../access/authenticator.js';
-import { auditMessage } from '../audit/event.js';
+import { actorOf, auditEvent } from '../audit/emit.js';
 import { pepperMaterial } from './passwords/pepper.js';
 import { createTokenSigner } from './tokens/signer.js';
 import { PasswordHasher } from './passwords/hasher.js';
@@ -65,11 +65,13 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
     mail = localMail;
   }
 
-  const roles = new RoleService(platform);
+  // Users and roles need each other (delegation reads the role catalogue, a role's change reaches its
+  // holders): the catalogue is read through a closure, as the authenticator does.
   const authenticator = new TokenAuthenticator(platform, tokens, (tenantId) => roles.definitions(tenantId));
   const changed = () => authenticator.invalidate();
   const tenants = new TenantService(platform);
-  const users = new UserService(platform, hasher, tenants, mail, changed);
+  const users = new UserService(platform, hasher, tenants, mail, changed, (tenantId) => roles.definitions(tenantId));
+  const roles: RoleService = new RoleService(platform, users);
   const sessions = new SessionService(platform, changed);
   const login = new LoginService(platform, tenants, users, sessions, hasher, tokens);
   // Locally (embedded store) a self-signed certificate in the state directory; in Azure only the Key
@@ -79,7 +81,7 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
     : config.COSMOS_ENDPOINT
       ? undefined
       : new LocalClientCertificate(config.LOCAL_STATE_DIR, log);
-  const sso = new SsoService(platform, { tenants, users, login, clientCertificate });
+  const sso = new SsoService(platform, { tenants, users, roles, login, clientCertificate });
   const secondFactors = createSecondFactors(platform, { users, tenants, sessions, hasher, tokens, login, mail, authenticator, roles, credential: deps.credential, pepper });
 
   const securityEvents: SecurityEventSink = {
@@ -88,20 +90,15 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
         log.info('unauthenticated request denied', { status: info.status, path: info.path, correlationId: info.correlationId });
         return;
       }
-      await platform.outbox.emit(info.principal.tenantId, [
-        auditMessage({
-          tenantId: info.principal.tenantId,
-          actor: {
-            type: info.principal.kind === 'platform-operator' ? 'platform-operator' : info.principal.kind === 'support-agent' ? 'support-agent' : 'user',
-            id: info.principal.userId,
-            ...(info.principal.supportGrantId ? { supportGrantId: info.principal.supportGrantId } : {}),
-          },
-          action: 'auth.access_denied',
-          outcome: 'denied',
-          correlationId: info.correlationId,
-          details: { method: info.method, path: info.path, status: info.status },
-        }),
-      ]);
+      const event = await auditEvent(platform.cipher, {
+        tenantId: info.principal.tenantId,
+        actor: actorOf(info.principal),
+        action: 'auth.access_denied',
+        outcome: 'denied',
+        correlationId: info.correlationId,
+        details: { method: info.method, path: info.path, status: info.status },
+      });
+      await platform.outbox.emit(info.principal.tenantId, [event]);
     },
   };
 

@@ -1,5 +1,5 @@
 import { ALL_PERMISSIONS, isPermission, type Permission } from '../access/permissions.js';
-import type { Principal, PropertyScope } from '../access/principal.js';
+import type { PropertyScope } from '../access/principal.js';
 import type { RoleAssignment, RoleItem } from './model.js';
 
 export interface RoleDefinition {
@@ -62,24 +62,4 @@ export function resolveGrants(assignments: RoleAssignment[], roles: Map<string, 
     for (const p of role.permissions) grants.set(p, mergeScope(grants.get(p), a.scope));
   }
   return grants;
-}
-
-function scopeWithin(inner: PropertyScope, outer: PropertyScope | undefined): boolean {
-  if (!outer) return false;
-  if (outer.all) return true;
-  if (inner.all) return false;
-  return inner.propertyIds.every((id) => outer.propertyIds.includes(id));
-}
-
-/**
- * Whether the principal holds every permission of `role` over at least `scope`: the rule that
- * nobody grants (or takes away) a permission they don't hold themselves.
- */
-export function canDelegate(principal: Principal, role: RoleDefinition, scope: PropertyScope): boolean {
-  return role.permissions.every((p) => scopeWithin(scope, principal.grants.get(p)));
-}
-
-/** Permissions the principal lacks among `permissions` (over all properties). */
-export function missingPermissions(principal: Principal, permissions: Permission[]): Permission[] {
-  return permissions.filter((p) => !scopeWithin({ all: true }, principal.grants.get(p)));
 }

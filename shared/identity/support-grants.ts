@@ -8,9 +8,9 @@ import { badRequest, forbidden, notFound, unauthorized } from '../http/problem.j
 import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
-import { actorOf, identityEvent, type EventActor, type RequestMeta } from './audit.js';
+import { actorOf, auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
 import type { UserItem } from './model.js';
-import { missingPermissions } from './roles.js';
+import { missingPermissions } from '../access/delegation.js';
 import { SessionService } from './sessions.js';
 import type { AccessTokens, VerifiedAccessToken } from './tokens/access-token.js';
 import type { UserService } from './users.js';
@@ -129,7 +129,7 @@ export class SupportGrantService implements SupportGrantLookup {
       createdAt: new Date(now).toISOString(),
       expiresAt: new Date(now + input.hours * 3_600_000).toISOString(),
     };
-    const event = await identityEvent(this.platform, {
+    const event = await auditEvent(this.platform.cipher, {
       tenantId: principal.tenantId,
       actor: actorOf(principal),
       action: 'support.grant_approved',
@@ -155,7 +155,7 @@ export class SupportGrantService implements SupportGrantLookup {
     const grant = await this.get(principal.tenantId, grantId);
     if (grant.revokedAt) return grant;
     const next: SupportGrantItem = { ...grant, revokedAt: new Date(this.now()).toISOString(), revokedBy: principal.userId };
-    const event = await identityEvent(this.platform, {
+    const event = await auditEvent(this.platform.cipher, {
       tenantId: principal.tenantId,
       actor: actorOf(principal),
       action: 'support.grant_revoked',
@@ -187,9 +187,9 @@ export class SupportGrantService implements SupportGrantLookup {
       auth_time: principal.authTime,
       sgid: grant.grantId,
     });
-    const actor: EventActor = { type: 'support-agent', id: agent.id, keyTenantId: PLATFORM_TENANT, supportGrantId: grant.grantId };
+    const actor: EventActor = { type: 'support-agent', id: agent.id, supportGrantId: grant.grantId };
     await this.platform.outbox.emit(grant.tenantId, [
-      await identityEvent(this.platform, { tenantId: grant.tenantId, actor, action: 'support.session_started', target: { type: 'supportGrant', id: grant.grantId }, ...meta }),
+      await auditEvent(this.platform.cipher, { tenantId: grant.tenantId, actor, action: 'support.session_started', target: { type: 'supportGrant', id: grant.grantId }, ...meta }),
     ]);
     return { accessToken: access.token, expiresIn: access.expiresIn, tokenType: 'Bearer', tenantId: grant.tenantId, grantExpiresAt: grant.expiresAt };
   }
@@ -219,7 +219,7 @@ export class SupportGrantService implements SupportGrantLookup {
     };
     const url = new URL(req.url);
     await this.platform.outbox.emit(claims.tid, [
-      await identityEvent(this.platform, {
+      await auditEvent(this.platform.cipher, {
         tenantId: claims.tid,
         actor: actorOf(principal),
         action: 'support.request',

@@ -3,8 +3,10 @@ import type { Platform } from '../platform/platform.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { badRequest, conflict, notFound } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';
-import type { PropertyScope } from '../access/principal.js';
-import { identityEvent, type EventActor, type RequestMeta } from './audit.js';
+import type { Principal, PropertyScope } from '../access/principal.js';
+import { authorize } from '../access/authorize.js';
+import { assertMayChangeAssignments, assertMayManageHolder, type RoleCatalogue } from '../access/delegation.js';
+import { actorOf, auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
 import {
   emailIndexId,
   sameGrant,
@@ -65,6 +67,8 @@ export class UserService {
     private readonly mail: EmailSender,
     /** Called after any change that affects sessions or grants (clears the authenticator's caches). */
     private readonly changed: () => void,
+    /** Every role the tenant can assign (built-in and custom), for the delegation checks. */
+    private readonly roleDefinitions: (tenantId: string) => Promise<RoleCatalogue>,
   ) {}
 
   private col(tenantId: string) {
@@ -178,7 +182,7 @@ export class UserService {
         item.passwordHash = await this.hasher.hash(input.password);
         item.passwordChangedAt = now;
       }
-      const event = await identityEvent(this.platform, {
+      const event = await auditEvent(this.platform.cipher, {
         tenantId,
         ...(actor ? { actor } : {}),
         action: input.password !== undefined ? 'user.created' : 'user.invited',
@@ -248,9 +252,9 @@ export class UserService {
     await col.delete(invitation.id);
     const now = new Date().toISOString();
     const next: UserItem = { ...user, status: 'active', passwordHash: await this.hasher.hash(password), passwordChangedAt: now, updatedAt: now };
-    const event = await identityEvent(this.platform, {
+    const event = await auditEvent(this.platform.cipher, {
       tenantId: user.tenantId,
-      actor: { type: 'user', id: user.id, keyTenantId: user.tenantId },
+      actor: { type: 'user', id: user.id },
       action: 'user.invitation_accepted',
       target: { type: 'user', id: user.id },
       ...meta,
@@ -268,7 +272,7 @@ export class UserService {
 
   /** Writes a changed user with its audit event, conditioned on the ETag it was read with. */
   async save(user: UserItem, action: string, actor: EventActor | undefined, meta: RequestMeta, extra: { details?: Record<string, string | number | boolean | null>; changes?: Record<string, { before?: unknown; after?: unknown }> } = {}): Promise<UserItem> {
-    const event = await identityEvent(this.platform, {
+    const event = await auditEvent(this.platform.cipher, {
       tenantId: user.tenantId,
       ...(actor ? { actor } : {}),
       action,
@@ -319,7 +323,7 @@ export class UserService {
       user.id,
       (u) => ({ ...u, lockout: recordFailure(u.lockout, settings.lockout, now).state }),
       action,
-      { type: 'user', id: user.id, keyTenantId: user.tenantId },
+      { type: 'user', id: user.id },
       meta,
       (u) => ({ details: { ...details, failures: u.lockout.failures.length, locked: isLocked(u.lockout, now) } }),
     );
@@ -357,17 +361,69 @@ export class UserService {
     return this.save({ ...user, passwordHash: await this.hasher.hash(password), passwordChangedAt: now }, action, actor, meta);
   }
 
-  async setStatus(tenantId: string, userId: string, status: 'active' | 'disabled', actor: EventActor, meta: RequestMeta): Promise<UserItem> {
-    const user = await this.require(tenantId, userId);
+  /** A user the principal may read (404 outside their tenant). */
+  async readable(principal: Principal, userId: string): Promise<UserItem> {
+    const user = await this.require(principal.tenantId, userId);
+    authorize(principal, 'users.read', { tenantId: user.tenantId, kind: 'user' });
+    return user;
+  }
+
+  /**
+   * A user the principal may manage (profile, e-mail, status, lockout, roles, removal): they must
+   * hold every permission the user holds (shared/access/delegation.ts).
+   */
+  async manageable(principal: Principal, userId: string): Promise<UserItem> {
+    const user = await this.require(principal.tenantId, userId);
+    authorize(principal, 'users.manage', { tenantId: user.tenantId, kind: 'user' });
+    assertMayManageHolder(principal, await this.roleDefinitions(principal.tenantId), user.roles);
+    return user;
+  }
+
+  /** Nobody grants, or removes, a role they couldn't hold over that scope; every scope names existing properties. */
+  private async assertMayAssign(principal: Principal, before: RoleAssignment[], after: RoleAssignment[]): Promise<void> {
+    assertMayChangeAssignments(principal, await this.roleDefinitions(principal.tenantId), before, after);
+    await this.assertPropertiesExist(principal.tenantId, after.map((a) => a.scope));
+  }
+
+  /** Invites a user with the roles the principal may grant (an e-mail with a single-use, expiring link is sent). */
+  async invite(principal: Principal, input: Profile & { roles: RoleAssignment[] }, meta: RequestMeta): Promise<UserItem> {
+    const roles = distinct(input.roles);
+    await this.assertMayAssign(principal, [], roles);
+    return this.create(principal.tenantId, { ...input, roles }, actorOf(principal), meta);
+  }
+
+  /** Replaces a user's role assignments: every role added or taken away must be one the principal may grant. */
+  async assignRoles(principal: Principal, userId: string, assignments: RoleAssignment[], ifMatch: string | undefined, meta: RequestMeta): Promise<UserItem> {
+    const user = await this.manageable(principal, userId);
+    const roles = distinct(assignments);
+    await this.assertMayAssign(principal, user.roles, roles);
+    return this.setRoles(principal.tenantId, userId, roles, ifMatch, actorOf(principal), meta);
+  }
+
+  /**
+   * Checks that the principal may remove a user (their own account never) and returns it. Removing,
+   * like disabling, takes every role away: each must be one the principal could grant.
+   */
+  async removable(principal: Principal, userId: string): Promise<UserItem> {
+    const user = await this.manageable(principal, userId);
+    if (user.id === principal.userId) throw conflict('You cannot remove your own account.');
+    await this.assertMayAssign(principal, user.roles, []);
+    return user;
+  }
+
+  async setStatus(principal: Principal, userId: string, status: 'active' | 'disabled', meta: RequestMeta): Promise<UserItem> {
+    const tenantId = principal.tenantId;
+    const user = await this.manageable(principal, userId);
+    await this.assertMayAssign(principal, user.roles, []);
     if (user.status === 'redacted' || user.status === 'invited') throw conflict(`A ${user.status} user can't be ${status === 'active' ? 'enabled' : 'disabled'}.`);
     if (status === 'disabled' && user.roles.some((r) => r.roleId === OWNER_ROLE)) await this.assertAnotherOwner(tenantId, userId);
     if (user.status === status) return user;
-    return this.save({ ...user, status }, status === 'active' ? 'user.enabled' : 'user.disabled', actor, meta);
+    return this.save({ ...user, status }, status === 'active' ? 'user.enabled' : 'user.disabled', actorOf(principal), meta);
   }
 
-  async unlock(tenantId: string, userId: string, actor: EventActor, meta: RequestMeta): Promise<UserItem> {
-    const user = await this.require(tenantId, userId);
-    return this.save({ ...user, lockout: { failures: [], lockCount: 0 } }, 'user.unlocked', actor, meta);
+  async unlock(principal: Principal, userId: string, meta: RequestMeta): Promise<UserItem> {
+    const user = await this.manageable(principal, userId);
+    return this.save({ ...user, lockout: { failures: [], lockCount: 0 } }, 'user.unlocked', actorOf(principal), meta);
   }
 
   async setRoles(tenantId: string, userId: string, roles: RoleAssignment[], ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<UserItem> {
@@ -415,7 +471,7 @@ export class UserService {
   async remove(tenantId: string, userId: string, actor: EventActor, meta: RequestMeta, etag?: string): Promise<void> {
     const user = await this.require(tenantId, userId);
     if (user.roles.some((r) => r.roleId === OWNER_ROLE)) await this.assertAnotherOwner(tenantId, userId);
-    const event = await identityEvent(this.platform, { tenantId, actor, action: 'user.deleted', target: { type: 'user', id: userId }, ...meta });
+    const event = await auditEvent(this.platform.cipher, { tenantId, actor, action: 'user.deleted', target: { type: 'user', id: userId }, ...meta });
     if (etag) await this.platform.outbox.commit('identity', 'replace', user, [event], etag);
     else await this.platform.outbox.emit(tenantId, [event]);
     await this.platform.store.collection('identity', tenantId).delete(emailIndexId(user.emailIndex));
@@ -432,4 +488,15 @@ export class UserService {
     const unknown = [...ids].filter((id) => !known.has(id));
     if (unknown.length > 0) throw badRequest('Unknown property in a role scope.', unknown.map((id) => ({ field: 'body.roles', message: `unknown property ${id}` })));
   }
+}
+
+/** An assignment listed twice counts once. */
+function distinct(roles: RoleAssignment[]): RoleAssignment[] {
+  const seen = new Set<string>();
+  return roles.filter((r) => {
+    const k = JSON.stringify([r.roleId, r.scope]);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
 }

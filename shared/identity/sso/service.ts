@@ -1,18 +1,22 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Platform } from '../../platform/platform.js';
 import { isStoreError } from '../../platform/cosmos/errors.js';
-import { unauthorized } from '../../http/problem.js';
-import { identityEvent, type RequestMeta } from '../audit.js';
+import type { Principal } from '../../access/principal.js';
+import { assertMayLinkHolder } from '../../access/delegation.js';
+import { badRequest, unauthorized } from '../../http/problem.js';
+import { checkIfMatch } from '../../http/etag.js';
+import { actorOf, auditEvent, type RequestMeta } from '../../audit/emit.js';
 import type { LoginResult, LoginService } from '../login.js';
 import type { UserItem } from '../model.js';
 import type { TenantService } from '../tenants.js';
+import type { RoleService } from '../custom-roles.js';
 import { newTenantToken, sha256, splitTenantToken, type UserService } from '../users.js';
 import { SsoAccounts } from './accounts.js';
 import { AuthorityCache, type SsoFetch } from './authority.js';
 import { SsoError, type SsoFailure } from './errors.js';
 import { openFlow, sealFlow, type FlowState } from './flow-cookie.js';
 import { sameText, validateIdToken, type EntraIdentity } from './id-token.js';
-import { GUID, type SsoExchangeItem, type SsoSettingsItem } from './model.js';
+import { GUID, type SsoExchangeItem, type SsoLinkItem, type SsoSettings, type SsoSettingsItem } from './model.js';
 import { safeReturnTo } from './return-to.js';
 import { SsoSettingsService } from './settings.js';
 import { redeemCode, type CodeRedemption } from './token-client.js';
@@ -56,9 +60,15 @@ export class SsoService {
 
   constructor(
     private readonly platform: Platform,
-    private readonly deps: { tenants: TenantService; users: UserService; login: LoginService; clientCertificate: ClientCertificateSigner | undefined },
+    private readonly deps: {
+      tenants: TenantService;
+      users: UserService;
+      roles: Pick<RoleService, 'definitions'>;
+      login: LoginService;
+      clientCertificate: ClientCertificateSigner | undefined;
+    },
   ) {
-    this.settings = new SsoSettingsService(platform);
+    this.settings = new SsoSettingsService(platform, { users: deps.users, roles: deps.roles, hasClientCertificate: () => deps.clientCertificate !== undefined });
     this.accounts = new SsoAccounts(platform, deps.users);
     this.authority = new AuthorityCache(platform.config.SSO_AUTHORITY_HOST, platform.config.SSO_HTTP_TIMEOUT_MS, () => this.fetchImpl);
   }
@@ -66,6 +76,30 @@ export class SsoService {
   /** PMI's client certificate for customers who sign us in without a secret; undefined when this deployment has none. */
   get clientCertificate(): ClientCertificateSigner | undefined {
     return this.deps.clientCertificate;
+  }
+
+  /**
+   * Replaces the tenant's SSO settings on behalf of `principal` (who must be able to grant every
+   * role they map), then takes away group-granted roles no mapping grants any more.
+   */
+  async configure(principal: Principal, next: SsoSettings, clientSecret: string | null | undefined, ifMatch: string | undefined, meta: RequestMeta): Promise<SsoSettingsItem> {
+    const saved = await this.settings.put(principal, next, clientSecret, ifMatch, meta);
+    await this.accounts.withdrawUnmapped(principal.tenantId, next, actorOf(principal), meta);
+    return saved;
+  }
+
+  /**
+   * Links a user to an Entra identity on behalf of `principal`. The link is part of the user's
+   * sign-in configuration, so `ifMatch` is the user's ETag; and it lets whoever holds that identity
+   * sign in as the user, so only for users whose roles the principal could grant.
+   */
+  async linkUser(principal: Principal, userId: string, tid: string, oid: string, ifMatch: string | undefined, meta: RequestMeta): Promise<SsoLinkItem> {
+    const user = await this.deps.users.require(principal.tenantId, userId);
+    checkIfMatch(ifMatch, user);
+    assertMayLinkHolder(principal, await this.deps.roles.definitions(principal.tenantId), user.roles);
+    const settings = await this.settings.get(principal.tenantId);
+    if (settings && settings.entraTenantId !== tid) throw badRequest("The tid must be the tenant's configured Entra tenant id.", [{ field: 'body.tid', message: 'not the configured tenant' }]);
+    return this.accounts.link(principal.tenantId, userId, tid, oid, actorOf(principal), meta);
   }
 
   /** Replaces the outbound fetch (tests map the authority to a local provider; an egress proxy could go here). */
@@ -198,7 +232,7 @@ export class SsoService {
     }
     if (user.status === 'invited') {
       // An admin linked this Entra identity to an invitation: signing in through it accepts the invitation.
-      user = await this.deps.users.save({ ...user, status: 'active' }, 'user.invitation_accepted', { type: 'user', id: user.id, keyTenantId: tenantId }, meta, { details: { method: 'sso' } });
+      user = await this.deps.users.save({ ...user, status: 'active' }, 'user.invitation_accepted', { type: 'user', id: user.id }, meta, { details: { method: 'sso' } });
     }
     if (user.status !== 'active') throw new SsoError('user_inactive');
     return user;
@@ -286,7 +320,7 @@ export class SsoService {
   }
 
   private async failed(tenantId: string, reason: SsoFailure, meta: RequestMeta): Promise<void> {
-    const event = await identityEvent(this.platform, { tenantId, action: 'auth.sso_failed', outcome: 'failure', details: { reason }, ...meta });
+    const event = await auditEvent(this.platform.cipher, { tenantId, action: 'auth.sso_failed', outcome: 'failure', details: { reason }, ...meta });
     await this.platform.outbox.emit(tenantId, [event]);
   }
 }

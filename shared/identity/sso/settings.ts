@@ -1,8 +1,13 @@
 import type { Platform } from '../../platform/platform.js';
-import { ProblemError } from '../../http/problem.js';
+import type { Principal, PropertyScope } from '../../access/principal.js';
+import { assertMayMapRole, unknownRole } from '../../access/delegation.js';
+import { badRequest, conflict, ProblemError } from '../../http/problem.js';
 import { checkIfMatch } from '../../http/etag.js';
-import { identityEvent, type EventActor, type RequestMeta } from '../audit.js';
+import { actorOf, auditEvent, type RequestMeta } from '../../audit/emit.js';
 import type { UserItem } from '../model.js';
+import type { RoleService } from '../custom-roles.js';
+import { OWNER_ROLE } from '../roles.js';
+import type { UserService } from '../users.js';
 import { SSO_SETTINGS_ID, type SsoSettings, type SsoSettingsItem } from './model.js';
 
 /** The tenant subject whose data key seals tenant-level secrets (shared with integration secrets). */
@@ -35,7 +40,15 @@ export async function assertPasswordLoginAllowed(platform: Platform, user: Pick<
 
 /** A tenant's SSO settings: read, write (audited, secret sealed) and the client secret for the token call. */
 export class SsoSettingsService {
-  constructor(private readonly platform: Platform) {}
+  constructor(
+    private readonly platform: Platform,
+    private readonly deps: {
+      users: Pick<UserService, 'get' | 'assertPropertiesExist'>;
+      roles: Pick<RoleService, 'definitions'>;
+      /** Whether this deployment has a client certificate to sign in with. */
+      hasClientCertificate: () => boolean;
+    },
+  ) {}
 
   get(tenantId: string): Promise<SsoSettingsItem | undefined> {
     return read(this.platform, tenantId);
@@ -48,11 +61,26 @@ export class SsoSettingsService {
   }
 
   /**
-   * Replaces the settings. `clientSecret`: a string sets it, null removes it, undefined keeps it.
-   * The audit event records which settings changed; the secret appears only as "rotated".
+   * Replaces the settings on behalf of `principal`. `clientSecret`: a string sets it, null removes it,
+   * undefined keeps it. The audit event records which settings changed; the secret appears only as "rotated".
    */
-  async put(tenantId: string, next: SsoSettings, clientSecret: string | null | undefined, ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<SsoSettingsItem> {
+  async put(principal: Principal, next: SsoSettings, clientSecret: string | null | undefined, ifMatch: string | undefined, meta: RequestMeta): Promise<SsoSettingsItem> {
+    const tenantId = principal.tenantId;
+    await this.assertGrantable(principal, [
+      { roleId: next.jit.defaultRoleId, scope: next.jit.scope, field: 'body.jit.defaultRoleId' },
+      ...next.groupRoles.map((g) => ({ roleId: g.roleId, scope: g.scope, field: 'body.groupRoles' })),
+    ]);
+    await this.assertBreakGlassOwners(tenantId, next.breakGlassUserIds);
+    if (next.ssoOnly && next.breakGlassUserIds.length === 0) {
+      throw badRequest('SSO-only needs at least one break-glass owner who can still sign in with a password.', [{ field: 'body.breakGlassUserIds', message: 'at least one required' }]);
+    }
     const current = await this.get(tenantId);
+    if (next.clientCredential === 'certificate') {
+      if (!this.deps.hasClientCertificate()) throw conflict('This deployment has no client certificate (SSO_CLIENT_CERTIFICATE_ID); use a client secret.');
+    } else {
+      const willHaveSecret = clientSecret === undefined ? Boolean(current?.enc.clientSecret) : clientSecret !== null;
+      if (next.enabled && !willHaveSecret) throw badRequest('Enabling SSO needs a client secret.', [{ field: 'body.clientSecret', message: 'required' }]);
+    }
     const etag = current ? checkIfMatch(ifMatch, current) : undefined;
     let enc: SsoSettingsItem['enc'] = current?.enc ?? {};
     if (clientSecret === null) enc = {};
@@ -64,7 +92,7 @@ export class SsoSettingsService {
       if (JSON.stringify(current?.[key]) !== JSON.stringify(next[key])) changes[key] = { before: current?.[key] ?? null, after: next[key] };
     }
     if (clientSecret !== undefined) changes.clientSecret = { after: clientSecret === null ? 'removed' : 'rotated' };
-    const event = await identityEvent(this.platform, { tenantId, actor, action: 'settings.sso_updated', target: { type: 'ssoSettings', id: tenantId }, changes, ...meta });
+    const event = await auditEvent(this.platform.cipher, { tenantId, actor: actorOf(principal), action: 'settings.sso_updated', target: { type: 'ssoSettings', id: tenantId }, changes, ...meta });
     const item: SsoSettingsItem = {
       ...(current ?? {}),
       ...next,
@@ -75,5 +103,26 @@ export class SsoSettingsService {
       updatedAt: new Date().toISOString(),
     };
     return this.platform.outbox.commit('tenants', etag ? 'replace' : 'upsert', item, [event], etag);
+  }
+
+  /** Every role SSO may hand out must exist, must not be owner, and must be one the caller could grant. */
+  private async assertGrantable(principal: Principal, grants: Array<{ roleId: string; scope: PropertyScope; field: string }>): Promise<void> {
+    const roles = await this.deps.roles.definitions(principal.tenantId);
+    for (const g of grants) {
+      const role = roles.get(g.roleId);
+      if (!role) throw unknownRole(g.roleId, g.field, 'unknown role');
+      if (g.roleId === OWNER_ROLE) throw badRequest('Single sign-on never grants the owner role; assign it explicitly.', [{ field: g.field, message: 'owner not allowed' }]);
+      assertMayMapRole(principal, role, g.scope);
+    }
+    await this.deps.users.assertPropertiesExist(principal.tenantId, grants.map((g) => g.scope));
+  }
+
+  private async assertBreakGlassOwners(tenantId: string, ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const user = await this.deps.users.get(tenantId, id);
+      if (!user || user.status !== 'active' || !user.roles.some((r) => r.roleId === OWNER_ROLE && r.scope.all)) {
+        throw badRequest('Break-glass accounts must be active owners of the tenant.', [{ field: 'body.breakGlassUserIds', message: `${id} is not an active owner` }]);
+      }
+    }
   }
 }

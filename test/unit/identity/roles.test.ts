@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { ALL_PERMISSIONS } from '../../../shared/access/permissions.js';
 import type { Principal } from '../../../shared/access/principal.js';
-import { BUILT_IN_ROLES, builtInRole, canDelegate, missingPermissions, resolveGrants } from '../../../shared/identity/roles.js';
+import { BUILT_IN_ROLES, builtInRole, resolveGrants } from '../../../shared/identity/roles.js';
 
 const roles = new Map(BUILT_IN_ROLES.map((r) => [r.id, r]));
 
@@ -26,26 +26,5 @@ describe('built-in roles', () => {
       { roleId: 'agent', scope: { all: true } },
     ]);
     expect(q.grants.get('reports.rp.read')).toEqual({ all: true });
-  });
-});
-
-describe('delegation', () => {
-  const admin = principal([{ roleId: 'admin', scope: { all: true } }]);
-  const scopedAdmin = principal([{ roleId: 'admin', scope: { all: false, propertyIds: ['p1'] } }]);
-
-  it('an admin can grant admin and end-user but not owner', () => {
-    expect(canDelegate(admin, builtInRole('admin')!, { all: true })).toBe(true);
-    expect(canDelegate(admin, builtInRole('end-user')!, { all: true })).toBe(true);
-    expect(canDelegate(admin, builtInRole('owner')!, { all: true })).toBe(false);
-  });
-
-  it('an admin scoped to one property can grant only within it', () => {
-    expect(canDelegate(scopedAdmin, builtInRole('end-user')!, { all: false, propertyIds: ['p1'] })).toBe(true);
-    expect(canDelegate(scopedAdmin, builtInRole('end-user')!, { all: false, propertyIds: ['p2'] })).toBe(false);
-    expect(canDelegate(scopedAdmin, builtInRole('end-user')!, { all: true })).toBe(false);
-  });
-
-  it('lists the permissions a principal lacks', () => {
-    expect(missingPermissions(admin, ['users.read', 'privacy.manage'])).toEqual(['privacy.manage']);
   });
 });
