@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { queueFunction, timerFunction } from '../shared/platform/functions.js';
-import { route, authenticated, publicAccess } from '../shared/http/route.js';
+import { authenticated, publicAccess } from '../shared/http/route.js';
 import { holds } from '../shared/access/authorize.js';
 import type { Principal } from '../shared/access/principal.js';
 import { tenantDataAccess, type DataKind } from '../shared/access/tenant-data.js';
@@ -10,6 +9,7 @@ import { auditEventSchema } from '../shared/audit/schema.js';
 import { checkpointDueSchema } from '../shared/audit/checkpoint-due.js';
 import { jwksSchema } from '../shared/identity/http/schemas.js';
 import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
+import { queueFunction, timerFunction, route } from './triggers.js';
 
 const tenantParam = z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/).optional();
 const isoTime = z.iso.datetime({ offset: true }).optional();

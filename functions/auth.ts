@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Cookie, HttpRequest } from '@azure/functions';
-import { route, publicAccess, authenticated } from '../shared/http/route.js';
+import { publicAccess, authenticated } from '../shared/http/route.js';
 import { checkIfMatch, etagOf } from '../shared/http/etag.js';
 import { badRequest, notFound, unauthorized } from '../shared/http/problem.js';
 import { idSchema, jwksSchema, passwordSchema, secondFactorChallenge, text, tokenPair, userView } from '../shared/identity/http/schemas.js';
@@ -10,6 +10,7 @@ import { SessionService, sidOf } from '../shared/identity/sessions.js';
 import { identityEvent } from '../shared/identity/audit.js';
 import type { App } from '../shared/app.js';
 import type { SessionItem } from '../shared/identity/model.js';
+import { route } from './triggers.js';
 
 /** The caller: their user view, plus what the web client needs to shape its navigation. */
 const meView = userView.extend({

@@ -1,5 +1,4 @@
 import type { Config } from '../shared/platform/config.js';
-import type { FunctionDefinition } from '../shared/platform/functions.js';
 import type { HttpFunction } from '../shared/http/route.js';
 import { buildOpenApiDocument } from '../shared/http/openapi.js';
 import health from './health.js';
@@ -16,12 +15,13 @@ import mfa from './mfa.js';
 import passwordReset from './password-reset.js';
 import supportGrants from './support-grants.js';
 import privacy from './privacy.js';
+import type { FunctionDefinition } from './triggers.js';
 
 /**
  * Every function of the app, declared once. The Azure entry point (index.ts) registers them with
  * the Functions host; the local host serves the same list.
  */
-export const catalog: readonly FunctionDefinition[] = [...health, ...platform, ...audit, ...auth, ...tenants, ...users, ...roles, ...sso, ...integrations, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy];
+export const catalog: readonly FunctionDefinition[] = [...health(openApiDocument), ...platform, ...audit, ...auth, ...tenants, ...users, ...roles, ...sso, ...integrations, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy];
 
 export const httpFunctions = catalog.filter((f): f is HttpFunction => f.kind === 'http');
 

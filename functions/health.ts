@@ -1,7 +1,9 @@
 import { z } from 'zod';
-import { route, publicAccess } from '../shared/http/route.js';
+import { publicAccess, type HttpFunction } from '../shared/http/route.js';
 import { apiReferencePage, swaggerAsset, swaggerAssetNames, SWAGGER_INIT } from '../shared/http/api-reference.js';
 import { notFound } from '../shared/http/problem.js';
+import type { Config } from '../shared/platform/config.js';
+import { route } from './triggers.js';
 
 const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
@@ -11,7 +13,11 @@ const healthSchema = z.object({
   time: z.string(),
 });
 
-export default [
+/**
+ * The platform's own routes. `describeApi` yields the OpenAPI document of every route, this
+ * table's included: the catalog that lists them all passes it in.
+ */
+export default (describeApi: (config: Config) => object): HttpFunction[] => [
   route({
     name: 'health',
     method: 'GET',
@@ -34,11 +40,7 @@ export default [
     summary: 'The OpenAPI 3.1 description of this API, generated from the validation schemas',
     tags: ['platform'],
     responses: { 200: { description: 'OpenAPI document', contentType: 'application/json' } },
-    handler: async ({ app }) => {
-      // Imported here, not at the top: the catalog imports this file.
-      const { openApiDocument } = await import('./catalog.js');
-      return { json: openApiDocument(app.config), headers: { 'Cache-Control': 'public, max-age=300' } };
-    },
+    handler: async ({ app }) => ({ json: describeApi(app.config), headers: { 'Cache-Control': 'public, max-age=300' } }),
   }),
 
   route({

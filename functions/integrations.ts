@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { route, publicAccess, requires } from '../shared/http/route.js';
-import { queueFunction, timerFunction } from '../shared/platform/functions.js';
+import { publicAccess, requires } from '../shared/http/route.js';
 import { authorize, holds } from '../shared/access/authorize.js';
 import { etagOf } from '../shared/http/etag.js';
 import { idParam } from '../shared/http/identifiers.js';
@@ -9,6 +8,7 @@ import { loadConfig } from '../shared/platform/config.js';
 import { viewOf } from '../shared/integrations/index.js';
 import { jsonSchemaOf, sourceTypeSchema, code } from '../shared/integrations/formats/index.js';
 import { USALI_LINES } from '../shared/integrations/measures.js';
+import { route, queueFunction, timerFunction } from './triggers.js';
 
 const integrationId = z.string().regex(/^int_[A-Za-z0-9_-]{16}$/, 'not an integration id');
 const importId = z.string().regex(/^imp_[A-Za-z0-9_-]{32}$/, 'not an import id');

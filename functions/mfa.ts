@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route, publicAccess, authenticated } from '../shared/http/route.js';
+import { publicAccess, authenticated } from '../shared/http/route.js';
 import { forbidden } from '../shared/http/problem.js';
 import { checkIfMatch, etagOf } from '../shared/http/etag.js';
 import type { Principal } from '../shared/access/principal.js';
@@ -7,6 +7,7 @@ import type { App } from '../shared/app.js';
 import { actor, metaOf } from '../shared/identity/http/meta.js';
 import { accessTokenOnly, passwordSchema, tokenPair } from '../shared/identity/http/schemas.js';
 import { tokensReply } from './auth.js';
+import { route } from './triggers.js';
 
 const codeSchema = z.string().trim().min(6).max(16);
 const challengeToken = z.string().min(10).max(512);

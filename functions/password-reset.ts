@@ -1,7 +1,8 @@
 import { z } from 'zod';
-import { route, publicAccess } from '../shared/http/route.js';
+import { publicAccess } from '../shared/http/route.js';
 import { metaOf } from '../shared/identity/http/meta.js';
 import { passwordSchema } from '../shared/identity/http/schemas.js';
+import { route } from './triggers.js';
 
 const resetToken = z.string().min(10).max(512);
 const ACCEPTED = { message: 'If an account with this e-mail address exists, a reset link has been sent to it.' };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { timerFunction } from '../shared/platform/functions.js';
-import { route, platformOnly } from '../shared/http/route.js';
+import { platformOnly } from '../shared/http/route.js';
 import { queues, type QueueName } from '../shared/platform/topology.js';
+import { timerFunction, route } from './triggers.js';
 
 const queueNames = Object.keys(queues) as [QueueName, ...QueueName[]];
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import { route, authenticated, platformOnly, type Reply } from '../shared/http/route.js';
-import { queueFunction, timerFunction } from '../shared/platform/functions.js';
+import { authenticated, platformOnly, type Reply } from '../shared/http/route.js';
 import type { Principal } from '../shared/access/principal.js';
 import { tenantDataAccess, type DataKind } from '../shared/access/tenant-data.js';
 import type { App } from '../shared/app.js';
@@ -9,6 +8,7 @@ import { idSchema, text } from '../shared/identity/http/schemas.js';
 import { actor, metaOf } from '../shared/identity/http/meta.js';
 import { jobView, REDACTION_STEPS, type RedactionJobItem } from '../shared/privacy/index.js';
 import type { RedactionRequester } from '../shared/privacy/model.js';
+import { route, queueFunction, timerFunction } from './triggers.js';
 
 const tenantQuery = z.strictObject({ tenantId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/).optional() });
 

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { HttpRequest } from '@azure/functions';
-import { route, requires, type Reply } from '../shared/http/route.js';
-import { timerFunction } from '../shared/platform/functions.js';
+import { requires, type Reply } from '../shared/http/route.js';
 import { isIsoDate } from '../shared/reporting/periods.js';
 import { revenueProductivityCsv } from '../shared/reporting/revenue-productivity.js';
 import { profitLossCsv } from '../shared/reporting/profit-loss.js';
@@ -10,6 +9,7 @@ import { dailyClosePorts } from '../shared/reporting/ports.js';
 import type { Comparison } from '../shared/reporting/model.js';
 import type { App } from '../shared/app.js';
 import type { Principal } from '../shared/access/principal.js';
+import { route, timerFunction } from './triggers.js';
 
 const isoDate = z.string().refine(isIsoDate, 'must be a calendar date YYYY-MM-DD');
 const propertyParam = z

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route, requires, authenticated } from '../shared/http/route.js';
+import { requires, authenticated } from '../shared/http/route.js';
 import { authorize } from '../shared/access/authorize.js';
 import { PERMISSIONS, type Permission } from '../shared/access/permissions.js';
 import { etagOf } from '../shared/http/etag.js';
@@ -9,6 +9,7 @@ import { actor, metaOf } from '../shared/identity/http/meta.js';
 import { BUILT_IN_ROLES, customRoleDefinition, missingPermissions } from '../shared/identity/roles.js';
 import { isBuiltIn, roleIdOf } from '../shared/identity/custom-roles.js';
 import type { RoleItem } from '../shared/identity/model.js';
+import { route } from './triggers.js';
 
 const roleView = z.object({ id: z.string(), name: z.string(), description: z.string(), permissions: z.array(z.string()), builtIn: z.boolean() });
 

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Cookie } from '@azure/functions';
-import { route, publicAccess, requires } from '../shared/http/route.js';
+import { publicAccess, requires } from '../shared/http/route.js';
 import { badRequest, conflict, forbidden, notFound } from '../shared/http/problem.js';
 import { checkIfMatch, etagOf } from '../shared/http/etag.js';
 import type { Principal } from '../shared/access/principal.js';
@@ -14,6 +14,7 @@ import { recentlyAuthenticated } from '../shared/identity/sso/reauth.js';
 import { FLOW_COOKIE, FLOW_COOKIE_PATH } from '../shared/identity/sso/flow-cookie.js';
 import type { SsoSettings, SsoSettingsItem } from '../shared/identity/sso/model.js';
 import { tokensReply } from './auth.js';
+import { route } from './triggers.js';
 
 const guid = z
   .string()

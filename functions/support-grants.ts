@@ -1,9 +1,10 @@
 import { z } from 'zod';
-import { route, authenticated, requires } from '../shared/http/route.js';
+import { authenticated, requires } from '../shared/http/route.js';
 import { authorize } from '../shared/access/authorize.js';
 import { checkIfMatch, etagOf } from '../shared/http/etag.js';
 import { metaOf } from '../shared/identity/http/meta.js';
 import { accessTokenOnly, emailSchema, permissionSchema } from '../shared/identity/http/schemas.js';
+import { route } from './triggers.js';
 
 const grantView = z.object({
   id: z.string(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route, platformOnly, requires, authenticated } from '../shared/http/route.js';
+import { platformOnly, requires, authenticated } from '../shared/http/route.js';
 import { authorize, holds } from '../shared/access/authorize.js';
 import { ALL_PERMISSIONS, type Permission } from '../shared/access/permissions.js';
 import { etagOf } from '../shared/http/etag.js';
@@ -9,9 +9,11 @@ import { slug } from '../shared/http/identifiers.js';
 import { PLATFORM_TENANT } from '../shared/platform/topology.js';
 import { currencySchema, emailSchema, idSchema, permissionSchema, text, timezoneSchema } from '../shared/identity/http/schemas.js';
 import { actor, metaOf } from '../shared/identity/http/meta.js';
-import type { DepartmentItem, PropertyItem, TenantItem } from '../shared/identity/tenants.js';
+import type { TenantItem } from '../shared/identity/tenants.js';
+import type { DepartmentItem, PropertyItem } from '../shared/identity/property-items.js';
 import type { SettingsItem } from '../shared/identity/model.js';
 import { monthlySpreadSchema, roomsRevenueSourceSchema } from '../shared/identity/property-settings.js';
+import { route } from './triggers.js';
 
 const usali = z.enum(['rooms', 'fnb', 'other_operated', 'misc_income', 'admin_general', 'it_telecom', 'sales_marketing', 'maintenance', 'utilities', 'other']);
 const driver = z.enum(['roomsSold', 'covers', 'guests', 'revenue', 'none']);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { route, requires } from '../shared/http/route.js';
+import { requires } from '../shared/http/route.js';
 import { authorize } from '../shared/access/authorize.js';
 import type { Principal } from '../shared/access/principal.js';
 import { etagOf } from '../shared/http/etag.js';
@@ -10,6 +10,7 @@ import { actor, metaOf } from '../shared/identity/http/meta.js';
 import { canDelegate } from '../shared/identity/roles.js';
 import type { App } from '../shared/app.js';
 import type { RoleAssignment, UserItem } from '../shared/identity/model.js';
+import { route } from './triggers.js';
 
 const userParams = z.strictObject({ id: idSchema });
 

@@ -4,7 +4,6 @@ import type { AddressInfo } from 'node:net';
 import type { HttpResponseInit, InvocationContext as InvocationContextType } from '@azure/functions';
 import { HttpRequest, InvocationContext } from '../shared/platform/azure-functions.js';
 import { getApp, closeApp, type App } from '../shared/app.js';
-import type { FunctionDefinition } from '../shared/platform/functions.js';
 import { resolveSchedule } from '../shared/platform/functions.js';
 import type { HttpFunction } from '../shared/http/route.js';
 import { compileRoute, byPrecedence, splitPath, type CompiledRoute } from '../shared/platform/local/route-template.js';
@@ -18,6 +17,7 @@ import type { Logger } from 'pino';
 import { loadConfig, withPublicBaseUrl } from '../shared/platform/config.js';
 import { ProblemError } from '../shared/http/problem.js';
 import { MAX_HEADER_BYTES, MAX_URL_LENGTH, onClientError, readRequestBody, refuseDeclaredLength, sendProblem, uriTooLong } from '../shared/platform/local/http-limits.js';
+import type { FunctionDefinition } from '../functions/triggers.js';
 
 const ROUTE_PREFIX = 'api';
 

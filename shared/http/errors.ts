@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
-import type { App } from '../app.js';
 import type { Principal } from '../access/principal.js';
+import type { SecurityEventSink } from '../access/authenticator.js';
 import { StoreError } from '../platform/cosmos/errors.js';
 import { SubjectRedactedError } from '../platform/crypto/errors.js';
 import type { Log } from '../platform/log.js';
@@ -22,7 +22,8 @@ export interface ErrorContext {
   correlationId: string;
   headers: Record<string, string>;
   log: Log;
-  app: App | undefined;
+  /** Where denied requests are reported; undefined when the app could not be built. */
+  securityEvents: SecurityEventSink | undefined;
   principal: Principal | undefined;
   req: HttpRequest;
   ip: string;
@@ -63,9 +64,9 @@ export async function toErrorResponse(err: unknown, ctx: ErrorContext): Promise<
     return { status: 500, headers, body: JSON.stringify(internalErrorBody(ctx.instance, ctx.correlationId)) };
   }
   if (problem.status >= 500) ctx.log.warn('request failed', { status: problem.status, error: errorMessage(err) });
-  if ((problem.status === 401 || problem.status === 403) && ctx.app) {
+  if ((problem.status === 401 || problem.status === 403) && ctx.securityEvents) {
     try {
-      await ctx.app.securityEvents.denied({
+      await ctx.securityEvents.denied({
         status: problem.status,
         principal: ctx.principal,
         method: ctx.req.method,

@@ -1,9 +1,9 @@
 import type { Cookie, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { z } from 'zod';
-import type { App } from '../app.js';
-import { getApp } from '../app.js';
 import type { Permission } from '../access/permissions.js';
 import type { Principal } from '../access/principal.js';
+import type { Authenticator, SecurityEventSink } from '../access/authenticator.js';
+import type { Config } from '../platform/config.js';
 import { authorize } from '../access/authorize.js';
 import { correlationIdFrom } from './correlation.js';
 import { SECURITY_HEADERS, corsHeaders } from './headers.js';
@@ -56,8 +56,18 @@ export interface Reply {
   cookies?: Cookie[];
 }
 
-export interface Call<B, Q, P, A extends Access> {
-  app: App;
+/**
+ * What the pipeline itself uses of the app. Handlers get the whole app (`S`): the route tables bind
+ * `routeOn` to the composition root, so this kernel never imports it.
+ */
+export interface RouteServices {
+  config: Pick<Config, 'CORS_ORIGINS' | 'HTTP_MAX_BODY_BYTES'>;
+  authenticator: Authenticator;
+  securityEvents: SecurityEventSink;
+}
+
+export interface Call<B, Q, P, A extends Access, S = RouteServices> {
+  app: S;
   req: HttpRequest;
   ctx: InvocationContext;
   log: Log;
@@ -77,7 +87,7 @@ export interface Call<B, Q, P, A extends Access> {
   userAgent: string;
 }
 
-export interface RouteSpec<B, Q, P, A extends Access> {
+export interface RouteSpec<B, Q, P, A extends Access, S = RouteServices> {
   /** Function name, unique in the app. */
   name: string;
   method: HttpMethod;
@@ -103,7 +113,7 @@ export interface RouteSpec<B, Q, P, A extends Access> {
   query?: z.ZodType<Q>;
   params?: z.ZodType<P>;
   responses: Record<number, ResponseDoc>;
-  handler: (call: Call<B, Q, P, A>) => Promise<Reply>;
+  handler: (call: Call<B, Q, P, A, S>) => Promise<Reply>;
 }
 
 export interface HttpFunction {
@@ -112,7 +122,7 @@ export interface HttpFunction {
   method: HttpMethod;
   route: string;
   access: Access;
-  spec: RouteSpec<unknown, unknown, unknown, Access>;
+  spec: RouteSpec<unknown, unknown, unknown, Access, never>;
   handler: (req: HttpRequest, ctx: InvocationContext) => Promise<HttpResponseInit>;
 }
 
@@ -165,13 +175,26 @@ function finish(reply: Reply, base: Record<string, string>, principal: Principal
 }
 
 /**
- * Declares an HTTP route and builds its handler: the one pipeline every request goes through —
- * correlation id, authentication, route-level authorization, zod validation of path, query and
- * body, the handler, then security headers, CORS and RFC 9457 errors.
+ * The route declarer of an app: `services` yields the app each invocation runs on (built lazily,
+ * once per process).
+ *
+ * @example
+ * export const route = routeOn(getApp);
  */
-export function route<B = undefined, Q = Record<string, never>, P = Record<string, never>, A extends Access = Access>(
-  spec: RouteSpec<B, Q, P, A>,
-): HttpFunction {
+export function routeOn<S extends RouteServices>(services: () => Promise<S>) {
+  /**
+   * Declares an HTTP route and builds its handler: the one pipeline every request goes through —
+   * correlation id, authentication, route-level authorization, zod validation of path, query and
+   * body, the handler, then security headers, CORS and RFC 9457 errors.
+   */
+  return function route<B = undefined, Q = Record<string, never>, P = Record<string, never>, A extends Access = Access>(
+    spec: RouteSpec<B, Q, P, A, S>,
+  ): HttpFunction {
+    return declareRoute(spec, services);
+  };
+}
+
+function declareRoute<B, Q, P, A extends Access, S extends RouteServices>(spec: RouteSpec<B, Q, P, A, S>, services: () => Promise<S>): HttpFunction {
   if (MUTATING.has(spec.method) && !spec.ifMatch) {
     throw new Error(`route ${spec.name}: ${spec.method} routes must declare ifMatch and honour it (docs/api.md promises 412 on a stale ETag)`);
   }
@@ -179,13 +202,13 @@ export function route<B = undefined, Q = Record<string, never>, P = Record<strin
     const started = Date.now();
     const correlationId = correlationIdFrom(req.headers.get('x-correlation-id'));
     const log = invocationLog(ctx, { correlationId, function: spec.name });
-    let app: App | undefined;
+    let app: S | undefined;
     let principal: Principal | undefined;
     const instance = new URL(req.url).pathname;
     let base: Record<string, string> = { ...SECURITY_HEADERS, 'x-correlation-id': correlationId };
     let response: HttpResponseInit;
     try {
-      app = await getApp();
+      app = await services();
       base = { ...base, ...corsHeaders(req.headers.get('origin'), app.config.CORS_ORIGINS) };
       principal = await app.authenticator.authenticate(req, spec.access.kind === 'public');
       if (spec.access.kind !== 'public' && !principal) throw new Error('authenticator returned no principal');
@@ -205,14 +228,14 @@ export function route<B = undefined, Q = Record<string, never>, P = Record<strin
         rawBody: raw,
         query: query as Q,
         params: params as P,
-        principal: principal as Call<B, Q, P, A>['principal'],
+        principal: principal as Call<B, Q, P, A, S>['principal'],
         ifMatch,
         ip: clientIp(req),
         userAgent: req.headers.get('user-agent') ?? '',
       });
       response = finish(reply, base, principal);
     } catch (err) {
-      response = await toErrorResponse(err, { instance, correlationId, headers: base, log, app, principal, req, ip: clientIp(req) });
+      response = await toErrorResponse(err, { instance, correlationId, headers: base, log, securityEvents: app?.securityEvents, principal, req, ip: clientIp(req) });
     }
     log.info('http request', {
       method: req.method,
@@ -229,7 +252,7 @@ export function route<B = undefined, Q = Record<string, never>, P = Record<strin
     method: spec.method,
     route: spec.route,
     access: spec.access,
-    spec: spec as unknown as RouteSpec<unknown, unknown, unknown, Access>,
+    spec: spec as unknown as RouteSpec<unknown, unknown, unknown, Access, never>,
     handler,
   };
 }

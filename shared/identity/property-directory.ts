@@ -1,5 +1,5 @@
 import type { Params, Store } from '../platform/cosmos/store.js';
-import type { DepartmentItem, PropertyItem } from './tenants.js';
+import type { DepartmentItem, PropertyItem } from './property-items.js';
 
 /**
  * The one read path to properties and departments (the `tenants` container). The tenant service

@@ -10,7 +10,7 @@ import { auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js'
 import { isPermission, PRIVILEGED_PERMISSIONS } from '../access/permissions.js';
 import { DEFAULT_MFA_POLICY, defaultSettings, NO_MFA_POLICY, type MfaPolicy, type SettingsItem, type TenantSettings } from './model.js';
 import { PropertyDirectory } from './property-directory.js';
-import type { MonthlySpread, RoomsRevenueSource } from './property-settings.js';
+import type { DepartmentItem, PropertyItem, PropertySettings } from './property-items.js';
 import { isSlug } from '../http/identifiers.js';
 
 export interface TenantItem extends Item, OutboxCarrier {
@@ -27,55 +27,6 @@ export interface TenantItem extends Item, OutboxCarrier {
 interface SlugItem extends Item {
   type: 'tenantSlug';
   tenantRef: string;
-}
-
-export type UsaliDepartment =
-  | 'rooms'
-  | 'fnb'
-  | 'other_operated'
-  | 'misc_income'
-  | 'admin_general'
-  | 'it_telecom'
-  | 'sales_marketing'
-  | 'maintenance'
-  | 'utilities'
-  | 'other';
-
-export type Driver = 'roomsSold' | 'covers' | 'guests' | 'revenue' | 'none';
-
-export interface PropertySettings {
-  /** Out-of-order rooms leave "rooms available" (USALI keeps them in by default). */
-  excludeOutOfOrderFromAvailable: boolean;
-  /** Local hour after which the previous business day is closed (reports); absent: the configured default. */
-  dailyCloseHour?: number;
-  /** Source of record for rooms revenue (reports); absent: `pms`. See property-settings.ts. */
-  roomsRevenueSource?: RoomsRevenueSource;
-  /** How monthly AMS figures are spread over the month's days (reports); absent: `even`. */
-  monthlySpread?: MonthlySpread;
-}
-
-export interface PropertyItem extends Item, OutboxCarrier {
-  type: 'property';
-  name: string;
-  timezone: string;
-  currency: string;
-  roomsAvailable: number;
-  settings: PropertySettings;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface DepartmentItem extends Item, OutboxCarrier {
-  type: 'department';
-  propertyId: string;
-  code: string;
-  name: string;
-  usaliDepartment: UsaliDepartment;
-  /** Standard (earned) hours per unit of the driver, for productivity indexes. */
-  standardHoursPerUnit: number | null;
-  driver: Driver;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export type PropertyInput = Pick<PropertyItem, 'name' | 'timezone' | 'currency' | 'roomsAvailable'> & { settings?: Partial<PropertySettings> };

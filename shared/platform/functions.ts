@@ -1,16 +1,12 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { z } from 'zod';
-import type { App } from '../app.js';
-import { getApp } from '../app.js';
 import { configSchema, loadConfig, type Config } from './config.js';
-import type { HttpFunction } from '../http/route.js';
-import { queues, type QueueName } from './topology.js';
+import type { QueueName } from './topology.js';
 import type { DeliveryMetadata } from './bus/types.js';
 import { invocationLog, errorMessage, type Log } from './log.js';
-import { functionsApp } from './azure-functions.js';
 
-export interface QueueCall<M> {
-  app: App;
+export interface QueueCall<M, S> {
+  app: S;
   message: M;
   metadata: DeliveryMetadata;
   ctx: InvocationContext;
@@ -24,8 +20,8 @@ export interface QueueFunction {
   handler: (message: unknown, ctx: InvocationContext) => Promise<void>;
 }
 
-export interface TimerCall {
-  app: App;
+export interface TimerCall<S> {
+  app: S;
   timer: Timer;
   ctx: InvocationContext;
   log: Log;
@@ -39,8 +35,6 @@ export interface TimerFunction {
   runOnStartup: boolean;
   handler: (timer: Timer, ctx: InvocationContext) => Promise<void>;
 }
-
-export type FunctionDefinition = HttpFunction | QueueFunction | TimerFunction;
 
 /** A message failed validation: retrying can't help, so it goes to the dead-letter queue with this reason. */
 export class InvalidMessageError extends Error {
@@ -108,16 +102,39 @@ export function deliveryMetadata(triggerMetadata: Record<string, unknown> | unde
 }
 
 /**
+ * The queue and timer declarers of an app: `app` yields the app each invocation runs on (built
+ * lazily, once per process), so this adapter never imports the composition root.
+ *
+ * @example
+ * export const { queueFunction, timerFunction } = triggersOn(getApp);
+ */
+export function triggersOn<S>(app: () => Promise<S>) {
+  return {
+    queueFunction: <M>(spec: QueueSpec<M, S>) => queueFunction(spec, app),
+    timerFunction: (spec: TimerSpec<S>) => timerFunction(spec, app),
+  };
+}
+
+interface QueueSpec<M, S> {
+  name: string;
+  queue: QueueName;
+  schema: z.ZodType<M>;
+  handler: (call: QueueCall<M, S>) => Promise<void>;
+}
+
+interface TimerSpec<S> {
+  name: string;
+  schedule: string;
+  runOnStartup?: boolean;
+  handler: (call: TimerCall<S>) => Promise<void>;
+}
+
+/**
  * Declares a Service Bus–triggered function. The message is validated with `schema`; the handler
  * must be idempotent (every message can arrive more than once). A throw abandons the message, which
  * is redelivered until maxDeliveryCount and then dead-lettered.
  */
-export function queueFunction<M>(spec: {
-  name: string;
-  queue: QueueName;
-  schema: z.ZodType<M>;
-  handler: (call: QueueCall<M>) => Promise<void>;
-}): QueueFunction {
+function queueFunction<M, S>(spec: QueueSpec<M, S>, getApp: () => Promise<S>): QueueFunction {
   return {
     kind: 'serviceBus',
     name: spec.name,
@@ -148,12 +165,7 @@ export function queueFunction<M>(spec: {
 }
 
 /** Declares a timer-triggered function. Timers may overlap a slow previous run on another instance only in theory: Azure holds a singleton lock. */
-export function timerFunction(spec: {
-  name: string;
-  schedule: string;
-  runOnStartup?: boolean;
-  handler: (call: TimerCall) => Promise<void>;
-}): TimerFunction {
+function timerFunction<S>(spec: TimerSpec<S>, getApp: () => Promise<S>): TimerFunction {
   return {
     kind: 'timer',
     name: spec.name,
@@ -180,33 +192,3 @@ export function resolveSchedule(schedule: string, config: Config = loadConfig())
 
 /** The connection setting prefix of the Service Bus trigger: `ServiceBusConnection__fullyQualifiedNamespace` in Azure. */
 export const SERVICE_BUS_CONNECTION = 'ServiceBusConnection';
-
-/** Registers every definition with the Azure Functions host (the compiled entry point calls this). */
-export function registerWithFunctionsHost(definitions: readonly FunctionDefinition[]): void {
-  // Streamed replies (the audit export) reach the client chunk by chunk instead of being buffered
-  // whole by the worker; needs Functions host 4.28+.
-  functionsApp.setup({ enableHttpStream: true });
-  for (const def of definitions) {
-    switch (def.kind) {
-      case 'http':
-        functionsApp.http(def.name, { methods: [def.method], route: def.route, authLevel: 'anonymous', handler: def.handler });
-        break;
-      case 'serviceBus':
-        functionsApp.serviceBusQueue(def.name, {
-          connection: SERVICE_BUS_CONNECTION,
-          queueName: queues[def.queue].name,
-          isSessionsEnabled: queues[def.queue].sessions,
-          handler: def.handler,
-        });
-        break;
-      case 'timer':
-        functionsApp.timer(def.name, {
-          schedule: resolveSchedule(def.schedule),
-          runOnStartup: def.runOnStartup,
-          useMonitor: true,
-          handler: def.handler,
-        });
-        break;
-    }
-  }
-}

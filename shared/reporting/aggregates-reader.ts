@@ -1,6 +1,6 @@
 import type { Store } from '../platform/cosmos/store.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
-import type { DepartmentItem, PropertyItem } from '../identity/tenants.js';
+import type { DepartmentItem, PropertyItem } from '../identity/property-items.js';
 import { DEFAULT_MONTHLY_SPREAD, DEFAULT_ROOMS_REVENUE_SOURCE, MONTHLY_SPREADS, ROOMS_REVENUE_SOURCES, type MonthlySpread, type RoomsRevenueSource } from '../identity/property-settings.js';
 import type { AggregateRecord, DepartmentInfo, PropertyInfo, Series } from './model.js';
 

@@ -2,7 +2,7 @@
  * What the reports know about properties and departments (read from identity's items), and the
  * sums folded from daily aggregates (integrations' USALI lines).
  */
-import type { Driver, UsaliDepartment } from '../identity/tenants.js';
+import type { Driver, UsaliDepartment } from '../identity/property-items.js';
 import { DEPARTMENTAL_LINES, PROPERTY_LINES } from '../integrations/measures.js';
 import type { MonthlySpread, RoomsRevenueSource } from '../identity/property-settings.js';
 

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'node:http';
 import { z } from 'zod';
-import { route, publicAccess } from '../../shared/http/route.js';
+import { publicAccess } from '../../shared/http/route.js';
 import { verifyExport } from '../../shared/audit/verify.js';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
+import { route } from '../../functions/triggers.js';
 
 /**
  * Test-only routes: a streamed reply that fails after its first chunk, and one whose body drifts

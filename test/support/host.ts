@@ -3,10 +3,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LocalHost } from '../../host/host.js';
-import type { FunctionDefinition } from '../../shared/platform/functions.js';
 import type { HttpFunction } from '../../shared/http/route.js';
 import { problemSchema } from '../../shared/http/openapi.js';
 import { byPrecedence, compileRoute, splitPath } from '../../shared/platform/local/route-template.js';
+import type { FunctionDefinition } from '../../functions/triggers.js';
 
 export interface TestResponse {
   status: number;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from '@jest/globals';
 import { decodeContinuation, encodeContinuation } from '../../../shared/http/pagination.js';
 import { checkIfMatch, etagOf, readIfMatch } from '../../../shared/http/etag.js';
-import { route } from '../../../shared/http/route.js';
 import { idParam, isSlug, isWellFormed } from '../../../shared/http/identifiers.js';
 import { ProblemError } from '../../../shared/http/problem.js';
 import { corsHeaders } from '../../../shared/http/headers.js';
 import { openApiPath } from '../../../shared/http/openapi.js';
+import { route } from '../../../functions/triggers.js';
 
 describe('continuation tokens', () => {
   it('round-trip for the same query and are refused for another', () => {
