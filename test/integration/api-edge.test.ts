@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 
-let host: TestHost;
+const host = useTestHost();
 let t: SeededTenant;
 
 beforeAll(async () => {
-  host = await startTestHost();
   t = await seedTenant(host);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 describe('validation messages name the field and say what is wrong', () => {

@@ -1,22 +1,18 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { loginAs, seedTenant, type SeededTenant } from '../support/identity.js';
 
 // Issue 14 item 19: invitation and reset links lead to the web client (WEB_APP_URL), not to the API,
 // and the local outbox shows them.
 
 const WEB_APP = 'http://localhost:5199/pmi';
-let host: TestHost;
+const host = useTestHost({ WEB_APP_URL: WEB_APP, LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let a: SeededTenant;
 
 beforeAll(async () => {
-  host = await startTestHost({ WEB_APP_URL: WEB_APP, LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   a = await seedTenant(host);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 const outboxFile = () => readFileSync(join(host.app.config.LOCAL_STATE_DIR, 'mail', 'outbox.txt'), 'utf8');

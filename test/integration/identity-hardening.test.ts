@@ -1,16 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { createUser, invitationTokenFor, platformLogin, platformOperatorToken, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let a: SeededTenant;
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   a = await seedTenant(host);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 async function auditActions(tenantId: string): Promise<string> {

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 
-let host: TestHost;
-
-beforeAll(async () => {
-  host = await startTestHost({ CORS_ORIGINS: 'https://app.pmi.example' });
-});
-afterAll(async () => {
-  await host.stop();
-});
+const host = useTestHost({ CORS_ORIGINS: 'https://app.pmi.example' });
 
 describe('health', () => {
   it('reports store and bus readiness', async () => {

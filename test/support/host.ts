@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,11 +29,50 @@ export interface TestHost extends LocalHost {
 }
 
 /**
+ * The test file's host: started before the file's first test (before the file's own `beforeAll`
+ * hooks, which are registered after this call) and stopped after its last. The handle reads
+ * through to the started host, so hooks and tests use it as a TestHost; touching it outside them
+ * throws.
+ *
+ * @example
+ * const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
+ * let a: SeededTenant;
+ * beforeAll(async () => {
+ *   a = await seedTenant(host);
+ * });
+ */
+export function useTestHost(env: Record<string, string> = {}, extraDefinitions: readonly FunctionDefinition[] = []): TestHost {
+  let started: TestHost | undefined;
+  beforeAll(async () => {
+    started = await startTestHost(env, extraDefinitions);
+  });
+  afterAll(async () => {
+    await started?.stop();
+  });
+  const current = (): TestHost => {
+    if (!started) throw new Error('the test host is used outside a hook or test of its file');
+    return started;
+  };
+  return new Proxy({} as TestHost, {
+    get(_, key) {
+      const host = current();
+      const value: unknown = Reflect.get(host, key, host);
+      return typeof value === 'function' ? value.bind(host) : value;
+    },
+    set(_, key, value) {
+      return Reflect.set(current(), key, value);
+    },
+  });
+}
+
+/**
  * Starts the real local host on a free port with the embedded Cosmos server and in-process broker,
  * exactly as `npm start` does (one per test file: jest gives each file its own module registry).
+ * The host's settings go into process.env, where the app reads them, until it stops: then the
+ * variables are as they were, and a second host of the same file starts from the same place.
  */
 export async function startTestHost(env: Record<string, string> = {}, extraDefinitions: readonly FunctionDefinition[] = []): Promise<TestHost> {
-  Object.assign(process.env, {
+  const settings: Record<string, string> = {
     LOG_LEVEL: 'error',
     LOCAL_KEK: randomBytes(32).toString('base64'),
     LOCAL_TIMERS: 'false',
@@ -49,11 +89,34 @@ export async function startTestHost(env: Record<string, string> = {}, extraDefin
     // tenant) would hold every test that waits for the bus for the whole delay. Audit tests turn them on.
     AUDIT_CHECKPOINT_DELAY_SECONDS: '0',
     ...env,
-  });
-  const { catalog } = await import('../../functions/catalog.js');
-  const { startLocalHost } = await import('../../host/host.js');
-  const definitions = [...catalog, ...extraDefinitions];
-  const host = await startLocalHost({ port: 0, definitions, timers: false });
+  };
+  const previous = new Map(Object.keys(settings).map((name) => [name, process.env[name]]));
+  const restoreEnv = () => {
+    for (const [name, value] of previous) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
+  };
+  Object.assign(process.env, settings);
+  let definitions: FunctionDefinition[];
+  let host: LocalHost;
+  try {
+    const { catalog } = await import('../../functions/catalog.js');
+    const { startLocalHost } = await import('../../host/host.js');
+    definitions = [...catalog, ...extraDefinitions];
+    host = await startLocalHost({ port: 0, definitions, timers: false });
+  } catch (err) {
+    restoreEnv();
+    throw err;
+  }
+  const stop = host.stop.bind(host);
+  host.stop = async () => {
+    try {
+      await stop();
+    } finally {
+      restoreEnv();
+    }
+  };
   const documented = responseConformance(definitions);
   const request = async (method: string, path: string, options: RequestOptions = {}): Promise<TestResponse> => {
     const headers: Record<string, string> = { ...(options.headers ?? {}) };

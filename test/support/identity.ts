@@ -122,6 +122,20 @@ export async function platformOperatorToken(host: TestHost): Promise<string> {
   return platformLogin(host, op.email, op.password);
 }
 
+/**
+ * A support agent of the platform tenant (role `agent`, password SEED_PASSWORD, no second factor
+ * yet: `platformLogin` enrols one at the first login), created through the app's users service.
+ */
+export async function createSupportAgent(host: TestHost, email: string, name: { firstName: string; lastName: string } = { firstName: 'Sam', lastName: 'Support' }): Promise<{ id: string; email: string; password: string }> {
+  const agent = await host.app.identity.users.create(
+    '_platform',
+    { email, ...name, roles: [{ roleId: 'agent', scope: { all: true } }], password: SEED_PASSWORD },
+    undefined,
+    { correlationId: 'test-setup' },
+  );
+  return { id: agent.id, email, password: SEED_PASSWORD };
+}
+
 /** Reads the invitation token from the local e-mail outbox. */
 export function invitationTokenFor(host: TestHost, email: string): string {
   const message = host.app.identity.localMail?.lastTo(email);
