@@ -5,7 +5,6 @@ import { requires, type Reply } from '../shared/http/route.js';
 import { isIsoDate } from '../shared/reporting/periods.js';
 import { revenueProductivityCsv } from '../shared/reporting/revenue-productivity.js';
 import { profitLossCsv } from '../shared/reporting/profit-loss.js';
-import { dailyClosePorts } from '../shared/reporting/ports.js';
 import type { Comparison } from '../shared/reporting/model.js';
 import type { App } from '../shared/app.js';
 import type { Principal } from '../shared/access/principal.js';
@@ -276,8 +275,7 @@ export default [
     name: 'reportsDailyClose',
     schedule: '%DAILY_CLOSE_SCHEDULE%',
     handler: async ({ app, log }) => {
-      const now = new Date();
-      const r = await app.reporting.dailyClose(now, dailyClosePorts(app, now));
+      const r = await app.reporting.dailyClose(new Date());
       log.info('daily close', { closed: r.closed.length, alreadyClosed: r.alreadyClosed, notYet: r.notYet, failed: r.failed });
     },
   }),

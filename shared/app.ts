@@ -112,6 +112,7 @@ export async function buildApp(config: Config): Promise<App> {
   // The audit views open people's names from their profiles (under each person's key) at view time.
   const audit = createAuditLog(platform, { credential, names: new ProfileDisplayNames(platform, identity.users) });
   const deadLetters: DeadLetters = broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential);
+  const integrations = createIntegrations(platform, { properties: identity.tenants.directory, deadLetters });
 
   return {
     ...platform,
@@ -122,8 +123,9 @@ export async function buildApp(config: Config): Promise<App> {
     authenticator: identity.authenticator,
     securityEvents: identity.securityEvents,
     audit,
-    reporting: createReporting(platform, { properties: identity.tenants.directory }),
-    integrations: createIntegrations(platform, { properties: identity.tenants.directory, deadLetters }),
+    // The daily close reaches integrations through its system ports, not as a user.
+    reporting: createReporting(platform, { properties: identity.tenants.directory, sources: integrations }),
+    integrations,
     privacy: createPrivacy(platform, { identity }),
     async close() {
       await identity.close();

@@ -1,11 +1,12 @@
 import type { Platform } from '../platform/platform.js';
 import type { Principal } from '../access/principal.js';
-import { authorize } from '../access/authorize.js';
+import { authorize, propertiesCovered } from '../access/authorize.js';
 import { conflict, notFound } from '../http/problem.js';
 import type { DeadLetters } from '../platform/bus/dead-letters.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
 import type { Log } from '../platform/log.js';
 import { purgeRawBodies, sweepDeadLetters } from './maintenance.js';
+import { dayKey } from './facts.js';
 import type { ImportItem, ImportStatus } from './model.js';
 import { ImportProcessor } from './processor.js';
 import { importView, integrationStatus, listImports, type ImportFilter, type ImportView, type IntegrationStatus } from './queries.js';
@@ -63,7 +64,18 @@ export class Integrations {
   }
 
   status(principal: Principal, now?: Date): Promise<IntegrationStatus[]> {
-    return integrationStatus(this.platform, this.service.properties, principal, now);
+    return integrationStatus(this.platform, this.service.properties, principal.tenantId, (ids) => propertiesCovered(principal, 'imports.read', ids), now);
+  }
+
+  /** System port (the daily close): the source types of a property's integrations that are late at `now`. */
+  async lateSources(tenantId: string, propertyId: string, now: Date): Promise<string[]> {
+    const status = await integrationStatus(this.platform, this.service.properties, tenantId, (ids) => ids.filter((id) => id === propertyId), now);
+    return status.filter((s) => s.late).map((s) => s.sourceType);
+  }
+
+  /** System port (the daily close): a property's days recomputed from the facts they already list. */
+  async recompute(tenantId: string, propertyId: string, dates: string[]): Promise<void> {
+    await this.processor.facts.recompute(tenantId, new Map(dates.map((date) => [dayKey(propertyId, date), { add: new Set<string>(), remove: new Set<string>() }])));
   }
 
   /** Re-runs an import from its stored raw body (after a mapping fix, say): a new run of the same import. */

@@ -1,6 +1,4 @@
 import type { Platform } from '../platform/platform.js';
-import type { Principal } from '../access/principal.js';
-import { propertiesCovered } from '../access/authorize.js';
 import { decodeContinuation, encodeContinuation } from '../http/pagination.js';
 import type { ImportItem, ImportStatus, IntegrationItem } from './model.js';
 import { localDateHour, safeTimeZone, type PropertyDirectory } from './properties.js';
@@ -87,13 +85,19 @@ type Stub = Pick<ImportItem, 'id' | 'status' | 'receivedAt' | 'completedAt'>;
 
 /**
  * What a controller checks each morning: per integration the last (successful) import and whether
- * today's data is late, judged in the property's own time zone.
+ * today's data is late, judged in the property's own time zone. `within` picks the properties
+ * reported on from those the tenant's integrations feed.
  */
-export async function integrationStatus(platform: Platform, properties: PropertyDirectory, principal: Principal, now = new Date()): Promise<IntegrationStatus[]> {
-  const tenantId = principal.tenantId;
+export async function integrationStatus(
+  platform: Platform,
+  properties: PropertyDirectory,
+  tenantId: string,
+  within: (propertyIds: string[]) => string[],
+  now = new Date(),
+): Promise<IntegrationStatus[]> {
   const imports = platform.store.collection<ImportItem>('imports', tenantId);
   const all = await imports.all<IntegrationItem>("SELECT * FROM c WHERE c.type = 'integration' ORDER BY c.createdAt");
-  const visible = new Set(propertiesCovered(principal, 'imports.read', [...new Set(all.map((i) => i.propertyId))]));
+  const visible = new Set(within([...new Set(all.map((i) => i.propertyId))]));
   const lateHour = platform.config.IMPORT_LATE_HOUR_LOCAL;
   const zones = new Map<string, string>();
   const out: IntegrationStatus[] = [];

@@ -70,10 +70,15 @@ export interface PnlReport {
 
 export type DigestView = Omit<DigestItem, 'tenantId' | 'type' | '_etag' | '_ts'> & { payrollVisible: boolean };
 
-/** What the daily close can use from the integrations service when it offers it. */
+/**
+ * What the daily close uses of the integrations service. System ports: they take a tenant, not a
+ * principal, because no user is behind the close and no user's grants should limit it.
+ */
 export interface DailyClosePorts {
-  recompute?: (tenantId: string, propertyId: string, dates: string[]) => Promise<unknown>;
-  lateSources?: (tenantId: string, propertyId: string, date: string) => Promise<string[]>;
+  /** Recomputes a property's days from the facts they already list, so the digest reads settled aggregates. */
+  recompute(tenantId: string, propertyId: string, dates: string[]): Promise<unknown>;
+  /** The source types of a property's integrations that are late at `now`. */
+  lateSources(tenantId: string, propertyId: string, now: Date): Promise<string[]>;
 }
 
 export interface DailyCloseResult {
@@ -88,8 +93,11 @@ export interface Reporting {
   revenueProductivity(principal: Principal, query: RpQuery): Promise<RpReport>;
   profitLoss(principal: Principal, query: PnlQuery): Promise<PnlReport>;
   digest(principal: Principal, propertyId: string, date: string): Promise<DigestView>;
-  /** Closes the previous business day of every property whose local close hour has passed. */
-  dailyClose(now: Date, ports: DailyClosePorts): Promise<DailyCloseResult>;
+  /**
+   * System work (the daily close timer), so no principal: closes the previous business day of
+   * every property whose local close hour has passed.
+   */
+  dailyClose(now: Date): Promise<DailyCloseResult>;
   /** Records that a principal viewed a report (activity audit). */
   viewed(principal: Principal, report: string, details: Record<string, string | number | boolean | null>, correlationId: string): Promise<void>;
 }
@@ -140,8 +148,12 @@ function wholeMonths(from: string, to: string): { from: string; to: string } {
   return { from: `${from.slice(0, 7)}-01`, to: last[last.length - 1] as string };
 }
 
-/** Builds reporting on identity's property directory (properties and departments are identity's). */
-export function createReporting(platform: Platform, deps: { properties: PropertyDirectory }): Reporting {
+/**
+ * Builds reporting on identity's property directory (properties and departments are identity's)
+ * and, for the daily close, the integrations service's system ports (without them a close neither
+ * recomputes nor asks for late integrations).
+ */
+export function createReporting(platform: Platform, deps: { properties: PropertyDirectory; sources?: DailyClosePorts }): Reporting {
   const { store, config, log, outbox } = platform;
   const reader = new AggregatesReader(store, deps.properties);
 
@@ -243,7 +255,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
       };
     },
 
-    async dailyClose(now, ports) {
+    async dailyClose(now) {
       const result: DailyCloseResult = { closed: [], alreadyClosed: 0, notYet: 0, failed: 0 };
       // A platform job: the one cross-partition read, listing every tenant's properties.
       const docs = await deps.properties.everyProperty();
@@ -263,11 +275,11 @@ export function createReporting(platform: Platform, deps: { properties: Property
             continue;
           }
           let recomputed: boolean | null = null;
-          if (ports.recompute) {
-            await ports.recompute(doc.tenantId, property.id, [date]);
+          if (deps.sources) {
+            await deps.sources.recompute(doc.tenantId, property.id, [date]);
             recomputed = true;
           }
-          const digest = await buildDigest(doc.tenantId, property, date, recomputed, ports, now);
+          const digest = await buildDigest(doc.tenantId, property, date, recomputed, now);
           try {
             await digests.create(digest);
           } catch (err) {
@@ -289,7 +301,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
     },
   };
 
-  async function buildDigest(tenantId: string, property: PropertyInfo, date: string, recomputed: boolean | null, ports: DailyClosePorts, now: Date): Promise<DigestItem> {
+  async function buildDigest(tenantId: string, property: PropertyInfo, date: string, recomputed: boolean | null, now: Date): Promise<DigestItem> {
     const counter = new ReadCounter();
     const { departments } = await reader.properties(tenantId, property.id, counter);
     const windowFrom = addDays(date, -7);
@@ -308,7 +320,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
     // Only daily deliveries of the week before count: whole months or last year read for spreading,
     // and monthly ledger lines (not a daily feed), would report sources as late that are not.
     const late = new Set(lateSourcesFromAggregates(items.filter((i) => i.date >= windowFrom && !i.period), date));
-    if (ports.lateSources) for (const s of await ports.lateSources(tenantId, property.id, date)) late.add(s);
+    if (deps.sources) for (const s of await deps.sources.lateSources(tenantId, property.id, now)) late.add(s);
     return {
       id: digestId(property.id, date),
       tenantId,

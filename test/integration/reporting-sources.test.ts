@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 import { createIntegration, sendAndWait } from './integrations-helpers.js';
-import { dailyClosePorts } from '../../shared/reporting/ports.js';
 
 /*
  * Issue 14 items 11-15, recomputed by hand the way a hotel group's finance controller does, with data
@@ -205,7 +204,7 @@ describe('reservations next to covers (item 14) and departments with only their 
   it('puts the reservations of today and tomorrow in the daily digest', async () => {
     // 07:00 UTC on 9 January 2027 closes the 8th; the morning reader's today is the 9th, tomorrow the 10th.
     const now = new Date('2027-01-09T07:00:00Z');
-    await host.app.reporting.dailyClose(now, dailyClosePorts(host.app, now));
+    await host.app.reporting.dailyClose(now);
     const res = await host.request('GET', `/api/v1/reports/daily-digest?propertyId=${hotel}&date=2027-01-08`, { token: owner });
     expect(res.status).toBe(200);
     expect(res.json.bookings.map((b: { date: string }) => b.date)).toEqual(['2027-01-09', '2027-01-10']);

@@ -2,7 +2,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startTestHost, type TestHost } from '../support/host.js';
 import { createUser, seedTenant, type SeededTenant, type SeededUser } from '../support/identity.js';
 import { createIntegration, sendAndWait, type CreatedIntegration } from './integrations-helpers.js';
-import { dailyClosePorts } from '../../shared/reporting/ports.js';
 
 /*
  * Property p0 ("North Hotel", Vienna, 100 rooms; ROOMS driver roomsSold 0.5 h/room, FB driver covers
@@ -230,20 +229,20 @@ describe('corrections and the daily close', () => {
     const auckland = created.json.id as string;
     // 18:30 UTC on 15 March: 07:30 on the 16th in Auckland (closes the 15th), 19:30 on the 15th in Vienna (closes the 14th).
     const now = new Date('2026-03-15T18:30:00Z');
-    const first = await host.app.reporting.dailyClose(now, dailyClosePorts(host.app, now));
+    const first = await host.app.reporting.dailyClose(now);
     expect(first.closed).toEqual(expect.arrayContaining([{ tenantId: t.tenantId, propertyId: auckland, date: '2026-03-15' }, { tenantId: t.tenantId, propertyId: p0, date: '2026-03-14' }]));
-    const second = await host.app.reporting.dailyClose(now, dailyClosePorts(host.app, now));
+    const second = await host.app.reporting.dailyClose(now);
     expect(second.closed.filter((c) => c.tenantId === t.tenantId)).toEqual([]);
     expect(second.alreadyClosed).toBeGreaterThanOrEqual(3);
     // 05:30 in Vienna on the 16th: before the default close hour (6), so the 15th stays open.
     const early = new Date('2026-03-16T04:30:00Z');
-    const notYet = await host.app.reporting.dailyClose(early, dailyClosePorts(host.app, early));
+    const notYet = await host.app.reporting.dailyClose(early);
     expect(notYet.closed.some((c) => c.propertyId === p0)).toBe(false);
   });
 
   it('stores a digest with yesterday’s KPIs vs budget, departments over their hours and late sources', async () => {
     const close = new Date('2026-03-16T06:30:00Z');
-    await host.app.reporting.dailyClose(close, dailyClosePorts(host.app, close));
+    await host.app.reporting.dailyClose(close);
     const res = await host.request('GET', `/api/v1/reports/daily-digest?propertyId=${p0}&date=2026-03-15`, { token: owner });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({ propertyId: p0, date: '2026-03-15', currency: 'EUR', recomputed: true, lateSources: [] });
@@ -255,11 +254,23 @@ describe('corrections and the daily close', () => {
     expect(hidden.text).not.toMatch(/"labourCost(Pct)?"/);
 
     const next = new Date('2026-03-17T06:30:00Z');
-    await host.app.reporting.dailyClose(next, dailyClosePorts(host.app, next));
+    await host.app.reporting.dailyClose(next);
     const silent = await host.request('GET', `/api/v1/reports/daily-digest?propertyId=${p0}&date=2026-03-16`, { token: owner });
     expect(silent.json.lateSources).toEqual(['ams', 'pms', 'pos', 'tms']);
     expect((await host.request('GET', `/api/v1/reports/daily-digest?propertyId=${p0}&date=2026-03-20`, { token: owner })).status).toBe(404);
     expect((await host.request('GET', `/api/v1/reports/daily-digest?propertyId=${p1}&date=2026-03-15`, { token: controller.token })).status).toBe(403);
+  });
+
+  it('asks the integrations service for late integrations through its system port, with no user behind the close', async () => {
+    // 11:00 in Vienna on 25 March 2026: past the expected hour, and none of p0's integrations delivered that day.
+    const now = new Date('2026-03-25T10:00:00Z');
+    expect((await host.app.integrations.lateSources(t.tenantId, p0, now)).sort()).toEqual(['ams', 'pms', 'pos', 'tms']);
+    expect(await host.app.integrations.lateSources(t.tenantId, p1, now)).toEqual([]);
+    await host.app.reporting.dailyClose(now);
+    // The week before the 24th holds no data, so every late source in the digest came through the port.
+    const digest = await host.request('GET', `/api/v1/reports/daily-digest?propertyId=${p0}&date=2026-03-24`, { token: owner });
+    expect(digest.json.lateSources).toEqual(['ams', 'pms', 'pos', 'tms']);
+    expect((await host.request('GET', `/api/v1/reports/daily-digest?propertyId=${p1}&date=2026-03-24`, { token: owner })).json.lateSources).toEqual([]);
   });
 
   it('runs as the registered timer on the real clock, at most one digest per property and day', async () => {
