@@ -1,13 +1,12 @@
 import { z } from 'zod';
 import { requires, authenticated } from '../shared/http/route.js';
 import { authorize } from '../shared/access/authorize.js';
-import { PERMISSIONS, type Permission } from '../shared/access/permissions.js';
+import { PERMISSIONS } from '../shared/access/permissions.js';
 import { etagOf } from '../shared/http/etag.js';
-import { conflict, forbidden } from '../shared/http/problem.js';
 import { idSchema, permissionSchema, text } from '../shared/identity/http/schemas.js';
-import { actor, metaOf } from '../shared/identity/http/meta.js';
-import { BUILT_IN_ROLES, customRoleDefinition, missingPermissions } from '../shared/identity/roles.js';
-import { isBuiltIn, roleIdOf } from '../shared/identity/custom-roles.js';
+import { metaOf } from '../shared/audit/emit.js';
+import { BUILT_IN_ROLES, customRoleDefinition } from '../shared/identity/roles.js';
+import { roleIdOf } from '../shared/identity/custom-roles.js';
 import type { RoleItem } from '../shared/identity/model.js';
 import { route } from './triggers.js';
 
@@ -15,11 +14,6 @@ const roleView = z.object({ id: z.string(), name: z.string(), description: z.str
 
 function roleOut(item: RoleItem) {
   return { ...customRoleDefinition(item), id: roleIdOf(item) };
-}
-
-function assertHolds(principal: Parameters<typeof missingPermissions>[0], permissions: Permission[]): void {
-  const missing = missingPermissions(principal, permissions);
-  if (missing.length > 0) throw forbidden(`You can't grant permissions you don't hold: ${missing.join(', ')}.`);
 }
 
 const roleParams = z.strictObject({ id: idSchema });
@@ -60,9 +54,7 @@ export default [
     body: z.strictObject({ name: text(100), description: text(500).default(''), permissions: z.array(permissionSchema).min(1).max(50) }),
     responses: { 201: { description: 'Created', schema: roleView }, 403: { description: 'Permission you lack' }, 409: { description: 'Name taken' } },
     handler: async ({ app, principal, body, ...call }) => {
-      const permissions = [...new Set(body.permissions)];
-      assertHolds(principal, permissions);
-      const item = await app.identity.roles.create(principal.tenantId, { ...body, permissions }, actor(principal), metaOf(call));
+      const item = await app.identity.roles.create(principal, body, metaOf(call));
       return { status: 201, json: roleOut(item), etag: etagOf(item) };
     },
   }),
@@ -97,14 +89,7 @@ export default [
     body: z.strictObject({ name: text(100).optional(), description: text(500).optional(), permissions: z.array(permissionSchema).min(1).max(50).optional() }),
     responses: { 200: { description: 'Role', schema: roleView }, 403: { description: 'Permission you lack' }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
-      if (isBuiltIn(params.id)) throw conflict('Built-in roles cannot be changed.');
-      const current = await app.identity.roles.getItem(principal.tenantId, params.id);
-      authorize(principal, 'roles.manage', { tenantId: current.tenantId, kind: 'role' });
-      const permissions = body.permissions ? [...new Set(body.permissions)] : undefined;
-      // Changing a role grants or takes away its permissions from every holder: both need them held.
-      if (permissions) assertHolds(principal, [...permissions, ...(current.permissions as Permission[])]);
-      const item = await app.identity.roles.update(principal.tenantId, params.id, { ...body, permissions }, ifMatch, actor(principal), metaOf(call));
-      if (permissions) await app.identity.users.bumpHoldersOf(principal.tenantId, params.id);
+      const item = await app.identity.roles.update(principal, params.id, body, ifMatch, metaOf(call));
       return { json: roleOut(item), etag: etagOf(item) };
     },
   }),
@@ -120,13 +105,7 @@ export default [
     ifMatch: true,
     responses: { 204: { description: 'Deleted' }, 409: { description: 'Still assigned, or built-in' } },
     handler: async ({ app, principal, params, ifMatch, ...call }) => {
-      if (isBuiltIn(params.id)) throw conflict('Built-in roles cannot be deleted.');
-      const current = await app.identity.roles.getItem(principal.tenantId, params.id);
-      authorize(principal, 'roles.manage', { tenantId: current.tenantId, kind: 'role' });
-      assertHolds(principal, current.permissions as Permission[]);
-      const holders = await app.identity.users.holders(principal.tenantId, params.id);
-      if (holders > 0) throw conflict(`The role is assigned to ${holders} user(s); remove it from them first.`);
-      await app.identity.roles.remove(principal.tenantId, params.id, ifMatch, actor(principal), metaOf(call));
+      await app.identity.roles.remove(principal, params.id, ifMatch, metaOf(call));
       return { status: 204 };
     },
   }),

@@ -1,14 +1,13 @@
 import { z } from 'zod';
 import type { Cookie } from '@azure/functions';
 import { publicAccess, requires } from '../shared/http/route.js';
-import { badRequest, conflict, forbidden, notFound } from '../shared/http/problem.js';
+import { badRequest, notFound } from '../shared/http/problem.js';
 import { checkIfMatch, etagOf } from '../shared/http/etag.js';
 import type { Principal } from '../shared/access/principal.js';
-import type { PropertyScope } from '../shared/access/principal.js';
 import type { App } from '../shared/app.js';
 import { idSchema, passwordSchema, scopeSchema, secondFactorChallenge, tokenPair } from '../shared/identity/http/schemas.js';
-import { actor, cookie, metaOf } from '../shared/identity/http/meta.js';
-import { canDelegate, OWNER_ROLE } from '../shared/identity/roles.js';
+import { actorOf, metaOf } from '../shared/audit/emit.js';
+import { cookie } from '../shared/identity/http/cookie.js';
 import { reauthenticationRequired } from '../shared/identity/mfa/challenges.js';
 import { recentlyAuthenticated } from '../shared/identity/sso/reauth.js';
 import { FLOW_COOKIE, FLOW_COOKIE_PATH } from '../shared/identity/sso/flow-cookie.js';
@@ -82,27 +81,6 @@ async function assertRecentAuthentication(app: App, principal: Principal, passwo
   if (!ok) throw reauthenticationRequired();
 }
 
-/** Every role SSO may hand out must exist, must not be owner, and must be one the caller could grant. */
-async function assertGrantable(app: App, principal: Principal, grants: Array<{ roleId: string; scope: PropertyScope; field: string }>): Promise<void> {
-  const defs = await app.identity.roles.definitions(principal.tenantId);
-  for (const g of grants) {
-    const role = defs.get(g.roleId);
-    if (!role) throw badRequest(`Unknown role '${g.roleId}'.`, [{ field: g.field, message: 'unknown role' }]);
-    if (g.roleId === OWNER_ROLE) throw badRequest('Single sign-on never grants the owner role; assign it explicitly.', [{ field: g.field, message: 'owner not allowed' }]);
-    if (!canDelegate(principal, role, g.scope)) throw forbidden(`You can't grant the role '${g.roleId}' over that scope.`);
-  }
-  await app.identity.users.assertPropertiesExist(principal.tenantId, grants.map((g) => g.scope));
-}
-
-async function assertBreakGlassOwners(app: App, tenantId: string, ids: string[]): Promise<void> {
-  for (const id of ids) {
-    const user = await app.identity.users.get(tenantId, id);
-    if (!user || user.status !== 'active' || !user.roles.some((r) => r.roleId === OWNER_ROLE && r.scope.all)) {
-      throw badRequest('Break-glass accounts must be active owners of the tenant.', [{ field: 'body.breakGlassUserIds', message: `${id} is not an active owner` }]);
-    }
-  }
-}
-
 function flowCookie(value: string, maxAge: number): Cookie {
   return { name: FLOW_COOKIE, value, path: FLOW_COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'Lax', maxAge };
 }
@@ -143,23 +121,6 @@ export default [
     },
     handler: async ({ app, principal, body, ifMatch, ...call }) => {
       await assertRecentAuthentication(app, principal, body.password);
-      await assertGrantable(app, principal, [
-        { roleId: body.jit.defaultRoleId, scope: body.jit.scope, field: 'body.jit.defaultRoleId' },
-        ...body.groupRoles.map((g) => ({ roleId: g.roleId, scope: g.scope, field: 'body.groupRoles' })),
-      ]);
-      await assertBreakGlassOwners(app, principal.tenantId, body.breakGlassUserIds);
-      if (body.ssoOnly && body.breakGlassUserIds.length === 0) {
-        throw badRequest('SSO-only needs at least one break-glass owner who can still sign in with a password.', [{ field: 'body.breakGlassUserIds', message: 'at least one required' }]);
-      }
-      const current = await app.identity.sso.settings.get(principal.tenantId);
-      if (body.clientCredential === 'certificate') {
-        if (!app.identity.sso.clientCertificate) {
-          throw conflict('This deployment has no client certificate (SSO_CLIENT_CERTIFICATE_ID); use a client secret.');
-        }
-      } else {
-        const willHaveSecret = body.clientSecret === undefined ? Boolean(current?.enc.clientSecret) : body.clientSecret !== null;
-        if (body.enabled && !willHaveSecret) throw badRequest('Enabling SSO needs a client secret.', [{ field: 'body.clientSecret', message: 'required' }]);
-      }
       const next: SsoSettings = {
         enabled: body.enabled,
         entraTenantId: body.entraTenantId,
@@ -171,8 +132,7 @@ export default [
         breakGlassUserIds: body.breakGlassUserIds,
         idpMfaSatisfiesPolicy: body.idpMfaSatisfiesPolicy,
       };
-      const saved = await app.identity.sso.settings.put(principal.tenantId, next, body.clientSecret, ifMatch, actor(principal), metaOf(call));
-      await app.identity.sso.accounts.withdrawUnmapped(principal.tenantId, next, actor(principal), metaOf(call));
+      const saved = await app.identity.sso.configure(principal, next, body.clientSecret, ifMatch, metaOf(call));
       return { json: settingsOut(app, saved), etag: etagOf(saved) };
     },
   }),
@@ -300,18 +260,7 @@ export default [
       409: { description: 'Identity linked to another user' },
     },
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
-      const user = await app.identity.users.require(principal.tenantId, params.id);
-      // The link is part of the user's sign-in configuration: the precondition is on the user (GET /users/{id} shows its ETag).
-      checkIfMatch(ifMatch, user);
-      // Linking lets whoever holds that Entra identity sign in as this user: only for users whose roles the caller could grant.
-      const defs = await app.identity.roles.definitions(principal.tenantId);
-      for (const a of user.roles) {
-        const role = defs.get(a.roleId);
-        if (role && !canDelegate(principal, role, a.scope)) throw forbidden("You can't link a user who holds roles you could not grant.");
-      }
-      const settings = await app.identity.sso.settings.get(principal.tenantId);
-      if (settings && settings.entraTenantId !== body.tid) throw badRequest("The tid must be the tenant's configured Entra tenant id.", [{ field: 'body.tid', message: 'not the configured tenant' }]);
-      const link = await app.identity.sso.accounts.link(principal.tenantId, params.id, body.tid, body.oid, actor(principal), metaOf(call));
+      const link = await app.identity.sso.linkUser(principal, params.id, body.tid, body.oid, ifMatch, metaOf(call));
       return { json: { userId: link.userId, tid: link.entraTenantId, oid: body.oid, createdAt: link.createdAt } };
     },
   }),
@@ -328,7 +277,7 @@ export default [
     responses: { 204: { description: 'Unlinked' }, 404: { description: 'No such user' } },
     handler: async ({ app, principal, params, ifMatch, ...call }) => {
       checkIfMatch(ifMatch, await app.identity.users.require(principal.tenantId, params.id));
-      await app.identity.sso.accounts.unlink(principal.tenantId, params.id, actor(principal), metaOf(call));
+      await app.identity.sso.accounts.unlink(principal.tenantId, params.id, actorOf(principal), metaOf(call));
       return { status: 204 };
     },
   }),

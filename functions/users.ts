@@ -1,64 +1,12 @@
 import { z } from 'zod';
 import { requires } from '../shared/http/route.js';
-import { authorize } from '../shared/access/authorize.js';
-import type { Principal } from '../shared/access/principal.js';
 import { etagOf } from '../shared/http/etag.js';
 import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
-import { badRequest, conflict, forbidden } from '../shared/http/problem.js';
 import { assignmentSchema, emailSchema, idSchema, text, userView } from '../shared/identity/http/schemas.js';
-import { actor, metaOf } from '../shared/identity/http/meta.js';
-import { canDelegate } from '../shared/identity/roles.js';
-import type { App } from '../shared/app.js';
-import type { RoleAssignment, UserItem } from '../shared/identity/model.js';
+import { actorOf, metaOf } from '../shared/audit/emit.js';
 import { route } from './triggers.js';
 
 const userParams = z.strictObject({ id: idSchema });
-
-/**
- * Loads a user for an operation. Managing a user (profile, e-mail, status, lockout, roles, removal)
- * also requires holding every permission the user holds: otherwise an admin could, say, change an
- * owner's e-mail address and take the account over through a password reset.
- */
-async function loadUser(app: App, principal: Principal, id: string, permission: 'users.read' | 'users.manage'): Promise<UserItem> {
-  const user = await app.identity.users.require(principal.tenantId, id);
-  authorize(principal, permission, { tenantId: user.tenantId, kind: 'user' });
-  if (permission === 'users.manage') {
-    const defs = await app.identity.roles.definitions(principal.tenantId);
-    for (const a of user.roles) {
-      const role = defs.get(a.roleId);
-      if (role && !canDelegate(principal, role, a.scope)) throw forbidden("You can't manage a user who holds permissions you don't hold.");
-    }
-  }
-  return user;
-}
-
-/**
- * Checks a change of role assignments: every role added or taken away must be one the caller could
- * hold over that scope (nobody grants, or removes, what they don't hold), and its properties must exist.
- */
-async function assertCanAssign(app: App, principal: Principal, before: RoleAssignment[], after: RoleAssignment[]): Promise<void> {
-  const defs = await app.identity.roles.definitions(principal.tenantId);
-  const key = (a: RoleAssignment) => JSON.stringify([a.roleId, a.scope]);
-  const beforeKeys = new Set(before.map(key));
-  const afterKeys = new Set(after.map(key));
-  const changed = [...after.filter((a) => !beforeKeys.has(key(a))), ...before.filter((a) => !afterKeys.has(key(a)))];
-  for (const a of changed) {
-    const role = defs.get(a.roleId);
-    if (!role) throw badRequest(`Unknown role '${a.roleId}'.`, [{ field: 'body.roles', message: `unknown role ${a.roleId}` }]);
-    if (!canDelegate(principal, role, a.scope)) throw forbidden(`You can't grant or remove the role '${a.roleId}': it carries permissions you don't hold over that scope.`);
-  }
-  await app.identity.users.assertPropertiesExist(principal.tenantId, after.map((a) => a.scope));
-}
-
-function dedupe(roles: RoleAssignment[]): RoleAssignment[] {
-  const seen = new Set<string>();
-  return roles.filter((r) => {
-    const k = JSON.stringify([r.roleId, r.scope]);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 export default [
   route({
@@ -94,9 +42,7 @@ export default [
     }),
     responses: { 201: { description: 'Invited', schema: userView }, 403: { description: 'Role beyond your own permissions' }, 409: { description: 'E-mail already used' } },
     handler: async ({ app, principal, body, ...call }) => {
-      const roles = dedupe(body.roles);
-      await assertCanAssign(app, principal, [], roles);
-      const user = await app.identity.users.create(principal.tenantId, { ...body, roles }, actor(principal), metaOf(call));
+      const user = await app.identity.users.invite(principal, body, metaOf(call));
       return { status: 201, json: await app.identity.users.view(user), etag: etagOf(user), headers: { Location: `/api/v1/users/${user.id}` } };
     },
   }),
@@ -111,7 +57,7 @@ export default [
     params: userParams,
     responses: { 200: { description: 'User', schema: userView } },
     handler: async ({ app, principal, params }) => {
-      const user = await loadUser(app, principal, params.id, 'users.read');
+      const user = await app.identity.users.readable(principal, params.id);
       return { json: await app.identity.users.view(user), etag: etagOf(user) };
     },
   }),
@@ -134,10 +80,10 @@ export default [
     }),
     responses: { 200: { description: 'User', schema: userView }, 409: { description: 'E-mail already used' }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
-      await loadUser(app, principal, params.id, 'users.manage');
+      await app.identity.users.manageable(principal, params.id);
       // The e-mail is where password resets go: changing it is an account takeover unless the admin just proved who they are.
       if (body.email !== undefined) app.identity.secondFactors.challenges.assertRecent(principal);
-      const saved = await app.identity.users.updateProfile(principal.tenantId, params.id, body, ifMatch, actor(principal), metaOf(call));
+      const saved = await app.identity.users.updateProfile(principal.tenantId, params.id, body, ifMatch, actorOf(principal), metaOf(call));
       return { json: await app.identity.users.view(saved), etag: etagOf(saved) };
     },
   }),
@@ -157,10 +103,8 @@ export default [
       409: { description: 'Last owner' },
     },
     handler: async ({ app, principal, params, ifMatch, ...call }) => {
-      const user = await loadUser(app, principal, params.id, 'users.manage');
-      if (user.id === principal.userId) throw conflict('You cannot remove your own account.');
-      await assertCanAssign(app, principal, user.roles, []);
-      const result = await app.privacy.removeAccount(principal.tenantId, user.id, ifMatch, actor(principal), metaOf(call));
+      const user = await app.identity.users.removable(principal, params.id);
+      const result = await app.privacy.removeAccount(principal.tenantId, user.id, ifMatch, actorOf(principal), metaOf(call));
       return { status: result.outcome === 'removed' ? 200 : 202, json: result };
     },
   }),
@@ -175,9 +119,7 @@ export default [
     params: userParams,
     responses: { 200: { description: 'User', schema: userView }, 409: { description: 'Last owner, or not an active account' } },
     handler: async ({ app, principal, params, ...call }) => {
-      const user = await loadUser(app, principal, params.id, 'users.manage');
-      await assertCanAssign(app, principal, user.roles, []);
-      const saved = await app.identity.users.setStatus(principal.tenantId, params.id, 'disabled', actor(principal), metaOf(call));
+      const saved = await app.identity.users.setStatus(principal, params.id, 'disabled', metaOf(call));
       await app.identity.sessions.revokeAll(principal.tenantId, params.id, 'user_disabled');
       return { json: await app.identity.users.view(saved), etag: etagOf(saved) };
     },
@@ -193,9 +135,7 @@ export default [
     params: userParams,
     responses: { 200: { description: 'User', schema: userView } },
     handler: async ({ app, principal, params, ...call }) => {
-      const user = await loadUser(app, principal, params.id, 'users.manage');
-      await assertCanAssign(app, principal, user.roles, []);
-      const saved = await app.identity.users.setStatus(principal.tenantId, params.id, 'active', actor(principal), metaOf(call));
+      const saved = await app.identity.users.setStatus(principal, params.id, 'active', metaOf(call));
       return { json: await app.identity.users.view(saved), etag: etagOf(saved) };
     },
   }),
@@ -210,8 +150,7 @@ export default [
     params: userParams,
     responses: { 200: { description: 'User', schema: userView } },
     handler: async ({ app, principal, params, ...call }) => {
-      await loadUser(app, principal, params.id, 'users.manage');
-      const saved = await app.identity.users.unlock(principal.tenantId, params.id, actor(principal), metaOf(call));
+      const saved = await app.identity.users.unlock(principal, params.id, metaOf(call));
       return { json: await app.identity.users.view(saved), etag: etagOf(saved) };
     },
   }),
@@ -228,10 +167,7 @@ export default [
     body: z.strictObject({ roles: z.array(assignmentSchema).max(50) }),
     responses: { 200: { description: 'User', schema: userView }, 403: { description: 'Role beyond your own permissions' }, 409: { description: 'Last owner' } },
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
-      const user = await loadUser(app, principal, params.id, 'users.manage');
-      const roles = dedupe(body.roles);
-      await assertCanAssign(app, principal, user.roles, roles);
-      const saved = await app.identity.users.setRoles(principal.tenantId, params.id, roles, ifMatch, actor(principal), metaOf(call));
+      const saved = await app.identity.users.assignRoles(principal, params.id, body.roles, ifMatch, metaOf(call));
       return { json: await app.identity.users.view(saved), etag: etagOf(saved) };
     },
   }),
