@@ -132,7 +132,7 @@ export default [
       const queryScope = { tenantId, filter, viewer };
       const continuation = decodeContinuation(token, queryScope);
       const page = await app.audit.list(tenantId, filter, viewer, { limit, ...(continuation ? { continuation } : {}) });
-      await app.audit.viewed(tenantId, reader, { view: 'list', count: page.items.length, correlationId, ip, userAgent });
+      await app.audit.viewed(tenantId, reader, { view: 'list', count: page.items.length }, { correlationId, ip, userAgent });
       const next = encodeContinuation(page.continuation, queryScope);
       return { json: next ? { items: page.items, continuation: next } : { items: page.items } };
     },
@@ -150,7 +150,7 @@ export default [
     handler: async ({ app, principal, query, correlationId, ip, userAgent }) => {
       const { tenantId, reader } = await scope(app, principal, query.tenantId, 'non-personal');
       const result = await app.audit.verify(tenantId);
-      await app.audit.viewed(tenantId, reader, { view: 'verify', count: result.entries, correlationId, ip, userAgent });
+      await app.audit.viewed(tenantId, reader, { view: 'verify', count: result.entries }, { correlationId, ip, userAgent });
       return { json: result };
     },
   }),
@@ -176,7 +176,7 @@ export default [
       const first = await lines.next();
       const meta = first.done ? undefined : (JSON.parse(first.value) as { firstSeq: number; lastSeq: number });
       const count = meta && meta.lastSeq > 0 ? meta.lastSeq - meta.firstSeq + 1 : 0;
-      await app.audit.viewed(tenantId, reader, { view: 'export', count, correlationId, ip, userAgent });
+      await app.audit.viewed(tenantId, reader, { view: 'export', count }, { correlationId, ip, userAgent });
       // Lines leave in chunks of about 64 KiB: a chunk per line would be a write per entry.
       async function* ndjson(): AsyncGenerator<string> {
         let chunk = first.done ? '' : first.value + '\n';

@@ -4,10 +4,10 @@ import { publicAccess, authenticated } from '../shared/http/route.js';
 import { checkIfMatch, etagOf } from '../shared/http/etag.js';
 import { badRequest, notFound, unauthorized } from '../shared/http/problem.js';
 import { idSchema, jwksSchema, passwordSchema, secondFactorChallenge, text, tokenPair, userView } from '../shared/identity/http/schemas.js';
-import { actor, cookie, metaOf } from '../shared/identity/http/meta.js';
+import { cookie } from '../shared/identity/http/cookie.js';
 import type { TokenPair } from '../shared/identity/login.js';
 import { SessionService, sidOf } from '../shared/identity/sessions.js';
-import { identityEvent } from '../shared/identity/audit.js';
+import { actorOf, auditEvent, metaOf } from '../shared/audit/emit.js';
 import type { App } from '../shared/app.js';
 import type { SessionItem } from '../shared/identity/model.js';
 import { route } from './triggers.js';
@@ -159,7 +159,7 @@ export default [
     handler: async ({ app, principal, ...call }) => {
       const session = await app.identity.sessions.get(principal.tenantId, principal.sessionId);
       if (session) {
-        const event = await identityEvent(app, { tenantId: principal.tenantId, actor: actor(principal), action: 'auth.logged_out', target: { type: 'session', id: principal.sessionId }, ...metaOf(call) });
+        const event = await auditEvent(app.cipher, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'auth.logged_out', target: { type: 'session', id: principal.sessionId }, ...metaOf(call) });
         await app.identity.sessions.revoke(session, 'logout', [event]);
       }
       return { status: 204, cookies: [refreshCookie('', 0)] };
@@ -176,7 +176,7 @@ export default [
     responses: { 204: { description: 'Logged out everywhere' } },
     handler: async ({ app, principal, ...call }) => {
       const n = await app.identity.sessions.revokeAll(principal.tenantId, principal.userId, 'logout_all');
-      const event = await identityEvent(app, { tenantId: principal.tenantId, actor: actor(principal), action: 'auth.logged_out_everywhere', details: { sessions: n }, ...metaOf(call) });
+      const event = await auditEvent(app.cipher, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'auth.logged_out_everywhere', details: { sessions: n }, ...metaOf(call) });
       await app.outbox.emit(principal.tenantId, [event]);
       return { status: 204, cookies: [refreshCookie('', 0)] };
     },
@@ -233,7 +233,7 @@ export default [
     body: z.strictObject({ firstName: text(100).optional(), lastName: text(100).optional(), jobTitle: text(200).optional() }),
     responses: { 200: { description: 'Updated', schema: userView }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, body, ifMatch, ...call }) => {
-      const saved = await app.identity.users.updateProfile(principal.tenantId, principal.userId, body, ifMatch, actor(principal), metaOf(call));
+      const saved = await app.identity.users.updateProfile(principal.tenantId, principal.userId, body, ifMatch, actorOf(principal), metaOf(call));
       return { json: await app.identity.users.view(saved) };
     },
   }),
@@ -251,7 +251,7 @@ export default [
       const user = await app.identity.users.require(principal.tenantId, principal.userId);
       const ok = user.passwordHash ? await app.identity.hasher.verify(body.currentPassword, user.passwordHash) : false;
       if (!ok) throw badRequest('The current password is not correct.', [{ field: 'body.currentPassword', message: 'incorrect' }]);
-      await app.identity.users.setPassword(user, body.newPassword, 'user.password_changed', actor(principal), metaOf(call));
+      await app.identity.users.setPassword(user, body.newPassword, 'user.password_changed', actorOf(principal), metaOf(call));
       await app.identity.sessions.revokeAll(principal.tenantId, principal.userId, 'password_changed', principal.sessionId);
       return { status: 204 };
     },
@@ -282,7 +282,7 @@ export default [
       const session = await app.identity.sessions.get(principal.tenantId, params.sid);
       if (!session || session.userId !== principal.userId) throw notFound('session');
       checkIfMatch(ifMatch, session);
-      const event = await identityEvent(app, { tenantId: principal.tenantId, actor: actor(principal), action: 'auth.session_revoked', target: { type: 'session', id: params.sid }, ...metaOf(call) });
+      const event = await auditEvent(app.cipher, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'auth.session_revoked', target: { type: 'session', id: params.sid }, ...metaOf(call) });
       await app.identity.sessions.revoke(session, 'revoked_by_user', [event]);
       return { status: 204 };
     },

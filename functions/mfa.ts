@@ -4,7 +4,7 @@ import { forbidden } from '../shared/http/problem.js';
 import { checkIfMatch, etagOf } from '../shared/http/etag.js';
 import type { Principal } from '../shared/access/principal.js';
 import type { App } from '../shared/app.js';
-import { actor, metaOf } from '../shared/identity/http/meta.js';
+import { actorOf, metaOf } from '../shared/audit/emit.js';
 import { accessTokenOnly, passwordSchema, tokenPair } from '../shared/identity/http/schemas.js';
 import { tokensReply } from './auth.js';
 import { route } from './triggers.js';
@@ -206,7 +206,7 @@ export default [
     responses: { 200: { description: 'Recovery codes', schema: recoveryCodes }, 400: { description: 'Invalid code' }, 403: { description: 'Re-authentication required' } },
     handler: async ({ app, principal, body, ...call }) => {
       const user = await recentSelf(app, principal);
-      const result = await app.identity.secondFactors.mfa.confirmTotp(user, body.code, actor(principal), metaOf(call));
+      const result = await app.identity.secondFactors.mfa.confirmTotp(user, body.code, actorOf(principal), metaOf(call));
       await endOtherSessions(app, principal);
       return { json: result };
     },
@@ -225,7 +225,7 @@ export default [
       const user = await recentSelf(app, principal);
       // The precondition is on the enrolment, whose ETag GET /me/mfa shows.
       checkIfMatch(ifMatch, (await app.identity.secondFactors.mfa.get(user.tenantId, user.id)) ?? {});
-      await app.identity.secondFactors.mfa.remove(user, 'totp', actor(principal), metaOf(call));
+      await app.identity.secondFactors.mfa.remove(user, 'totp', actorOf(principal), metaOf(call));
       await endOtherSessions(app, principal);
       return { status: 204 };
     },
@@ -258,7 +258,7 @@ export default [
     responses: { 200: { description: 'Recovery codes', schema: recoveryCodes }, 400: { description: 'Invalid or expired code' }, 403: { description: 'Re-authentication required' } },
     handler: async ({ app, principal, body, ...call }) => {
       const user = await recentSelf(app, principal);
-      const result = await app.identity.secondFactors.mfa.confirmSms(user, body.code, actor(principal), metaOf(call));
+      const result = await app.identity.secondFactors.mfa.confirmSms(user, body.code, actorOf(principal), metaOf(call));
       await endOtherSessions(app, principal);
       return { json: result };
     },
@@ -277,7 +277,7 @@ export default [
       const user = await recentSelf(app, principal);
       // The precondition is on the enrolment, whose ETag GET /me/mfa shows.
       checkIfMatch(ifMatch, (await app.identity.secondFactors.mfa.get(user.tenantId, user.id)) ?? {});
-      await app.identity.secondFactors.mfa.remove(user, 'sms', actor(principal), metaOf(call));
+      await app.identity.secondFactors.mfa.remove(user, 'sms', actorOf(principal), metaOf(call));
       await endOtherSessions(app, principal);
       return { status: 204 };
     },
@@ -293,7 +293,7 @@ export default [
     responses: { 200: { description: 'Recovery codes', schema: recoveryCodes }, 403: { description: 'Re-authentication required' }, 409: { description: 'No second factor enrolled' } },
     handler: async ({ app, principal, ...call }) => {
       const user = await recentSelf(app, principal);
-      return { json: await app.identity.secondFactors.mfa.regenerateRecoveryCodes(user, actor(principal), metaOf(call)) };
+      return { json: await app.identity.secondFactors.mfa.regenerateRecoveryCodes(user, actorOf(principal), metaOf(call)) };
     },
   }),
 ];

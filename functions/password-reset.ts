@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { publicAccess } from '../shared/http/route.js';
-import { metaOf } from '../shared/identity/http/meta.js';
+import { metaOf } from '../shared/audit/emit.js';
 import { passwordSchema } from '../shared/identity/http/schemas.js';
 import { route } from './triggers.js';
 

@@ -5,7 +5,7 @@ import { tenantDataAccess, type DataKind } from '../shared/access/tenant-data.js
 import type { App } from '../shared/app.js';
 import { badRequest, forbidden, notFound } from '../shared/http/problem.js';
 import { idSchema, text } from '../shared/identity/http/schemas.js';
-import { actor, metaOf } from '../shared/identity/http/meta.js';
+import { actorOf, metaOf } from '../shared/audit/emit.js';
 import { jobView, REDACTION_STEPS, type RedactionJobItem } from '../shared/privacy/index.js';
 import type { RedactionRequester } from '../shared/privacy/model.js';
 import { route, queueFunction, timerFunction } from './triggers.js';
@@ -94,7 +94,7 @@ export default [
     },
     handler: async ({ app, principal, params, query, body, ...call }) => {
       const { tenantId, requester, actor: by } = await requestScope(app, principal, query.tenantId, body.contactVerification);
-      const { job } = await app.privacy.requestUserRedaction(tenantId, params.id, body, requester, actor(by), metaOf(call));
+      const { job } = await app.privacy.requestUserRedaction(tenantId, params.id, body, requester, actorOf(by), metaOf(call));
       return jobReply(job);
     },
   }),
@@ -115,7 +115,7 @@ export default [
     handler: async ({ app, principal, query, body, ...call }) => {
       const { tenantId, requester, actor: by } = await requestScope(app, principal, query.tenantId, body.contactVerification);
       const { employeeNumber, ...input } = body;
-      const { job } = await app.privacy.requestEmployeeRedaction(tenantId, employeeNumber, input, requester, actor(by), metaOf(call));
+      const { job } = await app.privacy.requestEmployeeRedaction(tenantId, employeeNumber, input, requester, actorOf(by), metaOf(call));
       return jobReply(job);
     },
   }),
@@ -154,7 +154,7 @@ export default [
     },
     handler: async ({ app, principal, params, query, ...call }) => {
       const { tenantId, reader } = await readScope(app, principal, query.tenantId, 'personal', 'user');
-      const doc = await app.privacy.exportUser(tenantId, params.id, actor(reader), metaOf(call));
+      const doc = await app.privacy.exportUser(tenantId, params.id, actorOf(reader), metaOf(call));
       return { json: doc, headers: { 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="subject-export-${params.id}.json"` } };
     },
   }),
@@ -169,7 +169,7 @@ export default [
     responses: { 200: { description: 'The export', schema: z.object({ format: z.literal('pmi.subject-export.v1') }).loose() } },
     handler: async ({ app, principal, ...call }) => {
       if (principal.kind !== 'user') throw forbidden('Only tenant users have a data-subject export here.');
-      const doc = await app.privacy.exportUser(principal.tenantId, principal.userId, actor(principal), metaOf(call));
+      const doc = await app.privacy.exportUser(principal.tenantId, principal.userId, actorOf(principal), metaOf(call));
       return { json: doc, headers: { 'Cache-Control': 'no-store', 'Content-Disposition': 'attachment; filename="my-data.json"' } };
     },
   }),
@@ -188,7 +188,7 @@ export default [
         .default([]),
     }),
     responses: { 200: { description: 'How many jobs and listed subjects were re-applied', schema: z.object({ jobs: z.number().int(), subjects: z.number().int() }) } },
-    handler: async ({ app, principal, body, ...call }) => ({ json: await app.privacy.reapplyRedactions(body.subjects, actor(principal), metaOf(call)) }),
+    handler: async ({ app, principal, body, ...call }) => ({ json: await app.privacy.reapplyRedactions(body.subjects, actorOf(principal), metaOf(call)) }),
   }),
 
   queueFunction({

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { authenticated, requires } from '../shared/http/route.js';
 import { authorize } from '../shared/access/authorize.js';
 import { checkIfMatch, etagOf } from '../shared/http/etag.js';
-import { metaOf } from '../shared/identity/http/meta.js';
+import { metaOf } from '../shared/audit/emit.js';
 import { accessTokenOnly, emailSchema, permissionSchema } from '../shared/identity/http/schemas.js';
 import { route } from './triggers.js';
 

@@ -8,7 +8,7 @@ import { badRequest } from '../shared/http/problem.js';
 import { slug } from '../shared/http/identifiers.js';
 import { PLATFORM_TENANT } from '../shared/platform/topology.js';
 import { currencySchema, emailSchema, idSchema, permissionSchema, text, timezoneSchema } from '../shared/identity/http/schemas.js';
-import { actor, metaOf } from '../shared/identity/http/meta.js';
+import { actorOf, metaOf } from '../shared/audit/emit.js';
 import type { TenantItem } from '../shared/identity/tenants.js';
 import type { DepartmentItem, PropertyItem } from '../shared/identity/property-items.js';
 import type { SettingsItem } from '../shared/identity/model.js';
@@ -142,8 +142,8 @@ export default [
     responses: { 201: { description: 'Created; the owner is invited by e-mail', schema: tenantView.extend({ ownerId: z.string() }) }, 409: { description: 'Slug taken' } },
     handler: async ({ app, body, principal, ...call }) => {
       const { owner, ...tenant } = body;
-      const t = await app.identity.tenants.create(tenant, actor(principal), metaOf(call));
-      const user = await app.identity.users.create(t.tenantRef, { ...owner, roles: [{ roleId: 'owner', scope: { all: true } }] }, actor(principal), metaOf(call));
+      const t = await app.identity.tenants.create(tenant, actorOf(principal), metaOf(call));
+      const user = await app.identity.users.create(t.tenantRef, { ...owner, roles: [{ roleId: 'owner', scope: { all: true } }] }, actorOf(principal), metaOf(call));
       return { status: 201, json: { ...tenantOut(t), ownerId: user.id }, headers: { Location: `/api/v1/tenants/${t.tenantRef}` } };
     },
   }),
@@ -199,7 +199,7 @@ export default [
       const parsed = settingsSchema.safeParse(next);
       if (!parsed.success) throw badRequest('The resulting settings are invalid.');
       if (next.lockout.maxLockMinutes < next.lockout.lockMinutes) throw badRequest('maxLockMinutes must be at least lockMinutes.', [{ field: 'body.lockout.maxLockMinutes', message: 'must be >= lockMinutes' }]);
-      const saved = await app.identity.tenants.updateSettings(principal.tenantId, next, ifMatch, actor(principal), metaOf(call));
+      const saved = await app.identity.tenants.updateSettings(principal.tenantId, next, ifMatch, actorOf(principal), metaOf(call));
       return { json: settingsOut(saved), etag: etagOf(saved) };
     },
   }),
@@ -231,7 +231,7 @@ export default [
     responses: { 201: { description: 'Created', schema: propertyView } },
     handler: async ({ app, principal, body, ...call }) => {
       authorize(principal, 'properties.manage', { tenantId: principal.tenantId, kind: 'property' });
-      const p = await app.identity.tenants.createProperty(principal.tenantId, body, actor(principal), metaOf(call));
+      const p = await app.identity.tenants.createProperty(principal.tenantId, body, actorOf(principal), metaOf(call));
       return { status: 201, json: propertyOut(p), etag: etagOf(p), headers: { Location: `/api/v1/properties/${p.id}` } };
     },
   }),
@@ -266,7 +266,7 @@ export default [
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
       const current = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
       authorize(principal, 'properties.manage', { tenantId: current.tenantId, propertyId: current.id, kind: 'property' });
-      const p = await app.identity.tenants.updateProperty(principal.tenantId, params.propertyId, body, ifMatch, actor(principal), metaOf(call));
+      const p = await app.identity.tenants.updateProperty(principal.tenantId, params.propertyId, body, ifMatch, actorOf(principal), metaOf(call));
       return { json: propertyOut(p), etag: etagOf(p) };
     },
   }),
@@ -301,7 +301,7 @@ export default [
     handler: async ({ app, principal, params, body, ...call }) => {
       const p = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
       authorize(principal, 'properties.manage', { tenantId: p.tenantId, propertyId: p.id, kind: 'property' });
-      const d = await app.identity.tenants.createDepartment(principal.tenantId, p.id, body, actor(principal), metaOf(call));
+      const d = await app.identity.tenants.createDepartment(principal.tenantId, p.id, body, actorOf(principal), metaOf(call));
       return { status: 201, json: departmentOut(d), etag: etagOf(d) };
     },
   }),
@@ -320,7 +320,7 @@ export default [
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
       const p = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
       authorize(principal, 'properties.manage', { tenantId: p.tenantId, propertyId: p.id, kind: 'property' });
-      const d = await app.identity.tenants.updateDepartment(principal.tenantId, p.id, params.departmentId, body, ifMatch, actor(principal), metaOf(call));
+      const d = await app.identity.tenants.updateDepartment(principal.tenantId, p.id, params.departmentId, body, ifMatch, actorOf(principal), metaOf(call));
       return { json: departmentOut(d), etag: etagOf(d) };
     },
   }),

@@ -1,5 +1,5 @@
 import type { Platform } from '../platform/platform.js';
-import { auditMessage } from '../audit/event.js';
+import { auditEvent } from '../audit/emit.js';
 import { isStoreError, StoreError } from '../platform/cosmos/errors.js';
 import { DecryptionError } from '../platform/crypto/errors.js';
 import type { Log } from '../platform/log.js';
@@ -137,7 +137,7 @@ export class ImportProcessor {
       details.deleted = outcome.counts.deleted;
     }
     if (outcome.failure) details.reason = outcome.failure.reason;
-    const event = auditMessage({
+    const event = await auditEvent(this.platform.cipher, {
       id: `${item.id}:run${run}:outcome`,
       tenantId: item.tenantId,
       actor: { type: 'integration', id: item.integrationId },

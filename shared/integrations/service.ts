@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
 import type { Principal } from '../access/principal.js';
-import { auditMessage, type ActorType, type NewAuditEvent } from '../audit/event.js';
+import { actorOf, auditEvent, type AuditEventInit, type EventActor, type RequestMeta } from '../audit/emit.js';
+import type { FieldCipher } from '../platform/crypto/field-cipher.js';
 import type { PendingMessage } from '../platform/outbox/outbox.js';
 import { badRequest, notFound, type FieldError } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';
@@ -18,11 +19,8 @@ export type IntegrationInput = Pick<IntegrationItem, 'propertyId' | 'sourceType'
 
 export type IntegrationPatch = Partial<Pick<IntegrationInput, 'name' | 'format' | 'enabled' | 'acceptance'>> & { mappings?: Partial<IntegrationMappings> };
 
-export interface RequestMeta {
-  correlationId?: string;
-  /** Who to audit as, when not the principal itself (the demo seed acts as the system). */
-  actor?: { type: ActorType; id: string };
-}
+/** The request details of a change, and who to audit it as when not the principal itself (the demo seed acts as the system). */
+export type ChangeMeta = RequestMeta & { actor?: EventActor };
 
 /** The public view of an integration: never a secret, only when each was issued and until when it is valid. */
 export type IntegrationView = IntegrationInput &
@@ -38,19 +36,15 @@ function newId(): string {
   return 'int_' + randomBytes(12).toString('base64url');
 }
 
-export function actorOf(principal: Principal, meta: RequestMeta = {}): { type: ActorType; id: string } {
-  return meta.actor ?? { type: principal.kind, id: principal.userId };
-}
-
 /** The audit event of a successful change made by `principal` (or the actor `meta` names) in its tenant. */
-export function integrationsEvent(principal: Principal, meta: RequestMeta, event: Pick<NewAuditEvent, 'action' | 'target' | 'details' | 'changes'>): PendingMessage {
-  return auditMessage({
-    tenantId: principal.tenantId,
-    actor: actorOf(principal, meta),
-    outcome: 'success',
-    ...event,
-    ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
-  });
+export function integrationsEvent(
+  cipher: Pick<FieldCipher, 'seal'>,
+  principal: Principal,
+  meta: ChangeMeta,
+  event: Pick<AuditEventInit, 'action' | 'target' | 'details' | 'changes'>,
+): Promise<PendingMessage> {
+  const { actor, ...request } = meta;
+  return auditEvent(cipher, { ...request, ...event, tenantId: principal.tenantId, actor: actor ?? actorOf(principal) });
 }
 
 export function viewOf(item: IntegrationItem): IntegrationView {
@@ -191,7 +185,7 @@ export class IntegrationService {
   }
 
   /** Creates an integration; the returned secret is shown this once and stored only sealed. */
-  async create(principal: Principal, input: IntegrationInput, meta: RequestMeta = {}): Promise<{ item: IntegrationItem; secret: string }> {
+  async create(principal: Principal, input: IntegrationInput, meta: ChangeMeta = {}): Promise<{ item: IntegrationItem; secret: string }> {
     const tenantId = principal.tenantId;
     const property = await this.properties.property(tenantId, input.propertyId);
     if (!property) throw badRequest('The property does not exist.', [{ field: 'body.propertyId', message: 'unknown property' }]);
@@ -220,7 +214,7 @@ export class IntegrationService {
       updatedAt: now,
       createdBy: principal.userId,
     };
-    const event = integrationsEvent(principal, meta, {
+    const event = await integrationsEvent(this.platform.cipher, principal, meta, {
       action: 'integration.created',
       target: { type: 'integration', id },
       details: { propertyId: input.propertyId, sourceType: input.sourceType, format: input.format, enabled: input.enabled, acceptance: input.acceptance },
@@ -229,7 +223,7 @@ export class IntegrationService {
     return { item: written, secret };
   }
 
-  async update(principal: Principal, integrationId: string, patch: IntegrationPatch, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<IntegrationItem> {
+  async update(principal: Principal, integrationId: string, patch: IntegrationPatch, ifMatch: string | undefined, meta: ChangeMeta = {}): Promise<IntegrationItem> {
     const current = await this.get(principal.tenantId, integrationId);
     const etag = checkIfMatch(ifMatch, current);
     const mappings: IntegrationMappings = {
@@ -250,18 +244,18 @@ export class IntegrationService {
     for (const k of ['name', 'format', 'enabled', 'acceptance', 'mappings'] as const) {
       if (JSON.stringify(current[k]) !== JSON.stringify(next[k])) changes[k] = { before: current[k], after: next[k] };
     }
-    const event = integrationsEvent(principal, meta, { action: 'integration.updated', target: { type: 'integration', id: integrationId }, changes });
+    const event = await integrationsEvent(this.platform.cipher, principal, meta, { action: 'integration.updated', target: { type: 'integration', id: integrationId }, changes });
     const written = await this.platform.outbox.commit('imports', 'replace', next, [event], etag);
     this.receiving.delete(integrationId);
     return written;
   }
 
   /** Deletes the integration and its index entry; its imports, facts and aggregates stay. */
-  async remove(principal: Principal, integrationId: string, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<void> {
+  async remove(principal: Principal, integrationId: string, ifMatch: string | undefined, meta: ChangeMeta = {}): Promise<void> {
     const current = await this.get(principal.tenantId, integrationId);
     const etag = checkIfMatch(ifMatch, current);
     await this.platform.outbox.emit(principal.tenantId, [
-      integrationsEvent(principal, meta, {
+      await integrationsEvent(this.platform.cipher, principal, meta, {
         action: 'integration.deleted',
         target: { type: 'integration', id: integrationId },
         details: { propertyId: current.propertyId, sourceType: current.sourceType },
@@ -277,7 +271,7 @@ export class IntegrationService {
    * Issues a new secret. Secrets issued before stay valid for the overlap (so senders can switch
    * without losing deliveries), then stop verifying; expired ones are dropped.
    */
-  async rotateSecret(principal: Principal, integrationId: string, meta: RequestMeta = {}): Promise<{ item: IntegrationItem; secret: string; secretId: string; previousValidUntil: string }> {
+  async rotateSecret(principal: Principal, integrationId: string, meta: ChangeMeta = {}): Promise<{ item: IntegrationItem; secret: string; secretId: string; previousValidUntil: string }> {
     const current = await this.get(principal.tenantId, integrationId);
     const now = new Date();
     const until = new Date(now.getTime() + this.platform.config.WEBHOOK_SECRET_OVERLAP_HOURS * 3600_000).toISOString();
@@ -289,7 +283,7 @@ export class IntegrationService {
     const enc = { secrets: Object.fromEntries(kept.map((s) => [s.id, current.enc.secrets[s.id]]).filter(([, v]) => v !== undefined)) };
     enc.secrets[secretId] = await this.sealSecret(principal.tenantId, integrationId, secretId, secret);
     const next: IntegrationItem = { ...current, secrets: [...kept, { id: secretId, createdAt: now.toISOString() }], enc, updatedAt: now.toISOString() };
-    const event = integrationsEvent(principal, meta, { action: 'integration.secret_rotated', target: { type: 'integration', id: integrationId }, details: { secretId, previousValidUntil: until } });
+    const event = await integrationsEvent(this.platform.cipher, principal, meta, { action: 'integration.secret_rotated', target: { type: 'integration', id: integrationId }, details: { secretId, previousValidUntil: until } });
     const item = await this.platform.outbox.commit('imports', 'replace', next, [event], current._etag);
     this.receiving.delete(integrationId);
     return { item, secret, secretId, previousValidUntil: until };
