@@ -37,7 +37,7 @@ const host = await startLocalHost({ port: 0, definitions: catalog, timers: false
 const { app } = host;
 const seconds = (t) => Number(process.hrtime.bigint() - t) / 1e9;
 const requester = { via: 'tenant-user', actorId: 'bench-admin' };
-const actor = { type: 'user', id: 'bench-admin', keyTenantId: '' };
+const actor = { type: 'user', id: 'bench-admin' };
 
 async function inLanes(n, write) {
   await Promise.all(
@@ -105,7 +105,7 @@ async function subject(entries, records) {
 async function redact({ tenantId, userId }) {
   await app.broker.idle();
   const t = process.hrtime.bigint();
-  const { job } = await app.privacy.requestUserRedaction(tenantId, userId, { reason: 'benchmark', requestedBy: 'benchmark' }, requester, { ...actor, keyTenantId: tenantId }, {});
+  const { job } = await app.privacy.requestUserRedaction(tenantId, userId, { reason: 'benchmark', requestedBy: 'benchmark' }, requester, actor, {});
   await app.broker.idle();
   const s = seconds(t);
   const done = await app.privacy.job(tenantId, job.id);
