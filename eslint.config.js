@@ -1,6 +1,43 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import boundaries from 'eslint-plugin-boundaries';
+
+/**
+ * The dependency rule (docs/architecture.md), top to bottom: every import points down or stays in
+ * its layer. The first matching element wins, so single files come before their folders.
+ */
+const layers = [
+  { type: 'entry', pattern: ['functions/index.ts', 'host/**', 'scripts/**'] },
+  { type: 'functions', pattern: 'functions/**' },
+  { type: 'app', pattern: 'shared/app.ts' },
+  { type: 'problem', pattern: 'shared/http/problem.ts' },
+  { type: 'audit-emission', pattern: ['shared/audit/emit.ts', 'shared/audit/event.ts'] },
+  { type: 'http', pattern: 'shared/http/**' },
+  { type: 'access', pattern: 'shared/access/**' },
+  { type: 'platform', pattern: 'shared/platform/**' },
+  { type: 'feature', pattern: ['shared/identity/**', 'shared/integrations/**', 'shared/reporting/**', 'shared/privacy/**', 'shared/audit/**'] },
+];
+
+const order = ['entry', 'functions', 'app', 'feature', 'http', 'audit-emission', 'access', 'problem', 'platform'];
+/** Each layer may import its own and every layer below it, never one above. */
+const layerPolicies = order.map((type, i) => ({
+  from: { element: { type } },
+  disallow: { to: { element: { types: { anyOf: order.slice(0, i) } } } },
+}));
+
+const layerRules = {
+  plugins: { boundaries },
+  settings: {
+    'import/resolver': { typescript: { project: 'tsconfig.json' } },
+    // Matched against the whole path from the project root: a layer can be a single file.
+    'boundaries/elements': layers.map((l) => ({ ...l, mode: 'full' })),
+    'boundaries/legacy-warnings': false,
+    // Type-only imports count: a type import upward is still a dependency on the layer above.
+    'boundaries/dependency-nodes': ['import', 'dynamic-import', 'export'],
+  },
+  rules: { 'boundaries/dependencies': ['error', { default: 'allow', policies: layerPolicies }] },
+};
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.local/**'] },
@@ -14,6 +51,7 @@ export default tseslint.config(
       'no-console': ['error', { allow: ['warn', 'error'] }],
     },
   },
+  { files: ['**/*.ts'], ...layerRules },
   { files: ['host/**/*.ts', 'shared/platform/local/**/*.ts', 'scripts/**/*.ts', 'bench/**', 'test/**'], rules: { 'no-console': 'off' } },
   { files: ['**/*.js', '**/*.mjs', '**/*.cjs'], languageOptions: { globals: { ...globals.node } } },
   { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs' }, rules: { '@typescript-eslint/no-require-imports': 'off' } },

@@ -16,7 +16,7 @@ import { createLogger, errorMessage } from '../shared/platform/log.js';
 import type { Logger } from 'pino';
 import { loadConfig, withPublicBaseUrl } from '../shared/platform/config.js';
 import { ProblemError } from '../shared/http/problem.js';
-import { MAX_HEADER_BYTES, MAX_URL_LENGTH, onClientError, readRequestBody, refuseDeclaredLength, sendProblem, uriTooLong } from '../shared/platform/local/http-limits.js';
+import { MAX_HEADER_BYTES, MAX_URL_LENGTH, onClientError, readRequestBody, refuseDeclaredLength, sendProblem, uriTooLong } from './http-limits.js';
 import type { FunctionDefinition } from '../functions/triggers.js';
 
 const ROUTE_PREFIX = 'api';
