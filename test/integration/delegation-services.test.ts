@@ -1,13 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { HttpRequest } from '@azure/functions';
 import type { Principal } from '../../shared/access/principal.js';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 
 // The delegation rule lives in the services, not in the route tables: a caller that never comes
 // through HTTP (a script, a consumer, a future route) is refused just the same.
 
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let a: SeededTenant;
 let admin: Principal;
 
@@ -22,12 +22,8 @@ async function principalOf(token: string): Promise<Principal> {
 }
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   a = await seedTenant(host);
   admin = await principalOf(a.users.admin.token);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 describe('services called directly with a principal who lacks a permission', () => {
