@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { createUser, invitationTokenFor, loginAs, platformLogin, platformOperatorToken, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000', DEMO_PASSWORD: 'Kestrel-Harbour-2026!' });
 let a: SeededTenant;
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as { amr: string[] };
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000', DEMO_PASSWORD: 'Kestrel-Harbour-2026!' });
   a = await seedTenant(host);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 describe('tenants, properties and departments', () => {

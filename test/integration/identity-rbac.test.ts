@@ -1,22 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { createUser, loginAs, platformOperatorToken, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let a: SeededTenant;
 let b: SeededTenant;
 let bRoleId: string;
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   a = await seedTenant(host);
   b = await seedTenant(host);
   const role = await host.request('POST', '/api/v1/roles', { token: b.users.owner.token, body: { name: 'Night auditor', permissions: ['reports.rp.read', 'imports.read'] } });
   expect(role.status).toBe(201);
   bRoleId = role.json.id;
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 const all = { all: true } as const;

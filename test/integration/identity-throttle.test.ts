@@ -1,17 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '3' });
 let a: SeededTenant;
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '3' });
   // Seeding logs in successfully only: successes don't count towards the limit.
   a = await seedTenant(host);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 describe('per-IP login throttling', () => {

@@ -1,15 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { seedTenant } from '../support/identity.js';
 
-let host: TestHost;
-
-beforeAll(async () => {
-  host = await startTestHost({ DEMO_PASSWORD: 'Demo-Passw0rd!x9' });
-});
-afterAll(async () => {
-  await host.stop();
-});
+const host = useTestHost({ DEMO_PASSWORD: 'Demo-Passw0rd!x9' });
 
 describe('demo data', () => {
   it('sends a slice of the demo year through the signed webhook endpoint and every import is accepted', async () => {

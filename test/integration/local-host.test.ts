@@ -1,17 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
 import { decodeJwt } from 'jose';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 
-let host: TestHost;
 const DEMO_PASSWORD = 'Vq7!mZ2#pLr9-wX4k-Tbn';
 
-beforeAll(async () => {
-  host = await startTestHost({ HTTP_HEADERS_TIMEOUT_MS: '300', HTTP_REQUEST_TIMEOUT_MS: '600', DEMO_PASSWORD });
-});
-afterAll(async () => {
-  await host.stop();
-});
+const host = useTestHost({ HTTP_HEADERS_TIMEOUT_MS: '300', HTTP_REQUEST_TIMEOUT_MS: '600', DEMO_PASSWORD });
 
 interface RawAnswer {
   status: number;

@@ -1,16 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { invitationTokenFor, platformOperatorToken, SEED_PASSWORD } from '../support/identity.js';
 
-let host: TestHost;
-
-beforeAll(async () => {
-  // The production default: new tenants require MFA of owners, admins and agents.
-  host = await startTestHost({ MFA_REQUIRE_BY_DEFAULT: 'true' });
-});
-afterAll(async () => {
-  await host.stop();
-});
+// The production default: new tenants require MFA of owners, admins and agents.
+const host = useTestHost({ MFA_REQUIRE_BY_DEFAULT: 'true' });
 
 describe('default MFA policy', () => {
   it("sends a new tenant's owner through enrolment at the first login", async () => {

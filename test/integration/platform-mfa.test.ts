@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
-import { platformFactorOf, platformLogin, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
+import { createSupportAgent, platformFactorOf, platformLogin, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 
 // Issue 14 item 1: every platform principal (operators, support agents) must use a second factor,
 // whatever the tenant MFA policy: the test host runs with MFA_REQUIRE_BY_DEFAULT=false, which relaxes
 // tenant users only.
 
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let a: SeededTenant;
 let n = 0;
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   a = await seedTenant(host);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as { amr: string[]; sub: string };
@@ -96,12 +92,7 @@ describe('platform operators need a second factor', () => {
 
   it("a support agent's password-only session can neither start a support session nor use a grant token", async () => {
     const email = `agent${++n}@platform.example`;
-    await host.app.identity.users.create(
-      '_platform',
-      { email, firstName: 'Sam', lastName: 'Support', roles: [{ roleId: 'agent', scope: { all: true } }], password: SEED_PASSWORD },
-      undefined,
-      { correlationId: 'test' },
-    );
+    await createSupportAgent(host, email);
     expect((await login(email)).json).toMatchObject({ mfaEnrollmentRequired: true });
     const grant = await host.request('POST', '/api/v1/support-grants', { token: a.users.owner.token, body: { agentEmail: email, permissions: ['users.read'], hours: 1 } });
     expect(grant.status).toBe(201);
