@@ -16,7 +16,7 @@ import { invocationLog, type Log } from '../platform/log.js';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** Methods that change or remove a resource in place: each route of these is conditional on If-Match. */
-export const MUTATING: ReadonlySet<HttpMethod> = new Set(['PATCH', 'PUT', 'DELETE']);
+const MUTATING: ReadonlySet<HttpMethod> = new Set(['PATCH', 'PUT', 'DELETE']);
 
 /** Who may call a route. Every route states one; there is no default. */
 export type Access =

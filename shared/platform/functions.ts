@@ -37,7 +37,7 @@ export interface TimerFunction {
 }
 
 /** A message failed validation: retrying can't help, so it goes to the dead-letter queue with this reason. */
-export class InvalidMessageError extends Error {
+class InvalidMessageError extends Error {
   override readonly name = 'InvalidMessageError';
 }
 

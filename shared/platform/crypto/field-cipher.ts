@@ -26,7 +26,7 @@ export interface SealContext {
 /** The outcome of opening a sealed value: the text, or the fact that its subject was redacted. */
 export type Opened = { redacted: false; value: string } | { redacted: true };
 
-export const REDACTED: Opened = { redacted: true };
+const REDACTED: Opened = { redacted: true };
 
 export function isSealed(value: unknown): value is Sealed {
   const v = value as Sealed | null;
@@ -89,7 +89,7 @@ export class FieldCipher {
 /** How a value is normalised before it is indexed: equal inputs must give equal index entries. */
 export type IndexKind = 'email' | 'employeeNumber' | 'phone' | 'externalId' | 'clientAddress';
 
-export function normaliseForIndex(kind: IndexKind, value: string): string {
+function normaliseForIndex(kind: IndexKind, value: string): string {
   const v = value.normalize('NFKC').trim();
   switch (kind) {
     case 'email':
