@@ -1,10 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { startTestHost, type TestHost, type TestResponse } from '../support/host.js';
-import { seedTenant, platformOperatorToken, platformLogin, loginAs, invitationTokenFor, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
+import { useTestHost, type TestResponse } from '../support/host.js';
+import { createSupportAgent, seedTenant, platformOperatorToken, platformLogin, loginAs, invitationTokenFor, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 import type { ChainEntry } from '../../shared/audit/chain.js';
 
 /**
@@ -14,27 +14,18 @@ import type { ChainEntry } from '../../shared/audit/chain.js';
  * operations covered elsewhere fails the walk, so a new endpoint can't ship unaudited unnoticed.
  */
 
-let host: TestHost;
 let t: SeededTenant;
 let operator: string;
 const ids: Record<string, string> = {};
 const AGENT_EMAIL = 'agent@platform.example';
 
+const host = useTestHost({ LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'audit-e2e-')), LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
+
 beforeAll(async () => {
-  host = await startTestHost({ LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'audit-e2e-')), LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   t = await seedTenant(host);
   operator = await platformOperatorToken(host);
-  const agent = await host.app.identity.users.create(
-    '_platform',
-    { email: AGENT_EMAIL, firstName: 'Sam', lastName: 'Support', roles: [{ roleId: 'agent', scope: { all: true } }], password: SEED_PASSWORD },
-    undefined,
-    { correlationId: 'e2e-setup' },
-  );
-  ids.agent = agent.id;
+  ids.agent = (await createSupportAgent(host, AGENT_EMAIL)).id;
   ids.agentToken = await platformLogin(host, AGENT_EMAIL, SEED_PASSWORD);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 interface Expected {

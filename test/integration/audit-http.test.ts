@@ -1,26 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 import { seedTenant, platformOperator, platformOperatorToken, type SeededTenant } from '../support/identity.js';
 import { verifyExport } from '../../shared/audit/verify.js';
 
-let host: TestHost;
 let a: SeededTenant;
 let b: SeededTenant;
 let operator: string;
 
+const host = useTestHost({ LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'audit-http-')) });
+
 beforeAll(async () => {
-  host = await startTestHost({ LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'audit-http-')) });
   a = await seedTenant(host);
   b = await seedTenant(host);
   operator = await platformOperatorToken(host);
   await host.app.broker!.idle();
   await host.app.audit.checkpointAll();
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

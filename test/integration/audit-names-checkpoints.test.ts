@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { platformOperator, platformOperatorToken, seedTenant, type SeededTenant } from '../support/identity.js';
 import { entryHash, entryId, type ChainEntry } from '../../shared/audit/chain.js';
 import { verifyExport } from '../../shared/audit/verify.js';
@@ -11,18 +11,14 @@ import type { Item } from '../../shared/platform/cosmos/store.js';
  * within AUDIT_CHECKPOINT_DELAY_SECONDS of an append, so rewriting the newest entry is caught.
  * The delay is 1 s here; the tests wait for the bus (scheduled messages included), never a clock.
  */
-let host: TestHost;
+const host = useTestHost({ AUDIT_CHECKPOINT_DELAY_SECONDS: '1', LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let a: SeededTenant;
 let operator: string;
 
 beforeAll(async () => {
-  host = await startTestHost({ AUDIT_CHECKPOINT_DELAY_SECONDS: '1', LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   a = await seedTenant(host);
   operator = await platformOperatorToken(host);
   await host.app.broker!.idle();
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

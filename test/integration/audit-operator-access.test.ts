@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { platformOperator, platformOperatorToken, seedTenant, type SeededTenant } from '../support/identity.js';
 
 /**
@@ -8,20 +8,16 @@ import { platformOperator, platformOperatorToken, seedTenant, type SeededTenant 
  * (shared/access/tenant-data.ts). Personal data needs a support grant the tenant approved, naming
  * the operator and including the route's permission; each such read is audited with the grant id.
  */
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let a: SeededTenant;
 let operator: string;
 let operatorEmail: string;
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   a = await seedTenant(host);
   operator = await platformOperatorToken(host);
   operatorEmail = (await platformOperator(host)).email;
   await host.app.broker!.idle();
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 import { auditMessage, AUDIT_SEAL_FIELDS, type AuditEvent, type NewAuditEvent } from '../../shared/audit/event.js';
 import { entryId, type ChainEntry } from '../../shared/audit/chain.js';
 import { verifyExport } from '../../shared/audit/verify.js';
@@ -11,14 +11,7 @@ import { AuditRepository, type AuditItem } from '../../shared/audit/repository.j
 import { AuditAppender } from '../../shared/audit/appender.js';
 import type { Item, Store } from '../../shared/platform/cosmos/store.js';
 
-let host: TestHost;
-
-beforeAll(async () => {
-  host = await startTestHost({ LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'audit-test-')) });
-});
-afterAll(async () => {
-  await host.stop();
-});
+const host = useTestHost({ LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'audit-test-')) });
 
 const newTenant = (): string => `t-${randomUUID().slice(0, 8)}`;
 

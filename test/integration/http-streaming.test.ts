@@ -1,9 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'node:http';
 import { z } from 'zod';
 import { publicAccess } from '../../shared/http/route.js';
 import { verifyExport } from '../../shared/audit/verify.js';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 import { route } from '../../functions/triggers.js';
 
@@ -42,14 +42,10 @@ const fixtures = [
   }),
 ];
 
-let host: TestHost;
+const host = useTestHost({}, fixtures);
 let a: SeededTenant;
 beforeAll(async () => {
-  host = await startTestHost({}, fixtures);
   a = await seedTenant(host);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 /** The response as the socket delivers it: status, headers, and the body's chunks, or how it ended. */

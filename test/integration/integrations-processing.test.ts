@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 import { answerSome } from '../support/store-faults.js';
 import { createIntegration, itemsOf, send, sendAndWait } from './integrations-helpers.js';
@@ -8,7 +8,7 @@ import { FORMATS, SOURCE_TYPES } from '../../shared/integrations/formats/index.j
 import { demoBatches } from '../../shared/integrations/demo-data.js';
 import type { FactItem } from '../../shared/integrations/model.js';
 
-let host: TestHost;
+const host = useTestHost({ BUS_MAX_DELIVERY_COUNT: '10' });
 let t: SeededTenant;
 let other: SeededTenant;
 let admin: string;
@@ -16,14 +16,10 @@ let rooms: string;
 let fb: string;
 
 beforeAll(async () => {
-  host = await startTestHost({ BUS_MAX_DELIVERY_COUNT: '10' });
   t = await seedTenant(host);
   other = await seedTenant(host);
   admin = t.users.admin.token;
   [rooms, fb] = t.departmentIds[t.propertyIds[0] as string] as [string, string];
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 type Agg = Record<string, unknown> & { id: string; date: string; departmentId: string | null; scenario: string; usali: Record<string, number>; factCount: number };

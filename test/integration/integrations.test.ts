@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 import { createIntegration, itemsOf, send, sendAndWait } from './integrations-helpers.js';
 
-let host: TestHost;
+const host = useTestHost({ WEBHOOK_MAX_BODY_BYTES: '65536', BUS_MAX_DELIVERY_COUNT: '3' });
 let a: SeededTenant;
 let b: SeededTenant;
 
 beforeAll(async () => {
-  host = await startTestHost({ WEBHOOK_MAX_BODY_BYTES: '65536', BUS_MAX_DELIVERY_COUNT: '3' });
   a = await seedTenant(host);
   b = await seedTenant(host);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 const posBatch = (date: string, revenue: number) => ({ records: [{ id: `Z-${date}-FB`, businessDate: date, outlet: 'FB', netRevenue: revenue, covers: 10, checks: 5 }] });

@@ -1,21 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { generate } from 'otplib';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 import { createUser, loginAs, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 
 const IP_LIMIT = 12;
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000', PASSWORD_RESET_IP_LIMIT_PER_15_MINUTES: String(IP_LIMIT) });
 let a: SeededTenant;
 let offsetMs = 0;
 let forgotCalls = 0;
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000', PASSWORD_RESET_IP_LIMIT_PER_15_MINUTES: String(IP_LIMIT) });
   host.app.identity.secondFactors.clock.now = () => Date.now() + offsetMs;
   a = await seedTenant(host);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 const NEW_PASSWORD = 'Brand-new-Passw0rd!';

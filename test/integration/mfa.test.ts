@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { generate } from 'otplib';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 import { createUser, loginAs, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let a: SeededTenant;
 let offsetMs = 0;
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   // The MFA module's clock: moved forward to reach the next TOTP step or past an expiry, never waited for.
   host.app.identity.secondFactors.clock.now = () => Date.now() + offsetMs;
   a = await seedTenant(host);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 const advance = (seconds: number) => {

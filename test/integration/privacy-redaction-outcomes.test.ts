@@ -1,22 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 
 /**
  * Issue #14 items 10 and 21: redacting someone already redacted answers with the job that did it
  * (no second job), and a redaction purges the local e-mail and SMS outboxes of the person.
  */
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let a: SeededTenant;
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   a = await seedTenant(host);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 const outbox = (channel: 'mail' | 'sms'): string => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { createUser, platformOperatorToken, seedTenant, SEED_PASSWORD, type SeededTenant, type SeededUser } from '../support/identity.js';
 import { createIntegration, sendAndWait, type CreatedIntegration } from './integrations-helpers.js';
 import { containers, type ContainerName } from '../../shared/platform/topology.js';
@@ -14,7 +14,7 @@ import type { RedactionJobItem } from '../../shared/privacy/model.js';
  * searched for anything that identifies them.
  */
 
-let host: TestHost;
+const host = useTestHost();
 let a: SeededTenant;
 let b: SeededTenant;
 let owner: string;
@@ -68,7 +68,6 @@ const report = async () => {
 };
 
 beforeAll(async () => {
-  host = await startTestHost();
   a = await seedTenant(host);
   b = await seedTenant(host);
   owner = a.users.owner.token;
@@ -98,10 +97,6 @@ beforeAll(async () => {
   await sendAndWait(host, a.users.admin.token, tms, `id,employeeNumber,department,date,productiveHours,labourCost\nT-5,${ZELDA.employeeNumber},ROOMS,2026-03-14,x,12\n`, { contentType: 'text/csv' });
   await sendAndWait(host, a.users.admin.token, tms, { records: [{ id: 'T-6', employeeNumber: 'EMP-00003', department: 'ROOMS', date: '2026-03-15', productiveHours: 4, labourCost: 100 }] });
   await host.app.broker?.idle();
-});
-
-afterAll(async () => {
-  await host.stop();
 });
 
 describe('data-subject export', () => {
