@@ -90,3 +90,12 @@ export function assertMayDefineRole(principal: Principal, permissions: readonly 
   const missing = missingPermissions(principal, permissions);
   if (missing.length > 0) throw forbidden(`You can't grant permissions you don't hold: ${missing.join(', ')}.`);
 }
+
+/**
+ * A support grant lets a platform agent act with `permissions` anywhere in the tenant for its
+ * lifetime: the approver must hold each over all properties.
+ */
+export function assertMayGrantSupport(principal: Principal, permissions: readonly Permission[]): void {
+  const missing = missingPermissions(principal, permissions);
+  if (missing.length > 0) throw forbidden(`You can only grant permissions you hold yourself over all properties (missing: ${missing.join(', ')}).`);
+}
