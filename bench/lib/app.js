@@ -1,0 +1,74 @@
+// The app built in the benchmark's own process on the embedded store, as bench/imports.js first did:
+// settings for a quiet measurement and a demo tenant with one integration per source type.
+import { randomBytes } from 'node:crypto';
+
+export const baseEnv = () => ({
+  PORT: '0',
+  LOG_LEVEL: 'error',
+  LOCAL_TIMERS: 'false',
+  // Measured on the in-memory store alone: no snapshots of local state (LOCAL_PERSIST) competing for the CPU.
+  LOCAL_PERSIST: 'false',
+  SEED_DEMO: 'false',
+  PASSWORD_BCRYPT_COST: '4',
+  // broker.idle() waits for scheduled messages too: prompt audit checkpoints would add their delay to every measurement.
+  AUDIT_CHECKPOINT_DELAY_SECONDS: '0',
+  DEMO_PASSWORD: 'Bench-Passw0rd!x9',
+  // The admin logs in with the password alone (benchmarks that read reports over HTTP).
+  MFA_REQUIRE_BY_DEFAULT: 'false',
+  LOCAL_KEK: randomBytes(32).toString('base64'),
+});
+
+/**
+ * Starts the local host in this process with the app's functions, seeds the demo tenant and creates
+ * one integration per requested source type on its first property (or `propertyIndex`). With
+ * `importConsumer: false` the imports queue only fills: the caller attaches its own consumer.
+ */
+export async function setUp(types, { importConsumer = false, propertyIndex = 0, integration = {} } = {}) {
+  Object.assign(process.env, baseEnv());
+  const { catalog } = await import('../../dist/functions/catalog.js');
+  const { startLocalHost } = await import('../../dist/host/host.js');
+  const { ALL_PERMISSIONS } = await import('../../dist/shared/access/permissions.js');
+  const { demoAccounts } = await import('../../dist/shared/integrations/demo-data.js');
+  const definitions = importConsumer ? catalog : catalog.filter((d) => !(d.kind === 'serviceBus' && d.queue === 'imports'));
+  const host = await startLocalHost({ port: 0, definitions, timers: false });
+  const app = host.app;
+  await app.identity.seedDemo();
+  const tenantId = await app.identity.tenants.tenantIdForSlug('demo-hotels');
+  const principal = { kind: 'user', tenantId, userId: 'system:bench', sessionId: 'bench', amr: [], authTime: 0, grants: new Map(ALL_PERMISSIONS.map((p) => [p, { all: true }])) };
+  const property = (await app.integrations.service.properties.properties(tenantId))[propertyIndex];
+  const departments = await app.integrations.service.properties.departments(tenantId, property.id);
+  const integrations = {};
+  for (const sourceType of types) {
+    const accounts = sourceType === 'ams' ? demoAccounts(departments.map((d) => ({ code: d.code, usaliDepartment: d.usaliDepartment }))) : {};
+    const { item, secret } = await app.integrations.service.create(principal, {
+      propertyId: property.id,
+      sourceType,
+      name: `bench ${sourceType}`,
+      format: 'json',
+      mappings: { departments: {}, accounts },
+      enabled: true,
+      acceptance: 'row-level',
+      ...integration,
+    });
+    integrations[sourceType] = { id: item.id, secret };
+  }
+  return { host, app, tenantId, principal, property, departments, integrations };
+}
+
+/** Sends records through the signed webhook endpoint; resolves the import ids (every answer must be 202). */
+export async function postBatches(host, integrations, batches, prefix) {
+  const { signWebhook } = await import('../../dist/shared/integrations/signature.js');
+  const ids = [];
+  for (const [i, b] of batches.entries()) {
+    const body = JSON.stringify({ records: b.records });
+    const integration = integrations[b.sourceType];
+    const res = await globalThis.fetch(`${host.url}/api/v1/integrations/${integration.id}/webhook`, {
+      method: 'POST',
+      body,
+      headers: { ...signWebhook(integration.secret, `${prefix}_${i}`, new Date(), body), 'content-type': 'application/json' },
+    });
+    if (res.status !== 202) throw new Error(`webhook ${res.status}: ${await res.text()}`);
+    ids.push((await res.json()).importId);
+  }
+  return ids;
+}
