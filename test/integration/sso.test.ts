@@ -2,7 +2,7 @@ import { generate } from 'otplib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt, type JWK } from 'jose';
 import { generateKeyPairSync, X509Certificate } from 'node:crypto';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 import { seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 import { AUTHORITY, FakeEntra, newGuid, type FakeAccount } from '../support/fake-entra.js';
 import { API_BASE, ERROR_PAGE, RETURN_TO, WEB_ORIGIN, callback, codeFrom, errorFrom, signInThroughEntra, startSso } from './sso-helpers.js';
@@ -22,7 +22,7 @@ const ALICE = account('Alice Entra', { amr: ['pwd', 'mfa'] });
 const BOB = account('Bob Entra');
 const MALLORY_B = account('Mallory Other');
 
-let host: TestHost;
+const host = useTestHost({ PUBLIC_BASE_URL: API_BASE, WEB_CLIENT_ORIGINS: WEB_ORIGIN });
 let fake: FakeEntra;
 let tenant: SeededTenant;
 let ownerToken: string;
@@ -66,7 +66,6 @@ beforeAll(async () => {
   fake.addTenant(TID_A, [client], [ALICE, BOB]);
   // Tenant B registers the same (multi-tenant) application and is signed with the same key.
   fake.addTenant(TID_B, [client], [MALLORY_B]);
-  host = await startTestHost({ PUBLIC_BASE_URL: API_BASE, WEB_CLIENT_ORIGINS: WEB_ORIGIN });
   host.app.identity.sso.useFetch(fake.fetch);
   tenant = await seedTenant(host);
   ownerToken = tenant.users.owner.token;
@@ -74,7 +73,6 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await host?.stop();
   await fake?.close();
 });
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
-import { platformLogin, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
+import { createSupportAgent, platformLogin, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 import { createIntegration } from './integrations-helpers.js';
 
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let a: SeededTenant;
 let b: SeededTenant;
 let agentToken: string;
@@ -13,21 +13,11 @@ let offsetMs = 0;
 const AGENT_EMAIL = 'agent@platform.example';
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   host.app.identity.secondFactors.clock.now = () => Date.now() + offsetMs;
   a = await seedTenant(host);
   b = await seedTenant(host);
-  const agent = await host.app.identity.users.create(
-    '_platform',
-    { email: AGENT_EMAIL, firstName: 'Sam', lastName: 'Support', roles: [{ roleId: 'agent', scope: { all: true } }], password: SEED_PASSWORD },
-    undefined,
-    { correlationId: 'test' },
-  );
-  agentId = agent.id;
+  agentId = (await createSupportAgent(host, AGENT_EMAIL)).id;
   agentToken = await platformLogin(host, AGENT_EMAIL, SEED_PASSWORD);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 const claims = (token: string) => JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>;

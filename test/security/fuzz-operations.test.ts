@@ -1,6 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 import { platformOperatorToken, seedTenant } from '../support/identity.js';
 
 /**
@@ -146,19 +146,15 @@ function targetsOf(doc: { paths: Record<string, Record<string, Operation>> }): T
   return targets;
 }
 
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '100000', PASSWORD_RESET_IP_LIMIT_PER_15_MINUTES: '10000' });
 let tokens: { tenant: string; platform: string };
 let targets: Target[];
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '100000', PASSWORD_RESET_IP_LIMIT_PER_15_MINUTES: '10000' });
   const tenant = await seedTenant(host);
   tokens = { tenant: tenant.users.owner.token, platform: await platformOperatorToken(host) };
   const doc = (await host.request('GET', '/api/v1/openapi.json')).json;
   targets = targetsOf(doc);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 async function send(target: Target, value: string): Promise<{ status: number; text: string; url: string }> {

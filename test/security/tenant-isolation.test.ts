@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { startTestHost, type TestHost } from '../support/host.js';
-import { createUser, loginAs, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
+import { useTestHost } from '../support/host.js';
+import { createSupportAgent, createUser, loginAs, seedTenant, SEED_PASSWORD, type SeededTenant } from '../support/identity.js';
 import { createIntegration, send } from '../integration/integrations-helpers.js';
 import { containers, type ContainerName } from '../../shared/platform/topology.js';
 import type { HttpFunction } from '../../shared/http/route.js';
@@ -14,22 +14,16 @@ import type { HttpFunction } from '../../shared/http/route.js';
  * path parameter that this table can't fill fails the test, so it can't ship unexamined.
  */
 
-let host: TestHost;
+const host = useTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let a: SeededTenant;
 let b: SeededTenant;
 const bIds: Record<string, string> = {};
 
 beforeAll(async () => {
-  host = await startTestHost({ LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   a = await seedTenant(host);
   b = await seedTenant(host);
   const agentEmail = `agent-${randomUUID().slice(0, 8)}@platform.example`;
-  await host.app.identity.users.create(
-    '_platform',
-    { email: agentEmail, firstName: 'Sam', lastName: 'Support', roles: [{ roleId: 'agent', scope: { all: true } }], password: SEED_PASSWORD },
-    undefined,
-    { correlationId: 'isolation-setup' },
-  );
+  await createSupportAgent(host, agentEmail);
   const role = await host.request('POST', '/api/v1/roles', { token: b.users.owner.token, body: { name: 'B controllers', permissions: ['reports.rp.read'] } });
   bIds.role = role.json.id;
   const integration = await createIntegration(host, b.users.owner.token, { propertyId: b.propertyIds[0], sourceType: 'pos' });
@@ -45,9 +39,6 @@ beforeAll(async () => {
   bIds.session = sessions.json.items?.[0]?.id ?? sessions.json[0]?.id;
   await host.app.broker?.idle();
   for (const [k, v] of Object.entries(bIds)) if (!v) throw new Error(`setup: no ${k} in tenant B`);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 /** Tenant B's object for a route's path parameter, by the segment before it. */
