@@ -124,7 +124,7 @@ export async function buildApp(config: Config): Promise<App> {
     securityEvents: identity.securityEvents,
     audit,
     // The daily close reaches integrations through its system ports, not as a user.
-    reporting: createReporting(platform, { properties: identity.tenants.directory, sources: integrations }),
+    reporting: createReporting(platform, { properties: identity.tenants.directory, groups: identity.propertyGroups, sources: integrations }),
     integrations,
     privacy: createPrivacy(platform, { identity }),
     async close() {

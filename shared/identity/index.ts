@@ -8,6 +8,7 @@ import { PasswordHasher } from './passwords/hasher.js';
 import { AccessTokens } from './tokens/access-token.js';
 import type { Es256Signer } from '../platform/keys/es256-signer.js';
 import { TenantService } from './tenants.js';
+import { PropertyGroupService } from './property-groups.js';
 import { UserService } from './users.js';
 import { SessionService } from './sessions.js';
 import { RoleService } from './custom-roles.js';
@@ -24,6 +25,8 @@ export interface Identity {
   authenticator: Authenticator;
   securityEvents: SecurityEventSink;
   tenants: TenantService;
+  /** Tenant-defined groups of properties (brand, region, ownership) that portfolio reports run over. */
+  propertyGroups: PropertyGroupService;
   users: UserService;
   roles: RoleService;
   sessions: SessionService;
@@ -70,6 +73,7 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
   const authenticator = new TokenAuthenticator(platform, tokens, (tenantId) => roles.definitions(tenantId));
   const changed = () => authenticator.invalidate();
   const tenants = new TenantService(platform);
+  const propertyGroups = new PropertyGroupService(platform, tenants.directory);
   const users = new UserService(platform, hasher, tenants, mail, changed, (tenantId) => roles.definitions(tenantId));
   const roles: RoleService = new RoleService(platform, users);
   const sessions = new SessionService(platform, changed);
@@ -106,6 +110,7 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
     authenticator,
     securityEvents,
     tenants,
+    propertyGroups,
     users,
     roles,
     sessions,

@@ -7,7 +7,7 @@ import { isStoreError } from '../platform/cosmos/errors.js';
 import { errorMessage } from '../platform/log.js';
 import { AggregatesReader, ReadCounter, toPropertyInfo, type ReadRange } from './aggregates-reader.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
-import { scopedProperties } from './access.js';
+import { scopedProperties, type Scoped } from './access.js';
 import { fold, lastYearRange, type FoldPlan } from './fold.js';
 import { daysOfMonth } from './spread.js';
 import type { Comparison, DepartmentInfo, PropertyInfo, Series } from './model.js';
@@ -15,6 +15,7 @@ import { addDays, daysBetween, isValidTimeZone, lastYearOf, localDateTime, type 
 import { revenueProductivity, type RpProperty, type RpRow } from './revenue-productivity.js';
 import { profitLoss, type PnlProperty } from './profit-loss.js';
 import { bookingsOf, digestId, lateSourcesFromAggregates, overHours, type DigestItem } from './digest.js';
+import { revenueProductivityPortfolio, type PortfolioQuery, type PortfolioReport, type PropertyGroupPort } from './portfolio.js';
 
 export interface ReportRange {
   propertyId: string;
@@ -92,6 +93,8 @@ export interface Reporting {
   reader: AggregatesReader;
   revenueProductivity(principal: Principal, query: RpQuery): Promise<RpReport>;
   profitLoss(principal: Principal, query: PnlQuery): Promise<PnlReport>;
+  /** R&P over a property group (or all properties): a row per covered property, a total per currency. */
+  revenueProductivityPortfolio(principal: Principal, query: PortfolioQuery): Promise<PortfolioReport<ReportMeta>>;
   digest(principal: Principal, propertyId: string, date: string): Promise<DigestView>;
   /**
    * System work (the daily close timer), so no principal: closes the previous business day of
@@ -153,7 +156,7 @@ function wholeMonths(from: string, to: string): { from: string; to: string } {
  * and, for the daily close, the integrations service's system ports (without them a close neither
  * recomputes nor asks for late integrations).
  */
-export function createReporting(platform: Platform, deps: { properties: PropertyDirectory; sources?: DailyClosePorts }): Reporting {
+export function createReporting(platform: Platform, deps: { properties: PropertyDirectory; groups?: PropertyGroupPort; sources?: DailyClosePorts }): Reporting {
   const { store, config, log, outbox } = platform;
   const reader = new AggregatesReader(store, deps.properties);
 
@@ -166,11 +169,20 @@ export function createReporting(platform: Platform, deps: { properties: Property
   }
 
   /** Reads and folds the aggregates of each property in scope. */
-  async function gather(principal: Principal, permission: 'reports.rp.read' | 'reports.pnl.read', q: ReportRange, granularity: Granularity, alignment: LastYearAlignment, departmentId?: string) {
+  async function gather(
+    principal: Principal,
+    permission: 'reports.rp.read' | 'reports.pnl.read',
+    q: ReportRange,
+    granularity: Granularity,
+    alignment: LastYearAlignment,
+    departmentId?: string,
+    // Portfolio reports choose their properties from a group; the read and fold stay this one path.
+    choose: (counter: ReadCounter) => Promise<Scoped> = (counter) => scopedProperties(reader, principal, permission, q.propertyId, counter),
+  ) {
     const bookings = permission === 'reports.rp.read';
     checkRange(q.from, q.to);
     const counter = new ReadCounter();
-    const scoped = await scopedProperties(reader, principal, permission, q.propertyId, counter);
+    const scoped = await choose(counter);
     if (departmentId) {
       // Only properties that have the department are read at all.
       scoped.properties = scoped.properties.filter((p) => scoped.departments.get(p.id)?.some((d) => d.id === departmentId));
@@ -235,6 +247,8 @@ export function createReporting(platform: Platform, deps: { properties: Property
         meta,
       };
     },
+
+    revenueProductivityPortfolio: (principal, q) => revenueProductivityPortfolio(principal, q, { reader, groups: deps.groups, gather }),
 
     async digest(principal, propertyId, date) {
       const counter = new ReadCounter();

@@ -43,6 +43,8 @@ export interface RpOptions {
   payroll: boolean;
   /** Only this department's row (the property total stays). */
   departmentId?: string | undefined;
+  /** No department rows, only the property total (portfolio reports). */
+  totalsOnly?: boolean;
 }
 
 function row(dept: DepartmentInfo | null, departments: readonly DepartmentInfo[], bySeries: Map<Series, BucketSums>, opts: RpOptions): RpRow {
@@ -72,7 +74,7 @@ function row(dept: DepartmentInfo | null, departments: readonly DepartmentInfo[]
 }
 
 function period(key: string, from: string, to: string, departments: readonly DepartmentInfo[], bySeries: Map<Series, BucketSums>, opts: RpOptions): RpPeriod {
-  const shown = opts.departmentId ? departments.filter((d) => d.id === opts.departmentId) : departments;
+  const shown = opts.totalsOnly ? [] : opts.departmentId ? departments.filter((d) => d.id === opts.departmentId) : departments;
   return {
     key,
     from,
