@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { Cookie, HttpRequest } from '@azure/functions';
 import { publicAccess, authenticated } from '../shared/http/route.js';
-import { checkIfMatch, etagOf } from '../shared/http/etag.js';
-import { badRequest, notFound, unauthorized } from '../shared/http/problem.js';
+import { etagOf } from '../shared/http/etag.js';
+import { badRequest, unauthorized } from '../shared/http/problem.js';
 import { idSchema, jwksSchema, passwordSchema, secondFactorChallenge, text, tokenPair, userView } from '../shared/identity/http/schemas.js';
 import { cookie } from '../shared/identity/http/cookie.js';
 import type { TokenPair } from '../shared/identity/login.js';
@@ -29,6 +29,7 @@ const sessionView = z.object({
   amr: z.array(z.string()),
   ip: z.string().nullable(),
   userAgent: z.string().nullable(),
+  etag: z.string().optional().describe('The session\'s ETag: send it as If-Match to DELETE /me/sessions/{sid} (it changes at every refresh)'),
 });
 
 const REFRESH_COOKIE = 'pmi_refresh';
@@ -69,6 +70,7 @@ async function sessionsView(app: App, tenantId: string, userId: string, currentS
       expiresAt: s.idleExpiresAt < s.absoluteExpiresAt ? s.idleExpiresAt : s.absoluteExpiresAt,
       amr: s.amr,
       ...(await app.identity.sessions.describe(s)),
+      ...(s._etag ? { etag: etagOf(s) } : {}),
     })),
   );
 }
@@ -279,11 +281,7 @@ export default [
     ifMatch: true,
     responses: { 204: { description: 'Ended' }, 404: { description: 'No such session of yours' } },
     handler: async ({ app, principal, params, ifMatch, ...call }) => {
-      const session = await app.identity.sessions.get(principal.tenantId, params.sid);
-      if (!session || session.userId !== principal.userId) throw notFound('session');
-      checkIfMatch(ifMatch, session);
-      const event = await auditEvent(app.cipher, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'auth.session_revoked', target: { type: 'session', id: params.sid }, ...metaOf(call) });
-      await app.identity.sessions.revoke(session, 'revoked_by_user', [event]);
+      await app.identity.sessions.endOwn(principal, params.sid, ifMatch, metaOf(call));
       return { status: 204 };
     },
   }),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { publicAccess, authenticated } from '../shared/http/route.js';
 import { forbidden } from '../shared/http/problem.js';
-import { checkIfMatch, etagOf } from '../shared/http/etag.js';
+import { etagOf } from '../shared/http/etag.js';
 import type { Principal } from '../shared/access/principal.js';
 import type { App } from '../shared/app.js';
 import { actorOf, metaOf } from '../shared/audit/emit.js';
@@ -224,8 +224,7 @@ export default [
     handler: async ({ app, principal, ifMatch, ...call }) => {
       const user = await recentSelf(app, principal);
       // The precondition is on the enrolment, whose ETag GET /me/mfa shows.
-      checkIfMatch(ifMatch, (await app.identity.secondFactors.mfa.get(user.tenantId, user.id)) ?? {});
-      await app.identity.secondFactors.mfa.remove(user, 'totp', actorOf(principal), metaOf(call));
+      await app.identity.secondFactors.mfa.remove(user, 'totp', ifMatch, actorOf(principal), metaOf(call));
       await endOtherSessions(app, principal);
       return { status: 204 };
     },
@@ -276,8 +275,7 @@ export default [
     handler: async ({ app, principal, ifMatch, ...call }) => {
       const user = await recentSelf(app, principal);
       // The precondition is on the enrolment, whose ETag GET /me/mfa shows.
-      checkIfMatch(ifMatch, (await app.identity.secondFactors.mfa.get(user.tenantId, user.id)) ?? {});
-      await app.identity.secondFactors.mfa.remove(user, 'sms', actorOf(principal), metaOf(call));
+      await app.identity.secondFactors.mfa.remove(user, 'sms', ifMatch, actorOf(principal), metaOf(call));
       await endOtherSessions(app, principal);
       return { status: 204 };
     },

@@ -2,7 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
 import { assertPlatformSecondFactor } from '../access/platform-mfa.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
-import { auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
+import { actorOf, auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
+import type { Principal } from '../access/principal.js';
+import { checkIfMatch } from '../http/etag.js';
+import { notFound } from '../http/problem.js';
 import { sessionItemId, type RefreshTokenItem, type SessionItem, type SessionPolicy, type UserItem } from './model.js';
 import { newTenantToken, sha256, splitTenantToken } from './users.js';
 
@@ -143,11 +146,26 @@ export class SessionService {
     await this.revoke(session, reason, [event]);
   }
 
-  async revoke(session: SessionItem, reason: string, events: Awaited<ReturnType<typeof auditEvent>>[] = []): Promise<void> {
+  /** Ends a session; with `etag`, only the version read (else StoreError precondition_failed, nothing emitted). */
+  async revoke(session: SessionItem, reason: string, events: Awaited<ReturnType<typeof auditEvent>>[] = [], etag?: string): Promise<void> {
     if (session.revokedAt && events.length === 0) return;
     const next: SessionItem = { ...session, revokedAt: session.revokedAt ?? new Date().toISOString(), revokedReason: session.revokedReason ?? reason };
-    await this.platform.outbox.commit('identity', 'upsert', next, events);
+    await this.platform.outbox.commit('identity', etag === undefined ? 'upsert' : 'replace', next, events, etag);
     this.changed();
+  }
+
+  /**
+   * The user ends one of their own sessions (DELETE /me/sessions/{sid}); anyone else's, or none, is a
+   * 404. `ifMatch` is the session's ETag, listed by GET /me/sessions: it changes at every refresh, and
+   * the revocation with its audit event is one write conditional on it, so a stale or racing ETag is
+   * a 412 with nothing emitted.
+   */
+  async endOwn(principal: Principal, sid: string, ifMatch: string | undefined, meta: RequestMeta): Promise<void> {
+    const session = await this.get(principal.tenantId, sid);
+    if (!session || session.userId !== principal.userId) throw notFound('session');
+    const etag = checkIfMatch(ifMatch, session);
+    const event = await auditEvent(this.platform.cipher, { tenantId: principal.tenantId, actor: actorOf(principal), action: 'auth.session_revoked', target: { type: 'session', id: sid }, ...meta });
+    await this.revoke(session, 'revoked_by_user', [event], etag);
   }
 
   async listForUser(tenantId: string, userId: string): Promise<SessionItem[]> {

@@ -1,6 +1,7 @@
 import type { Platform } from '../../platform/platform.js';
 import { isPlatformPrincipal } from '../../access/platform-mfa.js';
-import { badRequest, conflict, tooManyRequests } from '../../http/problem.js';
+import { badRequest, conflict, preconditionFailed, tooManyRequests } from '../../http/problem.js';
+import { checkIfMatch } from '../../http/etag.js';
 import { isStoreError } from '../../platform/cosmos/errors.js';
 import type { Sealed } from '../../platform/crypto/field-cipher.js';
 import { auditEvent, type EventActor, type RequestMeta } from '../../audit/emit.js';
@@ -95,12 +96,18 @@ export class MfaService {
   }
 
   /** Writes the item (create or conditional replace), with audit events. A lost race is a 409. */
-  private async write(current: MfaItem | undefined, next: MfaItem, events: Awaited<ReturnType<typeof auditEvent>>[] = []): Promise<MfaItem> {
+  /**
+   * Writes the enrolment (with its audit events) conditional on the version read. A lost race is a
+   * 409 "try again", or a 412 when the client named the version it expected (`clientPrecondition`):
+   * its ETag is then stale.
+   */
+  private async write(current: MfaItem | undefined, next: MfaItem, events: Awaited<ReturnType<typeof auditEvent>>[] = [], clientPrecondition = false): Promise<MfaItem> {
     const item = { ...next, updatedAt: new Date(this.now()).toISOString() };
     try {
       if (!current?._etag) return await this.platform.outbox.commit('identity', 'create', item, events);
       return await this.platform.outbox.commit('identity', 'replace', item, events, current._etag);
     } catch (err) {
+      if (clientPrecondition && isStoreError(err, 'precondition_failed')) throw preconditionFailed();
       if (isStoreError(err, 'precondition_failed') || isStoreError(err, 'conflict')) throw conflict('Your second-factor settings changed at the same time; try again.');
       throw err;
     }
@@ -227,8 +234,13 @@ export class MfaService {
    * Removes a method. A user the tenant requires to use MFA can't remove their last method (they
    * would be sent through enrolment by whoever next knows the password); recovery codes go with it.
    */
-  async remove(user: UserItem, method: 'totp' | 'sms', actor: EventActor | undefined, meta: RequestMeta): Promise<void> {
+  /**
+   * Removes one method. `ifMatch` is the enrolment's ETag (GET /me/mfa shows it): checked on the
+   * enrolment read here, and the removal with its audit event is written conditional on that version.
+   */
+  async remove(user: UserItem, method: 'totp' | 'sms', ifMatch: string | undefined, actor: EventActor | undefined, meta: RequestMeta): Promise<void> {
     const current = await this.get(user.tenantId, user.id);
+    checkIfMatch(ifMatch, current ?? {});
     const methods = activeMethods(current).filter((m) => m !== 'recovery');
     const pending = method === 'totp' ? Boolean(current?.enc.pendingTotpSecret) : Boolean(current?.enc.pendingPhone);
     if (!current || (!methods.includes(method) && !pending)) throw conflict(`No ${method === 'totp' ? 'authenticator app' : 'phone number'} is enrolled.`);
@@ -251,7 +263,7 @@ export class MfaService {
     }
     if (remaining.length === 0) delete next.recovery;
     const events = methods.includes(method) ? [await this.event(user, actor, 'auth.mfa_removed', meta, { details: { method } })] : [];
-    await this.write(current, next, events);
+    await this.write(current, next, events, ifMatch !== undefined && ifMatch !== '*');
   }
 
   /** Replaces the recovery codes with a fresh set (the old ones stop working). */
