@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
 import { loadConfig, type Config } from './platform/config.js';
+import { entraSignIns } from './platform/entra-credential.js';
 import { Store } from './platform/cosmos/store.js';
 import type { MessagePublisher } from './platform/bus/types.js';
 import { LocalBroker } from './platform/local/broker.js';
@@ -45,15 +46,7 @@ async function buildKek(config: Config, credential: () => TokenCredential, log: 
 /** The composition root. */
 export async function buildApp(config: Config): Promise<App> {
   const log = processLog(config.LOG_LEVEL, { app: 'pmi' });
-  const needsAzure = Boolean(
-    config.KEYVAULT_KEY_ID ||
-      config.SERVICEBUS_NAMESPACE ||
-      (config.COSMOS_ENDPOINT && !config.COSMOS_KEY) ||
-      config.TOKEN_SIGNING_KEY_ID ||
-      config.AUDIT_SIGNING_KEY_ID ||
-      (config.ACS_EMAIL_ENDPOINT && config.ACS_EMAIL_SENDER) ||
-      (config.ACS_SMS_ENDPOINT && config.ACS_SMS_FROM),
-  );
+  const needsAzure = entraSignIns(config).length > 0;
   // @azure/identity is heavy: loaded only when some dependency authenticates with Entra ID.
   const azureIdentity = needsAzure ? await import('@azure/identity') : undefined;
   let cachedCredential: TokenCredential | undefined;
