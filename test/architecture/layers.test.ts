@@ -13,7 +13,7 @@ const eslint = new ESLint({ cwd: process.cwd() });
 /** The layer violations ESLint reports for `code` placed at `filePath` (which need not exist). */
 async function layerErrors(filePath: string, code: string): Promise<string[]> {
   const [result] = await eslint.lintText(code, { filePath });
-  return (result?.messages ?? []).filter((m) => m.ruleId === 'boundaries/dependencies').map((m) => m.message);
+  return (result?.messages ?? []).filter((m) => m.ruleId?.startsWith('boundaries/')).map((m) => m.message);
 }
 
 describe('the dependency rule', () => {
@@ -22,9 +22,16 @@ describe('the dependency rule', () => {
     ['a kernel that imports a feature', 'shared/access/violation.ts', "import type { Identity } from '../identity/index.js';\nexport type Who = Identity;\n", 'feature', 'access'],
     ['access importing the http pipeline, which sits above it', 'shared/access/violation.ts', "import { routeOn } from '../http/route.js';\nexport const r = routeOn;\n", 'http', 'access'],
     ['an upward dynamic import', 'shared/platform/violation.ts', "export const load = () => import('../../functions/catalog.js');\n", 'functions', 'platform'],
+    ['a new module (no line in eslint.config.js) that imports the composition root', 'shared/planning/violation.ts', "import type { App } from '../app.js';\nexport type Wide = App;\n", 'app', 'feature'],
   ])('refuses %s', async (_case, filePath, code, to, from) => {
     const errors = await layerErrors(filePath, code);
     expect(errors).toEqual([expect.stringContaining(`type "${to}" are not allowed in elements of type "${from}"`)]);
+  });
+
+  it('refuses production code outside every layer, and imports of test code', async () => {
+    expect(await layerErrors('shared/stray.ts', 'export const x = 1;\n')).toEqual([expect.stringMatching(/does not belong to any known element/)]);
+    const fromTests = await layerErrors('shared/platform/violation.ts', "import { startTestHost } from '../../test/support/host.js';\nexport const s = startTestHost;\n");
+    expect(fromTests).toEqual([expect.stringMatching(/unknown/i)]);
   });
 
   it('lets a feature import a kernel, the problem type and the platform', async () => {
