@@ -3,7 +3,7 @@ import { requires } from '../shared/http/route.js';
 import { etagOf } from '../shared/http/etag.js';
 import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
 import { assignmentSchema, emailSchema, idSchema, text, userView } from '../shared/identity/http/schemas.js';
-import { actorOf, metaOf } from '../shared/audit/emit.js';
+import { metaOf } from '../shared/audit/emit.js';
 import { route } from './triggers.js';
 
 const userParams = z.strictObject({ id: idSchema });
@@ -57,8 +57,8 @@ export default [
     params: userParams,
     responses: { 200: { description: 'User', schema: userView } },
     handler: async ({ app, principal, params }) => {
-      const user = await app.identity.users.readable(principal, params.id);
-      return { json: await app.identity.users.view(user), etag: etagOf(user) };
+      const { user, view } = await app.identity.users.read(principal, params.id);
+      return { json: view, etag: etagOf(user) };
     },
   }),
 
@@ -80,10 +80,7 @@ export default [
     }),
     responses: { 200: { description: 'User', schema: userView }, 409: { description: 'E-mail already used' }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
-      await app.identity.users.manageable(principal, params.id);
-      // The e-mail is where password resets go: changing it is an account takeover unless the admin just proved who they are.
-      if (body.email !== undefined) app.identity.secondFactors.challenges.assertRecent(principal);
-      const saved = await app.identity.users.updateProfile(principal.tenantId, params.id, body, ifMatch, actorOf(principal), metaOf(call));
+      const saved = await app.identity.users.update(principal, params.id, body, ifMatch, metaOf(call));
       return { json: await app.identity.users.view(saved), etag: etagOf(saved) };
     },
   }),
@@ -103,8 +100,7 @@ export default [
       409: { description: 'Last owner' },
     },
     handler: async ({ app, principal, params, ifMatch, ...call }) => {
-      const user = await app.identity.users.removable(principal, params.id);
-      const result = await app.privacy.removeAccount(principal.tenantId, user.id, ifMatch, actorOf(principal), metaOf(call));
+      const result = await app.privacy.removeAccount(principal, params.id, ifMatch, metaOf(call));
       return { status: result.outcome === 'removed' ? 200 : 202, json: result };
     },
   }),
@@ -119,8 +115,7 @@ export default [
     params: userParams,
     responses: { 200: { description: 'User', schema: userView }, 409: { description: 'Last owner, or not an active account' } },
     handler: async ({ app, principal, params, ...call }) => {
-      const saved = await app.identity.users.setStatus(principal, params.id, 'disabled', metaOf(call));
-      await app.identity.sessions.revokeAll(principal.tenantId, params.id, 'user_disabled');
+      const saved = await app.identity.users.disable(principal, params.id, metaOf(call));
       return { json: await app.identity.users.view(saved), etag: etagOf(saved) };
     },
   }),

@@ -74,9 +74,13 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
   const changed = () => authenticator.invalidate();
   const tenants = new TenantService(platform);
   const propertyGroups = new PropertyGroupService(platform, tenants.directory);
-  const users = new UserService(platform, hasher, tenants, mail, changed, (tenantId) => roles.definitions(tenantId));
-  const roles: RoleService = new RoleService(platform, users);
   const sessions = new SessionService(platform, changed);
+  const users = new UserService(platform, hasher, tenants, mail, changed, (tenantId) => roles.definitions(tenantId), {
+    endSessions: (tenantId, userId, reason) => sessions.revokeAll(tenantId, userId, reason),
+    // The second factors are built on users: their challenges (and clock) are reached through a closure.
+    assertRecentAuthentication: (principal) => secondFactors.challenges.assertRecent(principal),
+  });
+  const roles: RoleService = new RoleService(platform, users);
   const login = new LoginService(platform, tenants, users, sessions, hasher, tokens);
   // Locally (embedded store) a self-signed certificate in the state directory; in Azure only the Key
   // Vault one: an instance's file system is neither shared nor durable.
@@ -85,7 +89,7 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
     : config.COSMOS_ENDPOINT
       ? undefined
       : new LocalClientCertificate(config.LOCAL_STATE_DIR, log);
-  const sso = new SsoService(platform, { tenants, users, roles, login, clientCertificate });
+  const sso = new SsoService(platform, { tenants, users, roles, login, hasher, clientCertificate });
   const secondFactors = createSecondFactors(platform, { users, tenants, sessions, hasher, tokens, login, mail, authenticator, roles, credential: deps.credential, pepper });
 
   const securityEvents: SecurityEventSink = {

@@ -58,6 +58,14 @@ export function newTenantToken(tenantId: string): string {
   return `${tenantId}.${randomBytes(32).toString('base64url')}`;
 }
 
+/** What administering users needs from the rest of identity (wired by createIdentity, which builds those after this service). */
+export interface UserAdministrationPorts {
+  /** Ends every session of a user: a disabled account keeps none (ASVS 7.4.2). */
+  endSessions(tenantId: string, userId: string, reason: string): Promise<unknown>;
+  /** Throws 403 unless the principal signed in, or re-authenticated, within REAUTH_MAX_AGE_SECONDS. */
+  assertRecentAuthentication(principal: Principal): void;
+}
+
 /** Accounts in the `identity` container: personal fields sealed per user, e-mail unique by blind index. */
 export class UserService {
   constructor(
@@ -69,6 +77,7 @@ export class UserService {
     private readonly changed: () => void,
     /** Every role the tenant can assign (built-in and custom), for the delegation checks. */
     private readonly roleDefinitions: (tenantId: string) => Promise<RoleCatalogue>,
+    private readonly ports: UserAdministrationPorts,
   ) {}
 
   private col(tenantId: string) {
@@ -368,6 +377,23 @@ export class UserService {
     return user;
   }
 
+  /** A user the principal may read, with the view the API shows of it. */
+  async read(principal: Principal, userId: string): Promise<{ user: UserItem; view: UserView }> {
+    const user = await this.readable(principal, userId);
+    return { user, view: await this.view(user) };
+  }
+
+  /**
+   * Changes a user's profile on behalf of `principal`, who must be able to manage the user. Changing
+   * the e-mail also needs a recent sign-in: it is where password resets go, so changing it is an
+   * account takeover unless the admin just proved who they are. 404, then 403, then 412.
+   */
+  async update(principal: Principal, userId: string, patch: Partial<Profile>, ifMatch: string | undefined, meta: RequestMeta): Promise<UserItem> {
+    await this.manageable(principal, userId);
+    if (patch.email !== undefined) this.ports.assertRecentAuthentication(principal);
+    return this.updateProfile(principal.tenantId, userId, patch, ifMatch, actorOf(principal), meta);
+  }
+
   /**
    * A user the principal may manage (profile, e-mail, status, lockout, roles, removal): they must
    * hold every permission the user holds (shared/access/delegation.ts).
@@ -419,6 +445,13 @@ export class UserService {
     if (status === 'disabled' && user.roles.some((r) => r.roleId === OWNER_ROLE)) await this.assertAnotherOwner(tenantId, userId);
     if (user.status === status) return user;
     return this.save({ ...user, status }, status === 'active' ? 'user.enabled' : 'user.disabled', actorOf(principal), meta);
+  }
+
+  /** Disables a user on behalf of `principal`; every session of theirs ends, also when they were disabled already. */
+  async disable(principal: Principal, userId: string, meta: RequestMeta): Promise<UserItem> {
+    const saved = await this.setStatus(principal, userId, 'disabled', meta);
+    await this.ports.endSessions(principal.tenantId, userId, 'user_disabled');
+    return saved;
   }
 
   async unlock(principal: Principal, userId: string, meta: RequestMeta): Promise<UserItem> {

@@ -1,6 +1,7 @@
 import type { Platform } from '../platform/platform.js';
 import type { Identity } from '../identity/index.js';
-import { auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
+import { actorOf, auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
+import type { Principal } from '../access/principal.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
 import type { FactItem } from '../integrations/model.js';
 import { RedactionRequests, type RequestInput, type Requested } from './requests.js';
@@ -63,10 +64,13 @@ export class Privacy {
   /**
    * DELETE /users/{id}: an account nobody's history refers to (never signed in, never acted, no
    * time records) is removed outright — item, identity items and data key; otherwise it is
-   * redacted, so audit entries and imports keep pointing at a pseudonymised account.
+   * redacted, so audit entries and imports keep pointing at a pseudonymised account. `principal`
+   * must be allowed to remove the user (identity's UserService.removable).
    */
-  async removeAccount(tenantId: string, userId: string, ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<{ outcome: 'removed' } | { outcome: 'redacted'; jobId: string }> {
-    const user = await this.identity.users.require(tenantId, userId);
+  async removeAccount(principal: Principal, userId: string, ifMatch: string | undefined, meta: RequestMeta): Promise<{ outcome: 'removed' } | { outcome: 'redacted'; jobId: string }> {
+    const tenantId = principal.tenantId;
+    const actor = actorOf(principal);
+    const user = await this.identity.users.removable(principal, userId);
     // A stale If-Match answers 412 before anything changes; the removal's own write is conditioned on the same ETag.
     const etag = checkIfMatch(ifMatch, user);
     if (await this.referenced(tenantId, user.id, user.lastLoginAt)) {
