@@ -1,15 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, it } from '@jest/globals';
 import { generate } from 'otplib';
 import { PRIVILEGED_PERMISSIONS } from '../../shared/access/permissions.js';
 import type { SettingsItem } from '../../shared/identity/model.js';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { useTestHost } from '../support/host.js';
 import { invitationTokenFor, platformOperatorToken, SEED_PASSWORD } from '../support/identity.js';
 
 // Issue 14 item 1: privileged-role MFA must not depend on how roles are stored. The tenant policy
 // names permissions as well as roles, so a custom (or SSO-granted) role that can administer the
 // tenant is covered like the built-in admin. Runs with the production default policy.
 
-let host: TestHost;
+const host = useTestHost({ MFA_REQUIRE_BY_DEFAULT: 'true', LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
 let tenantId: string;
 let ownerToken: string;
 const slug = 'perm-mfa';
@@ -58,7 +58,6 @@ async function patchMfa(mfa: Record<string, unknown>) {
 }
 
 beforeAll(async () => {
-  host = await startTestHost({ MFA_REQUIRE_BY_DEFAULT: 'true', LOGIN_IP_FAILURES_PER_MINUTE: '1000' });
   host.app.identity.secondFactors.clock.now = () => Date.now() + offsetMs;
   const op = await platformOperatorToken(host);
   const created = await host.request('POST', '/api/v1/tenants', {
@@ -72,9 +71,6 @@ beforeAll(async () => {
   const first = await login(`owner@${slug}.example`);
   expect(first.json.mfaEnrollmentRequired).toBe(true);
   ownerToken = await enrolAtLogin(first.json.enrollmentToken as string);
-});
-afterAll(async () => {
-  await host.stop();
 });
 
 describe('MFA policy by permission', () => {

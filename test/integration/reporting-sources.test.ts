@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 import { createIntegration, sendAndWait } from './integrations-helpers.js';
 
@@ -16,7 +16,7 @@ import { createIntegration, sendAndWait } from './integrations-helpers.js';
  *   TRS          03-02: confirmed 4 covers, completed 2, cancelled 2, no-show 3; 2027-01-10: confirmed 6
  */
 
-let host: TestHost;
+const host = useTestHost();
 let t: SeededTenant;
 let owner: string;
 let admin: string;
@@ -27,7 +27,6 @@ const dept: Record<string, string> = {};
 type Json = any;
 
 beforeAll(async () => {
-  host = await startTestHost();
   t = await seedTenant(host);
   owner = t.users.owner.token;
   admin = t.users.admin.token;
@@ -95,10 +94,6 @@ beforeAll(async () => {
     const imp = await sendAndWait(host, admin, integ, body);
     if (imp.status !== 'accepted') throw new Error(`import: ${JSON.stringify(imp)}`);
   }
-});
-
-afterAll(async () => {
-  await host.stop();
 });
 
 const rp = async (query: string): Promise<Json> => {

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startTestHost, type TestHost } from '../support/host.js';
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
 import { createUser, seedTenant, type SeededTenant, type SeededUser } from '../support/identity.js';
 import { createIntegration, sendAndWait, type CreatedIntegration } from './integrations-helpers.js';
 
@@ -12,7 +12,7 @@ import { createIntegration, sendAndWait, type CreatedIntegration } from './integ
  *   AMS   actual 03-15: FB revenue €5,000, FB cost of sales €1,500, utilities €300 · budget 03-15: FB revenue €4,000
  */
 
-let host: TestHost;
+const host = useTestHost();
 let t: SeededTenant;
 let other: SeededTenant;
 let owner: string;
@@ -26,7 +26,6 @@ let pos: CreatedIntegration;
 const RANGE = 'from=2026-03-14&to=2026-03-15';
 
 beforeAll(async () => {
-  host = await startTestHost();
   t = await seedTenant(host);
   other = await seedTenant(host);
   owner = t.users.owner.token;
@@ -66,10 +65,6 @@ beforeAll(async () => {
   const role = await host.request('POST', '/api/v1/roles', { token: owner, body: { name: 'Controller without payroll', permissions: ['reports.pnl.read', 'reports.rp.read'] } });
   if (role.status !== 201) throw new Error(`role: ${role.status} ${role.text}`);
   controller = await createUser(host, t.slug, owner, { email: `controller@${t.slug}.example`, roles: [{ roleId: role.json.id, scope: { all: false, propertyIds: [p0] } }] });
-});
-
-afterAll(async () => {
-  await host.stop();
 });
 
 const rp = (token: string, query: string, headers: Record<string, string> = {}) => host.request('GET', `/api/v1/reports/revenue-productivity?${query}`, { token, headers });
