@@ -15,9 +15,8 @@ export function machine() {
   return `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, Node ${process.version}`;
 }
 
-/** Replaces (or appends) the `## <title>` section of docs/benchmarks.md. */
-export function writeSection(title, body) {
-  const file = 'docs/benchmarks.md';
+/** Replaces (or appends) the `## <title>` section of docs/benchmarks.md (or of another generated document). */
+export function writeSection(title, body, file = 'docs/benchmarks.md') {
   const header = '# Benchmarks\n\nEvery figure is a ratio against a baseline measured in the same run, on the same machine (these machines are noisy). Reproduce with `npm run bench` (all) or the command named in each section.\n';
   let text = existsSync(file) ? readFileSync(file, 'utf8') : header;
   const heading = `## ${title}`;
