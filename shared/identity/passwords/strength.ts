@@ -1,4 +1,5 @@
-import type { MatchExtended, ZxcvbnFactory, ZxcvbnResult } from '@zxcvbn-ts/core';
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
 
 /**
  * The lowest zxcvbn score accepted: 3 means about 10^8 guesses or more ("safely unguessable:
@@ -14,29 +15,47 @@ export const MIN_STRENGTH_SCORE = 3;
  */
 export const ESTIMATED_LENGTH = 64;
 
-let estimator: Promise<ZxcvbnFactory> | undefined;
+/** The worker module, beside this one in the sources and in dist/ alike. */
+const WORKER = new URL('./strength-worker.cjs', import.meta.url).href;
+
+let pool: Piscina | undefined;
 
 /**
- * The estimator with the common (breached passwords, diceware, keyboard layouts) and English
- * (words, names, Wikipedia) dictionaries. Built on first use and kept for the process: building
- * ranks about 100,000 words, which costs a few hundred milliseconds once; an estimate is then
- * milliseconds for a typical password, a few hundred for 64 random characters. Two settings keep
- * it there: Levenshtein matching stays off (it multiplies the cost by ten; the l33t and dictionary
- * matchers already catch the variants that matter), and at most 6 l33t substitutions are tried
- * (the default 100 costs seconds on random-looking passwords, and real l33t words use a few).
+ * The estimator runs on its own small worker pool, beside the hashing one: an estimate costs
+ * milliseconds for a typical password and up to ~80 ms for 64 random characters, and building the
+ * estimator (the common dictionaries — breached passwords, diceware, keyboard layouts — and the
+ * English ones — words, names, Wikipedia) about 500 ms, all of which would otherwise stall every
+ * request the process is serving. Each worker builds the estimator once, when it starts; one is
+ * kept alive (unreferenced while idle, so it holds no process open) so the dictionaries stay
+ * loaded. Two settings keep an estimate cheap: Levenshtein matching stays off (it multiplies the
+ * cost by ten; the l33t and dictionary matchers already catch the variants that matter), and at
+ * most 6 l33t substitutions are tried (the default 100 costs seconds on random-looking passwords,
+ * and real l33t words use a few).
  */
-function zxcvbn(): Promise<ZxcvbnFactory> {
-  estimator ??= Promise.all([import('@zxcvbn-ts/core'), import('@zxcvbn-ts/language-common'), import('@zxcvbn-ts/language-en')]).then(
-    ([core, common, en]) =>
-      new core.ZxcvbnFactory({
-        dictionary: { ...common.dictionary, ...en.dictionary },
-        graphs: common.adjacencyGraphs,
-        translations: en.translations,
-        maxLength: ESTIMATED_LENGTH,
-        l33tMaxSubstitutions: 6,
-      }),
-  );
-  return estimator;
+function estimator(): Piscina {
+  pool ??= new Piscina({
+    filename: WORKER,
+    minThreads: 1,
+    maxThreads: Math.min(2, availableParallelism()),
+    idleTimeout: 60_000,
+    workerData: { maxLength: ESTIMATED_LENGTH, l33tMaxSubstitutions: 6 },
+  });
+  return pool;
+}
+
+/** What the worker returns of zxcvbn's result (the matched text never leaves it). */
+interface Estimate {
+  score: number;
+  feedback: { warning: string | null; suggestions: string[] };
+  sequence: EstimatedMatch[];
+}
+
+interface EstimatedMatch {
+  pattern: string;
+  dictionaryName?: string;
+  reversed?: boolean;
+  l33t?: boolean;
+  regexName?: string;
 }
 
 /** Words a password must not lean on: the organisation's name and slug, the user's e-mail and names. */
@@ -68,7 +87,7 @@ export function userInputs(context: StrengthContext): string[] {
 }
 
 /** What a matched piece of the password is, in words (never the piece itself: errors get logged). */
-function describe(match: MatchExtended): string | undefined {
+function describe(match: EstimatedMatch): string | undefined {
   switch (match.pattern) {
     case 'dictionary': {
       const name = String(match.dictionaryName);
@@ -95,7 +114,7 @@ function describe(match: MatchExtended): string | undefined {
   }
 }
 
-function reason(result: ZxcvbnResult): string {
+function reason(result: Estimate): string {
   const parts = [...new Set(result.sequence.map(describe).filter((d): d is string => d !== undefined))];
   const feedback = [result.feedback.warning, ...result.feedback.suggestions].filter((s): s is string => Boolean(s));
   const built = parts.length > 0 ? ` it is built on ${parts.join(', ')}` : ' it follows a pattern password crackers try early';
@@ -105,20 +124,14 @@ function reason(result: ZxcvbnResult): string {
 /**
  * A realistic estimate of how guessable a password is (zxcvbn: dictionaries, names, years, dates,
  * keyboard patterns, sequences, l33t), with the organisation's and the user's own details as extra
- * words. Separators are cheap for a cracker's rules but zxcvbn prices each as a brute-forced
- * character, so the password is also judged with its separators removed, and the weaker reading
- * counts. Returns why it is refused, or undefined when it is strong enough.
+ * words; the password is also judged with its separators removed (see strength-worker.cjs). Runs on
+ * the estimator's worker pool. Returns why it is refused, or undefined when it is strong enough.
  *
  * @example
  * await strengthProblem('Summer2025!', {});  // 'is too easy to guess: it is built on a common word. Add more words that are less common. …'
  * await strengthProblem('Harbour-Lights7', {}); // undefined
  */
 export async function strengthProblem(password: string, context: StrengthContext): Promise<string | undefined> {
-  const z = await zxcvbn();
-  const inputs = userInputs(context);
-  const readings = [password];
-  const joined = password.replace(/[\s\-_.]+/gu, '');
-  if (joined !== password && joined.length > 0) readings.push(joined);
-  const weakest = readings.map((p) => z.check(p, inputs)).reduce((a, b) => (b.guessesLog10 < a.guessesLog10 ? b : a));
+  const weakest = (await estimator().run({ password, inputs: userInputs(context) })) as Estimate;
   return weakest.score < MIN_STRENGTH_SCORE ? reason(weakest) : undefined;
 }

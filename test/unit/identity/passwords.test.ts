@@ -77,6 +77,22 @@ describe('password policy', () => {
     expect(await checkPassword('teal kestrel 9', nist)).toEqual(['must be at least 15 characters long']);
     expect(await checkPassword('teal kestrel 9', nist, {}, true)).toEqual([]);
   });
+
+  it('estimates off the event loop: callbacks keep running while a long random password is judged', async () => {
+    await checkPassword('Warm-up-Kestrel-7', DEFAULT_PASSWORD_POLICY); // the worker has its dictionaries
+    let turns = 0;
+    let spinning = true;
+    const spin = () => {
+      turns += 1;
+      if (spinning) setImmediate(spin);
+    };
+    setImmediate(spin);
+    // On the main thread this estimate would run to its end with no turn of the loop in between.
+    const problems = await checkPassword(randomBytes(48).toString('base64'), DEFAULT_PASSWORD_POLICY);
+    spinning = false;
+    expect(problems).toEqual([]);
+    expect(turns).toBeGreaterThan(0);
+  });
 });
 
 describe('password hashing', () => {
