@@ -3,6 +3,7 @@ import { StoreError } from '../platform/cosmos/errors.js';
 import type { FieldCipher } from '../platform/crypto/field-cipher.js';
 import { computeDay, emptied, sameFigures, type AggregateDraft } from './aggregate.js';
 import { FactVersionCache } from './fact-cache.js';
+import { refreshRollups } from './rollup.js';
 import type { AggregateItem, FactDayItem, FactItem } from './model.js';
 import type { FactDraft } from './normalise.js';
 
@@ -413,7 +414,7 @@ export class FactStore {
       }
       await this.putAll(aggregates, writes, options, total);
 
-      // 4. The commits: each fails (and its day is redone) if anyone changed the day since it was read.
+      // 4. The commits (sent after step 5): each fails (and its day is redone) if anyone changed the day since it was read.
       const commits: Array<{ w: DayWork; next: FactDayItem }> = [];
       for (const w of work) {
         if (w.raced) continue;
@@ -436,6 +437,22 @@ export class FactStore {
         };
         commits.push({ w, next });
       }
+      // 5. The monthly rollups of the days about to be committed, before their commits: a crash in
+      // between leaves the day uncommitted, so its redo (which commits) refreshes them again.
+      const rollupCounts = { reads: 0, writes: 0 };
+      await refreshRollups(
+        aggregates,
+        tenantId,
+        commits.map(({ w, next }) => {
+          const known = new Map<string, Pick<AggregateItem, 'id' | 'departmentId' | 'scenario'>>();
+          for (const a of [...(w.day?.aggregateIds ?? []).map((id) => aggregateById.get(id)), ...w.drafts]) if (a) known.set(a.id, a);
+          return { propertyId: w.propertyId, date: w.date, aggregates: next.aggregateIds.flatMap((id) => known.get(id) ?? []) };
+        }),
+        options,
+        rollupCounts,
+      );
+      total.reads += rollupCounts.reads;
+      total.writes += rollupCounts.writes;
       const committed = await dayItems.bulk(
         commits.map(({ w, next }) => (w.day ? { kind: 'replace' as const, item: next, ifMatch: w.day._etag } : { kind: 'create' as const, item: next })),
         options,

@@ -3,6 +3,7 @@ import type { PropertyDirectory } from '../identity/property-directory.js';
 import type { DepartmentItem, PropertyItem } from '../identity/property-items.js';
 import { DEFAULT_MONTHLY_SPREAD, DEFAULT_ROOMS_REVENUE_SOURCE, MONTHLY_SPREADS, ROOMS_REVENUE_SOURCES, type MonthlySpread, type RoomsRevenueSource } from '../identity/property-settings.js';
 import type { AggregateRecord, DepartmentInfo, PropertyInfo, Series } from './model.js';
+import { rollupsQuery, unpackRollup, type RollupRecord } from './rollups.js';
 
 /** Store round trips made for one report: every query page and point read counts as one. */
 export class ReadCounter {
@@ -95,6 +96,17 @@ export class AggregatesReader {
     const { query, params } = aggregatesQuery(propertyId, range, lastYear);
     const read = await this.drain<AggregateRecord>(this.store.collection('aggregates', tenantId), query, params, counter);
     return read.filter((record) => withinRequest(record, range, lastYear));
+  }
+
+  /**
+   * The same aggregates as `aggregates` (same range, series and filter), read from the monthly
+   * rollups of the months the ranges touch: one item per (department or property level, scenario,
+   * month) instead of one per day.
+   */
+  async fromRollups(tenantId: string, propertyId: string, range: ReadRange, lastYear: { from: string; to: string } | undefined, counter: ReadCounter): Promise<AggregateRecord[]> {
+    const { query, params } = rollupsQuery(propertyId, range, lastYear ? { ...lastYear, scenarios: lastYearScenarios(range) } : undefined);
+    const rollups = await this.drain<RollupRecord>(this.store.collection('aggregates', tenantId), query, params, counter);
+    return rollups.flatMap(unpackRollup).filter((record) => withinRequest(record, range, lastYear));
   }
 
   private async drain<T>(

@@ -17,11 +17,19 @@ import { profitLoss, type PnlProperty } from './profit-loss.js';
 import { bookingsOf, digestId, lateSourcesFromAggregates, overHours, type DigestItem } from './digest.js';
 import { revenueProductivityPortfolio, type PortfolioQuery, type PortfolioReport, type PropertyGroupPort } from './portfolio.js';
 
+/**
+ * Where a report reads its aggregates: `auto` reads the monthly rollups at month, quarter and year
+ * granularity and the daily aggregates at day and week; `days` always reads the daily aggregates
+ * (the read before rollups existed: same figures, one item per day; kept for checks and benchmarks).
+ */
+export type ReadPath = 'auto' | 'days';
+
 export interface ReportRange {
   propertyId: string;
   from: string;
   to: string;
   compare: Comparison[];
+  read?: ReadPath;
 }
 
 export interface RpQuery extends ReportRange {
@@ -38,6 +46,8 @@ export interface ReportMeta {
   /** Store round trips behind this report (point reads and query pages). */
   storeReads: number;
   aggregateItems: number;
+  /** What the items read were: daily aggregates, or monthly rollups (each standing for a month of days). */
+  aggregatesFrom: 'dailyAggregates' | 'monthlyRollups';
   /** Actual time records whose labour cost is unavailable (redacted employees): labour cost is understated by them. */
   labourCostUnavailable: number;
   /** Aggregates of departments that no longer exist (left out). */
@@ -192,13 +202,15 @@ export function createReporting(platform: Platform, deps: { properties: Property
     // R&P also reads reservations still on the books for their day (they count with the actuals).
     const scenarios: ReadRange['scenarios'] = [...(['actual', 'budget', 'forecast'] as const).filter((s) => series.has(s)), ...(bookings ? (['onTheBooks'] as const) : [])];
     const ly = series.has('lastYear') ? lastYearRange(q.from, q.to, alignment) : undefined;
-    const meta: ReportMeta = { storeReads: 0, aggregateItems: 0, labourCostUnavailable: 0, ignoredItems: 0 };
+    // Whole-month buckets read whole months of days, which the rollups carry in one item per (level, scenario).
+    const fromRollups = (q.read ?? 'auto') === 'auto' && (granularity === 'month' || granularity === 'quarter' || granularity === 'year');
+    const meta: ReportMeta = { storeReads: 0, aggregateItems: 0, aggregatesFrom: fromRollups ? 'monthlyRollups' : 'dailyAggregates', labourCostUnavailable: 0, ignoredItems: 0 };
     const sections: Array<{ property: PropertyInfo; departments: DepartmentInfo[]; folded: ReturnType<typeof fold> }> = [];
     // Sequential on purpose: each property is one partition query; parallel pages would only compete for the same RU budget.
     for (const property of scoped.properties) {
       const departments = scoped.departments.get(property.id) ?? [];
       const { read, lastYear } = readRanges(property, q.from, q.to, ly);
-      const items = await reader.aggregates(principal.tenantId, property.id, { ...read, scenarios }, lastYear, counter);
+      const items = await (fromRollups ? reader.fromRollups.bind(reader) : reader.aggregates.bind(reader))(principal.tenantId, property.id, { ...read, scenarios }, lastYear, counter);
       const folded = fold(items, { from: q.from, to: q.to, granularity, alignment, series, ...settingsOf(property) }, new Map(departments.map((d) => [d.id, d])));
       meta.labourCostUnavailable += folded.labourCostUnavailable;
       meta.ignoredItems += folded.ignoredItems;
