@@ -5,6 +5,7 @@ import { requires, type Reply } from '../shared/http/route.js';
 import { isIsoDate } from '../shared/reporting/periods.js';
 import { revenueProductivityCsv } from '../shared/reporting/revenue-productivity.js';
 import { profitLossCsv } from '../shared/reporting/profit-loss.js';
+import { reportJsonChunks } from '../shared/reporting/report-json.js';
 import { portfolioCsv } from '../shared/reporting/portfolio.js';
 import type { Comparison } from '../shared/reporting/model.js';
 import type { App } from '../shared/app.js';
@@ -31,6 +32,11 @@ const compareParam = z
     return (['budget', 'forecast', 'lastYear'] as const).filter((c) => parts.includes(c));
   });
 
+const readParam = z
+  .enum(['auto', 'days'])
+  .default('auto')
+  .describe('auto: month, quarter and year read the monthly rollups, day and week the daily aggregates; days: always the daily aggregates (same figures, more items read)');
+
 const rpQuery = z.strictObject({
   propertyId: propertyParam,
   from: isoDate,
@@ -45,6 +51,7 @@ const rpQuery = z.strictObject({
     .describe('Only this department (the property total stays); empty: all departments'),
   compare: compareParam,
   lastYearAlignment: z.enum(['calendar', 'weekday']).default('calendar').describe('weekday: 364 days back, same weekday'),
+  read: readParam,
 });
 
 const pnlQuery = z.strictObject({
@@ -53,6 +60,7 @@ const pnlQuery = z.strictObject({
   to: isoDate,
   granularity: z.enum(['month', 'quarter', 'year']).default('month'),
   compare: compareParam,
+  read: readParam,
 });
 
 const digestQuery = z.strictObject({ propertyId: z.string().min(1).max(128).regex(/^[A-Za-z0-9_-]+$/), date: isoDate });
@@ -104,7 +112,8 @@ const rpRow = z.object({
 const rpPeriod = z.object({ key: z.string(), from: z.string(), to: z.string(), days: z.number().int(), departments: z.array(rpRow), total: rpRow });
 const meta = z.object({
   storeReads: z.number().int().describe('Store round trips (query pages and point reads) behind the report'),
-  aggregateItems: z.number().int(),
+  aggregateItems: z.number().int().describe('Items read: daily aggregates, or monthly rollups (aggregatesFrom)'),
+  aggregatesFrom: z.enum(['dailyAggregates', 'monthlyRollups']),
   labourCostUnavailable: z.number().int(),
   ignoredItems: z.number().int(),
 });
@@ -266,12 +275,27 @@ export default [
     tags: ['reports'],
     query: rpQuery,
     responses: {
-      200: { description: 'The report (JSON, or CSV with Accept: text/csv); labour cost only with payroll.read', schema: rpSchema },
+      200: {
+        description:
+          'The report (JSON, or CSV with Accept: text/csv); labour cost only with payroll.read. At granularity day the JSON is streamed (chunked, about 64 KiB a chunk, one period after another, no ETag): a body cut short is not valid JSON',
+        schema: rpSchema,
+      },
       304: { description: 'Not modified (If-None-Match)' },
       ...errors,
     },
-    handler: async (ctx) =>
-      reportReply(ctx, 'revenue-productivity', await ctx.app.reporting.revenueProductivity(ctx.principal, ctx.query), (r) => revenueProductivityCsv(r.properties, r.payrollVisible)),
+    handler: async (ctx) => {
+      const report = await ctx.app.reporting.revenueProductivity(ctx.principal, ctx.query);
+      if (ctx.query.granularity !== 'day' || wantsCsv(ctx.req)) return reportReply(ctx, 'revenue-productivity', report, (r) => revenueProductivityCsv(r.properties, r.payrollVisible));
+      // Day granularity: streamed (no ETag: the body is not known before it is sent).
+      await ctx.app.reporting.viewed(
+        ctx.principal,
+        'revenue-productivity',
+        { propertyId: ctx.query.propertyId, from: ctx.query.from, to: ctx.query.to, granularity: 'day', format: 'json', payrollVisible: report.payrollVisible },
+        ctx.correlationId,
+      );
+      const chunks = reportJsonChunks(report);
+      return { stream: (async function* () { yield* chunks; })(), contentType: 'application/json; charset=utf-8', headers: { 'Cache-Control': 'private, no-store', 'x-store-reads': String(report.meta.storeReads) } };
+    },
   }),
 
   route({
