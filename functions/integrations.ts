@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { publicAccess, requires } from '../shared/http/route.js';
-import { authorize, holds } from '../shared/access/authorize.js';
+import { holds } from '../shared/access/authorize.js';
+import { metaOf } from '../shared/audit/emit.js';
 import { etagOf } from '../shared/http/etag.js';
 import { idParam } from '../shared/http/identifiers.js';
 import { pageQuery } from '../shared/http/pagination.js';
@@ -139,9 +140,8 @@ export default [
     tags: ['integrations'],
     body: createBody,
     responses: { 201: { description: 'Created', schema: createdSchema }, 400: { description: 'Invalid input (unknown property, department or account mapping)' } },
-    handler: async ({ app, principal, body, correlationId }) => {
-      authorize(principal, 'integrations.manage', { tenantId: principal.tenantId, propertyId: body.propertyId, kind: 'property' });
-      const { item, secret } = await app.integrations.service.create(principal, body, { correlationId });
+    handler: async ({ app, principal, body, ...call }) => {
+      const { item, secret } = await app.integrations.service.create(principal, body, metaOf(call));
       return { status: 201, json: { ...viewOf(item), secret }, etag: etagOf(item), headers: { Location: `/api/v1/integrations/${item.id}` } };
     },
   }),
@@ -213,9 +213,8 @@ export default [
     ifMatch: true,
     body: patchBody,
     responses: { 200: { description: 'Updated', schema: integrationSchema } },
-    handler: async ({ app, principal, params, body, ifMatch, correlationId }) => {
-      await app.integrations.visible(principal, params.id, 'integrations.manage');
-      const item = await app.integrations.service.update(principal, params.id, body, ifMatch, { correlationId });
+    handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
+      const item = await app.integrations.service.update(principal, params.id, body, ifMatch, metaOf(call));
       return { json: viewOf(item), etag: etagOf(item) };
     },
   }),
@@ -230,9 +229,8 @@ export default [
     params: idParams,
     ifMatch: true,
     responses: { 204: { description: 'Deleted' } },
-    handler: async ({ app, principal, params, ifMatch, correlationId }) => {
-      await app.integrations.visible(principal, params.id, 'integrations.manage');
-      await app.integrations.service.remove(principal, params.id, ifMatch, { correlationId });
+    handler: async ({ app, principal, params, ifMatch, ...call }) => {
+      await app.integrations.service.remove(principal, params.id, ifMatch, metaOf(call));
       return { status: 204 };
     },
   }),
@@ -251,9 +249,8 @@ export default [
         schema: z.object({ secret: z.string(), secretId: z.string(), previousValidUntil: z.string(), integration: integrationSchema }),
       },
     },
-    handler: async ({ app, principal, params, correlationId }) => {
-      await app.integrations.visible(principal, params.id, 'integrations.manage');
-      const r = await app.integrations.service.rotateSecret(principal, params.id, { correlationId });
+    handler: async ({ app, principal, params, ...call }) => {
+      const r = await app.integrations.service.rotateSecret(principal, params.id, metaOf(call));
       return { json: { secret: r.secret, secretId: r.secretId, previousValidUntil: r.previousValidUntil, integration: viewOf(r.item) }, etag: etagOf(r.item) };
     },
   }),
@@ -323,9 +320,9 @@ export default [
     tags: ['integrations'],
     params: importParams,
     responses: { 202: { description: 'Queued again', schema: z.object({ importId: z.string(), run: z.number() }) }, 409: { description: 'Raw body purged' } },
-    handler: async ({ app, principal, params, correlationId }) => ({
+    handler: async ({ app, principal, params, ...call }) => ({
       status: 202,
-      json: await app.integrations.replay(principal, params.id, params.importId, { correlationId }),
+      json: await app.integrations.replay(principal, params.id, params.importId, metaOf(call)),
     }),
   }),
 

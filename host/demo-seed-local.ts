@@ -1,19 +1,18 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { App } from '../shared/app.js';
-import type { Principal } from '../shared/access/principal.js';
-import { ALL_PERMISSIONS } from '../shared/access/permissions.js';
 import { DEMO_SLUG } from '../shared/identity/seed.js';
 import { demoAccounts } from '../shared/integrations/demo-data.js';
 import { demoName, seedDemoData, type SeedDirectory, type SeedSummary } from '../shared/integrations/demo-seed.js';
 import { SOURCE_TYPES, type SourceType } from '../shared/integrations/formats/index.js';
-import type { ImportItem } from '../shared/integrations/model.js';
+import type { SystemActor } from '../shared/integrations/index.js';
 
-const SEED_ACTOR = { type: 'system' as const, id: 'demo-seed' };
+/** Who the seed's integration changes are audited as: system work, holding no permissions. */
+const SEED_ACTOR: SystemActor = { type: 'system', id: 'demo-seed' };
 
 /**
  * The demo seed inside the process that owns the store (the local host's first start, where the
- * embedded store lives in memory): integrations are set up through the service as the system, and
+ * embedded store lives in memory): integrations are set up through the integrations' system ports, and
  * the data still goes through the real, signed webhook endpoint at `baseUrl`.
  */
 export interface InProcessSeedOptions {
@@ -27,31 +26,24 @@ export interface InProcessSeedOptions {
 export async function seedDemoInProcess(app: App, baseUrl: string, options: InProcessSeedOptions = {}): Promise<SeedSummary | undefined> {
   const tenantId = await app.identity.tenants.tenantIdForSlug(DEMO_SLUG);
   if (!tenantId) return undefined;
-  const principal: Principal = {
-    kind: 'user',
-    tenantId,
-    userId: 'system:demo-seed',
-    sessionId: 'demo-seed',
-    amr: [],
-    authTime: Math.floor(Date.now() / 1000),
-    grants: new Map(ALL_PERMISSIONS.map((p) => [p, { all: true }])),
-  };
+  const meta = { correlationId: 'demo-seed' };
   const props = app.identity.tenants.directory;
   const directory: SeedDirectory = {
     properties: async () => (await props.properties(tenantId)).map((p) => ({ id: p.id, name: p.name, roomsAvailable: p.roomsAvailable })),
     departments: async (propertyId) => (await props.departments(tenantId, propertyId)).map((d) => ({ id: d.id, code: d.code, usaliDepartment: d.usaliDepartment })),
     integrations: async (property, departments) => {
-      const existing = await app.integrations.service.list(tenantId);
+      const existing = await app.integrations.integrationsOf(tenantId);
       const out = new Map<SourceType, { id: string; secret: string }>();
       for (const type of SOURCE_TYPES) {
         const found = existing.find((i) => i.propertyId === property.id && i.sourceType === type && i.name === demoName(type));
         if (found) {
-          const rotated = await app.integrations.service.rotateSecret(principal, found.id, { actor: SEED_ACTOR, correlationId: 'demo-seed' });
+          const rotated = await app.integrations.rotateSecretAsSystem(tenantId, SEED_ACTOR, found.id, meta);
           out.set(type, { id: found.id, secret: rotated.secret });
           continue;
         }
-        const { item, secret } = await app.integrations.service.create(
-          principal,
+        const { item, secret } = await app.integrations.createAsSystem(
+          tenantId,
+          SEED_ACTOR,
           {
             propertyId: property.id,
             sourceType: type,
@@ -61,7 +53,7 @@ export async function seedDemoInProcess(app: App, baseUrl: string, options: InPr
             enabled: true,
             acceptance: 'row-level',
           },
-          { actor: SEED_ACTOR, correlationId: 'demo-seed' },
+          meta,
         );
         out.set(type, { id: item.id, secret });
       }
@@ -71,7 +63,7 @@ export async function seedDemoInProcess(app: App, baseUrl: string, options: InPr
   return seedDemoData({
     baseUrl,
     directory,
-    outcome: async (_integrationId, importId) => (await app.store.collection<ImportItem>('imports', tenantId).read(importId))?.status ?? 'queued',
+    outcome: async (_integrationId, importId) => (await app.integrations.importStatus(tenantId, importId)) ?? 'queued',
     ...(options.today ? { today: options.today } : {}),
     ...(options.historyDays ? { historyDays: options.historyDays } : {}),
     ...(options.aheadDays ? { aheadDays: options.aheadDays } : {}),

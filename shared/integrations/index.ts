@@ -7,16 +7,20 @@ import type { PropertyDirectory } from '../identity/property-directory.js';
 import type { Log } from '../platform/log.js';
 import { purgeRawBodies, sweepDeadLetters } from './maintenance.js';
 import { dayKey } from './facts.js';
-import type { ImportItem, ImportStatus } from './model.js';
+import type { ImportItem, ImportStatus, IntegrationItem } from './model.js';
 import { ImportProcessor } from './processor.js';
 import { importView, integrationStatus, listImports, type ImportFilter, type ImportView, type IntegrationStatus } from './queries.js';
 import { RawStore } from './raw-store.js';
 import { importMessage, receiveDelivery, type Delivery, type ImportMessage } from './receiver.js';
-import { integrationsEvent, IntegrationService, type ChangeMeta } from './service.js';
+import { callerOf, integrationsEvent, IntegrationService, type IntegrationInput, type RotatedSecret } from './service.js';
+import type { EventActor, RequestMeta } from '../audit/emit.js';
 
 export type { ImportMessage } from './receiver.js';
 export type { IntegrationView, IntegrationInput, IntegrationPatch } from './service.js';
 export { viewOf } from './service.js';
+
+/** The actor of system work (timers, the demo seed): it has no permissions, only a name in the audit trail. */
+export type SystemActor = EventActor & { type: 'system' };
 
 /** Source-system integrations: configuration, signed webhooks, import processing, status and upkeep. */
 export class Integrations {
@@ -78,14 +82,35 @@ export class Integrations {
     await this.processor.facts.recompute(tenantId, new Map(dates.map((date) => [dayKey(propertyId, date), { add: new Set<string>(), remove: new Set<string>() }])));
   }
 
+  /** System port (the local demo seed): every integration of a tenant. */
+  integrationsOf(tenantId: string): Promise<IntegrationItem[]> {
+    return this.service.list(tenantId);
+  }
+
+  /** System port (the local demo seed): creates an integration in `tenantId`, audited as the system `actor`. */
+  createAsSystem(tenantId: string, actor: SystemActor, input: IntegrationInput, meta: RequestMeta = {}): Promise<{ item: IntegrationItem; secret: string }> {
+    return this.service.createAs({ tenantId, actor }, input, meta);
+  }
+
+  /** System port (the local demo seed): a new signing secret for an integration of `tenantId`, audited as the system `actor`. */
+  rotateSecretAsSystem(tenantId: string, actor: SystemActor, integrationId: string, meta: RequestMeta = {}): Promise<RotatedSecret> {
+    return this.service.rotateSecretAs({ tenantId, actor }, integrationId, meta);
+  }
+
+  /** System port (the local demo seed): the status of an import, undefined when there is none. */
+  async importStatus(tenantId: string, importId: string): Promise<ImportStatus | undefined> {
+    const item = await this.platform.store.collection<ImportItem>('imports', tenantId).read(importId);
+    return item?.type === 'import' ? item.status : undefined;
+  }
+
   /** Re-runs an import from its stored raw body (after a mapping fix, say): a new run of the same import. */
-  async replay(principal: Principal, integrationId: string, importId: string, meta: ChangeMeta = {}): Promise<{ importId: string; run: number }> {
+  async replay(principal: Principal, integrationId: string, importId: string, meta: RequestMeta = {}): Promise<{ importId: string; run: number }> {
     await this.visible(principal, integrationId, 'integrations.manage');
     const { item } = await this.getImport(principal, integrationId, importId);
     if (item.raw.purgedAt) throw conflict('The raw body of this import was purged by retention; it can no longer be replayed.');
     const run = item.run + 1;
     const next: ImportItem = { ...item, run, status: 'queued' };
-    const event = await integrationsEvent(this.platform.cipher, principal, meta, { action: 'import.replayed', target: { type: 'import', id: importId }, details: { integrationId, run } });
+    const event = await integrationsEvent(this.platform.cipher, callerOf(principal), meta, { action: 'import.replayed', target: { type: 'import', id: importId }, details: { integrationId, run } });
     await this.platform.outbox.commit('imports', 'replace', next, [importMessage({ tenantId: principal.tenantId, integrationId, importId, run }, meta.correlationId), event], item._etag);
     return { importId, run };
   }

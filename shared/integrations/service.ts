@@ -6,6 +6,7 @@ import type { FieldCipher } from '../platform/crypto/field-cipher.js';
 import type { PendingMessage } from '../platform/outbox/outbox.js';
 import { badRequest, notFound, type FieldError } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';
+import { authorize } from '../access/authorize.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
 import { LruCache } from '../platform/lru-cache.js';
 import { generateSecret } from './signature.js';
@@ -19,8 +20,27 @@ export type IntegrationInput = Pick<IntegrationItem, 'propertyId' | 'sourceType'
 
 export type IntegrationPatch = Partial<Pick<IntegrationInput, 'name' | 'format' | 'enabled' | 'acceptance'>> & { mappings?: Partial<IntegrationMappings> };
 
-/** The request details of a change, and who to audit it as when not the principal itself (the demo seed acts as the system). */
-export type ChangeMeta = RequestMeta & { actor?: EventActor };
+/**
+ * Who makes a change: the tenant it is made in and the actor its audit event names. A user's
+ * changes come with their principal (checked by the service); system work (the local demo seed)
+ * comes through the system ports with a system actor.
+ */
+export interface ChangeCaller {
+  tenantId: string;
+  actor: EventActor;
+}
+
+export function callerOf(principal: Principal): ChangeCaller {
+  return { tenantId: principal.tenantId, actor: actorOf(principal) };
+}
+
+/** A new signing secret (shown once), its id, and until when the earlier ones stay valid. */
+export interface RotatedSecret {
+  item: IntegrationItem;
+  secret: string;
+  secretId: string;
+  previousValidUntil: string;
+}
 
 /** The public view of an integration: never a secret, only when each was issued and until when it is valid. */
 export type IntegrationView = IntegrationInput &
@@ -36,15 +56,14 @@ function newId(): string {
   return 'int_' + randomBytes(12).toString('base64url');
 }
 
-/** The audit event of a successful change made by `principal` (or the actor `meta` names) in its tenant. */
+/** The audit event of a successful change made by `caller` in its tenant. */
 export function integrationsEvent(
   cipher: Pick<FieldCipher, 'seal'>,
-  principal: Principal,
-  meta: ChangeMeta,
+  caller: ChangeCaller,
+  meta: RequestMeta,
   event: Pick<AuditEventInit, 'action' | 'target' | 'details' | 'changes'>,
 ): Promise<PendingMessage> {
-  const { actor, ...request } = meta;
-  return auditEvent(cipher, { ...request, ...event, tenantId: principal.tenantId, actor: actor ?? actorOf(principal) });
+  return auditEvent(cipher, { ...meta, ...event, tenantId: caller.tenantId, actor: caller.actor });
 }
 
 export function viewOf(item: IntegrationItem): IntegrationView {
@@ -184,9 +203,22 @@ export class IntegrationService {
     return this.platform.cipher.seal({ tenantId, subjectId: TENANT_SUBJECT, field: SECRET_FIELD, recordId: `${integrationId}:${secretId}` }, secret);
   }
 
-  /** Creates an integration; the returned secret is shown this once and stored only sealed. */
-  async create(principal: Principal, input: IntegrationInput, meta: ChangeMeta = {}): Promise<{ item: IntegrationItem; secret: string }> {
-    const tenantId = principal.tenantId;
+  /** An integration `principal` may manage (404 for other tenants' ids, 403 outside their properties). */
+  private async manageable(principal: Principal, integrationId: string): Promise<IntegrationItem> {
+    const item = await this.get(principal.tenantId, integrationId);
+    authorize(principal, 'integrations.manage', { tenantId: item.tenantId, propertyId: item.propertyId, kind: 'integration' });
+    return item;
+  }
+
+  /** Creates an integration on a property the principal manages; the returned secret is shown this once and stored only sealed. */
+  async create(principal: Principal, input: IntegrationInput, meta: RequestMeta = {}): Promise<{ item: IntegrationItem; secret: string }> {
+    authorize(principal, 'integrations.manage', { tenantId: principal.tenantId, propertyId: input.propertyId, kind: 'property' });
+    return this.createAs(callerOf(principal), input, meta);
+  }
+
+  /** Creates an integration as `caller` (no authorization: principals come through create, the system through its port). */
+  async createAs(caller: ChangeCaller, input: IntegrationInput, meta: RequestMeta): Promise<{ item: IntegrationItem; secret: string }> {
+    const tenantId = caller.tenantId;
     const property = await this.properties.property(tenantId, input.propertyId);
     if (!property) throw badRequest('The property does not exist.', [{ field: 'body.propertyId', message: 'unknown property' }]);
     await this.validateMappings(tenantId, input.propertyId, input.mappings, input.sourceType);
@@ -212,9 +244,10 @@ export class IntegrationService {
       enc: { secrets: { [secretId]: await this.sealSecret(tenantId, id, secretId, secret) } },
       createdAt: now,
       updatedAt: now,
-      createdBy: principal.userId,
+      // A user's id, or `system:<id>` for system work.
+      createdBy: caller.actor.type === 'system' ? `system:${caller.actor.id}` : caller.actor.id,
     };
-    const event = await integrationsEvent(this.platform.cipher, principal, meta, {
+    const event = await integrationsEvent(this.platform.cipher, caller, meta, {
       action: 'integration.created',
       target: { type: 'integration', id },
       details: { propertyId: input.propertyId, sourceType: input.sourceType, format: input.format, enabled: input.enabled, acceptance: input.acceptance },
@@ -223,8 +256,9 @@ export class IntegrationService {
     return { item: written, secret };
   }
 
-  async update(principal: Principal, integrationId: string, patch: IntegrationPatch, ifMatch: string | undefined, meta: ChangeMeta = {}): Promise<IntegrationItem> {
-    const current = await this.get(principal.tenantId, integrationId);
+  /** Changes an integration the principal manages: 404, then 403, then 412 on a stale If-Match. */
+  async update(principal: Principal, integrationId: string, patch: IntegrationPatch, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<IntegrationItem> {
+    const current = await this.manageable(principal, integrationId);
     const etag = checkIfMatch(ifMatch, current);
     const mappings: IntegrationMappings = {
       departments: patch.mappings?.departments ?? current.mappings.departments,
@@ -244,18 +278,18 @@ export class IntegrationService {
     for (const k of ['name', 'format', 'enabled', 'acceptance', 'mappings'] as const) {
       if (JSON.stringify(current[k]) !== JSON.stringify(next[k])) changes[k] = { before: current[k], after: next[k] };
     }
-    const event = await integrationsEvent(this.platform.cipher, principal, meta, { action: 'integration.updated', target: { type: 'integration', id: integrationId }, changes });
+    const event = await integrationsEvent(this.platform.cipher, callerOf(principal), meta, { action: 'integration.updated', target: { type: 'integration', id: integrationId }, changes });
     const written = await this.platform.outbox.commit('imports', 'replace', next, [event], etag);
     this.receiving.delete(integrationId);
     return written;
   }
 
   /** Deletes the integration and its index entry; its imports, facts and aggregates stay. */
-  async remove(principal: Principal, integrationId: string, ifMatch: string | undefined, meta: ChangeMeta = {}): Promise<void> {
-    const current = await this.get(principal.tenantId, integrationId);
+  async remove(principal: Principal, integrationId: string, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<void> {
+    const current = await this.manageable(principal, integrationId);
     const etag = checkIfMatch(ifMatch, current);
     await this.platform.outbox.emit(principal.tenantId, [
-      await integrationsEvent(this.platform.cipher, principal, meta, {
+      await integrationsEvent(this.platform.cipher, callerOf(principal), meta, {
         action: 'integration.deleted',
         target: { type: 'integration', id: integrationId },
         details: { propertyId: current.propertyId, sourceType: current.sourceType },
@@ -271,8 +305,17 @@ export class IntegrationService {
    * Issues a new secret. Secrets issued before stay valid for the overlap (so senders can switch
    * without losing deliveries), then stop verifying; expired ones are dropped.
    */
-  async rotateSecret(principal: Principal, integrationId: string, meta: ChangeMeta = {}): Promise<{ item: IntegrationItem; secret: string; secretId: string; previousValidUntil: string }> {
-    const current = await this.get(principal.tenantId, integrationId);
+  async rotateSecret(principal: Principal, integrationId: string, meta: RequestMeta = {}): Promise<RotatedSecret> {
+    return this.rotateSecretOf(await this.manageable(principal, integrationId), callerOf(principal), meta);
+  }
+
+  /** Rotates the secret of an integration of `caller`'s tenant as `caller` (no authorization: the system port's way in). */
+  async rotateSecretAs(caller: ChangeCaller, integrationId: string, meta: RequestMeta): Promise<RotatedSecret> {
+    return this.rotateSecretOf(await this.get(caller.tenantId, integrationId), caller, meta);
+  }
+
+  private async rotateSecretOf(current: IntegrationItem, caller: ChangeCaller, meta: RequestMeta): Promise<RotatedSecret> {
+    const integrationId = current.id;
     const now = new Date();
     const until = new Date(now.getTime() + this.platform.config.WEBHOOK_SECRET_OVERLAP_HOURS * 3600_000).toISOString();
     const kept = current.secrets
@@ -281,9 +324,9 @@ export class IntegrationService {
     const secretId = 'sec_' + randomBytes(6).toString('base64url');
     const secret = generateSecret();
     const enc = { secrets: Object.fromEntries(kept.map((s) => [s.id, current.enc.secrets[s.id]]).filter(([, v]) => v !== undefined)) };
-    enc.secrets[secretId] = await this.sealSecret(principal.tenantId, integrationId, secretId, secret);
+    enc.secrets[secretId] = await this.sealSecret(current.tenantId, integrationId, secretId, secret);
     const next: IntegrationItem = { ...current, secrets: [...kept, { id: secretId, createdAt: now.toISOString() }], enc, updatedAt: now.toISOString() };
-    const event = await integrationsEvent(this.platform.cipher, principal, meta, { action: 'integration.secret_rotated', target: { type: 'integration', id: integrationId }, details: { secretId, previousValidUntil: until } });
+    const event = await integrationsEvent(this.platform.cipher, caller, meta, { action: 'integration.secret_rotated', target: { type: 'integration', id: integrationId }, details: { secretId, previousValidUntil: until } });
     const item = await this.platform.outbox.commit('imports', 'replace', next, [event], current._etag);
     this.receiving.delete(integrationId);
     return { item, secret, secretId, previousValidUntil: until };

@@ -60,6 +60,22 @@ describe('integrations API', () => {
     expect((await send(host, created, posBatch('2026-01-01', 1))).status).toBe(401);
   });
 
+  it("records the caller's IP address and user agent with an integration change, shown in the full audit view under audit.read.network", async () => {
+    const admin = a.users.admin.token;
+    const created = await createIntegration(host, admin, { propertyId: a.propertyIds[0], sourceType: 'rms' });
+    const etag = (await host.request('GET', `/api/v1/integrations/${created.id}`, { token: admin })).headers.get('etag') as string;
+    const userAgent = 'IntegrationsConsole/2.1';
+    const patched = await host.request('PATCH', `/api/v1/integrations/${created.id}`, { token: admin, body: { name: 'Audited' }, headers: { 'if-match': etag, 'user-agent': userAgent } });
+    expect(patched.status).toBe(200);
+    await host.app.broker!.idle();
+    // The owner holds audit.read.network; the local host takes the client address from the TCP peer (loopback here).
+    const audit = await host.request('GET', '/api/v1/audit?action=integration.updated&limit=200', { token: a.users.owner.token });
+    expect(audit.status).toBe(200);
+    const entry = audit.json.items.find((i: { target?: { id: string } }) => i.target?.id === created.id);
+    expect(entry).toMatchObject({ actor: { id: a.users.admin.id }, userAgent });
+    expect(entry.ip).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+  });
+
   it('serves JSON Schemas of the canonical formats', async () => {
     const res = await host.request('GET', '/api/v1/integrations/schemas/tms');
     expect(res.status).toBe(200);
