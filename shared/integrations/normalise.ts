@@ -6,8 +6,6 @@ import type { IntegrationMappings } from './measures.js';
 import type { FactItem } from './model.js';
 import type { ParsedRecord, RecordError, RecordLocation } from './parse.js';
 
-export { employeeSubjectId } from './formats/tms/facts.js';
-
 export interface NormaliseContext {
   tenantId: string;
   propertyId: string;

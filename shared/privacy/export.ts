@@ -9,7 +9,7 @@ import { ProfileDisplayNames } from '../identity/display-names.js';
 import type { FactItem } from '../integrations/model.js';
 import { notFound } from '../http/problem.js';
 import type { Sealed } from '../platform/crypto/field-cipher.js';
-import { employeeSubject } from './model.js';
+import { employeeSubjectId } from '../platform/crypto/employee-subject.js';
 
 export interface TimeRecordExport {
   date: string;
@@ -116,7 +116,7 @@ export class SubjectExporter {
 
   private async timeRecords(tenantId: string, employeeNumber: string): Promise<TimeRecordExport[]> {
     const ix = await this.platform.blindIndex.compute(tenantId, 'employeeNumber', employeeNumber);
-    const subjectId = employeeSubject(ix);
+    const subjectId = employeeSubjectId(ix);
     const facts = await this.platform.store
       .collection<FactItem>('facts', tenantId)
       .all<FactItem>("SELECT * FROM c WHERE c.type = 'fact' AND c.employeeIndex = @ix ORDER BY c.date", { ix });

@@ -10,7 +10,8 @@ import { SubjectExporter, type SubjectExport } from './export.js';
 import { purgeExpiredIdentityItems, type RetentionResult } from './retention.js';
 import type { RewrapResult } from '../platform/crypto/subject-keys.js';
 import { checkIfMatch } from '../http/etag.js';
-import { employeeIndexOf, type RedactionJobItem, type RedactionRequester } from './model.js';
+import type { RedactionJobItem, RedactionRequester } from './model.js';
+import { employeeIndexOf } from '../platform/crypto/employee-subject.js';
 
 export type { RedactionJobItem } from './model.js';
 export { jobView, REDACTION_STEPS } from './model.js';

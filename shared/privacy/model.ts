@@ -69,16 +69,6 @@ export function lockId(subjectKey: string): string {
   return `lock:${subjectKey}`;
 }
 
-/** The subject id under which time records of an employee are sealed (see integrations/normalise.ts). */
-export function employeeSubject(employeeIndex: string): string {
-  return `emp:${employeeIndex}`;
-}
-
-/** The blind index of an employee subject id, or undefined for other subjects. */
-export function employeeIndexOf(subjectId: string): string | undefined {
-  return subjectId.startsWith('emp:') ? subjectId.slice(4) : undefined;
-}
-
 /** The job as the API shows it. */
 export interface RedactionJobView {
   jobId: string;

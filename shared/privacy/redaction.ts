@@ -8,7 +8,8 @@ import { auditEvent } from '../audit/emit.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { RawBodyRedactor } from './raw-bodies.js';
 import { contactTerms, type SentMessages } from './sent-messages.js';
-import { employeeIndexOf, lockId, REDACTION_STEPS, type RedactionJobItem, type RedactionStep } from './model.js';
+import { lockId, REDACTION_STEPS, type RedactionJobItem, type RedactionStep } from './model.js';
+import { employeeIndexOf } from '../platform/crypto/employee-subject.js';
 
 /**
  * Test seam: called before each step runs and after it is recorded; a throw simulates a crash (or a

@@ -5,7 +5,8 @@ import { auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js'
 import { OWNER_ROLE } from '../identity/roles.js';
 import { conflict, notFound } from '../http/problem.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
-import { employeeSubject, lockId, type OpenJobLockItem, type RedactionJobItem, type RedactionRequester } from './model.js';
+import { lockId, type OpenJobLockItem, type RedactionJobItem, type RedactionRequester } from './model.js';
+import { employeeSubjectId } from '../platform/crypto/employee-subject.js';
 
 /** The tenant-level subject whose key seals request reasons (they name the requester, never the subject). */
 export const PRIVACY_REQUEST_SUBJECT = '_privacy';
@@ -65,7 +66,7 @@ export class RedactionRequests {
     if (user.roles.some((r) => r.roleId === OWNER_ROLE) && user.status !== 'redacted') await this.identity.users.assertAnotherOwner(tenantId, userId);
     const subjectIds = [userId];
     const profile = await this.identity.users.profile(user);
-    if (profile.employeeNumber) subjectIds.push(employeeSubject(await this.platform.blindIndex.compute(tenantId, 'employeeNumber', profile.employeeNumber)));
+    if (profile.employeeNumber) subjectIds.push(employeeSubjectId(await this.platform.blindIndex.compute(tenantId, 'employeeNumber', profile.employeeNumber)));
     return this.open(tenantId, input, requester, actor, meta, {
       subjectKind: 'user',
       userId,
@@ -79,7 +80,7 @@ export class RedactionRequests {
 
   /** Redaction of a person known only from time-keeping imports, by employee number (only its blind index is kept). */
   async forEmployee(tenantId: string, employeeNumber: string, input: RequestInput, requester: RedactionRequester, actor: EventActor, meta: RequestMeta): Promise<Requested> {
-    const subjectId = employeeSubject(await this.platform.blindIndex.compute(tenantId, 'employeeNumber', employeeNumber));
+    const subjectId = employeeSubjectId(await this.platform.blindIndex.compute(tenantId, 'employeeNumber', employeeNumber));
     return this.open(tenantId, input, requester, actor, meta, {
       subjectKind: 'employee',
       subjectIds: [subjectId],

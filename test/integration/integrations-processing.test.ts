@@ -218,7 +218,7 @@ describe('isolation and personal data', () => {
     for (const secret of ['EMP-77123', 'EMP-88456', 'EMP-99999', '987.65', '1234.56', 'EMP77123']) expect(everything).not.toContain(secret);
     // The department totals carry the (non-personal) aggregated cost; the facts the blind index.
     expect(await aggregate(t.propertyIds[0] as string, '2025-12-01', rooms, 'actual')).toMatchObject({ labourCost: 2222.21, productiveHours: 15.5 });
-    const { employeeSubjectId } = await import('../../shared/integrations/normalise.js');
+    const { employeeSubjectId } = await import('../../shared/platform/crypto/employee-subject.js');
     const index = await host.app.blindIndex.compute(t.tenantId, 'employeeNumber', 'emp-77123');
     const facts = await host.app.store.collection('facts', t.tenantId).all<{ subjectId: string }>('SELECT * FROM c WHERE c.employeeIndex = @i', { i: index });
     expect(facts).toHaveLength(1);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { candidateValues } from '../../../shared/privacy/raw-bodies.js';
-import { employeeIndexOf, employeeSubject, jobView, REDACTION_STEPS, type RedactionJobItem } from '../../../shared/privacy/model.js';
+import { jobView, REDACTION_STEPS, type RedactionJobItem } from '../../../shared/privacy/model.js';
+import { employeeIndexOf, employeeSubjectId } from '../../../shared/platform/crypto/employee-subject.js';
 
 describe('raw body scanning', () => {
   it('finds every value of a JSON body at any depth, numbers included', () => {
@@ -20,7 +21,7 @@ describe('raw body scanning', () => {
 
 describe('redaction job model', () => {
   it('derives employee subjects from blind indexes and back', () => {
-    expect(employeeSubject('abc_-1')).toBe('emp:abc_-1');
+    expect(employeeSubjectId('abc_-1')).toBe('emp:abc_-1');
     expect(employeeIndexOf('emp:abc_-1')).toBe('abc_-1');
     expect(employeeIndexOf('3f0c6a1e-0000-4000-8000-000000000000')).toBeUndefined();
   });

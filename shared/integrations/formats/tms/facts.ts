@@ -1,12 +1,8 @@
 import { SubjectRedactedError } from '../../../platform/crypto/errors.js';
+import { employeeSubjectId } from '../../../platform/crypto/employee-subject.js';
 import type { FactShape, MappingContext, PersonalFields, PersonalPorts, PersonalTarget } from '../format.js';
 import { department, RecordRejected } from '../mapping.js';
 import type { TmsRecord } from './record.js';
-
-/** Data subject of an employee: derived from the blind index, so the employee number itself is never a key. */
-export function employeeSubjectId(employeeIndex: string): string {
-  return `emp:${employeeIndex}`;
-}
 
 /** Hours of a time record, as actuals of its department. */
 export function timeFact(r: TmsRecord, ctx: MappingContext): FactShape {
