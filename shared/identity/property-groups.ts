@@ -101,7 +101,7 @@ export class PropertyGroupService {
     const event = await auditEvent(this.platform.cipher, {
       tenantId,
       actor: actorOf(principal),
-      action: 'property_group.created',
+      action: 'property.group_created',
       target: { type: 'propertyGroup', id },
       details: { kind: input.kind, name: input.name, properties: input.propertyIds.length },
       ...meta,
@@ -126,7 +126,7 @@ export class PropertyGroupService {
     for (const k of ['kind', 'name', 'propertyIds'] as const) {
       if (JSON.stringify(current[k]) !== JSON.stringify(next[k])) changes[k] = { before: current[k], after: next[k] };
     }
-    const event = await auditEvent(this.platform.cipher, { tenantId, actor: actorOf(principal), action: 'property_group.updated', target: { type: 'propertyGroup', id: groupId }, changes, ...meta });
+    const event = await auditEvent(this.platform.cipher, { tenantId, actor: actorOf(principal), action: 'property.group_updated', target: { type: 'propertyGroup', id: groupId }, changes, ...meta });
     return this.platform.outbox.commit('tenants', 'replace', next, [event], etag);
   }
 
@@ -139,7 +139,7 @@ export class PropertyGroupService {
     const event = await auditEvent(this.platform.cipher, {
       tenantId,
       actor: actorOf(principal),
-      action: 'property_group.deleted',
+      action: 'property.group_deleted',
       target: { type: 'propertyGroup', id: groupId },
       changes: { name: { before: current.name }, propertyIds: { before: current.propertyIds } },
       ...meta,

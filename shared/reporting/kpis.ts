@@ -185,78 +185,130 @@ export function departmentFigures(dept: DepartmentInfo, sums: BucketSums, payrol
 }
 
 /**
- * R&P figures of a property total: the rooms revenue (PMS/RMS and AMS combined day by day, which
+ * The sums a property total's figures are ratios of. They add up over properties: a portfolio
+ * total adds them (addTotalInputs) and takes the ratios of the sums, never the mean of the ratios.
+ */
+export interface TotalInputs {
+  revenue: number;
+  profitCentreRevenue: number;
+  roomsSold: number;
+  guests: number;
+  /** null when no F&B department can hold reservations (or in a plan). */
+  bookings: Bookings | null;
+  covers: number;
+  productive: number;
+  nonProductive: number;
+  labourCost: number;
+  housekeepingHours: number;
+  fnbHours: number;
+  /** Whether any department is a housekeeping one (MPOR applies). */
+  housekeeping: boolean;
+  /** Earned hours of the departments with a standard; null when none has one. */
+  earned: number | null;
+  /** Productive hours of the departments with a standard (what earned hours are compared with). */
+  earnedActual: number;
+  /** Dates with data; a portfolio total keys them by property too, so they count property-days. */
+  dates: Set<string>;
+}
+
+/**
+ * The inputs of a property total: the rooms revenue (PMS/RMS and AMS combined day by day, which
  * includes the rooms departments' own revenue), plus the revenue of every other department.
  */
-export function totalFigures(departments: readonly DepartmentInfo[], sums: BucketSums, payroll: boolean, planned = false): RpFigures {
+export function totalInputs(departments: readonly DepartmentInfo[], sums: BucketSums, planned = false): TotalInputs {
   const p = sums.property;
-  let revenue = p.roomsRevenue;
-  let profitCentreRevenue = revenue;
-  const bookings = departments.some((d) => d.usaliDepartment === 'fnb') && !planned ? emptyBookings() : null;
-  let covers = 0;
-  let productive = 0;
-  let nonProductive = 0;
-  let labourCost = 0;
-  let hkHours = 0;
-  let fnbHours = 0;
-  let earnedSum = 0;
-  let earnedActual = 0;
-  let anyStandard = false;
-  const dates = new Set(p.dates);
+  const out: TotalInputs = {
+    revenue: p.roomsRevenue,
+    profitCentreRevenue: p.roomsRevenue,
+    roomsSold: p.roomsSold,
+    guests: p.guests,
+    bookings: departments.some((d) => d.usaliDepartment === 'fnb') && !planned ? emptyBookings() : null,
+    covers: 0,
+    productive: 0,
+    nonProductive: 0,
+    labourCost: 0,
+    housekeepingHours: 0,
+    fnbHours: 0,
+    housekeeping: departments.some((d) => d.housekeeping),
+    earned: null,
+    earnedActual: 0,
+    dates: new Set(p.dates),
+  };
   for (const dept of departments) {
     const d = sums.departments.get(dept.id);
     if (d) {
       if (dept.usaliDepartment !== 'rooms') {
-        revenue += d.revenue;
-        if (PROFIT_CENTRES.has(dept.usaliDepartment)) profitCentreRevenue += d.revenue;
+        out.revenue += d.revenue;
+        if (PROFIT_CENTRES.has(dept.usaliDepartment)) out.profitCentreRevenue += d.revenue;
       }
-      if (bookings && dept.usaliDepartment === 'fnb') addBookings(bookings, d.bookings);
-      covers += d.covers;
-      productive += d.productiveHours;
-      nonProductive += d.nonProductiveHours;
-      labourCost += d.labourCost;
+      if (out.bookings && dept.usaliDepartment === 'fnb') addBookings(out.bookings, d.bookings);
+      out.covers += d.covers;
+      out.productive += d.productiveHours;
+      out.nonProductive += d.nonProductiveHours;
+      out.labourCost += d.labourCost;
       const paid = d.productiveHours + d.nonProductiveHours;
-      if (dept.housekeeping) hkHours += paid;
-      if (dept.usaliDepartment === 'fnb') fnbHours += paid;
-      for (const date of d.dates) dates.add(date);
+      if (dept.housekeeping) out.housekeepingHours += paid;
+      if (dept.usaliDepartment === 'fnb') out.fnbHours += paid;
+      for (const date of d.dates) out.dates.add(date);
     }
-    const volume = driverVolume(dept, d ?? emptyDeptSums(), p);
-    const earned = earnedHours(volume, dept.standardHoursPerUnit);
+    const earned = earnedHours(driverVolume(dept, d ?? emptyDeptSums(), p), dept.standardHoursPerUnit);
     if (earned !== null) {
-      anyStandard = true;
-      earnedSum += earned;
-      earnedActual += d?.productiveHours ?? 0;
+      out.earned = (out.earned ?? 0) + earned;
+      out.earnedActual += d?.productiveHours ?? 0;
     }
   }
-  const paid = productive + nonProductive;
-  const earned = anyStandard ? earnedSum : null;
+  return out;
+}
+
+/** `into` += `part`, every sum; `dateKey` renames the part's dates (a portfolio keys them by property). */
+export function addTotalInputs(into: TotalInputs, part: TotalInputs, dateKey: (date: string) => string = (d) => d): void {
+  for (const k of ['revenue', 'profitCentreRevenue', 'roomsSold', 'guests', 'covers', 'productive', 'nonProductive', 'labourCost', 'housekeepingHours', 'fnbHours', 'earnedActual'] as const) into[k] += part[k];
+  if (part.bookings) addBookings((into.bookings ??= emptyBookings()), part.bookings);
+  if (part.earned !== null) into.earned = (into.earned ?? 0) + part.earned;
+  if (part.housekeeping) into.housekeeping = true;
+  for (const date of part.dates) into.dates.add(dateKey(date));
+}
+
+/** Empty inputs, to add properties' inputs into. */
+export function emptyTotalInputs(): TotalInputs {
+  return { revenue: 0, profitCentreRevenue: 0, roomsSold: 0, guests: 0, bookings: null, covers: 0, productive: 0, nonProductive: 0, labourCost: 0, housekeepingHours: 0, fnbHours: 0, housekeeping: false, earned: null, earnedActual: 0, dates: new Set() };
+}
+
+/** The figures of a total from its inputs: every ratio from the sums. */
+export function figuresOfTotal(i: TotalInputs, payroll: boolean): RpFigures {
+  const paid = i.productive + i.nonProductive;
   return finish(
     {
-      revenue: money(revenue),
-      roomsSold: p.roomsSold,
-      covers,
-      guests: p.guests,
-      ...bookingFigures(bookings),
-      productiveHours: productive,
-      nonProductiveHours: nonProductive,
+      revenue: money(i.revenue),
+      roomsSold: i.roomsSold,
+      covers: i.covers,
+      guests: i.guests,
+      ...bookingFigures(i.bookings),
+      productiveHours: i.productive,
+      nonProductiveHours: i.nonProductive,
       paidHours: paid,
-      labourCost,
-      output: revenue,
-      productivityTotal: productivity(revenue, paid),
-      productivityOperational: productivity(revenue, productive),
-      revPOLU: revPolu(profitCentreRevenue, paid),
-      revenuePerLabourHour: revenuePerLabourHour(revenue, paid),
-      labourCostPct: labourCostPct(labourCost, revenue),
-      hpor: hpor(paid, p.roomsSold),
-      mpor: departments.some((d) => d.housekeeping) ? mpor(hkHours, p.roomsSold) : null,
-      coversPerLabourHour: coversPerLabourHour(covers, fnbHours),
-      earnedHours: earned,
-      productivityIndex: productivityIndex(earned, earnedActual),
-      hoursVariance: hoursVariance(earnedActual, earned),
-      dataDays: dates.size,
+      labourCost: i.labourCost,
+      output: i.revenue,
+      productivityTotal: productivity(i.revenue, paid),
+      productivityOperational: productivity(i.revenue, i.productive),
+      revPOLU: revPolu(i.profitCentreRevenue, paid),
+      revenuePerLabourHour: revenuePerLabourHour(i.revenue, paid),
+      labourCostPct: labourCostPct(i.labourCost, i.revenue),
+      hpor: hpor(paid, i.roomsSold),
+      mpor: i.housekeeping ? mpor(i.housekeepingHours, i.roomsSold) : null,
+      coversPerLabourHour: coversPerLabourHour(i.covers, i.fnbHours),
+      earnedHours: i.earned,
+      productivityIndex: productivityIndex(i.earned, i.earnedActual),
+      hoursVariance: hoursVariance(i.earnedActual, i.earned),
+      dataDays: i.dates.size,
     },
     payroll,
   );
+}
+
+/** R&P figures of a property total (totalInputs → figuresOfTotal). */
+export function totalFigures(departments: readonly DepartmentInfo[], sums: BucketSums, payroll: boolean, planned = false): RpFigures {
+  return figuresOfTotal(totalInputs(departments, sums, planned), payroll);
 }
 
 /** actual − comparison for every figure both sides have (null when either side is null). */

@@ -3,10 +3,11 @@ import { holds, propertiesCovered } from '../access/authorize.js';
 import { forbidden, notFound } from '../http/problem.js';
 import type { Scoped } from './access.js';
 import type { AggregatesReader, ReadCounter } from './aggregates-reader.js';
-import type { Folded } from './fold.js';
-import { emptyPropertySums, type BucketSums, type Comparison, type DepartmentInfo, type PropertyInfo, type Series } from './model.js';
-import type { LastYearAlignment } from './periods.js';
-import { revenueProductivity, revenueProductivityCsv, type RpPeriod, type RpProperty } from './revenue-productivity.js';
+import { mergeSums, type Folded } from './fold.js';
+import type { BucketSums, Comparison, DepartmentInfo, PropertyInfo, Series } from './model.js';
+import { daysBetween, type LastYearAlignment } from './periods.js';
+import { addTotalInputs, emptyTotalInputs, figuresOfTotal, totalInputs } from './kpis.js';
+import { revenueProductivity, revenueProductivityCsv, rowOf, type RpPeriod, type RpProperty } from './revenue-productivity.js';
 
 /**
  * Portfolio R&P: the property rows of the single-property report, side by side for a property group
@@ -137,73 +138,60 @@ const withoutDepartments = ({ departments: _d, ...period }: RpPeriod): Portfolio
   return period;
 };
 
-/**
- * The sections of one currency as one: departments keyed by property and department, dates by
- * property and date (so `dataDays` of a total counts property-days with data). Pure.
- */
-export function mergeSections(sections: readonly Section[]): { departments: DepartmentInfo[]; folded: Folded } {
-  const first = sections[0];
-  if (!first) throw new Error('mergeSections: no sections');
-  const departments: DepartmentInfo[] = [];
-  const sums = new Map<Series, Map<string, BucketSums>>();
-  for (const [series, byBucket] of first.folded.sums) sums.set(series, new Map([...byBucket.keys()].map((k) => [k, { departments: new Map(), property: emptyPropertySums() }])));
-  let labourCostUnavailable = 0;
-  let ignoredItems = 0;
-  for (const { property, departments: depts, folded } of sections) {
-    const key = (id: string) => `${property.id}/${id}`;
-    for (const d of depts) departments.push({ ...d, id: key(d.id) });
-    labourCostUnavailable += folded.labourCostUnavailable;
-    ignoredItems += folded.ignoredItems;
-    for (const [series, byBucket] of folded.sums) {
-      for (const [bucket, part] of byBucket) {
-        const into = sums.get(series)?.get(bucket);
-        if (!into) continue;
-        for (const [id, d] of part.departments) {
-          into.departments.set(key(id), { ...d, usali: { ...d.usali }, bookings: { ...d.bookings }, dates: new Set([...d.dates].map(key)) });
-        }
-        addProperty(into.property, part.property, key);
-      }
-    }
-  }
-  return { departments, folded: { buckets: first.folded.buckets, sums, labourCostUnavailable, ignoredItems } };
-}
+const TOTAL_HEAD = { departmentId: null, code: null, usaliDepartment: null, driver: null, standardHoursPerUnit: null } as const;
 
-function addProperty(into: BucketSums['property'], from: BucketSums['property'], key: (date: string) => string): void {
-  into.roomsAvailable += from.roomsAvailable;
-  into.outOfOrder += from.outOfOrder;
-  into.roomsSold += from.roomsSold;
-  into.complimentary += from.complimentary;
-  into.roomRevenue += from.roomRevenue;
-  into.guests += from.guests;
-  into.roomsRevenue += from.roomsRevenue;
-  for (const line of Object.keys(into.usali) as Array<keyof typeof into.usali>) into.usali[line] += from.usali[line];
-  for (const date of from.statsDates) into.statsDates.add(key(date));
-  for (const date of from.dates) into.dates.add(key(date));
+/**
+ * The total of the sections of one currency: for each bucket and series, the inputs of every
+ * property total added (dates keyed by property, so `dataDays` counts property-days with data),
+ * then the figures of the sums. Pure.
+ */
+function currencyTotal(currency: string, sections: readonly Section[], opts: { comparisons: readonly Comparison[]; payroll: boolean }): PortfolioTotal {
+  const name = `Portfolio total (${currency})`;
+  const buckets = (sections[0] as Section).folded.buckets;
+  const figures = (pick: (s: Section, series: Series) => BucketSums | undefined) => (series: Series) => {
+    const planned = series === 'budget' || series === 'forecast';
+    const sum = emptyTotalInputs();
+    let any = false;
+    for (const s of sections) {
+      const sums = pick(s, series);
+      if (!sums) continue;
+      any = true;
+      addTotalInputs(sum, totalInputs(s.departments, sums, planned), (date) => `${s.property.id}|${date}`);
+    }
+    return any ? figuresOfTotal(sum, opts.payroll) : undefined;
+  };
+  const periods = buckets.map((b) => ({
+    key: b.key,
+    from: b.from,
+    to: b.to,
+    days: daysBetween(b.from, b.to),
+    total: rowOf({ ...TOTAL_HEAD, name }, figures((s, series) => s.folded.sums.get(series)?.get(b.key)), opts.comparisons),
+  }));
+  const from = buckets[0]?.from ?? '';
+  const to = buckets[buckets.length - 1]?.to ?? '';
+  const whole = (s: Section, series: Series) => {
+    const byBucket = s.folded.sums.get(series);
+    return byBucket ? mergeSums([...byBucket.values()]) : undefined;
+  };
+  const ids = sections.map((s) => s.property.id);
+  return {
+    currency,
+    propertyIds: ids,
+    propertyCount: ids.length,
+    periods,
+    total: { key: 'total', from, to, days: from ? daysBetween(from, to) : 0, total: rowOf({ ...TOTAL_HEAD, name }, figures(whole), opts.comparisons) },
+  };
 }
 
 /** The rows and per-currency totals of folded sections. Pure. */
 export function portfolioFigures(sections: readonly Section[], opts: { comparisons: readonly Comparison[]; payroll: boolean }): { properties: PortfolioRow[]; totals: PortfolioTotal[] } {
-  const rpOpts = { comparisons: opts.comparisons, payroll: opts.payroll, totalsOnly: true };
   const properties = sections.map((s): PortfolioRow => {
-    const p = revenueProductivity(s.property, s.departments, s.folded, rpOpts);
+    const p = revenueProductivity(s.property, s.departments, s.folded, { ...opts, totalsOnly: true });
     return { propertyId: p.propertyId, name: p.name, currency: p.currency, timezone: p.timezone, periods: p.periods.map(withoutDepartments), total: withoutDepartments(p.total) };
   });
   const byCurrency = new Map<string, Section[]>();
   for (const s of sections) byCurrency.set(s.property.currency, [...(byCurrency.get(s.property.currency) ?? []), s]);
-  const totals = [...byCurrency.entries()]
-    .sort(([a], [b]) => a.localeCompare(b))
-    .map(([currency, group]): PortfolioTotal => {
-      const { departments, folded } = mergeSections(group);
-      const name = `Portfolio total (${currency})`;
-      const whole: PropertyInfo = { ...(group[0] as Section).property, id: `total:${currency}`, name, currency };
-      const t = revenueProductivity(whole, departments, folded, rpOpts);
-      const named = (period: RpPeriod): PortfolioPeriod => {
-        const out = withoutDepartments(period);
-        return { ...out, total: { ...out.total, name } };
-      };
-      const ids = group.map((s) => s.property.id);
-      return { currency, propertyIds: ids, propertyCount: ids.length, periods: t.periods.map(named), total: named(t.total) };
-    });
+  const totals = [...byCurrency.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([currency, group]) => currencyTotal(currency, group, opts));
   return { properties, totals };
 }
 

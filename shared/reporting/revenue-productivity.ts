@@ -48,25 +48,33 @@ export interface RpOptions {
 }
 
 function row(dept: DepartmentInfo | null, departments: readonly DepartmentInfo[], bySeries: Map<Series, BucketSums>, opts: RpOptions): RpRow {
-  const figures = (s: BucketSums, series: Series) => {
+  const figures = (series: Series): RpFigures | undefined => {
+    const s = bySeries.get(series);
+    if (!s) return undefined;
     const planned = series === 'budget' || series === 'forecast';
     return dept ? departmentFigures(dept, s, opts.payroll, planned) : totalFigures(departments, s, opts.payroll, planned);
   };
-  const actual = figures(bySeries.get('actual') as BucketSums, 'actual');
-  const r: RpRow = {
-    departmentId: dept?.id ?? null,
-    code: dept?.code ?? null,
-    name: dept?.name ?? 'Property total',
-    usaliDepartment: dept?.usaliDepartment ?? null,
-    driver: dept?.driver ?? null,
-    standardHoursPerUnit: dept?.standardHoursPerUnit ?? null,
-    actual,
-    variance: {},
-  };
-  for (const c of opts.comparisons) {
-    const sums = bySeries.get(c);
-    if (!sums) continue;
-    const f = figures(sums, c);
+  return rowOf(
+    {
+      departmentId: dept?.id ?? null,
+      code: dept?.code ?? null,
+      name: dept?.name ?? 'Property total',
+      usaliDepartment: dept?.usaliDepartment ?? null,
+      driver: dept?.driver ?? null,
+      standardHoursPerUnit: dept?.standardHoursPerUnit ?? null,
+    },
+    figures,
+    opts.comparisons,
+  );
+}
+
+/** A row from its figures per series: the actuals, each comparison that has figures, and actual − comparison. */
+export function rowOf(head: Omit<RpRow, 'actual' | 'variance' | Comparison>, figures: (series: Series) => RpFigures | undefined, comparisons: readonly Comparison[]): RpRow {
+  const actual = figures('actual') as RpFigures;
+  const r: RpRow = { ...head, actual, variance: {} };
+  for (const c of comparisons) {
+    const f = figures(c);
+    if (!f) continue;
     r[c] = f;
     r.variance[c] = figuresVariance(actual, f);
   }

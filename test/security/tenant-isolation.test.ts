@@ -26,6 +26,8 @@ beforeAll(async () => {
   await createSupportAgent(host, agentEmail);
   const role = await host.request('POST', '/api/v1/roles', { token: b.users.owner.token, body: { name: 'B controllers', permissions: ['reports.rp.read'] } });
   bIds.role = role.json.id;
+  const group = await host.request('POST', '/api/v1/property-groups', { token: b.users.owner.token, body: { kind: 'brand', name: 'B brand', propertyIds: b.propertyIds } });
+  bIds.group = group.json.id;
   const integration = await createIntegration(host, b.users.owner.token, { propertyId: b.propertyIds[0], sourceType: 'pos' });
   bIds.integration = integration.id;
   const delivery = await send(host, integration, { records: [] });
@@ -54,6 +56,8 @@ function bParam(route: string, name: string): string | undefined {
       return b.users.admin.id;
     case 'roles:id':
       return bIds.role;
+    case 'property-groups:groupId':
+      return bIds.group;
     case 'integrations:id':
       return bIds.integration;
     case 'imports:importId':
@@ -77,6 +81,7 @@ const BODIES: Record<string, unknown> = {
   'PATCH v1/users/{id}': { jobTitle: 'Taken over' },
   'PUT v1/users/{id}/roles': { roles: [{ roleId: 'owner', scope: { all: true } }] },
   'PATCH v1/roles/{id}': { permissions: ['reports.rp.read', 'users.manage'] },
+  'PATCH v1/property-groups/{groupId}': { name: 'Taken over' },
   'PUT v1/users/{id}/sso-link': { tid: randomUUID(), oid: randomUUID() },
   'PATCH v1/integrations/{id}': { name: 'Taken over' },
   'POST v1/users/{id}/redaction': { reason: 'hostile', requestedBy: 'attacker' },
@@ -125,9 +130,9 @@ describe('tenant isolation across every route with an object in its path', () =>
     expect(results.length).toBe(routes.length);
   });
 
-  it("refuses B's property in report and digest queries", async () => {
+  it("refuses B's property (and property group) in report and digest queries", async () => {
     const q = `propertyId=${b.propertyIds[0]}&from=2026-01-01&to=2026-01-31`;
-    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`]) {
+    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`]) {
       const res = await host.request('GET', path, { token: a.users.owner.token });
       expect([path, res.status]).toEqual([path, 404]);
     }
