@@ -5,7 +5,6 @@ import { requires, type Reply } from '../shared/http/route.js';
 import { isIsoDate } from '../shared/reporting/periods.js';
 import { revenueProductivityCsv } from '../shared/reporting/revenue-productivity.js';
 import { profitLossCsv } from '../shared/reporting/profit-loss.js';
-import { portfolioCsv } from '../shared/reporting/portfolio.js';
 import { reportJsonChunks } from '../shared/reporting/report-json.js';
 import { portfolioCsv } from '../shared/reporting/portfolio.js';
 import type { Comparison } from '../shared/reporting/model.js';
@@ -129,46 +128,6 @@ const rpSchema = z.object({
   lastYearRange: range,
   payrollVisible: z.boolean(),
   properties: z.array(z.object({ propertyId: z.string(), name: z.string(), currency: z.string(), timezone: z.string(), periods: z.array(rpPeriod), total: rpPeriod })),
-  meta,
-});
-
-const portfolioQuery = z.strictObject({
-  groupId: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[A-Za-z0-9_:-]+$/)
-    .describe('A property group id (GET /property-groups), or `all` for every property of the tenant'),
-  from: isoDate,
-  to: isoDate,
-  granularity: z.enum(['day', 'week', 'month']).default('month'),
-  compare: compareParam,
-  lastYearAlignment: z.enum(['calendar', 'weekday']).default('calendar').describe('weekday: 364 days back, same weekday'),
-});
-const portfolioPeriod = rpPeriod.omit({ departments: true });
-const portfolioSchema = z.object({
-  report: z.literal('revenue-productivity-portfolio'),
-  group: z.object({ id: z.string(), kind: z.string(), name: z.string() }).nullable().describe('null for groupId=all'),
-  from: z.string(),
-  to: z.string(),
-  granularity: z.enum(['day', 'week', 'month']),
-  compare: z.array(z.enum(['budget', 'forecast', 'lastYear'])),
-  lastYearAlignment: z.enum(['calendar', 'weekday']),
-  lastYearRange: range,
-  payrollVisible: z.boolean(),
-  coverage: z
-    .object({
-      propertyIds: z.array(z.string()),
-      propertyCount: z.number().int(),
-      excludedForScope: z.object({ propertyIds: z.array(z.string()), propertyCount: z.number().int() }),
-    })
-    .describe("The group's properties your reports.rp.read covers (rows and totals), and those left out for scope"),
-  properties: z
-    .array(z.object({ propertyId: z.string(), name: z.string(), currency: z.string(), timezone: z.string(), periods: z.array(portfolioPeriod), total: portfolioPeriod }))
-    .describe('One row per covered property: the property total of the single-property report'),
-  totals: z
-    .array(z.object({ currency: z.string(), propertyIds: z.array(z.string()), propertyCount: z.number().int(), periods: z.array(portfolioPeriod), total: portfolioPeriod }))
-    .describe('One total per currency (money is never added across currencies); ratios from the summed figures'),
   meta,
 });
 
@@ -353,34 +312,6 @@ export default [
       ...errors,
     },
     handler: async (ctx) => reportReply(ctx, 'profit-loss', await ctx.app.reporting.profitLoss(ctx.principal, ctx.query), (r) => profitLossCsv(r.properties, r.compare)),
-  }),
-
-  route({
-    name: 'reportRevenueProductivityPortfolio',
-    method: 'GET',
-    route: 'v1/reports/revenue-productivity/portfolio',
-    access: requires('reports.rp.read'),
-    summary: 'Revenue & Productivity over a property group (or all properties): a row per property in your scope and a total per currency',
-    tags: ['reports'],
-    query: portfolioQuery,
-    responses: {
-      200: { description: 'The portfolio report (JSON, or CSV with Accept: text/csv); labour cost only with payroll.read over every covered property', schema: portfolioSchema },
-      304: { description: 'Not modified (If-None-Match)' },
-      ...errors,
-      403: { description: "Missing permission, or none of the group's properties is in your scope" },
-      404: { description: 'No such property group in your tenant' },
-    },
-    handler: async ({ app, principal, query, req, correlationId }) => {
-      const report = await app.reporting.revenueProductivityPortfolio(principal, query);
-      const csv = wantsCsv(req);
-      await app.reporting.viewed(
-        principal,
-        'revenue-productivity-portfolio',
-        { groupId: query.groupId, from: query.from, to: query.to, granularity: query.granularity, format: csv ? 'csv' : 'json', payrollVisible: report.payrollVisible, properties: report.coverage.propertyCount },
-        correlationId,
-      );
-      return csv ? cached(req, portfolioCsv(report), 'text/csv; charset=utf-8', report.meta.storeReads) : cached(req, JSON.stringify(report), 'application/json; charset=utf-8', report.meta.storeReads);
-    },
   }),
 
   route({

@@ -9,7 +9,6 @@ import { AccessTokens } from './tokens/access-token.js';
 import type { Es256Signer } from '../platform/keys/es256-signer.js';
 import { TenantService } from './tenants.js';
 import { PropertyGroupService } from './property-groups.js';
-import { PropertyGroupService } from './property-groups.js';
 import { UserService } from './users.js';
 import { SessionService } from './sessions.js';
 import { RoleService } from './custom-roles.js';
@@ -26,8 +25,6 @@ export interface Identity {
   authenticator: Authenticator;
   securityEvents: SecurityEventSink;
   tenants: TenantService;
-  /** Tenant-defined groups of properties (brand, region, ownership) that portfolio reports run over. */
-  propertyGroups: PropertyGroupService;
   /** Tenant-defined groups of properties (brand, region, ownership) that portfolio reports run over. */
   propertyGroups: PropertyGroupService;
   users: UserService;
@@ -76,7 +73,6 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
   const authenticator = new TokenAuthenticator(platform, tokens, (tenantId) => roles.definitions(tenantId));
   const changed = () => authenticator.invalidate();
   const tenants = new TenantService(platform);
-  const propertyGroups = new PropertyGroupService(platform, tenants.directory);
   const propertyGroups = new PropertyGroupService(platform, tenants.directory);
   const sessions = new SessionService(platform, changed);
   const users = new UserService(platform, hasher, tenants, mail, changed, (tenantId) => roles.definitions(tenantId), {

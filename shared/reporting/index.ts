@@ -16,7 +16,6 @@ import { revenueProductivity, type RpProperty, type RpRow } from './revenue-prod
 import { profitLoss, type PnlProperty } from './profit-loss.js';
 import { bookingsOf, digestId, lateSourcesFromAggregates, overHours, type DigestItem } from './digest.js';
 import { revenueProductivityPortfolio, type PortfolioQuery, type PortfolioReport, type PropertyGroupPort } from './portfolio.js';
-import { revenueProductivityPortfolio, type PortfolioQuery, type PortfolioReport, type PropertyGroupPort } from './portfolio.js';
 
 /**
  * Where a report reads its aggregates: `auto` reads the monthly rollups at month, quarter and year
@@ -104,8 +103,6 @@ export interface Reporting {
   reader: AggregatesReader;
   revenueProductivity(principal: Principal, query: RpQuery): Promise<RpReport>;
   profitLoss(principal: Principal, query: PnlQuery): Promise<PnlReport>;
-  /** R&P over a property group (or all properties): a row per covered property, a total per currency. */
-  revenueProductivityPortfolio(principal: Principal, query: PortfolioQuery): Promise<PortfolioReport<ReportMeta>>;
   /** R&P over a property group (or all properties): a row per covered property, a total per currency. */
   revenueProductivityPortfolio(principal: Principal, query: PortfolioQuery): Promise<PortfolioReport<ReportMeta>>;
   digest(principal: Principal, propertyId: string, date: string): Promise<DigestView>;
@@ -262,8 +259,6 @@ export function createReporting(platform: Platform, deps: { properties: Property
         meta,
       };
     },
-
-    revenueProductivityPortfolio: (principal, q) => revenueProductivityPortfolio(principal, q, { reader, groups: deps.groups, gather }),
 
     revenueProductivityPortfolio: (principal, q) => revenueProductivityPortfolio(principal, q, { reader, groups: deps.groups, gather }),
 
