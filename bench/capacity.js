@@ -118,10 +118,11 @@ function added(before, after) {
 
 /** Meters every tenant-collection call in RU by the model while `on()` says so; counts KEK and bus calls. */
 function meter(app, on) {
-  const m = { ru: 0, byCall: {}, kek: 0, published: {} };
-  const add = (call, ru, n = 1) => {
+  const m = { ru: 0, byCall: {}, byContainer: {}, kek: 0, published: {} };
+  const add = (call, ru, container, n = 1) => {
     if (!on()) return;
     m.ru += ru;
+    m.byContainer[container] = (m.byContainer[container] ?? 0) + ru;
     const c = (m.byCall[call] ??= { calls: 0, ru: 0 });
     c.calls += n;
     c.ru += ru;
@@ -130,7 +131,7 @@ function meter(app, on) {
     const original = TenantCollection.prototype[method];
     TenantCollection.prototype[method] = async function (...args) {
       const result = await original.apply(this, args);
-      add(method, cost(args, result));
+      add(method, cost(args, result), this.container.id);
       return result;
     };
   };
@@ -147,10 +148,10 @@ function meter(app, on) {
     const results = await bulk.call(this, operations, ...rest);
     operations.forEach((op, i) => {
       const r = results[i];
-      if (op.kind === 'read') add('bulk.read', r?.item ? RU.readPerKb * kb(size(r.item)) : 1);
-      else if (op.kind === 'create') add('bulk.create', RU.writePerKb * kb(size(op.item)));
-      else if (op.kind === 'delete') add('bulk.delete', RU.deleteItem);
-      else add(`bulk.${op.kind}`, RU.updatePerKb * kb(size(op.item)));
+      if (op.kind === 'read') add('bulk.read', r?.item ? RU.readPerKb * kb(size(r.item)) : 1, this.container.id);
+      else if (op.kind === 'create') add('bulk.create', RU.writePerKb * kb(size(op.item)), this.container.id);
+      else if (op.kind === 'delete') add('bulk.delete', RU.deleteItem, this.container.id);
+      else add(`bulk.${op.kind}`, RU.updatePerKb * kb(size(op.item)), this.container.id);
     });
     return results;
   };
@@ -345,6 +346,7 @@ const overYears = (c) => {
 };
 const largestProposed = Math.max(...Object.entries(byContainer).map(([name, c]) => PROPOSED[name]?.largest(c) ?? tenantAfter(c, REF.years)));
 const factDay = refDays.get('facts factDay');
+const factsPeak = ((metered.byContainer.facts ?? 0) / SAMPLE_DAYS) * REF.hotels / REF.peakWindowSeconds;
 writeSection(
   'Summary',
   `${stamp}
@@ -352,7 +354,7 @@ writeSection(
 - **Volume.** One reference hotel adds ${n0(Object.values(byContainer).reduce((a, c) => a + c.itemsPerYear, 0))} items and ${gb(Object.values(byContainer).reduce((a, c) => a + withIndex(c.bytesPerYear), 0))} GB a year (${fmt((100 * byContainer.facts.bytesPerYear) / Object.values(byContainer).reduce((a, c) => a + c.bytesPerYear, 0), 0)} % of it facts: POS checks and time records). The ${REF.hotels}-hotel tenant holds ${gb(Object.values(byContainer).reduce((a, c) => a + tenantAfter(c, REF.years), 0))} GB after ${REF.years} years.
 - **Today's keys do not hold it.** Under \`/tenantId\` the tenant's facts pass the 20 GB logical-partition limit after ${fmt(overYears(byContainer.facts) * 365, 0)} days, its audit chain after ${fmt(overYears(byContainer.audit), 1)} years, its import records after ${fmt(overYears(byContainer.imports), 1)} years; writes beyond the limit fail.
 - **Proposed keys do.** Facts under \`/tenantId, /propertyId, /month\`, aggregates under \`/tenantId, /propertyId, /year\`, imports under \`/tenantId, /propertyId, /month\`, audit under \`/tenantId, /epoch\`: the largest logical partition after ${REF.years} years is ${gb(largestProposed)} GB.
-- **Peak.** ${fmt(refRu, 0)} RU per hotel-day of night audit; all ${REF.hotels} hotels within ${REF.peakWindowSeconds / 60} minutes: ${n0(peakRuPerSecond)} RU/s, ${fmt((100 * peakRuPerSecond) / 10_000, 0)} % of what one physical partition serves — the one all of a container's writes for the tenant land on today.
+- **Peak.** ${fmt(refRu, 0)} RU per hotel-day of night audit; all ${REF.hotels} hotels within ${REF.peakWindowSeconds / 60} minutes: ${n0(peakRuPerSecond)} RU/s, of which the facts container takes ${n0(factsPeak)} RU/s — ${fmt((100 * factsPeak) / 10_000, 0)} % of the 10,000 RU/s one physical partition serves, which is all a tenant's facts can get under today's key. Under the proposed keys the same writes spread over the properties' partitions.
 - **Cost.** ${perHotel(total(cost.storage1))} per hotel and month in year 1, ${perHotel(total(cost.storage10))} in year ${REF.years} (storage grows), at the list prices below.
 - **Found on the way.** A fact-day item (the ids and versions of every fact of one property-day) is ${n0(avg(factDay))} bytes for a reference day of ${n0(sampleRecords / SAMPLE_DAYS)} records: every recompute of the day rewrites it (${fmt((metered.byCall['bulk.replace']?.ru ?? 0) / SAMPLE_DAYS, 0)} RU per hotel-day in bulk replaces), and a day of about ${n0((2 * 1024 * 1024) / (avg(factDay) / (sampleRecords / SAMPLE_DAYS)))} records would pass Cosmos DB's 2 MB item limit. It should be split per source type (or per hour of checks) when the keys change.`,
   FILE,
@@ -417,7 +419,9 @@ Every store call of the reference hotel-days was metered in RU by the model in "
 
 ${table(['Store call', 'Calls per hotel-day', 'RU per hotel-day'], Object.entries(metered.byCall).sort((a, b) => b[1].ru - a[1].ru).map(([call, c]) => [call, fmt(c.calls / SAMPLE_DAYS, 1), fmt(c.ru / SAMPLE_DAYS, 0)]))}
 
-If all ${REF.hotels} hotels' night audits land within ${REF.peakWindowSeconds / 60} minutes: ${fmt(refRu, 0)} × ${REF.hotels} ÷ ${REF.peakWindowSeconds} s = **${n0(peakRuPerSecond)} RU/s**. Under today's keys all of it goes to one logical, hence one physical, partition per container (at most 10,000 RU/s each; the facts and aggregates containers take most of it); under the proposed keys it spreads over the ${REF.hotels} properties' partitions.
+By container (RU per hotel-day): ${Object.entries(metered.byContainer).sort((a, b) => b[1] - a[1]).map(([c, ru]) => `${c} ${fmt(ru / SAMPLE_DAYS, 0)} (${fmt((ru * REF.hotels) / REF.peakWindowSeconds, 0)} RU/s at the peak)`).join(', ')}.
+
+If all ${REF.hotels} hotels' night audits land within ${REF.peakWindowSeconds / 60} minutes: ${fmt(refRu, 0)} × ${REF.hotels} ÷ ${REF.peakWindowSeconds} s = **${n0(peakRuPerSecond)} RU/s**. Under today's keys all of it goes to one logical, hence one physical, partition per container (at most 10,000 RU/s each); under the proposed keys it spreads over the ${REF.hotels} properties' partitions, and the database-level autoscale throughput is shared by the containers.
 
 Per hotel-day also measured: ${fmt(publishedPerDay, 1)} bus messages (${JSON.stringify(Object.fromEntries(Object.entries(metered.published).map(([q, v]) => [q, v / SAMPLE_DAYS])))}), ${fmt(kekPerDay, 1)} KEK calls on the last day (wrap or unwrap; the first day wraps a data key per new employee, later days find the unwrapped keys in the process's cache; ${metered.kek} over all days), ${fmt(cpuSecondsPerDay, 1)} CPU seconds of this process (app, embedded store and broker together: an upper bound of the Functions execution time).`,
   FILE,
@@ -439,7 +443,7 @@ ${table(['Item', 'Formula (per month, group)', 'Group', 'Per hotel'], [
   ['**Total** (autoscale, Premium; storage of year 1 / year 10)', '', `$${fmt(total(cost.storage1))} / $${fmt(total(cost.storage10))}`, `${perHotel(total(cost.storage1))} / ${perHotel(total(cost.storage10))}`],
 ])}
 
-Executions per hotel-day: ${hotel.deliveriesPerDay} webhook requests + ${fmt(publishedPerDay, 1)} queue messages (measured) + ${REF.userEventsPerHotelDay} user requests (assumed). GB-s: the measured CPU seconds per hotel-day × ${REF.instanceMemoryMb / 1024} GB instance memory, as if no two executions shared an instance (an upper bound). Service Bus operations: every message sent, received and completed (3 operations). Key Vault: the measured KEK calls plus a wrap per new employee. The free monthly grants (Functions: 100,000 GB-s and 250,000 executions per subscription) are left out.`,
+Executions per hotel-day: ${hotel.deliveriesPerDay} webhook requests (the assumed deliveries) + ${fmt(publishedPerDay, 1)} queue messages (measured for the reference day's ${deliveries / SAMPLE_DAYS} deliveries) + ${REF.userEventsPerHotelDay} user requests (assumed). GB-s: the measured CPU seconds per hotel-day × ${REF.instanceMemoryMb / 1024} GB instance memory, as if no two executions shared an instance (an upper bound). Service Bus operations: every message sent, received and completed (3 operations). Key Vault: the measured KEK calls plus a wrap per new employee. The free monthly grants (Functions: 100,000 GB-s and 250,000 executions per subscription) are left out.`,
   FILE,
 );
 console.log(`capacity: wrote ${FILE} (${fmt(refRu, 0)} RU per hotel-day, peak ${n0(peakRuPerSecond)} RU/s)`);
