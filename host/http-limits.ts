@@ -20,7 +20,7 @@ export const uriTooLong = () =>
   new ProblemError({ status: 414, title: 'URI too long', detail: `The request target exceeds ${MAX_URL_LENGTH} bytes.` });
 const headersTooLarge = () =>
   new ProblemError({ status: 431, title: 'Request header fields too large', detail: `The request line and headers exceed ${MAX_HEADER_BYTES} bytes.` });
-export const requestTimeout = () =>
+const requestTimeout = () =>
   new ProblemError({ status: 408, title: 'Request timeout', detail: 'The request headers or body did not arrive in time.' });
 const malformedRequest = () => new ProblemError({ status: 400, title: 'Invalid request', detail: 'The request is not valid HTTP/1.1.' });
 

@@ -54,7 +54,7 @@ export interface StoredCheckpoint extends CheckpointClaims {
   kid: string;
 }
 
-export const padSeq = (seq: number): string => String(seq).padStart(SEQ_DIGITS, '0');
+const padSeq = (seq: number): string => String(seq).padStart(SEQ_DIGITS, '0');
 export const entryId = (seq: number): string => `entry:${padSeq(seq)}`;
 export const checkpointId = (seq: number): string => `checkpoint:${padSeq(seq)}`;
 

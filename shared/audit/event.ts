@@ -5,7 +5,7 @@ import { PLATFORM_TENANT } from '../platform/topology.js';
 
 export type ActorType = 'user' | 'platform-operator' | 'support-agent' | 'integration' | 'system';
 
-export interface AuditActor {
+interface AuditActor {
   type: ActorType;
   id: string;
   /** Display name, sealed under the actor's own data key (so redacting the actor hides it). */

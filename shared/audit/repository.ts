@@ -19,7 +19,7 @@ export interface Head {
   recordedAt?: string;
 }
 
-export const EMPTY_HEAD: Head = { seq: 0, hash: GENESIS_HASH };
+const EMPTY_HEAD: Head = { seq: 0, hash: GENESIS_HASH };
 
 /**
  * Reads of the `audit` container. Writes are creates only: the container's data-plane role grants

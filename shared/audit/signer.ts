@@ -28,7 +28,7 @@ export interface AuditSigner {
  * version stops verifying at once. Keep old versions enabled (verify-only) while checkpoints signed
  * with them are kept (docs/operations.md).
  */
-export const CHECKPOINT_KEY_POLICY: KeyVaultSignerPolicy = { kid: 'thumbprint', refreshMs: 0, publishBeforeUseMs: 0, staleLimitMs: 0 };
+const CHECKPOINT_KEY_POLICY: KeyVaultSignerPolicy = { kid: 'thumbprint', refreshMs: 0, publishBeforeUseMs: 0, staleLimitMs: 0 };
 
 function b64json(value: unknown): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');

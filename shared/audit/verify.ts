@@ -133,7 +133,7 @@ export class ChainVerifier {
   }
 }
 
-export class CheckpointSignatureError extends Error {
+class CheckpointSignatureError extends Error {
   override readonly name = 'CheckpointSignatureError';
   constructor(
     readonly seq: number,
@@ -147,7 +147,7 @@ export class CheckpointSignatureError extends Error {
  * Verifies a checkpoint's JWS against the published keys (ES256 only) and that the signed claims
  * are the ones the record states. Throws CheckpointSignatureError otherwise.
  */
-export async function verifyCheckpoint(
+async function verifyCheckpoint(
   record: CheckpointRecord,
   keys: ReturnType<typeof createLocalJWKSet>,
   tenantId: string,

@@ -29,7 +29,7 @@ export interface AuditViewEntry {
   hash: string;
 }
 
-export const PLATFORM_SUPPORT = 'Platform support';
+const PLATFORM_SUPPORT = 'Platform support';
 export const REDACTED_TEXT = '[redacted]';
 
 /**

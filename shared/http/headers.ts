@@ -8,7 +8,7 @@ export const SECURITY_HEADERS: Readonly<Record<string, string>> = {
   'Cross-Origin-Resource-Policy': 'same-site',
 };
 
-export const EXPOSED_HEADERS = 'ETag, Location, Retry-After, x-correlation-id, x-store-reads';
+const EXPOSED_HEADERS = 'ETag, Location, Retry-After, x-correlation-id, x-store-reads';
 
 /**
  * CORS for an allow-listed origin. Returns no headers for other origins, so the browser blocks the

@@ -35,5 +35,3 @@ export function isSlug(value: string): boolean {
   return SLUG_PATTERN.test(value.toLowerCase());
 }
 
-/** Free text that is stored or shown, not used as an id: any characters but well-formed. */
-export const wellFormedText = (max: number) => z.string().max(max).refine(isWellFormed, 'must be well-formed Unicode (no lone surrogates)');

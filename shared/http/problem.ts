@@ -57,8 +57,6 @@ export const notFound = (what = 'resource') =>
 export const conflict = (detail: string) => new ProblemError({ status: 409, title: 'Conflict', detail });
 export const preconditionFailed = (detail = 'The resource has changed since you read it (ETag mismatch).') =>
   new ProblemError({ status: 412, title: 'Precondition failed', detail });
-export const preconditionRequired = (detail = 'This update requires an If-Match header with the resource ETag.') =>
-  new ProblemError({ status: 428, title: 'Precondition required', detail });
 export const payloadTooLarge = (limit: number) =>
   new ProblemError({ status: 413, title: 'Payload too large', detail: `The request body exceeds ${limit} bytes.` });
 export const unsupportedMediaType = (expected: string) =>

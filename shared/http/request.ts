@@ -16,7 +16,7 @@ const messages: z.core.$ZodErrorMap = (issue) => {
 };
 
 /** Validates one part of a request; failures are a 400 that names each bad field. */
-export function validate<T>(schema: z.ZodType<T>, value: unknown, where: Where, detail: string): T {
+function validate<T>(schema: z.ZodType<T>, value: unknown, where: Where, detail: string): T {
   const parsed = schema.safeParse(value, { error: messages });
   if (!parsed.success) throw badRequest(detail, fieldErrors(where, parsed.error));
   return parsed.data;

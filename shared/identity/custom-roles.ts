@@ -122,6 +122,6 @@ export function roleIdOf(item: RoleItem): string {
   return item.id.slice('role:'.length);
 }
 
-export function isBuiltIn(roleId: string): boolean {
+function isBuiltIn(roleId: string): boolean {
   return builtInRole(roleId) !== undefined;
 }

@@ -31,7 +31,7 @@ export type LoginResult =
   | { kind: 'challenge'; challenge: SecondFactorChallenge };
 
 /** The one answer for every failed login, so it can't tell an unknown user from a wrong password or a lock. */
-export const invalidCredentials = () => unauthorized('The tenant, e-mail address or password is incorrect.');
+const invalidCredentials = () => unauthorized('The tenant, e-mail address or password is incorrect.');
 
 /**
  * Password login. Every failure path does the same work (one bcrypt comparison, real or dummy)

@@ -26,12 +26,12 @@ export async function createPlatformOperator(users: UserService, input: Operator
 }
 
 /** A random password that satisfies the default policy (lower, upper, digit, special; 20 characters). */
-export function generatePassword(): string {
+function generatePassword(): string {
   return `Pm!${randomBytes(12).toString('base64url')}7q`;
 }
 
 export const DEMO_SLUG = 'demo-hotels';
-export const DEMO_OPERATOR = 'operator@demo-hotels.example';
+const DEMO_OPERATOR = 'operator@demo-hotels.example';
 
 const DEPARTMENTS: DepartmentInput[] = [
   { code: 'ROOMS', name: 'Rooms', usaliDepartment: 'rooms', driver: 'roomsSold', standardHoursPerUnit: 0.5 },

@@ -71,7 +71,7 @@ export class FailureThrottle {
 }
 
 /** A window's failures of one address, in the `identity` container's platform partition. */
-export interface FailureWindowItem {
+interface FailureWindowItem {
   id: string;
   tenantId: typeof PLATFORM_TENANT;
   type: 'failureWindow';

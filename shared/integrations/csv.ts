@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
 
-export interface CsvRow {
+interface CsvRow {
   /** Line of the file where the record starts (the header is line 1). */
   line: number;
   values: Record<string, string>;

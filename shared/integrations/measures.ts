@@ -4,8 +4,7 @@
  * imports nothing of theirs.
  */
 
-export const SCENARIOS = ['actual', 'budget', 'forecast', 'onTheBooks'] as const;
-export type Scenario = (typeof SCENARIOS)[number];
+export type Scenario = 'actual' | 'budget' | 'forecast' | 'onTheBooks';
 
 /** USALI 11th-edition summary lines that AMS accounts map to. Departmental lines need a department. */
 export const DEPARTMENTAL_LINES = ['revenue', 'costOfSales', 'payrollAndRelated', 'otherExpenses'] as const;
@@ -60,7 +59,7 @@ export const PROPERTY_MEASURES = [
 ] as const;
 export type PropertyMeasure = (typeof PROPERTY_MEASURES)[number];
 
-export type Measure = DepartmentMeasure | PropertyMeasure | `usali.${UsaliLine}`;
+type Measure = DepartmentMeasure | PropertyMeasure | `usali.${UsaliLine}`;
 
 /** Measures summed in hundredths (money, hours) so sums don't depend on the order facts are read in. */
 export const FRACTIONAL: ReadonlySet<string> = new Set([

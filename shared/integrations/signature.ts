@@ -13,7 +13,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 const PREFIX = 'whsec_';
 /** Senders may not be more than this far off our clock, in either direction. */
-export const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
+const DEFAULT_TOLERANCE_SECONDS = 5 * 60;
 
 export class WebhookVerificationError extends Error {
   override readonly name: string = 'WebhookVerificationError';
@@ -37,7 +37,7 @@ export function generateSecret(): string {
 }
 
 /** The key bytes of a secret: the base64 part after `whsec_` (a bare base64 secret is accepted too). */
-export function secretKey(secret: string): Buffer {
+function secretKey(secret: string): Buffer {
   const b64 = secret.startsWith(PREFIX) ? secret.slice(PREFIX.length) : secret;
   const key = Buffer.from(b64, 'base64');
   if (key.length < 16) throw new Error('webhook secret is too short');

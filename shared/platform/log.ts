@@ -99,7 +99,7 @@ export function createLogger(level: LogLevel | 'trace' = 'info', base: LogProps 
 }
 
 /** The Log interface over a pino logger. */
-export function pinoLog(logger: Logger): Log {
+function pinoLog(logger: Logger): Log {
   const at = (level: Level) => (message: string, props?: LogProps) => logger[level](props ?? {}, message);
   return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }

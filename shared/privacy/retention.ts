@@ -1,7 +1,7 @@
 import type { Platform } from '../platform/platform.js';
 
 /** Identity items that end at `expiresAt`: refresh tokens, invitations, reset tokens, MFA challenges, SSO exchange codes, throttle windows. */
-export const EXPIRING_TYPES = ['refreshToken', 'invitation', 'passwordReset', 'mfaChallenge', 'ssoExchange', 'failureWindow'] as const;
+const EXPIRING_TYPES = ['refreshToken', 'invitation', 'passwordReset', 'mfaChallenge', 'ssoExchange', 'failureWindow'] as const;
 
 export interface RetentionResult {
   sessions: number;

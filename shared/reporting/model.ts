@@ -42,10 +42,8 @@ export interface DepartmentInfo {
 export const PROFIT_CENTRES: ReadonlySet<UsaliDepartment> = new Set(['rooms', 'fnb', 'other_operated', 'misc_income']);
 
 /** The series a report compares: actuals, the AMS/RMS plans, and actuals of the aligned period last year. */
-export const SERIES = ['actual', 'budget', 'forecast', 'lastYear'] as const;
-export type Series = (typeof SERIES)[number];
+export type Series = 'actual' | 'budget' | 'forecast' | 'lastYear';
 export type Comparison = Exclude<Series, 'actual'>;
-export const COMPARISONS: readonly Comparison[] = ['budget', 'forecast', 'lastYear'];
 
 export type DepartmentalLine = (typeof DEPARTMENTAL_LINES)[number];
 export type PropertyLine = (typeof PROPERTY_LINES)[number];

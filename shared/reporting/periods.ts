@@ -36,7 +36,7 @@ export function daysBetween(from: string, to: string): number {
 }
 
 /** ISO weekday, Monday = 1 … Sunday = 7. */
-export function isoWeekday(date: string): number {
+function isoWeekday(date: string): number {
   const dow = new Date(`${date}T00:00:00Z`).getUTCDay();
   return dow === 0 ? 7 : dow;
 }

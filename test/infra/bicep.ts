@@ -16,7 +16,7 @@ import { Language, Parser } from 'web-tree-sitter';
 import type { Node, Tree } from 'web-tree-sitter';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const infraDir = join(repoRoot, 'infra');
+const infraDir = join(repoRoot, 'infra');
 
 export interface BicepFile {
   /** Path relative to the repository root, e.g. infra/modules/cosmos.bicep. */
@@ -51,7 +51,7 @@ export class NotALiteral extends Error {
 let parserPromise: Promise<Parser> | undefined;
 
 /** One parser per process: loading the grammar's wasm is the slow part. */
-export function bicepParser(): Promise<Parser> {
+function bicepParser(): Promise<Parser> {
   parserPromise ??= (async () => {
     const require = createRequire(import.meta.url);
     await Parser.init({ locateFile: () => require.resolve('web-tree-sitter/tree-sitter.wasm') });
@@ -158,7 +158,7 @@ function propertyKey(prop: Node): string | undefined {
 }
 
 /** The value node of `key: value` in an object, or undefined. */
-export function ownProperty(obj: Node, key: string): Node | undefined {
+function ownProperty(obj: Node, key: string): Node | undefined {
   if (obj.type !== 'object') return undefined;
   for (const prop of named(obj)) {
     if (prop.type !== 'object_property') continue;
@@ -175,14 +175,6 @@ export function property(obj: Node, path: string): Node | undefined {
     current = ownProperty(current, key);
   }
   return current;
-}
-
-/** The keys of an object node. */
-export function keys(obj: Node): string[] {
-  return named(obj)
-    .filter((p) => p.type === 'object_property')
-    .map(propertyKey)
-    .filter((k): k is string => k !== undefined);
 }
 
 function unescape(raw: string): string {

@@ -17,7 +17,7 @@ export interface TestResponse {
   json: any;
 }
 
-export interface RequestOptions {
+interface RequestOptions {
   body?: unknown;
   rawBody?: string | Buffer;
   headers?: Record<string, string>;

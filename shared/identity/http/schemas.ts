@@ -18,7 +18,7 @@ export const scopeSchema = z.union([
 
 export const assignmentSchema = z.strictObject({ roleId: idSchema, scope: scopeSchema });
 /** An assignment as the API shows it: `group` marks one an Entra group mapping granted (it follows the group). */
-export const assignmentView = assignmentSchema.extend({
+const assignmentView = assignmentSchema.extend({
   group: z.string().optional().describe('The Entra group whose mapping granted this assignment: it goes when the user leaves the group (checked at each SSO sign-in)'),
 });
 
@@ -34,7 +34,6 @@ export const text = (max: number) =>
 export const emailSchema = z.string().trim().max(254).pipe(z.email());
 export const passwordSchema = z.string().min(1).max(1024);
 
-export const problemSchema = z.object({ type: z.string(), title: z.string(), status: z.number(), detail: z.string().optional() });
 
 /** A user as the API shows it: personal fields opened (null once redacted or never given). */
 export const userView = z.object({

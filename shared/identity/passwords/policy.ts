@@ -23,7 +23,7 @@ export const DEFAULT_PASSWORD_POLICY: PasswordPolicy = {
 };
 
 /** Passwords up to this many characters are always accepted (ASVS 6.2.9 asks for at least 64). */
-export const MAX_PASSWORD_LENGTH = 256;
+const MAX_PASSWORD_LENGTH = 256;
 
 /**
  * What the password must not contain (the user's e-mail local part and names) or lean on for its

@@ -14,7 +14,7 @@ import { SSO_SETTINGS_ID, type SsoSettings, type SsoSettingsItem } from './model
 const TENANT_SUBJECT = '_tenant';
 const SECRET_FIELD = 'sso.clientSecret';
 
-export function ssoRequired(): ProblemError {
+function ssoRequired(): ProblemError {
   return new ProblemError({
     status: 403,
     title: 'SSO required',

@@ -21,7 +21,7 @@ export interface VerifiedAccessToken extends AccessClaims {
   iat: number;
 }
 
-export const ACCESS_TOKEN_ALGORITHM = 'ES256';
+const ACCESS_TOKEN_ALGORITHM = 'ES256';
 const CLOCK_TOLERANCE_SECONDS = 30;
 
 function b64json(value: unknown): string {

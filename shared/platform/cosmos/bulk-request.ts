@@ -8,7 +8,7 @@ export const BULK_MAX_OPERATIONS = 100;
 export const TRANSIENT_STATUSES: ReadonlySet<number> = new Set([408, 429, 449, 500, 503]);
 
 /** Sends one bulk request through the SDK. */
-export type SendBulk = (operations: OperationInput[]) => Promise<BulkOperationResponse>;
+type SendBulk = (operations: OperationInput[]) => Promise<BulkOperationResponse>;
 
 /**
  * Test seam (StoreFaults.bulkRequest): stands in front of the SDK's bulk call and may answer some

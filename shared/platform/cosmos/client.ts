@@ -6,7 +6,7 @@ import type { Config } from '../config.js';
  * The well-known key of the Cosmos DB emulator. The embedded server accepts any key; the SDK needs one
  * to sign requests. It grants nothing in Azure.
  */
-export const EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
+const EMULATOR_KEY = 'C2y6yDjf5/R+ob0N8A7Cgv30VRDJIWEHLM+4QDU5DE2nQ9nDuVTqobD4b8mGGyPMbIZnqyMsEcaGQy67XIw/Jw==';
 
 export function createCosmosClient(endpoint: string, config: Config, credential: () => TokenCredential, embedded: boolean): CosmosClient {
   const auth = embedded

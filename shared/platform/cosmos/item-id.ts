@@ -6,7 +6,7 @@
  * a path that forgot to validate gets a typed StoreError instead of an SDK exception.
  */
 const FORBIDDEN = /[/\\?#]|\p{Cc}|\p{Surrogate}/u;
-export const MAX_ITEM_ID_BYTES = 1023;
+const MAX_ITEM_ID_BYTES = 1023;
 
 export function isStorableId(id: string): boolean {
   return id.length > 0 && !FORBIDDEN.test(id) && Buffer.byteLength(id, 'utf8') <= MAX_ITEM_ID_BYTES;

@@ -26,7 +26,7 @@ type WorkerMessage =
   | { type: 'saved'; ms: number }
   | { type: 'log'; level: 'info' | 'error'; message: string; [key: string]: unknown };
 
-export const SNAPSHOT_FILE = 'cosmos-snapshot.ndjson';
+const SNAPSHOT_FILE = 'cosmos-snapshot.ndjson';
 const LOCK_FILE = 'cosmos.lock';
 
 function alive(pid: number): boolean {

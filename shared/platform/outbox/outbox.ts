@@ -22,7 +22,7 @@ type StoredPending = Omit<PendingMessage, 'scheduledEnqueueTimeUtc'> & { schedul
 export type WriteMode = 'create' | 'upsert' | 'replace';
 
 /** Containers whose items may carry pending messages; the relay sweeps these. */
-export const OUTBOX_CONTAINERS: ContainerName[] = ['tenants', 'identity', 'outbox', 'imports', 'privacy', 'aggregates'];
+const OUTBOX_CONTAINERS: ContainerName[] = ['tenants', 'identity', 'outbox', 'imports', 'privacy', 'aggregates'];
 
 function toStored(m: PendingMessage): StoredPending {
   const { scheduledEnqueueTimeUtc, ...rest } = m;

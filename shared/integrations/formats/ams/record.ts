@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { code, isoDate, money, recordId, type CsvTypes } from '../common.js';
 
-export const AMS_KINDS = ['actual', 'budget', 'forecast'] as const;
+const AMS_KINDS = ['actual', 'budget', 'forecast'] as const;
 
 export const amsRecord = z
   .strictObject({

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { code, count, isoDate, recordId, type CsvTypes } from '../common.js';
 
-export const RESERVATION_STATUSES = ['confirmed', 'seated', 'completed', 'cancelled', 'noShow'] as const;
+const RESERVATION_STATUSES = ['confirmed', 'seated', 'completed', 'cancelled', 'noShow'] as const;
 
 export const reservationRecord = z.strictObject({
   id: recordId,

@@ -2,7 +2,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AccessToken, TokenCredential } from '@azure/identity';
 
-export interface RecordedRequest {
+interface RecordedRequest {
   method: string;
   path: string;
   query: URLSearchParams;
@@ -10,7 +10,7 @@ export interface RecordedRequest {
   body: unknown;
 }
 
-export interface Reply {
+interface Reply {
   status: number;
   json?: unknown;
   /** Never answer (the connection stays open until the stand-in closes). */
