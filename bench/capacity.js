@@ -419,7 +419,7 @@ Every store call of the reference hotel-days was metered in RU by the model in "
 
 ${table(['Store call', 'Calls per hotel-day', 'RU per hotel-day'], Object.entries(metered.byCall).sort((a, b) => b[1].ru - a[1].ru).map(([call, c]) => [call, fmt(c.calls / SAMPLE_DAYS, 1), fmt(c.ru / SAMPLE_DAYS, 0)]))}
 
-By container (RU per hotel-day): ${Object.entries(metered.byContainer).sort((a, b) => b[1] - a[1]).map(([c, ru]) => `${c} ${fmt(ru / SAMPLE_DAYS, 0)} (${fmt((ru * REF.hotels) / REF.peakWindowSeconds, 0)} RU/s at the peak)`).join(', ')}.
+By container (RU per hotel-day): ${Object.entries(metered.byContainer).sort((a, b) => b[1] - a[1]).map(([c, ru]) => `${c} ${fmt(ru / SAMPLE_DAYS, 0)} (${fmt(((ru / SAMPLE_DAYS) * REF.hotels) / REF.peakWindowSeconds, 0)} RU/s at the peak)`).join(', ')}.
 
 If all ${REF.hotels} hotels' night audits land within ${REF.peakWindowSeconds / 60} minutes: ${fmt(refRu, 0)} × ${REF.hotels} ÷ ${REF.peakWindowSeconds} s = **${n0(peakRuPerSecond)} RU/s**. Under today's keys all of it goes to one logical, hence one physical, partition per container (at most 10,000 RU/s each); under the proposed keys it spreads over the ${REF.hotels} properties' partitions, and the database-level autoscale throughput is shared by the containers.
 
