@@ -1,0 +1,120 @@
+// Portfolio benchmark (issue 16): a one-year Revenue & Productivity report at month granularity over
+// a property group of 1, 10 and 50 hotels, with budget, forecast and last year.
+// Run: npm run build && node bench/portfolio.js
+//
+// The data goes through the real import pipeline: two years of the demo generator's data for one hotel
+// (every source type) are sent through the signed webhook endpoint and drained by the import consumer,
+// which writes the daily aggregates and their monthly rollups. Importing 50 hotel-years that way takes
+// about 20 minutes on 2 cores, so the other 49 hotels are copies of that hotel's stored items (property,
+// departments and monthly rollups, which is all a month-granularity report reads) under their own ids;
+// every fifth copy keeps its books in GBP, so the report sums two currencies.
+import { createHash } from 'node:crypto';
+import { postBatches, setUp } from './lib/app.js';
+import { fmt, machine, percentile, writeSection } from './lib/report.js';
+
+const RUNS = Number(process.env.BENCH_RUNS ?? 10);
+const SIZES = [1, 10, 50];
+const FROM = '2025-01-01';
+const TO = '2025-12-31';
+const TYPES = ['pos', 'frs', 'trs', 'tms', 'pms', 'rms', 'snc', 'ams'];
+
+const { demoBatches } = await import('../dist/shared/integrations/demo-data.js');
+const { host, app, tenantId, principal, property, departments, integrations } = await setUp(TYPES, { importConsumer: true });
+
+async function time(fn) {
+  const t0 = process.hrtime.bigint();
+  const out = await fn();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out };
+}
+
+try {
+  // 1. One hotel through the pipeline: 730 days of history (this year and last), 30 ahead.
+  const imported = await time(async () => {
+    const batches = demoBatches({ key: 'portfolio', roomsAvailable: property.roomsAvailable, departments: departments.map((d) => ({ code: d.code, usaliDepartment: d.usaliDepartment })) }, { today: '2026-01-01', historyDays: 730, aheadDays: 30 });
+    await postBatches(host, integrations, batches, 'portfolio');
+    await app.broker.idle();
+    return batches.reduce((n, b) => n + b.records.length, 0);
+  });
+  console.log(`imported ${imported.out} records for one hotel in ${fmt(imported.ms / 1000, 1)} s`);
+
+  // 2. 49 copies of what the pipeline stored for it.
+  const tenants = app.store.collection('tenants', tenantId);
+  const aggregates = app.store.collection('aggregates', tenantId);
+  const template = await tenants.read(property.id);
+  const templateDepartments = await tenants.all("SELECT * FROM c WHERE c.type = 'department' AND c.propertyId = @p", { p: property.id });
+  const rollups = await aggregates.all("SELECT * FROM c WHERE c.type = 'monthlyRollup' AND c.propertyId = @p", { p: property.id });
+  if (rollups.length === 0) throw new Error('the import wrote no monthly rollups');
+  // Store metadata and any outbox messages stay with the original.
+  const SYSTEM = ['_etag', '_ts', '_rid', '_self', '_attachments', 'pendingMessages', 'pendingSince'];
+  const strip = (item) => Object.fromEntries(Object.entries(item).filter(([k]) => !SYSTEM.includes(k)));
+  const propertyIds = [property.id];
+  const copied = await time(async () => {
+    for (let k = 1; k < Math.max(...SIZES); k++) {
+      const id = `bench-hotel-${String(k).padStart(2, '0')}`;
+      propertyIds.push(id);
+      const dept = (d) => (d ? `${id}-${d}` : d);
+      await tenants.upsert({ ...strip(template), id, name: `Bench Hotel ${String(k).padStart(2, '0')}`, currency: k % 5 === 0 ? 'GBP' : template.currency });
+      await Promise.all(templateDepartments.map((d) => tenants.upsert({ ...strip(d), id: dept(d.id), propertyId: id })));
+      const items = rollups.map((r) => {
+        const departmentId = dept(r.departmentId);
+        return { ...strip(r), id: r.id.replace(`roll:${property.id}:`, `roll:${id}:`).replace(`:${r.departmentId}:`, `:${departmentId}:`), propertyId: id, departmentId };
+      });
+      for (let i = 0; i < items.length; i += 32) await Promise.all(items.slice(i, i + 32).map((item) => aggregates.upsert(item)));
+    }
+  });
+  console.log(`copied ${rollups.length} rollups × ${propertyIds.length - 1} hotels in ${fmt(copied.ms / 1000, 1)} s`);
+
+  // 3. One group per size.
+  const meta = { correlationId: 'bench-portfolio' };
+  const groups = [];
+  for (const size of SIZES) {
+    const g = await app.identity.propertyGroups.create(principal, { kind: 'brand', name: `Bench ${size}`, propertyIds: propertyIds.slice(0, size) }, meta);
+    groups.push({ size, id: g.id });
+  }
+
+  /** What the route does: the report, then its JSON body and ETag. */
+  const report = async (groupId) => {
+    const r = await app.reporting.revenueProductivityPortfolio(principal, { groupId, from: FROM, to: TO, granularity: 'month', compare: ['budget', 'forecast', 'lastYear'], lastYearAlignment: 'calendar' });
+    const body = JSON.stringify(r);
+    createHash('sha256').update(body).digest('base64url');
+    return { reads: r.meta.storeReads, items: r.meta.aggregateItems, from: r.meta.aggregatesFrom, bytes: body.length, covered: r.coverage.propertyCount, currencies: r.totals.map((t) => `${t.currency} ${t.propertyCount}`).join(', ') };
+  };
+
+  // Same figures for every copy: the check that the copies are read as the imported hotel is.
+  const check = await app.reporting.revenueProductivityPortfolio(principal, { groupId: groups[1].id, from: FROM, to: TO, granularity: 'month', compare: [], lastYearAlignment: 'calendar' });
+  const revenues = new Set(check.properties.map((p) => p.total.total.actual.revenue));
+  if (revenues.size !== 1 || check.properties.length !== 10) throw new Error(`copies differ from the imported hotel: ${[...revenues].join(', ')}`);
+
+  for (const g of groups) await report(g.id);
+  const samples = new Map(groups.map((g) => [g.size, []]));
+  const last = new Map();
+  // Interleaved, so drift on a noisy machine hits every size alike.
+  for (let i = 0; i < RUNS; i++) {
+    for (const g of groups) {
+      const r = await time(() => report(g.id));
+      samples.get(g.size).push(r.ms);
+      last.set(g.size, r.out);
+    }
+  }
+  const rows = groups.map(({ size }) => {
+    const s = samples.get(size);
+    const o = last.get(size);
+    const p95 = percentile(s, 95);
+    return `| ${size} | ${o.covered} (${o.currencies}) | ${fmt(percentile(s, 50), 0)} | ${fmt(p95, 0)} | ${fmt(percentile(s, 50) / size, 1)} | ${o.reads} | ${o.items} (${o.from}) | ${fmt(o.bytes / 1024, 0)} | ${size === 50 ? (p95 <= 2000 ? 'met' : 'missed') : '—'} |`;
+  });
+  const md = `Command: \`npm run build && node bench/portfolio.js\` (${RUNS} interleaved runs per row; ${machine()}; ${new Date().toISOString().slice(0, 10)}).
+
+A one-year (${FROM} … ${TO}) Revenue & Productivity portfolio report (\`GET /api/v1/reports/revenue-productivity/portfolio\`) at month granularity with budget, forecast and last year, over property groups of 1, 10 and 50 hotels (${departments.length} departments each), with labour cost (payroll.read). Measured at the service: choosing the group's properties, reading and folding each, the rows and the per-currency totals, JSON serialisation and ETag hash, as the route does.
+
+| Properties | Covered (per currency) | p50 (ms) | p95 (ms) | p50 per property (ms) | Store reads | Items read | JSON body (KiB) | Goal: 50 properties p95 ≤ 2,000 ms |
+|---|---|---|---|---|---|---|---|---|
+${rows.join('\n')}
+
+- Data: one hotel's two years from the demo generator (${imported.out} records, every source type), sent through the signed webhook endpoint and drained by the import consumer (${fmt(imported.ms / 1000, 0)} s), which wrote its daily aggregates and ${rollups.length} monthly rollups; the other 49 hotels are copies of its property, departments and rollups under their own ids (every fifth in GBP), since importing 50 hotel-years would take about 20 minutes. A month-granularity report reads only the rollups, so the copies cost the report what imported hotels would.
+- Store reads: the group, one query for the tenant's properties and departments, then one rollup query per property (paged). Properties are read one after another (one partition, one RU budget).
+`;
+  writeSection('Portfolio', md);
+  console.log(md);
+} finally {
+  await host.stop();
+}
