@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { platformOnly, requires, authenticated } from '../shared/http/route.js';
-import { authorize, holds } from '../shared/access/authorize.js';
+import { holds } from '../shared/access/authorize.js';
 import { ALL_PERMISSIONS, type Permission } from '../shared/access/permissions.js';
 import { etagOf } from '../shared/http/etag.js';
 import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
@@ -230,8 +230,7 @@ export default [
     body: propertyBody,
     responses: { 201: { description: 'Created', schema: propertyView } },
     handler: async ({ app, principal, body, ...call }) => {
-      authorize(principal, 'properties.manage', { tenantId: principal.tenantId, kind: 'property' });
-      const p = await app.identity.tenants.createProperty(principal.tenantId, body, actorOf(principal), metaOf(call));
+      const p = await app.identity.properties.create(principal, body, metaOf(call));
       return { status: 201, json: propertyOut(p), etag: etagOf(p), headers: { Location: `/api/v1/properties/${p.id}` } };
     },
   }),
@@ -246,8 +245,7 @@ export default [
     params: propertyParams,
     responses: { 200: { description: 'Property', schema: propertyView } },
     handler: async ({ app, principal, params }) => {
-      const p = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
-      if (!ALL_PERMISSIONS.some((perm) => holds(principal, perm, p.id))) authorize(principal, 'properties.manage', { tenantId: p.tenantId, propertyId: p.id, kind: 'property' });
+      const p = await app.identity.properties.visible(principal, params.propertyId);
       return { json: propertyOut(p), etag: etagOf(p) };
     },
   }),
@@ -264,9 +262,7 @@ export default [
     body: propertyBody.partial(),
     responses: { 200: { description: 'Property', schema: propertyView }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
-      const current = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
-      authorize(principal, 'properties.manage', { tenantId: current.tenantId, propertyId: current.id, kind: 'property' });
-      const p = await app.identity.tenants.updateProperty(principal.tenantId, params.propertyId, body, ifMatch, actorOf(principal), metaOf(call));
+      const p = await app.identity.properties.update(principal, params.propertyId, body, ifMatch, metaOf(call));
       return { json: propertyOut(p), etag: etagOf(p) };
     },
   }),
@@ -281,9 +277,7 @@ export default [
     params: propertyParams,
     responses: { 200: { description: 'Departments', schema: z.object({ items: z.array(departmentView) }) } },
     handler: async ({ app, principal, params }) => {
-      const p = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
-      if (!ALL_PERMISSIONS.some((perm) => holds(principal, perm, p.id))) authorize(principal, 'properties.manage', { tenantId: p.tenantId, propertyId: p.id, kind: 'property' });
-      const items = await app.identity.tenants.listDepartments(principal.tenantId, params.propertyId);
+      const items = await app.identity.properties.departments(principal, params.propertyId);
       return { json: { items: items.map(departmentOut) } };
     },
   }),
@@ -299,9 +293,7 @@ export default [
     body: departmentBody,
     responses: { 201: { description: 'Created', schema: departmentView }, 409: { description: 'Code already used' } },
     handler: async ({ app, principal, params, body, ...call }) => {
-      const p = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
-      authorize(principal, 'properties.manage', { tenantId: p.tenantId, propertyId: p.id, kind: 'property' });
-      const d = await app.identity.tenants.createDepartment(principal.tenantId, p.id, body, actorOf(principal), metaOf(call));
+      const d = await app.identity.properties.createDepartment(principal, params.propertyId, body, metaOf(call));
       return { status: 201, json: departmentOut(d), etag: etagOf(d) };
     },
   }),
@@ -318,9 +310,7 @@ export default [
     body: departmentPatch,
     responses: { 200: { description: 'Department', schema: departmentView }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
-      const p = await app.identity.tenants.getProperty(principal.tenantId, params.propertyId);
-      authorize(principal, 'properties.manage', { tenantId: p.tenantId, propertyId: p.id, kind: 'property' });
-      const d = await app.identity.tenants.updateDepartment(principal.tenantId, p.id, params.departmentId, body, ifMatch, actorOf(principal), metaOf(call));
+      const d = await app.identity.properties.updateDepartment(principal, params.propertyId, params.departmentId, body, ifMatch, metaOf(call));
       return { json: departmentOut(d), etag: etagOf(d) };
     },
   }),

@@ -8,6 +8,7 @@ import { PasswordHasher } from './passwords/hasher.js';
 import { AccessTokens } from './tokens/access-token.js';
 import type { Es256Signer } from '../platform/keys/es256-signer.js';
 import { TenantService } from './tenants.js';
+import { PropertyAdministration } from './property-admin.js';
 import { PropertyGroupService } from './property-groups.js';
 import { UserService } from './users.js';
 import { SessionService } from './sessions.js';
@@ -27,6 +28,8 @@ export interface Identity {
   tenants: TenantService;
   /** Tenant-defined groups of properties (brand, region, ownership) that portfolio reports run over. */
   propertyGroups: PropertyGroupService;
+  /** Properties and departments on behalf of a principal (permission checks, then TenantService). */
+  properties: PropertyAdministration;
   users: UserService;
   roles: RoleService;
   sessions: SessionService;
@@ -115,6 +118,7 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
     securityEvents,
     tenants,
     propertyGroups,
+    properties: new PropertyAdministration(tenants),
     users,
     roles,
     sessions,
