@@ -41,7 +41,7 @@ const rpQuery = z.strictObject({
   propertyId: propertyParam,
   from: isoDate,
   to: isoDate,
-  granularity: z.enum(['day', 'week', 'month']).default('day'),
+  granularity: z.enum(['day', 'week', 'month', 'quarter', 'year']).default('day'),
   departmentId: z
     .string()
     .max(128)
@@ -122,7 +122,7 @@ const rpSchema = z.object({
   report: z.literal('revenue-productivity'),
   from: z.string(),
   to: z.string(),
-  granularity: z.enum(['day', 'week', 'month']),
+  granularity: z.enum(['day', 'week', 'month', 'quarter', 'year']),
   compare: z.array(z.enum(['budget', 'forecast', 'lastYear'])),
   lastYearAlignment: z.enum(['calendar', 'weekday']),
   lastYearRange: range,

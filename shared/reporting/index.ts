@@ -33,7 +33,7 @@ export interface ReportRange {
 }
 
 export interface RpQuery extends ReportRange {
-  granularity: Extract<Granularity, 'day' | 'week' | 'month'>;
+  granularity: Granularity;
   departmentId?: string | undefined;
   lastYearAlignment: LastYearAlignment;
 }

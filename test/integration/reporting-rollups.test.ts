@@ -126,11 +126,12 @@ const RANGE = 'from=2026-01-25&to=2026-04-05';
 
 async function everyReportBothWays(): Promise<void> {
   for (const alignment of ['calendar', 'weekday']) await bothWays('revenue-productivity', `${RANGE}&granularity=month&lastYearAlignment=${alignment}`);
+  for (const granularity of ['quarter', 'year']) await bothWays('revenue-productivity', `${RANGE}&granularity=${granularity}`);
   for (const granularity of ['month', 'quarter', 'year']) await bothWays('profit-loss', `${RANGE}&granularity=${granularity}`);
 }
 
 describe('rollups: month, quarter and year reports equal the day-level computation', () => {
-  it('R&P at month and the P&L at month, quarter and year, with every comparison', async () => {
+  it('R&P and the P&L at month, quarter and year, with every comparison', async () => {
     await everyReportBothWays();
     const { rolled } = await bothWays('revenue-productivity', `${RANGE}&granularity=month`);
     // Not vacuous: the months carry actuals, budgets spread from monthly postings, forecasts and last year.
