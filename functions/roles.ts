@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { requires, authenticated } from '../shared/http/route.js';
-import { authorize } from '../shared/access/authorize.js';
 import { PERMISSIONS } from '../shared/access/permissions.js';
 import { etagOf } from '../shared/http/etag.js';
 import { idSchema, permissionSchema, text } from '../shared/identity/http/schemas.js';
@@ -71,8 +70,7 @@ export default [
     handler: async ({ app, principal, params }) => {
       const builtIn = BUILT_IN_ROLES.find((r) => r.id === params.id);
       if (builtIn) return { json: builtIn };
-      const item = await app.identity.roles.getItem(principal.tenantId, params.id);
-      authorize(principal, 'users.read', { tenantId: item.tenantId, kind: 'role' });
+      const item = await app.identity.roles.readable(principal, params.id);
       return { json: roleOut(item), etag: etagOf(item) };
     },
   }),

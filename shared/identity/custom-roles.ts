@@ -42,6 +42,13 @@ export class RoleService {
     return item;
   }
 
+  /** A custom role of the principal's tenant they may read (404 for other tenants' ids). */
+  async readable(principal: Principal, roleId: string): Promise<RoleItem> {
+    const item = await this.getItem(principal.tenantId, roleId);
+    authorize(principal, 'users.read', { tenantId: item.tenantId, kind: 'role' });
+    return item;
+  }
+
   async create(principal: Principal, input: { name: string; description: string; permissions: Permission[] }, meta: RequestMeta): Promise<RoleItem> {
     const tenantId = principal.tenantId;
     const permissions = [...new Set(input.permissions)];
