@@ -227,14 +227,23 @@ function wantsCsv(req: HttpRequest): boolean {
   return /\btext\/csv\b/i.test(req.headers.get('accept') ?? '');
 }
 
-/** A strong ETag from the body bytes, answered 304 when the client already has them. */
-function cached(req: HttpRequest, body: string, contentType: string, storeReads?: number): Reply {
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
+/**
+ * A strong ETag from the body bytes, answered 304 when the client already has them. A body given as
+ * chunks (a long report) is hashed chunk by chunk and then streamed, produced a second time: the
+ * ETag is the same as of the whole string, which never exists.
+ */
+function cached(req: HttpRequest, body: string | (() => Iterable<string>), contentType: string, storeReads?: number): Reply {
+  const hash = createHash('sha256');
+  if (typeof body === 'string') hash.update(body);
+  else for (const chunk of body()) hash.update(chunk);
+  const etag = `"${hash.digest('base64url').slice(0, 32)}"`;
   const headers: Record<string, string> = { 'Cache-Control': CACHE, Vary: 'Accept, Authorization' };
   if (storeReads !== undefined) headers['x-store-reads'] = String(storeReads);
   const inm = req.headers.get('if-none-match');
   if (inm && inm.split(',').some((t) => t.trim().replace(/^W\//, '') === etag || t.trim() === '*')) return { status: 304, etag, headers };
-  return { raw: body, contentType, etag, headers };
+  if (typeof body === 'string') return { raw: body, contentType, etag, headers };
+  const chunks = body();
+  return { stream: (async function* () { yield* chunks; })(), contentType, etag, headers };
 }
 
 /**
@@ -246,6 +255,7 @@ async function reportReply<R extends { payrollVisible: boolean; meta: { storeRea
   name: string,
   report: R,
   toCsv: (report: R) => string,
+  json?: () => Iterable<string>,
 ): Promise<Reply> {
   const { app, principal, req, correlationId, query } = ctx;
   const csv = wantsCsv(req);
@@ -255,7 +265,7 @@ async function reportReply<R extends { payrollVisible: boolean; meta: { storeRea
     { propertyId: query.propertyId, from: query.from, to: query.to, granularity: query.granularity, format: csv ? 'csv' : 'json', payrollVisible: report.payrollVisible },
     correlationId,
   );
-  return csv ? cached(req, toCsv(report), 'text/csv; charset=utf-8', report.meta.storeReads) : cached(req, JSON.stringify(report), 'application/json; charset=utf-8', report.meta.storeReads);
+  return csv ? cached(req, toCsv(report), 'text/csv; charset=utf-8', report.meta.storeReads) : cached(req, json ?? JSON.stringify(report), 'application/json; charset=utf-8', report.meta.storeReads);
 }
 
 const errors = {
@@ -277,7 +287,7 @@ export default [
     responses: {
       200: {
         description:
-          'The report (JSON, or CSV with Accept: text/csv); labour cost only with payroll.read. At granularity day the JSON is streamed (chunked, about 64 KiB a chunk, one period after another, no ETag): a body cut short is not valid JSON',
+          'The report (JSON, or CSV with Accept: text/csv); labour cost only with payroll.read. At granularity day the JSON is streamed (chunked, about 64 KiB a chunk, one period after another; the ETag is still that of the whole body): a body cut short is not valid JSON',
         schema: rpSchema,
       },
       304: { description: 'Not modified (If-None-Match)' },
@@ -285,16 +295,9 @@ export default [
     },
     handler: async (ctx) => {
       const report = await ctx.app.reporting.revenueProductivity(ctx.principal, ctx.query);
-      if (ctx.query.granularity !== 'day' || wantsCsv(ctx.req)) return reportReply(ctx, 'revenue-productivity', report, (r) => revenueProductivityCsv(r.properties, r.payrollVisible));
-      // Day granularity: streamed (no ETag: the body is not known before it is sent).
-      await ctx.app.reporting.viewed(
-        ctx.principal,
-        'revenue-productivity',
-        { propertyId: ctx.query.propertyId, from: ctx.query.from, to: ctx.query.to, granularity: 'day', format: 'json', payrollVisible: report.payrollVisible },
-        ctx.correlationId,
-      );
-      const chunks = reportJsonChunks(report);
-      return { stream: (async function* () { yield* chunks; })(), contentType: 'application/json; charset=utf-8', headers: { 'Cache-Control': 'private, no-store', 'x-store-reads': String(report.meta.storeReads) } };
+      // Day granularity JSON (17 MB for a year with every comparison) is streamed, one period at a time.
+      const json = ctx.query.granularity === 'day' ? () => reportJsonChunks(report) : undefined;
+      return reportReply(ctx, 'revenue-productivity', report, (r) => revenueProductivityCsv(r.properties, r.payrollVisible), json);
     },
   }),
 
