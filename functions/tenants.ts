@@ -141,10 +141,8 @@ export default [
     }),
     responses: { 201: { description: 'Created; the owner is invited by e-mail', schema: tenantView.extend({ ownerId: z.string() }) }, 409: { description: 'Slug taken' } },
     handler: async ({ app, body, principal, ...call }) => {
-      const { owner, ...tenant } = body;
-      const t = await app.identity.tenants.create(tenant, actorOf(principal), metaOf(call));
-      const user = await app.identity.users.create(t.tenantRef, { ...owner, roles: [{ roleId: 'owner', scope: { all: true } }] }, actorOf(principal), metaOf(call));
-      return { status: 201, json: { ...tenantOut(t), ownerId: user.id }, headers: { Location: `/api/v1/tenants/${t.tenantRef}` } };
+      const { tenant, ownerId } = await app.identity.onboarding.create(principal, body, metaOf(call));
+      return { status: 201, json: { ...tenantOut(tenant), ownerId }, headers: { Location: `/api/v1/tenants/${tenant.tenantRef}` } };
     },
   }),
 

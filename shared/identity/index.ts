@@ -9,6 +9,7 @@ import { AccessTokens } from './tokens/access-token.js';
 import type { Es256Signer } from '../platform/keys/es256-signer.js';
 import { TenantService } from './tenants.js';
 import { PropertyAdministration } from './property-admin.js';
+import { TenantOnboarding } from './onboarding.js';
 import { PropertyGroupService } from './property-groups.js';
 import { UserService } from './users.js';
 import { SessionService } from './sessions.js';
@@ -26,6 +27,8 @@ export interface Identity {
   authenticator: Authenticator;
   securityEvents: SecurityEventSink;
   tenants: TenantService;
+  /** A new customer tenant with its invited owner. */
+  onboarding: TenantOnboarding;
   /** Tenant-defined groups of properties (brand, region, ownership) that portfolio reports run over. */
   propertyGroups: PropertyGroupService;
   /** Properties and departments on behalf of a principal (permission checks, then TenantService). */
@@ -117,6 +120,7 @@ export async function createIdentity(platform: Platform, deps: { credential: () 
     authenticator,
     securityEvents,
     tenants,
+    onboarding: new TenantOnboarding(tenants, users),
     propertyGroups,
     properties: new PropertyAdministration(tenants),
     users,
