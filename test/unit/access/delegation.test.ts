@@ -3,6 +3,7 @@ import type { Principal, PropertyScope } from '../../../shared/access/principal.
 import {
   assertMayChangeAssignments,
   assertMayDefineRole,
+  assertMayGrantSupport,
   assertMayLinkHolder,
   assertMayManageHolder,
   assertMayMapRole,
@@ -85,5 +86,15 @@ describe('SSO group mappings and custom roles', () => {
       problem(403, "You can't grant permissions you don't hold: privacy.manage, audit.read.network."),
     );
     expect(() => assertMayDefineRole(scopedAdmin, ['reports.rp.read'])).toThrow(expect.objectContaining({ status: 403 }));
+  });
+});
+
+describe('support grants', () => {
+  it('carry only permissions the approver holds over all properties', () => {
+    expect(() => assertMayGrantSupport(admin, ['users.read', 'imports.read'])).not.toThrow();
+    expect(() => assertMayGrantSupport(admin, ['users.read', 'privacy.manage'])).toThrow(
+      problem(403, 'You can only grant permissions you hold yourself over all properties (missing: privacy.manage).'),
+    );
+    expect(() => assertMayGrantSupport(scopedAdmin, ['users.read'])).toThrow(problem(403, 'You can only grant permissions you hold yourself over all properties (missing: users.read).'));
   });
 });
