@@ -1,6 +1,9 @@
 // The app built in the benchmark's own process on the embedded store, as bench/imports.js first did:
 // settings for a quiet measurement and a demo tenant with one integration per source type.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const baseEnv = () => ({
   PORT: '0',
@@ -16,6 +19,8 @@ export const baseEnv = () => ({
   // The admin logs in with the password alone (benchmarks that read reports over HTTP).
   MFA_REQUIRE_BY_DEFAULT: 'false',
   LOCAL_KEK: randomBytes(32).toString('base64'),
+  // Keys and pepper of a state folder of its own: never the developer's .local (nor a running `npm start`'s).
+  LOCAL_STATE_DIR: mkdtempSync(join(tmpdir(), 'pmi-bench-')),
 });
 
 /**
