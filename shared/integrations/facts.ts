@@ -167,8 +167,9 @@ interface Lane {
  *
  * All of this goes through the store's bulk calls: the days of a recompute pass are handled
  * together, each step one bulk call for all of them (day items, then facts, then aggregates, then
- * aggregate writes, then day commits), so an import costs a handful of round trips per hundred
- * items instead of one per item. Days whose writes or commit lost a race are redone, alone.
+ * aggregate writes, then the monthly rollups of the days to commit (rollup.ts), then day commits),
+ * so an import costs a handful of round trips per hundred items instead of one per item. Days whose
+ * writes or commit lost a race are redone, alone.
  */
 export class FactStore {
   private readonly versions = new FactVersionCache(FACT_CACHE_ENTRIES);
