@@ -110,6 +110,32 @@ export class AggregatesReader {
     return rollups.flatMap(unpackRollup).filter((record) => withinRequest(record, range, lastYear));
   }
 
+  /**
+   * `fromRollups` for several properties in one query over the union of their ranges, each
+   * property's records then filtered to its own range: the read of a portfolio report.
+   */
+  async fromRollupsOfMany(
+    tenantId: string,
+    reads: ReadonlyArray<{ propertyId: string; range: ReadRange; lastYear: { from: string; to: string } | undefined }>,
+    counter: ReadCounter,
+  ): Promise<Map<string, AggregateRecord[]>> {
+    const out = new Map<string, AggregateRecord[]>(reads.map((r) => [r.propertyId, []]));
+    const first = reads[0];
+    if (!first) return out;
+    const span = (ranges: Array<{ from: string; to: string }>) => ({ from: ranges.map((r) => r.from).sort()[0] as string, to: ranges.map((r) => r.to).sort().reverse()[0] as string });
+    const range = { ...span(reads.map((r) => r.range)), scenarios: first.range.scenarios };
+    const lastYears = reads.flatMap((r) => (r.lastYear ? [r.lastYear] : []));
+    const lastYear = lastYears.length > 0 ? { ...span(lastYears), scenarios: lastYearScenarios(first.range) } : undefined;
+    const { query, params } = rollupsQuery(reads.map((r) => r.propertyId), range, lastYear);
+    const rollups = await this.drain<RollupRecord>(this.store.collection('aggregates', tenantId), query, params, counter);
+    const byProperty = new Map(reads.map((r) => [r.propertyId, r]));
+    for (const record of rollups.flatMap(unpackRollup)) {
+      const r = byProperty.get(record.propertyId);
+      if (r && withinRequest(record, r.range, r.lastYear)) out.get(r.propertyId)?.push(record);
+    }
+    return out;
+  }
+
   private async drain<T>(
     collection: ReturnType<Store['collection']>,
     query: string,

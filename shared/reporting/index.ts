@@ -206,11 +206,23 @@ export function createReporting(platform: Platform, deps: { properties: Property
     const fromRollups = (q.read ?? 'auto') === 'auto' && (granularity === 'month' || granularity === 'quarter' || granularity === 'year');
     const meta: ReportMeta = { storeReads: 0, aggregateItems: 0, aggregatesFrom: fromRollups ? 'monthlyRollups' : 'dailyAggregates', labourCostUnavailable: 0, ignoredItems: 0 };
     const sections: Array<{ property: PropertyInfo; departments: DepartmentInfo[]; folded: ReturnType<typeof fold> }> = [];
+    // Several properties reading rollups (a portfolio) read them in one query; a single property in its own.
+    const many =
+      fromRollups && scoped.properties.length > 1
+        ? await reader.fromRollupsOfMany(
+            principal.tenantId,
+            scoped.properties.map((p) => {
+              const { read, lastYear } = readRanges(p, q.from, q.to, ly);
+              return { propertyId: p.id, range: { ...read, scenarios }, lastYear };
+            }),
+            counter,
+          )
+        : undefined;
     // Sequential on purpose: each property is one partition query; parallel pages would only compete for the same RU budget.
     for (const property of scoped.properties) {
       const departments = scoped.departments.get(property.id) ?? [];
       const { read, lastYear } = readRanges(property, q.from, q.to, ly);
-      const items = await (fromRollups ? reader.fromRollups.bind(reader) : reader.aggregates.bind(reader))(principal.tenantId, property.id, { ...read, scenarios }, lastYear, counter);
+      const items = many?.get(property.id) ?? await (fromRollups ? reader.fromRollups.bind(reader) : reader.aggregates.bind(reader))(principal.tenantId, property.id, { ...read, scenarios }, lastYear, counter);
       const folded = fold(items, { from: q.from, to: q.to, granularity, alignment, series, ...settingsOf(property) }, new Map(departments.map((d) => [d.id, d])));
       meta.labourCostUnavailable += folded.labourCostUnavailable;
       meta.ignoredItems += folded.ignoredItems;

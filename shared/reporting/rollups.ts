@@ -41,11 +41,13 @@ export function unpackRollup(r: RollupRecord): AggregateRecord[] {
  * nested parentheses.
  */
 export function rollupsQuery(
-  propertyId: string,
+  propertyId: string | readonly string[],
   range: { from: string; to: string; scenarios: readonly string[] },
   lastYear: { from: string; to: string; scenarios: readonly string[] } | undefined,
 ): { query: string; params: Record<string, string | string[]> } {
-  const params: Record<string, string | string[]> = { propertyId, fromMonth: range.from.slice(0, 7), toMonth: range.to.slice(0, 7), scenarios: [...range.scenarios] };
+  // Several properties (a portfolio) are one query: the embedded store scans the partition once per query.
+  const which = typeof propertyId === 'string' ? 'c.propertyId = @propertyId' : 'ARRAY_CONTAINS(@propertyIds, c.propertyId)';
+  const params: Record<string, string | string[]> = { ...(typeof propertyId === 'string' ? { propertyId } : { propertyIds: [...propertyId] }), fromMonth: range.from.slice(0, 7), toMonth: range.to.slice(0, 7), scenarios: [...range.scenarios] };
   let where = '(c.month >= @fromMonth AND c.month <= @toMonth AND ARRAY_CONTAINS(@scenarios, c.scenario))';
   if (lastYear) {
     where = `(${where} OR (c.month >= @lyFromMonth AND c.month <= @lyToMonth AND ARRAY_CONTAINS(@lyScenarios, c.scenario)))`;
@@ -53,5 +55,5 @@ export function rollupsQuery(
     params.lyToMonth = lastYear.to.slice(0, 7);
     params.lyScenarios = [...lastYear.scenarios];
   }
-  return { query: `SELECT * FROM c WHERE c.type = 'monthlyRollup' AND c.propertyId = @propertyId AND ${where}`, params };
+  return { query: `SELECT * FROM c WHERE c.type = 'monthlyRollup' AND ${which} AND ${where}`, params };
 }
