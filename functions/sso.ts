@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Cookie } from '@azure/functions';
 import { publicAccess, requires } from '../shared/http/route.js';
 import { badRequest, notFound } from '../shared/http/problem.js';
-import { checkIfMatch, etagOf } from '../shared/http/etag.js';
+import { etagOf } from '../shared/http/etag.js';
 import type { Principal } from '../shared/access/principal.js';
 import type { App } from '../shared/app.js';
 import { idSchema, passwordSchema, scopeSchema, secondFactorChallenge, tokenPair } from '../shared/identity/http/schemas.js';
@@ -276,8 +276,7 @@ export default [
     ifMatch: true,
     responses: { 204: { description: 'Unlinked' }, 404: { description: 'No such user' } },
     handler: async ({ app, principal, params, ifMatch, ...call }) => {
-      checkIfMatch(ifMatch, await app.identity.users.require(principal.tenantId, params.id));
-      await app.identity.sso.accounts.unlink(principal.tenantId, params.id, actorOf(principal), metaOf(call));
+      await app.identity.sso.accounts.unlink(principal.tenantId, params.id, ifMatch, actorOf(principal), metaOf(call));
       return { status: 204 };
     },
   }),

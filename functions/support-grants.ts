@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { authenticated, requires } from '../shared/http/route.js';
 import { authorize } from '../shared/access/authorize.js';
-import { checkIfMatch, etagOf } from '../shared/http/etag.js';
+import { etagOf } from '../shared/http/etag.js';
 import { metaOf } from '../shared/audit/emit.js';
 import { accessTokenOnly, emailSchema, permissionSchema } from '../shared/identity/http/schemas.js';
 import { route } from './triggers.js';
@@ -77,8 +77,7 @@ export default [
     ifMatch: true,
     responses: { 204: { description: 'Revoked' }, 404: { description: 'No such grant in your tenant' } },
     handler: async ({ app, principal, params, ifMatch, ...call }) => {
-      checkIfMatch(ifMatch, await app.identity.secondFactors.supportGrants.get(principal.tenantId, params.id));
-      await app.identity.secondFactors.supportGrants.revoke(principal, params.id, metaOf(call));
+      await app.identity.secondFactors.supportGrants.revoke(principal, params.id, ifMatch, metaOf(call));
       return { status: 204 };
     },
   }),

@@ -5,6 +5,7 @@ import type { Permission } from '../access/permissions.js';
 import type { Principal, PropertyScope } from '../access/principal.js';
 import type { ActiveGrant, SupportGrantLookup } from '../access/tenant-data.js';
 import { badRequest, forbidden, notFound, unauthorized } from '../http/problem.js';
+import { checkIfMatch } from '../http/etag.js';
 import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
@@ -150,9 +151,14 @@ export class SupportGrantService implements SupportGrantLookup {
     return grant;
   }
 
-  /** Revokes a grant; tokens minted for it stop working on their next request. */
-  async revoke(principal: Principal, grantId: string, meta: RequestMeta): Promise<SupportGrantItem> {
+  /**
+   * Revokes a grant; tokens minted for it stop working on their next request. `ifMatch` is the
+   * grant's ETag: the revocation and its audit event are one write conditional on it, so a stale or
+   * racing ETag is a 412 with nothing emitted.
+   */
+  async revoke(principal: Principal, grantId: string, ifMatch: string | undefined, meta: RequestMeta): Promise<SupportGrantItem> {
     const grant = await this.get(principal.tenantId, grantId);
+    const etag = checkIfMatch(ifMatch, grant);
     if (grant.revokedAt) return grant;
     const next: SupportGrantItem = { ...grant, revokedAt: new Date(this.now()).toISOString(), revokedBy: principal.userId };
     const event = await auditEvent(this.platform.cipher, {
@@ -163,7 +169,7 @@ export class SupportGrantService implements SupportGrantLookup {
       details: { agentId: grant.agentUserId },
       ...meta,
     });
-    return this.platform.outbox.commit('identity', 'replace', next, [event], grant._etag);
+    return this.platform.outbox.commit('identity', 'replace', next, [event], etag);
   }
 
   /**

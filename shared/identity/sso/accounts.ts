@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Platform } from '../../platform/platform.js';
 import { isStoreError } from '../../platform/cosmos/errors.js';
+import type { PendingMessage } from '../../platform/outbox/outbox.js';
 import { conflict, ProblemError } from '../../http/problem.js';
-import { etagOf } from '../../http/etag.js';
+import { checkIfMatch, etagOf } from '../../http/etag.js';
 import { auditEvent, type EventActor, type RequestMeta } from '../../audit/emit.js';
 import { emailIndexId, sameGrant, type EmailIndexItem, type RoleAssignment, type SealedProfile, type UserItem } from '../model.js';
 import type { UserService } from '../users.js';
@@ -44,14 +45,16 @@ export class SsoAccounts {
 
   /**
    * Links a user to an Entra identity (replacing the user's earlier link). 409 when that identity
-   * already belongs to another user of the tenant.
+   * already belongs to another user of the tenant. The link is part of the user's sign-in
+   * configuration: with `userEtag` (an admin's link, conditional on the user's ETag) the audit event
+   * rides on a write of the user conditional on that version, made before any link changes, so a
+   * stale or racing ETag is a 412 with nothing changed or emitted.
    */
-  async link(tenantId: string, userId: string, tid: string, oid: string, actor: EventActor | undefined, meta: RequestMeta): Promise<SsoLinkItem> {
-    await this.users.require(tenantId, userId);
+  async link(tenantId: string, userId: string, tid: string, oid: string, actor: EventActor | undefined, meta: RequestMeta, userEtag?: string): Promise<SsoLinkItem> {
+    const user = await this.users.require(tenantId, userId);
     const id = await this.linkId(tenantId, tid, oid);
     const existing = await this.col(tenantId).read<SsoLinkItem>(id);
     if (existing && existing.userId !== userId) throw conflict('This Entra identity is already linked to another user.');
-    for (const old of await this.linksOf(tenantId, userId)) if (old.id !== id) await this.col(tenantId).delete(old.id);
     const item: SsoLinkItem = { id, tenantId, type: 'ssoLink', userId, entraTenantId: tid.toLowerCase(), createdAt: new Date().toISOString() };
     const event = await auditEvent(this.platform.cipher, {
       tenantId,
@@ -61,17 +64,31 @@ export class SsoAccounts {
       details: { entraTenantId: item.entraTenantId },
       ...meta,
     });
+    if (userEtag !== undefined) await this.touchUser(user, userEtag, event);
+    for (const old of await this.linksOf(tenantId, userId)) if (old.id !== id) await this.col(tenantId).delete(old.id);
+    if (userEtag !== undefined) return this.col(tenantId).upsert(item);
     return this.platform.outbox.commit('identity', 'upsert', item, [event]);
   }
 
-  async unlink(tenantId: string, userId: string, actor: EventActor, meta: RequestMeta): Promise<number> {
+  /**
+   * Removes the user's Entra links. `ifMatch` is the user's ETag: checked, and the audit event rides
+   * on a write of the user conditional on it before the links go (412 on a stale or racing ETag,
+   * with nothing removed or emitted).
+   */
+  async unlink(tenantId: string, userId: string, ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<number> {
+    const user = await this.users.require(tenantId, userId);
+    const etag = checkIfMatch(ifMatch, user);
     const links = await this.linksOf(tenantId, userId);
+    if (links.length === 0) return 0;
+    const event = await auditEvent(this.platform.cipher, { tenantId, actor, action: 'user.sso_unlinked', target: { type: 'user', id: userId }, ...meta });
+    await this.touchUser(user, etag, event);
     for (const l of links) await this.col(tenantId).delete(l.id);
-    if (links.length > 0) {
-      const event = await auditEvent(this.platform.cipher, { tenantId, actor, action: 'user.sso_unlinked', target: { type: 'user', id: userId }, ...meta });
-      await this.platform.outbox.emit(tenantId, [event]);
-    }
     return links.length;
+  }
+
+  /** A change of the user's links changes the user's version: the user item, with the event, conditional on `etag`. */
+  private async touchUser(user: UserItem, etag: string | undefined, event: PendingMessage): Promise<void> {
+    await this.platform.outbox.commit('identity', 'replace', { ...user, updatedAt: new Date().toISOString() }, [event], etag);
   }
 
   /**

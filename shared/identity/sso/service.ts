@@ -95,11 +95,11 @@ export class SsoService {
    */
   async linkUser(principal: Principal, userId: string, tid: string, oid: string, ifMatch: string | undefined, meta: RequestMeta): Promise<SsoLinkItem> {
     const user = await this.deps.users.require(principal.tenantId, userId);
-    checkIfMatch(ifMatch, user);
+    const etag = checkIfMatch(ifMatch, user);
     assertMayLinkHolder(principal, await this.deps.roles.definitions(principal.tenantId), user.roles);
     const settings = await this.settings.get(principal.tenantId);
     if (settings && settings.entraTenantId !== tid) throw badRequest("The tid must be the tenant's configured Entra tenant id.", [{ field: 'body.tid', message: 'not the configured tenant' }]);
-    return this.accounts.link(principal.tenantId, userId, tid, oid, actorOf(principal), meta);
+    return this.accounts.link(principal.tenantId, userId, tid, oid, actorOf(principal), meta, etag);
   }
 
   /** Replaces the outbound fetch (tests map the authority to a local provider; an egress proxy could go here). */
