@@ -4,15 +4,15 @@ import { holds } from '../shared/access/authorize.js';
 import { ALL_PERMISSIONS, type Permission } from '../shared/access/permissions.js';
 import { etagOf } from '../shared/http/etag.js';
 import { decodeContinuation, encodeContinuation, pageQuery } from '../shared/http/pagination.js';
-import { badRequest } from '../shared/http/problem.js';
 import { slug } from '../shared/http/identifiers.js';
 import { PLATFORM_TENANT } from '../shared/platform/topology.js';
-import { currencySchema, emailSchema, idSchema, permissionSchema, text, timezoneSchema } from '../shared/identity/http/schemas.js';
+import { currencySchema, emailSchema, idSchema, text, timezoneSchema } from '../shared/identity/http/schemas.js';
 import { actorOf, metaOf } from '../shared/audit/emit.js';
 import type { TenantItem } from '../shared/identity/tenants.js';
 import type { DepartmentItem, PropertyItem } from '../shared/identity/property-items.js';
 import type { SettingsItem } from '../shared/identity/model.js';
 import { monthlySpreadSchema, roomsRevenueSourceSchema } from '../shared/identity/property-settings.js';
+import { settingsPatch, settingsSchema } from '../shared/identity/settings-schema.js';
 import { route } from './triggers.js';
 
 const usali = z.enum(['rooms', 'fnb', 'other_operated', 'misc_income', 'admin_general', 'it_telecom', 'sales_marketing', 'maintenance', 'utilities', 'other']);
@@ -79,39 +79,6 @@ const departmentFields = {
 };
 const departmentBody = z.strictObject({ ...departmentFields, standardHoursPerUnit: departmentFields.standardHoursPerUnit.optional(), driver: driver.default('none') });
 const departmentPatch = z.strictObject(departmentFields).partial();
-
-const passwordPolicySchema = z.strictObject({
-  profile: z.enum(['classic', 'nist']),
-  minLength: z.number().int().min(8).max(64),
-  requireLower: z.boolean(),
-  requireUpper: z.boolean(),
-  requireDigit: z.boolean(),
-  requireSpecial: z.boolean(),
-});
-const mfaPolicySchema = z.strictObject({
-  requiredForRoles: z.array(idSchema).max(50).describe('Role ids whose holders must use a second factor'),
-  requiredForPermissions: z
-    .array(permissionSchema)
-    .max(50)
-    .describe('Permissions (GET /api/v1/permissions) whose holders must use a second factor, whatever role grants them; default: every privileged permission'),
-});
-const settingsSchema = z.strictObject({
-  password: passwordPolicySchema,
-  mfa: mfaPolicySchema,
-  lockout: z.strictObject({
-    maxFailures: z.number().int().min(3).max(100),
-    windowMinutes: z.number().int().min(1).max(24 * 60),
-    lockMinutes: z.number().int().min(1).max(24 * 60),
-    maxLockMinutes: z.number().int().min(1).max(7 * 24 * 60),
-  }),
-  session: z.strictObject({ idleHours: z.number().int().min(1).max(24 * 30), absoluteDays: z.number().int().min(1).max(90) }),
-});
-const settingsPatch = z.strictObject({
-  password: passwordPolicySchema.partial().optional(),
-  mfa: mfaPolicySchema.partial().optional(),
-  lockout: settingsSchema.shape.lockout.partial().optional(),
-  session: settingsSchema.shape.session.partial().optional(),
-});
 
 const settingsView = settingsSchema.extend({
   mfa: z.object({ requiredForRoles: z.array(z.string()), requiredForPermissions: z.array(z.enum(ALL_PERMISSIONS as [Permission, ...Permission[]])) }),
@@ -187,17 +154,7 @@ export default [
     body: settingsPatch,
     responses: { 200: { description: 'Settings', schema: settingsView }, 412: { description: 'ETag mismatch' } },
     handler: async ({ app, principal, body, ifMatch, ...call }) => {
-      const current = await app.identity.tenants.settings(principal.tenantId);
-      const next = {
-        password: { ...current.password, ...body.password },
-        mfa: { ...current.mfa, ...body.mfa },
-        lockout: { ...current.lockout, ...body.lockout },
-        session: { ...current.session, ...body.session },
-      };
-      const parsed = settingsSchema.safeParse(next);
-      if (!parsed.success) throw badRequest('The resulting settings are invalid.');
-      if (next.lockout.maxLockMinutes < next.lockout.lockMinutes) throw badRequest('maxLockMinutes must be at least lockMinutes.', [{ field: 'body.lockout.maxLockMinutes', message: 'must be >= lockMinutes' }]);
-      const saved = await app.identity.tenants.updateSettings(principal.tenantId, next, ifMatch, actorOf(principal), metaOf(call));
+      const saved = await app.identity.tenants.changeSettings(principal.tenantId, body, ifMatch, actorOf(principal), metaOf(call));
       return { json: settingsOut(saved), etag: etagOf(saved) };
     },
   }),

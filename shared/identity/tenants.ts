@@ -4,7 +4,8 @@ import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
-import { conflict, notFound } from '../http/problem.js';
+import { badRequest, conflict, notFound } from '../http/problem.js';
+import { settingsSchema, type SettingsPatch } from './settings-schema.js';
 import { checkIfMatch } from '../http/etag.js';
 import { auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
 import { isPermission, PRIVILEGED_PERMISSIONS } from '../access/permissions.js';
@@ -132,6 +133,23 @@ export class TenantService {
       ...this.defaults(),
       updatedAt: new Date(0).toISOString(),
     };
+  }
+
+  /**
+   * Applies a partial change of the tenant's policies: the policies it results in must be valid (400
+   * otherwise, maxLockMinutes at least lockMinutes), then they are written as updateSettings does.
+   */
+  async changeSettings(tenantId: string, patch: SettingsPatch, ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<SettingsItem> {
+    const current = await this.settings(tenantId);
+    const next = {
+      password: { ...current.password, ...patch.password },
+      mfa: { ...current.mfa, ...patch.mfa },
+      lockout: { ...current.lockout, ...patch.lockout },
+      session: { ...current.session, ...patch.session },
+    };
+    if (!settingsSchema.safeParse(next).success) throw badRequest('The resulting settings are invalid.');
+    if (next.lockout.maxLockMinutes < next.lockout.lockMinutes) throw badRequest('maxLockMinutes must be at least lockMinutes.', [{ field: 'body.lockout.maxLockMinutes', message: 'must be >= lockMinutes' }]);
+    return this.updateSettings(tenantId, next, ifMatch, actor, meta);
   }
 
   async updateSettings(tenantId: string, next: TenantSettings, ifMatch: string | undefined, actor: EventActor, meta: RequestMeta): Promise<SettingsItem> {
