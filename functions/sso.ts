@@ -1,15 +1,12 @@
 import { z } from 'zod';
 import type { Cookie } from '@azure/functions';
 import { publicAccess, requires } from '../shared/http/route.js';
-import { badRequest, notFound } from '../shared/http/problem.js';
+import { notFound } from '../shared/http/problem.js';
 import { etagOf } from '../shared/http/etag.js';
-import type { Principal } from '../shared/access/principal.js';
 import type { App } from '../shared/app.js';
 import { idSchema, passwordSchema, scopeSchema, secondFactorChallenge, tokenPair } from '../shared/identity/http/schemas.js';
 import { actorOf, metaOf } from '../shared/audit/emit.js';
 import { cookie } from '../shared/identity/http/cookie.js';
-import { reauthenticationRequired } from '../shared/identity/mfa/challenges.js';
-import { recentlyAuthenticated } from '../shared/identity/sso/reauth.js';
 import { FLOW_COOKIE, FLOW_COOKIE_PATH } from '../shared/identity/sso/flow-cookie.js';
 import type { SsoSettings, SsoSettingsItem } from '../shared/identity/sso/model.js';
 import { tokensReply } from './auth.js';
@@ -72,15 +69,6 @@ function settingsOut(app: App, s: SsoSettingsItem | undefined): z.infer<typeof s
   };
 }
 
-/** Changing how people sign in needs a recent sign-in, or the caller's password again (ASVS 7.5.1). */
-async function assertRecentAuthentication(app: App, principal: Principal, password: string | undefined): Promise<void> {
-  const ok = await recentlyAuthenticated(principal.authTime, app.config.SSO_REAUTH_MAX_AGE_SECONDS, password, async (pw) => {
-    const user = await app.identity.users.get(principal.tenantId, principal.userId);
-    return Boolean(user?.passwordHash) && (await app.identity.hasher.verify(pw, user?.passwordHash as string));
-  });
-  if (!ok) throw reauthenticationRequired();
-}
-
 function flowCookie(value: string, maxAge: number): Cookie {
   return { name: FLOW_COOKIE, value, path: FLOW_COOKIE_PATH, httpOnly: true, secure: true, sameSite: 'Lax', maxAge };
 }
@@ -120,7 +108,6 @@ export default [
       412: { description: 'ETag mismatch' },
     },
     handler: async ({ app, principal, body, ifMatch, ...call }) => {
-      await assertRecentAuthentication(app, principal, body.password);
       const next: SsoSettings = {
         enabled: body.enabled,
         entraTenantId: body.entraTenantId,
@@ -132,7 +119,7 @@ export default [
         breakGlassUserIds: body.breakGlassUserIds,
         idpMfaSatisfiesPolicy: body.idpMfaSatisfiesPolicy,
       };
-      const saved = await app.identity.sso.configure(principal, next, body.clientSecret, ifMatch, metaOf(call));
+      const saved = await app.identity.sso.configure(principal, next, body.clientSecret, body.password, ifMatch, metaOf(call));
       return { json: settingsOut(app, saved), etag: etagOf(saved) };
     },
   }),
@@ -197,9 +184,7 @@ export default [
     query: z.strictObject({ tenant: z.string().min(1).max(64), returnTo: z.string().min(1).max(2048) }),
     responses: { 302: { description: 'To the Entra authorize endpoint, or to the web client error page' }, 400: { description: 'returnTo is not a configured web-client origin' } },
     handler: async ({ app, query, ...call }) => {
-      const returnTo = app.identity.sso.checkReturnTo(query.returnTo);
-      if (!returnTo) throw badRequest('returnTo must be a URL on a configured web-client origin.', [{ field: 'query.returnTo', message: 'not allowed' }]);
-      const out = await app.identity.sso.start(query.tenant, returnTo, metaOf(call));
+      const out = await app.identity.sso.start(query.tenant, query.returnTo, metaOf(call));
       return redirect(out.location, out.flowCookie ? [flowCookie(out.flowCookie, app.config.SSO_STATE_TTL_SECONDS)] : []);
     },
   }),

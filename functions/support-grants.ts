@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { authenticated, requires } from '../shared/http/route.js';
-import { authorize } from '../shared/access/authorize.js';
 import { etagOf } from '../shared/http/etag.js';
 import { metaOf } from '../shared/audit/emit.js';
 import { accessTokenOnly, emailSchema, permissionSchema } from '../shared/identity/http/schemas.js';
@@ -59,10 +58,8 @@ export default [
     params: grantId,
     responses: { 200: { description: 'Grant', schema: grantView }, 404: { description: 'No such grant in your tenant' } },
     handler: async ({ app, principal, params }) => {
-      const sg = app.identity.secondFactors.supportGrants;
-      const grant = await sg.get(principal.tenantId, params.id);
-      authorize(principal, 'support.grants.manage', { tenantId: grant.tenantId, kind: 'support grant' });
-      return { json: await sg.view(grant), etag: etagOf(grant) };
+      const { grant, view } = await app.identity.secondFactors.supportGrants.read(principal, params.id);
+      return { json: view, etag: etagOf(grant) };
     },
   }),
 

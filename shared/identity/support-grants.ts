@@ -5,13 +5,14 @@ import type { Permission } from '../access/permissions.js';
 import type { Principal, PropertyScope } from '../access/principal.js';
 import type { ActiveGrant, SupportGrantLookup } from '../access/tenant-data.js';
 import { badRequest, forbidden, notFound, unauthorized } from '../http/problem.js';
+import { authorize } from '../access/authorize.js';
 import { checkIfMatch } from '../http/etag.js';
 import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
 import { actorOf, auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
 import type { UserItem } from './model.js';
-import { missingPermissions } from '../access/delegation.js';
+import { assertMayGrantSupport } from '../access/delegation.js';
 import { SessionService } from './sessions.js';
 import type { AccessTokens, VerifiedAccessToken } from './tokens/access-token.js';
 import type { UserService } from './users.js';
@@ -113,8 +114,7 @@ export class SupportGrantService implements SupportGrantLookup {
     if (input.permissions.includes('support.grants.manage')) {
       throw badRequest('Support agents cannot be given the right to manage support grants.', [{ field: 'body.permissions', message: 'support.grants.manage is not grantable' }]);
     }
-    const lacking = missingPermissions(principal, input.permissions);
-    if (lacking.length > 0) throw forbidden(`You can only grant permissions you hold yourself over all properties (missing: ${lacking.join(', ')}).`);
+    assertMayGrantSupport(principal, input.permissions);
     const agent = await this.users.findByEmail(PLATFORM_TENANT, input.agentEmail);
     if (!this.isPlatformStaff(agent)) throw badRequest('No platform support agent or operator has this e-mail address.', [{ field: 'body.agentEmail', message: 'not platform staff' }]);
     const grantId = randomUUID();
@@ -149,6 +149,13 @@ export class SupportGrantService implements SupportGrantLookup {
     const grant = await this.col(tenantId).read<SupportGrantItem>(grantItemId(grantId));
     if (!grant || grant.type !== 'supportGrant') throw notFound('support grant');
     return grant;
+  }
+
+  /** A grant of the principal's tenant they may see, with the view the API shows of it (404 for other tenants' ids). */
+  async read(principal: Principal, grantId: string): Promise<{ grant: SupportGrantItem; view: SupportGrantView }> {
+    const grant = await this.get(principal.tenantId, grantId);
+    authorize(principal, 'support.grants.manage', { tenantId: grant.tenantId, kind: 'support grant' });
+    return { grant, view: await this.view(grant) };
   }
 
   /**

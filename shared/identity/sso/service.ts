@@ -19,6 +19,9 @@ import { sameText, validateIdToken, type EntraIdentity } from './id-token.js';
 import { GUID, type SsoExchangeItem, type SsoLinkItem, type SsoSettings, type SsoSettingsItem } from './model.js';
 import { safeReturnTo } from './return-to.js';
 import { SsoSettingsService } from './settings.js';
+import { recentlyAuthenticated } from './reauth.js';
+import { reauthenticationRequired } from '../mfa/challenges.js';
+import type { PasswordHasher } from '../passwords/hasher.js';
 import { redeemCode, type CodeRedemption } from './token-client.js';
 import { clientAssertion, type ClientCertificateSigner } from './client-certificate.js';
 
@@ -65,6 +68,7 @@ export class SsoService {
       users: UserService;
       roles: Pick<RoleService, 'definitions'>;
       login: LoginService;
+      hasher: Pick<PasswordHasher, 'verify'>;
       clientCertificate: ClientCertificateSigner | undefined;
     },
   ) {
@@ -80,12 +84,29 @@ export class SsoService {
 
   /**
    * Replaces the tenant's SSO settings on behalf of `principal` (who must be able to grant every
-   * role they map), then takes away group-granted roles no mapping grants any more.
+   * role they map), then takes away group-granted roles no mapping grants any more. Changing how
+   * people sign in needs a recent sign-in, or the caller's `password` again (ASVS 7.5.1): checked first.
    */
-  async configure(principal: Principal, next: SsoSettings, clientSecret: string | null | undefined, ifMatch: string | undefined, meta: RequestMeta): Promise<SsoSettingsItem> {
+  async configure(
+    principal: Principal,
+    next: SsoSettings,
+    clientSecret: string | null | undefined,
+    password: string | undefined,
+    ifMatch: string | undefined,
+    meta: RequestMeta,
+  ): Promise<SsoSettingsItem> {
+    await this.assertRecentAuthentication(principal, password);
     const saved = await this.settings.put(principal, next, clientSecret, ifMatch, meta);
     await this.accounts.withdrawUnmapped(principal.tenantId, next, actorOf(principal), meta);
     return saved;
+  }
+
+  private async assertRecentAuthentication(principal: Principal, password: string | undefined): Promise<void> {
+    const ok = await recentlyAuthenticated(principal.authTime, this.platform.config.SSO_REAUTH_MAX_AGE_SECONDS, password, async (pw) => {
+      const user = await this.deps.users.get(principal.tenantId, principal.userId);
+      return Boolean(user?.passwordHash) && (await this.deps.hasher.verify(pw, user?.passwordHash as string));
+    });
+    if (!ok) throw reauthenticationRequired();
   }
 
   /**
@@ -125,12 +146,17 @@ export class SsoService {
     return new URL(CALLBACK_PATH, this.platform.config.PUBLIC_BASE_URL).toString();
   }
 
-  checkReturnTo(returnTo: string): string | undefined {
+  private checkReturnTo(returnTo: string): string | undefined {
     return safeReturnTo(returnTo, this.webOrigins());
   }
 
-  /** Builds the authorization request. `returnTo` must already have passed checkReturnTo. */
-  async start(slug: string, returnTo: string, meta: RequestMeta): Promise<StartOutcome> {
+  /**
+   * Builds the authorization request. `returnTo` must be a URL on a configured web-client origin
+   * (400 otherwise, before anything else: the browser would be sent there at the end).
+   */
+  async start(slug: string, requestedReturnTo: string, meta: RequestMeta): Promise<StartOutcome> {
+    const returnTo = this.checkReturnTo(requestedReturnTo);
+    if (!returnTo) throw badRequest('returnTo must be a URL on a configured web-client origin.', [{ field: 'query.returnTo', message: 'not allowed' }]);
     const tenantId = await this.deps.tenants.tenantIdForSlug(slug);
     const settings = tenantId ? await this.settings.get(tenantId) : undefined;
     if (!tenantId || !settings?.enabled) {
