@@ -84,6 +84,28 @@ const steps: Step[] = [
     },
   },
   {
+    op: 'POST /api/v1/property-groups',
+    call: async (h) => {
+      const res = await req('POST', '/api/v1/property-groups', owner().token, h, { kind: 'brand', name: 'E2E Brand', propertyIds: [ids.property] });
+      ids.group = res.json?.id;
+      return { res, status: 201, expect: { action: 'property.group_created', actorId: owner().id, target: { type: 'propertyGroup', id: res.json?.id } } };
+    },
+  },
+  {
+    op: 'PATCH /api/v1/property-groups/{groupId}',
+    call: async (h) => {
+      const res = await req('PATCH', `/api/v1/property-groups/${ids.group}`, owner().token, h, { name: 'E2E Brand Renamed' });
+      return { res, status: 200, expect: { action: 'property.group_updated', actorId: owner().id, target: { type: 'propertyGroup', id: ids.group } } };
+    },
+  },
+  {
+    op: 'DELETE /api/v1/property-groups/{groupId}',
+    call: async (h) => {
+      const res = await req('DELETE', `/api/v1/property-groups/${ids.group}`, owner().token, h);
+      return { res, status: 204, expect: { action: 'property.group_deleted', actorId: owner().id, target: { type: 'propertyGroup', id: ids.group } } };
+    },
+  },
+  {
     op: 'PATCH /api/v1/tenant/settings',
     call: async (h) => {
       const res = await req('PATCH', '/api/v1/tenant/settings', owner().token, h, { password: { minLength: 14 } });
