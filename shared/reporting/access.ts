@@ -1,6 +1,6 @@
 import type { Principal } from '../access/principal.js';
 import type { Permission } from '../access/permissions.js';
-import { authorize, propertiesCovered } from '../access/authorize.js';
+import { authorize, holds, propertiesCovered } from '../access/authorize.js';
 import { notFound } from '../http/problem.js';
 import type { AggregatesReader, ReadCounter } from './aggregates-reader.js';
 import type { DepartmentInfo, PropertyInfo } from './model.js';
@@ -38,4 +38,13 @@ export async function scopedProperties(
   const byProperty = new Map<string, DepartmentInfo[]>(chosen.map((p) => [p.id, []]));
   for (const d of departments) byProperty.get(d.propertyId)?.push(d);
   return { properties: chosen, departments: byProperty };
+}
+
+/**
+ * Whether a report over these properties shows labour cost and payroll lines: only when the caller
+ * holds payroll.read for every one of them, since a report's columns must not vary by row (and one
+ * row's payroll would otherwise be recoverable from totals). With no property, the unscoped grant.
+ */
+export function payrollVisibleFor(principal: Principal, propertyIds: readonly string[]): boolean {
+  return propertyIds.length > 0 ? propertyIds.every((id) => holds(principal, 'payroll.read', id)) : holds(principal, 'payroll.read');
 }

@@ -1,13 +1,12 @@
 import type { Platform } from '../platform/platform.js';
 import type { Principal } from '../access/principal.js';
-import { holds } from '../access/authorize.js';
 import { actorOf, auditEvent } from '../audit/emit.js';
 import { badRequest, notFound } from '../http/problem.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import { errorMessage } from '../platform/log.js';
 import { AggregatesReader, ReadCounter, toPropertyInfo, type ReadRange } from './aggregates-reader.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
-import { scopedProperties, type Scoped } from './access.js';
+import { payrollVisibleFor, scopedProperties, type Scoped } from './access.js';
 import { fold, lastYearRange, type FoldPlan } from './fold.js';
 import { daysOfMonth } from './spread.js';
 import type { Comparison, DepartmentInfo, PropertyInfo, Series } from './model.js';
@@ -237,9 +236,8 @@ export function createReporting(platform: Platform, deps: { properties: Property
     reader,
 
     async revenueProductivity(principal, q) {
-      const payroll = (propertyIds: string[]) => (propertyIds.length > 0 ? propertyIds.every((id) => holds(principal, 'payroll.read', id)) : holds(principal, 'payroll.read'));
       const { sections, meta, ly } = await gather(principal, 'reports.rp.read', q, q.granularity, q.lastYearAlignment, q.departmentId);
-      const payrollVisible = payroll(sections.map((s) => s.property.id));
+      const payrollVisible = payrollVisibleFor(principal, sections.map((s) => s.property.id));
       const properties = sections.map((s) => revenueProductivity(s.property, s.departments, s.folded, { comparisons: q.compare, payroll: payrollVisible, departmentId: q.departmentId }));
       return {
         report: 'revenue-productivity',
@@ -257,8 +255,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
 
     async profitLoss(principal, q) {
       const { sections, meta, ly } = await gather(principal, 'reports.pnl.read', q, q.granularity, 'calendar');
-      // One property without payroll.read hides payroll lines of the whole report: columns must not vary by row.
-      const payrollVisible = sections.length > 0 ? sections.every((s) => holds(principal, 'payroll.read', s.property.id)) : holds(principal, 'payroll.read');
+      const payrollVisible = payrollVisibleFor(principal, sections.map((s) => s.property.id));
       return {
         report: 'profit-loss',
         from: q.from,
@@ -279,7 +276,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
       await scopedProperties(reader, principal, 'reports.rp.read', propertyId, counter);
       const item = await store.collection<DigestItem>('aggregates', principal.tenantId).read(digestId(propertyId, date));
       if (!item || item.type !== 'dailyDigest') throw notFound('daily digest');
-      const payrollVisible = holds(principal, 'payroll.read', propertyId);
+      const payrollVisible = payrollVisibleFor(principal, [propertyId]);
       const { tenantId: _t, type: _y, _etag, _ts, ...view } = item;
       void _t;
       void _y;

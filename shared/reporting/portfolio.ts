@@ -1,7 +1,7 @@
 import type { Principal } from '../access/principal.js';
-import { holds, propertiesCovered } from '../access/authorize.js';
+import { propertiesCovered } from '../access/authorize.js';
 import { forbidden, notFound } from '../http/problem.js';
-import type { Scoped } from './access.js';
+import { payrollVisibleFor, type Scoped } from './access.js';
 import type { AggregatesReader, ReadCounter } from './aggregates-reader.js';
 import { mergeSums, type Folded } from './fold.js';
 import type { BucketSums, Comparison, DepartmentInfo, PropertyInfo, Series } from './model.js';
@@ -204,8 +204,7 @@ export async function revenueProductivityPortfolio<M>(principal: Principal, q: P
   };
   const { sections, meta, ly } = await deps.gather(principal, 'reports.rp.read', { propertyId: q.groupId, from: q.from, to: q.to, compare: q.compare }, q.granularity, q.lastYearAlignment, undefined, choose);
   if (!chosen) throw new Error('portfolio: properties were not chosen');
-  // As in the single-property report: one property without payroll.read hides labour cost everywhere.
-  const payrollVisible = sections.length > 0 ? sections.every((s) => holds(principal, 'payroll.read', s.property.id)) : holds(principal, 'payroll.read');
+  const payrollVisible = payrollVisibleFor(principal, sections.map((s) => s.property.id));
   const { properties, totals } = portfolioFigures(sections, { comparisons: q.compare, payroll: payrollVisible });
   return {
     report: 'revenue-productivity-portfolio',
