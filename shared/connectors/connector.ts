@@ -114,6 +114,24 @@ export interface Connector<Settings extends z.ZodType = z.ZodType, Credentials e
   backfill(ctx: ConnectorContext<z.infer<Settings>, z.infer<Credentials>>, range: { from: string; to: string }): Promise<PullResult>;
   /** Present when the vendor can push (capabilities.push). */
   push?: PushHandler<z.infer<Settings>, z.infer<Credentials>>;
+  /**
+   * Where and how to obtain a bearer token; required when `manifest.auth` is `oauth-client-credentials`
+   * (the framework's HTTP client acquires, caches and refreshes the token; the connector only names it).
+   */
+  tokenRequest?(settings: z.infer<Settings>, credentials: z.infer<Credentials>): TokenRequest;
+}
+
+/** An OAuth 2.0 client-credentials token request (RFC 6749 §4.4). */
+export interface TokenRequest {
+  /** Absolute URL of the token endpoint. */
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  scope?: string;
+  /** `basic` (RFC 6749 §2.3.1, the default) sends the client in an Authorization header; `body` in the form. */
+  clientAuth?: 'basic' | 'body';
+  /** Extra headers of the token request (OHIP: x-app-key). */
+  headers?: Record<string, string>;
 }
 
 export interface PushRequest {

@@ -114,8 +114,32 @@ export interface SecretRef {
   expiresAt?: string;
 }
 
+/**
+ * How data reaches an integration: `webhook` (our canonical body, Standard Webhooks signature),
+ * `pull` (we call the vendor's API on a schedule) or `vendor-push` (the vendor calls us its own way).
+ * Items stored before kinds existed have none and are webhooks.
+ */
+export type IntegrationKind = 'webhook' | 'pull' | 'vendor-push';
+
+export const INTEGRATION_KINDS = ['webhook', 'pull', 'vendor-push'] as const satisfies readonly IntegrationKind[];
+
+/** Which credential fields are set (never their values) and when they were last set. */
+export interface CredentialsRef {
+  fields: string[];
+  rotatedAt: string;
+}
+
 export interface IntegrationItem extends Item, OutboxCarrier {
   type: 'integration';
+  /** Absent on items written before kinds existed: a webhook (see kindOf). */
+  kind?: IntegrationKind;
+  /** The registry id of the connector of a pull or vendor-push integration. */
+  connector?: string;
+  /** The connector's settings, validated by its zod schema (non-secret). */
+  settings?: Record<string, unknown>;
+  /** Every source type the integration feeds (a connector may feed several); `sourceType` is the first. */
+  sourceTypes?: SourceType[];
+  credentials?: CredentialsRef;
   propertyId: string;
   sourceType: SourceType;
   name: string;
@@ -124,10 +148,20 @@ export interface IntegrationItem extends Item, OutboxCarrier {
   enabled: boolean;
   acceptance: 'all-or-nothing' | 'row-level';
   secrets: SecretRef[];
-  enc: { secrets: Record<string, Sealed> };
+  /** Webhook signing secrets by id; a connector integration's credentials, sealed as one JSON document. */
+  enc: { secrets: Record<string, Sealed>; credentials?: Sealed };
   createdAt: string;
   updatedAt: string;
   createdBy: string;
+}
+
+export function kindOf(item: Pick<IntegrationItem, 'kind'>): IntegrationKind {
+  return item.kind ?? 'webhook';
+}
+
+/** The source types an integration feeds: several for a connector, one for a webhook. */
+export function sourceTypesOf(item: Pick<IntegrationItem, 'sourceType' | 'sourceTypes'>): SourceType[] {
+  return item.sourceTypes && item.sourceTypes.length > 0 ? [...item.sourceTypes] : [item.sourceType];
 }
 
 /** Platform-level pointer from an integration id to its tenant: webhooks carry no token. */

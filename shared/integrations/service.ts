@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
 import type { Principal } from '../access/principal.js';
 import { actorOf, auditEvent, type AuditEventInit, type EventActor, type RequestMeta } from '../audit/emit.js';
-import type { FieldCipher } from '../platform/crypto/field-cipher.js';
+import type { FieldCipher, Sealed } from '../platform/crypto/field-cipher.js';
 import type { PendingMessage } from '../platform/outbox/outbox.js';
 import { badRequest, notFound, type FieldError } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';
@@ -51,6 +51,48 @@ export type IntegrationView = IntegrationInput &
 const SECRET_FIELD = 'integration.secret';
 /** Integration secrets are the tenant's data, sealed under the tenant-level data key. */
 export const TENANT_SUBJECT = '_tenant';
+
+/** Where an integration secret is sealed: one field under the tenant's data key, told apart by the record id. */
+function sealContext(tenantId: string, recordId: string) {
+  return { tenantId, subjectId: TENANT_SUBJECT, field: SECRET_FIELD, recordId };
+}
+
+/** Seals a secret of integration `integrationId` (a signing secret by its id, or the connector credentials). */
+export function sealIntegrationSecret(cipher: Pick<FieldCipher, 'seal'>, tenantId: string, integrationId: string, secretId: string, value: string): Promise<Sealed> {
+  return cipher.seal(sealContext(tenantId, `${integrationId}:${secretId}`), value);
+}
+
+/** Opens a secret sealed by sealIntegrationSecret; undefined once it can no longer be decrypted. */
+export async function openIntegrationSecret(cipher: Pick<FieldCipher, 'open'>, item: IntegrationItem, secretId: string, sealed: Sealed): Promise<string | undefined> {
+  const opened = await cipher.open(sealContext(item.tenantId, `${item.id}:${secretId}`), sealed);
+  return opened.redacted ? undefined : opened.value;
+}
+
+/** The secret id the connector credentials are sealed under (signing secrets' ids start with `sec_`). */
+const CREDENTIALS_SECRET_ID = 'credentials';
+
+export function sealCredentials(cipher: Pick<FieldCipher, 'seal'>, tenantId: string, integrationId: string, credentials: Record<string, unknown>): Promise<Sealed> {
+  return sealIntegrationSecret(cipher, tenantId, integrationId, CREDENTIALS_SECRET_ID, JSON.stringify(credentials));
+}
+
+/** A connector integration's credentials, opened; undefined when it has none or they can no longer be decrypted. */
+export async function openCredentials(cipher: Pick<FieldCipher, 'open'>, item: IntegrationItem): Promise<Record<string, unknown> | undefined> {
+  if (!item.enc.credentials) return undefined;
+  const value = await openIntegrationSecret(cipher, item, CREDENTIALS_SECRET_ID, item.enc.credentials);
+  return value === undefined ? undefined : (JSON.parse(value) as Record<string, unknown>);
+}
+
+/** The integrations (and their imports) of a tenant. */
+export function integrationCollection(platform: Pick<Platform, 'store'>, tenantId: string) {
+  return platform.store.collection<IntegrationItem>('imports', tenantId);
+}
+
+/** An integration of `tenantId`; 404 when there is none. */
+export async function readIntegration(platform: Pick<Platform, 'store'>, tenantId: string, integrationId: string): Promise<IntegrationItem> {
+  const item = await integrationCollection(platform, tenantId).read(integrationId);
+  if (!item || item.type !== 'integration') throw notFound('integration');
+  return item;
+}
 
 function newId(): string {
   return 'int_' + randomBytes(12).toString('base64url');
@@ -135,8 +177,8 @@ export class IntegrationService {
     for (const ref of item.secrets) {
       const sealed = item.enc.secrets[ref.id];
       if (!sealed) continue;
-      const opened = await this.platform.cipher.open({ tenantId: item.tenantId, subjectId: TENANT_SUBJECT, field: SECRET_FIELD, recordId: `${item.id}:${ref.id}` }, sealed);
-      if (!opened.redacted) secrets.push(ref.expiresAt ? { value: opened.value, expiresAt: Date.parse(ref.expiresAt) } : { value: opened.value });
+      const value = await openIntegrationSecret(this.platform.cipher, item, ref.id, sealed);
+      if (value !== undefined) secrets.push(ref.expiresAt ? { value, expiresAt: Date.parse(ref.expiresAt) } : { value });
     }
     const resolved = { item, secrets };
     this.receiving.set(integrationId, resolved);
@@ -144,17 +186,15 @@ export class IntegrationService {
   }
 
   private collection(tenantId: string) {
-    return this.platform.store.collection<IntegrationItem>('imports', tenantId);
+    return integrationCollection(this.platform, tenantId);
   }
 
   private get index() {
     return this.platform.store.collection<IntegrationIndexItem>('imports', PLATFORM_TENANT);
   }
 
-  async get(tenantId: string, integrationId: string): Promise<IntegrationItem> {
-    const item = await this.collection(tenantId).read(integrationId);
-    if (!item || item.type !== 'integration') throw notFound('integration');
-    return item;
+  get(tenantId: string, integrationId: string): Promise<IntegrationItem> {
+    return readIntegration(this.platform, tenantId, integrationId);
   }
 
   async list(tenantId: string): Promise<IntegrationItem[]> {
@@ -178,8 +218,8 @@ export class IntegrationService {
       if (ref.expiresAt && Date.parse(ref.expiresAt) <= now.getTime()) continue;
       const sealed = item.enc.secrets[ref.id];
       if (!sealed) continue;
-      const opened = await this.platform.cipher.open({ tenantId: item.tenantId, subjectId: TENANT_SUBJECT, field: SECRET_FIELD, recordId: `${item.id}:${ref.id}` }, sealed);
-      if (!opened.redacted) out.push(opened.value);
+      const value = await openIntegrationSecret(this.platform.cipher, item, ref.id, sealed);
+      if (value !== undefined) out.push(value);
     }
     return out;
   }
@@ -199,8 +239,8 @@ export class IntegrationService {
     if (errors.length > 0) throw badRequest('The mappings are invalid.', errors);
   }
 
-  private async sealSecret(tenantId: string, integrationId: string, secretId: string, secret: string) {
-    return this.platform.cipher.seal({ tenantId, subjectId: TENANT_SUBJECT, field: SECRET_FIELD, recordId: `${integrationId}:${secretId}` }, secret);
+  private sealSecret(tenantId: string, integrationId: string, secretId: string, secret: string) {
+    return sealIntegrationSecret(this.platform.cipher, tenantId, integrationId, secretId, secret);
   }
 
   /** An integration `principal` may manage (404 for other tenants' ids, 403 outside their properties). */
