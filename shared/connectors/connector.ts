@@ -64,7 +64,7 @@ export interface VendorResponse {
 }
 
 export interface VendorRequest {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Absolute URL. */
   url: string;
   headers?: Record<string, string>;
