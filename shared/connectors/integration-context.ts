@@ -2,7 +2,8 @@ import type { Platform } from '../platform/platform.js';
 import { conflict, notFound } from '../http/problem.js';
 import type { IntegrationItem } from '../integrations/model.js';
 import { openCredentials, readIntegration } from '../integrations/service.js';
-import type { Connector } from './connector.js';
+import type { Connector, VendorHttp } from './connector.js';
+import { createVendorHttp, type VendorHttpOptions } from './http/vendor-http.js';
 import { connectorById } from './registry.js';
 
 /** A connector integration as a run or a push needs it: the stored item, its connector, its settings and its credentials, opened. */
@@ -38,4 +39,15 @@ export async function openConnectorItem(platform: Pick<Platform, 'cipher'>, inte
   if (!settings.success) throw conflict('The stored settings of this integration no longer match its connector; update them.');
   if (!credentials?.success) throw conflict('The credentials of this integration are missing or can no longer be read; rotate them.');
   return { integration, connector, settings: settings.data, credentials: credentials.data };
+}
+
+/**
+ * The framework's HTTP client for an opened integration: its circuit is the integration's, and an
+ * `oauth-client-credentials` connector's token request comes from its settings and credentials.
+ * `options` overrides the defaults (tests inject a clock; runs may shorten timeouts).
+ */
+export function vendorHttpFor(opened: ConnectorIntegration, options: Partial<Omit<VendorHttpOptions, 'tokenRequest'>> = {}): VendorHttp {
+  const { connector, integration } = opened;
+  const tokenRequest = connector.manifest.auth === 'oauth-client-credentials' ? connector.tokenRequest?.(opened.settings, opened.credentials) : undefined;
+  return createVendorHttp({ vendor: connector.manifest.vendor, circuitKey: integration.id, ...options, ...(tokenRequest ? { tokenRequest } : {}) });
 }

@@ -11,6 +11,9 @@ export const CONNECTORS: readonly Connector[] = [
 const byId = new Map<string, Connector>();
 for (const c of CONNECTORS) {
   if (byId.has(c.manifest.id)) throw new Error(`two connectors share the id '${c.manifest.id}'`);
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(c.manifest.id)) throw new Error(`connector id '${c.manifest.id}' is not lower-case letters, digits and dashes`);
+  if (c.manifest.auth === 'oauth-client-credentials' && !c.tokenRequest) throw new Error(`connector '${c.manifest.id}' uses OAuth client credentials but has no tokenRequest`);
+  if (c.manifest.capabilities.push && !c.push) throw new Error(`connector '${c.manifest.id}' says it accepts pushes but has no push handler`);
   byId.set(c.manifest.id, c);
 }
 
