@@ -42,7 +42,7 @@ function hashSeed(s: string): number {
 }
 
 /** mulberry32: small, fast and good enough for demo figures. */
-function prng(seed: string): () => number {
+export function prng(seed: string): () => number {
   let a = hashSeed(seed);
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

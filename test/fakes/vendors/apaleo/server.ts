@@ -1,0 +1,200 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dataset, type ApaleoData, type DatasetOptions, type Json } from './dataset.js';
+import { validateRequest } from './spec.js';
+
+/**
+ * A fake apaleo on a free loopback port: the identity server's client-credentials token endpoint
+ * (`POST /connect/token`) and the Booking v1 and Inventory v1 operations the connector uses, answering
+ * from a stateful dataset (dataset.ts). Every request is checked against apaleo's published Swagger
+ * documents first (spec.ts): an invalid one is answered 400 and its violations are recorded, so a
+ * contract test reads `violations` and fails on any. Faults can be queued: a 500, a 429 with
+ * Retry-After, or a request that never gets an answer.
+ */
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: Record<string, string[]>;
+  authorization?: string;
+}
+
+export type Fault = { kind: 'status'; status: 500 | 503 } | { kind: 'rateLimit'; retryAfterSeconds: number } | { kind: 'hang' };
+
+export interface ApaleoFake {
+  /** Base URL of both the API and the identity server. */
+  url: string;
+  data: ApaleoData;
+  violations: string[];
+  requests: RecordedRequest[];
+  tokensIssued: number;
+  /** Queues a fault for the next request whose path matches (every API path when omitted); token requests are never faulted. */
+  fault(fault: Fault, pathPattern?: RegExp): void;
+  /** Cancels a reservation at `at` (apaleo: status Canceled, cancellationTime and modified set). */
+  cancel(reservationId: string, at: string): void;
+  close(): Promise<void>;
+}
+
+export interface FakeOptions extends DatasetOptions {
+  clientId?: string;
+  clientSecret?: string;
+  /** Lifetime of issued tokens (apaleo: one hour). */
+  tokenSeconds?: number;
+}
+
+const json = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
+  res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers });
+  res.end(body === undefined ? undefined : JSON.stringify(body));
+};
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of req) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Swagger's `pageNumber`/`pageSize`: without a page size everything is returned; a page past the end is 204. */
+function page<T>(items: T[], params: Record<string, string>): T[] | undefined {
+  if (!params.pageSize) return items;
+  const size = Number(params.pageSize);
+  const number = Number(params.pageNumber ?? '1');
+  const slice = items.slice((number - 1) * size, number * size);
+  return slice.length === 0 ? undefined : slice;
+}
+
+const csv = (v: string | undefined) => (v ? v.split(',') : undefined);
+
+/** A list item of /inventory/v1/units: the list names a unit's maintenance by id and type only. */
+function unitItem(u: Json): Json {
+  const status = u.status as Json;
+  const m = status.maintenance as Json | undefined;
+  return { ...u, description: (u.description as Json).en, status: { ...status, ...(m ? { maintenance: { id: m.id, type: m.type } } : {}) } };
+}
+
+function withExpand(r: Json, expand: string[] | undefined): Json {
+  if (expand?.includes('timeSlices')) return r;
+  const { timeSlices: _t, ...rest } = r;
+  return rest;
+}
+
+/** Booking v1 dateFilter: the named instant in [from, to); Stay: overlapping [from, to). */
+function dateFiltered(r: Json, filter: string | undefined, from: string | undefined, to: string | undefined): boolean {
+  if (!filter) return true;
+  const f = from ? Date.parse(from) : -Infinity;
+  const t = to ? Date.parse(to) : Infinity;
+  if (filter === 'Stay') return Date.parse(String(r.arrival)) < t && Date.parse(String(r.departure)) > f;
+  const field = { Arrival: 'arrival', Departure: 'departure', Creation: 'created', Modification: 'modified', Cancellation: 'cancellationTime' }[filter];
+  const value = field ? r[field] : undefined;
+  if (value === undefined) return false;
+  const at = Date.parse(String(value));
+  return at >= f && at < t;
+}
+
+export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake> {
+  const clientId = options.clientId ?? 'PMI-APALEO';
+  const clientSecret = options.clientSecret ?? 'fake-apaleo-client-secret';
+  const tokens = new Map<string, number>();
+  const faults: Array<{ fault: Fault; pattern: RegExp | undefined }> = [];
+  const hanging = new Set<ServerResponse>();
+  const fake: ApaleoFake = {
+    url: '',
+    data: dataset(options),
+    violations: [],
+    requests: [],
+    tokensIssued: 0,
+    fault: (fault, pattern) => void faults.push({ fault, pattern }),
+    cancel(id, at) {
+      const r = fake.data.reservations.find((x) => x.id === id);
+      if (!r) throw new Error(`no reservation ${id}`);
+      Object.assign(r, { status: 'Canceled', cancellationTime: at, modified: at });
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const res of hanging) res.destroy();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+
+  const token = async (req: IncomingMessage, res: ServerResponse) => {
+    const body = new URLSearchParams(await readBody(req));
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      fake.violations.push('POST /connect/token: the body must be application/x-www-form-urlencoded (RFC 6749 §4.4.2)');
+      return json(res, 400, { error: 'invalid_request' });
+    }
+    if (body.get('grant_type') !== 'client_credentials') {
+      fake.violations.push(`POST /connect/token: grant_type must be client_credentials, was '${body.get('grant_type')}'`);
+      return json(res, 400, { error: 'unsupported_grant_type' });
+    }
+    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
+    const [id, secret] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').map(decodeURIComponent) : [body.get('client_id'), body.get('client_secret')];
+    if (id !== clientId || secret !== clientSecret) return json(res, 401, { error: 'invalid_client' });
+    const accessToken = `fake-apaleo-token-${++fake.tokensIssued}`;
+    tokens.set(accessToken, Date.now() + (options.tokenSeconds ?? 3600) * 1000);
+    json(res, 200, { access_token: accessToken, expires_in: options.tokenSeconds ?? 3600, token_type: 'Bearer', scope: 'reservations.read units.read properties.read' });
+  };
+
+  const api = (method: string, path: string, params: Record<string, string>, res: ServerResponse) => {
+    const d = fake.data;
+    if (method === 'GET' && path.startsWith('/inventory/v1/properties/')) {
+      return params.id === d.property.id ? json(res, 200, d.property) : json(res, 404);
+    }
+    if (method === 'GET' && path === '/inventory/v1/units') {
+      const all = d.units.filter((u) => (!params.propertyId || (u.property as Json).id === params.propertyId) && (!params.maintenanceType || ((u.status as Json).maintenance as Json | undefined)?.type === params.maintenanceType));
+      const items = page(all, params);
+      return items ? json(res, 200, { units: items.map(unitItem), count: all.length }) : json(res, 204);
+    }
+    if (method === 'GET' && path.startsWith('/inventory/v1/units/')) {
+      const u = d.units.find((x) => x.id === params.id);
+      return u ? json(res, 200, u) : json(res, 404);
+    }
+    if (method === 'GET' && path === '/booking/v1/reservations') {
+      const properties = csv(params.propertyIds);
+      const statuses = csv(params.status);
+      const all = d.reservations.filter((r) => (!properties || properties.includes(String((r.property as Json).id))) && (!statuses || statuses.includes(String(r.status))) && dateFiltered(r, params.dateFilter, params.from, params.to));
+      const items = page(all, params);
+      return items ? json(res, 200, { reservations: items.map((r) => withExpand(r, csv(params.expand))), count: all.length }) : json(res, 204);
+    }
+    if (method === 'GET' && path.startsWith('/booking/v1/reservations/')) {
+      const r = d.reservations.find((x) => x.id === params.id);
+      return r ? json(res, 200, withExpand(r, csv(params.expand))) : json(res, 404);
+    }
+    json(res, 404);
+  };
+
+  const server = createServer((req, res) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const method = req.method ?? 'GET';
+      if (method === 'POST' && url.pathname === '/connect/token') return token(req, res);
+      const query = new Map<string, string[]>();
+      for (const [k, v] of url.searchParams) query.set(k, [...(query.get(k) ?? []), v]);
+      fake.requests.push({ method, path: url.pathname, query: Object.fromEntries(query), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      const body = await readBody(req);
+      const { operation, violations } = validateRequest(method, url.pathname, query, body);
+      if (violations.length) {
+        fake.violations.push(...violations);
+        return json(res, operation ? 400 : 404, { messages: violations });
+      }
+      const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
+      if (operation!.secured) {
+        if (!bearer) fake.violations.push(`${method} ${operation!.template}: no bearer token (the operation requires oauth2)`);
+        if (!bearer || (tokens.get(bearer) ?? 0) < Date.now()) return json(res, 401);
+      }
+      const i = faults.findIndex((f) => !f.pattern || f.pattern.test(url.pathname));
+      if (i >= 0) {
+        const { fault } = faults.splice(i, 1)[0]!;
+        if (fault.kind === 'hang') return void hanging.add(res);
+        if (fault.kind === 'rateLimit') return json(res, 429, undefined, { 'retry-after': String(fault.retryAfterSeconds) });
+        return json(res, fault.status, { messages: ['fault injected'] });
+      }
+      api(method, url.pathname, operation!.params, res);
+    })().catch((e: unknown) => {
+      fake.violations.push(`fake apaleo failed: ${String(e)}`);
+      json(res, 500);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return fake;
+}
