@@ -72,4 +72,35 @@ describe('OPERA Cloud connector against the OHIP specifications', () => {
     await expect(tooLong).rejects.toMatchObject({ status: 400 });
     expect(fake.violations[0]!.errors.join()).toMatch(/30 days/);
   });
+
+  it('refuses a request without the bearer token, and the client gets a new token when OHIP revokes it', async () => {
+    const anonymous = await fetch(`${fake.baseUrl}/inv/v1/hotels/${HOTEL_ID}/inventoryStatistics?dateRangeStart=2026-01-01&dateRangeEnd=2026-01-02&reportCode=RoomsAvailabilitySummary`, {
+      headers: { 'x-app-key': APP_KEY, 'x-hotelid': HOTEL_ID, authorization: 'Bearer not-issued' },
+    });
+    expect(anonymous.status).toBe(401);
+
+    const ctx = operaContext(fake);
+    await opera.backfill(ctx, { from: '2026-03-01', to: '2026-03-02' });
+    fake.revokeTokens();
+    const again = await opera.backfill(ctx, { from: '2026-03-01', to: '2026-03-02' });
+    expect(again.batches.find((b) => b.sourceType === 'pms')!.records).toHaveLength(2);
+    expect(fake.requests.filter((r) => r.operationId === 'getToken')).toHaveLength(2);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('a pull re-reads the recent dates, so a late correction in OPERA replaces what was sent', async () => {
+    const ctx = operaContext(fake, { settings: { aheadDays: 0 } });
+    const window = { from: '2026-03-15T00:00:00Z', to: '2026-03-15T01:00:00Z' };
+    const amsOf = async () => (await opera.pull(ctx, window)).batches.find((b) => b.sourceType === 'ams')!.records;
+    const fbOn = (records: Array<Record<string, unknown>>) => records.find((r) => r.id === 'opera:HOTEL1:ams:2026-03-10:FB')!.amount as number;
+    const before = fbOn(await amsOf());
+
+    // Five days after the fact the restaurant voids 42.50 on the 10th, and the night audit lowers that day's rooms sold.
+    fake.dataset.post('2026-03-10', '2000', -4250);
+    fake.dataset.correct('2026-03-10', { roomsSold: 50, roomRevenueCents: 50 * 12_000 });
+    const pull = await opera.pull(ctx, window);
+
+    expect(fbOn(pull.batches.find((b) => b.sourceType === 'ams')!.records)).toBeCloseTo(before - 42.5, 2);
+    expect(pull.batches.find((b) => b.sourceType === 'pms')!.records.find((r) => r.date === '2026-03-10')).toMatchObject({ id: 'opera:HOTEL1:pms:2026-03-10', roomsSold: 50, roomRevenue: 6000 });
+  });
 });
