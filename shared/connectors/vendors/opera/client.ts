@@ -61,7 +61,7 @@ export class OhipClient {
   }
 
   private send(request: Omit<VendorRequest, 'headers'>): Promise<VendorResponse> {
-    return this.http.send({ ...request, headers: { 'x-app-key': this.credentials.appKey, 'x-hotelid': this.settings.hotelId, accept: 'application/json' } });
+    return this.http.send({ ...request, headers: { 'x-app-key': this.credentials.appKey, 'x-hotelid': this.settings.hotelId } });
   }
 
   /** `empty` is what a 204 (OHIP's "nothing found") stands for. */
