@@ -208,6 +208,10 @@ const digestSchema = z.object({
   departments: z.array(rpRow),
   overHours: z.array(z.object({ departmentId: z.string(), code: z.string(), name: z.string(), productiveHours: z.number(), earnedHours: z.number(), overBy: z.number() })),
   lateSources: z.array(z.string()),
+  lateConnectors: z
+    .array(z.object({ integrationId: z.string(), name: z.string(), connector: z.string() }))
+    .optional()
+    .describe('Connector integrations "Not updated" at close: past their expected arrival time without the data'),
   bookings: z
     .array(
       z.object({

@@ -1,5 +1,5 @@
 // Service Bus Premium: zone redundant, Entra ID only (no SAS keys), TLS 1.2+.
-// The app identity may send to and receive from exactly the three queues below, nothing else.
+// The app identity may send to and receive from exactly the queues below, nothing else.
 
 param namespaceName string
 param location string
@@ -32,6 +32,10 @@ var queues = [
   {
     name: 'audit'
     requiresSession: true
+  }
+  {
+    name: 'connector-runs'
+    requiresSession: false
   }
 ]
 

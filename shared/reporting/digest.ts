@@ -19,6 +19,8 @@ export interface DigestItem extends Item {
   overHours: Array<{ departmentId: string; code: string; name: string; productiveHours: number; earnedHours: number; overBy: number }>;
   /** Source systems that delivered in the week before but nothing for the day, and integrations reported late at close. */
   lateSources: string[];
+  /** Connector integrations of the property that were "Not updated" at close (past their expected arrival time without the data). */
+  lateConnectors?: Array<{ integrationId: string; name: string; connector: string }>;
   /**
    * F&B and table reservations as known at close for the two days after the closed one — today and
    * tomorrow for the reader of the morning digest. Digests closed before this field existed lack it.
