@@ -7,6 +7,8 @@ import { idParam } from '../shared/http/identifiers.js';
 import { pageQuery } from '../shared/http/pagination.js';
 import { loadConfig } from '../shared/platform/config.js';
 import { viewOf } from '../shared/integrations/index.js';
+import { INTEGRATION_KINDS } from '../shared/integrations/model.js';
+import { connectorCatalogue } from '../shared/connectors/registry.js';
 import { jsonSchemaOf, sourceTypeSchema, code } from '../shared/integrations/formats/index.js';
 import { USALI_LINES } from '../shared/integrations/measures.js';
 import { route, queueFunction, timerFunction } from './triggers.js';
@@ -21,9 +23,16 @@ const mappingsInput = z.strictObject({
   accounts: z.record(z.string().min(1).max(64), z.enum(USALI_LINES)).default({}),
 });
 
+/** A connector's settings or credentials: checked against the connector's own schema by the service. */
+const connectorObject = z.record(z.string().max(64), z.unknown());
+
 const createBody = z.strictObject({
+  kind: z.enum(INTEGRATION_KINDS).default('webhook').describe('webhook: our signed canonical body; pull: we call the vendor on a schedule; vendor-push: the vendor calls us its own way'),
   propertyId: idParam,
-  sourceType: sourceTypeSchema,
+  sourceType: sourceTypeSchema.optional().describe("Required for a webhook; a connector integration feeds its connector's source types"),
+  connector: z.string().min(1).max(64).optional().describe('pull and vendor-push: the connector id (GET /api/v1/connectors)'),
+  settings: connectorObject.optional().describe("pull and vendor-push: the connector's settings (its settings JSON Schema)"),
+  credentials: connectorObject.optional().describe('pull and vendor-push: the credentials (stored sealed, never returned)'),
   name: z.string().trim().min(1).max(120),
   format: z.enum(['json', 'csv']).default('json'),
   mappings: mappingsInput.default({ departments: {}, accounts: {} }),
@@ -39,24 +48,48 @@ const patchBody = z.strictObject({
     .optional(),
   enabled: z.boolean().optional(),
   acceptance: z.enum(['all-or-nothing', 'row-level']).optional(),
+  settings: connectorObject.optional().describe("Connector integrations: the connector's settings, whole"),
 });
+
+const credentialsBody = z.strictObject({ credentials: connectorObject.describe("The new credentials, whole (the connector's credentials JSON Schema)") });
 
 const secretRef = z.object({ id: z.string(), createdAt: z.string(), expiresAt: z.string().optional() });
 const integrationSchema = z.object({
   id: z.string(),
+  kind: z.enum(INTEGRATION_KINDS),
   propertyId: z.string(),
   sourceType: sourceTypeSchema,
+  sourceTypes: z.array(sourceTypeSchema),
+  connector: z.string().optional(),
+  settings: z.record(z.string(), z.unknown()).optional(),
+  credentials: z.object({ fields: z.array(z.string()).describe('Which credential fields are set (never their values)'), rotatedAt: z.string() }).optional(),
   name: z.string(),
   format: z.enum(['json', 'csv']),
   mappings: z.object({ departments: z.record(z.string(), z.string()), accounts: z.record(z.string(), z.enum(USALI_LINES)) }),
   enabled: z.boolean(),
   acceptance: z.enum(['all-or-nothing', 'row-level']),
-  webhookPath: z.string(),
+  webhookPath: z.string().optional().describe('Webhook integrations'),
+  pushPath: z.string().optional().describe('Vendor-push integrations: where the vendor posts (its authentication may add a token to the URL)'),
   secrets: z.array(secretRef),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
-const createdSchema = integrationSchema.extend({ secret: z.string().describe('The signing secret (whsec_...): shown only in this response') });
+const createdSchema = integrationSchema.extend({ secret: z.string().optional().describe('Webhook integrations: the signing secret (whsec_...), shown only in this response') });
+
+const catalogueSchema = z.object({
+  items: z.array(
+    z.object({
+      id: z.string(),
+      name: z.string(),
+      vendor: z.string(),
+      sourceTypes: z.array(sourceTypeSchema),
+      auth: z.enum(['mews-tokens', 'oauth-client-credentials']),
+      capabilities: z.object({ pull: z.boolean(), push: z.boolean(), maxWindowDays: z.number(), defaultSchedule: z.string() }),
+      settings: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the settings'),
+      credentials: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the credentials: field names and types only'),
+    }),
+  ),
+});
 
 const statusEnum = z.enum(['queued', 'accepted', 'partial', 'rejected', 'failed']);
 const recordError = z.object({ row: z.number().optional(), path: z.string().optional(), recordId: z.string().optional(), field: z.string(), message: z.string() });
@@ -136,13 +169,13 @@ export default [
     method: 'POST',
     route: 'v1/integrations',
     access: requires('integrations.manage'),
-    summary: 'Create a source-system integration; the response carries its signing secret, shown only once',
+    summary: "Create a source-system integration: a webhook (the response carries its signing secret, shown only once) or a connector's pull or vendor-push integration (credentials stored sealed, never returned)",
     tags: ['integrations'],
     body: createBody,
-    responses: { 201: { description: 'Created', schema: createdSchema }, 400: { description: 'Invalid input (unknown property, department or account mapping)' } },
+    responses: { 201: { description: 'Created', schema: createdSchema }, 400: { description: 'Invalid input (unknown property, department or account mapping, connector, settings or credentials)' } },
     handler: async ({ app, principal, body, ...call }) => {
       const { item, secret } = await app.integrations.service.create(principal, body, metaOf(call));
-      return { status: 201, json: { ...viewOf(item), secret }, etag: etagOf(item), headers: { Location: `/api/v1/integrations/${item.id}` } };
+      return { status: 201, json: { ...viewOf(item), ...(secret ? { secret } : {}) }, etag: etagOf(item), headers: { Location: `/api/v1/integrations/${item.id}` } };
     },
   }),
 
@@ -207,7 +240,7 @@ export default [
     method: 'PATCH',
     route: 'v1/integrations/{id}',
     access: requires('integrations.manage'),
-    summary: 'Change name, format, mappings, enabled flag or acceptance (If-Match honoured)',
+    summary: "Change name, format, mappings, enabled flag, acceptance or a connector integration's settings (If-Match honoured)",
     tags: ['integrations'],
     params: idParams,
     ifMatch: true,
@@ -275,6 +308,62 @@ export default [
     handler: async ({ app, params, rawBody, req, correlationId }) => {
       const r = await app.integrations.receive({ integrationId: params.id, headers: req.headers, body: rawBody, correlationId });
       return { status: 202, json: { importId: r.importId }, headers: { Location: `/api/v1/integrations/${params.id}/imports/${r.importId}` } };
+    },
+  }),
+
+  route({
+    name: 'integrationsRotateCredentials',
+    method: 'PUT',
+    route: 'v1/integrations/{id}/credentials',
+    access: requires('integrations.manage'),
+    summary: "Replace a connector integration's credentials (validated by the connector, stored sealed, never returned; audited without a value)",
+    tags: ['integrations'],
+    params: idParams,
+    ifMatch: true,
+    body: credentialsBody,
+    responses: { 200: { description: 'Rotated: the integration, naming the credential fields now set', schema: integrationSchema }, 409: { description: 'A webhook integration has a signing secret, not credentials' } },
+    handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
+      const item = await app.integrations.service.rotateCredentials(principal, params.id, body.credentials, ifMatch, metaOf(call));
+      return { json: viewOf(item), etag: etagOf(item) };
+    },
+  }),
+
+  route({
+    name: 'connectorsList',
+    method: 'GET',
+    route: 'v1/connectors',
+    access: requires('imports.read'),
+    summary: 'The connector catalogue: each vendor connector with the source types it feeds and its settings and credentials as JSON Schema',
+    tags: ['integrations'],
+    responses: { 200: { description: 'Connectors', schema: catalogueSchema } },
+    handler: async () => ({ json: { items: connectorCatalogue() } }),
+  }),
+
+  route({
+    name: 'connectorsPush',
+    method: 'POST',
+    route: 'v1/connectors/{connectorId}/push/{id}',
+    access: publicAccess,
+    summary: "Receive a vendor's own webhook call for a vendor-push integration, authenticated the vendor's way (e.g. a shared token in the URL)",
+    tags: ['integrations'],
+    params: z.strictObject({ connectorId: z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'not a connector id').max(64), id: integrationId }),
+    query: z.record(z.string().max(64), z.string().max(2048)).describe("Whatever the vendor puts in the URL (the connector's authentication reads it)"),
+    rawBody: true,
+    bodyLimitBytes: webhookBodyLimit(),
+    responses: {
+      202: { description: 'Fetched back and queued (also for a repeated event: no second import)', schema: z.object({ importIds: z.array(z.string()), healthCheck: z.boolean() }) },
+      401: { description: "The vendor's authentication is missing or wrong (or the integration does not exist): nothing was done" },
+      409: { description: 'The integration is disabled' },
+      413: { description: 'Body larger than WEBHOOK_MAX_BODY_BYTES' },
+      502: { description: 'The vendor failed while we fetched what the event names (sanitised reason)' },
+    },
+    handler: async ({ app, params, query, rawBody, req, correlationId }) => {
+      const headers: Record<string, string> = {};
+      req.headers.forEach((value, name) => {
+        headers[name.toLowerCase()] = value;
+      });
+      const r = await app.integrations.receivePush({ connectorId: params.connectorId, integrationId: params.id, headers, query, body: rawBody, correlationId });
+      return { status: 202, json: r };
     },
   }),
 

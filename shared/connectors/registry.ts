@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { Connector } from './connector.js';
 
 /**
@@ -20,4 +21,43 @@ for (const c of CONNECTORS) {
 /** The connector registered under `id`, undefined when there is none. */
 export function connectorById(id: string): Connector | undefined {
   return byId.get(id);
+}
+
+/** A connector as the catalogue lists it: the manifest with its settings and credentials as JSON Schema. */
+export interface CatalogueEntry {
+  id: string;
+  name: string;
+  vendor: string;
+  sourceTypes: string[];
+  auth: Connector['manifest']['auth'];
+  capabilities: Connector['manifest']['capabilities'];
+  settings: Record<string, unknown>;
+  credentials: Record<string, unknown>;
+}
+
+/** Keys of a JSON Schema that carry values rather than shape: a credentials schema must show none. */
+const VALUE_KEYS = new Set(['default', 'examples', 'example', 'const']);
+
+function withoutValues(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(withoutValues);
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(Object.entries(node).filter(([k]) => !VALUE_KEYS.has(k)).map(([k, v]) => [k, withoutValues(v)]));
+}
+
+function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any', target: 'draft-2020-12' }) as Record<string, unknown>;
+}
+
+/** The catalogue `GET /api/v1/connectors` lists: what a tenant may create an integration with, and what each asks for. */
+export function connectorCatalogue(): CatalogueEntry[] {
+  return CONNECTORS.map(({ manifest: m }) => ({
+    id: m.id,
+    name: m.name,
+    vendor: m.vendor,
+    sourceTypes: [...m.sourceTypes],
+    auth: m.auth,
+    capabilities: { ...m.capabilities },
+    settings: jsonSchemaOf(m.settings),
+    credentials: withoutValues(jsonSchemaOf(m.credentials)) as Record<string, unknown>,
+  }));
 }

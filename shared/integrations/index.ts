@@ -11,7 +11,8 @@ import type { ImportItem, ImportStatus, IntegrationItem } from './model.js';
 import { ImportProcessor } from './processor.js';
 import { importView, integrationStatus, listImports, type ImportFilter, type ImportView, type IntegrationStatus } from './queries.js';
 import { RawStore } from './raw-store.js';
-import { importMessage, receiveDelivery, type Delivery, type ImportMessage } from './receiver.js';
+import { importMessage, receiveBatches, receiveDelivery, type BatchReceipt, type Delivery, type ImportMessage } from './receiver.js';
+import { receivePush, type PushCall } from '../connectors/push.js';
 import { callerOf, integrationsEvent, IntegrationService, type IntegrationInput, type RotatedSecret } from './service.js';
 import type { EventActor, RequestMeta } from '../audit/emit.js';
 
@@ -41,6 +42,16 @@ export class Integrations {
   /** A signed webhook delivery: verified, stored sealed, queued. */
   receive(delivery: Delivery): Promise<{ importId: string; duplicate: boolean }> {
     return receiveDelivery(this.platform, this.service, this.raw, delivery);
+  }
+
+  /** Canonical batches from a connector (a pull run, a vendor push): each an import, ids derived from `runKey`. */
+  receiveBatches(receipt: BatchReceipt): Promise<{ importIds: string[]; duplicates: number }> {
+    return receiveBatches(this.platform, this.raw, receipt);
+  }
+
+  /** A vendor's own webhook call for a vendor-push integration: authenticated by its connector, fetched back, queued. */
+  receivePush(call: PushCall): Promise<{ importIds: string[]; healthCheck: boolean }> {
+    return receivePush(this.platform, { integrations: this.service, properties: this.service.properties, raw: this.raw }, call);
   }
 
   /** The `imports` queue handler. */

@@ -83,8 +83,9 @@ export class ImportProcessor {
   }
 
   private async run(item: ImportItem, integration: IntegrationItem, body: Buffer): Promise<Outcome> {
-    const format = FORMATS[integration.sourceType];
-    const parsed = parseBatch(format, integration.format, body);
+    // The import's own source type and format: a connector integration feeds several source types.
+    const format = FORMATS[item.sourceType];
+    const parsed = parseBatch(format, item.format, body);
     const counts: ImportCounts = { records: parsed.total, accepted: 0, rejected: 0, upserted: 0, unchanged: 0, deleted: 0, aggregatesWritten: 0, storeWrites: 0 };
     if (parsed.fatal) {
       return { status: 'rejected', counts: { ...counts, rejected: parsed.total }, errors: [parsed.fatal], errorCount: 1 };

@@ -1,7 +1,10 @@
 import type { Platform } from '../platform/platform.js';
 import { ProblemError, unauthorized } from '../http/problem.js';
 import type { PendingMessage } from '../platform/outbox/outbox.js';
-import type { ImportItem } from './model.js';
+import { kindOf, sourceTypesOf, type ImportItem, type IntegrationItem } from './model.js';
+import type { SourceType } from './formats/index.js';
+import type { CanonicalBatch } from '../connectors/connector.js';
+import { mapLimit } from '../platform/concurrency.js';
 import { importIdFor, type RawStore } from './raw-store.js';
 import { secretsValidAt, type IntegrationService } from './service.js';
 import { verifyWebhook, WebhookVerificationError } from './signature.js';
@@ -43,9 +46,9 @@ const rejected = () => unauthorized('The webhook signature is missing, invalid o
  */
 export async function receiveDelivery(platform: Platform, integrations: IntegrationService, raw: RawStore, d: Delivery): Promise<{ importId: string; duplicate: boolean }> {
   const found = await integrations.forWebhook(d.integrationId);
-  if (!found) throw rejected();
+  // Connector integrations have no signing secret: their vendors call the push endpoint.
+  if (!found || kindOf(found.item) !== 'webhook') throw rejected();
   const integration = found.item;
-  const tenantId = integration.tenantId;
   let webhookId: string;
   try {
     webhookId = verifyWebhook({ secrets: secretsValidAt(found), headers: d.headers, body: d.body }).id;
@@ -57,30 +60,82 @@ export async function receiveDelivery(platform: Platform, integrations: Integrat
     throw err;
   }
   if (!integration.enabled) throw new ProblemError({ status: 409, title: 'Integration disabled', detail: 'This integration is disabled; enable it to accept deliveries.' });
+  return storeImport(platform, raw, integration, { webhookId, sourceType: integration.sourceType, format: integration.format, body: d.body, ...(d.correlationId ? { correlationId: d.correlationId } : {}) });
+}
 
-  const importId = importIdFor(integration.id, webhookId);
-  // No read first: the create below is the duplicate check (a redelivery's create conflicts).
+interface Receipt {
+  /** The sender's idempotency key: the same key maps to the same import. */
+  webhookId: string;
+  sourceType: SourceType;
+  format: 'json' | 'csv';
+  body: Buffer;
+  correlationId?: string;
+}
+
+/**
+ * Stores one received body: sealed raw body, import record and queue message in one outbox write
+ * (grouped with the other receipts of the same turn). No read first: the create is the duplicate
+ * check (a redelivery's create conflicts), and two racing copies end in 'exists' for the later one.
+ */
+async function storeImport(platform: Platform, raw: RawStore, integration: IntegrationItem, r: Receipt): Promise<{ importId: string; duplicate: boolean }> {
+  const tenantId = integration.tenantId;
+  const importId = importIdFor(integration.id, r.webhookId);
   const receivedAt = new Date().toISOString();
-  const stored = await raw.put(tenantId, importId, receivedAt, d.body);
+  const stored = await raw.put(tenantId, importId, receivedAt, r.body);
   const item: ImportItem = {
     id: importId,
     tenantId,
     type: 'import',
     integrationId: integration.id,
     propertyId: integration.propertyId,
-    sourceType: integration.sourceType,
-    format: integration.format,
-    webhookId,
+    sourceType: r.sourceType,
+    format: r.format,
+    webhookId: r.webhookId,
     status: 'queued',
     receivedAt,
-    bytes: d.body.length,
+    bytes: r.body.length,
     run: 1,
     raw: { chunks: stored.chunks, encoding: stored.encoding },
   };
   if (stored.inline) item.enc = { raw: stored.inline };
-  // Grouped: the receipts of one event-loop turn share one bulk request. Two copies of one delivery
-  // that raced end in 'exists' for the later one: the other one's create stands.
-  const written = await platform.outbox.createGrouped('imports', item, [importMessage({ tenantId, integrationId: integration.id, importId, run: 1 }, d.correlationId)]);
-  if (written === 'exists') return { importId, duplicate: true };
-  return { importId, duplicate: false };
+  const written = await platform.outbox.createGrouped('imports', item, [importMessage({ tenantId, integrationId: integration.id, importId, run: 1 }, r.correlationId)]);
+  return { importId, duplicate: written === 'exists' };
+}
+
+/** Batches of one receipt stored at once: enough to fill a grouped write, few enough to bound memory. */
+const BATCH_CONCURRENCY = 8;
+
+export interface BatchReceipt {
+  integration: IntegrationItem;
+  /**
+   * What the batches answer: a run id (integration and window) or a pushed event's key. With the
+   * source type and the batch's position it derives each import id, so receiving the same batches
+   * again (a redelivered run message, a repeated push) creates no second import.
+   */
+  runKey: string;
+  batches: CanonicalBatch[];
+  correlationId?: string;
+}
+
+/**
+ * Hands a connector's canonical batches to the import pipeline: each non-empty batch becomes an
+ * import exactly as a signed canonical webhook of its source type would (sealed body, import record,
+ * queue message), so the processor, facts, aggregates and audit are the same whatever the origin.
+ * A batch of a source type the integration does not feed is a connector bug: nothing is stored.
+ */
+export async function receiveBatches(platform: Platform, raw: RawStore, r: BatchReceipt): Promise<{ importIds: string[]; duplicates: number }> {
+  const fed = new Set(sourceTypesOf(r.integration));
+  const stray = r.batches.find((b) => !fed.has(b.sourceType));
+  if (stray) throw new Error(`connector batch of source type '${stray.sourceType}' for an integration that feeds ${[...fed].join(', ')}`);
+  const receipts = r.batches.flatMap((b, index) => (b.records.length === 0 ? [] : [{ b, index }]));
+  const stored = await mapLimit(receipts, BATCH_CONCURRENCY, ({ b, index }) =>
+    storeImport(platform, raw, r.integration, {
+      webhookId: `connector:${r.runKey}:${b.sourceType}:${index}`,
+      sourceType: b.sourceType,
+      format: 'json',
+      body: Buffer.from(JSON.stringify({ records: b.records })),
+      ...(r.correlationId ? { correlationId: r.correlationId } : {}),
+    }),
+  );
+  return { importIds: stored.map((s) => s.importId), duplicates: stored.filter((s) => s.duplicate).length };
 }

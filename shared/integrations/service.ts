@@ -4,7 +4,7 @@ import type { Principal } from '../access/principal.js';
 import { actorOf, auditEvent, type AuditEventInit, type EventActor, type RequestMeta } from '../audit/emit.js';
 import type { FieldCipher, Sealed } from '../platform/crypto/field-cipher.js';
 import type { PendingMessage } from '../platform/outbox/outbox.js';
-import { badRequest, notFound, type FieldError } from '../http/problem.js';
+import { badRequest, conflict, notFound, type FieldError } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';
 import { authorize } from '../access/authorize.js';
 import { PLATFORM_TENANT } from '../platform/topology.js';
@@ -12,13 +12,32 @@ import { LruCache } from '../platform/lru-cache.js';
 import { generateSecret } from './signature.js';
 import type { SourceType } from './formats/index.js';
 import type { PropertyDirectory } from './properties.js';
-import type { IntegrationIndexItem, IntegrationItem } from './model.js';
+import { kindOf, sourceTypesOf, type IntegrationIndexItem, type IntegrationItem, type IntegrationKind } from './model.js';
+import { connectorById } from '../connectors/registry.js';
+import type { Connector } from '../connectors/connector.js';
 import type { IntegrationMappings } from './measures.js';
 
-/** What a client configures of an integration. */
+/** What a client configures of a webhook integration. */
 export type IntegrationInput = Pick<IntegrationItem, 'propertyId' | 'sourceType' | 'name' | 'format' | 'mappings' | 'enabled' | 'acceptance'>;
 
-export type IntegrationPatch = Partial<Pick<IntegrationInput, 'name' | 'format' | 'enabled' | 'acceptance'>> & { mappings?: Partial<IntegrationMappings> };
+/**
+ * A new integration of any kind as a client asks for it: a webhook names its source type; a pull or
+ * vendor-push integration names its connector (which says the source types), the connector's
+ * settings and credentials. The service checks the combination (400 naming the field).
+ */
+export type NewIntegration = Omit<IntegrationInput, 'sourceType'> & {
+  kind?: IntegrationKind;
+  sourceType?: SourceType;
+  connector?: string;
+  settings?: Record<string, unknown>;
+  credentials?: Record<string, unknown>;
+};
+
+export type IntegrationPatch = Partial<Pick<IntegrationInput, 'name' | 'format' | 'enabled' | 'acceptance'>> & {
+  mappings?: Partial<IntegrationMappings>;
+  /** A connector integration's settings, whole (validated by the connector). */
+  settings?: Record<string, unknown>;
+};
 
 /**
  * Who makes a change: the tenant it is made in and the actor its audit event names. A user's
@@ -42,10 +61,15 @@ export interface RotatedSecret {
   previousValidUntil: string;
 }
 
-/** The public view of an integration: never a secret, only when each was issued and until when it is valid. */
+/** The public view of an integration: never a secret or credential, only when each was issued and which credential fields are set. */
 export type IntegrationView = IntegrationInput &
-  Pick<IntegrationItem, 'id' | 'secrets' | 'createdAt' | 'updatedAt'> & {
-    webhookPath: string;
+  Pick<IntegrationItem, 'id' | 'secrets' | 'createdAt' | 'updatedAt' | 'connector' | 'settings' | 'credentials'> & {
+    kind: IntegrationKind;
+    sourceTypes: SourceType[];
+    /** Webhook integrations: where the source system posts signed batches. */
+    webhookPath?: string;
+    /** Vendor-push integrations: where the vendor posts its events (plus whatever its authentication puts in the URL). */
+    pushPath?: string;
   };
 
 const SECRET_FIELD = 'integration.secret';
@@ -94,6 +118,22 @@ export async function readIntegration(platform: Pick<Platform, 'store'>, tenantI
   return item;
 }
 
+function createdByOf(caller: ChangeCaller): string {
+  // A user's id, or `system:<id>` for system work.
+  return caller.actor.type === 'system' ? `system:${caller.actor.id}` : caller.actor.id;
+}
+
+/**
+ * A connector's settings or credentials parsed by its schema; on failure the field errors go to
+ * `errors` (named `body.<part>.<path>`; zod's messages name the expected type, never the value given).
+ */
+function connectorInput(connector: Connector, part: 'settings' | 'credentials', value: Record<string, unknown>, errors: FieldError[]): Record<string, unknown> | undefined {
+  const parsed = connector.manifest[part].safeParse(value);
+  if (parsed.success) return parsed.data as Record<string, unknown>;
+  for (const issue of parsed.error.issues) errors.push({ field: ['body', part, ...issue.path.map(String)].join('.'), message: issue.message });
+  return undefined;
+}
+
 function newId(): string {
   return 'int_' + randomBytes(12).toString('base64url');
 }
@@ -109,16 +149,23 @@ export function integrationsEvent(
 }
 
 export function viewOf(item: IntegrationItem): IntegrationView {
+  const kind = kindOf(item);
   return {
     id: item.id,
+    kind,
     propertyId: item.propertyId,
     sourceType: item.sourceType,
+    sourceTypes: sourceTypesOf(item),
+    ...(item.connector ? { connector: item.connector } : {}),
+    ...(item.settings ? { settings: item.settings } : {}),
+    ...(item.credentials ? { credentials: { fields: [...item.credentials.fields], rotatedAt: item.credentials.rotatedAt } } : {}),
     name: item.name,
     format: item.format,
     mappings: item.mappings,
     enabled: item.enabled,
     acceptance: item.acceptance,
-    webhookPath: `/api/v1/integrations/${item.id}/webhook`,
+    ...(kind === 'webhook' ? { webhookPath: `/api/v1/integrations/${item.id}/webhook` } : {}),
+    ...(kind === 'vendor-push' && item.connector ? { pushPath: `/api/v1/connectors/${item.connector}/push/${item.id}` } : {}),
     secrets: item.secrets.map((s) => ({ ...s })),
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
@@ -224,7 +271,7 @@ export class IntegrationService {
     return out;
   }
 
-  private async validateMappings(tenantId: string, propertyId: string, mappings: IntegrationMappings, sourceType: SourceType): Promise<void> {
+  private async validateMappings(tenantId: string, propertyId: string, mappings: IntegrationMappings, sourceTypes: SourceType[]): Promise<void> {
     const errors: FieldError[] = [];
     const ids = Object.values(mappings.departments);
     if (ids.length > 0) {
@@ -233,7 +280,7 @@ export class IntegrationService {
         if (!known.has(id)) errors.push({ field: `body.mappings.departments.${code}`, message: `'${id}' is not a department of the property` });
       }
     }
-    if (sourceType !== 'ams' && Object.keys(mappings.accounts).length > 0) {
+    if (!sourceTypes.includes('ams') && Object.keys(mappings.accounts).length > 0) {
       errors.push({ field: 'body.mappings.accounts', message: 'account mappings apply to ams integrations only' });
     }
     if (errors.length > 0) throw badRequest('The mappings are invalid.', errors);
@@ -250,29 +297,36 @@ export class IntegrationService {
     return item;
   }
 
-  /** Creates an integration on a property the principal manages; the returned secret is shown this once and stored only sealed. */
-  async create(principal: Principal, input: IntegrationInput, meta: RequestMeta = {}): Promise<{ item: IntegrationItem; secret: string }> {
+  /**
+   * Creates an integration on a property the principal manages. A webhook's signing secret is
+   * returned this once and stored only sealed; a connector integration's credentials are sealed and
+   * never returned.
+   */
+  async create(principal: Principal, input: NewIntegration, meta: RequestMeta = {}): Promise<{ item: IntegrationItem; secret?: string }> {
     authorize(principal, 'integrations.manage', { tenantId: principal.tenantId, propertyId: input.propertyId, kind: 'property' });
-    return this.createAs(callerOf(principal), input, meta);
+    const { kind = 'webhook', sourceType, connector, settings, credentials, ...common } = input;
+    if (kind !== 'webhook') return this.createConnectorAs(callerOf(principal), { ...common, kind, sourceType, connector, settings, credentials }, meta);
+    const errors: FieldError[] = [];
+    if (!sourceType) errors.push({ field: 'body.sourceType', message: 'required for a webhook integration' });
+    for (const [field, value] of Object.entries({ connector, settings, credentials })) {
+      if (value !== undefined) errors.push({ field: `body.${field}`, message: 'only pull and vendor-push integrations have a connector' });
+    }
+    if (errors.length > 0 || !sourceType) throw badRequest('The integration is invalid.', errors);
+    return this.createAs(callerOf(principal), { ...common, sourceType }, meta);
   }
 
-  /** Creates an integration as `caller` (no authorization: principals come through create, the system through its port). */
+  /** Creates a webhook integration as `caller` (no authorization: principals come through create, the system through its port). */
   async createAs(caller: ChangeCaller, input: IntegrationInput, meta: RequestMeta): Promise<{ item: IntegrationItem; secret: string }> {
-    const tenantId = caller.tenantId;
-    const property = await this.properties.property(tenantId, input.propertyId);
-    if (!property) throw badRequest('The property does not exist.', [{ field: 'body.propertyId', message: 'unknown property' }]);
-    await this.validateMappings(tenantId, input.propertyId, input.mappings, input.sourceType);
+    await this.checkPlacement(caller.tenantId, input.propertyId, input.mappings, [input.sourceType]);
     const id = newId();
     const secretId = 'sec_' + randomBytes(6).toString('base64url');
     const secret = generateSecret();
     const now = new Date().toISOString();
-    // The index entry first: a webhook can resolve the tenant only once it exists, and an orphan
-    // index entry (if the next write fails) points at an integration that is not there: 401.
-    await this.index.upsert({ id: `integration:${id}`, tenantId: PLATFORM_TENANT, type: 'integrationIndex', integrationId: id, integrationTenantId: tenantId });
-    const item: IntegrationItem = {
+    const item = await this.insert(caller, meta, {
       id,
-      tenantId,
+      tenantId: caller.tenantId,
       type: 'integration',
+      kind: 'webhook',
       propertyId: input.propertyId,
       sourceType: input.sourceType,
       name: input.name,
@@ -281,19 +335,79 @@ export class IntegrationService {
       enabled: input.enabled,
       acceptance: input.acceptance,
       secrets: [{ id: secretId, createdAt: now }],
-      enc: { secrets: { [secretId]: await this.sealSecret(tenantId, id, secretId, secret) } },
+      enc: { secrets: { [secretId]: await this.sealSecret(caller.tenantId, id, secretId, secret) } },
       createdAt: now,
       updatedAt: now,
-      // A user's id, or `system:<id>` for system work.
-      createdBy: caller.actor.type === 'system' ? `system:${caller.actor.id}` : caller.actor.id,
-    };
-    const event = await integrationsEvent(this.platform.cipher, caller, meta, {
-      action: 'integration.created',
-      target: { type: 'integration', id },
-      details: { propertyId: input.propertyId, sourceType: input.sourceType, format: input.format, enabled: input.enabled, acceptance: input.acceptance },
+      createdBy: createdByOf(caller),
     });
-    const written = await this.platform.outbox.commit('imports', 'create', item, [event]);
-    return { item: written, secret };
+    return { item, secret };
+  }
+
+  /** Creates a pull or vendor-push integration: the connector's settings and credentials validated, the credentials sealed. */
+  private async createConnectorAs(
+    caller: ChangeCaller,
+    input: Omit<NewIntegration, 'kind'> & { kind: Exclude<IntegrationKind, 'webhook'> },
+    meta: RequestMeta,
+  ): Promise<{ item: IntegrationItem }> {
+    const connector = input.connector === undefined ? undefined : connectorById(input.connector);
+    if (!connector) throw badRequest('The integration is invalid.', [{ field: 'body.connector', message: input.connector === undefined ? `required for a ${input.kind} integration` : 'unknown connector (GET /api/v1/connectors lists them)' }]);
+    const m = connector.manifest;
+    const errors: FieldError[] = [];
+    if (input.kind === 'pull' && !m.capabilities.pull) errors.push({ field: 'body.kind', message: `the ${m.name} connector cannot pull` });
+    if (input.kind === 'vendor-push' && !m.capabilities.push) errors.push({ field: 'body.kind', message: `the ${m.name} connector takes no pushes` });
+    if (input.sourceType !== undefined && !m.sourceTypes.includes(input.sourceType)) errors.push({ field: 'body.sourceType', message: `the ${m.name} connector feeds ${m.sourceTypes.join(', ')}` });
+    if (input.format !== 'json') errors.push({ field: 'body.format', message: 'connector integrations produce json batches' });
+    const settings = connectorInput(connector, 'settings', input.settings ?? {}, errors);
+    const credentials = connectorInput(connector, 'credentials', input.credentials ?? {}, errors);
+    if (errors.length > 0 || !settings || !credentials) throw badRequest('The integration is invalid.', errors);
+    const sourceTypes = [...m.sourceTypes];
+    await this.checkPlacement(caller.tenantId, input.propertyId, input.mappings, sourceTypes);
+    const id = newId();
+    const now = new Date().toISOString();
+    const item = await this.insert(caller, meta, {
+      id,
+      tenantId: caller.tenantId,
+      type: 'integration',
+      kind: input.kind,
+      connector: m.id,
+      settings,
+      sourceTypes,
+      credentials: { fields: Object.keys(credentials).sort(), rotatedAt: now },
+      propertyId: input.propertyId,
+      sourceType: sourceTypes[0] as SourceType,
+      name: input.name,
+      format: 'json',
+      mappings: input.mappings,
+      enabled: input.enabled,
+      acceptance: input.acceptance,
+      secrets: [],
+      enc: { secrets: {}, credentials: await sealCredentials(this.platform.cipher, caller.tenantId, id, credentials) },
+      createdAt: now,
+      updatedAt: now,
+      createdBy: createdByOf(caller),
+    });
+    return { item };
+  }
+
+  /** The property exists in the tenant and the mappings name its departments. */
+  private async checkPlacement(tenantId: string, propertyId: string, mappings: IntegrationMappings, sourceTypes: SourceType[]): Promise<void> {
+    const property = await this.properties.property(tenantId, propertyId);
+    if (!property) throw badRequest('The property does not exist.', [{ field: 'body.propertyId', message: 'unknown property' }]);
+    await this.validateMappings(tenantId, propertyId, mappings, sourceTypes);
+  }
+
+  /** Writes a new integration, its platform index entry and its audit event. */
+  private async insert(caller: ChangeCaller, meta: RequestMeta, item: IntegrationItem): Promise<IntegrationItem> {
+    // The index entry first: a webhook can resolve the tenant only once it exists, and an orphan
+    // index entry (if the next write fails) points at an integration that is not there: 401.
+    await this.index.upsert({ id: `integration:${item.id}`, tenantId: PLATFORM_TENANT, type: 'integrationIndex', integrationId: item.id, integrationTenantId: item.tenantId });
+    const details: Record<string, string | boolean> = { propertyId: item.propertyId, kind: kindOf(item), sourceType: item.sourceType, format: item.format, enabled: item.enabled, acceptance: item.acceptance };
+    if (item.connector) details.connector = item.connector;
+    if (item.sourceTypes) details.sourceTypes = item.sourceTypes.join(',');
+    // Field names only: which credentials were given, never a value.
+    if (item.credentials) details.credentialFields = item.credentials.fields.join(',');
+    const event = await integrationsEvent(this.platform.cipher, caller, meta, { action: 'integration.created', target: { type: 'integration', id: item.id }, details });
+    return this.platform.outbox.commit('imports', 'create', item, [event]);
   }
 
   /** Changes an integration the principal manages: 404, then 403, then 412 on a stale If-Match. */
@@ -304,18 +418,27 @@ export class IntegrationService {
       departments: patch.mappings?.departments ?? current.mappings.departments,
       accounts: patch.mappings?.accounts ?? current.mappings.accounts,
     };
-    if (patch.mappings) await this.validateMappings(principal.tenantId, current.propertyId, mappings, current.sourceType);
+    if (patch.mappings) await this.validateMappings(principal.tenantId, current.propertyId, mappings, sourceTypesOf(current));
+    let settings = current.settings;
+    if (patch.settings !== undefined) {
+      const connector = current.connector === undefined ? undefined : connectorById(current.connector);
+      if (!connector) throw badRequest('The integration is invalid.', [{ field: 'body.settings', message: 'only pull and vendor-push integrations have settings' }]);
+      const errors: FieldError[] = [];
+      settings = connectorInput(connector, 'settings', patch.settings, errors);
+      if (errors.length > 0) throw badRequest('The settings are invalid.', errors);
+    }
     const next: IntegrationItem = {
       ...current,
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.format !== undefined ? { format: patch.format } : {}),
       ...(patch.enabled !== undefined ? { enabled: patch.enabled } : {}),
       ...(patch.acceptance !== undefined ? { acceptance: patch.acceptance } : {}),
+      ...(settings !== undefined ? { settings } : {}),
       mappings,
       updatedAt: new Date().toISOString(),
     };
     const changes: Record<string, { before?: unknown; after?: unknown }> = {};
-    for (const k of ['name', 'format', 'enabled', 'acceptance', 'mappings'] as const) {
+    for (const k of ['name', 'format', 'enabled', 'acceptance', 'mappings', 'settings'] as const) {
       if (JSON.stringify(current[k]) !== JSON.stringify(next[k])) changes[k] = { before: current[k], after: next[k] };
     }
     const event = await integrationsEvent(this.platform.cipher, callerOf(principal), meta, { action: 'integration.updated', target: { type: 'integration', id: integrationId }, changes });
@@ -356,6 +479,7 @@ export class IntegrationService {
 
   private async rotateSecretOf(current: IntegrationItem, caller: ChangeCaller, meta: RequestMeta): Promise<RotatedSecret> {
     const integrationId = current.id;
+    if (kindOf(current) !== 'webhook') throw conflict('Only webhook integrations have signing secrets; rotate a connector integration\'s credentials with PUT /api/v1/integrations/{id}/credentials.');
     const now = new Date();
     const until = new Date(now.getTime() + this.platform.config.WEBHOOK_SECRET_OVERLAP_HOURS * 3600_000).toISOString();
     const kept = current.secrets
@@ -371,5 +495,34 @@ export class IntegrationService {
     this.receiving.delete(integrationId);
     return { item, secret, secretId, previousValidUntil: until };
   }
-}
 
+  /**
+   * Replaces a connector integration's credentials (validated by its connector, sealed; the old ones
+   * are gone). The audit event names the credential fields, never a value. 412 on a stale If-Match.
+   */
+  async rotateCredentials(principal: Principal, integrationId: string, credentials: Record<string, unknown>, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<IntegrationItem> {
+    const current = await this.manageable(principal, integrationId);
+    const etag = checkIfMatch(ifMatch, current);
+    const connector = current.connector === undefined ? undefined : connectorById(current.connector);
+    if (!connector) throw conflict('Only pull and vendor-push integrations have credentials; a webhook integration rotates its signing secret (POST /api/v1/integrations/{id}/rotate-secret).');
+    const errors: FieldError[] = [];
+    const parsed = connectorInput(connector, 'credentials', credentials, errors);
+    if (errors.length > 0 || !parsed) throw badRequest('The credentials are invalid.', errors);
+    const now = new Date().toISOString();
+    const fields = Object.keys(parsed).sort();
+    const next: IntegrationItem = {
+      ...current,
+      credentials: { fields, rotatedAt: now },
+      enc: { ...current.enc, credentials: await sealCredentials(this.platform.cipher, current.tenantId, integrationId, parsed) },
+      updatedAt: now,
+    };
+    const event = await integrationsEvent(this.platform.cipher, callerOf(principal), meta, {
+      action: 'integration.credentials_rotated',
+      target: { type: 'integration', id: integrationId },
+      details: { connector: connector.manifest.id, fields: fields.join(',') },
+    });
+    const written = await this.platform.outbox.commit('imports', 'replace', next, [event], etag);
+    this.receiving.delete(integrationId);
+    return written;
+  }
+}

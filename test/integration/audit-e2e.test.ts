@@ -344,6 +344,8 @@ const notWalkedHere: Record<string, string> = {
   'POST /api/v1/tenant/sso/test': 'a check, changes nothing',
   'POST /api/v1/auth/sso/exchange': 'needs a completed SSO flow (sso.test.ts)',
   'POST /api/v1/integrations/{id}/webhook': 'signed import; import.* events come from the processor (integrations-processing.test.ts)',
+  'PUT /api/v1/integrations/{id}/credentials': 'needs a connector integration: connectors-framework.test.ts asserts integration.credentials_rotated (and no secret in it)',
+  'POST /api/v1/connectors/{connectorId}/push/{id}': 'vendor push; import.* events come from the processor, as for the webhook (connectors-framework.test.ts)',
   'POST /api/v1/integrations/{id}/imports/{importId}/replay': 'needs a stored import (integrations-processing.test.ts)',
   'POST /api/v1/auth/mfa/verify': 'MFA login flow (mfa.test.ts asserts auth.mfa_failed, auth.recovery_code_used)',
   'POST /api/v1/auth/mfa/sms/send': 'MFA login flow (mfa.test.ts)',

@@ -84,11 +84,15 @@ const BODIES: Record<string, unknown> = {
   'PATCH v1/property-groups/{groupId}': { name: 'Taken over' },
   'PUT v1/users/{id}/sso-link': { tid: randomUUID(), oid: randomUUID() },
   'PATCH v1/integrations/{id}': { name: 'Taken over' },
+  'PUT v1/integrations/{id}/credentials': { credentials: { clientToken: 'taken-over', accessToken: 'taken-over' } },
   'POST v1/users/{id}/redaction': { reason: 'hostile', requestedBy: 'attacker' },
 };
 
-/** Routes whose object is not a tenant's (public assets, signature-authenticated webhooks). */
-const NOT_TENANT_OBJECTS = new Set(['GET v1/docs/assets/{file}', 'GET v1/integrations/schemas/{sourceType}', 'POST v1/integrations/{id}/webhook']);
+/**
+ * Routes whose object is not a tenant's (public assets, signature-authenticated webhooks, vendor
+ * pushes authenticated by their connector: connectors-framework.test.ts shows a tenant token there is 401).
+ */
+const NOT_TENANT_OBJECTS = new Set(['GET v1/docs/assets/{file}', 'GET v1/integrations/schemas/{sourceType}', 'POST v1/integrations/{id}/webhook', 'POST v1/connectors/{connectorId}/push/{id}']);
 
 async function snapshot(tenantId: string): Promise<Map<string, string>> {
   const out = new Map<string, string>();
