@@ -19,6 +19,7 @@ import type { Identity } from './identity/index.js';
 import type { AuditLog } from './audit/index.js';
 import type { Reporting } from './reporting/index.js';
 import type { Integrations } from './integrations/index.js';
+import type { ConnectorRuns } from './connectors/runs/index.js';
 import type { Privacy } from './privacy/index.js';
 
 /** Every service, built once per process from configuration. Handlers reach services only through this. */
@@ -34,6 +35,8 @@ export interface App extends Platform {
   audit: AuditLog;
   reporting: Reporting;
   integrations: Integrations;
+  /** Scheduled pulls, backfills and status of connector integrations. */
+  connectorRuns: ConnectorRuns;
   privacy: Privacy;
   close(): Promise<void>;
 }
@@ -99,6 +102,7 @@ export async function buildApp(config: Config): Promise<App> {
   const { createIdentity } = await import('./identity/index.js');
   const { createReporting } = await import('./reporting/index.js');
   const { createIntegrations } = await import('./integrations/index.js');
+  const { createConnectorRuns } = await import('./connectors/runs/index.js');
   const { createPrivacy } = await import('./privacy/index.js');
   const { ProfileDisplayNames } = await import('./identity/display-names.js');
   const identity = await createIdentity(platform, { credential });
@@ -106,6 +110,7 @@ export async function buildApp(config: Config): Promise<App> {
   const audit = createAuditLog(platform, { credential, names: new ProfileDisplayNames(platform, identity.users) });
   const deadLetters: DeadLetters = broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential);
   const integrations = createIntegrations(platform, { properties: identity.tenants.directory, deadLetters });
+  const connectorRuns = createConnectorRuns(platform, { properties: identity.tenants.directory, receive: (receipt) => integrations.receiveBatches(receipt) });
 
   return {
     ...platform,
@@ -117,8 +122,17 @@ export async function buildApp(config: Config): Promise<App> {
     securityEvents: identity.securityEvents,
     audit,
     // The daily close reaches integrations through its system ports, not as a user.
-    reporting: createReporting(platform, { properties: identity.tenants.directory, groups: identity.propertyGroups, sources: integrations }),
+    reporting: createReporting(platform, {
+      properties: identity.tenants.directory,
+      groups: identity.propertyGroups,
+      sources: {
+        recompute: (tenantId, propertyId, dates) => integrations.recompute(tenantId, propertyId, dates),
+        lateSources: (tenantId, propertyId, now) => integrations.lateSources(tenantId, propertyId, now),
+        lateConnectors: (tenantId, propertyId, now) => connectorRuns.lateConnectors(tenantId, propertyId, now),
+      },
+    }),
     integrations,
+    connectorRuns,
     privacy: createPrivacy(platform, { identity }),
     async close() {
       await identity.close();

@@ -34,6 +34,8 @@ export const queues = {
   imports: { name: 'imports', sessions: false },
   audit: { name: 'audit', sessions: true },
   redaction: { name: 'redaction', sessions: false },
+  /** One message per run of a connector integration (a change-feed or backfill window); the message id is the run id. */
+  'connector-runs': { name: 'connector-runs', sessions: false },
 } as const;
 
 export type QueueName = keyof typeof queues;

@@ -89,6 +89,8 @@ export interface DailyClosePorts {
   recompute(tenantId: string, propertyId: string, dates: string[]): Promise<unknown>;
   /** The source types of a property's integrations that are late at `now`. */
   lateSources(tenantId: string, propertyId: string, now: Date): Promise<string[]>;
+  /** The connector integrations of a property that are "Not updated" at `now`. */
+  lateConnectors?(tenantId: string, propertyId: string, now: Date): Promise<NonNullable<DigestItem['lateConnectors']>>;
 }
 
 export interface DailyCloseResult {
@@ -356,6 +358,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
     // and monthly ledger lines (not a daily feed), would report sources as late that are not.
     const late = new Set(lateSourcesFromAggregates(items.filter((i) => i.date >= windowFrom && !i.period), date));
     if (deps.sources) for (const s of await deps.sources.lateSources(tenantId, property.id, now)) late.add(s);
+    const lateConnectors = (await deps.sources?.lateConnectors?.(tenantId, property.id, now)) ?? [];
     return {
       id: digestId(property.id, date),
       tenantId,
@@ -369,6 +372,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
       departments: day.departments,
       overHours: overHours(day.departments),
       lateSources: [...late].sort(),
+      lateConnectors,
       bookings,
     };
   }
