@@ -86,6 +86,8 @@ const BODIES: Record<string, unknown> = {
   'PATCH v1/integrations/{id}': { name: 'Taken over' },
   'PUT v1/integrations/{id}/credentials': { credentials: { clientToken: 'taken-over', accessToken: 'taken-over' } },
   'POST v1/users/{id}/redaction': { reason: 'hostile', requestedBy: 'attacker' },
+  'POST v1/integrations/{id}/backfill': { from: '2026-01-01', to: '2026-01-31' },
+  'PATCH v1/integrations/{id}/run-settings': { expectedArrival: { localTime: '07:00' } },
 };
 
 /**
