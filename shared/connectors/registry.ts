@@ -18,18 +18,6 @@ for (const c of CONNECTORS) {
   byId.set(c.manifest.id, c);
 }
 
-/**
- * Test seam: serves a connector a test defines (its fake vendor's shape) through connectorById until
- * the returned function removes it. Production code never calls it; the catalogue is CONNECTORS.
- */
-export function registerTestConnector(connector: Connector): () => void {
-  if (byId.has(connector.manifest.id)) throw new Error(`two connectors share the id '${connector.manifest.id}'`);
-  byId.set(connector.manifest.id, connector);
-  return () => {
-    byId.delete(connector.manifest.id);
-  };
-}
-
 /** The connector registered under `id`, undefined when there is none. */
 export function connectorById(id: string): Connector | undefined {
   return byId.get(id);
@@ -62,7 +50,12 @@ function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {
 
 /** The catalogue `GET /api/v1/connectors` lists: what a tenant may create an integration with, and what each asks for. */
 export function connectorCatalogue(): CatalogueEntry[] {
-  return CONNECTORS.map(({ manifest: m }) => ({
+  return CONNECTORS.map(catalogueEntryOf);
+}
+
+/** One connector as the catalogue lists it. */
+export function catalogueEntryOf({ manifest: m }: Connector): CatalogueEntry {
+  return {
     id: m.id,
     name: m.name,
     vendor: m.vendor,
@@ -71,5 +64,5 @@ export function connectorCatalogue(): CatalogueEntry[] {
     capabilities: { ...m.capabilities },
     settings: jsonSchemaOf(m.settings),
     credentials: withoutValues(jsonSchemaOf(m.credentials)) as Record<string, unknown>,
-  }));
+  };
 }
