@@ -82,9 +82,10 @@ export function orderItemDate(item: Pick<OrderItem, 'ConsumedUtc'>, timeZone: st
 
 /**
  * The records of `dates`, each recomputed whole from `inputs`: one `pms` record per date, and for
- * dates before `today` one `ams` record per department that had any order item that day (a
- * department whose items were all cancelled gets 0, replacing what it had). Future revenue is not
- * posted: it is on the books in the `pms` record.
+ * dates before `today` one `ams` record per department that had any order item that day other
+ * than night prices (those are the `pms` room revenue); a department whose items were all
+ * cancelled gets 0, replacing what it had. Future revenue is not posted: it is on the books in the
+ * `pms` record.
  */
 export function dayRecords(dates: readonly string[], inputs: DayInputs, inventory: Inventory, settings: MewsSettings, today: string): { pms: PmsOut[]; ams: AmsOut[] } {
   const tz = inventory.timeZone;
@@ -147,7 +148,12 @@ export function dayRecords(dates: readonly string[], inputs: DayInputs, inventor
     const date = orderItemDate(item, tz);
     if (!wanted.has(date)) continue;
     const value = REVENUE_STATES.has(item.AccountingState) ? cents(amountOf(item, settings)) : 0;
-    if (item.ServiceId === settings.serviceId && ROOM_ITEM_TYPES.has(item.Type)) roomRevenue.set(date, (roomRevenue.get(date) ?? 0) + value);
+    if (item.ServiceId === settings.serviceId && ROOM_ITEM_TYPES.has(item.Type)) {
+      // Night prices are the pms record's room revenue; reports add rooms-department postings to
+      // it as adjustments (docs/kpis.md § Rooms revenue), so posting them again would count them twice.
+      roomRevenue.set(date, (roomRevenue.get(date) ?? 0) + value);
+      continue;
+    }
     if (date >= today) continue;
     const category = item.AccountingCategoryId ? inventory.accountingCategories.get(item.AccountingCategoryId) : undefined;
     const department = departmentOf(settings, category);
