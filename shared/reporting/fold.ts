@@ -48,20 +48,8 @@ export function lastYearRange(from: string, to: string, alignment: LastYearAlign
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
-/** Which (series, current-range date) pairs an aggregate counts for. On-the-books items count with the actuals (their bookings only). */
-function placements(item: AggregateRecord, plan: FoldPlan, ly: { from: string; to: string }): Array<[Series, string]> {
-  const out: Array<[Series, string]> = [];
-  const inRange = item.date >= plan.from && item.date <= plan.to;
-  const scenario = item.scenario === 'onTheBooks' ? 'actual' : item.scenario;
-  if (inRange && (scenario === 'actual' || scenario === 'budget' || scenario === 'forecast') && plan.series.has(scenario)) {
-    out.push([scenario, item.date]);
-  }
-  if (scenario === 'actual' && plan.series.has('lastYear') && item.date >= ly.from && item.date <= ly.to) {
-    const date = fromLastYear(item.date, plan.alignment);
-    if (date >= plan.from && date <= plan.to) out.push(['lastYear', date]);
-  }
-  return out;
-}
+/** An item's FRS/TRS reservation counts. */
+const bookingsOf = (item: AggregateRecord): Bookings => ({ reservations: num(item.reservations), coversBooked: num(item.reservedCovers), cancellations: num(item.cancellations), noShows: num(item.noShows) });
 
 /**
  * The day weights for spreading monthly figures over `days`: 1 each; each day's rooms available
@@ -94,28 +82,17 @@ function dailyWeights(items: readonly AggregateRecord[], plan: FoldPlan): Map<st
 }
 
 /**
- * Monthly aggregates become one item per day of their month, each carrying the day's share of
- * every USALI line (exact to the cent over the month, spreadCents); other items pass through.
+ * Each day's share of a monthly aggregate's USALI lines (exact to the cent over the month,
+ * spreadCents): day i of `days` gets `usali[i]`.
  */
-function expandMonthly(items: readonly AggregateRecord[], plan: FoldPlan): AggregateRecord[] {
-  if (!items.some((i) => i.period)) return items as AggregateRecord[];
-  const daily = dailyWeights(items, plan);
-  const out: AggregateRecord[] = [];
-  for (const item of items) {
-    if (!item.period) {
-      out.push(item);
-      continue;
-    }
-    const days = daysOfMonth(item.period);
-    const weights = spreadWeights(days, plan, daily);
-    const shares = Object.entries(item.usali ?? {}).map(([line, v]) => [line, spreadCents(num(v), weights)] as const);
-    days.forEach((date, i) => {
-      const usali: Record<string, number> = {};
-      for (const [line, parts] of shares) usali[line] = parts[i] as number;
-      out.push({ ...item, id: `${item.id}:${date}`, date, usali });
-    });
+function monthlyShares(item: AggregateRecord, plan: FoldPlan, daily: ReadonlyMap<string, number>): { days: string[]; usali: Array<Record<string, number>> } {
+  const days = daysOfMonth(item.period as string);
+  const weights = spreadWeights(days, plan, daily);
+  const usali: Array<Record<string, number>> = days.map(() => ({}));
+  for (const [line, v] of Object.entries(item.usali ?? {})) {
+    spreadCents(num(v), weights).forEach((share, i) => ((usali[i] as Record<string, number>)[line] = share));
   }
-  return out;
+  return { days, usali };
 }
 
 /**
@@ -166,67 +143,103 @@ export function fold(items: readonly AggregateRecord[], plan: FoldPlan, departme
     return d;
   };
 
-  for (const item of expandMonthly(items, plan)) {
-    const places = placements(item, plan, ly);
-    if (places.length === 0) continue;
-    const usali = item.usali ?? {};
-    const booked: Bookings = { reservations: num(item.reservations), coversBooked: num(item.reservedCovers), cancellations: num(item.cancellations), noShows: num(item.noShows) };
+  const lyDates = new Map<string, string>();
+  const lyDateOf = (date: string): string => {
+    let d = lyDates.get(date);
+    if (d === undefined) {
+      d = fromLastYear(date, plan.alignment);
+      lyDates.set(date, d);
+    }
+    return d;
+  };
+  const withLastYear = plan.series.has('lastYear');
+
+  /** Adds one dated item (or one day's share of a monthly one: `usali`) to the series it counts for at `date`. */
+  const foldItem = (item: AggregateRecord, date: string, usali: Partial<Record<string, number>>) => {
+    // Which (series, current-range date) pairs the item counts for: its own series in range, and
+    // actuals of last year's range as last year. On-the-books items count with the actuals (their bookings only).
+    const scenario = item.scenario === 'onTheBooks' ? 'actual' : item.scenario;
+    const current = date >= plan.from && date <= plan.to && (scenario === 'actual' || scenario === 'budget' || scenario === 'forecast') && plan.series.has(scenario) ? scenario : undefined;
+    let lyDate: string | undefined;
+    if (withLastYear && scenario === 'actual' && date >= ly.from && date <= ly.to) {
+      const d = lyDateOf(date);
+      if (d >= plan.from && d <= plan.to) lyDate = d;
+    }
+    if (current === undefined && lyDate === undefined) return;
     if (item.scenario === 'onTheBooks') {
       // Reservations received before their day stay on the books: they count with the day's actuals.
       const dept = item.level === 'department' && item.departmentId ? departments.get(item.departmentId) : undefined;
-      if (!dept) continue;
-      for (const [series, date] of places) addBookings(deptSums(series, date, dept.id).bookings, booked);
-      continue;
+      if (!dept) return;
+      const booked = bookingsOf(item);
+      if (current !== undefined) addBookings(deptSums(current, date, dept.id).bookings, booked);
+      if (lyDate !== undefined) addBookings(deptSums('lastYear', lyDate, dept.id).bookings, booked);
+      return;
     }
     if (item.level === 'department') {
       const dept = item.departmentId ? departments.get(item.departmentId) : undefined;
       if (!dept) {
         result.ignoredItems += 1;
-        continue;
+        return;
       }
-      // Budgets and forecasts only exist as AMS lines. Actual AMS postings (often month-end totals)
-      // would double the daily POS and TMS figures, so actuals use the operational sources only.
-      const planned = item.scenario !== 'actual';
-      const revenue = planned ? num(usali.revenue) : num(item.revenue);
-      const labourCost = planned ? num(usali.payrollAndRelated) : num(item.labourCost);
-      const amsRevenue = usali.revenue !== undefined;
-      for (const [series, date] of places) {
-        const d = deptSums(series, date, dept.id);
-        d.revenue += revenue;
-        d.covers += num(item.covers);
-        d.productiveHours += num(item.productiveHours);
-        d.nonProductiveHours += num(item.nonProductiveHours);
-        d.labourCost += labourCost;
-        for (const line of DEPARTMENTAL_LINES) d.usali[line] += num(usali[line]);
-        if (amsRevenue) d.amsRevenuePosted = true;
-        if (!planned) addBookings(d.bookings, booked);
-        d.dates.add(date);
-        if (dept.usaliDepartment === 'rooms') {
-          const day = roomDay(series, date);
-          if (!planned) day.operational += num(item.revenue);
-          day.ams += num(usali.revenue);
-          if (amsRevenue) day.amsPosted = true;
-        }
-        if (series === 'actual') result.labourCostUnavailable += num(item.labourCostUnavailable);
-      }
+      if (current !== undefined) addDepartment(item, usali, dept, current, date);
+      if (lyDate !== undefined) addDepartment(item, usali, dept, 'lastYear', lyDate);
     } else {
-      for (const [series, date] of places) {
-        const p = (sums.get(series)?.get(keyOf(date)) as BucketSums).property;
-        const available = num(item.roomsAvailable);
-        if (available > 0) {
-          p.roomsAvailable += available;
-          p.outOfOrder += num(item.outOfOrder);
-          p.statsDates.add(date);
-        }
-        p.roomsSold += num(item.roomsSold);
-        p.complimentary += num(item.complimentary);
-        p.roomRevenue += num(item.roomRevenue);
-        p.guests += num(item.guests);
-        for (const line of PROPERTY_LINES) p.usali[line] += num(usali[line]);
-        p.dates.add(date);
-        roomDay(series, date).operational += num(item.roomRevenue);
-      }
+      if (current !== undefined) addProperty(item, usali, current, date);
+      if (lyDate !== undefined) addProperty(item, usali, 'lastYear', lyDate);
     }
+  };
+
+  const addDepartment = (item: AggregateRecord, usali: Partial<Record<string, number>>, dept: DepartmentInfo, series: Series, date: string) => {
+    // Budgets and forecasts only exist as AMS lines. Actual AMS postings (often month-end totals)
+    // would double the daily POS and TMS figures, so actuals use the operational sources only.
+    const planned = item.scenario !== 'actual';
+    const amsRevenue = usali.revenue !== undefined;
+    const d = deptSums(series, date, dept.id);
+    d.revenue += planned ? num(usali.revenue) : num(item.revenue);
+    d.covers += num(item.covers);
+    d.productiveHours += num(item.productiveHours);
+    d.nonProductiveHours += num(item.nonProductiveHours);
+    d.labourCost += planned ? num(usali.payrollAndRelated) : num(item.labourCost);
+    for (const line of DEPARTMENTAL_LINES) d.usali[line] += num(usali[line]);
+    if (amsRevenue) d.amsRevenuePosted = true;
+    if (!planned) addBookings(d.bookings, bookingsOf(item));
+    d.dates.add(date);
+    if (dept.usaliDepartment === 'rooms') {
+      const day = roomDay(series, date);
+      if (!planned) day.operational += num(item.revenue);
+      day.ams += num(usali.revenue);
+      if (amsRevenue) day.amsPosted = true;
+    }
+    if (series === 'actual') result.labourCostUnavailable += num(item.labourCostUnavailable);
+  };
+
+  const addProperty = (item: AggregateRecord, usali: Partial<Record<string, number>>, series: Series, date: string) => {
+    const p = (sums.get(series)?.get(keyOf(date)) as BucketSums).property;
+    const available = num(item.roomsAvailable);
+    if (available > 0) {
+      p.roomsAvailable += available;
+      p.outOfOrder += num(item.outOfOrder);
+      p.statsDates.add(date);
+    }
+    p.roomsSold += num(item.roomsSold);
+    p.complimentary += num(item.complimentary);
+    p.roomRevenue += num(item.roomRevenue);
+    p.guests += num(item.guests);
+    for (const line of PROPERTY_LINES) p.usali[line] += num(usali[line]);
+    p.dates.add(date);
+    roomDay(series, date).operational += num(item.roomRevenue);
+  };
+
+  // Monthly aggregates count as one item per day of their month, each with the day's share of the
+  // month's USALI lines; spread in place, item by item, so every sum adds in the order of the items.
+  const daily = items.some((i) => i.period) ? dailyWeights(items, plan) : undefined;
+  for (const item of items) {
+    if (!item.period || !daily) {
+      foldItem(item, item.date, item.usali ?? {});
+      continue;
+    }
+    const shares = monthlyShares(item, plan, daily);
+    shares.days.forEach((date, i) => foldItem(item, date, shares.usali[i] as Record<string, number>));
   }
   const source = plan.roomsRevenueSource ?? DEFAULT_ROOMS_REVENUE_SOURCE;
   for (const day of roomDays.values()) {

@@ -6,6 +6,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const accountModule = require('@vercel/cosmosdb-server/lib/account');
 const { createHttpServer } = require('@vercel/cosmosdb-server');
 const snapshot = require('./embedded-cosmos-snapshot.cjs');
+// Linear scans instead of the query engine's quadratic one (embedded-cosmos-query.cjs).
+require('./embedded-cosmos-query.cjs').useLinearScans();
 
 // The server builds its account (all the data) privately when it starts listening; this subclass
 // hands it to us so it can be loaded from and saved to a snapshot file.
