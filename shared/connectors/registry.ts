@@ -18,6 +18,18 @@ for (const c of CONNECTORS) {
   byId.set(c.manifest.id, c);
 }
 
+/**
+ * Test seam: serves a connector a test defines (its fake vendor's shape) through connectorById until
+ * the returned function removes it. Production code never calls it; the catalogue is CONNECTORS.
+ */
+export function registerTestConnector(connector: Connector): () => void {
+  if (byId.has(connector.manifest.id)) throw new Error(`two connectors share the id '${connector.manifest.id}'`);
+  byId.set(connector.manifest.id, connector);
+  return () => {
+    byId.delete(connector.manifest.id);
+  };
+}
+
 /** The connector registered under `id`, undefined when there is none. */
 export function connectorById(id: string): Connector | undefined {
   return byId.get(id);
