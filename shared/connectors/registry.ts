@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Connector } from './connector.js';
+import { mews } from './vendors/mews/index.js';
 
 /**
  * The connector catalogue. Adding a vendor is one folder under `vendors/<id>/` and one import plus
@@ -7,6 +8,7 @@ import type { Connector } from './connector.js';
  */
 export const CONNECTORS: readonly Connector[] = [
   // One line per vendor connector, e.g. `mews,`
+  mews,
 ];
 
 const byId = new Map<string, Connector>();
