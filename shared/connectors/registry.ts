@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Connector } from './connector.js';
 import { mews } from './vendors/mews/index.js';
+import { opera } from './vendors/opera/index.js';
 
 /**
  * The connector catalogue. Adding a vendor is one folder under `vendors/<id>/` and one import plus
@@ -9,6 +10,7 @@ import { mews } from './vendors/mews/index.js';
 export const CONNECTORS: readonly Connector[] = [
   // One line per vendor connector, e.g. `mews,`
   mews,
+  opera,
 ];
 
 const byId = new Map<string, Connector>();
