@@ -55,7 +55,7 @@ describe('apaleo connector against apaleo’s published specification', () => {
     expect(fake.violations).toEqual([]);
     expect(fake.tokensIssued).toBe(1);
     expect(records(result.batches, 'pms')).toHaveLength(120);
-    expect(records(result.batches, 'ams')).toHaveLength(73 * 3);
+    expect(records(result.batches, 'ams')).toHaveLength(73 * 2);
     expectFiguresOfTheFake(result.batches);
     // Business dates in chunks of the manifest's window, read page by page.
     const stays = fake.requests.filter((r) => r.path === '/booking/v1/reservations');

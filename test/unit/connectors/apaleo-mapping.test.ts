@@ -80,14 +80,12 @@ describe('apaleo mapping: reservations and units to daily statistics', () => {
     for (const r of pms) expect(pmsRecord.safeParse(r).success).toBe(true);
   });
 
-  it('posts revenue by department for actual dates only, every mapped department every day (a cancellation brings one back to 0)', () => {
+  it('posts service revenue by department for actual dates only, every mapped department every day (a cancellation brings one back to 0); accommodation stays in pms', () => {
     const { ams } = run();
     expect(ams).toEqual([
-      { id: 'apaleo:MUC:2026-03-13:ROOMS:ROOMS', date: '2026-03-13', account: 'ROOMS', department: 'ROOMS', amount: 100, kind: 'actual' },
       // R7's breakfast is served on the 13th though its night is the 12th.
       { id: 'apaleo:MUC:2026-03-13:FB:FB', date: '2026-03-13', account: 'FB', department: 'FB', amount: 12.61, kind: 'actual' },
       { id: 'apaleo:MUC:2026-03-13:OTHER:OTHER', date: '2026-03-13', account: 'OTHER', department: 'OTHER', amount: 0, kind: 'actual' },
-      { id: 'apaleo:MUC:2026-03-14:ROOMS:ROOMS', date: '2026-03-14', account: 'ROOMS', department: 'ROOMS', amount: 100, kind: 'actual' },
       { id: 'apaleo:MUC:2026-03-14:FB:FB', date: '2026-03-14', account: 'FB', department: 'FB', amount: 25.21, kind: 'actual' },
       { id: 'apaleo:MUC:2026-03-14:OTHER:OTHER', date: '2026-03-14', account: 'OTHER', department: 'OTHER', amount: 0, kind: 'actual' },
     ]);
@@ -109,7 +107,7 @@ describe('apaleo mapping: reservations and units to daily statistics', () => {
     ]);
     const s = { ...settings, revenueMapping: { ...settings.revenueMapping, services: { ...settings.revenueMapping.services, SPA: { department: 'SPA', account: 'SPA' } } } };
     const [, ams] = mapDays({ settings: s, from: '2026-03-13', to: '2026-03-13', reservations: [r], units, timeZone: TZ, today: '2026-03-20' });
-    expect(Object.fromEntries(ams!.records.map((x) => [x.department, x.amount]))).toEqual({ ROOMS: 100, FB: 0, SPA: 40, OTHER: 5 });
+    expect(Object.fromEntries(ams!.records.map((x) => [x.department, x.amount]))).toEqual({ FB: 0, SPA: 40, OTHER: 5 });
   });
 
   it('names every business date a reservation touches, breakfast after the last night included', () => {
@@ -130,7 +128,7 @@ describe('apaleo dates and settings', () => {
     const s = apaleoSettings.parse({ propertyId: 'MUC' });
     expect(s.apiBaseUrl).toBe('https://api.apaleo.com');
     expect(s.identityBaseUrl).toBe('https://identity.apaleo.com');
-    expect(s.revenueMapping.accommodation).toEqual({ department: 'ROOMS', account: 'ROOMS' });
+    expect(s.revenueMapping).toEqual({ services: { BRKF: { department: 'FB', account: 'FB' } }, otherServices: { department: 'OTHER', account: 'OTHER' } });
     expect(apaleoSettings.safeParse({ propertyId: 'MUC', apiBaseUrl: 'http://api.example.com' }).success).toBe(false);
     expect(apaleoSettings.safeParse({ propertyId: 'MUC', apiBaseUrl: 'http://127.0.0.1:4000/' }).data?.apiBaseUrl).toBe('http://127.0.0.1:4000');
     expect(apaleoSettings.safeParse({ propertyId: 'MUC', hotel: 'x' }).success).toBe(false);

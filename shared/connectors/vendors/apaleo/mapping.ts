@@ -30,7 +30,7 @@ const targetKey = (t: RevenueTarget) => `${t.department}|${t.account}`;
 /** Every revenue target of the settings, once each: a day's postings always name all of them, so a cancellation brings a department back to 0. */
 function revenueTargets(settings: ApaleoSettings): RevenueTarget[] {
   const m = settings.revenueMapping;
-  const all = [m.accommodation, ...Object.values(m.services), m.otherServices];
+  const all = [...Object.values(m.services), m.otherServices];
   return [...new Map(all.map((t) => [targetKey(t), t])).values()];
 }
 
@@ -51,7 +51,8 @@ function maintenanceDates(m: { from: string; to: string }, timeZone: string): { 
 }
 
 /**
- * The property's daily room statistics (`pms`) and revenue by department (`ams`, actual dates only)
+ * The property's daily room statistics (`pms`, accommodation revenue included) and the revenue of the
+ * services booked with the stays by department (`ams`, actual dates only)
  * for `from`..`to`, from apaleo's reservations (time slices) and units. A pure function of its input:
  * a re-run, a cancellation or a late change recomputes whole days under the same record ids.
  */
@@ -62,7 +63,6 @@ export function mapDays(input: DayInput): CanonicalBatch[] {
   const basis = settings.revenueBasis === 'net' ? 'netAmount' : 'grossAmount';
   const dates = datesIn(input.from, input.to);
   const days = new Map<string, Day>(dates.map((d) => [d, { roomsAvailable: 0, outOfOrder: 0, roomsSold: 0, complimentary: 0, roomRevenue: 0, guests: 0, arrivals: 0, departures: 0, revenue: new Map() }]));
-  const mapping = settings.revenueMapping;
   const addRevenue = (date: string, target: RevenueTarget, value: number) => {
     const day = days.get(date);
     if (day) day.revenue.set(targetKey(target), (day.revenue.get(targetKey(target)) ?? 0) + value);
@@ -98,7 +98,6 @@ export function mapDays(input: DayInput): CanonicalBatch[] {
       else day.roomsSold += 1;
       day.roomRevenue += price;
       day.guests += guests;
-      addRevenue(slice.serviceDate, mapping.accommodation, price);
     }
   }
 

@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { badRequest, fieldErrors } from '../../../http/problem.js';
 import type { PushHandler, PushRequest } from '../../connector.js';
 import { webhookEvent } from './schemas.js';
 import type { ApaleoCredentials, ApaleoSettings } from './settings.js';
@@ -53,10 +54,10 @@ export function pushHandler(runner: DayRunner): PushHandler<ApaleoSettings, Apal
       try {
         json = JSON.parse(request.body.toString('utf8'));
       } catch {
-        throw new ApaleoEventInvalid('the body is not JSON');
+        throw badRequest('The body is not JSON: not an apaleo event.');
       }
       const parsed = webhookEvent.safeParse(json);
-      if (!parsed.success) throw new ApaleoEventInvalid(`not an apaleo event: ${parsed.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+      if (!parsed.success) throw badRequest('Not an apaleo event.', fieldErrors('body', parsed.error));
       const event = parsed.data;
       const topic = event.topic.toLowerCase();
       if (topic === 'system' && event.type.toLowerCase() === 'healthcheck') return { batches: [], objectsRead: 0, healthCheck: true };
@@ -65,10 +66,4 @@ export function pushHandler(runner: DayRunner): PushHandler<ApaleoSettings, Apal
       return runner.reservationChanged(ctx, event.data.entityId);
     },
   };
-}
-
-/** A push body that is not an apaleo event (the framework answers 400). */
-export class ApaleoEventInvalid extends Error {
-  override readonly name = 'ApaleoEventInvalid';
-  readonly status = 400;
 }

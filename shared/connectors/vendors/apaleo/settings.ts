@@ -15,30 +15,31 @@ const revenueTarget = z.strictObject({ department: code, account: z.string().min
 export type RevenueTarget = z.infer<typeof revenueTarget>;
 
 /**
- * The default revenue mapping: accommodation to rooms, breakfast (apaleo's demo service code BRKF) to
- * food and beverage, every other service to other operated departments. A hotel edits it in the
- * integration's settings; the department and account codes are then mapped like any other source's.
+ * The default revenue mapping of services: breakfast (apaleo's demo service code BRKF) to food and
+ * beverage, every other service to other operated departments. A hotel edits it in the integration's
+ * settings; the department and account codes are then mapped like any other source's. Accommodation
+ * is not posted: it is the `pms` room revenue, the rooms department's source of record (an AMS posting
+ * to rooms would add to it as an adjustment).
  */
 export const DEFAULT_REVENUE_MAPPING = {
-  accommodation: { department: 'ROOMS', account: 'ROOMS' },
   services: { BRKF: { department: 'FB', account: 'FB' } },
   otherServices: { department: 'OTHER', account: 'OTHER' },
 } as const;
 
 export const apaleoSettings = z.strictObject({
   propertyId: z.string().min(1).max(64).describe("apaleo property id (e.g. 'MUC')"),
-  apiBaseUrl: baseUrl.default('https://api.apaleo.com'),
-  identityBaseUrl: baseUrl.default('https://identity.apaleo.com'),
+  apiBaseUrl: baseUrl.default('https://api.apaleo.com').describe('apaleo API base URL; default https://api.apaleo.com'),
+  identityBaseUrl: baseUrl.default('https://identity.apaleo.com').describe('apaleo identity server (token endpoint /connect/token); default https://identity.apaleo.com'),
   revenueBasis: z.enum(['net', 'gross']).default('net').describe('Room and service revenue net (default) or gross of VAT'),
   complimentaryRatePlanCodes: z.array(z.string().min(1).max(64)).max(200).default([]).describe('Rate plan codes whose nights are complimentary (occupied, not sold); a night priced 0 is complimentary too'),
   excludedUnitGroupIds: z.array(z.string().min(1).max(64)).max(200).default([]).describe('Unit groups that are not guest rooms (meeting rooms, parking): neither available nor sold'),
   revenueMapping: z
     .strictObject({
-      accommodation: revenueTarget,
       services: z.record(z.string().min(1).max(64), revenueTarget).describe('By apaleo service code'),
       otherServices: revenueTarget.describe('Services whose code is not listed'),
     })
-    .default({ accommodation: { ...DEFAULT_REVENUE_MAPPING.accommodation }, services: { BRKF: { ...DEFAULT_REVENUE_MAPPING.services.BRKF } }, otherServices: { ...DEFAULT_REVENUE_MAPPING.otherServices } }),
+    .default({ services: { BRKF: { ...DEFAULT_REVENUE_MAPPING.services.BRKF } }, otherServices: { ...DEFAULT_REVENUE_MAPPING.otherServices } })
+    .describe('Revenue of the services booked with stays, by department; accommodation is the pms room revenue'),
 });
 export type ApaleoSettings = z.infer<typeof apaleoSettings>;
 

@@ -7,7 +7,7 @@ import type { ApaleoData, Json } from './dataset.js';
  * is the first ten characters; statuses, rate plan codes and amounts are read as apaleo states them.
  * Guest rooms exclude the meeting rooms (unit group MUC-MEET); rate plan COMP is complimentary.
  */
-export type ExpectedDay = Required<Omit<PmsRecord, 'id' | 'date' | 'kind' | 'deleted'>> & { revenue: { ROOMS: number; FB: number; OTHER: number } };
+export type ExpectedDay = Required<Omit<PmsRecord, 'id' | 'date' | 'kind' | 'deleted'>> & { revenue: { FB: number; OTHER: number } };
 
 const HOLDS_A_ROOM = ['Confirmed', 'InHouse', 'CheckedOut'];
 const round = (n: number) => Math.round(n * 100) / 100;
@@ -28,7 +28,7 @@ export function expectedDay(data: ApaleoData, date: string): ExpectedDay {
     guests: 0,
     arrivals: 0,
     departures: 0,
-    revenue: { ROOMS: 0, FB: 0, OTHER: 0 },
+    revenue: { FB: 0, OTHER: 0 },
   };
   for (const r of data.reservations) {
     if (!HOLDS_A_ROOM.includes(String(r.status)) || obj(r.unitGroup).id === 'MUC-MEET') continue;
@@ -48,8 +48,7 @@ export function expectedDay(data: ApaleoData, date: string): ExpectedDay {
       day.guests += Number(r.adults) + (r.childrenAges as unknown[]).length;
     }
   }
-  day.revenue.ROOMS = day.roomRevenue;
   day.roomRevenue = round(day.roomRevenue);
-  day.revenue = { ROOMS: round(day.revenue.ROOMS), FB: round(day.revenue.FB), OTHER: round(day.revenue.OTHER) };
+  day.revenue = { FB: round(day.revenue.FB), OTHER: round(day.revenue.OTHER) };
   return day;
 }
