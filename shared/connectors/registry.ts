@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Connector } from './connector.js';
+import { apaleo } from './vendors/apaleo/index.js';
 import { mews } from './vendors/mews/index.js';
 import { opera } from './vendors/opera/index.js';
 
@@ -10,6 +11,7 @@ import { opera } from './vendors/opera/index.js';
 export const CONNECTORS: readonly Connector[] = [
   // One line per vendor connector, e.g. `mews,`
   mews,
+  apaleo,
   opera,
 ];
 
