@@ -103,7 +103,8 @@ const testFeed: Connector<typeof settings, typeof credentials> = {
   },
 };
 
-const host = useTestHost({ BUS_MAX_DELIVERY_COUNT: '10' });
+// The daily close may close yesterday at any hour of the test run.
+const host = useTestHost({ BUS_MAX_DELIVERY_COUNT: '10', DAILY_CLOSE_HOUR: '0' });
 let t: SeededTenant;
 let other: SeededTenant;
 let owner: string;
@@ -326,6 +327,11 @@ describe('failures, the circuit and the four states', () => {
     await host.scheduler.trigger('connectorsDue');
     await host.app.broker?.idle();
     expect(feed.requests.length).toBe(calls);
+    // The daily digest of yesterday names the late connector.
+    await host.scheduler.trigger('reportsDailyClose');
+    const digest = await host.request('GET', `/api/v1/reports/daily-digest?propertyId=${propertyId}&date=${yesterday}`, { token: owner });
+    expect(digest.status).toBe(200);
+    expect(digest.json.lateConnectors).toEqual([{ integrationId, name: 'Test feed', connector: 'runs-test-feed' }]);
   });
 
   it('run now closes the circuit; the pending backfill follows; Updated again; the run outcomes are audited', async () => {

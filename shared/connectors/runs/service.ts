@@ -549,8 +549,11 @@ export class ConnectorRuns {
     const late: Array<{ integrationId: string; name: string; connector: string }> = [];
     for (const state of states) {
       if (connectorStatus(state, timezone, now).state !== 'Not updated') continue;
-      const integration = await this.platform.store.collection<IntegrationItem>('imports', tenantId).read(state.integrationId);
-      if (!integration || integration.type !== 'integration' || !integration.enabled) continue;
+      const integration = await readIntegration(this.platform, tenantId, state.integrationId).catch((err: unknown) => {
+        if (err instanceof ProblemError && err.status === 404) return undefined;
+        throw err;
+      });
+      if (!integration?.enabled) continue;
       late.push({ integrationId: state.integrationId, name: integration.name, connector: state.connector });
     }
     return late.sort((a, b) => a.name.localeCompare(b.name));
