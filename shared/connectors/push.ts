@@ -32,8 +32,8 @@ const rejected = () => unauthorized('The push is not authenticated for this inte
  * integration (platform index), never from the request; the connector's `push.authenticate` decides
  * (unknown integrations, other connectors' or other kinds' integrations and failed checks all answer
  * the same 401, so the endpoint tells nothing about what exists). The connector then fetches what the
- * event names and maps it; the batches go to the import pipeline under a key derived from the body,
- * so a repeated delivery of the same event creates no second import.
+ * event names and maps it; the batches go to the import pipeline under a key derived from the
+ * records they carry, so a repeated event that finds the vendor unchanged creates no second import.
  */
 export async function receivePush(platform: Platform, deps: PushDeps, call: PushCall): Promise<{ importIds: string[]; healthCheck: boolean }> {
   const found = await deps.integrations.forWebhook(call.integrationId);
@@ -62,7 +62,9 @@ export async function receivePush(platform: Platform, deps: PushDeps, call: Push
     throw err;
   }
   if (result.healthCheck) return { importIds: [], healthCheck: true };
-  const runKey = 'push:' + createHash('sha256').update(call.body).digest('base64url');
+  // Keyed by what the push produced, not by the event: thin events repeat (the same entity id for
+  // two changes), so the same body may mean new data; the same records mean nothing new.
+  const runKey = 'push:' + createHash('sha256').update(JSON.stringify(result.batches)).digest('base64url');
   const { importIds } = await receiveBatches(platform, deps.raw, { integration, runKey, batches: result.batches, ...(call.correlationId ? { correlationId: call.correlationId } : {}) });
   return { importIds, healthCheck: false };
 }

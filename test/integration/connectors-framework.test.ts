@@ -1,11 +1,15 @@
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import { useTestHost, type TestResponse } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 import { createIntegration, itemsOf, send } from './integrations-helpers.js';
 import { openConnectorIntegration } from '../../shared/connectors/integration-context.js';
 import type { ChainEntry } from '../../shared/audit/chain.js';
 import type { IntegrationItem } from '../../shared/integrations/model.js';
+import type { Connector } from '../../shared/connectors/connector.js';
+import { registerTestConnector } from '../../shared/connectors/registry.js';
+import { VendorError } from '../../shared/connectors/http/vendor-error.js';
 
 /**
  * The connector framework through HTTP: the catalogue, creating pull and vendor-push integrations
@@ -230,5 +234,73 @@ describe('canonical batches into the import pipeline', () => {
     ]);
     // A batch of a source type the connector does not feed is refused whole.
     await expect(host.app.integrations.receiveBatches({ integration: integration as IntegrationItem, runKey: 'run-2', batches: [{ sourceType: 'tms', records: [{ id: 'x' }] }] })).rejects.toThrow(/source type 'tms'/);
+  });
+});
+
+describe('a push handed to the import pipeline', () => {
+  // A vendor whose events are thin: the event names a date, the records come from the vendor's state.
+  const vendor = { roomRevenue: 9000 };
+  const pushSettings = z.strictObject({});
+  const pushCredentials = z.strictObject({ token: z.string().min(16) });
+  const thinVendor: Connector<typeof pushSettings, typeof pushCredentials> = {
+    manifest: {
+      id: 'thin-vendor',
+      name: 'Thin vendor',
+      vendor: 'Thin Ltd',
+      sourceTypes: ['pms'],
+      auth: 'mews-tokens',
+      settings: pushSettings,
+      credentials: pushCredentials,
+      capabilities: { pull: false, push: true, maxWindowDays: 1, defaultSchedule: '0 0 * * * *' },
+    },
+    pull: async () => ({ batches: [], objectsRead: 0 }),
+    backfill: async () => ({ batches: [], objectsRead: 0 }),
+    push: {
+      authenticate: (request, credentials) => request.query.token === credentials.token,
+      handle: async (_ctx, request) => {
+        const event = JSON.parse(request.body.toString('utf8')) as { type: string; date?: string };
+        if (event.type === 'healthCheck') return { batches: [], objectsRead: 0, healthCheck: true };
+        if (event.type === 'vendorDown') throw new VendorError('server_error', 'Thin Ltd', { status: 503, request: 'GET /days' });
+        const record = { id: `D-${event.date}`, date: event.date, kind: 'actual', roomsAvailable: 100, outOfOrder: 0, roomsSold: 60, complimentary: 0, roomRevenue: vendor.roomRevenue, guests: 90 };
+        return { batches: [{ sourceType: 'pms', records: [record] }], objectsRead: 1 };
+      },
+    },
+  };
+  const token = `tok-${randomUUID()}`;
+  let unregister: () => void;
+  let id: string;
+  const push = (event: object) => host.request('POST', `/api/v1/connectors/thin-vendor/push/${id}?token=${token}`, { rawBody: JSON.stringify(event), headers: { 'content-type': 'application/json' } });
+
+  beforeAll(async () => {
+    unregister = registerTestConnector(thinVendor);
+    const res = await host.request('POST', '/api/v1/integrations', { token: a.users.admin.token, body: { kind: 'vendor-push', connector: 'thin-vendor', propertyId: a.propertyIds[0], name: 'Thin', settings: {}, credentials: { token } } });
+    expect(res.status).toBe(201);
+    id = res.json.id;
+  });
+  afterAll(() => unregister());
+
+  it('imports what the event fetched; the same event again with the vendor unchanged is the same import, with the vendor changed a new one', async () => {
+    const event = { type: 'dayChanged', date: '2026-02-10' };
+    const first = await push(event);
+    expect([first.status, first.json.importIds.length, first.json.healthCheck]).toEqual([202, 1, false]);
+    const repeated = await push(event);
+    expect(repeated.json.importIds).toEqual(first.json.importIds);
+    vendor.roomRevenue = 9500;
+    const changed = await push(event);
+    expect(changed.json.importIds).toHaveLength(1);
+    expect(changed.json.importIds).not.toEqual(first.json.importIds);
+    await host.app.broker!.idle();
+    const list = await host.request('GET', `/api/v1/integrations/${id}/imports`, { token: a.users.admin.token });
+    expect(list.json.items.map((i: { id: string; status: string; sourceType: string }) => [i.id, i.status, i.sourceType]).sort()).toEqual(
+      [first.json.importIds[0], changed.json.importIds[0]].sort().map((importId: string) => [importId, 'accepted', 'pms']),
+    );
+  });
+
+  it('answers a health check with no work, and a vendor failure while fetching with 502 and its sanitised reason', async () => {
+    const health = await push({ type: 'healthCheck' });
+    expect([health.status, health.json]).toEqual([202, { importIds: [], healthCheck: true }]);
+    const down = await push({ type: 'vendorDown' });
+    expect([down.status, down.json.detail]).toEqual([502, 'Thin Ltd: server_error (HTTP 503) on GET /days']);
+    expect(down.text).not.toContain(token);
   });
 });
