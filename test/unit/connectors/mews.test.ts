@@ -205,3 +205,15 @@ describe('Mews push (General Webhooks)', () => {
     expect(fake.requests.length).toBe(requests);
   });
 });
+
+describe('Mews settings', () => {
+  const base = { enterpriseId: '851df8c8-90f2-4c4a-8e01-a4fc46b25178', serviceId: 'bd26d8db-86da-4f96-9efc-e5a4654a4a94' };
+  test('the tokens go to an https address only (plain http to this machine for the fake)', () => {
+    expect(mewsSettings.parse(base).baseUrl).toBe('https://api.mews.com');
+    expect(mewsSettings.safeParse({ ...base, baseUrl: 'https://api.mews-demo.com' }).success).toBe(true);
+    expect(mewsSettings.safeParse({ ...base, baseUrl: 'http://127.0.0.1:8080' }).success).toBe(true);
+    expect(mewsSettings.safeParse({ ...base, baseUrl: 'http://api.mews.com' }).success).toBe(false);
+    expect(mewsSettings.safeParse({ ...base, baseUrl: 'http://169.254.169.254' }).success).toBe(false);
+    expect(mewsSettings.safeParse({ ...base, unknown: 1 }).success).toBe(false);
+  });
+});

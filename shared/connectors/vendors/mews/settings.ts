@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { vendorUrl } from '../../vendor-url.js';
 
 /** Accounting category classifications of the Connector API (operations/accountingcategories.md). */
 export const CLASSIFICATIONS = [
@@ -43,7 +44,7 @@ export const DEFAULT_DEPARTMENTS: Record<(typeof CLASSIFICATIONS)[number] | 'Unc
 };
 
 export const mewsSettings = z.strictObject({
-  baseUrl: z.url({ protocol: /^https?$/ }).default('https://api.mews.com').describe('Platform address of the Connector API (demo: https://api.mews-demo.com)'),
+  baseUrl: vendorUrl().default('https://api.mews.com').describe('Platform address of the Connector API (demo: https://api.mews-demo.com)'),
   client: z.string().min(1).max(100).default('PMI 1.0.0').describe('The `Client` name and version sent in every request'),
   enterpriseId: z.uuid().describe('Mews Enterprise id of the property (a portfolio token spans several)'),
   serviceId: z.uuid().describe('Id of the bookable accommodation Service whose reservations are rooms'),
