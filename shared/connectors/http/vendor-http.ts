@@ -149,7 +149,8 @@ export class FrameworkVendorHttp implements VendorHttp {
       }
       if (answer.status >= 500) {
         if (last) throw new VendorError('server_error', vendor, { status: answer.status, request: exchange.label, attempts: attempt });
-        await this.clock.sleep(backoffMs(this.retry, attempt, this.clock));
+        // A 503 may say when to come back (RFC 9110 §10.2.3); otherwise back off.
+        await this.clock.sleep(retryAfterMs(answer.headers['retry-after'], this.retry, this.clock.now()) ?? backoffMs(this.retry, attempt, this.clock));
         continue;
       }
       return answer;
@@ -158,7 +159,9 @@ export class FrameworkVendorHttp implements VendorHttp {
 
   private async attempt(exchange: Exchange): Promise<Answer> {
     const signal = AbortSignal.timeout(this.timeoutMs);
-    const init: RequestInit = { method: exchange.method, headers: exchange.headers, signal, redirect: 'error' };
+    // Redirects are not followed: a vendor API that moves is a configuration change (base URL), and a
+    // followed redirect could carry the bearer token elsewhere. A 3xx ends as `rejected`.
+    const init: RequestInit = { method: exchange.method, headers: exchange.headers, signal, redirect: 'manual' };
     if (exchange.body !== undefined) init.body = exchange.body;
     const res = await fetch(exchange.url, init);
     // The body is read under the same signal: a vendor that stalls mid-body times out too.

@@ -135,6 +135,23 @@ test('5xx backs off exponentially with full jitter, then succeeds', async () => 
   expect(seen).toHaveLength(4);
 });
 
+test('a 503 with Retry-After waits for it; a redirect is not followed', async () => {
+  handler = script((_r, res) => json(res, 503, {}, { 'retry-after': '3' }), (_r, res) => json(res, 200, {}));
+  await client().send({ method: 'GET', url: `${base}/x` });
+  expect(clock.sleeps).toEqual([3000]);
+  seen = [];
+  handler = (req, res) => {
+    if (req.url === '/moved') {
+      res.writeHead(302, { location: `${base}/elsewhere` });
+      return res.end();
+    }
+    json(res, 200, { followed: true });
+  };
+  const err = await failure(client().send({ method: 'GET', url: `${base}/moved` }));
+  expect([err.reason, err.status]).toEqual(['rejected', 302]);
+  expect(seen.map((s) => s.url)).toEqual(['/moved']);
+});
+
 test('5xx on every attempt: a sanitised server_error after maxAttempts, without the vendor body or query', async () => {
   handler = (_r, res) => json(res, 500, { error: 'stack trace with secret-value-123' });
   const err = await failure(client({ retry: { maxAttempts: 3 } }).send({ method: 'GET', url: `${base}/api/v1/things`, query: { token: 'secret-value-123' } }));
