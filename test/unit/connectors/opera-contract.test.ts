@@ -22,7 +22,7 @@ describe('OPERA Cloud connector against the OHIP specifications', () => {
     expect(fake.responseViolations).toEqual([]);
     const operations = new Set(fake.requests.map((r) => r.operationId));
     expect([...operations].sort()).toEqual(
-      ['getToken', 'startRevenueInventoryStatisticsProcess', 'getRevenueInventoryStatisticsProcessStatus', 'getRevenueInventoryStatistics', 'getInventoryStatistics', 'getFinancialPostings'].sort(),
+      ['getToken', 'startRevenueInventoryStatisticsProcess', 'getRevenueInventoryStatisticsProcessStatus', 'getRevenueInventoryStatistics', 'getInventoryStatistics', 'getFinancialPostings', 'getRoomRevenueTrxCodesLOV'].sort(),
     );
     // One token for the whole run, postings read page after page.
     expect(fake.requests.filter((r) => r.operationId === 'getToken')).toHaveLength(1);

@@ -74,6 +74,7 @@ describe('OPERA mapping: revenue by department', () => {
   const read = {
     postings: page.journalPostings!.postings,
     groups: new Map(page.journalPostings!.transactionCodes.map((c) => [c.transactionCode!, c.transactionGroup!])),
+    roomRevenueCodes: new Set<string>(),
   };
 
   it('maps a code by the code, then by its group, else files it under its group', () => {
@@ -90,5 +91,10 @@ describe('OPERA mapping: revenue by department', () => {
       { id: 'opera:H1:ams:2026-03-01:ROOM', date: '2026-03-01', account: 'REVENUE', department: 'ROOM', amount: 100.3, kind: 'actual' },
       { id: 'opera:H1:ams:2026-03-02:WELLNESS', date: '2026-03-02', account: 'REVENUE', department: 'WELLNESS', amount: 80, kind: 'actual' },
     ]);
+  });
+
+  it('leaves the room revenue codes out: that revenue is the pms record’s room revenue', () => {
+    const lines = amsRecords('H1', settings, { from: '2026-03-01', to: '2026-03-02' }, { ...read, roomRevenueCodes: new Set(['1000']) });
+    expect(lines.map((l) => l.department)).toEqual(['BAR', 'FB', 'WELLNESS']);
   });
 });

@@ -6,6 +6,7 @@ import type { OperaCredentials, OperaSettings } from './settings.js';
 import {
   financialPostings,
   inventoryStatistics,
+  listOfValues,
   revenueInventoryStatistics,
   type FinancialPosting,
   type InventoryStatistics,
@@ -40,6 +41,8 @@ export interface PostingsRead {
   postings: FinancialPosting[];
   /** Transaction code → its transaction group, from the code lists of every page. */
   groups: Map<string, string>;
+  /** The hotel's room revenue transaction codes: their revenue is the statistics' room revenue. */
+  roomRevenueCodes: Set<string>;
 }
 
 /**
@@ -139,7 +142,7 @@ export class OhipClient {
 
   /** Every posting of the business dates `from`..`to` (spans of at most 30 days, pages of 50). */
   async financialPostings(from: string, to: string): Promise<PostingsRead> {
-    const read: PostingsRead = { postings: [], groups: new Map() };
+    const read: PostingsRead = { postings: [], groups: new Map(), roomRevenueCodes: await this.roomRevenueCodes() };
     for (const w of dateWindows(from, to, LIMITS.financialPostingsDays)) {
       for (let offset = 0; ; ) {
         const response = await this.send({
@@ -158,6 +161,13 @@ export class OhipClient {
       }
     }
     return read;
+  }
+
+  /** The transaction codes OPERA counts as room revenue (its list of values for the hotel). */
+  async roomRevenueCodes(): Promise<Set<string>> {
+    const response = await this.send({ method: 'GET', url: this.url(`lov/v1/listOfValues/hotels/${this.hotelPath()}/roomRevenueTrxCodes`) });
+    const lov = this.parse(listOfValues, response, 'getRoomRevenueTrxCodesLOV', {});
+    return new Set((lov.listOfValues?.items ?? []).flatMap((i) => (i.code ? [i.code] : [])));
   }
 }
 

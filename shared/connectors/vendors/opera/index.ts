@@ -10,14 +10,14 @@ type Context = ConnectorContext<OperaSettings, OperaCredentials>;
 /**
  * Everything that determines the business dates `from`..`to`: daily revenue and inventory
  * statistics (past and on-the-books), house complimentary rooms and persons, and the revenue
- * postings of the dates up to today (the future has none).
+ * postings of the dates up to today (the future has none) other than room revenue.
  */
 async function readDates(ctx: Context, from: string, to: string): Promise<PullResult> {
   const client = new OhipClient(ctx.http, ctx.settings, ctx.credentials);
   const stats = await client.revenueInventoryStatistics(from, to);
   const inventory = await client.inventoryStatistics(from, to);
   const postingsTo = to < ctx.today ? to : ctx.today;
-  const postings = from <= postingsTo ? await client.financialPostings(from, postingsTo) : { postings: [], groups: new Map<string, string>() };
+  const postings = from <= postingsTo ? await client.financialPostings(from, postingsTo) : { postings: [], groups: new Map<string, string>(), roomRevenueCodes: new Set<string>() };
   const batches: CanonicalBatch[] = [];
   const pms = pmsRecords(ctx.settings.hotelId, ctx.today, stats, inventory);
   if (pms.length > 0) batches.push({ sourceType: 'pms', records: pms.map((r) => ({ ...r })) });

@@ -75,13 +75,15 @@ export function departmentOf(settings: Pick<OperaSettings, 'departments'>, trans
 /**
  * Revenue by department and business date from the financial postings of `from`..`to`: revenue
  * postings only (payments and wrappers are not revenue), on their revenue date (else their
- * transaction date). A correction in OPERA is a new (negative) posting, never a removed one, so a
- * re-read date's sum already includes it.
+ * transaction date). Room revenue codes are left out: their revenue is the `pms` record's room
+ * revenue, and reports add rooms-department postings to it as adjustments (docs/kpis.md § Rooms
+ * revenue), so posting them again would count them twice. A correction in OPERA is a new
+ * (negative) posting, never a removed one, so a re-read date's sum already includes it.
  */
 export function amsRecords(hotelId: string, settings: Pick<OperaSettings, 'departments' | 'revenueAccount'>, range: { from: string; to: string }, read: PostingsRead): AmsRecord[] {
   const sums = new Map<string, { date: string; department: string; cents: number }>();
   for (const p of read.postings) {
-    if (p.transactionType !== 'Revenue' || !p.transactionCode) continue;
+    if (p.transactionType !== 'Revenue' || !p.transactionCode || read.roomRevenueCodes.has(p.transactionCode)) continue;
     const date = p.revenueDate ?? p.transactionDate;
     if (!date || date < range.from || date > range.to) continue;
     const department = departmentOf(settings, p.transactionCode, read.groups.get(p.transactionCode));

@@ -94,3 +94,8 @@ export const financialPostings = z.looseObject({
 });
 export type FinancialPostingsPage = z.infer<typeof financialPostings>;
 export type FinancialPosting = NonNullable<FinancialPostingsPage['journalPostings']>['postings'][number];
+
+/** GET /lov/v1/listOfValues/hotels/{hotelId}/roomRevenueTrxCodes (listOfValues). */
+export const listOfValues = z.looseObject({
+  listOfValues: z.looseObject({ items: z.array(z.looseObject({ code: z.string().optional() })).default([]) }).optional(),
+});

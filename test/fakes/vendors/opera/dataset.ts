@@ -13,9 +13,9 @@ export const ROOM_TYPES = [
 export const PHYSICAL_ROOMS = 120;
 export const CURRENCY = 'EUR';
 
-/** Transaction codes of the hotel with their groups (OPERA's own grouping, mapped by the integration). */
+/** Transaction codes of the hotel with their groups (OPERA's own grouping, mapped by the integration); `roomRevenue`: in OPERA's room revenue codes. */
 export const TRANSACTION_CODES = [
-  { transactionCode: '1000', transactionGroup: 'ROOM', transactionSubGroup: 'ACCOM', description: 'Accommodation', type: 'Revenue' },
+  { transactionCode: '1000', transactionGroup: 'ROOM', transactionSubGroup: 'ACCOM', description: 'Accommodation', type: 'Revenue', roomRevenue: true },
   { transactionCode: '2000', transactionGroup: 'FB', transactionSubGroup: 'FOOD', description: 'Restaurant food', type: 'Revenue' },
   { transactionCode: '2100', transactionGroup: 'FB', transactionSubGroup: 'BEV', description: 'Bar beverages', type: 'Revenue' },
   { transactionCode: '3000', transactionGroup: 'SPA', transactionSubGroup: 'SPA', description: 'Spa treatments', type: 'Revenue' },

@@ -18,7 +18,7 @@ import { SwaggerValidator, type Match } from './swagger-validator.js';
  * postings per page.
  */
 
-const FIXTURES = ['oauth.json', 'invasync.json', 'inv.json', 'csh.json'].map((f) => new URL(`../../../fixtures/vendors/opera/${f}`, import.meta.url));
+const FIXTURES = ['oauth.json', 'invasync.json', 'inv.json', 'csh.json', 'lov.json'].map((f) => new URL(`../../../fixtures/vendors/opera/${f}`, import.meta.url));
 let validator: SwaggerValidator | undefined;
 /** The documents are compiled once per test process: a few hundred schemas. */
 function sharedValidator(): SwaggerValidator {
@@ -84,6 +84,8 @@ export class FakeOhip {
   }
 
   async start(): Promise<this> {
+    // Compiled before listening: the first request must not wait for it (a client timeout would retry it).
+    sharedValidator();
     const server = createServer((req, res) => void this.handle(req, res));
     server.on('connection', (s) => {
       this.sockets.add(s);
@@ -195,6 +197,10 @@ export class FakeOhip {
         return this.inventoryStatistics(url.searchParams, reply, limitError);
       case 'getFinancialPostings':
         return this.financialPostings(url.searchParams, reply, limitError);
+      case 'getRoomRevenueTrxCodesLOV': {
+        const items = TRANSACTION_CODES.filter((c) => 'roomRevenue' in c && c.roomRevenue).map((c) => ({ code: c.transactionCode, name: c.description, description: c.description, active: true }));
+        return reply(200, { listOfValues: { items, lovName: 'RoomRevenueTrxCodes', itemCount: items.length } });
+      }
       default:
         return reply(404, { title: 'Not Found', status: 404 });
     }
