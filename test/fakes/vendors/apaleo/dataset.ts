@@ -116,12 +116,19 @@ export function dataset(options: DatasetOptions): ApaleoData {
       const created = `${addDays(arrival, -int(1, 60))}T10:00:00Z`;
       const timeSlices: Json[] = [];
       let total = 0;
+      const taxes = new Map<number, { net: number; gross: number }>();
+      const addTax = (a: ReturnType<typeof amount>) => {
+        const t = taxes.get(a.vatPercent) ?? { net: 0, gross: 0 };
+        taxes.set(a.vatPercent, { net: t.net + a.netAmount, gross: t.gross + a.grossAmount });
+      };
       for (let d = arrival; d < departure; d = addDays(d, 1)) {
         const gross = plan === plans.COMP ? 0 : 80 + int(0, 60) + (new Date(`${d}T00:00:00Z`).getUTCDay() % 6 === 5 ? 20 : 0);
         const services: Json[] = [];
         if (plan === plans.FLEX) services.push({ service: breakfast, serviceDate: addDays(d, 1), count: adults, amount: amount(15 * adults, 19), bookedAsExtra: false });
         if (parks) services.push({ service: parking, serviceDate: d, count: 1, amount: amount(10, 19), bookedAsExtra: true });
         const sliceTotal = gross + services.reduce((a, x) => a + Number((x.amount as Json).grossAmount), 0);
+        addTax(amount(gross, 7));
+        for (const x of services) addTax(x.amount as ReturnType<typeof amount>);
         total += sliceTotal;
         timeSlices.push({
           from: at(d, '15:00:00'),
@@ -144,6 +151,10 @@ export function dataset(options: DatasetOptions): ApaleoData {
         ratePlan: plan,
         unitGroup: unit.unitGroup,
         totalGrossAmount: { amount: money(total), currency: 'EUR' },
+        // Required by ReservationItemModel/ReservationModel though the documents' own examples leave them out.
+        balance: { amount: 0, currency: 'EUR' },
+        payableAmount: { guest: { amount: money(total), currency: 'EUR' } },
+        taxDetails: [...taxes].map(([vatPercent, t]) => ({ vatType: vatPercent === 7 ? 'Reduced' : 'Normal', vatPercent, net: { amount: money(t.net), currency: 'EUR' }, tax: { amount: money(t.gross - t.net), currency: 'EUR' } })),
         arrival: at(arrival, '15:00:00'),
         departure: at(departure, '11:00:00'),
         created,

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dataset, type ApaleoData, type DatasetOptions, type Json } from './dataset.js';
-import { validateRequest } from './spec.js';
+import { validateRequest, validateResponse } from './spec.js';
 
 /**
  * A fake apaleo on a free loopback port: the identity server's client-credentials token endpoint
@@ -42,7 +42,7 @@ export interface FakeOptions extends DatasetOptions {
   tokenSeconds?: number;
 }
 
-const json = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
+const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
   res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers });
   res.end(body === undefined ? undefined : JSON.stringify(body));
 };
@@ -120,22 +120,26 @@ export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake>
     const body = new URLSearchParams(await readBody(req));
     if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
       fake.violations.push('POST /connect/token: the body must be application/x-www-form-urlencoded (RFC 6749 §4.4.2)');
-      return json(res, 400, { error: 'invalid_request' });
+      return send(res, 400, { error: 'invalid_request' });
     }
     if (body.get('grant_type') !== 'client_credentials') {
       fake.violations.push(`POST /connect/token: grant_type must be client_credentials, was '${body.get('grant_type')}'`);
-      return json(res, 400, { error: 'unsupported_grant_type' });
+      return send(res, 400, { error: 'unsupported_grant_type' });
     }
     const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
     const [id, secret] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').map(decodeURIComponent) : [body.get('client_id'), body.get('client_secret')];
-    if (id !== clientId || secret !== clientSecret) return json(res, 401, { error: 'invalid_client' });
+    if (id !== clientId || secret !== clientSecret) return send(res, 401, { error: 'invalid_client' });
     const accessToken = `fake-apaleo-token-${++fake.tokensIssued}`;
     tokens.set(accessToken, Date.now() + (options.tokenSeconds ?? 3600) * 1000);
-    json(res, 200, { access_token: accessToken, expires_in: options.tokenSeconds ?? 3600, token_type: 'Bearer', scope: 'reservations.read units.read properties.read' });
+    send(res, 200, { access_token: accessToken, expires_in: options.tokenSeconds ?? 3600, token_type: 'Bearer', scope: 'reservations.read units.read properties.read' });
   };
 
   const api = (method: string, path: string, params: Record<string, string>, res: ServerResponse) => {
     const d = fake.data;
+    const json = (r: ServerResponse, status: number, body?: unknown) => {
+      if (body !== undefined) fake.violations.push(...validateResponse(method, path, status, body));
+      send(r, status, body);
+    };
     if (method === 'GET' && path.startsWith('/inventory/v1/properties/')) {
       return params.id === d.property.id ? json(res, 200, d.property) : json(res, 404);
     }
@@ -174,24 +178,24 @@ export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake>
       const { operation, violations } = validateRequest(method, url.pathname, query, body);
       if (violations.length) {
         fake.violations.push(...violations);
-        return json(res, operation ? 400 : 404, { messages: violations });
+        return send(res, operation ? 400 : 404, { messages: violations });
       }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
       if (operation!.secured) {
         if (!bearer) fake.violations.push(`${method} ${operation!.template}: no bearer token (the operation requires oauth2)`);
-        if (!bearer || (tokens.get(bearer) ?? 0) < Date.now()) return json(res, 401);
+        if (!bearer || (tokens.get(bearer) ?? 0) < Date.now()) return send(res, 401);
       }
       const i = faults.findIndex((f) => !f.pattern || f.pattern.test(url.pathname));
       if (i >= 0) {
         const { fault } = faults.splice(i, 1)[0]!;
         if (fault.kind === 'hang') return void hanging.add(res);
-        if (fault.kind === 'rateLimit') return json(res, 429, undefined, { 'retry-after': String(fault.retryAfterSeconds) });
-        return json(res, fault.status, { messages: ['fault injected'] });
+        if (fault.kind === 'rateLimit') return send(res, 429, undefined, { 'retry-after': String(fault.retryAfterSeconds) });
+        return send(res, fault.status, { messages: ['fault injected'] });
       }
       api(method, url.pathname, operation!.params, res);
     })().catch((e: unknown) => {
       fake.violations.push(`fake apaleo failed: ${String(e)}`);
-      json(res, 500);
+      send(res, 500);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

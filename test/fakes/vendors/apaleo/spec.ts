@@ -33,6 +33,7 @@ interface Operation {
   operationId?: string;
   parameters?: Parameter[];
   security?: Array<Record<string, string[]>>;
+  responses?: Record<string, { schema?: Json }>;
 }
 interface SwaggerDoc {
   paths: Record<string, Record<string, Operation>>;
@@ -148,6 +149,21 @@ export function validateRequest(method: string, path: string, query: Map<string,
     }
   } else if (body.length > 0) violations.push(`${where}: the operation takes no body`);
   return { operation: { template: route.template, operationId: route.operation.operationId, params, secured: !!route.operation.security?.length }, violations };
+}
+
+const responseValidators = new WeakMap<Json, ReturnType<typeof ajv.compile>>();
+
+/**
+ * Checks one of the fake's own answers against the operation's response schema, so the fake cannot
+ * drift from what apaleo documents (a test reads these problems as violations too).
+ */
+export function validateResponse(method: string, path: string, status: number, body: unknown): string[] {
+  const route = ROUTES.find((r) => r.method === method && r.pattern.test(path));
+  const schema = route?.operation.responses?.[String(status)]?.schema;
+  if (!route || !schema) return [];
+  let validate = responseValidators.get(schema);
+  if (!validate) responseValidators.set(schema, (validate = ajv.compile({ ...schema, definitions: route.doc.definitions })));
+  return validate(body) ? [] : [`fake answered ${method} ${route.template} ${status} off the documented schema: ${ajv.errorsText(validate.errors?.slice(0, 3), { dataVar: 'response' })}`];
 }
 
 /** A definition's example from the documents (apaleo ships them as JSON text or as objects). */
