@@ -1,12 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { z } from 'zod';
 import { useTestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 import { itemsOf } from './integrations-helpers.js';
 import { registerTestConnector } from '../../shared/connectors/registry.js';
-import type { Connector, PullResult } from '../../shared/connectors/connector.js';
+import type { Connector } from '../../shared/connectors/connector.js';
+import { FakeFeed, TOKEN, testFeed } from '../support/connector-feed.js';
 import type { ConnectorStateItem } from '../../shared/connectors/runs/index.js';
 import type { FactItem } from '../../shared/integrations/model.js';
 import type { StoreCall } from '../../shared/platform/cosmos/store.js';
@@ -18,90 +16,13 @@ import { localDateHour } from '../../shared/integrations/properties.js';
  * windows, run now from the watermark, a duplicate message, a crash between the import receipt and
  * the watermark write, vendor failures opening the circuit, and the four states.
  *
- * The connector is defined here, registered through the registry's test seam, against a fake vendor
- * on a loopback port: it reads a change feed by `updatedUtc` and a range of business dates, and
- * answers 401 or holds a request on demand. That keeps the run machinery's tests independent of any
- * one vendor's mapping (each vendor's contract and fault tests are theirs).
+ * The connector is a tiny one defined for these tests (test/support/connector-feed.ts), registered
+ * through the registry's test seam, against its fake vendor on a loopback port: that keeps the run
+ * machinery's tests independent of any one vendor's mapping (each vendor's contract and fault tests
+ * are theirs).
  */
 
-const TOKEN = 'feed-token-5f1d0c';
-
-interface Day {
-  date: string;
-  roomsSold: number;
-  roomRevenue: number;
-  updatedUtc: string;
-}
-
-class FakeFeed {
-  readonly days = new Map<string, Day>();
-  readonly requests: Array<{ path: string; from: string; to: string }> = [];
-  failWith: number | undefined;
-  /** While set, requests wait for it. */
-  hold: Promise<void> | undefined;
-  url = '';
-  private server?: Server;
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => this.server?.close(() => resolve()));
-  }
-
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { token?: string; from: string; to: string };
-    this.requests.push({ path: req.url ?? '', from: body.from, to: body.to });
-    if (this.hold) await this.hold;
-    const answer = (status: number, json: unknown) => {
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(json));
-    };
-    // The vendor's error body quotes the token: it must never reach the stored or shown error.
-    if (this.failWith) return answer(this.failWith, { error: `token ${TOKEN} refused` });
-    if (body.token !== TOKEN) return answer(401, { error: 'bad token' });
-    const all = [...this.days.values()];
-    if (req.url === '/changes') return answer(200, { days: all.filter((d) => d.updatedUtc >= body.from && d.updatedUtc < body.to) });
-    if (req.url === '/days') return answer(200, { days: all.filter((d) => d.date >= body.from && d.date <= body.to) });
-    return answer(404, {});
-  }
-}
-
 const feed = new FakeFeed();
-
-const settings = z.strictObject({ baseUrl: z.url() });
-const credentials = z.strictObject({ token: z.string().min(1) });
-const resultOf = (days: Day[]): PullResult => ({
-  batches: days.length === 0 ? [] : [{ sourceType: 'pms', records: days.map((d) => ({ id: `day-${d.date}`, date: d.date, roomsAvailable: 100, roomsSold: d.roomsSold, roomRevenue: d.roomRevenue })) }],
-  objectsRead: days.length,
-});
-
-const testFeed: Connector<typeof settings, typeof credentials> = {
-  manifest: {
-    id: 'runs-test-feed',
-    name: 'Runs test feed',
-    vendor: 'Test Vendor',
-    sourceTypes: ['pms'],
-    auth: 'mews-tokens',
-    settings,
-    credentials,
-    // A daily schedule: nothing in this test is pulled by the timer unless asked.
-    capabilities: { pull: true, push: false, maxWindowDays: 120, defaultSchedule: '0 0 0 * * *' },
-  },
-  async pull(ctx, window) {
-    const res = await ctx.http.send({ method: 'POST', url: `${ctx.settings.baseUrl}/changes`, body: { token: ctx.credentials.token, from: window.from, to: window.to } });
-    return resultOf((res.body as { days: Day[] }).days);
-  },
-  async backfill(ctx, range) {
-    const res = await ctx.http.send({ method: 'POST', url: `${ctx.settings.baseUrl}/days`, body: { token: ctx.credentials.token, from: range.from, to: range.to } });
-    return resultOf((res.body as { days: Day[] }).days);
-  },
-};
 
 // The daily close may close yesterday at any hour of the test run.
 const host = useTestHost({ BUS_MAX_DELIVERY_COUNT: '10', DAILY_CLOSE_HOUR: '0' });

@@ -1,0 +1,196 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { startTestStore, testKeyRing, type TestStore } from '../../support/store.js';
+import { FakeFeed, TOKEN, testFeed } from '../../support/connector-feed.js';
+import { loadConfig } from '../../../shared/platform/config.js';
+import { processLog } from '../../../shared/platform/log.js';
+import { LocalBroker } from '../../../shared/platform/local/broker.js';
+import { Outbox } from '../../../shared/platform/outbox/outbox.js';
+import { BlindIndex, FieldCipher } from '../../../shared/platform/crypto/field-cipher.js';
+import type { Platform } from '../../../shared/platform/platform.js';
+import { PropertyDirectory } from '../../../shared/identity/property-directory.js';
+import { createIntegrations } from '../../../shared/integrations/index.js';
+import { sealCredentials } from '../../../shared/integrations/service.js';
+import type { IntegrationItem } from '../../../shared/integrations/model.js';
+import { registerTestConnector } from '../../../shared/connectors/registry.js';
+import type { Connector } from '../../../shared/connectors/connector.js';
+import { Circuits } from '../../../shared/connectors/http/circuit.js';
+import { VendorError } from '../../../shared/connectors/http/vendor-error.js';
+import { ConnectorRuns, type ConnectorRunMessage, type ConnectorStateItem } from '../../../shared/connectors/runs/index.js';
+import { RUN_LEASE_MS } from '../../../shared/connectors/runs/planner.js';
+
+/**
+ * The run state machine with an injected clock, on the real store, outbox, in-process broker and
+ * import receiver: the timer's fan-out, leases, failures, the circuit's cool-down and its doubling,
+ * and recovery. The messages the state queues are collected from the broker and handed to the
+ * consumer by the test, so the clock moves only when the test moves it.
+ */
+
+const MIN = 60_000;
+const log = processLog('error');
+const feed = new FakeFeed();
+const tenantId = randomUUID();
+const propertyId = randomUUID();
+const integrationId = `int_${randomBytes(12).toString('base64url')}`;
+let t: TestStore;
+let broker: LocalBroker;
+let runs: ConnectorRuns;
+let unregister: () => void;
+let clock = Date.parse('2026-12-05T09:00:00.000Z');
+const queued: Array<{ messageId: string; body: ConnectorRunMessage }> = [];
+
+beforeAll(async () => {
+  unregister = registerTestConnector(testFeed as unknown as Connector);
+  await feed.start();
+  t = await startTestStore();
+  const { keys } = testKeyRing(t.store);
+  broker = new LocalBroker({ maxDeliveryCount: 10, retryDelayMs: 1, duplicateWindowMs: 600_000, maxConcurrentCalls: 4, maxConcurrentSessions: 4 });
+  broker.subscribe('connector-runs', async (m) => {
+    queued.push({ messageId: m.metadata.messageId, body: m.body as unknown as ConnectorRunMessage });
+  });
+  const cipher = new FieldCipher(keys);
+  const platform: Platform = {
+    config: loadConfig({ LOCAL_KEK: randomBytes(32).toString('base64') }),
+    log,
+    store: t.store,
+    bus: broker,
+    keys,
+    cipher,
+    blindIndex: new BlindIndex(keys),
+    outbox: new Outbox(t.store, broker, log),
+  };
+  const properties = new PropertyDirectory(t.store);
+  const integrations = createIntegrations(platform, { properties });
+  // The vendor client's own circuit would refuse after a few failures: this test is about the integration's.
+  runs = new ConnectorRuns(platform, {
+    properties,
+    receive: (r) => integrations.receiveBatches(r),
+    now: () => new Date(clock),
+    vendorHttp: { circuits: new Circuits({ failureThreshold: 1000, coolDownMs: 1 }), retry: { maxAttempts: 1 } },
+  });
+  const at = new Date(clock).toISOString();
+  await t.store.collection('tenants', tenantId).create({ id: propertyId, tenantId, type: 'property', name: 'P', timezone: 'Europe/Vienna', currency: 'EUR', roomsAvailable: 100, settings: {}, createdAt: at, updatedAt: at });
+  const integration: IntegrationItem = {
+    id: integrationId,
+    tenantId,
+    type: 'integration',
+    kind: 'pull',
+    connector: testFeed.manifest.id,
+    settings: { baseUrl: feed.url },
+    sourceTypes: ['pms'],
+    credentials: { fields: ['token'], rotatedAt: at },
+    propertyId,
+    sourceType: 'pms',
+    name: 'Feed',
+    format: 'json',
+    mappings: { departments: {}, accounts: {} },
+    enabled: true,
+    acceptance: 'row-level',
+    secrets: [],
+    enc: { secrets: {}, credentials: await sealCredentials(cipher, tenantId, integrationId, { token: TOKEN }) },
+    createdAt: at,
+    updatedAt: at,
+    createdBy: 'test',
+  };
+  await t.store.collection<IntegrationItem>('imports', tenantId).create(integration);
+});
+
+afterAll(async () => {
+  unregister();
+  await feed.stop();
+  await broker.close();
+  await t.close();
+});
+
+async function state(): Promise<ConnectorStateItem> {
+  const [s] = await t.store.collection('imports', tenantId).all<ConnectorStateItem>("SELECT * FROM c WHERE c.type = 'connectorState'");
+  return s as ConnectorStateItem;
+}
+
+/** Runs the timer at the current clock and answers the messages it queued. */
+async function sweep() {
+  const before = queued.length;
+  const result = await runs.sweep();
+  await broker.idle();
+  return { result, messages: queued.slice(before) };
+}
+
+const advance = (ms: number) => {
+  clock += ms;
+};
+
+describe('the run state machine', () => {
+  it('the timer creates the state once and queues one run at a time; a run whose lease ran out is queued again under a new message id', async () => {
+    const first = await sweep();
+    expect(first.result.initialised).toBe(1);
+    expect(first.messages).toHaveLength(1);
+    expect(first.messages[0]!.body).toMatchObject({ kind: 'backfill', generation: 1 });
+    advance(MIN);
+    expect((await sweep()).messages).toHaveLength(0);
+    advance(RUN_LEASE_MS);
+    const again = await sweep();
+    expect(again.result.requeued).toBe(1);
+    expect(again.messages[0]!.body.runId).toBe(first.messages[0]!.body.runId);
+    expect(again.messages[0]!.messageId).not.toBe(first.messages[0]!.messageId);
+    // The first message, late, is the same run: it runs once; the second then finds nothing to do.
+    expect(await runs.run(first.messages[0]!.body, log)).toBe('succeeded');
+    expect(await runs.run(again.messages[0]!.body, log)).toBe('skipped');
+    expect((await state()).backfill.windows.filter((w) => w.status === 'done')).toHaveLength(1);
+  });
+
+  it('failures are counted and retried; the fifth opens the circuit for 15 minutes, each failed probe doubles it, a success closes it', async () => {
+    feed.failWith = 503;
+    // The chained next window is the one in flight.
+    let message = queued.at(-1)!.body;
+    for (let i = 1; i < 5; i++) {
+      await expect(runs.run(message, log)).rejects.toBeInstanceOf(VendorError);
+      expect((await state()).consecutiveFailures).toBe(i);
+    }
+    expect(await runs.run(message, log)).toBe('circuit-opened');
+    let s = await state();
+    expect(s.circuit).toEqual({ state: 'failing', since: new Date(clock).toISOString(), until: new Date(clock + 15 * MIN).toISOString() });
+    expect(s.queued).toBeUndefined();
+    expect(s.lastError?.message).toBe('Test Vendor: server_error (HTTP 503) on POST /days');
+
+    advance(10 * MIN);
+    expect((await sweep()).messages).toHaveLength(0);
+    advance(6 * MIN);
+    const probe = await sweep();
+    expect(probe.messages).toHaveLength(1);
+    message = probe.messages[0]!.body;
+    expect(await runs.run(message, log)).toBe('circuit-opened');
+    s = await state();
+    expect(s.consecutiveFailures).toBe(6);
+    expect(s.circuit).toMatchObject({ state: 'failing', until: new Date(clock + 30 * MIN).toISOString() });
+
+    feed.failWith = undefined;
+    advance(29 * MIN);
+    expect((await sweep()).messages).toHaveLength(0);
+    advance(2 * MIN);
+    const recovery = await sweep();
+    expect(await runs.run(recovery.messages[0]!.body, log)).toBe('succeeded');
+    s = await state();
+    expect(s).toMatchObject({ consecutiveFailures: 0, circuit: { state: 'closed' }, lastRun: { outcome: 'succeeded' } });
+    // The next pending window follows at once.
+    expect(s.queued).toMatchObject({ kind: 'backfill' });
+  });
+
+  it('the change feed starts at the watermark set when the state was created, and advances only after a run', async () => {
+    let s = await state();
+    expect(s.watermark).toBe('2026-12-05T09:00:00.000Z');
+    // Finish the first load.
+    while (s.queued) {
+      await broker.idle();
+      expect(await runs.run(queued.at(-1)!.body, log)).toBe('succeeded');
+      s = await state();
+    }
+    expect(s.backfill.windows.every((w) => w.status === 'done')).toBe(true);
+    expect(s.watermark).toBe('2026-12-05T09:00:00.000Z');
+    // The schedule is daily (midnight UTC): the next sweep after it reads the feed since the watermark.
+    clock = Date.parse('2026-12-06T00:00:30.000Z');
+    const pull = await sweep();
+    expect(pull.messages[0]!.body).toMatchObject({ kind: 'pull', from: '2026-12-05T09:00:00.000Z', to: '2026-12-05T23:58:30.000Z' });
+    expect(await runs.run(pull.messages[0]!.body, log)).toBe('succeeded');
+    expect((await state()).watermark).toBe('2026-12-05T23:58:30.000Z');
+  });
+});
