@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
-import { seedTenant, type SeededTenant } from '../support/identity.js';
+import { connectorHotel, profitLossLines } from './connectors-helpers.js';
 import { cancelReservation, createMewsDataset, type MewsDataset } from '../fakes/vendors/mews/dataset.js';
 import { expectedDay, expectedRevenue, localDateOf, type ExpectationOptions } from '../fakes/vendors/mews/expected.js';
 import { ACCESS_TOKEN, CLIENT_TOKEN, startFakeMews, type FakeMews } from '../fakes/vendors/mews/server.js';
@@ -16,7 +16,6 @@ const host = useTestHost();
 const WEBHOOK_TOKEN = 'mews-webhook-secret-0123456789';
 let data: MewsDataset;
 let fake: FakeMews;
-let t: SeededTenant;
 let owner: string;
 let propertyId: string;
 let integrationId: string;
@@ -43,15 +42,9 @@ beforeAll(async () => {
   month = { from: `${to.slice(0, 7)}-01`, to };
   data = createMewsDataset({ from: addDays(month.from, -10), to: addDays(today, 25), nowUtc: now });
   fake = await startFakeMews(data);
-  t = await seedTenant(host);
-  owner = t.users.owner.token;
-  propertyId = t.propertyIds[0] as string;
-  const [rooms, fb] = t.departmentIds[propertyId] as [string, string];
-  const spa = await host.request('POST', `/api/v1/properties/${propertyId}/departments`, {
-    token: owner,
-    body: { code: 'SPA', name: 'Spa', usaliDepartment: 'other', driver: 'none', standardHoursPerUnit: null },
-  });
-  expect(spa.status).toBe(201);
+  const hotel = await connectorHotel(host);
+  owner = hotel.owner;
+  propertyId = hotel.propertyId;
   const created = await host.request('POST', '/api/v1/integrations', {
     token: owner,
     body: {
@@ -68,7 +61,7 @@ beforeAll(async () => {
         departments: { byCategoryCode: { '100': 'FB' } },
       },
       credentials: { clientToken: CLIENT_TOKEN, accessToken: ACCESS_TOKEN, webhookToken: WEBHOOK_TOKEN },
-      mappings: { departments: { ROOMS: rooms, FB: fb, SPA: spa.json.id }, accounts: { 'MEWS-REVENUE': 'revenue' } },
+      mappings: { departments: hotel.departments, accounts: { 'MEWS-REVENUE': 'revenue' } },
     },
   });
   expect(created.status).toBe(201);
@@ -98,11 +91,7 @@ function monthExpected() {
   return { roomsSold, roomsAvailable, roomRevenue: roomRevenueCents / 100, revenue };
 }
 
-async function profitLoss(from: string, to: string) {
-  const res = await host.request('GET', `/api/v1/reports/profit-loss?propertyId=${propertyId}&from=${from}&to=${to}&granularity=month&compare=`, { token: owner });
-  expect(res.status).toBe(200);
-  return new Map<string, { actual: number | null }>(res.json.properties[0].periods[0].lines.map((l: { key: string; actual: number | null }) => [l.key, l]));
-}
+const profitLoss = (from: string, to: string) => profitLossLines(host, owner, propertyId, from, to);
 
 describe('Mews through HTTP', () => {
   it('the backfill ran clean against the reference', async () => {

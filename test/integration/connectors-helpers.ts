@@ -1,0 +1,37 @@
+import { expect } from '@jest/globals';
+import type { TestHost } from '../support/host.js';
+import { seedTenant, type SeededTenant } from '../support/identity.js';
+
+type Host = TestHost;
+
+export interface ConnectorHotel {
+  tenant: SeededTenant;
+  owner: string;
+  propertyId: string;
+  /** The property's department ids by the codes a connector's mapping emits. */
+  departments: { ROOMS: string; FB: string; SPA: string };
+}
+
+/**
+ * A seeded tenant's first property (Europe/Vienna) with the departments a PMS connector posts to:
+ * the seeded rooms and F&B departments and a spa (an other-operated department).
+ */
+export async function connectorHotel(host: Host): Promise<ConnectorHotel> {
+  const tenant = await seedTenant(host);
+  const owner = tenant.users.owner.token;
+  const propertyId = tenant.propertyIds[0] as string;
+  const [rooms, fb] = tenant.departmentIds[propertyId] as [string, string];
+  const spa = await host.request('POST', `/api/v1/properties/${propertyId}/departments`, {
+    token: owner,
+    body: { code: 'SPA', name: 'Spa', usaliDepartment: 'other', driver: 'none', standardHoursPerUnit: null },
+  });
+  expect(spa.status).toBe(201);
+  return { tenant, owner, propertyId, departments: { ROOMS: rooms, FB: fb, SPA: spa.json.id } };
+}
+
+/** The P&L lines of `from`..`to` (month granularity, no comparison) by key. */
+export async function profitLossLines(host: Host, token: string, propertyId: string, from: string, to: string): Promise<Map<string, { actual: number | null }>> {
+  const res = await host.request('GET', `/api/v1/reports/profit-loss?propertyId=${propertyId}&from=${from}&to=${to}&granularity=month&compare=`, { token });
+  expect(res.status).toBe(200);
+  return new Map(res.json.properties[0].periods[0].lines.map((l: { key: string; actual: number | null }) => [l.key, l]));
+}
