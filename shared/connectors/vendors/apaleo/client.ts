@@ -29,7 +29,7 @@ function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
 
 /** The apaleo Booking and Inventory v1 endpoints the connector reads, through the framework's HTTP client (token, retries, 429, timeouts). */
 export class ApaleoClient {
-  /** Requests sent, for the run's statistics. */
+  /** Vendor objects read (reservations, units, the property), for the run's statistics. */
   objectsRead = 0;
 
   constructor(
@@ -55,6 +55,7 @@ export class ApaleoClient {
 
   async property(): Promise<Property> {
     const res = await this.get(`/inventory/v1/properties/${encodeURIComponent(this.settings.propertyId)}`);
+    this.objectsRead += 1;
     return parse(property, res.body, 'property');
   }
 
@@ -68,7 +69,7 @@ export class ApaleoClient {
 
   /** One reservation with its time slices, or undefined when apaleo no longer has it. */
   async reservation(id: string): Promise<Reservation | undefined> {
-    const res = await this.http.send({ method: 'GET', url: `${this.settings.apiBaseUrl}/booking/v1/reservations/${encodeURIComponent(id)}`, headers: { accept: 'application/json' }, query: { expand: 'timeSlices' } }).catch((e: unknown) => {
+    const res = await this.get(`/booking/v1/reservations/${encodeURIComponent(id)}`, { expand: 'timeSlices' }).catch((e: unknown) => {
       if (isNotFound(e)) return undefined;
       throw e;
     });
