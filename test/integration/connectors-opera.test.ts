@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
-import { seedTenant, type SeededTenant } from '../support/identity.js';
+import { connectorHotel, profitLossLines } from './connectors-helpers.js';
 import { addDays } from '../../shared/reporting/periods.js';
 import { localDateHour } from '../../shared/integrations/properties.js';
 import { TRANSACTION_CODES } from '../fakes/vendors/opera/dataset.js';
@@ -14,29 +14,22 @@ import { APP_KEY, CLIENT_ID, CLIENT_SECRET, EXTERNAL_SYSTEM, startFakeOhip, type
 
 const host = useTestHost();
 let fake: FakeOhip;
-let t: SeededTenant;
 let owner: string;
 let propertyId: string;
 let integrationId: string;
 /** The whole previous calendar month of the property: past, so actuals, and postings exist. */
-let month: { from: string; to: string; key: string };
+let month: { from: string; to: string };
 
 beforeAll(async () => {
   // The first seeded property is in Vienna: the fake hotel's business day follows it.
   const today = localDateHour(new Date(), 'Europe/Vienna').date;
   const firstOfThisMonth = `${today.slice(0, 7)}-01`;
   const to = addDays(firstOfThisMonth, -1);
-  month = { from: `${to.slice(0, 7)}-01`, to, key: to.slice(0, 7) };
+  month = { from: `${to.slice(0, 7)}-01`, to };
   fake = await startFakeOhip({ today });
-  t = await seedTenant(host);
-  owner = t.users.owner.token;
-  propertyId = t.propertyIds[0] as string;
-  const [rooms, fb] = t.departmentIds[propertyId] as [string, string];
-  const spa = await host.request('POST', `/api/v1/properties/${propertyId}/departments`, {
-    token: owner,
-    body: { code: 'SPA', name: 'Spa', usaliDepartment: 'other', driver: 'none', standardHoursPerUnit: null },
-  });
-  expect(spa.status).toBe(201);
+  const hotel = await connectorHotel(host);
+  owner = hotel.owner;
+  propertyId = hotel.propertyId;
   const created = await host.request('POST', '/api/v1/integrations', {
     token: owner,
     body: {
@@ -47,7 +40,7 @@ beforeAll(async () => {
       // OPERA's ROOM group goes to our ROOMS code through the connector's mapping; FB and SPA keep their group code.
       settings: { gatewayUrl: fake.baseUrl, hotelId: 'HOTEL1', externalSystemCode: EXTERNAL_SYSTEM, departments: { ROOM: 'ROOMS' } },
       credentials: { clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, appKey: APP_KEY },
-      mappings: { departments: { ROOMS: rooms, FB: fb, SPA: spa.json.id }, accounts: { REVENUE: 'revenue' } },
+      mappings: { departments: hotel.departments, accounts: { REVENUE: 'revenue' } },
     },
   });
   expect(created.status).toBe(201);
@@ -98,9 +91,7 @@ describe('OPERA Cloud through HTTP', () => {
   });
 
   it('P&L shows the statistics and the revenue by department the postings imply', async () => {
-    const res = await host.request('GET', `/api/v1/reports/profit-loss?propertyId=${propertyId}&from=${month.from}&to=${month.to}&granularity=month&compare=`, { token: owner });
-    expect(res.status).toBe(200);
-    const lines = new Map<string, { actual: number | null }>(res.json.properties[0].periods[0].lines.map((l: { key: string; actual: number | null }) => [l.key, l]));
+    const lines = await profitLossLines(host, owner, propertyId, month.from, month.to);
     const e = expected();
     expect(lines.get('stats.roomsSold')?.actual).toBe(e.roomsSold);
     expect(lines.get('stats.roomsAvailable')?.actual).toBe(e.roomsAvailable);

@@ -1,18 +1,11 @@
 import { z } from 'zod';
+import { vendorUrl } from '../../vendor-url.js';
 
 /** The OHIP application key format (Oracle's `x-app-key` parameter pattern). */
 const APP_KEY = /^[a-f0-9]{8}-[a-f0-9]{4}-4[a-f0-9]{3}-[89aAbB][a-f0-9]{3}-[a-f0-9]{12}$/;
-const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 export const operaSettings = z.strictObject({
-  gatewayUrl: z
-    .url()
-    .refine((u) => {
-      const url = new URL(u);
-      // Plain HTTP only towards this machine (the fake OHIP server of the tests); a real gateway is HTTPS.
-      return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
-    }, 'must be an https URL')
-    .describe('OHIP gateway URL of the region, e.g. https://<gateway>.hospitality-api.<region>.ocs.oraclecloud.com'),
+  gatewayUrl: vendorUrl().describe('OHIP gateway URL of the region, e.g. https://<gateway>.hospitality-api.<region>.ocs.oraclecloud.com'),
   hotelId: z.string().min(1).max(20).describe('OPERA Cloud hotel (property) code, sent as x-hotelid and in the paths'),
   externalSystemCode: z.string().min(1).max(40).describe('External system code configured for this integration in OPERA Cloud (path of the asynchronous statistics API)'),
   scope: z.string().min(1).max(200).default('urn:opc:hgbu:ws:__myscopes__').describe('OAuth scope of the client-credentials grant'),
