@@ -159,6 +159,8 @@ function webhookBodyLimit(): number {
 const importMessageSchema = z.strictObject({
   tenantId: idParam,
   integrationId,
+  /** Absent from messages queued by versions before partitioning by property. */
+  propertyId: idParam.optional(),
   importId,
   run: z.number().int().min(1),
 });

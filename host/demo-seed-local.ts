@@ -63,7 +63,7 @@ export async function seedDemoInProcess(app: App, baseUrl: string, options: InPr
   return seedDemoData({
     baseUrl,
     directory,
-    outcome: async (_integrationId, importId) => (await app.integrations.importStatus(tenantId, importId)) ?? 'queued',
+    outcome: async (integrationId, importId) => (await app.integrations.importStatus(tenantId, integrationId, importId)) ?? 'queued',
     ...(options.today ? { today: options.today } : {}),
     ...(options.historyDays ? { historyDays: options.historyDays } : {}),
     ...(options.aheadDays ? { aheadDays: options.aheadDays } : {}),

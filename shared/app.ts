@@ -71,7 +71,13 @@ export async function buildApp(config: Config): Promise<App> {
   }
   // The Cosmos SDK is loaded on first use rather than at import: import time is cold-start time.
   const { createCosmosClient } = await import('./platform/cosmos/client.js');
-  const store = await Store.open(createCosmosClient(endpoint, config, credential, embedded), config.COSMOS_DATABASE);
+  // The embedded server knows single-path keys only (cosmos/partition.ts); its data is small, so a
+  // copy keyed the old way is migrated at start. In Azure that is an operator's step (runbook).
+  const store = await Store.open(createCosmosClient(endpoint, config, credential, embedded), config.COSMOS_DATABASE, {
+    keys: embedded ? 'synthetic' : 'hierarchical',
+    legacy: embedded ? 'migrate' : 'refuse',
+  });
+  for (const m of store.migrations) log.info('legacy container migrated to its successor', { ...m });
 
   let broker: LocalBroker | undefined;
   let bus: MessagePublisher;

@@ -5,7 +5,7 @@
 // (7-day tier) keeps restorable history inside the account's own regions: backups never leave the EU.
 //
 // Access: keys are disabled (disableLocalAuth). The app identity gets custom data-plane roles:
-// read/write on every container except 'audit', and create + read/query only on 'audit'
+// read/write on every container except 'audit2', and create + read/query only on 'audit2'
 // (append-only: no replace, upsert or delete). No human is granted data access by this template.
 
 param accountName string
@@ -39,7 +39,9 @@ param workspaceId string
 var containers = [
   {
     name: 'tenants'
-    partitionKey: '/tenantId'
+    partitionKey: [
+      '/tenantId'
+    ]
     ttl: false
     appendOnly: false
     uniqueKeys: []
@@ -50,7 +52,9 @@ var containers = [
   }
   {
     name: 'identity'
-    partitionKey: '/tenantId'
+    partitionKey: [
+      '/tenantId'
+    ]
     ttl: true
     appendOnly: false
     uniqueKeys: []
@@ -61,7 +65,9 @@ var containers = [
   }
   {
     name: 'keys'
-    partitionKey: '/tenantId'
+    partitionKey: [
+      '/tenantId'
+    ]
     ttl: false
     appendOnly: false
     uniqueKeys: []
@@ -73,7 +79,9 @@ var containers = [
   }
   {
     name: 'outbox'
-    partitionKey: '/tenantId'
+    partitionKey: [
+      '/tenantId'
+    ]
     ttl: false
     appendOnly: false
     uniqueKeys: []
@@ -84,8 +92,11 @@ var containers = [
     ]
   }
   {
-    name: 'audit'
-    partitionKey: '/tenantId'
+    name: 'audit2'
+    partitionKey: [
+      '/tenantId'
+      '/_scope'
+    ]
     ttl: false
     appendOnly: true
     uniqueKeys: [
@@ -102,8 +113,11 @@ var containers = [
     ]
   }
   {
-    name: 'imports'
-    partitionKey: '/tenantId'
+    name: 'imports2'
+    partitionKey: [
+      '/tenantId'
+      '/_scope'
+    ]
     ttl: true
     appendOnly: false
     uniqueKeys: []
@@ -114,8 +128,12 @@ var containers = [
     ]
   }
   {
-    name: 'facts'
-    partitionKey: '/tenantId'
+    name: 'facts2'
+    partitionKey: [
+      '/tenantId'
+      '/_scope'
+      '/_shard'
+    ]
     ttl: false
     appendOnly: false
     uniqueKeys: []
@@ -126,8 +144,11 @@ var containers = [
     ]
   }
   {
-    name: 'aggregates'
-    partitionKey: '/tenantId'
+    name: 'aggregates2'
+    partitionKey: [
+      '/tenantId'
+      '/_scope'
+    ]
     ttl: false
     appendOnly: false
     uniqueKeys: []
@@ -138,7 +159,9 @@ var containers = [
   }
   {
     name: 'privacy'
-    partitionKey: '/tenantId'
+    partitionKey: [
+      '/tenantId'
+    ]
     ttl: false
     appendOnly: false
     uniqueKeys: []
@@ -208,11 +231,10 @@ resource sqlContainers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/conta
   properties: {
     resource: union({
       id: c.name
+      // More than one path: hierarchical partition keys (shared/platform/topology.ts, docs/capacity.md).
       partitionKey: {
-        paths: [
-          c.partitionKey
-        ]
-        kind: 'Hash'
+        paths: c.partitionKey
+        kind: length(c.partitionKey) > 1 ? 'MultiHash' : 'Hash'
         version: 2
       }
       uniqueKeyPolicy: {
@@ -337,7 +359,7 @@ resource auditAppendAssignment 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAss
   properties: {
     roleDefinitionId: auditAppendRole.id
     principalId: appPrincipalId
-    scope: '${account.id}/dbs/${databaseName}/colls/audit'
+    scope: '${account.id}/dbs/${databaseName}/colls/audit2'
   }
   dependsOn: [
     sqlContainers

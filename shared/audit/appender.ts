@@ -13,8 +13,9 @@ const MAX_ATTEMPTS = 50;
  * arbiter of both guarantees, with one create of `entry:<head+1>`:
  * - no fork: the entry's id derives from its seq, so a second entry at the same seq is a 409;
  * - no duplicate: the `audit` container's unique key /eventId refuses a second item with the same
- *   event id in the tenant's partition (409 too), whenever the duplicate arrives — a redelivery, an
- *   outbox relay after the bus's duplicate window, a stalled attempt waking up.
+ *   event id in the partition (409 too), whenever the duplicate arrives — a redelivery, an outbox
+ *   relay after the bus's duplicate window, a stalled attempt waking up. The partition is an epoch of
+ *   the chain (topology.ts); near an epoch's start the previous epoch is asked too (EPOCH_OVERLAP).
  * A 409 is told apart by reading the entry at that seq (docs/audit.md, "Idempotency").
  */
 export class AuditAppender {
@@ -33,6 +34,7 @@ export class AuditAppender {
     if (head.eventId === event.id) return 'duplicate';
     for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
       const entry = buildEntry(event, head, this.now());
+      if (await this.repo.inPreviousEpoch(tenantId, entry.seq, event.id)) return 'duplicate';
       let outcome: 'created' | 'exists';
       try {
         outcome = await this.repo.create(entry);

@@ -1,5 +1,15 @@
 import type { Store, TenantCollection, Item, Page } from '../platform/cosmos/store.js';
 import { entryId, GENESIS_HASH, type ChainEntry, type StoredCheckpoint } from './chain.js';
+import { epochScope } from '../platform/cosmos/partition.js';
+
+/**
+ * The unique key /eventId holds within one logical partition, i.e. one epoch of the chain. A
+ * redelivered event whose first append landed in the previous epoch would not meet it, so appends
+ * within this many entries of an epoch's start also look for the event in the previous epoch. A
+ * redelivery comes within the bus's duplicate window or an outbox relay's retry — minutes, far fewer
+ * events than this for any tenant.
+ */
+export const EPOCH_OVERLAP = 4096;
 
 /** Note left by a successful nightly verification: the checkpoint the next run may start from. */
 export interface VerifiedMarker extends Item {
@@ -41,7 +51,20 @@ export class AuditRepository {
   }
 
   async entry(tenantId: string, seq: number): Promise<ChainEntry | undefined> {
-    return this.collection(tenantId).read<ChainEntry>(entryId(seq));
+    return this.collection(tenantId).for({ seq }).read<ChainEntry>(entryId(seq));
+  }
+
+  /**
+   * Whether an append at `seq` must also check the previous epoch for its event (EPOCH_OVERLAP), and
+   * if so whether the event is there: one query in one partition.
+   */
+  async inPreviousEpoch(tenantId: string, seq: number, eventId: string): Promise<boolean> {
+    const size = this.store.partitioner('audit').epochSize;
+    const offset = seq % size;
+    if (seq < size || offset >= EPOCH_OVERLAP) return false;
+    const previous = this.collection(tenantId).scoped(epochScope(seq - offset - 1, size));
+    const found = await previous.all<{ seq: number }>('SELECT TOP 1 c.seq FROM c WHERE c.eventId = @eventId', { eventId });
+    return found.length > 0;
   }
 
   /**

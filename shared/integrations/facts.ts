@@ -190,8 +190,9 @@ export class FactStore {
    * said — and read only if the store answers that it exists. Facts seen before (re-sends,
    * corrections) and deletions are read first, as their previous version decides what to write.
    */
-  async apply(tenantId: string, upserts: FactDraft[], deletions: string[], importId: string): Promise<ApplyResult> {
-    const facts = this.store.collection<FactItem>('facts', tenantId);
+  async apply(tenantId: string, propertyId: string, upserts: FactDraft[], deletions: string[], importId: string): Promise<ApplyResult> {
+    // An import feeds one property: its facts share that property's partitions.
+    const facts = this.store.collection<FactItem>('facts', tenantId).scoped(propertyId);
     const options = { parallelRequests: this.concurrency };
     const result: ApplyResult = { upserted: 0, unchanged: 0, deleted: 0, days: new Map(), writes: 0, reads: 0, requests: 0 };
     const known = (f: FactItem) => {
@@ -349,7 +350,7 @@ export class FactStore {
     });
     try {
       // 1. The day items first: the facts read below are covered by their ETags.
-      const dayRead = await dayItems.bulk(work.map((w) => ({ kind: 'read' as const, id: factDayId(w.propertyId, w.date) })), options);
+      const dayRead = await dayItems.bulk(work.map((w) => ({ kind: 'read' as const, id: factDayId(w.propertyId, w.date), scope: w.propertyId })), options);
       work.forEach((w, i) => {
         const r = dayRead[i];
         if (r?.ok && r.item?.type === 'factDay') w.day = r.item;
@@ -358,11 +359,12 @@ export class FactStore {
       // the right one, else read now), and every listed aggregate of those days, each id once.
       const candidates = work.map((w) => [...new Set([...(w.day?.factIds ?? []), ...w.change.add])].filter((id) => !w.change.remove.has(id)));
       const chosen = work.map(() => new Map<string, FactItem>());
-      const toRead = new Set<string>();
+      /** Fact id → its property (the partition to read it from). */
+      const toRead = new Map<string, string>();
       work.forEach((w, i) => {
         for (const id of candidates[i] ?? []) {
           if (!w.change.known || w.change.reread?.has(id)) {
-            toRead.add(id);
+            toRead.set(id, w.propertyId);
             continue;
           }
           const listed = w.day?.factVersions?.[id];
@@ -371,14 +373,15 @@ export class FactStore {
           if (inMemory) {
             chosen[i]?.set(id, inMemory);
             total.factsFromMemory += 1;
-          } else toRead.add(id);
+          } else toRead.set(id, w.propertyId);
         }
       });
-      const factIds = [...toRead];
-      const aggregateIds = [...new Set(work.flatMap((w) => w.day?.aggregateIds ?? []))];
+      const factIds = [...toRead.keys()];
+      const aggregateScopes = new Map(work.flatMap((w) => (w.day?.aggregateIds ?? []).map((id) => [id, w.propertyId] as const)));
+      const aggregateIds = [...aggregateScopes.keys()];
       const [factRead, aggregateRead] = await Promise.all([
-        facts.bulk(factIds.map((id) => ({ kind: 'read' as const, id })), options),
-        aggregates.bulk(aggregateIds.map((id) => ({ kind: 'read' as const, id })), options),
+        facts.bulk(factIds.map((id) => ({ kind: 'read' as const, id, scope: toRead.get(id) as string })), options),
+        aggregates.bulk(aggregateIds.map((id) => ({ kind: 'read' as const, id, scope: aggregateScopes.get(id) as string })), options),
       ]);
       total.reads += work.length + factIds.length + aggregateIds.length;
       const factById = new Map<string, FactItem>();
@@ -500,7 +503,7 @@ export class FactStore {
       else w.raced = true;
     });
     if (unlisted.length === 0) return;
-    const found = await aggregates.bulk(unlisted.map(({ draft }) => ({ kind: 'read' as const, id: draft.id })), options);
+    const found = await aggregates.bulk(unlisted.map(({ w, draft }) => ({ kind: 'read' as const, id: draft.id, scope: w.propertyId })), options);
     total.reads += unlisted.length;
     const takeovers: Array<{ w: DayWork; draft: AggregateDraft; etag?: string }> = [];
     unlisted.forEach(({ w, draft }, i) => {

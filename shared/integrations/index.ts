@@ -67,15 +67,15 @@ export class Integrations {
   }
 
   async getImport(principal: Principal, integrationId: string, importId: string): Promise<{ view: ImportView; item: ImportItem }> {
-    await this.visible(principal, integrationId, 'imports.read');
-    const item = await this.platform.store.collection<ImportItem>('imports', principal.tenantId).read(importId);
+    const integration = await this.visible(principal, integrationId, 'imports.read');
+    const item = await this.platform.store.collection<ImportItem>('imports', principal.tenantId).scoped(integration.propertyId).read(importId);
     if (!item || item.type !== 'import' || item.integrationId !== integrationId) throw notFound('import');
     return { view: importView(item), item };
   }
 
   async listImports(principal: Principal, integrationId: string, filter: ImportFilter) {
-    await this.visible(principal, integrationId, 'imports.read');
-    return listImports(this.platform, principal.tenantId, integrationId, filter);
+    const integration = await this.visible(principal, integrationId, 'imports.read');
+    return listImports(this.platform, principal.tenantId, integration, filter);
   }
 
   status(principal: Principal, now?: Date): Promise<IntegrationStatus[]> {
@@ -109,8 +109,9 @@ export class Integrations {
   }
 
   /** System port (the local demo seed): the status of an import, undefined when there is none. */
-  async importStatus(tenantId: string, importId: string): Promise<ImportStatus | undefined> {
-    const item = await this.platform.store.collection<ImportItem>('imports', tenantId).read(importId);
+  async importStatus(tenantId: string, integrationId: string, importId: string): Promise<ImportStatus | undefined> {
+    const integration = await this.service.get(tenantId, integrationId);
+    const item = await this.platform.store.collection<ImportItem>('imports', tenantId).scoped(integration.propertyId).read(importId);
     return item?.type === 'import' ? item.status : undefined;
   }
 
@@ -122,7 +123,7 @@ export class Integrations {
     const run = item.run + 1;
     const next: ImportItem = { ...item, run, status: 'queued' };
     const event = await integrationsEvent(this.platform.cipher, callerOf(principal), meta, { action: 'import.replayed', target: { type: 'import', id: importId }, details: { integrationId, run } });
-    await this.platform.outbox.commit('imports', 'replace', next, [importMessage({ tenantId: principal.tenantId, integrationId, importId, run }, meta.correlationId), event], item._etag);
+    await this.platform.outbox.commit('imports', 'replace', next, [importMessage({ tenantId: principal.tenantId, integrationId, propertyId: item.propertyId, importId, run }, meta.correlationId), event], item._etag);
     return { importId, run };
   }
 

@@ -3,10 +3,10 @@ import { isStoreError } from '../platform/cosmos/errors.js';
 import { auditEvent } from '../audit/emit.js';
 import type { ImportItem, RawChunkItem } from './model.js';
 import type { DeadLetters } from '../platform/bus/dead-letters.js';
-import type { ImportProcessor } from './processor.js';
+import { importsOf, type ImportProcessor } from './processor.js';
 import { z } from 'zod';
 
-const deadBody = z.object({ tenantId: z.string().min(1), integrationId: z.string().min(1), importId: z.string().min(1), run: z.number().int().min(1) });
+const deadBody = z.object({ tenantId: z.string().min(1), integrationId: z.string().min(1), propertyId: z.string().min(1).optional(), importId: z.string().min(1), run: z.number().int().min(1) });
 
 /**
  * Records every dead-lettered import message as a failed import with the broker's reason, then
@@ -24,7 +24,7 @@ export async function sweepDeadLetters(platform: Platform, deadLetters: DeadLett
         continue;
       }
       const m = parsed.data;
-      const item = await platform.store.collection<ImportItem>('imports', m.tenantId).read(m.importId);
+      const item = await (await importsOf(platform, m))?.read(m.importId);
       if (!item || item.type !== 'import' || (item.processedRun ?? 0) >= m.run) continue;
       await processor.finish(item, m.run, new Date(), {
         status: 'failed',
@@ -46,14 +46,14 @@ export async function purgeRawBodies(platform: Platform, retentionDays: number, 
   let purged = 0;
   const perTenant = new Map<string, number>();
   for (;;) {
-    const due = await platform.store.scan<Pick<ImportItem, 'id' | 'tenantId' | 'raw'>>(
+    const due = await platform.store.scan<Pick<ImportItem, 'id' | 'tenantId' | 'propertyId' | 'raw'>>(
       'imports',
-      "SELECT c.id, c.tenantId, c.raw FROM c WHERE c.type = 'import' AND c.receivedAt < @cutoff AND NOT IS_DEFINED(c.raw.purgedAt)",
+      "SELECT c.id, c.tenantId, c.propertyId, c.raw FROM c WHERE c.type = 'import' AND c.receivedAt < @cutoff AND NOT IS_DEFINED(c.raw.purgedAt)",
       { cutoff },
       batch,
     );
     for (const item of due) {
-      const imports = platform.store.collection<ImportItem>('imports', item.tenantId);
+      const imports = platform.store.collection<ImportItem>('imports', item.tenantId).scoped(item.propertyId);
       const ops: Array<{ op: 'remove'; path: string } | { op: 'set'; path: string; value: string }> = [{ op: 'set', path: '/raw/purgedAt', value: new Date().toISOString() }];
       if (item.raw.chunks === 0) ops.unshift({ op: 'remove', path: '/enc' });
       try {
@@ -67,13 +67,13 @@ export async function purgeRawBodies(platform: Platform, retentionDays: number, 
     if (due.length < batch) break;
   }
   for (;;) {
-    const chunks = await platform.store.scan<Pick<RawChunkItem, 'id' | 'tenantId'>>(
+    const chunks = await platform.store.scan<Pick<RawChunkItem, 'id' | 'tenantId' | 'propertyId'>>(
       'imports',
-      "SELECT c.id, c.tenantId FROM c WHERE c.type = 'importRaw' AND c.receivedAt < @cutoff",
+      "SELECT c.id, c.tenantId, c.propertyId FROM c WHERE c.type = 'importRaw' AND c.receivedAt < @cutoff",
       { cutoff },
       batch,
     );
-    for (const c of chunks) await platform.store.collection('imports', c.tenantId).delete(c.id);
+    for (const c of chunks) await platform.store.collection('imports', c.tenantId).scoped(c.propertyId).delete(c.id);
     if (chunks.length < batch) break;
   }
   for (const [tenantId, count] of perTenant) {

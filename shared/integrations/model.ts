@@ -101,6 +101,8 @@ export interface ImportItem extends Item, OutboxCarrier {
 
 export interface RawChunkItem extends Item {
   type: 'importRaw';
+  /** The import's property: the chunk lives in its partition. */
+  propertyId: string;
   importId: string;
   index: number;
   receivedAt: string;

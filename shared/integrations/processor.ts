@@ -1,6 +1,7 @@
 import type { Platform } from '../platform/platform.js';
 import { auditEvent } from '../audit/emit.js';
 import { isStoreError, StoreError } from '../platform/cosmos/errors.js';
+import type { TenantCollection } from '../platform/cosmos/store.js';
 import { DecryptionError } from '../platform/crypto/errors.js';
 import type { Log } from '../platform/log.js';
 import { FactStore } from './facts.js';
@@ -12,6 +13,7 @@ import { failedRecordCount, parseBatch, type RecordError } from './parse.js';
 import { localDateHour, type PropertyDirectory } from './properties.js';
 import { RawBodyMissing, type RawStore } from './raw-store.js';
 import type { ImportMessage } from './receiver.js';
+import { integrationCollection } from './service.js';
 
 /** Import records keep the first errors; the count says how many there were. */
 const MAX_STORED_ERRORS = 1000;
@@ -38,6 +40,17 @@ const ACTIONS: Record<Exclude<ImportStatus, 'queued'>, string> = {
  * facts (nothing written) or a finished run (nothing done). Store outages throw (the message is
  * redelivered); problems no retry can fix end the import as `failed` here.
  */
+/**
+ * The partition of the import a message names: the property it carries, or — for messages queued
+ * before messages named it — its integration's (undefined when that is gone).
+ */
+export async function importsOf(platform: Pick<Platform, 'store'>, message: Pick<ImportMessage, 'tenantId' | 'integrationId' | 'propertyId'>): Promise<TenantCollection<ImportItem> | undefined> {
+  const imports = platform.store.collection<ImportItem>('imports', message.tenantId);
+  if (message.propertyId) return imports.scoped(message.propertyId);
+  const integration = await integrationCollection(platform, message.tenantId).read(message.integrationId);
+  return integration?.type === 'integration' ? imports.scoped(integration.propertyId) : undefined;
+}
+
 export class ImportProcessor {
   readonly facts: FactStore;
 
@@ -50,15 +63,15 @@ export class ImportProcessor {
   }
 
   async process(message: ImportMessage, log: Log): Promise<ImportStatus | 'skipped'> {
-    const imports = this.platform.store.collection<ImportItem>('imports', message.tenantId);
-    const item = await imports.read(message.importId);
+    const imports = await importsOf(this.platform, message);
+    const item = await imports?.read(message.importId);
     if (!item || item.type !== 'import' || item.integrationId !== message.integrationId) {
       log.warn('import message names no import; dropped', { importId: message.importId });
       return 'skipped';
     }
     if ((item.processedRun ?? 0) >= message.run) return 'skipped';
     const startedAt = new Date();
-    const integration = await this.platform.store.collection<IntegrationItem>('imports', message.tenantId).read(message.integrationId);
+    const integration = await integrationCollection(this.platform, message.tenantId).read(message.integrationId);
     if (!integration || integration.type !== 'integration') {
       return this.finish(item, message.run, startedAt, { status: 'failed', failure: { reason: 'integrationDeleted', detail: 'the integration was deleted before the import ran' } });
     }
@@ -114,7 +127,7 @@ export class ImportProcessor {
       return { status: 'rejected', counts, ...errorFields };
     }
     counts.accepted = normalised.accepted;
-    const applied = await this.facts.apply(item.tenantId, normalised.upserts, normalised.deletions, item.id);
+    const applied = await this.facts.apply(item.tenantId, item.propertyId, normalised.upserts, normalised.deletions, item.id);
     counts.upserted = applied.upserted;
     counts.unchanged = applied.unchanged;
     counts.deleted = applied.deleted;
@@ -147,7 +160,7 @@ export class ImportProcessor {
       outcome: outcome.status === 'accepted' || outcome.status === 'partial' ? 'success' : 'failure',
       details,
     });
-    const imports = this.platform.store.collection<ImportItem>('imports', item.tenantId);
+    const imports = this.platform.store.collection<ImportItem>('imports', item.tenantId).for(item);
     let current: ImportItem | undefined = item;
     for (let attempt = 0; attempt < 5 && current; attempt++) {
       // A replay requested while this run worked leaves the record to the newer run.

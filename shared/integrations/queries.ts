@@ -1,4 +1,5 @@
 import type { Platform } from '../platform/platform.js';
+import { TENANT_SCOPE } from '../platform/topology.js';
 import { decodeContinuation, encodeContinuation } from '../http/pagination.js';
 import type { ImportItem, ImportStatus, IntegrationItem } from './model.js';
 import { localDateHour, safeTimeZone, type PropertyDirectory } from './properties.js';
@@ -40,7 +41,8 @@ export interface ImportFilter {
   continuation?: string;
 }
 
-export async function listImports(platform: Platform, tenantId: string, integrationId: string, f: ImportFilter): Promise<{ items: ImportView[]; continuation?: string }> {
+export async function listImports(platform: Platform, tenantId: string, integration: { id: string; propertyId: string }, f: ImportFilter): Promise<{ items: ImportView[]; continuation?: string }> {
+  const integrationId = integration.id;
   const scope = { tenantId, integrationId, status: f.status, from: f.from, to: f.to };
   const conditions = ["c.type = 'import'", 'c.integrationId = @integrationId'];
   const params: Record<string, string> = { integrationId };
@@ -56,7 +58,7 @@ export async function listImports(platform: Platform, tenantId: string, integrat
     conditions.push('c.receivedAt < @to');
     params.to = f.to;
   }
-  const page = await platform.store.collection<ImportItem>('imports', tenantId).page<ImportItem>(
+  const page = await platform.store.collection<ImportItem>('imports', tenantId).scoped(integration.propertyId).page<ImportItem>(
     `SELECT ${SUMMARY_FIELDS.map((k) => `c.${k}`).join(', ')} FROM c WHERE ${conditions.join(' AND ')} ORDER BY c.receivedAt DESC`,
     params,
     { pageSize: f.limit, ...(f.continuation ? { continuation: decodeContinuation(f.continuation, scope) as string } : {}) },
@@ -96,7 +98,7 @@ export async function integrationStatus(
   now = new Date(),
 ): Promise<IntegrationStatus[]> {
   const imports = platform.store.collection<ImportItem>('imports', tenantId);
-  const all = await imports.all<IntegrationItem>("SELECT * FROM c WHERE c.type = 'integration' ORDER BY c.createdAt");
+  const all = await imports.scoped(TENANT_SCOPE).all<IntegrationItem>("SELECT * FROM c WHERE c.type = 'integration' ORDER BY c.createdAt");
   const visible = new Set(within([...new Set(all.map((i) => i.propertyId))]));
   const lateHour = platform.config.IMPORT_LATE_HOUR_LOCAL;
   const zones = new Map<string, string>();
@@ -104,11 +106,12 @@ export async function integrationStatus(
   for (const integration of all.filter((i) => visible.has(i.propertyId))) {
     if (!zones.has(integration.propertyId)) zones.set(integration.propertyId, safeTimeZone((await properties.property(tenantId, integration.propertyId))?.timezone));
     const timezone = zones.get(integration.propertyId) as string;
-    const [last] = await imports.all<Stub>(
+    const ofProperty = imports.scoped(integration.propertyId);
+    const [last] = await ofProperty.all<Stub>(
       "SELECT TOP 1 c.id, c.status, c.receivedAt, c.completedAt FROM c WHERE c.type = 'import' AND c.integrationId = @id ORDER BY c.receivedAt DESC",
       { id: integration.id },
     );
-    const [success] = await imports.all<Stub>(
+    const [success] = await ofProperty.all<Stub>(
       "SELECT TOP 1 c.id, c.status, c.receivedAt, c.completedAt FROM c WHERE c.type = 'import' AND c.integrationId = @id AND (c.status = 'accepted' OR c.status = 'partial') ORDER BY c.receivedAt DESC",
       { id: integration.id },
     );

@@ -43,7 +43,7 @@ export class RawStore {
   }
 
   /** Seals the body; writes chunk items when it is too large to inline. Returns what goes into the import record. */
-  async put(tenantId: string, importId: string, receivedAt: string, body: Buffer): Promise<{ chunks: number; encoding: 'gzip' | 'identity'; inline?: Sealed }> {
+  async put(tenantId: string, propertyId: string, importId: string, receivedAt: string, body: Buffer): Promise<{ chunks: number; encoding: 'gzip' | 'identity'; inline?: Sealed }> {
     const encoding = body.length >= COMPRESS_FROM ? 'gzip' : 'identity';
     const packed = (encoding === 'gzip' ? await gzipAsync(body) : body).toString('base64');
     if (packed.length <= INLINE_LIMIT) return { chunks: 0, encoding, inline: await this.platform.cipher.seal(this.ctx(tenantId, importId, 0), packed) };
@@ -52,7 +52,7 @@ export class RawStore {
     const collection = this.platform.store.collection<RawChunkItem>('imports', tenantId);
     await mapLimit(parts, 4, async (part, index) => {
       const enc = { raw: await this.platform.cipher.seal(this.ctx(tenantId, importId, index), part) };
-      await collection.upsert({ id: rawChunkId(importId, index), tenantId, type: 'importRaw', importId, index, receivedAt, enc });
+      await collection.upsert({ id: rawChunkId(importId, index), tenantId, propertyId, type: 'importRaw', importId, index, receivedAt, enc });
     });
     return { chunks: parts.length, encoding };
   }
@@ -63,7 +63,7 @@ export class RawStore {
     const sealedParts: Array<Sealed | undefined> = [];
     if (item.raw.chunks === 0) sealedParts.push(item.enc?.raw);
     else {
-      const collection = this.platform.store.collection<RawChunkItem>('imports', item.tenantId);
+      const collection = this.platform.store.collection<RawChunkItem>('imports', item.tenantId).for(item);
       for (let i = 0; i < item.raw.chunks; i++) sealedParts.push((await collection.read(rawChunkId(item.id, i)))?.enc.raw);
     }
     let packed = '';

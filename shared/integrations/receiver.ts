@@ -13,6 +13,8 @@ export interface ImportMessage {
   tenantId: string;
   integrationId: string;
   importId: string;
+  /** The import's property (its partition); messages queued before it was recorded lack it. */
+  propertyId?: string;
   /** Which processing run this message asks for: 1 at receipt, then one more per replay. */
   run: number;
 }
@@ -81,7 +83,7 @@ async function storeImport(platform: Platform, raw: RawStore, integration: Integ
   const tenantId = integration.tenantId;
   const importId = importIdFor(integration.id, r.webhookId);
   const receivedAt = new Date().toISOString();
-  const stored = await raw.put(tenantId, importId, receivedAt, r.body);
+  const stored = await raw.put(tenantId, integration.propertyId, importId, receivedAt, r.body);
   const item: ImportItem = {
     id: importId,
     tenantId,
@@ -98,7 +100,7 @@ async function storeImport(platform: Platform, raw: RawStore, integration: Integ
     raw: { chunks: stored.chunks, encoding: stored.encoding },
   };
   if (stored.inline) item.enc = { raw: stored.inline };
-  const written = await platform.outbox.createGrouped('imports', item, [importMessage({ tenantId, integrationId: integration.id, importId, run: 1 }, r.correlationId)]);
+  const written = await platform.outbox.createGrouped('imports', item, [importMessage({ tenantId, integrationId: integration.id, propertyId: integration.propertyId, importId, run: 1 }, r.correlationId)]);
   return { importId, duplicate: written === 'exists' };
 }
 

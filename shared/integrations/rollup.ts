@@ -128,9 +128,10 @@ export async function refreshRollups(
   let pending = [...targets.values()].sort((a, b) => a.id.localeCompare(b.id));
   for (let attempt = 1; pending.length > 0; attempt++) {
     if (attempt > MAX_ROLLUP_ATTEMPTS) throw new StoreError('unavailable', `${pending.length} rollup(s) kept changing under a recompute`);
-    const current = await rollups.bulk(pending.map((t) => ({ kind: 'read' as const, id: t.id })), options);
-    const memberIds = [...new Set(pending.flatMap((t) => [...t.members]))];
-    const read = await aggregates.bulk(memberIds.map((id) => ({ kind: 'read' as const, id })), options);
+    const current = await rollups.bulk(pending.map((t) => ({ kind: 'read' as const, id: t.id, scope: t.propertyId })), options);
+    const memberScopes = new Map(pending.flatMap((t) => [...t.members].map((id) => [id, t.propertyId] as const)));
+    const memberIds = [...memberScopes.keys()];
+    const read = await aggregates.bulk(memberIds.map((id) => ({ kind: 'read' as const, id, scope: memberScopes.get(id) as string })), options);
     counts.reads += pending.length + memberIds.length;
     const byId = new Map<string, AggregateItem>();
     for (const r of read) if (r.ok && r.item?.type === 'dailyAggregate') byId.set(r.item.id, r.item);
@@ -195,7 +196,7 @@ function dateOfAggregateId(id: string, propertyId: string): string | undefined {
  * then the same refresh as the write path, so it is safe beside running imports.
  */
 export async function rebuildRollups(store: Store, tenantId: string, propertyId: string, months: readonly string[], options: { parallelRequests: number }): Promise<RollupCounts> {
-  const aggregates = store.collection<AggregateItem>('aggregates', tenantId);
+  const aggregates = store.collection<AggregateItem>('aggregates', tenantId).scoped(propertyId);
   const counts: RollupCounts = { reads: 0, writes: 0 };
   for (const month of months) {
     const found = await aggregates.all<Pick<AggregateItem, 'id' | 'date' | 'departmentId' | 'scenario'>>(

@@ -7,7 +7,7 @@ import type { PendingMessage } from '../platform/outbox/outbox.js';
 import { badRequest, conflict, notFound, type FieldError } from '../http/problem.js';
 import { checkIfMatch } from '../http/etag.js';
 import { authorize } from '../access/authorize.js';
-import { PLATFORM_TENANT } from '../platform/topology.js';
+import { PLATFORM_TENANT, TENANT_SCOPE } from '../platform/topology.js';
 import { LruCache } from '../platform/lru-cache.js';
 import { generateSecret } from './signature.js';
 import type { SourceType } from './formats/index.js';
@@ -106,9 +106,9 @@ export async function openCredentials(cipher: Pick<FieldCipher, 'open'>, item: I
   return value === undefined ? undefined : (JSON.parse(value) as Record<string, unknown>);
 }
 
-/** The integrations (and their imports) of a tenant. */
+/** The integrations of a tenant: tenant-wide items of the `imports` container (read by id alone). */
 export function integrationCollection(platform: Pick<Platform, 'store'>, tenantId: string) {
-  return platform.store.collection<IntegrationItem>('imports', tenantId);
+  return platform.store.collection<IntegrationItem>('imports', tenantId).scoped(TENANT_SCOPE);
 }
 
 /** An integration of `tenantId`; 404 when there is none. */
@@ -237,7 +237,7 @@ export class IntegrationService {
   }
 
   private get index() {
-    return this.platform.store.collection<IntegrationIndexItem>('imports', PLATFORM_TENANT);
+    return this.platform.store.collection<IntegrationIndexItem>('imports', PLATFORM_TENANT).scoped(TENANT_SCOPE);
   }
 
   get(tenantId: string, integrationId: string): Promise<IntegrationItem> {

@@ -78,7 +78,7 @@ export class RawBodyRedactor {
   }
 
   private async purge(item: ImportItem): Promise<void> {
-    const imports = this.platform.store.collection('imports', item.tenantId);
+    const imports = this.platform.store.collection('imports', item.tenantId).for(item);
     for (let i = 0; i < item.raw.chunks; i++) await imports.delete(rawChunkId(item.id, i));
     const ops: Array<{ op: 'remove'; path: string } | { op: 'set'; path: string; value: string }> = [
       { op: 'set', path: '/raw/purgedAt', value: new Date().toISOString() },

@@ -208,7 +208,7 @@ export class RedactionRunner {
    */
   private async unlinkTimeRecords(s: SubjectRef, employeeIndex: string): Promise<number> {
     const facts = this.platform.store.collection<FactItem>('facts', s.tenantId);
-    const linked = await facts.all<Pick<FactItem, 'id' | 'enc'>>("SELECT c.id, c.enc FROM c WHERE c.type = 'fact' AND c.employeeIndex = @ix", { ix: employeeIndex });
+    const linked = await facts.all<Pick<FactItem, 'id' | 'propertyId' | 'enc'>>("SELECT c.id, c.propertyId, c.enc FROM c WHERE c.type = 'fact' AND c.employeeIndex = @ix", { ix: employeeIndex });
     await mapLimit(linked, WRITE_CONCURRENCY, async (f) => {
       const ops: PatchOperation[] = [
         { op: 'remove', path: '/employeeIndex' },
@@ -216,7 +216,7 @@ export class RedactionRunner {
       ];
       if (f.enc !== undefined) ops.push({ op: 'remove', path: '/enc' });
       try {
-        await facts.patch(f.id, ops);
+        await facts.scoped(f.propertyId).patch(f.id, ops);
       } catch (err) {
         if (!isStoreError(err, 'not_found')) throw err;
       }

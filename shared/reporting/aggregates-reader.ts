@@ -95,7 +95,7 @@ export class AggregatesReader {
    */
   async aggregates(tenantId: string, propertyId: string, range: ReadRange, lastYear: { from: string; to: string } | undefined, counter: ReadCounter): Promise<AggregateRecord[]> {
     const { query, params } = aggregatesQuery(propertyId, range, lastYear);
-    const read = await this.drain<AggregateRecord>(this.store.collection('aggregates', tenantId), query, params, counter);
+    const read = await this.drain<AggregateRecord>(this.store.collection('aggregates', tenantId).scoped(propertyId), query, params, counter);
     return read.filter((record) => withinRequest(record, range, lastYear));
   }
 
@@ -106,7 +106,7 @@ export class AggregatesReader {
    */
   async fromRollups(tenantId: string, propertyId: string, range: ReadRange, lastYear: { from: string; to: string } | undefined, counter: ReadCounter): Promise<AggregateRecord[]> {
     const { query, params } = rollupsQuery(propertyId, range, lastYear ? { ...lastYear, scenarios: lastYearScenarios(range) } : undefined);
-    const rollups = await this.drain<RollupRecord>(this.store.collection('aggregates', tenantId), query, params, counter);
+    const rollups = await this.drain<RollupRecord>(this.store.collection('aggregates', tenantId).scoped(propertyId), query, params, counter);
     return rollups.flatMap(unpackRollup).filter((record) => withinRequest(record, range, lastYear));
   }
 

@@ -177,10 +177,10 @@ describe('Cosmos DB', () => {
     }
   });
 
-  it('the audit container is append-only: its role allows create and read/query, scoped to /dbs/<db>/colls/audit', () => {
-    const audit = assignments.filter((a) => /\/colls\/audit'$/.test(property(a.body, 'properties.scope')?.text ?? ''));
+  it('the audit container is append-only: its role allows create and read/query, scoped to /dbs/<db>/colls/audit2', () => {
+    const audit = assignments.filter((a) => /\/colls\/audit2'$/.test(property(a.body, 'properties.scope')?.text ?? ''));
     expect(audit).toHaveLength(1);
-    expect(property(audit[0]!.body, 'properties.scope')?.text).toMatch(/^'\$\{account\.id\}\/dbs\/\$\{databaseName\}\/colls\/audit'$/);
+    expect(property(audit[0]!.body, 'properties.scope')?.text).toMatch(/^'\$\{account\.id\}\/dbs\/\$\{databaseName\}\/colls\/audit2'$/);
     expect(actionsOf(roleOf(audit[0]!)).sort()).toEqual(
       ['sqlDatabases/containers/items/create', 'sqlDatabases/containers/items/read', 'sqlDatabases/containers/executeQuery'].sort(),
     );
@@ -194,7 +194,7 @@ describe('Cosmos DB', () => {
     expect(loopSource(assignment!.loop!)?.text).toBe('filter(containers, x => !x.appendOnly)');
     expect(property(assignment!.body, 'properties.scope')?.text).toBe("'${account.id}/dbs/${databaseName}/colls/${c.name}'");
     const containers = literal(variable(assignment!.file, 'containers')!) as { name: string; appendOnly: boolean }[];
-    expect(containers.filter((c) => c.appendOnly).map((c) => c.name)).toEqual(['audit']);
+    expect(containers.filter((c) => c.appendOnly).map((c) => c.name)).toEqual(['audit2']);
     expect(actionsOf(roleOf(assignment!)).sort()).toEqual(
       [
         'sqlDatabases/containers/items/read',

@@ -4,14 +4,14 @@
  * the literal `containers` and `queues` arrays, and the resource loops that consume them.
  */
 import { describe, expect, it } from '@jest/globals';
-import { containers, queues } from '../../shared/platform/topology.js';
+import { containers, partitionKeyPaths, queues, type ContainerDef } from '../../shared/platform/topology.js';
 import { findResources, literal, literalAt, loadBicepFiles, loopSource, property, variable } from './bicep.js';
 
 const files = await loadBicepFiles();
 
 interface ContainerDecl {
   name: string;
-  partitionKey: string;
+  partitionKey: string[];
   ttl: boolean;
   appendOnly: boolean;
   uniqueKeys: Array<{ paths: string[] }>;
@@ -33,8 +33,9 @@ describe('Cosmos containers match shared/platform/topology.ts', () => {
     expect(loopSource(containerResource!.loop!)?.text).toBe('containers');
     expect(property(containerResource!.body, 'name')?.text).toBe('c.name');
     expect(containerResource!.body.text).toMatch(/id: c\.name/);
-    expect(containerResource!.body.text).toMatch(/paths: \[\s*c\.partitionKey\s*\]/);
-    expect(containerResource!.body.text).toMatch(/kind: 'Hash'/);
+    expect(containerResource!.body.text).toMatch(/paths: c\.partitionKey\b/);
+    expect(containerResource!.body.text).toMatch(/kind: length\(c\.partitionKey\) > 1 \? 'MultiHash' : 'Hash'/);
+    expect(containerResource!.body.text).toMatch(/version: 2/);
   });
 
   it('declares exactly the containers the code uses', () => {
@@ -42,8 +43,14 @@ describe('Cosmos containers match shared/platform/topology.ts', () => {
     expect(new Set(declared.map((c) => c.name)).size).toBe(declared.length);
   });
 
-  it.each(Object.values(containers).map((c) => [c.id, c.partitionKey] as const))('%s has partition key %s', (id, pk) => {
-    expect(byName.get(id)?.partitionKey).toBe(pk);
+  it.each(Object.values(containers).map((c: ContainerDef) => [c.id, partitionKeyPaths(c)] as const))('%s has partition key %j', (id, paths) => {
+    expect(byName.get(id)?.partitionKey).toEqual(paths);
+  });
+
+  it('spreads the containers that pass 10 GB per tenant in 10 years (docs/capacity.md) over hierarchical keys', () => {
+    const spread = declared.filter((c) => c.partitionKey.length > 1).map((c) => c.name).sort();
+    expect(spread).toEqual(['aggregates2', 'audit2', 'facts2', 'imports2']);
+    for (const c of declared) expect(c.partitionKey[0]).toBe('/tenantId');
   });
 
   it.each(Object.values(containers).map((c) => [c.id, c.uniqueKeys] as const))('%s has unique keys %j', (id, keys) => {
@@ -52,7 +59,7 @@ describe('Cosmos containers match shared/platform/topology.ts', () => {
   });
 
   it('TTL is on (default -1, per-item ttl) for identity and imports only', () => {
-    expect(declared.filter((c) => c.ttl).map((c) => c.name).sort()).toEqual(['identity', 'imports']);
+    expect(declared.filter((c) => c.ttl).map((c) => c.name).sort()).toEqual(['identity', 'imports2']);
     expect(containerResource!.body.text).toMatch(/c\.ttl \? \{\s*defaultTtl: -1\s*\} : \{\}/);
   });
 
@@ -60,8 +67,8 @@ describe('Cosmos containers match shared/platform/topology.ts', () => {
     for (const c of declared) {
       expect([c.name, c.excludedPaths]).toEqual([c.name, expect.arrayContaining(['/enc/*', '/pendingMessages/*'])]);
     }
-    expect(byName.get('imports')?.excludedPaths).toContain('/raw/*');
-    expect(byName.get('audit')?.excludedPaths).toContain('/payload/*');
+    expect(byName.get('imports2')?.excludedPaths).toContain('/raw/*');
+    expect(byName.get('audit2')?.excludedPaths).toContain('/payload/*');
     expect(containerResource!.body.text).toMatch(/excludedPaths: concat\(c\.excludedPaths,/);
     expect(containerResource!.body.text).toMatch(/path: '\/\*'/);
   });

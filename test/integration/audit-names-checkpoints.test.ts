@@ -100,7 +100,7 @@ describe('prompt checkpoints', () => {
 
     const head = await host.app.audit.repo.head(a.tenantId);
     const raw = host.app.store.collection<Item>('audit', a.tenantId);
-    const newest = (await raw.read(entryId(head.seq))) as unknown as ChainEntry;
+    const newest = (await raw.for({ seq: head.seq }).read(entryId(head.seq))) as unknown as ChainEntry;
     const rewritten = { ...newest, payload: { ...newest.payload, outcome: 'failure' as const } };
     delete (rewritten as Partial<ChainEntry>).hash;
     const forged = { ...rewritten, hash: entryHash(rewritten as unknown as Record<string, unknown>) };

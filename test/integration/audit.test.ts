@@ -170,31 +170,31 @@ describe('tampering in the store is reported at the exact first broken seq', () 
 
   it('a changed field', async () => {
     const t = await tenantWith(6);
-    const e = (await raw(t).read(entryId(4))) as unknown as ChainEntry;
+    const e = (await raw(t).for({ seq: 4 }).read(entryId(4))) as unknown as ChainEntry;
     await raw(t).replace({ ...e, payload: { ...e.payload, outcome: 'failure' } } as unknown as Item);
     expect(await host.app.audit.verify(t)).toMatchObject({ ok: false, firstBrokenSeq: 4 });
   });
 
   it('a deleted entry', async () => {
     const t = await tenantWith(6);
-    await raw(t).delete(entryId(3));
+    await raw(t).for({ seq: 3 }).delete(entryId(3));
     expect(await host.app.audit.verify(t)).toMatchObject({ ok: false, firstBrokenSeq: 3, reason: 'entry 3 is missing' });
   });
 
   it('an inserted entry', async () => {
     const t = await tenantWith(6);
-    const e = (await raw(t).read(entryId(2))) as unknown as ChainEntry;
+    const e = (await raw(t).for({ seq: 2 }).read(entryId(2))) as unknown as ChainEntry;
     await raw(t).create({ ...e, id: 'entry:000000000002b', eventId: 'forged', payload: { ...e.payload, id: 'forged' } } as unknown as Item);
     expect(await host.app.audit.verify(t)).toMatchObject({ ok: false, firstBrokenSeq: 2 });
   });
 
   it('two swapped entries', async () => {
     const t = await tenantWith(6);
-    const a = (await raw(t).read(entryId(3))) as unknown as ChainEntry;
-    const b = (await raw(t).read(entryId(4))) as unknown as ChainEntry;
+    const a = (await raw(t).for({ seq: 3 }).read(entryId(3))) as unknown as ChainEntry;
+    const b = (await raw(t).for({ seq: 4 }).read(entryId(4))) as unknown as ChainEntry;
     // Through deletes and creates: the container's unique key /eventId refuses two items with one event id at any moment.
-    await raw(t).delete(a.id);
-    await raw(t).delete(b.id);
+    await raw(t).for(a).delete(a.id);
+    await raw(t).for(b).delete(b.id);
     await raw(t).create({ ...b, id: a.id } as unknown as Item);
     await raw(t).create({ ...a, id: b.id } as unknown as Item);
     expect(await host.app.audit.verify(t)).toMatchObject({ ok: false, firstBrokenSeq: 3 });
@@ -203,14 +203,14 @@ describe('tampering in the store is reported at the exact first broken seq', () 
   it('a dropped tail, against the last signed checkpoint', async () => {
     const t = await tenantWith(6, true);
     expect((await host.app.audit.verify(t)).ok).toBe(true);
-    await raw(t).delete(entryId(6));
-    await raw(t).delete(entryId(5));
+    await raw(t).for({ seq: 6 }).delete(entryId(6));
+    await raw(t).for({ seq: 5 }).delete(entryId(5));
     expect(await host.app.audit.verify(t)).toMatchObject({ ok: false, firstBrokenSeq: 5, checkedTo: 4 });
   });
 
   it('a forged checkpoint signature', async () => {
     const t = await tenantWith(3, true);
-    const cp = (await host.app.store.collection<Item & { jws: string }>('audit', t).read('checkpoint:000000000003'))!;
+    const cp = (await host.app.store.collection<Item & { jws: string }>('audit', t).for({ seq: 3 }).read('checkpoint:000000000003'))!;
     const parts = cp.jws.split('.');
     const forgedPayload = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(parts[1]!, 'base64url').toString()), at: '2020-01-01T00:00:00.000Z' })).toString('base64url');
     await raw(t).replace({ ...cp, jws: `${parts[0]}.${forgedPayload}.${parts[2]}` } as Item);
@@ -268,7 +268,7 @@ describe('checkpoints, nightly verification and export', () => {
     await emit(bad, 3);
     await host.app.audit.checkpoint(good);
     await host.app.audit.checkpoint(bad);
-    const e = (await raw(bad).read(entryId(2))) as unknown as ChainEntry;
+    const e = (await raw(bad).for({ seq: 2 }).read(entryId(2))) as unknown as ChainEntry;
     await raw(bad).replace({ ...e, action: 'user.removed' } as unknown as Item);
     await host.scheduler.trigger('auditVerifyNightly');
     await host.app.broker!.idle();

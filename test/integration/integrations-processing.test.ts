@@ -25,7 +25,7 @@ beforeAll(async () => {
 type Agg = Record<string, unknown> & { id: string; date: string; departmentId: string | null; scenario: string; usali: Record<string, number>; factCount: number };
 
 async function aggregate(propertyId: string, date: string, departmentId: string | null, scenario: string): Promise<Agg | undefined> {
-  return host.app.store.collection('aggregates', t.tenantId).read<Agg & { tenantId: string; type: string }>(`agg:${propertyId}:${date}:${departmentId ?? '_property'}:${scenario}`);
+  return host.app.store.collection('aggregates', t.tenantId).scoped(propertyId).read<Agg & { tenantId: string; type: string }>(`agg:${propertyId}:${date}:${departmentId ?? '_property'}:${scenario}`);
 }
 
 const pos = (id: string, date: string, netRevenue: number, covers = 10) => ({ id, businessDate: date, outlet: 'FB', netRevenue, covers, checks: Math.ceil(covers / 2) });
@@ -245,7 +245,7 @@ describe('day commits: concurrent imports and fact versions', () => {
     for (const date of dates) {
       // Revenue 10..15 once each, plus 1 per "b" record: what any order of the six imports must give.
       expect(await aggregate(p, date, fb, 'actual')).toMatchObject({ revenue: 10 + 11 + 12 + 13 + 14 + 15 + 6, covers: 6 * 10 + 6 * 2, factCount: 12 });
-      const day = await host.app.store.collection('facts', t.tenantId).read<Day & { tenantId: string; type: string; id: string }>(`day:${p}:${date}`);
+      const day = await host.app.store.collection('facts', t.tenantId).scoped(p).read<Day & { tenantId: string; type: string; id: string }>(`day:${p}:${date}`);
       const mine = [...facts.values()].filter((f) => f.date === date);
       expect(day?.factIds).toEqual(mine.map((f) => f.id).sort());
       expect(day?.factVersions).toEqual(Object.fromEntries(mine.map((f) => [f.id, f._etag])));
@@ -316,7 +316,7 @@ describe('day commits: concurrent imports and fact versions', () => {
     expect(await revenue(d1)).toEqual({ revenue: 0, factCount: 0 });
     expect(await revenue(d2)).toEqual({ revenue: 7, factCount: 1 });
     const [moved] = await host.app.store.collection<FactItem>('facts', t.tenantId).all<FactItem>('SELECT * FROM c WHERE c.type = @type AND c.sourceRecordId = @id', { type: 'fact', id: 'MV-1' });
-    const listed = await host.app.store.collection('facts', t.tenantId).read<Day & { tenantId: string; type: string; id: string }>(`day:${p}:${d0}`);
+    const listed = await host.app.store.collection('facts', t.tenantId).scoped(p).read<Day & { tenantId: string; type: string; id: string }>(`day:${p}:${d0}`);
     expect(listed?.factIds).toContain(moved?.id);
     expect(listed?.factVersions?.[moved?.id as string]).toBe(moved?._etag);
   });
@@ -375,7 +375,7 @@ describe('day commits: concurrent imports and fact versions', () => {
     // Another instance (a FactStore with no memory): both existing facts get a failed create, then a read.
     const { FactStore } = await import('../../shared/integrations/facts.js');
     const other = new FactStore(host.app.store, host.app.cipher, 4);
-    const applied = await other.apply(t.tenantId, [...drafts, fresh], [], 'imp-other-instance');
+    const applied = await other.apply(t.tenantId, p, [...drafts, fresh], [], 'imp-other-instance');
     expect(applied).toMatchObject({ upserted: 2, unchanged: 1, writes: 2, reads: 2 });
     // One bulk of creates, one bulk read of the two that existed, one bulk upsert of the changed one.
     expect(applied.requests).toBe(3);
@@ -383,7 +383,7 @@ describe('day commits: concurrent imports and fact versions', () => {
     expect(recomputed.writes).toBeGreaterThan(0);
     expect(await aggregate(p, '2026-05-01', fb, 'actual')).toMatchObject({ revenue: 100 + 55 + 100, factCount: 3 });
     // The same again: this instance now knows all three, reads them first and writes nothing.
-    const again = await other.apply(t.tenantId, [...drafts, fresh], [], 'imp-other-instance-2');
+    const again = await other.apply(t.tenantId, p, [...drafts, fresh], [], 'imp-other-instance-2');
     expect(again).toMatchObject({ upserted: 0, unchanged: 3, writes: 0, reads: 3, requests: 1 });
     expect(await other.recompute(t.tenantId, again.days)).toMatchObject({ writes: 0 });
   });
@@ -402,7 +402,7 @@ describe('day commits: concurrent imports and fact versions', () => {
     const { dayKey } = await import('../../shared/integrations/facts.js');
     await host.app.integrations.processor.facts.recompute(t.tenantId, new Map([[dayKey(p, '2026-03-01'), { add: new Set<string>(), remove: new Set<string>() }]]));
     expect(await aggregate(p, '2026-03-01', fb, 'actual')).toMatchObject({ revenue: 120 });
-    const day = await host.app.store.collection('facts', t.tenantId).read<Day & { tenantId: string; type: string; id: string }>(`day:${p}:2026-03-01`);
+    const day = await host.app.store.collection('facts', t.tenantId).scoped(p).read<Day & { tenantId: string; type: string; id: string }>(`day:${p}:2026-03-01`);
     expect(day?.factVersions?.[written.id]).toBe(written._etag);
   });
 });
@@ -425,7 +425,7 @@ describe('fault injection', () => {
   async function wipe(tenantId: string): Promise<void> {
     for (const container of ['facts', 'aggregates'] as const) {
       const col = host.app.store.collection(container, tenantId);
-      for (const item of await col.all<{ id: string }>('SELECT c.id FROM c')) await col.delete(item.id);
+      for (const item of await col.all<{ id: string; propertyId: string }>('SELECT c.id, c.propertyId FROM c')) await col.scoped(item.propertyId).delete(item.id);
     }
   }
 
@@ -471,7 +471,8 @@ describe('fault injection', () => {
     const outage = (n: number) => (n >= 12 && n < 22) || (n >= 90 && n < 100);
     host.app.store.faults = {
       bulkRequest: answerSome((operations) => {
-        if (!operations.some((op) => op.partitionKey === f.tenantId)) return [];
+        // Keys start with the tenant (`tenant|scope|shard` on the embedded store, cosmos/partition.ts).
+        if (!operations.some((op) => op.partitionKey === f.tenantId || String(op.partitionKey).startsWith(`${f.tenantId}|`))) return [];
         const n = ++bulkCalls;
         return operations.map((_, i) => {
           bulkOps += 1;

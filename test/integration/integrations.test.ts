@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 import { createIntegration, itemsOf, send, sendAndWait } from './integrations-helpers.js';
+import { TENANT_SCOPE } from '../../shared/platform/topology.js';
 
 const host = useTestHost({ WEBHOOK_MAX_BODY_BYTES: '65536', BUS_MAX_DELIVERY_COUNT: '3' });
 let a: SeededTenant;
@@ -139,7 +140,7 @@ describe('webhook', () => {
     expect((await send(host, fresh, posBatch('2026-01-05', 1))).status).toBe(202);
     expect((await send(host, integration, posBatch('2026-01-05', 1), { secrets: [integration.secret, fresh.secret] })).status).toBe(202);
     // The overlap ends: expire the old secret in the store.
-    const col = host.app.store.collection<{ id: string; tenantId: string; type: string; secrets: Array<{ expiresAt?: string }> }>('imports', a.tenantId);
+    const col = host.app.store.collection<{ id: string; tenantId: string; type: string; secrets: Array<{ expiresAt?: string }> }>('imports', a.tenantId).scoped(TENANT_SCOPE);
     const item = await col.read(integration.id);
     if (!item) throw new Error('integration missing');
     item.secrets = item.secrets.map((s) => (s.expiresAt ? { ...s, expiresAt: new Date(Date.now() - 1000).toISOString() } : s));
@@ -191,7 +192,7 @@ describe('imports', () => {
     expect(facts.some((f) => f.contributions[0]?.departmentId === fb)).toBe(true);
 
     // Retention: an import received 40 days ago loses its raw body.
-    const col = host.app.store.collection<{ id: string; tenantId: string; type: string; receivedAt: string }>('imports', a.tenantId);
+    const col = host.app.store.collection<{ id: string; tenantId: string; type: string; receivedAt: string }>('imports', a.tenantId).scoped(a.propertyIds[0] as string);
     const item = await col.read(imp.id);
     if (!item) throw new Error('import missing');
     await col.replace({ ...item, receivedAt: new Date(Date.now() - 40 * 86_400_000).toISOString() });

@@ -208,7 +208,7 @@ describe('rollups: month, quarter and year reports equal the day-level computati
     const strip = (items: Json[]) => items.map(({ _etag, _ts, computedAt: _c, ...r }) => r).sort((a: Json, b: Json) => a.id.localeCompare(b.id));
     const written = strip(await itemsOf<Json>(host, 'aggregates', t.tenantId, 'monthlyRollup'));
     const col = host.app.store.collection('aggregates', t.tenantId);
-    for (const r of written) await col.delete(r.id);
+    for (const r of written) await col.scoped(r.propertyId).delete(r.id);
     const empty = await report('revenue-productivity', `${RANGE}&granularity=month&compare=`);
     expect(empty.meta.aggregateItems).toBeLessThan(10);
     expect(empty.properties[0].total.total.actual.revenue).toBe(0);

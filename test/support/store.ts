@@ -1,7 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../shared/platform/local/embedded-cosmos.js';
 import { createCosmosClient } from '../../shared/platform/cosmos/client.js';
-import { Store } from '../../shared/platform/cosmos/store.js';
+import { Store, type StoreOptions } from '../../shared/platform/cosmos/store.js';
 import { loadConfig } from '../../shared/platform/config.js';
 import { LocalKek } from '../../shared/platform/keys/kek.js';
 import { SubjectKeyRing } from '../../shared/platform/crypto/subject-keys.js';
@@ -13,13 +13,13 @@ export interface TestStore {
 }
 
 /** The real SDK against a fresh embedded Cosmos server, for service-level tests without the HTTP host. */
-export async function startTestStore(): Promise<TestStore> {
+export async function startTestStore(options: Partial<StoreOptions> = {}): Promise<TestStore> {
   const server = await startEmbeddedCosmos();
   const config = loadConfig({ LOCAL_KEK: randomBytes(32).toString('base64') });
   const client = createCosmosClient(server.endpoint, config, () => {
     throw new Error('no credential in tests');
   }, true);
-  const store = await Store.open(client, `test-${randomUUID()}`);
+  const store = await Store.open(client, `test-${randomUUID()}`, { keys: 'synthetic', legacy: 'migrate', ...options });
   return {
     store,
     server,

@@ -1,4 +1,4 @@
-import type { Container, CreateOperationInput, JSONObject, OperationResponse } from '@azure/cosmos';
+import type { Container, CreateOperationInput, JSONObject, OperationResponse, PartitionKey } from '@azure/cosmos';
 import { StoreError } from './errors.js';
 import { BULK_MAX_OPERATIONS, TRANSIENT_STATUSES, bulkRequest, type BulkRequestFault } from './bulk-request.js';
 
@@ -35,7 +35,7 @@ export class CreateGroup {
     return { requests: this.sent, creates: this.asked };
   }
 
-  create(partitionKey: string, item: Record<string, unknown>): Promise<'created' | 'exists'> {
+  create(partitionKey: PartitionKey, item: Record<string, unknown>): Promise<'created' | 'exists'> {
     this.asked += 1;
     return new Promise((resolve, reject) => {
       this.waiting.push({ operation: { operationType: 'Create', partitionKey, resourceBody: item as JSONObject }, resolve, reject });

@@ -1,11 +1,13 @@
-import type { Container, CosmosClient, Database, JSONObject, OperationInput, OperationResponse, PatchOperation, SqlParameter } from '@azure/cosmos';
-import { containers, type ContainerName } from '../topology.js';
+import type { Container, CosmosClient, Database, JSONObject, OperationInput, OperationResponse, PartitionKey, PatchOperation, SqlParameter } from '@azure/cosmos';
+import { containers, type ContainerDef, type ContainerName } from '../topology.js';
+import { KEY_FIELDS, Partitioner, type KeyMode, type ScopeFields } from './partition.js';
+import { migrateLegacyContainer, legacyContainerExists, type MigrationReport } from './migrate-keys.js';
 import { StoreError, translateCosmosError } from './errors.js';
 import { isStorableId } from './item-id.js';
 import { CreateGroup } from './create-group.js';
 import { BULK_MAX_OPERATIONS, TRANSIENT_STATUSES, bulkRequest, type BulkRequestFault } from './bulk-request.js';
 
-/** Every stored item belongs to a tenant: the partition key of every container is /tenantId. */
+/** Every stored item belongs to a tenant: the first level of every container's partition key is /tenantId. */
 export interface Item {
   id: string;
   tenantId: string;
@@ -31,31 +33,36 @@ function toParameters(params: Params): SqlParameter[] {
 }
 
 /**
- * Adds `c.tenantId = @__tenantId` to a query. The partition key option already confines a query to
- * the tenant's partition in Cosmos DB, but the embedded server ignores it, and a filter in the text
- * keeps isolation from resting on one mechanism. Queries must name their item alias `c`.
+ * Adds `c.tenantId = @__tenantId` (and, in a scoped collection, `c._scope = @__scope`) to a query.
+ * The partition key option already confines a query to the tenant's partitions in Cosmos DB, but
+ * the embedded server ignores it, and a filter in the text keeps isolation from resting on one
+ * mechanism. Queries must name their item alias `c`.
  */
-export function scopeQuery(query: string): string {
+export function scopeQuery(query: string, scoped = false): string {
   if (!/\bFROM\s+c\b/i.test(query)) throw new Error('tenant-scoped queries must read FROM c');
   const orderAt = query.search(/\bORDER\s+BY\b/i);
   const head = orderAt >= 0 ? query.slice(0, orderAt) : query;
   const tail = orderAt >= 0 ? ' ' + query.slice(orderAt) : '';
   const whereAt = head.search(/\bWHERE\b/i);
-  if (whereAt < 0) return `${head.trimEnd()} WHERE c.tenantId = @__tenantId${tail}`;
+  const scope = scoped ? ' AND c._scope = @__scope' : '';
+  if (whereAt < 0) return `${head.trimEnd()} WHERE c.tenantId = @__tenantId${scope}${tail}`;
   const before = head.slice(0, whereAt);
   const condition = head.slice(whereAt + 5).trim();
-  return `${before}WHERE c.tenantId = @__tenantId AND (${condition})${tail}`;
+  return `${before}WHERE c.tenantId = @__tenantId${scope} AND (${condition})${tail}`;
 }
 
-/** One operation of a bulk call; every one is pinned to the collection's tenant partition. */
+/**
+ * One operation of a bulk call; every one is pinned to the collection's tenant. Reads and deletes in
+ * a spread container name their item's scope unless the collection is scoped (writes derive it).
+ */
 export type BulkOperation<U extends Item = Item> =
-  | { kind: 'read'; id: string }
+  | { kind: 'read'; id: string; scope?: string }
   | { kind: 'create'; item: U }
   | { kind: 'upsert'; item: U }
   /** With `ifMatch`, only if nobody changed the item since (else `precondition_failed`). */
   | { kind: 'replace'; item: U; ifMatch?: string }
   /** Deleting what is already gone succeeds, as `delete` does. */
-  | { kind: 'delete'; id: string };
+  | { kind: 'delete'; id: string; scope?: string };
 
 /**
  * The outcome of one bulk operation. A read of a missing item is `ok` with no item (as `read`
@@ -93,22 +100,65 @@ function strip<T>(resource: T): T {
   delete r._rid;
   delete r._self;
   delete r._attachments;
+  for (const f of KEY_FIELDS) delete r[f];
   return resource;
 }
 
 /**
- * One container seen from inside one tenant's partition. Every read, query and write goes to that
- * partition only, and a write of an item that names another tenant is refused before it leaves the
- * process: this class is the single place where tenant scoping is enforced for stored data.
+ * One container seen from inside one tenant's partitions. Every read, query and write goes to that
+ * tenant's partitions only, and a write of an item that names another tenant is refused before it
+ * leaves the process: this class is the single place where tenant scoping is enforced for stored data.
+ *
+ * Containers that spread a tenant over many logical partitions (topology.ts, `partitioning`) key
+ * each item by its scope (the property, or the audit chain's epoch) as well: writes derive it from
+ * the item; point reads, patches and deletes need it, so they go through `scoped(scope)` or
+ * `for(item)`; queries cover the whole tenant, or one scope in a scoped handle.
  */
 export class TenantCollection<T extends Item = Item> {
   constructor(
     private readonly container: Container,
     readonly tenantId: string,
+    private readonly partitioner: Partitioner,
     private readonly group?: CreateGroup,
     /** The store's test seam, read at each call. */
     private readonly faults: () => StoreFaults | undefined = () => undefined,
+    /** Set on a handle confined to one scope of a spread container. */
+    readonly scope?: string,
   ) {}
+
+  /** This tenant's items of one scope (a property; an epoch of the audit chain): point operations and scope-local queries. */
+  scoped(scope: string): TenantCollection<T> {
+    if (!this.partitioner.scoped) return this;
+    if (!scope) throw new StoreError('conflict', 'a scope is required');
+    return new TenantCollection<T>(this.container, this.tenantId, this.partitioner, this.group, this.faults, scope);
+  }
+
+  /** The handle for the scope this item belongs to (derived from its own fields). */
+  for(item: ScopeFields): TenantCollection<T> {
+    return this.partitioner.scoped ? this.scoped(this.partitioner.scopeOf(item)) : this;
+  }
+
+  private keyFor(id: string, scope?: string): PartitionKey {
+    if (scope !== undefined && this.scope !== undefined && scope !== this.scope) throw new StoreError('conflict', 'operation scope does not match the collection scope');
+    return this.partitioner.key(this.tenantId, scope ?? this.scope, id);
+  }
+
+  /** Checks the item's tenant (and scope) and answers it with its key fields and key. */
+  private place<U extends Item>(item: U): { body: U; key: PartitionKey } {
+    this.check(item);
+    if (!this.partitioner.scoped) return { body: item, key: this.tenantId };
+    const scope = this.partitioner.scopeOf(item as ScopeFields);
+    if (this.scope !== undefined && scope !== this.scope) throw new StoreError('conflict', 'item scope does not match the collection scope');
+    return { body: this.partitioner.stamp(item, scope), key: this.partitioner.key(this.tenantId, scope, item.id) };
+  }
+
+  private queryOptions(): { partitionKey: PartitionKey } {
+    return { partitionKey: this.partitioner.prefix(this.tenantId, this.scope) };
+  }
+
+  private queryParams(params: Params): SqlParameter[] {
+    return toParameters(this.scope === undefined ? { ...params, __tenantId: this.tenantId } : { ...params, __tenantId: this.tenantId, __scope: this.scope });
+  }
 
   private through<R>(call: StoreCall, proceed: () => Promise<R>): Promise<R> {
     const around = this.faults()?.call;
@@ -138,7 +188,7 @@ export class TenantCollection<T extends Item = Item> {
     if (!isStorableId(id)) return undefined;
     try {
       this.sent += 1;
-      const res = await this.container.item(id, this.tenantId).read<U>();
+      const res = await this.container.item(id, this.keyFor(id)).read<U>();
       return res.resource ? strip(res.resource) : undefined;
     } catch (err) {
       if ((err as { code?: number }).code === 404) return undefined;
@@ -148,10 +198,10 @@ export class TenantCollection<T extends Item = Item> {
 
   create<U extends T>(item: U): Promise<U> {
     return this.through({ tenantId: this.tenantId, method: 'create', item }, async () => {
-      this.check(item);
+      const { body } = this.place(item);
       try {
         this.sent += 1;
-        const res = await this.container.items.create<U>(item);
+        const res = await this.container.items.create<U>(body);
         return strip(res.resource as U);
       } catch (err) {
         return translateCosmosError(err);
@@ -164,18 +214,18 @@ export class TenantCollection<T extends Item = Item> {
    * create asked for in the same turn, by any tenant. 'exists' is the 409 (id taken or a unique key).
    */
   async createGrouped<U extends T>(item: U): Promise<'created' | 'exists'> {
-    this.check(item);
+    const { body, key } = this.place(item);
     if (!this.group) throw new Error('this collection has no create group');
     // Not counted in `requests`: the group's request is shared.
-    return this.group.create(this.tenantId, item as unknown as Record<string, unknown>);
+    return this.group.create(key, body as unknown as Record<string, unknown>);
   }
 
   upsert<U extends T>(item: U): Promise<U> {
     return this.through({ tenantId: this.tenantId, method: 'upsert', item }, async () => {
-      this.check(item);
+      const { body } = this.place(item);
       try {
         this.sent += 1;
-        const res = await this.container.items.upsert<U>(item);
+        const res = await this.container.items.upsert<U>(body);
         return strip(res.resource as unknown as U);
       } catch (err) {
         return translateCosmosError(err);
@@ -186,12 +236,12 @@ export class TenantCollection<T extends Item = Item> {
   /** Replaces the item; with `ifMatch`, only if nobody changed it since (else StoreError precondition_failed). */
   replace<U extends T>(item: U, ifMatch?: string): Promise<U> {
     return this.through({ tenantId: this.tenantId, method: 'replace', item }, async () => {
-      this.check(item);
+      const { body, key } = this.place(item);
       try {
         this.sent += 1;
         const res = await this.container
-          .item(item.id, this.tenantId)
-          .replace<U>(item, ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
+          .item(item.id, key)
+          .replace<U>(body, ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
         return strip(res.resource as U);
       } catch (err) {
         return translateCosmosError(err);
@@ -204,7 +254,7 @@ export class TenantCollection<T extends Item = Item> {
     try {
       this.sent += 1;
       const res = await this.container
-        .item(id, this.tenantId)
+        .item(id, this.keyFor(id))
         .patch<U>(operations, ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
       return strip(res.resource as U);
     } catch (err) {
@@ -220,7 +270,7 @@ export class TenantCollection<T extends Item = Item> {
     this.checkId(id);
     try {
       this.sent += 1;
-      await this.container.item(id, this.tenantId).delete(ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
+      await this.container.item(id, this.keyFor(id)).delete(ifMatch ? { accessCondition: { type: 'IfMatch', condition: ifMatch } } : undefined);
     } catch (err) {
       if ((err as { code?: number }).code === 404) return;
       translateCosmosError(err);
@@ -269,22 +319,24 @@ export class TenantCollection<T extends Item = Item> {
   }
 
   private toOperationInput(op: BulkOperation): OperationInput {
-    const partitionKey = this.tenantId;
     this.checkId(op.kind === 'read' || op.kind === 'delete' ? op.id : op.item.id);
     switch (op.kind) {
       case 'read':
-        return { operationType: 'Read', id: op.id, partitionKey };
+        return { operationType: 'Read', id: op.id, partitionKey: this.keyFor(op.id, op.scope) };
       case 'delete':
-        return { operationType: 'Delete', id: op.id, partitionKey };
-      case 'create':
-        this.check(op.item);
-        return { operationType: 'Create', resourceBody: op.item as unknown as JSONObject, partitionKey };
-      case 'upsert':
-        this.check(op.item);
-        return { operationType: 'Upsert', resourceBody: op.item as unknown as JSONObject, partitionKey };
-      case 'replace':
-        this.check(op.item);
-        return { operationType: 'Replace', id: op.item.id, resourceBody: op.item as unknown as JSONObject, partitionKey, ...(op.ifMatch ? { ifMatch: op.ifMatch } : {}) };
+        return { operationType: 'Delete', id: op.id, partitionKey: this.keyFor(op.id, op.scope) };
+      case 'create': {
+        const { body, key } = this.place(op.item);
+        return { operationType: 'Create', resourceBody: body as unknown as JSONObject, partitionKey: key };
+      }
+      case 'upsert': {
+        const { body, key } = this.place(op.item);
+        return { operationType: 'Upsert', resourceBody: body as unknown as JSONObject, partitionKey: key };
+      }
+      case 'replace': {
+        const { body, key } = this.place(op.item);
+        return { operationType: 'Replace', id: op.item.id, resourceBody: body as unknown as JSONObject, partitionKey: key, ...(op.ifMatch ? { ifMatch: op.ifMatch } : {}) };
+      }
     }
   }
 
@@ -295,7 +347,7 @@ export class TenantCollection<T extends Item = Item> {
       if (response.resourceBody) {
         // A copy without the system fields, rather than deleting them: objects that lost properties
         // fall out of V8's fast mode, and these are read field by field many times (aggregation).
-        const { _rid: _r, _self: _s, _attachments: _a, ...item } = response.resourceBody as Record<string, unknown>;
+        const { _rid: _r, _self: _s, _attachments: _a, _scope: _c, _shard: _h, _pk: _p, ...item } = response.resourceBody as Record<string, unknown>;
         result.item = item as unknown as U;
       }
       if (response.eTag) result.etag = response.eTag;
@@ -344,8 +396,8 @@ export class TenantCollection<T extends Item = Item> {
   async page<U = T>(query: string, params: Params = {}, options: QueryOptions = {}): Promise<Page<U>> {
     try {
       const iterator = this.container.items.query<U>(
-        { query: scopeQuery(query), parameters: toParameters({ ...params, __tenantId: this.tenantId }) },
-        { partitionKey: this.tenantId, maxItemCount: options.pageSize ?? 100, continuationToken: options.continuation },
+        { query: scopeQuery(query, this.scope !== undefined), parameters: this.queryParams(params) },
+        { ...this.queryOptions(), maxItemCount: options.pageSize ?? 100, continuationToken: options.continuation },
       );
       this.sent += 1;
       const res = await iterator.fetchNext();
@@ -362,8 +414,8 @@ export class TenantCollection<T extends Item = Item> {
       this.sent += 1;
       const res = await this.container.items
         .query<U>(
-          { query: scopeQuery(query), parameters: toParameters({ ...params, __tenantId: this.tenantId }) },
-          { partitionKey: this.tenantId, maxItemCount: 1000 },
+          { query: scopeQuery(query, this.scope !== undefined), parameters: this.queryParams(params) },
+          { ...this.queryOptions(), maxItemCount: 1000 },
         )
         .fetchAll();
       return res.resources.map(strip);
@@ -398,35 +450,90 @@ function assertUniqueKeys(id: string, expected: readonly string[], actual: Reado
  * embedded server. Services get tenant-scoped collections from here; only platform jobs (timers
  * that sweep all tenants) use the cross-partition scan.
  */
+export interface StoreOptions {
+  /** `hierarchical` in Azure; `synthetic` on the embedded server (cosmos/partition.ts). */
+  keys: KeyMode;
+  /**
+   * What to do with a container still keyed the old way (topology `legacyId`): `migrate` copies it
+   * into its successor, verifies the copy and deletes it (the local store, whose data is small);
+   * `refuse` stops the start with the runbook's command (Azure: docs/operations.md, "Partition keys");
+   * `leave` opens anyway (the migration script, which copies them itself).
+   */
+  legacy: 'migrate' | 'refuse' | 'leave';
+  /** Audit chain entries per logical partition (topology AUDIT_EPOCH_SIZE); tests lower it to cross epochs. */
+  auditEpochSize?: number;
+}
+
+/** A container keyed the old way still exists and this start may not migrate it. */
+export class LegacyContainers extends Error {
+  override readonly name = 'LegacyContainers';
+}
+
 export class Store {
   private readonly handles = new Map<ContainerName, Container>();
   private readonly groups = new Map<ContainerName, CreateGroup>();
+  private readonly partitioners = new Map<ContainerName, Partitioner>();
   /** Test seam (StoreFaults): read by every collection and group commit at each call. */
   faults: StoreFaults | undefined;
+  /** What the start-up migration of legacy containers did (empty when there was none). */
+  readonly migrations: MigrationReport[] = [];
 
   constructor(
     private readonly client: CosmosClient,
     private readonly database: Database,
+    readonly options: StoreOptions,
   ) {
     for (const name of Object.keys(containers) as ContainerName[]) {
-      this.handles.set(name, database.container(containers[name].id));
+      const def: ContainerDef = containers[name];
+      this.handles.set(name, database.container(def.id));
+      this.partitioners.set(name, new Partitioner(def, options.keys, options.auditEpochSize));
     }
   }
 
-  /** Creates the database and every container if missing. Safe to run at every start. */
-  static async open(client: CosmosClient, databaseId: string): Promise<Store> {
+  /** Creates the database and every container if missing, then deals with legacy containers. Safe to run at every start. */
+  static async open(client: CosmosClient, databaseId: string, options: StoreOptions): Promise<Store> {
     try {
       const { database } = await client.databases.createIfNotExists({ id: databaseId });
-      for (const def of Object.values(containers)) {
+      const store = new Store(client, database, options);
+      for (const name of Object.keys(containers) as ContainerName[]) {
+        const def: ContainerDef = containers[name];
         const uniqueKeyPolicy = { uniqueKeys: def.uniqueKeys.map((path) => ({ paths: [path] })) };
-        const { resource } = await database.containers.createIfNotExists({ id: def.id, partitionKey: { paths: [def.partitionKey] }, uniqueKeyPolicy });
+        const partitionKey = store.partitioner(name).containerKey();
+        const { resource } = await database.containers.createIfNotExists({ id: def.id, partitionKey, uniqueKeyPolicy });
         assertUniqueKeys(def.id, def.uniqueKeys, resource?.uniqueKeyPolicy?.uniqueKeys ?? []);
       }
-      return new Store(client, database);
+      for (const name of Object.keys(containers) as ContainerName[]) {
+        const def: ContainerDef = containers[name];
+        if (!def.legacyId || options.legacy === 'leave' || !(await legacyContainerExists(database, def.legacyId))) continue;
+        if (options.legacy === 'refuse') {
+          throw new LegacyContainers(
+            `container ${def.legacyId} is keyed by /tenantId alone and has been replaced by ${def.id}: run \`npm run migrate:keys\` (docs/operations.md, "Partition keys") before starting this version`,
+          );
+        }
+        store.migrations.push(await migrateLegacyContainer(database, def.legacyId, store.handle(name), store.partitioner(name), { deleteLegacy: true }));
+      }
+      return store;
     } catch (err) {
-      if (err instanceof UniqueKeyMismatch) throw err;
+      if (err instanceof UniqueKeyMismatch || err instanceof LegacyContainers) throw err;
       return translateCosmosError(err);
     }
+  }
+
+  /** How a container's items are keyed (migration and tests). */
+  partitioner(name: ContainerName): Partitioner {
+    const p = this.partitioners.get(name);
+    if (!p) throw new Error(`unknown container ${name}`);
+    return p;
+  }
+
+  /** The SDK handle of a container, for the key migration (migrate-keys.ts) only. */
+  handle(name: ContainerName): Container {
+    return this.container(name);
+  }
+
+  /** The database, for the key migration script only. */
+  get db(): Database {
+    return this.database;
   }
 
   /** Bulk requests and creates of a container's group commit so far (benchmarks report the mean group size). */
@@ -441,7 +548,7 @@ export class Store {
       group = new CreateGroup(this.container(name), () => this.faults?.bulkRequest);
       this.groups.set(name, group);
     }
-    return new TenantCollection<T>(this.container(name), tenantId, group, () => this.faults);
+    return new TenantCollection<T>(this.container(name), tenantId, this.partitioner(name), group, () => this.faults);
   }
 
   /** Cross-partition query, for platform jobs only (relays, retention, nightly verification). */

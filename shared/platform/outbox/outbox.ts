@@ -120,7 +120,7 @@ export class Outbox {
       this.log.warn('outbox publish failed; the relay will retry', { container, itemId: item.id, error: errorMessage(err) });
       return undefined;
     }
-    const collection = this.store.collection<T>(container, item.tenantId);
+    const collection = this.store.collection<T>(container, item.tenantId).for(item);
     try {
       if (container === 'outbox') {
         await collection.delete(item.id);

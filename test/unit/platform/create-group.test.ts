@@ -3,6 +3,7 @@ import type { Container } from '@azure/cosmos';
 import { CreateGroup } from '../../../shared/platform/cosmos/create-group.js';
 import { isStoreError, StoreError } from '../../../shared/platform/cosmos/errors.js';
 import { startTestStore, type TestStore } from '../../support/store.js';
+import type { Item } from '../../../shared/platform/cosmos/store.js';
 
 let t: TestStore;
 beforeAll(async () => {
@@ -15,6 +16,7 @@ afterAll(async () => {
 /** The SDK's container handle for the test store's audit container, its bulk calls counted. */
 function countedAudit(): { container: Container; calls: () => number } {
   const container = (t.store as unknown as { container(name: string): Container }).container('audit');
+  // Items go in as the store would write them to epoch 0 (cosmos/partition.ts: synthetic keys on the embedded server).
   let calls = 0;
   const bulk = container.items.bulk.bind(container.items);
   container.items.bulk = ((...args: Parameters<typeof bulk>) => {
@@ -24,37 +26,40 @@ function countedAudit(): { container: Container; calls: () => number } {
   return { container, calls: () => calls };
 }
 
+/** The synthetic key of a tenant's first audit epoch. */
+const pk = (tenantId: string) => `${tenantId}|e0`;
+
 describe('CreateGroup (group commit of independent creates)', () => {
   it('sends the creates asked for in one turn as one request, and answers each caller with its own outcome', async () => {
     const { container, calls } = countedAudit();
     const group = new CreateGroup(container);
-    await group.create('g-a', { id: 'x', tenantId: 'g-a', type: 't', eventId: 'e-x' });
+    await group.create(pk('g-a'), { id: 'x', tenantId: 'g-a', type: 't', eventId: 'e-x', seq: 0, _scope: 'e0', _pk: pk('g-a') });
     const before = calls();
     const outcomes = await Promise.all([
-      group.create('g-a', { id: 'y', tenantId: 'g-a', type: 't', eventId: 'e-y' }),
-      group.create('g-a', { id: 'x', tenantId: 'g-a', type: 't', eventId: 'e-other' }), // id taken
-      group.create('g-a', { id: 'z', tenantId: 'g-a', type: 't', eventId: 'e-x' }), // unique key taken
-      group.create('g-b', { id: 'x', tenantId: 'g-b', type: 't', eventId: 'e-x' }), // another partition
+      group.create(pk('g-a'), { id: 'y', tenantId: 'g-a', type: 't', eventId: 'e-y', seq: 0, _scope: 'e0', _pk: pk('g-a') }),
+      group.create(pk('g-a'), { id: 'x', tenantId: 'g-a', type: 't', eventId: 'e-other', seq: 0, _scope: 'e0', _pk: pk('g-a') }), // id taken
+      group.create(pk('g-a'), { id: 'z', tenantId: 'g-a', type: 't', eventId: 'e-x', seq: 0, _scope: 'e0', _pk: pk('g-a') }), // unique key taken
+      group.create(pk('g-b'), { id: 'x', tenantId: 'g-b', type: 't', eventId: 'e-x', seq: 0, _scope: 'e0', _pk: pk('g-b') }), // another partition
     ]);
     expect(outcomes).toEqual(['created', 'exists', 'exists', 'created']);
     expect(calls() - before).toBe(1);
     expect(group.stats).toEqual({ requests: 2, creates: 5 });
-    expect(await t.store.collection('audit', 'g-a').read('z')).toBeUndefined();
-    expect(await t.store.collection('audit', 'g-b').read('x')).toMatchObject({ eventId: 'e-x' });
+    expect(await t.store.collection('audit', 'g-a').for({ seq: 0 }).read('z')).toBeUndefined();
+    expect(await t.store.collection('audit', 'g-b').for({ seq: 0 }).read('x')).toMatchObject({ eventId: 'e-x' });
   });
 
   it('is reached through TenantCollection, which refuses an item of another tenant before it is grouped', async () => {
     const col = t.store.collection('audit', 'g-own');
-    expect(await col.createGrouped({ id: 'own', tenantId: 'g-own', type: 't', eventId: 'own' })).toBe('created');
-    const refused = await col.createGrouped({ id: 'foreign', tenantId: 'g-other', type: 't', eventId: 'foreign' }).catch((err: unknown) => err);
+    expect(await col.createGrouped({ id: 'own', tenantId: 'g-own', type: 't', eventId: 'own', seq: 0 } as Item)).toBe('created');
+    const refused = await col.createGrouped({ id: 'foreign', tenantId: 'g-other', type: 't', eventId: 'foreign', seq: 0 } as Item).catch((err: unknown) => err);
     expect(isStoreError(refused, 'conflict')).toBe(true);
-    expect(await t.store.collection('audit', 'g-other').read('foreign')).toBeUndefined();
+    expect(await t.store.collection('audit', 'g-other').for({ seq: 0 }).read('foreign')).toBeUndefined();
   });
 
   it('splits more than 100 creates into requests of at most 100', async () => {
     const { container, calls } = countedAudit();
     const group = new CreateGroup(container);
-    const outcomes = await Promise.all(Array.from({ length: 230 }, (_, i) => group.create('g-many', { id: `m-${i}`, tenantId: 'g-many', type: 't', eventId: `m-${i}` })));
+    const outcomes = await Promise.all(Array.from({ length: 230 }, (_, i) => group.create(pk('g-many'), { id: `m-${i}`, tenantId: 'g-many', type: 't', eventId: `m-${i}`, seq: 0, _scope: 'e0', _pk: pk('g-many') })));
     expect(outcomes.every((o) => o === 'created')).toBe(true);
     expect(calls()).toBe(3);
   });
@@ -71,7 +76,7 @@ describe('CreateGroup (group commit of independent creates)', () => {
       },
     } as unknown as Container;
     const group = new CreateGroup(fake);
-    const settled = await Promise.allSettled(statuses.map((_, i) => group.create('p', { id: `i-${i}`, tenantId: 'p', type: 't', eventId: `${i}` })));
+    const settled = await Promise.allSettled(statuses.map((_, i) => group.create(pk('p'), { id: `i-${i}`, tenantId: 'p', type: 't', eventId: `${i}`, seq: 0, _scope: 'e0', _pk: pk('p') })));
     expect(settled[0]).toEqual({ status: 'fulfilled', value: 'created' });
     for (const i of [1, 2]) {
       const r = settled[i] as PromiseRejectedResult;
@@ -82,7 +87,7 @@ describe('CreateGroup (group commit of independent creates)', () => {
     expect(refused).not.toBeInstanceOf(StoreError);
     expect(refused.message).toMatch(/400/);
     fail = true;
-    const both = await Promise.allSettled([group.create('p', { id: 'a', tenantId: 'p', type: 't' }), group.create('p', { id: 'b', tenantId: 'p', type: 't' })]);
+    const both = await Promise.allSettled([group.create(pk('p'), { id: 'a', tenantId: 'p', type: 't', seq: 0, _scope: 'e0', _pk: pk('p') }), group.create(pk('p'), { id: 'b', tenantId: 'p', type: 't', seq: 0, _scope: 'e0', _pk: pk('p') })]);
     expect(both.map((r) => r.status === 'rejected' && isStoreError(r.reason, 'unavailable'))).toEqual([true, true]);
   });
 });

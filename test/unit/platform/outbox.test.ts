@@ -6,6 +6,7 @@ import type { QueueName } from '../../../shared/platform/topology.js';
 import { isStoreError, StoreError } from '../../../shared/platform/cosmos/errors.js';
 import { processLog } from '../../../shared/platform/log.js';
 import { startTestStore, type TestStore } from '../../support/store.js';
+import type { Item } from '../../../shared/platform/cosmos/store.js';
 
 let t: TestStore;
 beforeAll(async () => {
@@ -31,6 +32,7 @@ interface Doc {
   id: string;
   tenantId: string;
   type: string;
+  propertyId?: string;
   name: string;
   _etag?: string;
 }
@@ -45,7 +47,7 @@ function setup(tenantId: string) {
     deliveries.push(m.metadata.messageId);
     try {
       // eventId: the audit container's unique key (shared/platform/topology.ts) is the effect's idempotency key too.
-      await t.store.collection('audit', tenantId).create({ id: `effect:${m.metadata.messageId}`, tenantId, type: 'effect', eventId: m.metadata.messageId });
+      await t.store.collection('audit', tenantId).create({ id: `effect:${m.metadata.messageId}`, tenantId, type: 'effect', eventId: m.metadata.messageId, seq: 0 } as Item);
     } catch (err) {
       if (!isStoreError(err, 'conflict')) throw err;
     }
@@ -111,19 +113,19 @@ describe('outbox', () => {
     const { broker, bus, outbox, deliveries, effects } = setup('t-group');
     type Carrier = Doc & { pendingMessages?: Array<{ messageId: string }> };
     const outcomes = await Promise.all(
-      ['g1', 'g2', 'g3'].map((id) => outbox.createGrouped<Doc>('imports', { id, tenantId: 't-group', type: 'import', name: id }, [event('t-group', `e-${id}`)])),
+      ['g1', 'g2', 'g3'].map((id) => outbox.createGrouped<Doc>('imports', { id, tenantId: 't-group', type: 'import', propertyId: 'p1', name: id }, [event('t-group', `e-${id}`)])),
     );
     expect(outcomes).toEqual(['created', 'created', 'created']);
     // One bulk request carried the three creates.
     expect(t.store.createGroupStats('imports').creates - t.store.createGroupStats('imports').requests).toBeGreaterThanOrEqual(2);
     await broker.idle();
     expect(await effects()).toEqual(['effect:e-g1', 'effect:e-g2', 'effect:e-g3']);
-    const imports = t.store.collection('imports', 't-group');
+    const imports = t.store.collection('imports', 't-group').scoped('p1');
     const stored = await imports.read<Carrier>('g1');
     expect(stored?.pendingMessages?.map((m) => m.messageId)).toEqual(['e-g1']);
 
     // A second create of the same id is 'exists' and publishes nothing.
-    expect(await outbox.createGrouped<Doc>('imports', { id: 'g1', tenantId: 't-group', type: 'import', name: 'again' }, [event('t-group', 'e-never')])).toBe('exists');
+    expect(await outbox.createGrouped<Doc>('imports', { id: 'g1', tenantId: 't-group', type: 'import', propertyId: 'p1', name: 'again' }, [event('t-group', 'e-never')])).toBe('exists');
     expect((await imports.read<Carrier>('g1'))?.name).toBe('g1');
 
     // The item's next write publishes its messages again (dropped as duplicates) and clears them.
@@ -135,7 +137,7 @@ describe('outbox', () => {
 
     // With the bus down, the create still stands and the relay publishes later.
     bus.down = true;
-    expect(await outbox.createGrouped<Doc>('imports', { id: 'g4', tenantId: 't-group', type: 'import', name: 'g4' }, [event('t-group', 'e-g4')])).toBe('created');
+    expect(await outbox.createGrouped<Doc>('imports', { id: 'g4', tenantId: 't-group', type: 'import', propertyId: 'p1', name: 'g4' }, [event('t-group', 'e-g4')])).toBe('created');
     bus.down = false;
     await outbox.relay(0);
     await broker.idle();

@@ -22,7 +22,7 @@ afterAll(async () => {
 
 describe('TenantCollection.bulk against the embedded Cosmos server', () => {
   it('answers each operation in input order: writes, reads, misses, conflicts and failed preconditions', async () => {
-    const col = t.store.collection<Doc>('facts', 'tenant-bulk-a');
+    const col = t.store.collection<Doc>('privacy', 'tenant-bulk-a');
     const existing = await col.create(doc('tenant-bulk-a', 'b:existing', 1));
     const results = await col.bulk([
       { kind: 'create', item: doc('tenant-bulk-a', 'b:new', 2) },
@@ -51,7 +51,7 @@ describe('TenantCollection.bulk against the embedded Cosmos server', () => {
   });
 
   it('sends one request per 100 operations, and counts the requests a body too large for one is split into', async () => {
-    const col = t.store.collection<Doc>('facts', 'tenant-bulk-b');
+    const col = t.store.collection<Doc>('privacy', 'tenant-bulk-b');
     const written = await col.bulk(Array.from({ length: 250 }, (_, i) => ({ kind: 'upsert' as const, item: doc('tenant-bulk-b', `c:${i}`, i) })));
     expect(written.every((r) => r.ok)).toBe(true);
     expect(col.requests).toBe(3);
@@ -59,15 +59,15 @@ describe('TenantCollection.bulk against the embedded Cosmos server', () => {
     expect(read.map((r) => (r.ok ? r.item?.n : undefined))).toEqual(Array.from({ length: 250 }, (_, i) => i));
     expect(col.requests).toBe(6);
     // 30 items of 10 kB: too much for one request (the SDK splits bodies above about 220 kB).
-    const big = t.store.collection<Doc>('facts', 'tenant-bulk-b');
+    const big = t.store.collection<Doc>('privacy', 'tenant-bulk-b');
     const large = await big.bulk(Array.from({ length: 30 }, (_, i) => ({ kind: 'upsert' as const, item: doc('tenant-bulk-b', `big:${i}`, i, 'x'.repeat(10_000)) })));
     expect(large.every((r) => r.ok)).toBe(true);
     expect(big.requests).toBe(2);
   });
 
   it("is pinned to the collection's tenant: refuses items of another tenant and never sees their items", async () => {
-    const a = t.store.collection<Doc>('facts', 'tenant-bulk-c');
-    const b = t.store.collection<Doc>('facts', 'tenant-bulk-d');
+    const a = t.store.collection<Doc>('privacy', 'tenant-bulk-c');
+    const b = t.store.collection<Doc>('privacy', 'tenant-bulk-d');
     await b.create(doc('tenant-bulk-d', 'shared-id', 7));
     const refused = await a.bulk([{ kind: 'upsert', item: doc('tenant-bulk-c', 'mine', 1) }, { kind: 'upsert', item: doc('tenant-bulk-d', 'theirs', 2) }]).catch((err: unknown) => err);
     expect(isStoreError(refused, 'conflict')).toBe(true);
@@ -98,7 +98,7 @@ describe('TenantCollection.bulk against the embedded Cosmos server', () => {
     });
 
     it('sends the throttled operations again, alone, and succeeds when the store recovers', async () => {
-      const col = t.store.collection<Doc>('facts', 'tenant-bulk-e');
+      const col = t.store.collection<Doc>('privacy', 'tenant-bulk-e');
       const id = (op: OperationInput) => ('id' in op ? op.id : String((op.resourceBody as { id?: string }).id));
       throttle((op, call) => call <= 2 && ['t:1', 't:3'].includes(id(op)), 429);
       try {
@@ -114,7 +114,7 @@ describe('TenantCollection.bulk against the embedded Cosmos server', () => {
     });
 
     it('throws a retryable unavailable error when some operations stay unavailable; the others are applied', async () => {
-      const col = t.store.collection<Doc>('facts', 'tenant-bulk-f');
+      const col = t.store.collection<Doc>('privacy', 'tenant-bulk-f');
       throttle((op) => op.operationType === 'Upsert' && (op.resourceBody as { id?: string }).id === 'u:2', 503);
       try {
         const failed = await col.bulk(Array.from({ length: 4 }, (_, i) => ({ kind: 'upsert' as const, item: doc('tenant-bulk-f', `u:${i}`, i) }))).catch((err: unknown) => err);

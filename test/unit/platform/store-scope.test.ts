@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { scopeQuery } from '../../../shared/platform/cosmos/store.js';
+import { scopeQuery, type Item } from '../../../shared/platform/cosmos/store.js';
 import { StoreError } from '../../../shared/platform/cosmos/errors.js';
 import { startTestStore, type TestStore } from '../../support/store.js';
 
@@ -44,7 +44,7 @@ describe('TenantCollection isolation', () => {
 
   it('pages with continuation tokens', async () => {
     const c = t.store.collection('facts', 'tenant-p');
-    for (let i = 0; i < 7; i++) await c.create({ id: `f${i}`, tenantId: 'tenant-p', type: 'fact' });
+    for (let i = 0; i < 7; i++) await c.create({ id: `f${i}`, tenantId: 'tenant-p', type: 'fact', propertyId: i % 2 ? 'p1' : 'p2' } as Item);
     const ids: string[] = [];
     let continuation: string | undefined;
     do {

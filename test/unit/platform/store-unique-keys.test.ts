@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { startEmbeddedCosmos, type EmbeddedCosmos } from '../../../shared/platform/local/embedded-cosmos.js';
 import { createCosmosClient } from '../../../shared/platform/cosmos/client.js';
-import { Store, UniqueKeyMismatch } from '../../../shared/platform/cosmos/store.js';
+import { Store, UniqueKeyMismatch, type Item } from '../../../shared/platform/cosmos/store.js';
 import { isStoreError } from '../../../shared/platform/cosmos/errors.js';
 import { loadConfig } from '../../../shared/platform/config.js';
 
@@ -22,13 +22,13 @@ afterAll(async () => {
 describe('unique keys of the containers (shared/platform/topology.ts)', () => {
   it('creates the audit container with unique key /eventId, enforced per tenant partition', async () => {
     const c = client();
-    const store = await Store.open(c, `uk-${randomUUID()}`);
+    const store = await Store.open(c, `uk-${randomUUID()}`, { keys: 'synthetic', legacy: 'migrate' });
     const a = store.collection('audit', 'tenant-a');
-    await a.create({ id: 'entry:1', tenantId: 'tenant-a', type: 'auditEntry', eventId: 'e-1' });
-    const second = await a.create({ id: 'entry:2', tenantId: 'tenant-a', type: 'auditEntry', eventId: 'e-1' }).catch((err: unknown) => err);
+    await a.create({ id: 'entry:1', tenantId: 'tenant-a', type: 'auditEntry', eventId: 'e-1', seq: 1 } as Item);
+    const second = await a.create({ id: 'entry:2', tenantId: 'tenant-a', type: 'auditEntry', eventId: 'e-1', seq: 2 } as Item).catch((err: unknown) => err);
     expect(isStoreError(second, 'conflict')).toBe(true);
-    expect(await a.read('entry:2')).toBeUndefined();
-    await store.collection('audit', 'tenant-b').create({ id: 'entry:1', tenantId: 'tenant-b', type: 'auditEntry', eventId: 'e-1' });
+    expect(await a.for({ seq: 2 }).read('entry:2')).toBeUndefined();
+    await store.collection('audit', 'tenant-b').create({ id: 'entry:1', tenantId: 'tenant-b', type: 'auditEntry', eventId: 'e-1', seq: 1 } as Item);
     store.dispose();
   });
 
@@ -36,9 +36,10 @@ describe('unique keys of the containers (shared/platform/topology.ts)', () => {
     const c = client();
     const id = `uk-${randomUUID()}`;
     const { database } = await c.databases.createIfNotExists({ id });
-    await database.containers.createIfNotExists({ id: 'audit', partitionKey: { paths: ['/tenantId'] } });
-    await expect(Store.open(c, id)).rejects.toThrow(UniqueKeyMismatch);
-    await expect(Store.open(c, id)).rejects.toThrow(/container audit has unique keys \[\] but the code needs \[\/eventId\]/);
+    await database.containers.createIfNotExists({ id: 'audit2', partitionKey: { paths: ['/_pk'] } });
+    const options = { keys: 'synthetic', legacy: 'migrate' } as const;
+    await expect(Store.open(c, id, options)).rejects.toThrow(UniqueKeyMismatch);
+    await expect(Store.open(c, id, options)).rejects.toThrow(/container audit2 has unique keys \[\] but the code needs \[\/eventId\]/);
     c.dispose();
   });
 });
