@@ -177,19 +177,40 @@ export class ConnectorRuns {
   }
 
   /**
-   * The state of a connector integration, created on first sight: the schedule of its connector, the
-   * watermark at now (what happened before is the first load's), and the first load itself, 400
-   * business days back and 365 ahead, in windows of the connector's maximum interval. The first
-   * window is queued by the same write.
+   * The state of a connector integration, created on first sight (the timer's, or a run or backfill
+   * request's): the schedule of its connector, the watermark at now (what happened before is the
+   * first load's), and the first load itself, 400 business days back and 365 ahead, in windows of the
+   * connector's maximum interval. The first window is queued by the same write.
    */
   private async ensureState(integration: IntegrationItem, connector: Connector, actor: EventActor, meta: RequestMeta = {}): Promise<ConnectorStateItem> {
     const existing = await this.readState(integration);
     if (existing) return existing;
     const now = this.now();
-    const timeZone = await this.timeZoneOf(integration.tenantId, integration.propertyId);
+    const state = this.initialState(integration, connector, now, await this.timeZoneOf(integration.tenantId, integration.propertyId));
+    const first = nextRun(state, now, connector.manifest.capabilities.maxWindowDays, 'chain');
+    if (first) state.queued = first;
+    const windows = state.backfill.windows;
+    const range = { from: windows[0]?.from ?? null, to: windows.at(-1)?.to ?? null };
+    const messages = [
+      await this.event(integration.tenantId, actor, meta, 'connector.backfill_requested', integration.id, { ...range, generation: 1, windows: windows.length, firstLoad: true }),
+    ];
+    if (first) messages.push(runMessage(integration.tenantId, integration.id, first, meta.correlationId));
+    try {
+      return await this.platform.outbox.commit('imports', 'create', state, messages);
+    } catch (err) {
+      // Another instance (or request) created it first: theirs stands.
+      if (!isStoreError(err, 'conflict')) throw err;
+      const raced = await this.readState(integration);
+      if (!raced) throw err;
+      return raced;
+    }
+  }
+
+  /** A new integration's state: its connector's schedule, the watermark at now, the first load planned. */
+  private initialState(integration: IntegrationItem, connector: Connector, now: Date, timeZone: string): ConnectorStateItem {
     const range = firstBackfillRange(localDateHour(now, timeZone).date);
     const windows = backfillWindows(range.from, range.to, connector.manifest.capabilities.maxWindowDays, 1);
-    const state: ConnectorStateItem = {
+    return {
       id: connectorStateId(integration.id),
       tenantId: integration.tenantId,
       type: 'connectorState',
@@ -206,28 +227,13 @@ export class ConnectorRuns {
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };
-    const first = nextRun(state, now, connector.manifest.capabilities.maxWindowDays, 'chain');
-    if (first) state.queued = first;
-    const messages = [
-      await this.event(integration.tenantId, actor, meta, 'connector.backfill_requested', integration.id, { from: range.from, to: range.to, generation: 1, windows: windows.length, firstLoad: true }),
-    ];
-    if (first) messages.push(runMessage(integration.tenantId, integration.id, first, meta.correlationId));
-    try {
-      return await this.platform.outbox.commit('imports', 'create', state, messages);
-    } catch (err) {
-      // Another instance (or request) created it first: theirs stands.
-      if (!isStoreError(err, 'conflict')) throw err;
-      const raced = await this.readState(integration);
-      if (!raced) throw err;
-      return raced;
-    }
   }
 
   /**
    * The timer: every enabled connector integration that pulls gets its state (and first load) on
    * first sight; then whatever is due is queued, one run per integration at a time: a pending
    * backfill window, else the change feed when the schedule says so. A queued run whose lease ran
-   * out is queued again under the same id. Integrations whose circuit is open are left alone until
+   * out is queued again (same run id, new message id). Integrations whose circuit is open are left alone until
    * the cool-down ends. A platform job: one cross-partition read of the connector integrations and
    * one of their states.
    */
@@ -508,8 +514,9 @@ export class ConnectorRuns {
   /** The status of one connector integration: the four states, last successful run, next run, records read, last error. */
   async status(principal: Principal, integrationId: string): Promise<{ view: RunStatusView; state: ConnectorStateItem }> {
     const { integration, connector } = await this.pulledIntegration(principal, integrationId, 'imports.read');
-    const state = await this.ensureState(integration, connector, RUNS_ACTOR);
     const timezone = await this.timeZoneOf(integration.tenantId, integration.propertyId);
+    // Reading changes nothing: before the timer's first sight, the status is that of the state it will create.
+    const state = (await this.readState(integration)) ?? this.initialState(integration, connector, this.now(), timezone);
     return { view: this.viewOf(state, timezone), state };
   }
 
