@@ -56,7 +56,8 @@ const RU = {
   deleteItem: 5.5,
 };
 const kb = (bytes) => Math.max(1, bytes / 1024);
-const SYSTEM = ['_rid', '_self', '_etag', '_attachments', '_ts'];
+// System properties, and the synthetic key `_pk`, which exists on the embedded store only (Azure keys by the paths themselves).
+const SYSTEM = ['_rid', '_self', '_etag', '_attachments', '_ts', '_pk'];
 const size = (o) => Buffer.byteLength(JSON.stringify(o));
 
 /** List prices used by the cost model (assumptions: USD, West Europe, single region; see docs/capacity.md "Prices"). */
@@ -285,12 +286,12 @@ const withIndex = (bytes) => bytes * (1 + REF.indexOverhead);
 const tenantAfter = (c, years) => withIndex(REF.hotels * (years * c.bytesPerYear + c.stockBytes));
 const hotelAfter = (c, years) => withIndex(years * c.bytesPerYear + c.stockBytes);
 
-/** The proposed key of each container and the largest logical partition it leaves after REF.years. */
+/** The key of each spread container (shared/platform/topology.ts) and the largest logical partition it leaves after REF.years. */
 const PROPOSED = {
-  facts: { key: '/tenantId, /propertyId, /month (YYYY-MM of the fact\'s date)', largest: (c) => withIndex((c.bytesPerYear / 12) * 1.3 + c.stockBytes / 17), note: 'a peak month at 1.3 × the mean; the days ahead spread over their 17 months' },
-  aggregates: { key: '/tenantId, /propertyId, /year', largest: (c) => withIndex(c.bytesPerYear + c.stockBytes), note: 'one property-year, with the 500 days ahead counted in it' },
-  imports: { key: '/tenantId, /propertyId, /month (of receipt)', largest: (c) => withIndex(c.bytesPerYear / 12 + c.stockBytes), note: 'one property-month with every raw body still retained' },
-  audit: { key: '/tenantId, /epoch (chain sequence ÷ 2^20)', largest: () => withIndex(2 ** 20 * hotel.auditBytes), note: '2^20 entries of the measured size' },
+  facts: { key: '/tenantId, /_scope (the property), /_shard (16 buckets hashed from the item id)', largest: (c) => withIndex((c.bytesPerYear * REF.years + c.stockBytes) / 16), note: 'one property\'s facts of all the years over its 16 shards (a hash of the id spreads them evenly)' },
+  aggregates: { key: '/tenantId, /_scope (the property)', largest: (c) => withIndex(c.bytesPerYear * REF.years + c.stockBytes), note: 'one property, every year, with the days ahead' },
+  imports: { key: '/tenantId, /_scope (the property; integrations tenant-wide)', largest: (c) => withIndex(c.bytesPerYear * REF.years + c.stockBytes), note: 'one property\'s import records of all the years, raw bodies within retention' },
+  audit: { key: '/tenantId, /_scope (the epoch: chain sequence ÷ 2^20)', largest: () => withIndex(2 ** 20 * hotel.auditBytes), note: '2^20 entries of the measured size' },
   keys: { key: '/tenantId (unchanged)', largest: (c) => tenantAfter(c, REF.years), note: 'the tenant' },
   identity: { key: '/tenantId (unchanged)', largest: (c) => tenantAfter(c, REF.years), note: 'the tenant' },
   tenants: { key: '/tenantId (unchanged)', largest: (c) => tenantAfter(c, REF.years), note: 'the tenant' },
@@ -353,8 +354,8 @@ writeSection(
 
 - **Volume.** One reference hotel adds ${n0(Object.values(byContainer).reduce((a, c) => a + c.itemsPerYear, 0))} items and ${gb(Object.values(byContainer).reduce((a, c) => a + withIndex(c.bytesPerYear), 0))} GB a year (${fmt((100 * byContainer.facts.bytesPerYear) / Object.values(byContainer).reduce((a, c) => a + c.bytesPerYear, 0), 0)} % of it facts: POS checks and time records). The ${REF.hotels}-hotel tenant holds ${gb(Object.values(byContainer).reduce((a, c) => a + tenantAfter(c, REF.years), 0))} GB after ${REF.years} years.
 - **Today's keys do not hold it.** Under \`/tenantId\` the tenant's facts pass the 20 GB logical-partition limit after ${fmt(overYears(byContainer.facts) * 365, 0)} days, its audit chain after ${fmt(overYears(byContainer.audit), 1)} years, its import records after ${fmt(overYears(byContainer.imports), 1)} years; writes beyond the limit fail.
-- **Proposed keys do.** Facts under \`/tenantId, /propertyId, /month\`, aggregates under \`/tenantId, /propertyId, /year\`, imports under \`/tenantId, /propertyId, /month\`, audit under \`/tenantId, /epoch\`: the largest logical partition after ${REF.years} years is ${gb(largestProposed)} GB.
-- **Peak.** ${fmt(refRu, 0)} RU per hotel-day of night audit; all ${REF.hotels} hotels within ${REF.peakWindowSeconds / 60} minutes: ${n0(peakRuPerSecond)} RU/s, of which the facts container takes ${n0(factsPeak)} RU/s — ${fmt((100 * factsPeak) / 10_000, 0)} % of the 10,000 RU/s one physical partition serves, which is all a tenant's facts can get under today's key. Under the proposed keys the same writes spread over the properties' partitions.
+- **The new keys do** (built; see "Keys"). Facts under \`/tenantId, /_scope, /_shard\` (property, 16 hash buckets), aggregates and imports under \`/tenantId, /_scope\` (property), audit under \`/tenantId, /_scope\` (epoch of 2^20 entries): the largest logical partition after ${REF.years} years is ${gb(largestProposed)} GB.
+- **Peak.** ${fmt(refRu, 0)} RU per hotel-day of night audit; all ${REF.hotels} hotels within ${REF.peakWindowSeconds / 60} minutes: ${n0(peakRuPerSecond)} RU/s, of which the facts container takes ${n0(factsPeak)} RU/s — ${fmt((100 * factsPeak) / 10_000, 0)} % of the 10,000 RU/s one physical partition serves, which is all a tenant's facts can get under today's key. Under the new keys the same writes spread over the properties' partitions.
 - **Cost.** ${perHotel(total(cost.storage1))} per hotel and month in year 1, ${perHotel(total(cost.storage10))} in year ${REF.years} (storage grows), at the list prices below.
 - **Found on the way.** A fact-day item (the ids and versions of every fact of one property-day) is ${n0(avg(factDay))} bytes for a reference day of ${n0(sampleRecords / SAMPLE_DAYS)} records: every recompute of the day rewrites it (${fmt((metered.byCall['bulk.replace']?.ru ?? 0) / SAMPLE_DAYS, 0)} RU per hotel-day in bulk replaces), and a day of about ${n0((2 * 1024 * 1024) / (avg(factDay) / (sampleRecords / SAMPLE_DAYS)))} records would pass Cosmos DB's 2 MB item limit. It should be split per source type (or per hour of checks) when the keys change.`,
   FILE,
@@ -398,16 +399,16 @@ writeSection(
   'Largest logical partition',
   `${stamp}
 
-Today every container is keyed by \`/tenantId\` alone, so the tenant's whole share of a container is one logical partition (limit 20 GB, served by one physical partition of at most 10,000 RU/s). Proposed keys (see "Keys"):
+Today every container is keyed by \`/tenantId\` alone, so the tenant's whole share of a container is one logical partition (limit 20 GB, served by one physical partition of at most 10,000 RU/s). The new keys (see "Keys"):
 
-${table(['Container', `Today (/tenantId): GB after ${REF.years} years`, 'Over 20 GB after (years)', 'Proposed key', `Largest logical partition after ${REF.years} years (GB)`, 'Largest partition is'], Object.entries(byContainer).map(([name, c]) => {
+${table(['Container', `Today (/tenantId): GB after ${REF.years} years`, 'Over 20 GB after (years)', 'New key', `Largest logical partition after ${REF.years} years (GB)`, 'Largest partition is'], Object.entries(byContainer).map(([name, c]) => {
   const p = PROPOSED[name];
   const perYear = withIndex(REF.hotels * c.bytesPerYear);
   const over = perYear > 0 ? Math.max(0, (20 * GB - withIndex(REF.hotels * c.stockBytes)) / perYear) : Infinity;
   return [name, gb(tenantAfter(c, REF.years)), Number.isFinite(over) ? (over <= REF.years ? fmt(over, 2) : 'never within ' + REF.years) : 'never', p?.key ?? '/tenantId', p ? gb(p.largest(c)) : gb(tenantAfter(c, REF.years)), p?.note ?? 'the tenant'];
 }))}
 
-Largest logical partition under the proposed keys: ${gb(Math.max(...Object.entries(byContainer).map(([name, c]) => PROPOSED[name]?.largest(c) ?? tenantAfter(c, REF.years))))} GB (limit 20 GB).`,
+Largest logical partition under the new keys: ${gb(Math.max(...Object.entries(byContainer).map(([name, c]) => PROPOSED[name]?.largest(c) ?? tenantAfter(c, REF.years))))} GB (limit 20 GB).`,
   FILE,
 );
 
@@ -421,7 +422,7 @@ ${table(['Store call', 'Calls per hotel-day', 'RU per hotel-day'], Object.entrie
 
 By container (RU per hotel-day): ${Object.entries(metered.byContainer).sort((a, b) => b[1] - a[1]).map(([c, ru]) => `${c} ${fmt(ru / SAMPLE_DAYS, 0)} (${fmt(((ru / SAMPLE_DAYS) * REF.hotels) / REF.peakWindowSeconds, 0)} RU/s at the peak)`).join(', ')}.
 
-If all ${REF.hotels} hotels' night audits land within ${REF.peakWindowSeconds / 60} minutes: ${fmt(refRu, 0)} × ${REF.hotels} ÷ ${REF.peakWindowSeconds} s = **${n0(peakRuPerSecond)} RU/s**. Under today's keys all of it goes to one logical, hence one physical, partition per container (at most 10,000 RU/s each); under the proposed keys it spreads over the ${REF.hotels} properties' partitions, and the database-level autoscale throughput is shared by the containers.
+If all ${REF.hotels} hotels' night audits land within ${REF.peakWindowSeconds / 60} minutes: ${fmt(refRu, 0)} × ${REF.hotels} ÷ ${REF.peakWindowSeconds} s = **${n0(peakRuPerSecond)} RU/s**. Under today's keys all of it goes to one logical, hence one physical, partition per container (at most 10,000 RU/s each); under the new keys it spreads over the ${REF.hotels} properties' partitions, and the database-level autoscale throughput is shared by the containers.
 
 Per hotel-day also measured: ${fmt(publishedPerDay, 1)} bus messages (${JSON.stringify(Object.fromEntries(Object.entries(metered.published).map(([q, v]) => [q, v / SAMPLE_DAYS])))}), ${fmt(kekPerDay, 1)} KEK calls on the last day (wrap or unwrap; the first day wraps a data key per new employee, later days find the unwrapped keys in the process's cache; ${metered.kek} over all days), ${fmt(cpuSecondsPerDay, 1)} CPU seconds of this process (app, embedded store and broker together: an upper bound of the Functions execution time).`,
   FILE,
