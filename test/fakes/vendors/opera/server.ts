@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { CURRENCY, HOTEL_ID, OperaDataset, ROOM_TYPES, TRANSACTION_CODES } from './dataset.js';
-import { SwaggerValidator, type Match } from './swagger-validator.js';
+import { SwaggerValidator, type Match } from '../swagger2-validator.js';
 
 /**
  * A fake OHIP gateway for one hotel, answering the operations the OPERA connector uses from the

@@ -9,6 +9,9 @@ const Ajv04: Ajv04Class = (Ajv04Module as unknown as { default?: Ajv04Class }).d
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (a: InstanceType<Ajv04Class>) => void;
 
 /**
+ * For any fake vendor server built on Swagger 2.0 documents (OPERA's OHIP today): give it the
+ * fixture files, ask `match()` per request, `responseErrors()` per answer.
+ *
  * Validates HTTP requests (and the fake's own responses) against Swagger 2.0 documents: path,
  * query, header, formData and body parameters as each operation declares them, with JSON Schema
  * draft 4 (Swagger 2.0's dialect) through ajv. What a request carries that its operation does not
@@ -75,7 +78,7 @@ function coerce(value: string, type: unknown): unknown {
 /**
  * Oracle's documents declare many dates as `format: date` with `maxLength: 8`, which no ISO date
  * (10 characters) can satisfy; the examples and the gateway use `YYYY-MM-DD`. The format is kept,
- * the impossible length dropped (PROVENANCE.md lists this as the one reading of the documents).
+ * the impossible length dropped (test/fixtures/vendors/opera/PROVENANCE.md lists this reading).
  */
 function withoutContradictions(_key: string, value: unknown): unknown {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
