@@ -418,6 +418,7 @@ export class IntegrationService {
       departments: patch.mappings?.departments ?? current.mappings.departments,
       accounts: patch.mappings?.accounts ?? current.mappings.accounts,
     };
+    if (patch.format === 'csv' && kindOf(current) !== 'webhook') throw badRequest('The integration is invalid.', [{ field: 'body.format', message: 'connector integrations produce json batches' }]);
     if (patch.mappings) await this.validateMappings(principal.tenantId, current.propertyId, mappings, sourceTypesOf(current));
     let settings = current.settings;
     if (patch.settings !== undefined) {

@@ -122,6 +122,8 @@ describe('connector integrations', () => {
     const ok = await host.request('PATCH', `/api/v1/integrations/${created.json.id}`, { token, body: { settings: { enterpriseId: other, serviceId: settings.serviceId } }, headers: { 'if-match': etag } });
     expect(ok.status).toBe(200);
     expect(ok.json.settings.enterpriseId).toBe(other);
+    const csv = await host.request('PATCH', `/api/v1/integrations/${created.json.id}`, { token, body: { format: 'csv' }, headers: { 'if-match': ok.headers.get('etag') as string } });
+    expect([csv.status, csv.json.errors?.[0]?.field]).toEqual([400, 'body.format']);
     const webhook = await createIntegration(host, token, { propertyId: a.propertyIds[0], sourceType: 'pos' });
     const read = await host.request('GET', `/api/v1/integrations/${webhook.id}`, { token });
     const patched = await host.request('PATCH', `/api/v1/integrations/${webhook.id}`, { token, body: { settings: {} }, headers: { 'if-match': read.headers.get('etag') as string } });
