@@ -90,8 +90,8 @@ async function importsOfRun(runId: string): Promise<Array<{ id: string; webhookI
 }
 
 async function stateItem(): Promise<ConnectorStateItem> {
-  const [state] = await itemsOf<ConnectorStateItem>(host, 'imports', t.tenantId, 'connectorState');
-  return state as ConnectorStateItem;
+  const states = await itemsOf<ConnectorStateItem>(host, 'imports', t.tenantId, 'connectorState');
+  return states.find((s) => s.integrationId === integrationId) as ConnectorStateItem;
 }
 
 /** Moves the stored watermark back, as if the integration had been running for a while (the change feed's window ends two minutes before now). */
@@ -278,6 +278,26 @@ describe('failures, the circuit and the four states', () => {
   });
 });
 
+describe('a backfill before the first run', () => {
+  it('is the first load instead of the default 400 + 365 days', async () => {
+    const created = await host.request('POST', '/api/v1/integrations', {
+      token: owner,
+      body: { kind: 'pull', connector: 'runs-test-feed', propertyId: t.propertyIds[1], name: 'Second feed', settings: { baseUrl: feed.url }, credentials: { token: TOKEN } },
+    });
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+    const before = feed.requests.length;
+    const range = { from: addDays(today, -3), to: addDays(today, -1) };
+    const asked = await host.request('POST', `/api/v1/integrations/${id}/backfill`, { token: owner, body: range });
+    expect(asked.status).toBe(202);
+    expect(asked.json).toMatchObject({ generation: 1, windows: 1, run: { kind: 'backfill', ...range } });
+    await host.app.broker?.idle();
+    expect(feed.requests.slice(before)).toEqual([{ path: '/days', ...range }]);
+    const s = await host.request('GET', `/api/v1/integrations/${id}/status`, { token: owner });
+    expect(s.json.backfill).toMatchObject({ pendingWindows: 0, doneWindows: 1 });
+  });
+});
+
 describe('input and access', () => {
   it('a backfill names valid dates, to ≥ from, at most 800 days, and nothing else', async () => {
     const post = (body: unknown) => host.request('POST', `/api/v1/integrations/${integrationId}/backfill`, { token: owner, body });
@@ -298,7 +318,7 @@ describe('input and access', () => {
   });
 
   it('one state item per integration, carrying its property', async () => {
-    const states = await itemsOf<ConnectorStateItem>(host, 'imports', t.tenantId, 'connectorState');
+    const states = (await itemsOf<ConnectorStateItem>(host, 'imports', t.tenantId, 'connectorState')).filter((x) => x.integrationId === integrationId);
     expect(states).toHaveLength(1);
     expect(states[0]).toMatchObject({ id: `connector-state:${integrationId}`, propertyId, integrationId, connector: 'runs-test-feed' });
   });

@@ -182,11 +182,22 @@ export class ConnectorRuns {
    * first load's), and the first load itself, 400 business days back and 365 ahead, in windows of the
    * connector's maximum interval. The first window is queued by the same write.
    */
-  private async ensureState(integration: IntegrationItem, connector: Connector, actor: EventActor, meta: RequestMeta = {}): Promise<ConnectorStateItem> {
+  private async ensureState(integration: IntegrationItem, connector: Connector, actor: EventActor, meta: RequestMeta = {}, firstLoad?: { from: string; to: string }): Promise<ConnectorStateItem> {
+    return (await this.createState(integration, connector, actor, meta, firstLoad)).state;
+  }
+
+  /** ensureState, saying whether this call created the state (with `firstLoad` as its first load, when given). */
+  private async createState(
+    integration: IntegrationItem,
+    connector: Connector,
+    actor: EventActor,
+    meta: RequestMeta,
+    firstLoad?: { from: string; to: string },
+  ): Promise<{ state: ConnectorStateItem; created: boolean }> {
     const existing = await this.readState(integration);
-    if (existing) return existing;
+    if (existing) return { state: existing, created: false };
     const now = this.now();
-    const state = this.initialState(integration, connector, now, await this.timeZoneOf(integration.tenantId, integration.propertyId));
+    const state = this.initialState(integration, connector, now, await this.timeZoneOf(integration.tenantId, integration.propertyId), firstLoad);
     const first = nextRun(state, now, connector.manifest.capabilities.maxWindowDays, 'chain');
     if (first) state.queued = first;
     const windows = state.backfill.windows;
@@ -196,19 +207,19 @@ export class ConnectorRuns {
     ];
     if (first) messages.push(runMessage(integration.tenantId, integration.id, first, meta.correlationId));
     try {
-      return await this.platform.outbox.commit('imports', 'create', state, messages);
+      return { state: await this.platform.outbox.commit('imports', 'create', state, messages), created: true };
     } catch (err) {
       // Another instance (or request) created it first: theirs stands.
       if (!isStoreError(err, 'conflict')) throw err;
       const raced = await this.readState(integration);
       if (!raced) throw err;
-      return raced;
+      return { state: raced, created: false };
     }
   }
 
-  /** A new integration's state: its connector's schedule, the watermark at now, the first load planned. */
-  private initialState(integration: IntegrationItem, connector: Connector, now: Date, timeZone: string): ConnectorStateItem {
-    const range = firstBackfillRange(localDateHour(now, timeZone).date);
+  /** A new integration's state: its connector's schedule, the watermark at now, the first load planned (by default 400 days back, 365 ahead). */
+  private initialState(integration: IntegrationItem, connector: Connector, now: Date, timeZone: string, firstLoad?: { from: string; to: string }): ConnectorStateItem {
+    const range = firstLoad ?? firstBackfillRange(localDateHour(now, timeZone).date);
     const windows = backfillWindows(range.from, range.to, connector.manifest.capabilities.maxWindowDays, 1);
     return {
       id: connectorStateId(integration.id),
@@ -444,7 +455,8 @@ export class ConnectorRuns {
   /**
    * Adds a backfill of business dates `from`..`to` to the plan, as a new generation of windows (asking
    * again for the same dates is new work: a re-import after a mapping change). The first window is
-   * queued at once unless a run is in flight; the others follow one after another.
+   * queued at once unless a run is in flight; the others follow one after another. Asked before the
+   * integration's first run, the range replaces the default first load.
    */
   async requestBackfill(
     principal: Principal,
@@ -457,7 +469,9 @@ export class ConnectorRuns {
     if (backfillDays(range) > MAX_BACKFILL_DAYS) throw badRequest(`A backfill covers at most ${MAX_BACKFILL_DAYS} days.`, [{ field: 'body.to', message: `at most ${MAX_BACKFILL_DAYS} days after from` }]);
     const { integration, connector } = await this.pulledIntegration(principal, integrationId, 'integrations.manage');
     if (!integration.enabled) throw conflict('This integration is disabled; enable it to backfill it.');
-    await this.ensureState(integration, connector, actorOf(principal), meta);
+    // Asked before the first run: the range asked for is the first load, instead of the default one.
+    const first = await this.createState(integration, connector, actorOf(principal), meta, range);
+    if (first.created) return { generation: 1, windows: first.state.backfill.windows.length, run: first.state.queued, state: first.state };
     const done = await this.update<{ generation: number; windows: number; run: QueuedRun | undefined }>(integration, async (state) => {
       checkIfMatch(ifMatch, state);
       const now = this.now();
