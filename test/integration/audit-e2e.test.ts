@@ -247,6 +247,15 @@ const steps: Step[] = [
     },
   },
   {
+    op: 'PUT /api/v1/integrations/{id}/credentials',
+    call: async (h) => {
+      const settings = { enterpriseId: randomUUID(), serviceId: randomUUID() };
+      const created = await req('POST', '/api/v1/integrations', owner().token, {}, { kind: 'pull', connector: 'mews', propertyId: t.propertyIds[0], name: 'E2E Mews', settings, credentials: { clientToken: 'ct-1', accessToken: 'at-1' } });
+      const res = await req('PUT', `/api/v1/integrations/${created.json?.id}/credentials`, owner().token, { ...h, 'if-match': created.headers.get('etag') ?? '' }, { credentials: { clientToken: 'ct-2', accessToken: 'at-2' } });
+      return { res, status: 200, expect: { action: 'integration.credentials_rotated', actorId: owner().id, target: { type: 'integration', id: created.json?.id } } };
+    },
+  },
+  {
     op: 'DELETE /api/v1/integrations/{id}',
     call: async (h) => {
       const res = await req('DELETE', `/api/v1/integrations/${ids.integration}`, owner().token, h);
@@ -344,7 +353,6 @@ const notWalkedHere: Record<string, string> = {
   'POST /api/v1/tenant/sso/test': 'a check, changes nothing',
   'POST /api/v1/auth/sso/exchange': 'needs a completed SSO flow (sso.test.ts)',
   'POST /api/v1/integrations/{id}/webhook': 'signed import; import.* events come from the processor (integrations-processing.test.ts)',
-  'PUT /api/v1/integrations/{id}/credentials': 'needs a connector integration: connectors-framework.test.ts asserts integration.credentials_rotated (and no secret in it)',
   'POST /api/v1/connectors/{connectorId}/push/{id}': 'vendor push; import.* events come from the processor, as for the webhook (connectors-framework.test.ts)',
   'POST /api/v1/integrations/{id}/imports/{importId}/replay': 'needs a stored import (integrations-processing.test.ts)',
   'POST /api/v1/auth/mfa/verify': 'MFA login flow (mfa.test.ts asserts auth.mfa_failed, auth.recovery_code_used)',
