@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
-import { seedTenant, type SeededTenant } from '../support/identity.js';
+import { connectorHotel, profitLossLines } from './connectors-helpers.js';
 import { localDateHour } from '../../shared/integrations/properties.js';
 import { addDays, type Json } from '../fakes/vendors/apaleo/dataset.js';
 import { expectedDay } from '../fakes/vendors/apaleo/expected.js';
@@ -18,7 +18,6 @@ const host = useTestHost();
 const CLIENT = { clientId: 'PMI-APALEO', clientSecret: 'fake-apaleo-client-secret' };
 const WEBHOOK_TOKEN = 'apaleo-e2e-url-token-0123456789';
 let fake: ApaleoFake;
-let t: SeededTenant;
 let owner: string;
 let propertyId: string;
 let pullId: string;
@@ -33,20 +32,15 @@ beforeAll(async () => {
   const to = addDays(`${today.slice(0, 7)}-01`, -1);
   month = { from: `${to.slice(0, 7)}-01`, to };
   fake = await startApaleoFake({ from: addDays(month.from, -5), to: addDays(today, 30), today });
-  t = await seedTenant(host);
-  owner = t.users.owner.token;
-  propertyId = t.propertyIds[0] as string;
-  const [, fb] = t.departmentIds[propertyId] as [string, string];
-  const other = await host.request('POST', `/api/v1/properties/${propertyId}/departments`, {
-    token: owner,
-    body: { code: 'OTHER', name: 'Other services', usaliDepartment: 'other', driver: 'none', standardHoursPerUnit: null },
-  });
-  expect(other.status).toBe(201);
+  const hotel = await connectorHotel(host);
+  owner = hotel.owner;
+  propertyId = hotel.propertyId;
   const common = {
     connector: 'apaleo',
     propertyId,
     settings: { propertyId: 'MUC', apiBaseUrl: fake.url, identityBaseUrl: fake.url, excludedUnitGroupIds: ['MUC-MEET'], complimentaryRatePlanCodes: ['COMP'] },
-    mappings: { departments: { FB: fb, OTHER: other.json.id }, accounts: { FB: 'revenue', OTHER: 'revenue' } },
+    // apaleo's other services go to the hotel's spa, an other-operated department.
+    mappings: { departments: { FB: hotel.departments.FB, OTHER: hotel.departments.SPA }, accounts: { FB: 'revenue', OTHER: 'revenue' } },
   };
   const pull = await host.request('POST', '/api/v1/integrations', { token: owner, body: { ...common, kind: 'pull', name: 'apaleo', credentials: CLIENT } });
   expect(pull.status).toBe(201);
@@ -80,10 +74,7 @@ function expectedMonth() {
 async function report() {
   const rp = await host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${propertyId}&from=${month.from}&to=${month.to}&granularity=month&compare=`, { token: owner });
   expect(rp.status).toBe(200);
-  const pl = await host.request('GET', `/api/v1/reports/profit-loss?propertyId=${propertyId}&from=${month.from}&to=${month.to}&granularity=month&compare=`, { token: owner });
-  expect(pl.status).toBe(200);
-  const lines = new Map<string, { actual: number | null }>(pl.json.properties[0].periods[0].lines.map((l: { key: string; actual: number | null }) => [l.key, l]));
-  return { roomsSold: rp.json.properties[0].total.total.actual.roomsSold as number, lines };
+  return { roomsSold: rp.json.properties[0].total.total.actual.roomsSold as number, lines: await profitLossLines(host, owner, propertyId, month.from, month.to) };
 }
 
 function expectReportsToShow(r: Awaited<ReturnType<typeof report>>) {
