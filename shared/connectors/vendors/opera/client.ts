@@ -13,7 +13,8 @@ import {
   type RevenueInventoryStatistic,
 } from './schemas.js';
 
-const VENDOR = 'OPERA Cloud';
+/** The vendor as the framework's errors name it (the manifest's `vendor`). */
+export const VENDOR = 'Oracle Hospitality';
 
 /** Spans and page sizes Oracle's documents state per operation (the gateway refuses larger ones). */
 export const LIMITS = {
@@ -26,6 +27,11 @@ export const LIMITS = {
 /** How long to wait for an asynchronous statistics request before giving up (the run retries later). */
 const ASYNC_MAX_POLLS = 60;
 const ASYNC_MAX_WAIT_MS = 30_000;
+
+/** `path` (relative, e.g. `inv/v1/...`) under the gateway URL, which may carry a path prefix. */
+export function gatewayUrl(settings: Pick<OperaSettings, 'gatewayUrl'>, path: string): string {
+  return new URL(path, settings.gatewayUrl.endsWith('/') ? settings.gatewayUrl : `${settings.gatewayUrl}/`).toString();
+}
 
 /** Splits `from`..`to` (inclusive dates) into consecutive spans of at most `days` days. */
 export function dateWindows(from: string, to: string, days: number): Array<{ from: string; to: string }> {
@@ -60,7 +66,7 @@ export class OhipClient {
   ) {}
 
   private url(path: string): string {
-    return new URL(path, this.settings.gatewayUrl.endsWith('/') ? this.settings.gatewayUrl : `${this.settings.gatewayUrl}/`).toString();
+    return gatewayUrl(this.settings, path);
   }
 
   private send(request: Omit<VendorRequest, 'headers'>): Promise<VendorResponse> {

@@ -1,7 +1,7 @@
 import type { CanonicalBatch, Connector, ConnectorContext, PullResult, PullWindow } from '../../connector.js';
 import { addDays } from '../../../reporting/periods.js';
 import { localDateHour } from '../../../integrations/properties.js';
-import { OhipClient } from './client.js';
+import { gatewayUrl, OhipClient, VENDOR } from './client.js';
 import { amsRecords, pmsRecords } from './mapping.js';
 import { operaCredentials, operaSettings, type OperaCredentials, type OperaSettings } from './settings.js';
 
@@ -38,7 +38,7 @@ export const opera: Connector<typeof operaSettings, typeof operaCredentials> = {
   manifest: {
     id: 'opera-cloud',
     name: 'Oracle OPERA Cloud (OHIP)',
-    vendor: 'Oracle Hospitality',
+    vendor: VENDOR,
     sourceTypes: ['pms', 'ams'],
     auth: 'oauth-client-credentials',
     settings: operaSettings,
@@ -49,7 +49,7 @@ export const opera: Connector<typeof operaSettings, typeof operaCredentials> = {
 
   tokenRequest(settings, credentials) {
     return {
-      url: new URL('oauth/v1/tokens', settings.gatewayUrl.endsWith('/') ? settings.gatewayUrl : `${settings.gatewayUrl}/`).toString(),
+      url: gatewayUrl(settings, 'oauth/v1/tokens'),
       clientId: credentials.clientId,
       clientSecret: credentials.clientSecret,
       scope: settings.scope,

@@ -38,7 +38,7 @@ export function operaContext(
 ): ConnectorContext<OperaSettings, OperaCredentials> & { http: VendorHttp } {
   const settings = operaSettingsFor(fake, options.settings);
   const http = createVendorHttp({
-    vendor: 'OPERA Cloud',
+    vendor: opera.manifest.vendor,
     circuitKey: `opera-test-${Math.random()}`,
     tokenRequest: opera.tokenRequest!(settings, OPERA_CREDENTIALS),
     timeoutMs: options.timeoutMs ?? 5_000,
