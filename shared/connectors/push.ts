@@ -28,6 +28,12 @@ export interface PushDeps {
 const rejected = () => unauthorized('The push is not authenticated for this integration.');
 
 /**
+ * The vendor waits on our answer while we fetch what its event names, and redelivers a webhook that
+ * failed (a missed one is caught by the integration's pull anyway): a short budget, not a run's.
+ */
+const PUSH_HTTP: NonNullable<PushDeps['vendorHttp']> = { timeoutMs: 10_000, retry: { maxAttempts: 2, maxRetryAfterMs: 5_000 } };
+
+/**
  * Receives a vendor's own webhook call for a vendor-push integration. The tenant comes from the
  * integration (platform index), never from the request; the connector's `push.authenticate` decides
  * (unknown integrations, other connectors' or other kinds' integrations and failed checks all answer
@@ -52,7 +58,7 @@ export async function receivePush(platform: Platform, deps: PushDeps, call: Push
   }
   if (!integration.enabled) throw new ProblemError({ status: 409, title: 'Integration disabled', detail: 'This integration is disabled; enable it to accept pushes.' });
   const timeZone = safeTimeZone((await deps.properties.property(integration.tenantId, integration.propertyId))?.timezone);
-  const ctx = { settings: opened.settings, credentials: opened.credentials, http: vendorHttpFor(opened, deps.vendorHttp), timeZone, today: localDateHour(new Date(), timeZone).date };
+  const ctx = { settings: opened.settings, credentials: opened.credentials, http: vendorHttpFor(opened, deps.vendorHttp ?? PUSH_HTTP), timeZone, today: localDateHour(new Date(), timeZone).date };
   let result;
   try {
     result = await push.handle(ctx, request);
