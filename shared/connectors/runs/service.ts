@@ -347,8 +347,16 @@ export class ConnectorRuns {
       return this.failed(integration, run, err);
     }
 
-    // Store failures from here on are retried as they are: the same run, the same import ids.
-    const receipt = await this.deps.receive({ integration, runKey: run.runId, batches: pulled.batches });
+    // Store failures from here on are retried as they are: the same run, the same import ids. The
+    // receiver refusing the batches (a source type the integration does not feed) is the connector's.
+    let receipt: { importIds: string[] };
+    try {
+      receipt = await this.deps.receive({ integration, runKey: run.runId, batches: pulled.batches });
+    } catch (err) {
+      if (isStoreError(err)) throw err;
+      log.warn('the import pipeline refused the connector batches', { runId: run.runId, error: errorMessage(err) });
+      return this.failed(integration, run, err);
+    }
     const done = await this.update<true>(integration, async (state) => {
       if (state.queued?.runId !== run.runId) return undefined;
       const now = this.now();
