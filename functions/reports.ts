@@ -7,6 +7,7 @@ import { revenueProductivityCsv } from '../shared/reporting/revenue-productivity
 import { profitLossCsv } from '../shared/reporting/profit-loss.js';
 import { reportJsonChunks } from '../shared/reporting/report-json.js';
 import { portfolioCsv } from '../shared/reporting/portfolio.js';
+import { pnlPortfolioCsv } from '../shared/reporting/pnl-portfolio.js';
 import type { Comparison } from '../shared/reporting/model.js';
 import type { App } from '../shared/app.js';
 import type { Principal } from '../shared/access/principal.js';
@@ -131,37 +132,43 @@ const rpSchema = z.object({
   meta,
 });
 
+const groupParam = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9_:-]+$/)
+  .describe('A property group id (GET /property-groups), or `all` for every property of the tenant');
+const coverage = z
+  .object({
+    propertyIds: z.array(z.string()),
+    propertyCount: z.number().int(),
+    excludedForScope: z.object({ propertyIds: z.array(z.string()), propertyCount: z.number().int() }),
+  })
+  .describe("The group's properties your report permission covers (rows and totals), and those left out for scope");
 const portfolioQuery = z.strictObject({
-  groupId: z
-    .string()
-    .min(1)
-    .max(128)
-    .regex(/^[A-Za-z0-9_:-]+$/)
-    .describe('A property group id (GET /property-groups), or `all` for every property of the tenant'),
+  groupId: groupParam,
   from: isoDate,
   to: isoDate,
   granularity: z.enum(['day', 'week', 'month']).default('month'),
   compare: compareParam,
   lastYearAlignment: z.enum(['calendar', 'weekday']).default('calendar').describe('weekday: 364 days back, same weekday'),
 });
-const portfolioPeriod = rpPeriod.omit({ departments: true });
-const portfolioSchema = z.object({
-  report: z.literal('revenue-productivity-portfolio'),
+/** What both portfolio reports answer besides their rows and totals. */
+const portfolioHead = {
   group: z.object({ id: z.string(), kind: z.string(), name: z.string() }).nullable().describe('null for groupId=all'),
   from: z.string(),
   to: z.string(),
-  granularity: z.enum(['day', 'week', 'month']),
   compare: z.array(z.enum(['budget', 'forecast', 'lastYear'])),
-  lastYearAlignment: z.enum(['calendar', 'weekday']),
   lastYearRange: range,
   payrollVisible: z.boolean(),
-  coverage: z
-    .object({
-      propertyIds: z.array(z.string()),
-      propertyCount: z.number().int(),
-      excludedForScope: z.object({ propertyIds: z.array(z.string()), propertyCount: z.number().int() }),
-    })
-    .describe("The group's properties your reports.rp.read covers (rows and totals), and those left out for scope"),
+};
+const portfolioPeriod = rpPeriod.omit({ departments: true });
+const portfolioSchema = z.object({
+  report: z.literal('revenue-productivity-portfolio'),
+  ...portfolioHead,
+  granularity: z.enum(['day', 'week', 'month']),
+  lastYearAlignment: z.enum(['calendar', 'weekday']),
+  coverage: coverage.describe("The group's properties your reports.rp.read covers (rows and totals), and those left out for scope"),
   properties: z
     .array(z.object({ propertyId: z.string(), name: z.string(), currency: z.string(), timezone: z.string(), periods: z.array(portfolioPeriod), total: portfolioPeriod }))
     .describe('One row per covered property: the property total of the single-property report'),
@@ -193,6 +200,27 @@ const pnlSchema = z.object({
   lastYearRange: range,
   payrollVisible: z.boolean(),
   properties: z.array(z.object({ propertyId: z.string(), name: z.string(), currency: z.string(), periods: z.array(pnlPeriod), total: pnlPeriod })),
+  meta,
+});
+
+const pnlPortfolioQuery = z.strictObject({
+  groupId: groupParam,
+  from: isoDate,
+  to: isoDate,
+  granularity: z.enum(['month', 'quarter', 'year']).default('month'),
+  compare: compareParam,
+});
+const pnlPortfolioSchema = z.object({
+  report: z.literal('profit-loss-portfolio'),
+  ...portfolioHead,
+  granularity: z.enum(['month', 'quarter', 'year']),
+  coverage: coverage.describe("The group's properties your reports.pnl.read covers (rows and totals), and those left out for scope"),
+  properties: z
+    .array(z.object({ propertyId: z.string(), name: z.string(), currency: z.string(), periods: z.array(pnlPeriod), total: pnlPeriod }))
+    .describe('One statement per covered property, as the single-property P&L gives it'),
+  totals: z
+    .array(z.object({ currency: z.string(), propertyIds: z.array(z.string()), propertyCount: z.number().int(), periods: z.array(pnlPeriod), total: pnlPeriod }))
+    .describe('One statement per currency (money is never added across currencies): lines summed over the properties that have them, ratio lines from the summed lines'),
   meta,
 });
 
@@ -272,11 +300,35 @@ async function reportReply<R extends { payrollVisible: boolean; meta: { storeRea
   return csv ? cached(req, toCsv(report), 'text/csv; charset=utf-8', report.meta.storeReads) : cached(req, json ?? JSON.stringify(report), 'application/json; charset=utf-8', report.meta.storeReads);
 }
 
+/** reportReply for a portfolio report: audited with its group and the number of properties it covers. */
+async function portfolioReply<R extends { payrollVisible: boolean; coverage: { propertyCount: number }; meta: { storeReads: number } }>(
+  ctx: { app: App; principal: Principal; req: HttpRequest; correlationId: string; query: { groupId: string; from: string; to: string; granularity: string } },
+  name: string,
+  report: R,
+  toCsv: (report: R) => string,
+): Promise<Reply> {
+  const { app, principal, req, correlationId, query } = ctx;
+  const csv = wantsCsv(req);
+  await app.reporting.viewed(
+    principal,
+    name,
+    { groupId: query.groupId, from: query.from, to: query.to, granularity: query.granularity, format: csv ? 'csv' : 'json', payrollVisible: report.payrollVisible, properties: report.coverage.propertyCount },
+    correlationId,
+  );
+  return csv ? cached(req, toCsv(report), 'text/csv; charset=utf-8', report.meta.storeReads) : cached(req, JSON.stringify(report), 'application/json; charset=utf-8', report.meta.storeReads);
+}
+
 const errors = {
   400: { description: 'Invalid parameters (bad date, range too long, unknown comparison)' },
   401: { description: 'Not authenticated' },
   403: { description: 'Missing permission, or the property is outside your scope' },
   404: { description: 'No such property (or department) in your tenant' },
+};
+const portfolioResponses = {
+  304: { description: 'Not modified (If-None-Match)' },
+  ...errors,
+  403: { description: "Missing permission, or none of the group's properties is in your scope" },
+  404: { description: 'No such property group in your tenant' },
 };
 
 export default [
@@ -331,22 +383,24 @@ export default [
     query: portfolioQuery,
     responses: {
       200: { description: 'The portfolio report (JSON, or CSV with Accept: text/csv); labour cost only with payroll.read over every covered property', schema: portfolioSchema },
-      304: { description: 'Not modified (If-None-Match)' },
-      ...errors,
-      403: { description: "Missing permission, or none of the group's properties is in your scope" },
-      404: { description: 'No such property group in your tenant' },
+      ...portfolioResponses,
     },
-    handler: async ({ app, principal, query, req, correlationId }) => {
-      const report = await app.reporting.revenueProductivityPortfolio(principal, query);
-      const csv = wantsCsv(req);
-      await app.reporting.viewed(
-        principal,
-        'revenue-productivity-portfolio',
-        { groupId: query.groupId, from: query.from, to: query.to, granularity: query.granularity, format: csv ? 'csv' : 'json', payrollVisible: report.payrollVisible, properties: report.coverage.propertyCount },
-        correlationId,
-      );
-      return csv ? cached(req, portfolioCsv(report), 'text/csv; charset=utf-8', report.meta.storeReads) : cached(req, JSON.stringify(report), 'application/json; charset=utf-8', report.meta.storeReads);
+    handler: async (ctx) => portfolioReply(ctx, 'revenue-productivity-portfolio', await ctx.app.reporting.revenueProductivityPortfolio(ctx.principal, ctx.query), portfolioCsv),
+  }),
+
+  route({
+    name: 'reportProfitLossPortfolio',
+    method: 'GET',
+    route: 'v1/reports/profit-loss/portfolio',
+    access: requires('reports.pnl.read'),
+    summary: 'Profit & loss over a property group (or all properties): the USALI statement of each property in your scope and a total statement per currency',
+    tags: ['reports'],
+    query: pnlPortfolioQuery,
+    responses: {
+      200: { description: 'The portfolio statement (JSON, or CSV with Accept: text/csv); payroll lines only with payroll.read over every covered property', schema: pnlPortfolioSchema },
+      ...portfolioResponses,
     },
+    handler: async (ctx) => portfolioReply(ctx, 'profit-loss-portfolio', await ctx.app.reporting.profitLossPortfolio(ctx.principal, ctx.query), pnlPortfolioCsv),
   }),
 
   route({

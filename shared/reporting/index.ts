@@ -15,6 +15,7 @@ import { revenueProductivity, type RpProperty, type RpRow } from './revenue-prod
 import { profitLoss, type PnlProperty } from './profit-loss.js';
 import { bookingsOf, digestId, lateSourcesFromAggregates, overHours, type DigestItem } from './digest.js';
 import { revenueProductivityPortfolio, type PortfolioQuery, type PortfolioReport, type PropertyGroupPort } from './portfolio.js';
+import { profitLossPortfolio, type PnlPortfolioQuery, type PnlPortfolioReport } from './pnl-portfolio.js';
 
 /**
  * Where a report reads its aggregates: `auto` reads the monthly rollups at month, quarter and year
@@ -106,6 +107,8 @@ export interface Reporting {
   profitLoss(principal: Principal, query: PnlQuery): Promise<PnlReport>;
   /** R&P over a property group (or all properties): a row per covered property, a total per currency. */
   revenueProductivityPortfolio(principal: Principal, query: PortfolioQuery): Promise<PortfolioReport<ReportMeta>>;
+  /** The P&L over a property group (or all properties): a row per covered property, a total per currency. */
+  profitLossPortfolio(principal: Principal, query: PnlPortfolioQuery): Promise<PnlPortfolioReport<ReportMeta>>;
   digest(principal: Principal, propertyId: string, date: string): Promise<DigestView>;
   /**
    * System work (the daily close timer), so no principal: closes the previous business day of
@@ -272,6 +275,8 @@ export function createReporting(platform: Platform, deps: { properties: Property
     },
 
     revenueProductivityPortfolio: (principal, q) => revenueProductivityPortfolio(principal, q, { reader, groups: deps.groups, gather }),
+
+    profitLossPortfolio: (principal, q) => profitLossPortfolio(principal, q, { reader, groups: deps.groups, gather }),
 
     async digest(principal, propertyId, date) {
       const counter = new ReadCounter();

@@ -5,7 +5,7 @@ import { payrollVisibleFor, type Scoped } from './access.js';
 import type { AggregatesReader, ReadCounter } from './aggregates-reader.js';
 import { mergeSums, type Folded } from './fold.js';
 import type { BucketSums, Comparison, DepartmentInfo, PropertyInfo, Series } from './model.js';
-import { daysBetween, type LastYearAlignment } from './periods.js';
+import { daysBetween, type Granularity, type LastYearAlignment } from './periods.js';
 import { addTotalInputs, emptyTotalInputs, figuresOfTotal, totalInputs } from './kpis.js';
 import { revenueProductivity, revenueProductivityCsv, rowOf, type RpPeriod, type RpProperty } from './revenue-productivity.js';
 
@@ -55,7 +55,7 @@ export interface PortfolioTotal {
 }
 
 export interface PortfolioCoverage {
-  /** Properties of the group (or tenant) the caller's reports.rp.read covers: the rows and totals. */
+  /** Properties of the group (or tenant) the caller's report permission covers: the rows and totals. */
   propertyIds: string[];
   propertyCount: number;
   /** Properties of the group outside the caller's scope: in no row and no total. */
@@ -92,20 +92,24 @@ export interface Section {
  */
 export type Gather<M> = (
   principal: Principal,
-  permission: 'reports.rp.read',
+  permission: PortfolioPermission,
   q: { propertyId: string; from: string; to: string; compare: Comparison[] },
-  granularity: PortfolioQuery['granularity'],
+  granularity: Granularity,
   alignment: LastYearAlignment,
   departmentId: undefined,
   choose: (counter: ReadCounter) => Promise<Scoped>,
 ) => Promise<{ sections: Section[]; meta: M; ly: { from: string; to: string } | undefined }>;
 
+/** The report permissions a portfolio is read under, property by property. */
+export type PortfolioPermission = 'reports.rp.read' | 'reports.pnl.read';
+
 /**
- * The group's properties the caller may read R&P of. A group of another tenant is not found (the
- * read is inside the caller's partition); a group none of whose properties the caller covers is a
- * 403, as an explicit property outside the scope is in the single-property report.
+ * The group's properties the caller may read the report of (`permission`). A group of another
+ * tenant is not found (the read is inside the caller's partition); a group none of whose
+ * properties the caller covers is a 403, as an explicit property outside the scope is in the
+ * single-property report.
  */
-async function chooseProperties(reader: AggregatesReader, groups: PropertyGroupPort | undefined, principal: Principal, groupId: string, counter: ReadCounter) {
+export async function chooseProperties(reader: AggregatesReader, groups: PropertyGroupPort | undefined, principal: Principal, groupId: string, permission: PortfolioPermission, counter: ReadCounter) {
   const tenantId = principal.tenantId;
   let group: PortfolioReport<unknown>['group'] = null;
   let memberIds: string[] | undefined;
@@ -118,8 +122,8 @@ async function chooseProperties(reader: AggregatesReader, groups: PropertyGroupP
   }
   const { properties, departments } = await reader.properties(tenantId, undefined, counter);
   const members = memberIds ? properties.filter((p) => memberIds.includes(p.id)) : properties;
-  const covered = new Set(propertiesCovered(principal, 'reports.rp.read', members.map((p) => p.id)));
-  if (members.length > 0 && covered.size === 0) throw forbidden("Your 'reports.rp.read' permission covers none of the group's properties.");
+  const covered = new Set(propertiesCovered(principal, permission, members.map((p) => p.id)));
+  if (members.length > 0 && covered.size === 0) throw forbidden(`Your '${permission}' permission covers none of the group's properties.`);
   const chosen = members.filter((p) => covered.has(p.id));
   const byProperty = new Map<string, DepartmentInfo[]>(chosen.map((p) => [p.id, []]));
   for (const d of departments) byProperty.get(d.propertyId)?.push(d);
@@ -199,7 +203,7 @@ export function portfolioFigures(sections: readonly Section[], opts: { compariso
 export async function revenueProductivityPortfolio<M>(principal: Principal, q: PortfolioQuery, deps: { reader: AggregatesReader; groups: PropertyGroupPort | undefined; gather: Gather<M> }): Promise<PortfolioReport<M>> {
   let chosen: Awaited<ReturnType<typeof chooseProperties>> | undefined;
   const choose = async (counter: ReadCounter) => {
-    chosen = await chooseProperties(deps.reader, deps.groups, principal, q.groupId, counter);
+    chosen = await chooseProperties(deps.reader, deps.groups, principal, q.groupId, 'reports.rp.read', counter);
     return chosen.scoped;
   };
   const { sections, meta, ly } = await deps.gather(principal, 'reports.rp.read', { propertyId: q.groupId, from: q.from, to: q.to, compare: q.compare }, q.granularity, q.lastYearAlignment, undefined, choose);

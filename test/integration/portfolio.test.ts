@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
 import { createUser, seedTenant, type SeededTenant, type SeededUser } from '../support/identity.js';
 import { createIntegration, sendAndWait } from './integrations-helpers.js';
+import { addThamesHotel } from './portfolio-helpers.js';
 
 /*
  * Three hotels of one tenant, data sent through the real signed webhooks (2026-03-14 actuals):
@@ -32,14 +33,7 @@ beforeAll(async () => {
   other = await seedTenant(host);
   owner = t.users.owner.token;
   [north, south] = t.propertyIds as [string, string];
-  const created = await host.request('POST', '/api/v1/properties', { token: owner, body: { name: 'Thames Hotel', timezone: 'Europe/London', currency: 'GBP', roomsAvailable: 80 } });
-  thames = created.json.id;
-  for (const d of [
-    { code: 'ROOMS', name: 'Rooms', usaliDepartment: 'rooms', driver: 'roomsSold', standardHoursPerUnit: 0.5 },
-    { code: 'FB', name: 'Food & Beverage', usaliDepartment: 'fnb', driver: 'covers', standardHoursPerUnit: 0.3 },
-  ]) {
-    expect((await host.request('POST', `/api/v1/properties/${thames}/departments`, { token: owner, body: d })).status).toBe(201);
-  }
+  thames = await addThamesHotel(host, owner);
   DATA[north] = {
     pms: { id: 'N1', date: '2026-03-14', roomsAvailable: 100, roomsSold: 80, roomRevenue: 12000, guests: 130 },
     pos: { id: 'NP', businessDate: '2026-03-14', outlet: 'FB', netRevenue: 3000, covers: 150 },

@@ -138,7 +138,7 @@ describe('tenant isolation across every route with an object in its path', () =>
 
   it("refuses B's property (and property group) in report and digest queries", async () => {
     const q = `propertyId=${b.propertyIds[0]}&from=2026-01-01&to=2026-01-31`;
-    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`]) {
+    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`]) {
       const res = await host.request('GET', path, { token: a.users.owner.token });
       expect([path, res.status]).toEqual([path, 404]);
     }
