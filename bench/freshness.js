@@ -3,7 +3,7 @@
 // another property is drained. Run: npm run build && node bench/freshness.js
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { postBatches, setUp } from './lib/app.js';
+import { adminToken, postBatches, setUp } from './lib/app.js';
 import { fmt, machine, percentile, writeSection } from './lib/report.js';
 
 const loadAtStart = os.loadavg()[0];
@@ -15,13 +15,7 @@ const { demoBatches, demoAccounts } = await import('../dist/shared/integrations/
 const { host, app, tenantId, principal, property, departments, integrations } = await setUp(['pos'], { importConsumer: true });
 const outlet = departments.find((d) => d.usaliDepartment === 'fnb') ?? departments[0];
 
-const login = await fetch(`${host.url}/api/v1/auth/login`, {
-  method: 'POST',
-  headers: { 'content-type': 'application/json' },
-  body: JSON.stringify({ tenant: 'demo-hotels', email: 'admin@demo-hotels.example', password: process.env.DEMO_PASSWORD }),
-});
-const { accessToken } = await login.json();
-if (!accessToken) throw new Error(`login failed: HTTP ${login.status}`);
+const accessToken = await adminToken(host);
 
 /** The day's revenue of the outlet's department as the report shows it, or undefined while the day has none. */
 async function reportedRevenue(date) {

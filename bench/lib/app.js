@@ -77,3 +77,15 @@ export async function postBatches(host, integrations, batches, prefix) {
   }
   return ids;
 }
+
+/** The demo admin's bearer token (the password alone: MFA is off in baseEnv), for benchmarks that call routes over HTTP. */
+export async function adminToken(host) {
+  const login = await fetch(`${host.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tenant: 'demo-hotels', email: 'admin@demo-hotels.example', password: process.env.DEMO_PASSWORD }),
+  });
+  const { accessToken } = await login.json();
+  if (!accessToken) throw new Error(`login failed: HTTP ${login.status}`);
+  return accessToken;
+}
