@@ -9,13 +9,16 @@ const Ajv04: Ajv04Class = (Ajv04Module as unknown as { default?: Ajv04Class }).d
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (a: InstanceType<Ajv04Class>) => void;
 
 /**
- * For any fake vendor server built on Swagger 2.0 documents (OPERA's OHIP today): give it the
- * fixture files, ask `match()` per request, `responseErrors()` per answer.
+ * For every fake vendor server built on Swagger 2.0 documents (OPERA's OHIP, apaleo): give it the
+ * fixture files, ask `match()` per request, `responseErrors()` per answer. What a vendor states only
+ * in prose stays a check of that vendor's fake.
  *
  * Validates HTTP requests (and the fake's own responses) against Swagger 2.0 documents: path,
  * query, header, formData and body parameters as each operation declares them, with JSON Schema
- * draft 4 (Swagger 2.0's dialect) through ajv. What a request carries that its operation does not
- * declare — an unknown query parameter — is a violation too: OHIP would ignore or refuse it.
+ * draft 4 (Swagger 2.0's dialect) through ajv. Array parameters follow their collectionFormat
+ * (csv when none is given, as Swagger 2.0 defines). What a request carries that its operation does
+ * not declare — an unknown query parameter, a body — is a violation too: the vendor would ignore or
+ * refuse it, either way the connector's intent is lost.
  */
 
 type Json = Record<string, unknown>;
@@ -39,6 +42,8 @@ export interface Operation {
   document: string;
   parameters: Parameter[];
   consumes: string[];
+  /** The operation requires a security scheme (its own `security`, else the document's). */
+  secured: boolean;
   private: { matcher: RegExp; names: string[]; params: Map<Parameter, ValidateFunction>; responses: Map<number, ValidateFunction> };
 }
 
@@ -75,27 +80,27 @@ function coerce(value: string, type: unknown): unknown {
   return value;
 }
 
-/**
- * Oracle's documents declare many dates as `format: date` with `maxLength: 8`, which no ISO date
- * (10 characters) can satisfy; the examples and the gateway use `YYYY-MM-DD`. The format is kept,
- * the impossible length dropped (test/fixtures/vendors/opera/PROVENANCE.md lists this reading).
- */
-function withoutContradictions(_key: string, value: unknown): unknown {
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const v = value as Json;
-    if (v.format === 'date' && v.maxLength === 8) {
-      const { maxLength: _dropped, ...rest } = v;
-      return rest;
-    }
-  }
-  return value;
+/** Swagger 2.0 collectionFormat → separator of the one value; `multi` is the repeated parameter instead. */
+const SEPARATORS: Record<string, string> = { csv: ',', ssv: ' ', tsv: '\t', pipes: '|' };
+
+export interface ValidatorOptions {
+  /**
+   * A JSON.parse reviver applied to every document: where a vendor's documents contradict
+   * themselves, the fake states its reading of them (its PROVENANCE.md lists it).
+   */
+  reading?: (key: string, value: unknown) => unknown;
 }
 
 export class SwaggerValidator {
   readonly operations: Operation[] = [];
+  /** The parsed documents, by file name (a fake draws examples from their definitions). */
+  readonly documents = new Map<string, Json>();
   private readonly ajv = new Ajv04({ allErrors: true, strict: false });
 
-  constructor(files: readonly URL[]) {
+  constructor(
+    files: readonly URL[],
+    private readonly options: ValidatorOptions = {},
+  ) {
     addFormats(this.ajv);
     // Formats Swagger 2.0 names that JSON Schema has no validator for: accepted as declared types.
     for (const f of ['int32', 'int64', 'float', 'double', 'byte', 'binary', 'password']) this.ajv.addFormat(f, true);
@@ -103,9 +108,10 @@ export class SwaggerValidator {
   }
 
   private load(file: URL): void {
-    const doc = JSON.parse(readFileSync(file, 'utf8'), withoutContradictions) as Json;
+    const doc = JSON.parse(readFileSync(file, 'utf8'), this.options.reading) as Json;
     const name = file.pathname.split('/').pop() as string;
-    const id = `urn:opera:${name}`;
+    this.documents.set(name, doc);
+    const id = `urn:swagger:${name}`;
     this.ajv.addSchema({ id, definitions: doc.definitions ?? {} });
     const rebase = (schema: unknown): Json => JSON.parse(JSON.stringify(schema).replace(/"#\/definitions\//g, `"${id}#/definitions/`)) as Json;
     const globalParams = (doc.parameters ?? {}) as Record<string, Parameter>;
@@ -138,23 +144,29 @@ export class SwaggerValidator {
           document: name,
           parameters,
           consumes: ((raw.consumes ?? doc.consumes ?? []) as string[]).map((c) => c.split(';')[0]!.trim().toLowerCase()),
+          secured: ((raw.security ?? doc.security ?? []) as unknown[]).length > 0,
           private: { matcher, names, params, responses },
         });
       }
     }
   }
 
-  /** The operation `method path` addresses, validated; undefined when no operation matches. */
+  /**
+   * The operation `method path` addresses, validated; undefined when no operation matches. Where
+   * templates overlap (`/units/count`, `/units/{id}`) the one with fewer path parameters is meant.
+   */
   match(req: RequestParts): Match | undefined {
+    let best: { operation: Operation; m: RegExpExecArray } | undefined;
     for (const operation of this.operations) {
       if (operation.method !== req.method) continue;
       const m = operation.private.matcher.exec(req.path);
-      if (!m) continue;
-      const pathParams: Record<string, string> = {};
-      operation.private.names.forEach((n, i) => (pathParams[n] = decodeURIComponent(m[i + 1] as string)));
-      return this.validate(operation, pathParams, req);
+      if (m && (!best || operation.private.names.length < best.operation.private.names.length)) best = { operation, m };
     }
-    return undefined;
+    if (!best) return undefined;
+    const { operation, m } = best;
+    const pathParams: Record<string, string> = {};
+    operation.private.names.forEach((n, i) => (pathParams[n] = decodeURIComponent(m[i + 1] as string)));
+    return this.validate(operation, pathParams, req);
   }
 
   private validate(operation: Operation, pathParams: Record<string, string>, req: RequestParts): Match {
@@ -165,21 +177,26 @@ export class SwaggerValidator {
     if (req.body !== '' && operation.consumes.length > 0 && (!media || !operation.consumes.includes(media))) errors.push(`content-type '${media ?? ''}' is not one of ${operation.consumes.join(', ')}`);
     const declaredQuery = new Set(operation.parameters.filter((p) => p.in === 'query').map((p) => p.name));
     for (const name of new Set(req.query.keys())) if (!declaredQuery.has(name)) errors.push(`query parameter '${name}' is not declared by ${operation.operationId}`);
+    if (req.body !== '' && !operation.parameters.some((p) => p.in === 'body' || p.in === 'formData')) errors.push(`${operation.operationId} takes no body`);
     for (const [p, validate] of operation.private.params) {
       let value: unknown;
       let present: boolean;
       if (p.in === 'path') {
-        value = pathParams[p.name];
-        present = value !== undefined;
+        present = pathParams[p.name] !== undefined;
+        value = present ? coerce(pathParams[p.name] as string, p.type) : undefined;
       } else if (p.in === 'query' || p.in === 'formData') {
         const source = p.in === 'query' ? req.query : form;
         const all = source?.getAll(p.name) ?? [];
         present = all.length > 0;
+        const format = p.collectionFormat ?? 'csv';
+        const separator = SEPARATORS[format] ?? ',';
+        if (all.length > 1 && !(p.type === 'array' && format === 'multi')) {
+          errors.push(`${p.in} parameter '${p.name}' given ${all.length} times (${p.type === 'array' ? `collectionFormat ${format}: one value, items separated by ${JSON.stringify(separator)}` : 'one value'})`);
+        }
         if (p.type === 'array') {
-          const parts = p.collectionFormat === 'multi' ? all : (all[0] ?? '').split(',');
+          const parts = format === 'multi' ? all : (all[0] ?? '').split(separator);
           value = parts.map((v) => coerce(v, (p.items as Json | undefined)?.type));
         } else {
-          if (all.length > 1) errors.push(`${p.in} parameter '${p.name}' is repeated`);
           value = all[0] === undefined ? undefined : coerce(all[0], p.type);
         }
       } else if (p.in === 'header') {

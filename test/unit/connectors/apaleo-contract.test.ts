@@ -85,6 +85,7 @@ describe('apaleo connector against apaleo’s published specification', () => {
     const base = `${fake.url}/booking/v1/reservations`;
     const invalid: Array<{ query: VendorRequest['query']; says: RegExp }> = [
       { query: { propertyIds: 'MUC', dateFilter: 'Stay', from: '2026-03-01T00:00:00.000Z', to: '2026-03-02T00:00:00Z' }, says: /fractional second/ },
+      { query: { propertyIds: 'MUC', dateFilter: 'Stay', from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' }, says: /'to' must be larger than 'from'/ },
       { query: { propertyIds: 'MUC', status: ['Confirmed', 'InHouse'] }, says: /given 2 times/ },
       { query: { propertyId: 'MUC' }, says: /'propertyId' is not declared/ },
       { query: { dateFilter: 'Modified', from: '2026-03-01T00:00:00Z' }, says: /'dateFilter' .*allowed values/ },

@@ -1,14 +1,9 @@
 import { z } from 'zod';
 import { code } from '../../../integrations/formats/common.js';
+import { vendorUrl } from '../../vendor-url.js';
 
-/** https, or http to the loopback interface (the local fake vendor server); never plain http to a remote host. */
-const baseUrl = z
-  .url()
-  .refine((u) => {
-    const url = new URL(u);
-    return url.protocol === 'https:' || (url.protocol === 'http:' && ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname));
-  }, 'must be an https URL')
-  .transform((u) => u.replace(/\/+$/, ''));
+/** Kept without a trailing slash: the client appends absolute paths to it. */
+const baseUrl = vendorUrl().transform((u) => u.replace(/\/+$/, ''));
 
 /** Where one kind of revenue lands: our department code (mapped to a department by the integration) and our account (mapped to a USALI line). */
 const revenueTarget = z.strictObject({ department: code, account: z.string().min(1).max(64) });

@@ -1,13 +1,14 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dataset, type ApaleoData, type DatasetOptions, type Json } from './dataset.js';
-import { validateRequest, validateResponse } from './spec.js';
+import type { Match } from '../swagger2-validator.js';
+import { apaleoSpec, proseViolations } from './spec.js';
 
 /**
  * A fake apaleo on a free loopback port: the identity server's client-credentials token endpoint
  * (`POST /connect/token`) and the Booking v1 and Inventory v1 operations the connector uses, answering
  * from a stateful dataset (dataset.ts). Every request is checked against apaleo's published Swagger
- * documents first (spec.ts): an invalid one is answered 400 and its violations are recorded, so a
+ * documents and the rules apaleo states in prose first (spec.ts): an invalid one is answered 400 and its violations are recorded, so a
  * contract test reads `violations` and fails on any. Faults can be queued: a 500, a 429 with
  * Retry-After, or a request that never gets an answer.
  */
@@ -99,6 +100,7 @@ function dateFiltered(r: Json, filter: string | undefined, from: string | undefi
 }
 
 export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake> {
+  apaleoSpec(); // compiled before the first request, which must not wait for it
   const clientId = options.clientId ?? 'PMI-APALEO';
   const clientSecret = options.clientSecret ?? 'fake-apaleo-client-secret';
   const tokens = new Map<string, number>();
@@ -142,10 +144,12 @@ export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake>
     send(res, 200, { access_token: accessToken, expires_in: options.tokenSeconds ?? 3600, token_type: 'Bearer', scope: 'reservations.read units.read properties.read' });
   };
 
-  const api = (method: string, path: string, params: Record<string, string>, res: ServerResponse) => {
+  const api = (method: string, path: string, match: Match, params: Record<string, string>, res: ServerResponse) => {
     const d = fake.data;
+    // The fake's own answers are checked too, so it cannot drift from what apaleo documents.
     const json = (r: ServerResponse, status: number, body?: unknown) => {
-      if (body !== undefined) fake.violations.push(...validateResponse(method, path, status, body));
+      const errors = body === undefined ? [] : apaleoSpec().responseErrors(match.operation, status, body);
+      if (errors.length) fake.violations.push(`fake answered ${method} ${match.operation.template} ${status} off the documented schema: ${errors.slice(0, 3).join('; ')}`);
       send(r, status, body);
     };
     if (method === 'GET' && path.startsWith('/inventory/v1/properties/')) {
@@ -179,18 +183,26 @@ export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake>
       const url = new URL(req.url ?? '/', 'http://fake');
       const method = req.method ?? 'GET';
       if (method === 'POST' && url.pathname === '/connect/token') return token(req, res);
-      const query = new Map<string, string[]>();
-      for (const [k, v] of url.searchParams) query.set(k, [...(query.get(k) ?? []), v]);
-      fake.requests.push({ method, path: url.pathname, query: Object.fromEntries(query), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
+      const query = url.searchParams;
+      const params: Record<string, string> = {};
+      for (const k of query.keys()) params[k] = query.getAll(k).join(',');
+      fake.requests.push({ method, path: url.pathname, query: Object.fromEntries([...query.keys()].map((k) => [k, query.getAll(k)])), ...(req.headers.authorization ? { authorization: req.headers.authorization } : {}) });
       const body = await readBody(req);
-      const { operation, violations } = validateRequest(method, url.pathname, query, body);
+      const match = apaleoSpec().match({ method, path: url.pathname, query, headers: req.headers, contentType: req.headers['content-type'], body });
+      if (!match) {
+        const violation = `${method} ${url.pathname}: no such operation in apaleo's documents`;
+        fake.violations.push(violation);
+        return send(res, 404, { messages: [violation] });
+      }
+      const where = `${method} ${match.operation.template}`;
+      const violations = [...match.errors, ...proseViolations(match, query)].map((e) => `${where}: ${e}`);
       if (violations.length) {
         fake.violations.push(...violations);
-        return send(res, operation ? 400 : 404, { messages: violations });
+        return send(res, 400, { messages: violations });
       }
       const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-      if (operation!.secured) {
-        if (!bearer) fake.violations.push(`${method} ${operation!.template}: no bearer token (the operation requires oauth2)`);
+      if (match.operation.secured) {
+        if (!bearer) fake.violations.push(`${where}: no bearer token (the operation requires oauth2)`);
         if (!bearer || (tokens.get(bearer) ?? 0) < Date.now()) return send(res, 401);
       }
       const i = faults.findIndex((f) => !f.pattern || f.pattern.test(url.pathname));
@@ -200,7 +212,7 @@ export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake>
         if (fault.kind === 'rateLimit') return send(res, 429, undefined, { 'retry-after': String(fault.retryAfterSeconds) });
         return send(res, fault.status, { messages: ['fault injected'] });
       }
-      api(method, url.pathname, operation!.params, res);
+      api(method, url.pathname, match, { ...params, ...match.pathParams }, res);
     })().catch((e: unknown) => {
       fake.violations.push(`fake apaleo failed: ${String(e)}`);
       send(res, 500);
