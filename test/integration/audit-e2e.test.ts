@@ -372,6 +372,9 @@ const notWalkedHere: Record<string, string> = {
   'POST /api/v1/me/mfa/recovery-codes': 'MFA flows (mfa.test.ts)',
   'POST /api/v1/auth/password/reset/sms': 'password reset flow (mfa-password-reset.test.ts asserts auth.password_reset)',
   'POST /api/v1/auth/password/reset': 'password reset flow (mfa-password-reset.test.ts)',
+  'POST /api/v1/integrations/{id}/runs': 'connector runs through a fake vendor (connector-runs.test.ts asserts connector.run_requested)',
+  'POST /api/v1/integrations/{id}/backfill': 'connector runs through a fake vendor (connector-runs.test.ts asserts connector.backfill_requested)',
+  'PATCH /api/v1/integrations/{id}/run-settings': 'connector runs (connector-runs.test.ts asserts connector.settings_changed)',
 };
 
 async function entryFor(tenantId: string, correlationId: string): Promise<ChainEntry[]> {
