@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { pmsRecord } from '../../../shared/integrations/formats/pms/record.js';
 import { amsRecord } from '../../../shared/integrations/formats/ams/record.js';
-import { startOfLocalDay } from '../../../shared/connectors/vendors/apaleo/dates.js';
+import { dayStartUtc } from '../../../shared/connectors/local-days.js';
 import { datesOf, mapDays } from '../../../shared/connectors/vendors/apaleo/mapping.js';
 import type { Reservation, Unit } from '../../../shared/connectors/vendors/apaleo/schemas.js';
 import { apaleoCredentials, apaleoSettings } from '../../../shared/connectors/vendors/apaleo/settings.js';
@@ -118,10 +118,11 @@ describe('apaleo mapping: reservations and units to daily statistics', () => {
 
 describe('apaleo dates and settings', () => {
   it('sends local midnight as a UTC instant without fractional seconds, across daylight saving time', () => {
-    expect(startOfLocalDay('2026-01-01', TZ)).toBe('2025-12-31T23:00:00Z');
-    expect(startOfLocalDay('2026-03-29', TZ)).toBe('2026-03-28T23:00:00Z');
-    expect(startOfLocalDay('2026-03-30', TZ)).toBe('2026-03-29T22:00:00Z');
-    expect(startOfLocalDay('2026-07-01', 'UTC')).toBe('2026-07-01T00:00:00Z');
+    expect(dayStartUtc('2026-01-01', TZ)).toBe('2025-12-31T23:00:00Z');
+    expect(dayStartUtc('2026-03-29', TZ)).toBe('2026-03-28T23:00:00Z');
+    expect(dayStartUtc('2026-03-30', TZ)).toBe('2026-03-29T22:00:00Z');
+    expect(dayStartUtc('2026-07-01', 'UTC')).toBe('2026-07-01T00:00:00Z');
+    expect(dayStartUtc('2026-03-01', 'Asia/Kolkata')).toBe('2026-02-28T18:30:00Z');
   });
 
   it('defaults apaleo’s URLs and the revenue mapping, and refuses a plain-http remote URL and unknown fields', () => {

@@ -1,6 +1,6 @@
 import type { PmsRecord } from '../../../integrations/formats/pms/record.js';
 import type { CanonicalBatch } from '../../connector.js';
-import { datesIn, localDate } from './dates.js';
+import { businessDate, datesBetween } from '../../local-days.js';
 import type { Reservation, Unit } from './schemas.js';
 import type { ApaleoSettings, RevenueTarget } from './settings.js';
 
@@ -45,9 +45,9 @@ function serviceTarget(settings: ApaleoSettings, serviceCode: string | undefined
  * end's date, or the one date of a maintenance that starts and ends on the same day.
  */
 function maintenanceDates(m: { from: string; to: string }, timeZone: string): { first: string; last: string } {
-  const first = localDate(m.from, timeZone);
-  const end = localDate(m.to, timeZone);
-  return { first, last: end > first ? datesIn(first, end).at(-2)! : first };
+  const first = businessDate(m.from, timeZone);
+  const end = businessDate(m.to, timeZone);
+  return { first, last: end > first ? datesBetween(first, end).at(-2)! : first };
 }
 
 /**
@@ -61,7 +61,7 @@ export function mapDays(input: DayInput): CanonicalBatch[] {
   const excluded = new Set(settings.excludedUnitGroupIds);
   const complimentaryPlans = new Set(settings.complimentaryRatePlanCodes);
   const basis = settings.revenueBasis === 'net' ? 'netAmount' : 'grossAmount';
-  const dates = datesIn(input.from, input.to);
+  const dates = datesBetween(input.from, input.to);
   const days = new Map<string, Day>(dates.map((d) => [d, { roomsAvailable: 0, outOfOrder: 0, roomsSold: 0, complimentary: 0, roomRevenue: 0, guests: 0, arrivals: 0, departures: 0, revenue: new Map() }]));
   const addRevenue = (date: string, target: RevenueTarget, value: number) => {
     const day = days.get(date);
@@ -84,9 +84,9 @@ export function mapDays(input: DayInput): CanonicalBatch[] {
 
   for (const r of input.reservations) {
     if (!STAYING.has(r.status) || excluded.has(r.unitGroup.id)) continue;
-    const arrival = days.get(localDate(r.arrival, timeZone));
+    const arrival = days.get(businessDate(r.arrival, timeZone));
     if (arrival) arrival.arrivals += 1;
-    const departure = days.get(localDate(r.departure, timeZone));
+    const departure = days.get(businessDate(r.departure, timeZone));
     if (departure) departure.departures += 1;
     const guests = r.adults + (r.childrenAges?.length ?? 0);
     for (const slice of r.timeSlices ?? []) {
@@ -132,12 +132,12 @@ export function mapDays(input: DayInput): CanonicalBatch[] {
 
 /** The business dates a reservation touches: its nights, its services' dates, its arrival and departure days. */
 export function datesOf(r: Reservation, timeZone: string): string[] {
-  const out = new Set<string>([localDate(r.arrival, timeZone), localDate(r.departure, timeZone)]);
+  const out = new Set<string>([businessDate(r.arrival, timeZone), businessDate(r.departure, timeZone)]);
   for (const slice of r.timeSlices ?? []) {
     out.add(slice.serviceDate);
     for (const s of slice.includedServices ?? []) out.add(s.serviceDate);
   }
   const first = [...out].sort()[0]!;
   const last = [...out].sort().at(-1)!;
-  return datesIn(first, last);
+  return datesBetween(first, last);
 }

@@ -1,6 +1,8 @@
 import type { CanonicalBatch, ConnectorContext, PullResult, PullWindow } from '../../connector.js';
 import { ApaleoClient } from './client.js';
-import { addDays, apaleoInstant, datesIn, startOfLocalDay } from './dates.js';
+import { addDays } from '../../../reporting/periods.js';
+import { datesBetween, dayStartUtc } from '../../local-days.js';
+import { apaleoInstant } from './dates.js';
 import { datesOf, mapDays } from './mapping.js';
 import type { Unit } from './schemas.js';
 import type { ApaleoCredentials, ApaleoSettings } from './settings.js';
@@ -73,12 +75,12 @@ export class DayRunner {
     let units: Unit[] | undefined;
     const batches: CanonicalBatch[] = [];
     for (const span of spans) {
-      const dates = datesIn(span.from, span.to);
+      const dates = datesBetween(span.from, span.to);
       for (let i = 0; i < dates.length; i += CHUNK_DAYS) {
         const from = dates[i]!;
         const to = dates[Math.min(i + CHUNK_DAYS, dates.length) - 1]!;
         units ??= await client.units();
-        const reservations = await client.reservations({ dateFilter: 'Stay', from: startOfLocalDay(from, tz), to: startOfLocalDay(addDays(to, 1), tz), status: STAYING_STATUSES });
+        const reservations = await client.reservations({ dateFilter: 'Stay', from: dayStartUtc(from, tz), to: dayStartUtc(addDays(to, 1), tz), status: STAYING_STATUSES });
         batches.push(...mapDays({ settings: ctx.settings, from, to, reservations, units, timeZone: tz, today: ctx.today }));
       }
     }

@@ -3,7 +3,7 @@ import { MewsClient } from './client.js';
 import { mewsPush } from './push.js';
 import { mewsCredentials, mewsSettings, type MewsCredentials, type MewsSettings } from './settings.js';
 import { MewsSync } from './sync.js';
-import { datesBetween } from './time.js';
+import { datesBetween } from '../../local-days.js';
 
 function syncOf(ctx: ConnectorContext<MewsSettings, MewsCredentials>): MewsSync {
   return new MewsSync(new MewsClient(ctx.http, ctx.settings, ctx.credentials), ctx.settings, ctx.today);

@@ -1,7 +1,8 @@
 import type { PmsRecord } from '../../../integrations/formats/pms/record.js';
 import type { AccountingCategory, OrderItem, Reservation, ResourceBlock } from './schemas.js';
 import { departmentOf, type MewsSettings } from './settings.js';
-import { addDays, businessDate, datesBetween, dayStartUtc } from './time.js';
+import { businessDate, datesBetween, dayStartUtc } from '../../local-days.js';
+import { addDays } from './time.js';
 
 /**
  * From Mews objects to our canonical `pms` and `ams` records. Pure: the same objects give the same

@@ -16,7 +16,8 @@ import {
   type ResourceBlock,
 } from './schemas.js';
 import type { MewsSettings } from './settings.js';
-import { addDays, businessDate, dateRuns } from './time.js';
+import { businessDate } from '../../local-days.js';
+import { addDays, dateRuns } from './time.js';
 
 /** Business dates recomputed per request series: 89 days always fit the API's 3-month limit. */
 export const MAX_DAYS_PER_REQUEST = 89;

@@ -1,4 +1,5 @@
 import { prng } from '../../../../shared/integrations/demo-data.js';
+import { addDays } from '../../../../shared/reporting/periods.js';
 import { exampleOf } from './spec.js';
 
 /**
@@ -29,9 +30,7 @@ export interface DatasetOptions {
   seed?: string;
 }
 
-export function addDays(date: string, n: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
+export { addDays };
 
 const offsets = new Map<string, string>();
 

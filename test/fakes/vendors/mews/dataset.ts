@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { dayStartUtc } from '../../../../shared/connectors/vendors/mews/time.js';
+import { dayStartUtc } from '../../../../shared/connectors/local-days.js';
 import { prng } from '../../../../shared/integrations/demo-data.js';
+import { addDays } from '../../../../shared/reporting/periods.js';
 import { operationsOf } from './spec.js';
 
 /**
@@ -58,7 +59,6 @@ function example(file: string, path: string, key: string): Obj {
   return structuredClone(list[0] as Obj);
 }
 
-const addDays = (date: string, n: number) => new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000Z', 'Z');
 const round2 = (v: number) => Math.round(v * 100) / 100;
 

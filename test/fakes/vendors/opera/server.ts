@@ -3,6 +3,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Socket } from 'node:net';
 import { CURRENCY, HOTEL_ID, OperaDataset, ROOM_TYPES, TRANSACTION_CODES } from './dataset.js';
+import { datesBetween as dates } from '../../../../shared/connectors/local-days.js';
+import { daysBetween as span } from '../../../../shared/reporting/periods.js';
 import { SwaggerValidator, type Match } from '../swagger2-validator.js';
 
 /**
@@ -73,9 +75,6 @@ interface ArmedFault {
   times: number;
 }
 
-const DAY_MS = 86_400_000;
-const span = (from: string, to: string) => Math.round((Date.parse(to) - Date.parse(from)) / DAY_MS) + 1;
-const dates = (from: string, to: string) => Array.from({ length: Math.max(0, span(from, to)) }, (_, i) => new Date(Date.parse(from) + i * DAY_MS).toISOString().slice(0, 10));
 const money = (cents: number) => (cents / 100).toFixed(2);
 const isWeekend = (date: string) => [0, 6].includes(new Date(`${date}T00:00:00Z`).getUTCDay());
 
