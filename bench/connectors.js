@@ -12,6 +12,7 @@ import { fmt, machine, startProcess, stopProcess, writeSection } from './lib/rep
 
 const loadAtStart = os.loadavg()[0];
 const DAYS = Number(process.env.BENCH_CONNECTOR_DAYS ?? 365);
+const ROUNDS = Number(process.env.BENCH_CONNECTOR_ROUNDS ?? 3);
 /** The unmeasured first pair (other properties, the first days of the same year): neither side is timed on cold code. */
 const WARM_DAYS = 30;
 const SYSTEM = { type: 'system', id: 'bench' };
@@ -28,10 +29,20 @@ const year = { from: addDays(today, -DAYS), to: addDays(today, -1) };
 buildFakes(['test/fakes/vendors/mews/server.ts', 'test/fakes/vendors/mews/dataset.ts']);
 const fake = await startProcess(['bench/lib/fake-mews.js'], { FAKE_FROM: year.from, FAKE_TO: year.to, FAKE_NOW: now.toISOString().replace(/\.\d{3}Z$/, 'Z') }, /listening on (http:\/\/\S+) (\{.*\})\n/);
 const vendor = JSON.parse(/listening on \S+ (\{.*\})\n/.exec(fake.output())[1]);
-let served = '';
-fake.child.stdout.on('data', (d) => (served += d.toString()));
+let fakeOut = '';
+fake.child.stdout.on('data', (d) => (fakeOut += d.toString()));
 if (vendor.timeZone !== TIME_ZONE) throw new Error(`the fake hotel is in ${vendor.timeZone}, not ${TIME_ZONE}`);
 
+/** The fake's running totals (requests, bytes answered, time answering), which it prints on SIGUSR2. */
+async function vendorTotals() {
+  const seen = fakeOut.length;
+  fake.child.kill('SIGUSR2');
+  for (;;) {
+    const m = /stats (\{.*\})\n/.exec(fakeOut.slice(seen));
+    if (m) return JSON.parse(m[1]);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
 const { signWebhook } = await import('../dist/shared/integrations/signature.js');
 const { host, app, tenantId, principal } = await setUp([], { importConsumer: true });
 const accessToken = await adminToken(host);
@@ -104,6 +115,7 @@ async function pair(label, range) {
   const mewsId = await mewsIntegration(await hotel(`${label} (Mews)`));
   const hooks = await webhookIntegrations(await hotel(`${label} (webhooks)`));
   await app.broker.idle();
+  const vendorBefore = await vendorTotals();
 
   let started = performance.now();
   const asked = await fetch(`${host.url}/api/v1/integrations/${mewsId}/backfill`, {
@@ -115,6 +127,7 @@ async function pair(label, range) {
   const plan = await asked.json();
   await app.broker.idle();
   const connectorSeconds = (performance.now() - started) / 1000;
+  const vendorAfter = await vendorTotals();
   const { view } = await app.connectorRuns.status(principal, mewsId);
   if (view.backfill.pendingWindows !== 0 || view.lastError) throw new Error(`backfill not done: ${JSON.stringify(view)}`);
   const connectorImports = await importsOf(mewsId);
@@ -135,7 +148,14 @@ async function pair(label, range) {
   const pipelineSeconds = (performance.now() - started) / 1000;
   const pipelineImports = [...(await importsOf(hooks.pms.id)), ...(await importsOf(hooks.ams.id))];
 
-  const connector = { ...summary(connectorImports), seconds: connectorSeconds, windows: plan.windows, objectsRead: view.recordsRead, bytes: bodies.reduce((n, b) => n + b.body.length, 0) };
+  const connector = {
+    ...summary(connectorImports),
+    seconds: connectorSeconds,
+    windows: plan.windows,
+    objectsRead: view.recordsRead,
+    bytes: bodies.reduce((n, b) => n + b.body.length, 0),
+    vendor: { requests: vendorAfter.requests - vendorBefore.requests, bytes: vendorAfter.bytes - vendorBefore.bytes, answeringSeconds: (vendorAfter.answeringMs - vendorBefore.answeringMs) / 1000 },
+  };
   const pipeline = { ...summary(pipelineImports), seconds: pipelineSeconds };
   connector.rate = connector.records / connector.seconds;
   pipeline.rate = pipeline.records / pipeline.seconds;
@@ -144,24 +164,28 @@ async function pair(label, range) {
 }
 
 const warm = await pair('warm-up', { from: year.from, to: addDays(year.from, WARM_DAYS - 1) });
-const r = await pair('measured', year);
+const rounds = [];
+for (let i = 0; i < ROUNDS; i++) rounds.push(await pair(`round-${i + 1}`, year));
+// Each round on properties of its own, a first load every time; the table shows the median round.
+const r = [...rounds].sort((x, y) => x.ratio - y.ratio)[Math.floor(rounds.length / 2)];
 await host.stop();
 await stopProcess(fake.child);
-const fakeStats = JSON.parse(/served (\{.*\})/.exec(served)?.[1] ?? '{}');
+const fakeStats = [...fakeOut.matchAll(/stats (\{.*\})\n/g)].map((m) => JSON.parse(m[1])).at(-1) ?? {};
 
 const c = r.connector;
 const p = r.pipeline;
 console.log(`connector backfill: ${fmt(c.rate, 0)} records/s (${c.records} records, ${c.imports} imports, ${fmt(c.seconds, 1)} s)`);
 console.log(`import pipeline, same records: ${fmt(p.rate, 0)} records/s (${p.records} records, ${p.imports} imports, ${fmt(p.seconds, 1)} s)`);
-console.log(`ratio connector / pipeline: ${fmt(r.ratio)} (goal ≥ 0.8)`);
-console.log(JSON.stringify({ ratio: r.ratio, connector: c, pipeline: p, warm: { ratio: warm.ratio, connector: warm.connector.rate, pipeline: warm.pipeline.rate }, fake: fakeStats, range: r.range, loadAtStart }));
+console.log(`ratio connector / pipeline: ${fmt(r.ratio)} (goal ≥ 0.8; rounds ${rounds.map((x) => fmt(x.ratio)).join(', ')})`);
+console.log(JSON.stringify({ ratio: r.ratio, rounds: rounds.map((x) => x.ratio), connector: c, pipeline: p, warm: { ratio: warm.ratio, connector: warm.connector.rate, pipeline: warm.pipeline.rate }, fake: fakeStats, range: r.range, loadAtStart }));
 
+const met = r.ratio >= 0.8;
 const rows = [
   [
-    `Mews backfill of one year, one hotel (records/s; ${r.range.from} … ${r.range.to}, ${c.windows} windows of up to 89 days; ${c.records} canonical records in ${c.imports} imports)`,
+    `Mews backfill of one year, one hotel (records/s; ${r.range.from} … ${r.range.to} in ${c.windows} windows of up to 89 days; ${c.records} canonical records in ${c.imports} imports; median of ${rounds.length} rounds)`,
     `${fmt(c.rate, 0)} (${fmt(c.seconds, 1)} s)`,
-    `${fmt(p.rate, 0)} (${fmt(p.seconds, 1)} s; the same ${p.records} records as ${p.imports} signed canonical webhooks)`,
-    fmt(r.ratio),
+    `${fmt(p.rate, 0)} (${fmt(p.seconds, 1)} s: the same ${p.records} records as ${p.imports} signed canonical webhooks)`,
+    `${fmt(r.ratio)} (rounds: ${rounds.map((x) => fmt(x.ratio)).join(', ')})`,
     '≥ 0.8',
   ],
 ];
@@ -170,10 +194,12 @@ const body = `Command: \`npm run build && node bench/connectors.js\` (${machine(
 
 ${table}
 
-- One run, one hotel: the fake Mews Connector API (test/fakes/vendors/mews, compiled by the bench into node_modules/.cache and run in a process of its own, as the vendor is another machine) serves ${vendor.reservations} reservations and ${vendor.orderItems} order items of stays over the year; it answered ${fakeStats.requests ?? 'n/a'} requests (${JSON.stringify(fakeStats.byStatus ?? {})}, ${fakeStats.violations ?? 'n/a'} contract violations). The app runs in the bench's process on the embedded store (LOCAL_PERSIST=false), with the \`connector-runs\` and \`imports\` consumers attached.
-- Connector: from \`POST /integrations/{id}/backfill\` (a pull integration of the \`mews\` connector, before its first run, so the range is its first load) until the broker is idle: every window read from the vendor (${c.objectsRead} vendor objects), mapped, handed to the pipeline, and every import processed (${JSON.stringify(c.statuses)}). Windows run one after another (the next is queued by the state write that closes the previous one); the imports of a window are processed while the next window is read.
-- Baseline: the raw bodies of the connector's stored imports (${fmt(c.bytes / 1024, 0)} KiB), in the order they were received, sent one after another as signed canonical webhooks to \`pms\` and \`ams\` webhook integrations of a second fresh property, from the first request until the broker is idle (${JSON.stringify(p.statuses)}). Same records, same import sizes, same processing; what the connector adds is the vendor requests, the mapping and the run state.
-- Neither side is timed cold: a first pair (${WARM_DAYS} days, two other properties) runs unmeasured before (it measured ${fmt(warm.ratio)}: ${fmt(warm.connector.rate, 0)} against ${fmt(warm.pipeline.rate, 0)} records/s).`;
+- The vendor: the fake Mews Connector API (test/fakes/vendors/mews, compiled by the bench into node_modules/.cache/pmi-bench-fakes, outside dist/, and run in a process of its own, as the vendor is another machine), one hotel of 20 rooms with ${vendor.reservations} reservations and ${vendor.orderItems} order items over the year; every request is checked against Mews's published reference (${fakeStats.violations ?? 'n/a'} violations, ${fakeStats.failed ?? 'n/a'} answers other than 200 in the whole run). The app runs in the bench's process on the embedded store (LOCAL_PERSIST=false), with the \`connector-runs\` and \`imports\` consumers attached.
+- Connector: from \`POST /integrations/{id}/backfill\` over HTTP (a \`pull\` integration of the \`mews\` connector, before its first run, so the range is its first load) until the broker is idle: every window read from the vendor, mapped, handed to the pipeline, and every import processed (${JSON.stringify(c.statuses)}). Windows run one after another (the next is queued by the state write that closes the previous one); a window's imports are processed while the next window is read.
+- Baseline, in the same run: the raw bodies of the connector's stored imports (${fmt(c.bytes / 1024, 0)} KiB), in the order they were received, sent one after another as signed canonical webhooks to \`pms\` and \`ams\` webhook integrations of a second fresh property, from the first request until the broker is idle (${JSON.stringify(p.statuses)}). Same records, same import sizes, same processing; what the connector adds is reading the vendor, the mapping and the run state. Each round uses two properties of its own (a first load every time); neither side is timed cold: a first pair (${WARM_DAYS} days, two other properties) runs unmeasured before the rounds (it measured ${fmt(warm.ratio)}).
+- What the connector read for those ${c.records} records (median round): ${c.objectsRead} vendor objects in ${c.vendor.requests} requests, ${fmt(c.vendor.bytes / 1048576, 1)} MB of JSON — about ${fmt(c.vendor.bytes / Math.max(c.bytes, 1), 0)} times the canonical records it produced. Mews has no daily statistics endpoint: a day's rooms sold and revenue are derived from every reservation colliding with it and every order item consumed on it, each a full Mews object. The fake spent ${fmt(c.vendor.answeringSeconds, 1)} s of the backfill's ${fmt(c.seconds, 1)} s answering (request in to last byte out: validation, filtering and paging of the hotel's year, serialisation).
+- ${met ? 'The goal (≥ 0.8) is met in this run.' : `The goal (≥ 0.8) is not met in this run (${fmt(r.ratio)}).`} What dominates (a one-off instrumented run and a CPU profile of the app's main thread over the backfill, \`node --cpu-prof\`, 2026-12-05, same bench): the five runs took 3.76 s of the backfill's 3.9 s wall time back to back, of which the vendor calls 2.58 s (56 requests, 31 MB; the fake answering 1.29 s of it, the rest the transfer, the body read and \`JSON.parse\`, and zod's check of each page), the mapping 0.45 s, handing the batches to the pipeline 0.16 s, and the run state, outbox and audit writes the rest; the imports themselves are processed alongside, as in the baseline. On the main thread (busy 83 % of the time; inclusive shares overlap): the Cosmos SDK 28 % (the imports' processing and the run state), connector code 21 % — \`JSON.parse\` of vendor answers (vendor-http.ts \`responseOf\`, 9.5 % self) and the time-zone conversion of every instant to a business date (mews/time.ts \`localParts\`, \`Intl.DateTimeFormat\`, 8.2 % self) — undici 9 %, zod 7 %, garbage collection 11 %. So the gap is the vendor's data volume read strictly window after window, not the pipeline: the runs engine runs one window per integration at a time by design (resumable windows, one queued run per integration), so each window's vendor reads wait for the previous window's. Not optimised here; the levers, in order: read the next window's pages while the previous window's records are mapped and stored (or split a backfill's windows across runs in flight), memoise the business date per instant hour in mews/time.ts, and skip zod on fields the mapping does not read.
+- The machine is noisy: single rounds of this bench on 2026-12-05 ranged from 0.30 (with the CPU profiler attached) to 0.56; compare the median round's ratio only.`;
 console.log(body);
 // A shorter range (BENCH_CONNECTOR_DAYS) is a quick look: docs/benchmarks.md keeps the year's figures.
 if (!process.env.BENCH_CONNECTOR_DAYS) writeSection('Connectors', body);
