@@ -15,7 +15,9 @@ export type AuthKind =
   /** Mews Connector API: ClientToken + AccessToken + Client name in every JSON body. */
   | 'mews-tokens'
   /** OAuth 2.0 client credentials (apaleo identity server, OHIP with x-app-key). */
-  | 'oauth-client-credentials';
+  | 'oauth-client-credentials'
+  /** A long-lived access token the vendor issued to the integration (OAuth code flow or a personal token), sent by the connector as `Authorization: Bearer` (Square). */
+  | 'bearer-token';
 
 export interface ConnectorCapabilities {
   /** We call the vendor's API on a schedule. */
@@ -24,6 +26,11 @@ export interface ConnectorCapabilities {
   push: boolean;
   /** The longest interval one vendor request may cover (e.g. Mews: 3 months for UpdatedUtc). */
   maxWindowDays: number;
+  /**
+   * False when the vendor has no change feed and a pull re-reads recent dates instead (OHIP REST's
+   * statistics): run-now then always runs, even when the watermark is current. Default true.
+   */
+  changeFeed?: boolean;
   /** Default schedule of a pull integration, NCRONTAB (six fields). */
   defaultSchedule: string;
 }

@@ -86,7 +86,7 @@ export type Trigger = 'timer' | 'chain' | 'now';
  * generation), then the change feed from the watermark: on the schedule for the timer, at once
  * while a catch-up leaves full windows behind, and whenever a user asks.
  */
-export function nextRun(state: ConnectorStateItem, now: Date, maxWindowDays: number, trigger: Trigger): QueuedRun | undefined {
+export function nextRun(state: ConnectorStateItem, now: Date, maxWindowDays: number, trigger: Trigger, changeFeed = true): QueuedRun | undefined {
   const queuedAt = now.toISOString();
   if (trigger !== 'now') {
     const pending = state.backfill.windows.find((w) => w.status === 'pending');
@@ -95,7 +95,9 @@ export function nextRun(state: ConnectorStateItem, now: Date, maxWindowDays: num
       return { runId: runIdOf(state.integrationId, run), ...run, queuedAt };
     }
   }
-  const window = pullWindow(state.watermark, now, maxWindowDays);
+  // Without a change feed a pull re-reads recent dates whatever its window, so run-now is never
+  // "up to date": it runs up to now (the window then only names the run).
+  const window = pullWindow(state.watermark, now, maxWindowDays) ?? (trigger === 'now' && !changeFeed && Date.parse(state.watermark) < now.getTime() ? { from: state.watermark, to: now.toISOString() } : undefined);
   if (!window) return undefined;
   if (trigger === 'timer' && nextPullAt(state).getTime() > now.getTime()) return undefined;
   if (trigger === 'chain' && !isFull(window, maxWindowDays)) return undefined;

@@ -446,7 +446,7 @@ export class ConnectorRuns {
       checkIfMatch(ifMatch, state);
       const now = this.now();
       if (state.queued && !isStale(state.queued, now)) return { messages: [], result: state.queued };
-      const run = nextRun(state, now, connector.manifest.capabilities.maxWindowDays, 'now');
+      const run = nextRun(state, now, connector.manifest.capabilities.maxWindowDays, 'now', connector.manifest.capabilities.changeFeed ?? true);
       if (!run) throw conflict('The integration is up to date: there is nothing new to read yet.');
       const next: ConnectorStateItem = { ...state, queued: run, circuit: { state: 'closed' } };
       const messages = [await this.event(state.tenantId, actorOf(principal), meta, 'connector.run_requested', integrationId, { runId: run.runId, from: run.from, to: run.to })];

@@ -107,6 +107,14 @@ describe('what runs next', () => {
     expect(nextRun(state, now, 90, 'now')).toMatchObject({ kind: 'pull', from: '2026-12-01T05:00:00.000Z' });
   });
 
+  it('run-now of a connector without a change feed runs even when the watermark is current; with one it is up to date', () => {
+    const current = stateOf({ watermark: new Date(now.getTime() - SAFETY_LAG_MS).toISOString() });
+    expect(nextRun(current, now, 90, 'now')).toBeUndefined();
+    expect(nextRun(current, now, 90, 'now', false)).toMatchObject({ kind: 'pull', from: current.watermark, to: now.toISOString() });
+    // The timer and the chain keep their rules: nothing new to read.
+    expect(nextRun(current, now, 90, 'chain', false)).toBeUndefined();
+  });
+
   it('the same window is the same run id; another window or request is another', () => {
     const a = runIdOf('int_X', { kind: 'pull', from: '2026-12-01T00:00:00.000Z', to: '2026-12-01T01:00:00.000Z' });
     expect(runIdOf('int_X', { kind: 'pull', from: '2026-12-01T00:00:00.000Z', to: '2026-12-01T01:00:00.000Z' })).toBe(a);

@@ -44,7 +44,7 @@ export const opera: Connector<typeof operaSettings, typeof operaCredentials> = {
     settings: operaSettings,
     credentials: operaCredentials,
     // Financial postings allow 30 days per request: one window never needs more than one span.
-    capabilities: { pull: true, push: false, maxWindowDays: 30, defaultSchedule: '0 15 * * * *' },
+    capabilities: { pull: true, push: false, maxWindowDays: 30, defaultSchedule: '0 15 * * * *', changeFeed: false },
   },
 
   tokenRequest(settings, credentials) {
