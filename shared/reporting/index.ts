@@ -281,7 +281,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
     async digest(principal, propertyId, date) {
       const counter = new ReadCounter();
       await scopedProperties(reader, principal, 'reports.rp.read', propertyId, counter);
-      const item = await store.collection<DigestItem>('aggregates', principal.tenantId).read(digestId(propertyId, date));
+      const item = await store.collection<DigestItem>('aggregates', principal.tenantId).scoped(propertyId).read(digestId(propertyId, date));
       if (!item || item.type !== 'dailyDigest') throw notFound('daily digest');
       const payrollVisible = payrollVisibleFor(principal, [propertyId]);
       const { tenantId: _t, type: _y, _etag, _ts, ...view } = item;
@@ -312,7 +312,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
           }
           const date = addDays(local.date, -1);
           const digests = store.collection<DigestItem>('aggregates', doc.tenantId);
-          if (await digests.read(digestId(property.id, date))) {
+          if (await digests.scoped(property.id).read(digestId(property.id, date))) {
             result.alreadyClosed += 1;
             continue;
           }
