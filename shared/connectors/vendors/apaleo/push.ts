@@ -1,16 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { badRequest, fieldErrors } from '../../../http/problem.js';
 import type { PushHandler, PushRequest } from '../../connector.js';
+import { sameSecret } from '../../same-secret.js';
 import { webhookEvent } from './schemas.js';
 import type { ApaleoCredentials, ApaleoSettings } from './settings.js';
 import type { DayRunner } from './run.js';
-
-/** Compares digests, so neither the length nor the content of the expected secret leaks through timing. */
-function sameSecret(offered: string | undefined, expected: string): boolean {
-  const a = createHash('sha256').update(offered ?? '').digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b) && offered !== undefined;
-}
 
 function basicAuth(headers: Record<string, string>): { username: string; password: string } | undefined {
   const h = Object.entries(headers).find(([k]) => k.toLowerCase() === 'authorization')?.[1];

@@ -1,5 +1,5 @@
-import { timingSafeEqual, createHash } from 'node:crypto';
 import type { ConnectorContext, PullResult, PushHandler, PushRequest } from '../../connector.js';
+import { sameSecret } from '../../same-secret.js';
 import { MewsClient } from './client.js';
 import { webhookMessage } from './schemas.js';
 import type { MewsCredentials, MewsSettings } from './settings.js';
@@ -7,13 +7,6 @@ import { MewsSync } from './sync.js';
 
 /** The query parameter Mews puts our shared secret in (events/wh-faq.md: `?Token=`). */
 export const WEBHOOK_TOKEN_PARAM = 'Token';
-
-/** Compares digests, so neither the length nor the content of the secret leaks through timing. */
-function sameSecret(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 /**
  * Mews General Webhooks (events/wh-general.md): a message names entities by id only

@@ -1,6 +1,6 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dataset, type ApaleoData, type DatasetOptions, type Json } from './dataset.js';
+import { basicClient, listenOnLoopback, readBody } from '../loopback.js';
 import type { Match } from '../swagger2-validator.js';
 import { apaleoSpec, proseViolations } from './spec.js';
 
@@ -47,12 +47,6 @@ const send = (res: ServerResponse, status: number, body?: unknown, headers: Reco
   res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers });
   res.end(body === undefined ? undefined : JSON.stringify(body));
 };
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Swagger's `pageNumber`/`pageSize`: without a page size everything is returned; a page past the end is 204. */
 function page<T>(items: T[], params: Record<string, string>): T[] | undefined {
@@ -105,7 +99,6 @@ export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake>
   const clientSecret = options.clientSecret ?? 'fake-apaleo-client-secret';
   const tokens = new Map<string, number>();
   const faults: Array<{ fault: Fault; pattern: RegExp | undefined }> = [];
-  const hanging = new Set<ServerResponse>();
   const fake: ApaleoFake = {
     url: '',
     data: dataset(options),
@@ -118,12 +111,7 @@ export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake>
       if (!r) throw new Error(`no reservation ${id}`);
       Object.assign(r, { status: 'Canceled', cancellationTime: at, modified: at });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const res of hanging) res.destroy();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 
   const token = async (req: IncomingMessage, res: ServerResponse) => {
@@ -136,8 +124,8 @@ export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake>
       fake.violations.push(`POST /connect/token: grant_type must be client_credentials, was '${body.get('grant_type')}'`);
       return send(res, 400, { error: 'unsupported_grant_type' });
     }
-    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '');
-    const [id, secret] = basic ? Buffer.from(basic[1]!, 'base64').toString('utf8').split(':').map(decodeURIComponent) : [body.get('client_id'), body.get('client_secret')];
+    const basic = basicClient(req.headers.authorization);
+    const [id, secret] = basic ? [basic.id, basic.secret] : [body.get('client_id'), body.get('client_secret')];
     if (id !== clientId || secret !== clientSecret) return send(res, 401, { error: 'invalid_client' });
     const accessToken = `fake-apaleo-token-${++fake.tokensIssued}`;
     tokens.set(accessToken, Date.now() + (options.tokenSeconds ?? 3600) * 1000);
@@ -178,7 +166,7 @@ export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake>
     json(res, 404);
   };
 
-  const server = createServer((req, res) => {
+  const server = await listenOnLoopback((req, res) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://fake');
       const method = req.method ?? 'GET';
@@ -208,7 +196,7 @@ export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake>
       const i = faults.findIndex((f) => !f.pattern || f.pattern.test(url.pathname));
       if (i >= 0) {
         const { fault } = faults.splice(i, 1)[0]!;
-        if (fault.kind === 'hang') return void hanging.add(res);
+        if (fault.kind === 'hang') return; // answered never; close() ends the connection
         if (fault.kind === 'rateLimit') return send(res, 429, undefined, { 'retry-after': String(fault.retryAfterSeconds) });
         return send(res, fault.status, { messages: ['fault injected'] });
       }
@@ -218,7 +206,6 @@ export async function startApaleoFake(options: FakeOptions): Promise<ApaleoFake>
       send(res, 500);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  fake.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  fake.url = server.url;
   return fake;
 }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { listenOnLoopback, readBody, type LoopbackServer } from '../loopback.js';
 import type { MewsDataset } from './dataset.js';
 import { intervalWithin, MEWS_FILES, MEWS_OPERATIONS, MewsSpec, type Violation } from './spec.js';
 
@@ -65,32 +65,24 @@ export class FakeMews {
   readonly violations: Violation[] = [];
   readonly requests: RecordedRequest[] = [];
   readonly faults: Fault[] = [];
-  private server?: Server;
-  private readonly sockets = new Set<Socket>();
+  private server?: LoopbackServer;
   private readonly matched = new Map<Fault, number>();
   url = '';
 
   constructor(readonly data: MewsDataset) {}
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => void this.handle(req, res));
-    this.server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    this.server = await listenOnLoopback((req, res) => void this.handle(req, res));
+    this.url = this.server.url;
     return this;
   }
 
   async stop(): Promise<void> {
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server?.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
+    const text = await readBody(req);
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(JSON.stringify(body));
@@ -99,7 +91,7 @@ export class FakeMews {
     const operation = path.startsWith(PREFIX) ? path.slice(PREFIX.length) : path;
     let body: Obj;
     try {
-      body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Obj;
+      body = JSON.parse(text) as Obj;
     } catch {
       this.requests.push({ operation, body: {}, status: 400 });
       return send(400, { Message: 'Invalid JSON' });

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
-import { CURRENCY, HOTEL_ID, OperaDataset, ROOM_TYPES, TRANSACTION_CODES } from './dataset.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { datesBetween as dates } from '../../../../shared/connectors/local-days.js';
 import { daysBetween as span } from '../../../../shared/reporting/periods.js';
+import { basicClient, listenOnLoopback, readBody, type LoopbackServer } from '../loopback.js';
 import { SwaggerValidator, type Match } from '../swagger2-validator.js';
+import { CURRENCY, HOTEL_ID, OperaDataset, ROOM_TYPES, TRANSACTION_CODES } from './dataset.js';
 
 /**
  * A fake OHIP gateway for one hotel, answering the operations the OPERA connector uses from the
@@ -87,36 +86,25 @@ export class FakeOhip {
   private readonly tokens = new Set<string>();
   private readonly processes = new Map<string, { from: string; to: string; polls: number }>();
   private readonly faults: ArmedFault[] = [];
-  private readonly sockets = new Set<Socket>();
-  private server: Server | undefined;
-  private url = '';
+  private server: LoopbackServer | undefined;
 
   constructor(options: { today: string }) {
     this.dataset = new OperaDataset(options.today);
   }
 
   get baseUrl(): string {
-    return this.url;
+    return this.server?.url ?? '';
   }
 
   async start(): Promise<this> {
     // Compiled before listening: the first request must not wait for it (a client timeout would retry it).
     sharedValidator();
-    const server = createServer((req, res) => void this.handle(req, res));
-    server.on('connection', (s) => {
-      this.sockets.add(s);
-      s.on('close', () => this.sockets.delete(s));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    this.server = server;
-    this.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    this.server = await listenOnLoopback((req, res) => void this.handle(req, res));
     return this;
   }
 
   async stop(): Promise<void> {
-    // Hanging requests never end by themselves.
-    for (const s of this.sockets) s.destroy();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+    await this.server?.close();
   }
 
   /** Makes the next requests of `operationId` ('*' for any but the token) fail: after `skip` good ones, `times` times. */
@@ -130,16 +118,15 @@ export class FakeOhip {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const url = new URL(req.url ?? '/', this.url);
+    const body = await readBody(req);
+    const url = new URL(req.url ?? '/', this.baseUrl);
     const match = sharedValidator().match({
       method: req.method ?? 'GET',
       path: url.pathname,
       query: url.searchParams,
       headers: req.headers,
       contentType: req.headers['content-type'],
-      body: Buffer.concat(chunks).toString('utf8'),
+      body,
     });
     if (!match) return this.send(res, undefined, 404, { title: 'Not Found', status: 404, detail: `no operation ${req.method} ${url.pathname}` });
     const op = match.operation.operationId;
@@ -224,10 +211,9 @@ export class FakeOhip {
 
   private token(req: IncomingMessage, match: Match, reply: (status: number, body?: unknown) => void): void {
     const form = match.body as Record<string, string>;
-    const basic = /^Basic (.+)$/.exec(req.headers.authorization ?? '')?.[1];
-    const [id, secret] = basic ? Buffer.from(basic, 'base64').toString('utf8').split(':').map(decodeURIComponent) : [];
+    const client = basicClient(req.headers.authorization);
     if (form.grant_type !== 'client_credentials' || !form.scope) return reply(400, { title: 'Bad Request', status: 400, detail: 'client_credentials with a scope expected' });
-    if (id !== CLIENT_ID || secret !== CLIENT_SECRET || req.headers['x-app-key'] !== APP_KEY) return reply(401, { title: 'Unauthorized', status: 401 });
+    if (client?.id !== CLIENT_ID || client.secret !== CLIENT_SECRET || req.headers['x-app-key'] !== APP_KEY) return reply(401, { title: 'Unauthorized', status: 401 });
     const token = randomUUID();
     this.tokens.add(token);
     reply(200, { access_token: token, expires_in: 3600, token_type: 'Bearer', oracle_tk_context: 'client_credentials' });
