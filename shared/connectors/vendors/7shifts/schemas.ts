@@ -1,0 +1,62 @@
+import { z } from 'zod';
+
+/**
+ * The parts of 7shifts API v2 objects the connector reads. Objects are not strict: 7shifts adds
+ * fields between API versions and an added field must not fail a run.
+ */
+
+const id = z.number().int();
+const nullableInstant = z.string().min(1).nullable().optional();
+
+export const punchBreak = z.object({
+  in: nullableInstant,
+  out: nullableInstant,
+  in_iso: nullableInstant,
+  out_iso: nullableInstant,
+  paid: z.boolean(),
+  deleted: z.boolean().optional(),
+});
+
+export const timePunch = z.object({
+  id,
+  company_id: id.optional(),
+  user_id: id,
+  role_id: id.nullable().optional(),
+  location_id: id,
+  department_id: id.nullable().optional(),
+  /** Cents in the API's list answers (1550 = 15.50). */
+  hourly_wage: z.number().min(0).nullable().optional(),
+  approved: z.boolean().optional(),
+  clocked_in: z.string().min(1),
+  clocked_out: z.string().min(1).nullable(),
+  deleted: z.boolean().optional(),
+  breaks: z.array(punchBreak).nullable().optional(),
+});
+export type TimePunch = z.infer<typeof timePunch>;
+
+/** A webhook's time_punch payload: the punch itself, with `_iso` instants and `time_punch_breaks`. */
+export const webhookPunch = timePunch.extend({
+  clocked_in_iso: z.string().min(1).nullable().optional(),
+  clocked_out_iso: z.string().min(1).nullable().optional(),
+  time_punch_breaks: z.array(punchBreak).nullable().optional(),
+});
+export type WebhookPunch = z.infer<typeof webhookPunch>;
+
+export const user = z.object({
+  id,
+  employee_id: z.string().nullable().optional(),
+});
+export type User = z.infer<typeof user>;
+
+export const department = z.object({ id, name: z.string().min(1) });
+
+const cursorMeta = z.object({
+  cursor: z.object({ next: z.string().nullable().optional(), count: z.number().optional() }).partial().optional(),
+});
+
+/** A list answer: `{ data: [...], meta: { cursor: { next } } }` (keyset pagination). */
+export function listOf<T extends z.ZodType>(item: T) {
+  return z.object({ data: z.array(item), meta: cursorMeta.optional() });
+}
+
+export const oneUser = z.object({ data: user });
