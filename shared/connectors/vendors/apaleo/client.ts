@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { VendorHttp, VendorRequest } from '../../connector.js';
+import { VendorError } from '../../http/vendor-error.js';
 import { property, reservation, reservationList, unit, unitList, type Property, type Reservation, type Unit, type UnitItem } from './schemas.js';
 import type { ApaleoSettings } from './settings.js';
 
@@ -15,15 +16,13 @@ export interface ReservationQuery {
   status?: readonly string[];
 }
 
-/** A vendor answer that does not match the shape we read: the run fails rather than importing a guess. */
-export class ApaleoResponseInvalid extends Error {
-  override readonly name = 'ApaleoResponseInvalid';
-}
+/** The manifest's vendor: the framework's client names it in its errors, and so do ours. */
+export const VENDOR = 'apaleo GmbH';
 
-function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
-  const r = schema.safeParse(body);
-  // The issue paths name fields only: a vendor body can carry guest data and never goes into an error.
-  if (!r.success) throw new ApaleoResponseInvalid(`apaleo ${what}: unexpected response shape at ${r.error.issues.map((i) => i.path.join('.') || '(root)').join(', ')}`);
+/** A vendor answer that does not match the shape we read fails the run rather than importing a guess. */
+function parse<T>(schema: z.ZodType<T>, res: { status: number; body: unknown }, request: string): T {
+  const r = schema.safeParse(res.body);
+  if (!r.success) throw new VendorError('invalid_response', VENDOR, { status: res.status, request });
   return r.data;
 }
 
@@ -42,11 +41,11 @@ export class ApaleoClient {
   }
 
   /** Every page of a list endpoint; Swagger 2.0 arrays are one comma-separated parameter (collectionFormat csv, the default). */
-  private async *pages<T>(path: string, query: Record<string, string>, read: (body: unknown) => T[]): AsyncGenerator<T> {
+  private async *pages<T>(path: string, query: Record<string, string>, read: (res: { status: number; body: unknown }) => T[]): AsyncGenerator<T> {
     for (let pageNumber = 1; ; pageNumber++) {
       const res = await this.get(path, { ...query, pageSize: PAGE_SIZE, pageNumber });
       if (res.status === 204) return;
-      const items = read(res.body);
+      const items = read(res);
       this.objectsRead += items.length;
       yield* items;
       if (items.length < PAGE_SIZE) return;
@@ -56,14 +55,14 @@ export class ApaleoClient {
   async property(): Promise<Property> {
     const res = await this.get(`/inventory/v1/properties/${encodeURIComponent(this.settings.propertyId)}`);
     this.objectsRead += 1;
-    return parse(property, res.body, 'property');
+    return parse(property, res, 'GET /inventory/v1/properties/{id}');
   }
 
   async reservations(q: ReservationQuery): Promise<Reservation[]> {
     const query: Record<string, string> = { propertyIds: this.settings.propertyId, dateFilter: q.dateFilter, from: q.from, to: q.to, expand: 'timeSlices' };
     if (q.status) query.status = q.status.join(',');
     const out: Reservation[] = [];
-    for await (const r of this.pages('/booking/v1/reservations', query, (b) => parse(reservationList, b, 'reservations').reservations)) out.push(r);
+    for await (const r of this.pages('/booking/v1/reservations', query, (res) => parse(reservationList, res, 'GET /booking/v1/reservations').reservations)) out.push(r);
     return out;
   }
 
@@ -75,7 +74,7 @@ export class ApaleoClient {
     });
     if (!res) return undefined;
     this.objectsRead += 1;
-    return parse(reservation, res.body, 'reservation');
+    return parse(reservation, res, 'GET /booking/v1/reservations/{id}');
   }
 
   /**
@@ -84,7 +83,7 @@ export class ApaleoClient {
    */
   async units(): Promise<Unit[]> {
     const items: UnitItem[] = [];
-    for await (const u of this.pages('/inventory/v1/units', { propertyId: this.settings.propertyId }, (b) => parse(unitList, b, 'units').units)) items.push(u);
+    for await (const u of this.pages('/inventory/v1/units', { propertyId: this.settings.propertyId }, (res) => parse(unitList, res, 'GET /inventory/v1/units').units)) items.push(u);
     const out: Unit[] = [];
     for (const u of items) {
       if (!u.status.maintenance) {
@@ -93,13 +92,13 @@ export class ApaleoClient {
       }
       const res = await this.get(`/inventory/v1/units/${encodeURIComponent(u.id)}`);
       this.objectsRead += 1;
-      out.push(parse(unit, res.body, 'unit'));
+      out.push(parse(unit, res, 'GET /inventory/v1/units/{id}'));
     }
     return out;
   }
 }
 
-/** The framework's VendorError carries the vendor's status; a 404 of one entity is an answer, not a failure. */
+/** A 404 of one entity is an answer, not a failure. */
 function isNotFound(e: unknown): boolean {
-  return typeof e === 'object' && e !== null && 'status' in e && (e as { status: unknown }).status === 404;
+  return e instanceof VendorError && e.status === 404;
 }

@@ -1,4 +1,5 @@
 import type { Connector } from '../../connector.js';
+import { VENDOR } from './client.js';
 import { pushHandler } from './push.js';
 import { CHUNK_DAYS, DayRunner } from './run.js';
 import { apaleoCredentials, apaleoSettings } from './settings.js';
@@ -14,7 +15,7 @@ export const apaleo: Connector<typeof apaleoSettings, typeof apaleoCredentials> 
   manifest: {
     id: 'apaleo',
     name: 'apaleo',
-    vendor: 'apaleo GmbH',
+    vendor: VENDOR,
     sourceTypes: ['pms', 'ams'],
     auth: 'oauth-client-credentials',
     settings: apaleoSettings,
