@@ -83,7 +83,7 @@ const catalogueSchema = z.object({
       name: z.string(),
       vendor: z.string(),
       sourceTypes: z.array(sourceTypeSchema),
-      auth: z.enum(['mews-tokens', 'oauth-client-credentials']),
+      auth: z.enum(['mews-tokens', 'oauth-client-credentials', 'bearer-token']),
       capabilities: z.object({ pull: z.boolean(), push: z.boolean(), maxWindowDays: z.number(), defaultSchedule: z.string() }),
       settings: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the settings'),
       credentials: z.record(z.string(), z.unknown()).describe('JSON Schema (draft 2020-12) of the credentials: field names and types only'),

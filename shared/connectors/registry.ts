@@ -3,6 +3,7 @@ import type { Connector } from './connector.js';
 import { apaleo } from './vendors/apaleo/index.js';
 import { mews } from './vendors/mews/index.js';
 import { opera } from './vendors/opera/index.js';
+import { square } from './vendors/square/index.js';
 
 /**
  * The connector catalogue. Adding a vendor is one folder under `vendors/<id>/` and one import plus
@@ -13,6 +14,7 @@ export const CONNECTORS: readonly Connector[] = [
   mews,
   apaleo,
   opera,
+  square,
 ];
 
 const byId = new Map<string, Connector>();

@@ -1,5 +1,5 @@
-import { badRequest, fieldErrors } from '../../../http/problem.js';
 import type { PushHandler, PushRequest } from '../../connector.js';
+import { pushEvent } from '../../push-body.js';
 import { sameSecret } from '../../same-secret.js';
 import { webhookEvent } from './schemas.js';
 import type { ApaleoCredentials, ApaleoSettings } from './settings.js';
@@ -43,15 +43,7 @@ export function pushHandler(runner: DayRunner): PushHandler<ApaleoSettings, Apal
   return {
     authenticate,
     async handle(ctx, request) {
-      let json: unknown;
-      try {
-        json = JSON.parse(request.body.toString('utf8'));
-      } catch {
-        throw badRequest('The body is not JSON: not an apaleo event.');
-      }
-      const parsed = webhookEvent.safeParse(json);
-      if (!parsed.success) throw badRequest('Not an apaleo event.', fieldErrors('body', parsed.error));
-      const event = parsed.data;
+      const event = pushEvent(request, webhookEvent, 'an apaleo event');
       const topic = event.topic.toLowerCase();
       if (topic === 'system' && event.type.toLowerCase() === 'healthcheck') return { batches: [], objectsRead: 0, healthCheck: true };
       if (topic !== 'reservation' || !event.data?.entityId) return { batches: [], objectsRead: 0 };

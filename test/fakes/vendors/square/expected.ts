@@ -1,0 +1,65 @@
+import type { Json, SquareData } from './dataset.js';
+
+/**
+ * What the fake's orders imply per location's business date, computed independently of the
+ * connector's mapping: from each order's own totals (`net_amounts`), not its line items, with the
+ * business date from the location's wall clock (before 04:00 local: the day before).
+ */
+
+export interface ExpectedDay {
+  netRevenue: number;
+  tax: number;
+  discounts: number;
+  covers: number;
+  checks: number;
+}
+
+export const START_HOUR = 4;
+
+const clocks = new Map<string, Intl.DateTimeFormat>();
+const dates = new Map<string, string>();
+
+function wallClock(instant: string, timeZone: string): { date: string; hour: number } {
+  let f = clocks.get(timeZone);
+  if (!f) clocks.set(timeZone, (f = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit' })));
+  const p = Object.fromEntries(f.formatToParts(new Date(instant)).map((x) => [x.type, x.value]));
+  return { date: `${p.year}-${p.month}-${p.day}`, hour: Number(p.hour) };
+}
+
+/** Memoised: every expected day scans every order. */
+export function businessDateAt(instant: string, timeZone: string): string {
+  const key = `${timeZone} ${instant}`;
+  let d = dates.get(key);
+  if (d === undefined) {
+    const { date, hour } = wallClock(instant, timeZone);
+    dates.set(key, (d = hour >= START_HOUR ? date : new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)));
+  }
+  return d;
+}
+
+const amount = (m: unknown) => ((m as { amount?: number } | undefined)?.amount ?? 0) / 100;
+
+function coversOf(o: Json): number {
+  const meta = (o.metadata as Record<string, string> | undefined)?.covers;
+  if (meta !== undefined) return Number(meta);
+  return ((o.line_items as Json[] | undefined) ?? []).filter((l) => l.name === 'Cover').reduce((s, l) => s + Number(l.quantity), 0);
+}
+
+/** The completed orders of `locationId` on business date `date`, summed. */
+export function expectedDay(data: SquareData, locationId: string, date: string): ExpectedDay {
+  const location = data.locations.find((l) => l.id === locationId)!;
+  const e: ExpectedDay = { netRevenue: 0, tax: 0, discounts: 0, covers: 0, checks: 0 };
+  for (const o of data.orders) {
+    if (o.location_id !== locationId || o.state !== 'COMPLETED' || businessDateAt(String(o.closed_at), String(location.timezone)) !== date) continue;
+    const net = o.net_amounts as Json;
+    e.netRevenue += amount(net.total_money) - amount(net.tax_money);
+    e.tax += amount(net.tax_money);
+    e.discounts += amount(net.discount_money);
+    e.covers += coversOf(o);
+    e.checks += 1;
+  }
+  e.netRevenue = Math.round(e.netRevenue * 100) / 100;
+  e.tax = Math.round(e.tax * 100) / 100;
+  e.discounts = Math.round(e.discounts * 100) / 100;
+  return e;
+}
