@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
+import { connectorHotel } from './connectors-helpers.js';
+import { localDateHour } from '../../shared/integrations/properties.js';
+import { addDays } from '../fakes/vendors/square/dataset.js';
+import { businessDateAt, expectedDay } from '../fakes/vendors/square/expected.js';
+import { startSquareFake, type SquareFake } from '../fakes/vendors/square/server.js';
+
+/**
+ * Square end to end through HTTP on the local host: a pull integration of the `square` connector
+ * against the fake Square, a backfill through the API, then R&P shows the F&B revenue and covers the
+ * fake's orders imply (test/fakes/vendors/square/expected.ts, from the orders' own totals, not the
+ * connector's mapping). Then a vendor-push integration: Square's signed order.updated webhook
+ * changes a day, the same event delivered again imports nothing new, a forged one is refused.
+ */
+
+const host = useTestHost();
+const LA = '18YC4JDH91E1H';
+const NY = '3Z4V4WHQK64X9';
+const TOKEN = 'EAAA-fake-square-access-token';
+const SIGNATURE_KEY = 'square-e2e-signature-key';
+let fake: SquareFake;
+let owner: string;
+let propertyId: string;
+let fb: string;
+let pullId: string;
+let pushId: string;
+let notificationUrl: string;
+/** The previous calendar month of the property: closed business days. */
+let month: { from: string; to: string };
+
+beforeAll(async () => {
+  const today = localDateHour(new Date(), 'Europe/Vienna').date;
+  const to = addDays(`${today.slice(0, 7)}-01`, -1);
+  month = { from: `${to.slice(0, 7)}-01`, to };
+  fake = await startSquareFake({ from: addDays(month.from, -2), to: addDays(month.to, 2), accessToken: TOKEN });
+  const hotel = await connectorHotel(host);
+  owner = hotel.owner;
+  propertyId = hotel.propertyId;
+  fb = hotel.departments.FB;
+  const common = {
+    connector: 'square',
+    propertyId,
+    // Grant Park is the restaurant, Midtown the bar; both are the hotel's F&B department.
+    settings: { baseUrl: fake.url, locationIds: [LA, NY], outlets: { byLocation: { [LA]: 'REST', [NY]: 'BAR' } }, covers: { coverItemNames: ['Cover'] } },
+    mappings: { departments: { REST: fb, BAR: fb } },
+  };
+  const pull = await host.request('POST', '/api/v1/integrations', { token: owner, body: { ...common, kind: 'pull', name: 'Square', credentials: { accessToken: TOKEN } } });
+  expect(pull.status).toBe(201);
+  pullId = pull.json.id;
+  expect(JSON.stringify(pull.json)).not.toContain(TOKEN);
+
+  // The push URL exists once the integration does; the hotel then creates Square's subscription for it and adds its signature key.
+  const push = await host.request('POST', '/api/v1/integrations', { token: owner, body: { ...common, kind: 'vendor-push', name: 'Square webhooks', credentials: { accessToken: TOKEN } } });
+  expect(push.status).toBe(201);
+  pushId = push.json.id;
+  notificationUrl = `https://pmi.example${String(push.json.pushPath)}`;
+  const rotated = await host.request('PUT', `/api/v1/integrations/${pushId}/credentials`, {
+    token: owner,
+    body: { credentials: { accessToken: TOKEN, webhookSignatureKey: SIGNATURE_KEY, notificationUrl } },
+    headers: { 'if-match': push.headers.get('etag') as string },
+  });
+  expect(rotated.status).toBe(200);
+
+  const asked = await host.request('POST', `/api/v1/integrations/${pullId}/backfill`, { token: owner, body: month });
+  expect(asked.status).toBe(202);
+  await host.app.broker?.idle();
+});
+
+afterAll(() => fake.close());
+
+function expectedMonth() {
+  const e = { revenue: 0, covers: 0 };
+  for (let d = month.from; d <= month.to; d = addDays(d, 1)) {
+    for (const location of [LA, NY]) {
+      const day = expectedDay(fake.data, location, d);
+      e.revenue += day.netRevenue;
+      e.covers += day.covers;
+    }
+  }
+  return e;
+}
+
+async function fbMonth(): Promise<{ revenue: number; covers: number }> {
+  const rp = await host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${propertyId}&from=${month.from}&to=${month.to}&granularity=month&compare=`, { token: owner });
+  expect(rp.status).toBe(200);
+  const row = rp.json.properties[0].periods[0].departments.find((d: { departmentId: string }) => d.departmentId === fb);
+  return row.actual;
+}
+
+async function expectReportToShowTheFake() {
+  const e = expectedMonth();
+  expect(e.revenue).toBeGreaterThan(0);
+  const actual = await fbMonth();
+  expect(actual.revenue).toBeCloseTo(e.revenue, 2);
+  expect(actual.covers).toBe(e.covers);
+}
+
+describe('Square through HTTP', () => {
+  it('lists Square in the connector catalogue', async () => {
+    const res = await host.request('GET', '/api/v1/connectors', { token: owner });
+    expect(res.status).toBe(200);
+    const entry = res.json.items.find((c: { id: string }) => c.id === 'square');
+    expect(entry).toMatchObject({ auth: 'bearer-token', sourceTypes: ['pos'], capabilities: { pull: true, push: true } });
+  });
+
+  it('backfilled with valid requests only; R&P F&B revenue and covers equal the fake’s orders', async () => {
+    expect(fake.violations).toEqual([]);
+    const status = await host.request('GET', `/api/v1/integrations/${pullId}/status`, { token: owner });
+    expect(status.status).toBe(200);
+    expect(status.json.lastError).toBeNull();
+    expect(status.json.backfill.pendingWindows).toBe(0);
+    await expectReportToShowTheFake();
+  });
+
+  it('a signed order.updated webhook updates its day; the same event again imports nothing new; a forged one is refused', async () => {
+    const order = fake.data.orders.find((o) => o.location_id === NY && o.state === 'COMPLETED' && businessDateAt(String(o.closed_at), 'America/New_York') > addDays(month.from, 3) && businessDateAt(String(o.closed_at), 'America/New_York') < month.to)!;
+    const before = expectedMonth();
+    fake.update(String(order.id), (o) => (o.state = 'CANCELED'));
+    expect(expectedMonth().revenue).toBeLessThan(before.revenue);
+    const event = fake.event(String(order.id), { notificationUrl, signatureKey: SIGNATURE_KEY });
+    const send = (signature: string) =>
+      host.request('POST', `/api/v1/connectors/square/push/${pushId}`, { rawBody: event.body, headers: { 'content-type': 'application/json', 'x-square-hmacsha256-signature': signature } });
+
+    expect((await send(event.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')))).status).toBe(401);
+    const first = await send(event.signature);
+    expect(first.status).toBe(202);
+    expect(first.json.importIds.length).toBeGreaterThan(0);
+    await host.app.broker?.idle();
+    expect(fake.violations).toEqual([]);
+    await expectReportToShowTheFake();
+
+    const again = await send(event.signature);
+    expect(again.status).toBe(202);
+    expect(again.json.importIds).toEqual(first.json.importIds);
+    await host.app.broker?.idle();
+    const imports = await host.request('GET', `/api/v1/integrations/${pushId}/imports`, { token: owner });
+    expect(imports.status).toBe(200);
+    expect(imports.json.items).toHaveLength(first.json.importIds.length);
+    await expectReportToShowTheFake();
+  });
+});
