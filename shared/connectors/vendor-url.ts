@@ -13,3 +13,11 @@ export function vendorUrl() {
     return url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK.has(url.hostname));
   }, 'must be an https URL');
 }
+
+/**
+ * `path` under a vendor base URL as the tenant typed it: with or without a trailing slash, and with
+ * any path prefix it carries (a gateway's) kept.
+ */
+export function vendorEndpoint(base: string, path: string): string {
+  return `${base.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
+}

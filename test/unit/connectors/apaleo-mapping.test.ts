@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { pmsRecord } from '../../../shared/integrations/formats/pms/record.js';
 import { amsRecord } from '../../../shared/integrations/formats/ams/record.js';
 import { dayStartUtc } from '../../../shared/connectors/local-days.js';
+import { apaleo } from '../../../shared/connectors/vendors/apaleo/index.js';
 import { datesOf, mapDays } from '../../../shared/connectors/vendors/apaleo/mapping.js';
 import type { Reservation, Unit } from '../../../shared/connectors/vendors/apaleo/schemas.js';
 import { apaleoCredentials, apaleoSettings } from '../../../shared/connectors/vendors/apaleo/settings.js';
@@ -131,7 +132,8 @@ describe('apaleo dates and settings', () => {
     expect(s.identityBaseUrl).toBe('https://identity.apaleo.com');
     expect(s.revenueMapping).toEqual({ services: { BRKF: { department: 'FB', account: 'FB' } }, otherServices: { department: 'OTHER', account: 'OTHER' } });
     expect(apaleoSettings.safeParse({ propertyId: 'MUC', apiBaseUrl: 'http://api.example.com' }).success).toBe(false);
-    expect(apaleoSettings.safeParse({ propertyId: 'MUC', apiBaseUrl: 'http://127.0.0.1:4000/' }).data?.apiBaseUrl).toBe('http://127.0.0.1:4000');
+    const local = apaleoSettings.parse({ propertyId: 'MUC', apiBaseUrl: 'http://127.0.0.1:4000/', identityBaseUrl: 'http://127.0.0.1:4001/id/' });
+    expect(apaleo.tokenRequest!(local, { clientId: 'a', clientSecret: 'b' }).url).toBe('http://127.0.0.1:4001/id/connect/token');
     expect(apaleoSettings.safeParse({ propertyId: 'MUC', hotel: 'x' }).success).toBe(false);
     expect(apaleoCredentials.safeParse({ clientId: 'a', clientSecret: 'b', webhookToken: 'short' }).success).toBe(false);
   });

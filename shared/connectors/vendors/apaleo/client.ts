@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { VendorHttp, VendorRequest } from '../../connector.js';
 import { VendorError } from '../../http/vendor-error.js';
+import { vendorEndpoint } from '../../vendor-url.js';
 import { property, reservation, reservationList, unit, unitList, type Property, type Reservation, type Unit, type UnitItem } from './schemas.js';
 import type { ApaleoSettings } from './settings.js';
 
@@ -37,7 +38,7 @@ export class ApaleoClient {
   ) {}
 
   private get(path: string, query?: VendorRequest['query']): Promise<{ status: number; body: unknown }> {
-    return this.http.send({ method: 'GET', url: `${this.settings.apiBaseUrl}${path}`, headers: { accept: 'application/json' }, ...(query ? { query } : {}) });
+    return this.http.send({ method: 'GET', url: vendorEndpoint(this.settings.apiBaseUrl, path), headers: { accept: 'application/json' }, ...(query ? { query } : {}) });
   }
 
   /** Every page of a list endpoint; Swagger 2.0 arrays are one comma-separated parameter (collectionFormat csv, the default). */

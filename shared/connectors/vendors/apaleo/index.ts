@@ -1,4 +1,5 @@
 import type { Connector } from '../../connector.js';
+import { vendorEndpoint } from '../../vendor-url.js';
 import { VENDOR } from './client.js';
 import { pushHandler } from './push.js';
 import { CHUNK_DAYS, DayRunner } from './run.js';
@@ -26,7 +27,7 @@ export const apaleo: Connector<typeof apaleoSettings, typeof apaleoCredentials> 
   backfill: (ctx, range) => runner.backfill(ctx, range),
   push: pushHandler(runner),
   tokenRequest: (settings, credentials) => ({
-    url: `${settings.identityBaseUrl}/connect/token`,
+    url: vendorEndpoint(settings.identityBaseUrl, 'connect/token'),
     clientId: credentials.clientId,
     clientSecret: credentials.clientSecret,
     clientAuth: 'basic',

@@ -2,9 +2,6 @@ import { z } from 'zod';
 import { code } from '../../../integrations/formats/common.js';
 import { vendorUrl } from '../../vendor-url.js';
 
-/** Kept without a trailing slash: the client appends absolute paths to it. */
-const baseUrl = vendorUrl().transform((u) => u.replace(/\/+$/, ''));
-
 /** Where one kind of revenue lands: our department code (mapped to a department by the integration) and our account (mapped to a USALI line). */
 const revenueTarget = z.strictObject({ department: code, account: z.string().min(1).max(64) });
 export type RevenueTarget = z.infer<typeof revenueTarget>;
@@ -23,8 +20,8 @@ export const DEFAULT_REVENUE_MAPPING = {
 
 export const apaleoSettings = z.strictObject({
   propertyId: z.string().min(1).max(64).describe("apaleo property id (e.g. 'MUC')"),
-  apiBaseUrl: baseUrl.default('https://api.apaleo.com').describe('apaleo API base URL; default https://api.apaleo.com'),
-  identityBaseUrl: baseUrl.default('https://identity.apaleo.com').describe('apaleo identity server (token endpoint /connect/token); default https://identity.apaleo.com'),
+  apiBaseUrl: vendorUrl().default('https://api.apaleo.com').describe('apaleo API base URL; default https://api.apaleo.com'),
+  identityBaseUrl: vendorUrl().default('https://identity.apaleo.com').describe('apaleo identity server (token endpoint /connect/token); default https://identity.apaleo.com'),
   revenueBasis: z.enum(['net', 'gross']).default('net').describe('Room and service revenue net (default) or gross of VAT'),
   complimentaryRatePlanCodes: z.array(z.string().min(1).max(64)).max(200).default([]).describe('Rate plan codes whose nights are complimentary (occupied, not sold); a night priced 0 is complimentary too'),
   excludedUnitGroupIds: z.array(z.string().min(1).max(64)).max(200).default([]).describe('Unit groups that are not guest rooms (meeting rooms, parking): neither available nor sold'),

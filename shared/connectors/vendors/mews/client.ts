@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { VendorHttp } from '../../connector.js';
 import { VendorError } from '../../http/vendor-error.js';
+import { vendorEndpoint } from '../../vendor-url.js';
 import type { MewsCredentials, MewsSettings } from './settings.js';
 import { plusMonths } from './time.js';
 
@@ -31,7 +32,7 @@ export class MewsClient {
 
   /** One call of `operation` (e.g. `configuration/get`), its answer parsed with `schema`. */
   async call<S extends z.ZodType>(operation: string, body: Record<string, unknown>, schema: S): Promise<z.infer<S>> {
-    const url = `${this.settings.baseUrl.replace(/\/+$/, '')}/api/connector/v1/${operation}`;
+    const url = vendorEndpoint(this.settings.baseUrl, `api/connector/v1/${operation}`);
     const response = await this.http.send({
       method: 'POST',
       url,

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { VendorHttp, VendorRequest, VendorResponse } from '../../connector.js';
 import { VendorError } from '../../http/vendor-error.js';
+import { vendorEndpoint } from '../../vendor-url.js';
 import { addDays } from '../../../reporting/periods.js';
 import type { OperaCredentials, OperaSettings } from './settings.js';
 import {
@@ -30,7 +31,7 @@ const ASYNC_MAX_WAIT_MS = 30_000;
 
 /** `path` (relative, e.g. `inv/v1/...`) under the gateway URL, which may carry a path prefix. */
 export function gatewayUrl(settings: Pick<OperaSettings, 'gatewayUrl'>, path: string): string {
-  return new URL(path, settings.gatewayUrl.endsWith('/') ? settings.gatewayUrl : `${settings.gatewayUrl}/`).toString();
+  return vendorEndpoint(settings.gatewayUrl, path);
 }
 
 /** Splits `from`..`to` (inclusive dates) into consecutive spans of at most `days` days. */
