@@ -3,6 +3,7 @@ import type { Connector } from './connector.js';
 import { apaleo } from './vendors/apaleo/index.js';
 import { mews } from './vendors/mews/index.js';
 import { opera } from './vendors/opera/index.js';
+import { sevenShifts } from './vendors/7shifts/index.js';
 import { square } from './vendors/square/index.js';
 
 /**
@@ -14,6 +15,7 @@ export const CONNECTORS: readonly Connector[] = [
   mews,
   apaleo,
   opera,
+  sevenShifts,
   square,
 ];
 
