@@ -8,6 +8,7 @@ import { squareSettings, type SquareCredentials, type SquareSettings } from '../
 import type { Json } from '../../fakes/vendors/square/dataset.js';
 import { businessDateAt, expectedDay } from '../../fakes/vendors/square/expected.js';
 import { startSquareFake, type SquareFake } from '../../fakes/vendors/square/server.js';
+import { eventErrors, eventExample } from '../../fakes/vendors/square/spec.js';
 
 /**
  * The Square connector against the fake Square, which checks every request against Square's
@@ -128,6 +129,15 @@ describe('Square push (order webhooks)', () => {
     const date = businessDateAt(String(o.closed_at), 'America/New_York');
     expect(records(first.batches).map((r) => `${String(r.outlet)} ${String(r.businessDate)}`)).toEqual([`BAR ${date}`, `REST ${date}`]);
     expectFiguresOfTheFake(first.batches);
+  });
+
+  it('signs events of the documented shape: Square’s own examples pass the schema the fake checks its events against, a malformed one does not', () => {
+    for (const schema of ['OrderCreatedEvent', 'OrderUpdatedEvent'] as const) expect(eventErrors(schema, eventExample(schema))).toEqual([]);
+    expect(eventErrors('OrderUpdatedEvent', { ...eventExample('OrderUpdatedEvent'), event_id: 42, data: { object: { order_updated: { version: 'two' } } } }).length).toBeGreaterThanOrEqual(2);
+    const o = fake.data.orders.find((x) => x.state === 'COMPLETED')!;
+    const created = fake.event(String(o.id), { notificationUrl: credentials.notificationUrl!, signatureKey: credentials.webhookSignatureKey!, type: 'order.created' });
+    expect(JSON.parse(created.body)).toMatchObject({ type: 'order.created', data: { type: 'order_created', object: { order_created: { order_id: o.id, location_id: o.location_id } } } });
+    expect(fake.violations).toEqual([]);
   });
 
   it('answers Square’s test notification with no work and ignores other events and other locations', async () => {
