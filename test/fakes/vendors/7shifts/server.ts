@@ -6,7 +6,8 @@ import { sevenShiftsDataset, type FakePunch, type SevenShiftsData } from './data
 
 /**
  * A fake 7shifts API v2 on a free loopback port, answering from a stateful dataset (dataset.ts):
- * time punches (filters and keyset pages), users, one user, departments, locations, a user's wages.
+ * time punches (filters and keyset pages), users, one user, departments, roles, locations (with
+ * their time zones), a user's wages.
  * Every request is checked against the parameters 7shifts documents (test/fixtures/vendors/7shifts/
  * operations.json, PROVENANCE.md): an unknown parameter, a malformed value or a missing header is
  * answered 400 and recorded in `violations`, so a contract test fails on any. Faults can be queued:
@@ -144,6 +145,8 @@ export async function startSevenShiftsFake(data: SevenShiftsData = sevenShiftsDa
       }
       case 'GET /v2/company/{company_id}/departments':
         return send(res, 200, paged(data.departments.filter((d) => !q('location_id') || d.location_id === Number(q('location_id'))), query, 'departments'));
+      case 'GET /v2/company/{company_id}/roles':
+        return send(res, 200, paged(data.roles.filter((r) => !q('department_id') || r.department_id === Number(q('department_id'))), query, 'roles'));
       case 'GET /v2/company/{company_id}/locations':
         return send(res, 200, paged(data.locations, query, 'locations'));
       case 'GET /v2/company/{company_id}/users/{user_id}/wages':
