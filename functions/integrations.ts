@@ -27,7 +27,7 @@ const mappingsInput = z.strictObject({
 const connectorObject = z.record(z.string().max(64), z.unknown());
 
 const createBody = z.strictObject({
-  kind: z.enum(INTEGRATION_KINDS).default('webhook').describe('webhook: our signed canonical body; pull: we call the vendor on a schedule; vendor-push: the vendor calls us its own way'),
+  kind: z.enum(INTEGRATION_KINDS).default('webhook').describe('webhook: our signed canonical body; pull: we call the vendor on a schedule; vendor-push: the vendor calls us its own way; file: files uploaded or dropped into its blob container (SFTP)'),
   propertyId: idParam,
   sourceType: sourceTypeSchema.optional().describe("Required for a webhook; a connector integration feeds its connector's source types"),
   connector: z.string().min(1).max(64).optional().describe('pull and vendor-push: the connector id (GET /api/v1/connectors)'),
@@ -70,6 +70,8 @@ const integrationSchema = z.object({
   acceptance: z.enum(['all-or-nothing', 'row-level']),
   webhookPath: z.string().optional().describe('Webhook integrations'),
   pushPath: z.string().optional().describe('Vendor-push integrations: where the vendor posts (its authentication may add a token to the URL)'),
+  filesPath: z.string().optional().describe('File integrations: where files are uploaded (POST)'),
+  container: z.string().optional().describe('File integrations: the blob container files are dropped into (the SFTP home)'),
   secrets: z.array(secretRef),
   createdAt: z.string(),
   updatedAt: z.string(),
@@ -125,6 +127,7 @@ const importSchema = z.object({
   processingMs: z.number().optional(),
   touchedDates: z.array(z.string()).optional(),
   raw: z.object({ chunks: z.number(), encoding: z.enum(['gzip', 'identity']).optional(), purgedAt: z.string().optional() }),
+  file: z.object({ id: z.string(), name: z.string() }).optional().describe('File integrations: the file the records came from'),
 });
 const importRef = z.object({ importId: z.string(), status: statusEnum, receivedAt: z.string(), completedAt: z.string().optional() });
 const statusSchema = z.object({

@@ -21,6 +21,9 @@ import type { Reporting } from './reporting/index.js';
 import type { Integrations } from './integrations/index.js';
 import type { ConnectorRuns } from './connectors/runs/index.js';
 import type { Privacy } from './privacy/index.js';
+import type { FileDrops } from './integrations/files.js';
+import { AzureBlobStore } from './platform/blob/azure-blob-store.js';
+import type { BlobStore } from './platform/blob/blob-store.js';
 
 /** Every service, built once per process from configuration. Handlers reach services only through this. */
 export interface App extends Platform {
@@ -37,6 +40,12 @@ export interface App extends Platform {
   integrations: Integrations;
   /** Scheduled pulls, backfills and status of connector integrations. */
   connectorRuns: ConnectorRuns;
+  /** Blob Storage: Azure's with the managed identity, or Azurite started in-process. */
+  blobs: BlobStore;
+  /** Present when Blob Storage is the in-process Azurite (local host, tests): its endpoint, for the development account. */
+  azurite: { endpoint: string } | undefined;
+  /** Files of `file` integrations: HTTPS uploads and blob drops, imported. */
+  files: FileDrops;
   privacy: Privacy;
   close(): Promise<void>;
 }
@@ -59,6 +68,28 @@ export async function buildApp(config: Config): Promise<App> {
   };
   const closers: Array<() => Promise<void>> = [];
 
+  // Azurite starts alongside the embedded Cosmos server (each takes seconds to load, on its own thread).
+  const azurite = config.STORAGE_ACCOUNT_URL
+    ? undefined
+    : import('./platform/local/azurite.js').then(({ startAzurite }) => startAzurite({ ...(config.LOCAL_PERSIST ? { stateDir: config.LOCAL_STATE_DIR } : {}), log }));
+  // Closed with the rest when started, whether or not the build below gets that far.
+  azurite?.then((a) => closers.push(a.close), () => undefined);
+  try {
+    return await buildOn(config, log, credential, closers, azurite);
+  } catch (err) {
+    await azurite?.catch(() => undefined);
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function buildOn(
+  config: Config,
+  log: Log,
+  credential: () => TokenCredential,
+  closers: Array<() => Promise<void>>,
+  azurite: Promise<{ endpoint: string }> | undefined,
+): Promise<App> {
   let endpoint = config.COSMOS_ENDPOINT;
   const embedded = !endpoint;
   if (!endpoint) {
@@ -94,6 +125,14 @@ export async function buildApp(config: Config): Promise<App> {
     bus = broker;
   }
 
+  let blobs: BlobStore;
+  let started: { endpoint: string } | undefined;
+  if (azurite) {
+    started = await azurite;
+    log.info('Azurite (Blob Storage) started', { endpoint: started.endpoint, persisted: config.LOCAL_PERSIST ? config.LOCAL_STATE_DIR : false });
+    blobs = new AzureBlobStore({ kind: 'azurite', endpoint: started.endpoint });
+  } else blobs = new AzureBlobStore({ kind: 'azure', accountUrl: config.STORAGE_ACCOUNT_URL as string, credential });
+
   const kek = await buildKek(config, credential, log);
   const keys = new SubjectKeyRing(store, kek, config.KEY_CACHE_SIZE, config.KEY_CACHE_TTL_SECONDS * 1000, config.KEY_CONFIRM_SECONDS * 1000);
   const cipher = new FieldCipher(keys);
@@ -110,12 +149,13 @@ export async function buildApp(config: Config): Promise<App> {
   const { createIntegrations } = await import('./integrations/index.js');
   const { createConnectorRuns } = await import('./connectors/runs/index.js');
   const { createPrivacy } = await import('./privacy/index.js');
+  const { createFileDrops } = await import('./integrations/files.js');
   const { ProfileDisplayNames } = await import('./identity/display-names.js');
   const identity = await createIdentity(platform, { credential });
   // The audit views open people's names from their profiles (under each person's key) at view time.
   const audit = createAuditLog(platform, { credential, names: new ProfileDisplayNames(platform, identity.users) });
   const deadLetters: DeadLetters = broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential);
-  const integrations = createIntegrations(platform, { properties: identity.tenants.directory, deadLetters });
+  const integrations = createIntegrations(platform, { properties: identity.tenants.directory, deadLetters, containers: blobs });
   const connectorRuns = createConnectorRuns(platform, { properties: identity.tenants.directory, receive: (receipt) => integrations.receiveBatches(receipt) });
 
   return {
@@ -139,6 +179,9 @@ export async function buildApp(config: Config): Promise<App> {
     }),
     integrations,
     connectorRuns,
+    blobs,
+    azurite: started ? { endpoint: started.endpoint } : undefined,
+    files: createFileDrops(platform, { integrations, blobs }),
     privacy: createPrivacy(platform, { identity }),
     async close() {
       await identity.close();

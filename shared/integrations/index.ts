@@ -15,6 +15,7 @@ import { importMessage, receiveBatches, receiveDelivery, type BatchReceipt, type
 import { receivePush, type PushCall } from '../connectors/push.js';
 import { callerOf, integrationsEvent, IntegrationService, type IntegrationInput, type RotatedSecret } from './service.js';
 import type { EventActor, RequestMeta } from '../audit/emit.js';
+import type { FileContainers } from './files-container.js';
 
 export type { ImportMessage } from './receiver.js';
 export type { IntegrationView, IntegrationInput, IntegrationPatch } from './service.js';
@@ -33,8 +34,9 @@ export class Integrations {
     private readonly platform: Platform,
     properties: PropertyDirectory,
     private readonly deadLetters: DeadLetters | undefined,
+    containers?: FileContainers,
   ) {
-    this.service = new IntegrationService(platform, properties);
+    this.service = new IntegrationService(platform, properties, containers);
     this.raw = new RawStore(platform);
     this.processor = new ImportProcessor(platform, this.raw, this.service.properties);
   }
@@ -143,6 +145,6 @@ export class Integrations {
  * Builds the integrations area on identity's property directory; dead-lettered imports are swept
  * through the app's dead-letter port.
  */
-export function createIntegrations(platform: Platform, options: { properties: PropertyDirectory; deadLetters?: DeadLetters | undefined }): Integrations {
-  return new Integrations(platform, options.properties, options.deadLetters);
+export function createIntegrations(platform: Platform, options: { properties: PropertyDirectory; deadLetters?: DeadLetters | undefined; containers?: FileContainers }): Integrations {
+  return new Integrations(platform, options.properties, options.deadLetters, options.containers);
 }

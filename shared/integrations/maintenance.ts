@@ -48,7 +48,7 @@ export async function purgeRawBodies(platform: Platform, retentionDays: number, 
   for (;;) {
     const due = await platform.store.scan<Pick<ImportItem, 'id' | 'tenantId' | 'propertyId' | 'raw'>>(
       'imports',
-      "SELECT c.id, c.tenantId, c.propertyId, c.raw FROM c WHERE c.type = 'import' AND c.receivedAt < @cutoff AND NOT IS_DEFINED(c.raw.purgedAt)",
+      "SELECT c.id, c.tenantId, c.propertyId, c.raw FROM c WHERE (c.type = 'import' OR c.type = 'file') AND c.receivedAt < @cutoff AND NOT IS_DEFINED(c.raw.purgedAt)",
       { cutoff },
       batch,
     );

@@ -97,6 +97,8 @@ export interface ImportItem extends Item, OutboxCarrier {
   /** Where the sealed body is (inline when `chunks` is 0), whether it is gzip-compressed, and when retention removed it. */
   raw: { chunks: number; encoding?: 'gzip' | 'identity'; purgedAt?: string };
   enc?: { raw?: Sealed };
+  /** Imports of a `file` integration: the file their records came from. */
+  file?: { id: string; name: string };
 }
 
 export interface RawChunkItem extends Item {
@@ -118,12 +120,13 @@ export interface SecretRef {
 
 /**
  * How data reaches an integration: `webhook` (our canonical body, Standard Webhooks signature),
- * `pull` (we call the vendor's API on a schedule) or `vendor-push` (the vendor calls us its own way).
+ * `pull` (we call the vendor's API on a schedule), `vendor-push` (the vendor calls us its own way) or
+ * `file` (files uploaded over HTTPS or dropped into the integration's blob container, e.g. by SFTP).
  * Items stored before kinds existed have none and are webhooks.
  */
-export type IntegrationKind = 'webhook' | 'pull' | 'vendor-push';
+export type IntegrationKind = 'webhook' | 'pull' | 'vendor-push' | 'file';
 
-export const INTEGRATION_KINDS = ['webhook', 'pull', 'vendor-push'] as const satisfies readonly IntegrationKind[];
+export const INTEGRATION_KINDS = ['webhook', 'pull', 'vendor-push', 'file'] as const satisfies readonly IntegrationKind[];
 
 /** Which credential fields are set (never their values) and when they were last set. */
 export interface CredentialsRef {
@@ -171,4 +174,30 @@ export interface IntegrationIndexItem extends Item {
   type: 'integrationIndex';
   integrationId: string;
   integrationTenantId: string;
+}
+
+/**
+ * A file received by a `file` integration (uploaded or dropped), sealed like a raw body (the claim
+ * check of raw-store.ts, retained as long). Id: `fil_<hash of integration, file name, version>`, so a
+ * re-delivered drop event or a repeated upload of the same bytes finds it and imports nothing twice.
+ */
+export interface FileItem extends Item, OutboxCarrier {
+  type: 'file';
+  integrationId: string;
+  propertyId: string;
+  name: string;
+  contentType: string;
+  bytes: number;
+  /** The version received: the blob's ETag for a drop, a hash of the bytes for an upload. */
+  version: string;
+  origin: 'upload' | 'drop';
+  receivedAt: string;
+  /** `imported`: batches handed to the import pipeline (their imports say how they went); `rejected`: the file could not be read. */
+  status: 'imported' | 'rejected';
+  records: number;
+  importIds: string[];
+  errors?: RecordError[];
+  errorCount?: number;
+  raw: { chunks: number; encoding?: 'gzip' | 'identity'; purgedAt?: string };
+  enc?: { raw?: Sealed };
 }

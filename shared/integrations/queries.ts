@@ -26,6 +26,7 @@ const SUMMARY_FIELDS = [
   'completedAt',
   'processingMs',
   'raw',
+  'file',
 ];
 
 export function importView(item: ImportItem): ImportView {

@@ -58,7 +58,7 @@ export class RawStore {
   }
 
   /** The body as received. Throws RawBodyMissing once retention purged it. */
-  async get(item: ImportItem): Promise<Buffer> {
+  async get(item: Pick<ImportItem, 'id' | 'tenantId' | 'propertyId' | 'raw' | 'enc'>): Promise<Buffer> {
     if (item.raw.purgedAt) throw new RawBodyMissing('the raw body was purged by retention');
     const sealedParts: Array<Sealed | undefined> = [];
     if (item.raw.chunks === 0) sealedParts.push(item.enc?.raw);

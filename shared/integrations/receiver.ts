@@ -72,6 +72,7 @@ interface Receipt {
   format: 'json' | 'csv';
   body: Buffer;
   correlationId?: string;
+  file?: { id: string; name: string };
 }
 
 /**
@@ -99,6 +100,7 @@ async function storeImport(platform: Platform, raw: RawStore, integration: Integ
     run: 1,
     raw: { chunks: stored.chunks, encoding: stored.encoding },
   };
+  if (r.file) item.file = r.file;
   if (stored.inline) item.enc = { raw: stored.inline };
   const written = await platform.outbox.createGrouped('imports', item, [importMessage({ tenantId, integrationId: integration.id, propertyId: integration.propertyId, importId, run: 1 }, r.correlationId)]);
   return { importId, duplicate: written === 'exists' };
@@ -117,6 +119,8 @@ export interface BatchReceipt {
   runKey: string;
   batches: CanonicalBatch[];
   correlationId?: string;
+  /** The received file the batches were read from (file integrations): named on each import. */
+  file?: { id: string; name: string };
 }
 
 /**
@@ -137,6 +141,7 @@ export async function receiveBatches(platform: Platform, raw: RawStore, r: Batch
       format: 'json',
       body: Buffer.from(JSON.stringify({ records: b.records })),
       ...(r.correlationId ? { correlationId: r.correlationId } : {}),
+      ...(r.file ? { file: r.file } : {}),
     }),
   );
   return { importIds: stored.map((s) => s.importId), duplicates: stored.filter((s) => s.duplicate).length };

@@ -16,6 +16,7 @@ import { kindOf, sourceTypesOf, type IntegrationIndexItem, type IntegrationItem,
 import { connectorById } from '../connectors/registry.js';
 import type { Connector } from '../connectors/connector.js';
 import type { IntegrationMappings } from './measures.js';
+import { fileContainerName, type FileContainers } from './files-container.js';
 
 /** What a client configures of a webhook integration. */
 export type IntegrationInput = Pick<IntegrationItem, 'propertyId' | 'sourceType' | 'name' | 'format' | 'mappings' | 'enabled' | 'acceptance'>;
@@ -70,6 +71,10 @@ export type IntegrationView = IntegrationInput &
     webhookPath?: string;
     /** Vendor-push integrations: where the vendor posts its events (plus whatever its authentication puts in the URL). */
     pushPath?: string;
+    /** File integrations: where files are uploaded over HTTPS. */
+    filesPath?: string;
+    /** File integrations: the blob container files are dropped into (the SFTP local user's home). */
+    container?: string;
   };
 
 const SECRET_FIELD = 'integration.secret';
@@ -166,6 +171,7 @@ export function viewOf(item: IntegrationItem): IntegrationView {
     acceptance: item.acceptance,
     ...(kind === 'webhook' ? { webhookPath: `/api/v1/integrations/${item.id}/webhook` } : {}),
     ...(kind === 'vendor-push' && item.connector ? { pushPath: `/api/v1/connectors/${item.connector}/push/${item.id}` } : {}),
+    ...(kind === 'file' ? { filesPath: `/api/v1/integrations/${item.id}/files`, container: fileContainerName(item.id) } : {}),
     secrets: item.secrets.map((s) => ({ ...s })),
     createdAt: item.createdAt,
     updatedAt: item.updatedAt,
@@ -203,6 +209,8 @@ export class IntegrationService {
     private readonly platform: Platform,
     /** Identity's read-only properties and departments. */
     readonly properties: PropertyDirectory,
+    /** Where a file integration's blob container is created. */
+    private readonly containers?: FileContainers,
   ) {
     this.receiving = new LruCache(10_000, RECEIVING_CACHE_MS);
   }
@@ -305,6 +313,7 @@ export class IntegrationService {
   async create(principal: Principal, input: NewIntegration, meta: RequestMeta = {}): Promise<{ item: IntegrationItem; secret?: string }> {
     authorize(principal, 'integrations.manage', { tenantId: principal.tenantId, propertyId: input.propertyId, kind: 'property' });
     const { kind = 'webhook', sourceType, connector, settings, credentials, ...common } = input;
+    if (kind === 'file') return this.createFileAs(callerOf(principal), { ...common, sourceType, connector, settings, credentials }, meta);
     if (kind !== 'webhook') return this.createConnectorAs(callerOf(principal), { ...common, kind, sourceType, connector, settings, credentials }, meta);
     const errors: FieldError[] = [];
     if (!sourceType) errors.push({ field: 'body.sourceType', message: 'required for a webhook integration' });
@@ -343,10 +352,48 @@ export class IntegrationService {
     return { item, secret };
   }
 
+  /**
+   * Creates a file integration and, first, its blob container (an empty container left by a failed
+   * insert is harmless; an integration without its container would refuse every drop). Files are
+   * read by their own type, so the format is `csv` whatever was asked.
+   */
+  private async createFileAs(caller: ChangeCaller, input: Omit<NewIntegration, 'kind'>, meta: RequestMeta): Promise<{ item: IntegrationItem }> {
+    const errors: FieldError[] = [];
+    if (!input.sourceType) errors.push({ field: 'body.sourceType', message: 'required for a file integration' });
+    for (const [field, value] of Object.entries({ connector: input.connector, settings: input.settings, credentials: input.credentials })) {
+      if (value !== undefined) errors.push({ field: `body.${field}`, message: 'only pull and vendor-push integrations have a connector' });
+    }
+    if (errors.length > 0 || !input.sourceType) throw badRequest('The integration is invalid.', errors);
+    if (!this.containers) throw new Error('file integrations need the blob store (FileContainers) in this service');
+    await this.checkPlacement(caller.tenantId, input.propertyId, input.mappings, [input.sourceType]);
+    const id = newId();
+    await this.containers.ensureContainer(fileContainerName(id));
+    const now = new Date().toISOString();
+    const item = await this.insert(caller, meta, {
+      id,
+      tenantId: caller.tenantId,
+      type: 'integration',
+      kind: 'file',
+      propertyId: input.propertyId,
+      sourceType: input.sourceType,
+      name: input.name,
+      format: 'csv',
+      mappings: input.mappings,
+      enabled: input.enabled,
+      acceptance: input.acceptance,
+      secrets: [],
+      enc: { secrets: {} },
+      createdAt: now,
+      updatedAt: now,
+      createdBy: createdByOf(caller),
+    });
+    return { item };
+  }
+
   /** Creates a pull or vendor-push integration: the connector's settings and credentials validated, the credentials sealed. */
   private async createConnectorAs(
     caller: ChangeCaller,
-    input: Omit<NewIntegration, 'kind'> & { kind: Exclude<IntegrationKind, 'webhook'> },
+    input: Omit<NewIntegration, 'kind'> & { kind: Exclude<IntegrationKind, 'webhook' | 'file'> },
     meta: RequestMeta,
   ): Promise<{ item: IntegrationItem }> {
     const connector = input.connector === undefined ? undefined : connectorById(input.connector);
@@ -418,7 +465,7 @@ export class IntegrationService {
       departments: patch.mappings?.departments ?? current.mappings.departments,
       accounts: patch.mappings?.accounts ?? current.mappings.accounts,
     };
-    if (patch.format === 'csv' && kindOf(current) !== 'webhook') throw badRequest('The integration is invalid.', [{ field: 'body.format', message: 'connector integrations produce json batches' }]);
+    if (patch.format === 'csv' && kindOf(current) !== 'webhook' && kindOf(current) !== 'file') throw badRequest('The integration is invalid.', [{ field: 'body.format', message: 'connector integrations produce json batches' }]);
     if (patch.mappings) await this.validateMappings(principal.tenantId, current.propertyId, mappings, sourceTypesOf(current));
     let settings = current.settings;
     if (patch.settings !== undefined) {

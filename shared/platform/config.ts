@@ -31,6 +31,13 @@ export const configSchema = z.object({
 
   SERVICEBUS_NAMESPACE: z.string().regex(/^[a-z0-9-]+\.servicebus\.windows\.net$/i, 'must be <name>.servicebus.windows.net').optional(),
 
+  /** Blob endpoint of the storage account for file drops (`https://<account>.blob.core.windows.net`); unset: Azurite starts in-process. */
+  STORAGE_ACCOUNT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  /** Largest file an HTTPS upload may carry. */
+  FILES_MAX_BYTES: int(50 * 1024 * 1024, 1024, 100 * 1024 * 1024),
+  /** The file-drop sweep: locally (Azurite has no Event Grid) it queues every dropped blob; in Azure it catches what Event Grid missed (infra sets it hourly). */
+  FILES_POLL_SCHEDULE: z.string().default('*/10 * * * * *'),
+
   KEYVAULT_KEY_ID: z.url().optional(),
   LOCAL_KEK: z
     .string()
@@ -175,7 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const config = parsed.data;
   if (runningInAzure(env)) {
-    const missing = (['COSMOS_ENDPOINT', 'SERVICEBUS_NAMESPACE', 'KEYVAULT_KEY_ID', 'PASSWORD_PEPPER', 'TOKEN_SIGNING_KEY_ID', 'AUDIT_SIGNING_KEY_ID'] as const).filter((k) => !config[k]);
+    const missing = (['COSMOS_ENDPOINT', 'SERVICEBUS_NAMESPACE', 'STORAGE_ACCOUNT_URL', 'KEYVAULT_KEY_ID', 'PASSWORD_PEPPER', 'TOKEN_SIGNING_KEY_ID', 'AUDIT_SIGNING_KEY_ID'] as const).filter((k) => !config[k]);
     if (missing.length > 0) throw new ConfigError(`Invalid configuration:\n${missing.map((k) => `  ${k}: required in Azure`).join('\n')}`);
     // The localhost defaults are for development only: a deployment trusts no browser origin it didn't name.
     if (input.CORS_ORIGINS === undefined) config.CORS_ORIGINS = [];

@@ -9,6 +9,7 @@ import type { Config } from './config.js';
 export const ENTRA_ID_SETTINGS: ReadonlyArray<{ setting: keyof Config; signsIn: (config: Config) => boolean }> = [
   { setting: 'COSMOS_ENDPOINT', signsIn: (c) => Boolean(c.COSMOS_ENDPOINT && !c.COSMOS_KEY) },
   { setting: 'SERVICEBUS_NAMESPACE', signsIn: (c) => Boolean(c.SERVICEBUS_NAMESPACE) },
+  { setting: 'STORAGE_ACCOUNT_URL', signsIn: (c) => Boolean(c.STORAGE_ACCOUNT_URL) },
   { setting: 'KEYVAULT_KEY_ID', signsIn: (c) => Boolean(c.KEYVAULT_KEY_ID) },
   { setting: 'TOKEN_SIGNING_KEY_ID', signsIn: (c) => Boolean(c.TOKEN_SIGNING_KEY_ID) },
   { setting: 'AUDIT_SIGNING_KEY_ID', signsIn: (c) => Boolean(c.AUDIT_SIGNING_KEY_ID) },

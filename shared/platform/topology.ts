@@ -83,6 +83,11 @@ export const queues = {
   redaction: { name: 'redaction', sessions: false },
   /** One message per run of a connector integration (a change-feed or backfill window); the message id is the run id and when it was queued. */
   'connector-runs': { name: 'connector-runs', sessions: false },
+  /**
+   * Blob-created events of the file integrations' containers: in Azure from Event Grid (the event is
+   * the message body), locally from the poll timer in the same shape.
+   */
+  'file-drops': { name: 'file-drops', sessions: false },
 } as const;
 
 export type QueueName = keyof typeof queues;

@@ -31,6 +31,7 @@ describe('configuration in Azure', () => {
     WEBSITE_SITE_NAME: 'pmi-prod-func',
     COSMOS_ENDPOINT: 'https://pmi.documents.azure.com:443/',
     SERVICEBUS_NAMESPACE: 'pmi.servicebus.windows.net',
+    STORAGE_ACCOUNT_URL: 'https://pmifiles.blob.core.windows.net',
     KEYVAULT_KEY_ID: 'https://pmi.vault.azure.net/keys/data-kek',
     TOKEN_SIGNING_KEY_ID: 'https://pmi.vault.azure.net/keys/token-signing',
     AUDIT_SIGNING_KEY_ID: 'https://pmi.vault.azure.net/keys/audit-signing',
