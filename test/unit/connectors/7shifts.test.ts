@@ -37,7 +37,7 @@ afterAll(() => fake.close());
 
 function context(waits: number[] = [], over: Partial<SevenShiftsSettings> = {}): ConnectorContext<SevenShiftsSettings, SevenShiftsCredentials> {
   const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void waits.push(ms), random: () => 0.5 };
-  const http = createVendorHttp({ vendor: '7shifts', circuitKey: `7shifts-${Math.random()}`, circuits: new Circuits(), tokens: new TokenCache(), clock, timeoutMs: 300, retry: { maxAttempts: 4, baseDelayMs: 100 } });
+  const http = createVendorHttp({ vendor: '7shifts', circuitKey: `7shifts-${Math.random()}`, circuits: new Circuits(), tokens: new TokenCache(), clock, timeoutMs: 2500, retry: { maxAttempts: 4, baseDelayMs: 100 } });
   return { settings: { ...settings, ...over }, credentials, http, timeZone: TZ, today: '2026-04-15' };
 }
 

@@ -29,7 +29,7 @@ afterAll(() => fake.close());
 /** The client's waits are recorded and skipped: back-off and Retry-After are asserted, never slept. */
 function context(waits: number[]): ConnectorContext<ApaleoSettings, ApaleoCredentials> {
   const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void waits.push(ms), random: () => 0.5 };
-  const http = createVendorHttp({ vendor: 'apaleo', circuitKey: 'apaleo-faults', tokenRequest: apaleo.tokenRequest!(settings, credentials), circuits: new Circuits(), tokens: new TokenCache(), clock, timeoutMs: 400, retry: { maxAttempts: 4, baseDelayMs: 100 } });
+  const http = createVendorHttp({ vendor: 'apaleo', circuitKey: 'apaleo-faults', tokenRequest: apaleo.tokenRequest!(settings, credentials), circuits: new Circuits(), tokens: new TokenCache(), clock, timeoutMs: 2500, retry: { maxAttempts: 4, baseDelayMs: 100 } });
   return { settings, credentials, http, timeZone: 'Europe/Berlin', today: TODAY };
 }
 

@@ -25,7 +25,7 @@ function ctx(circuits = new Circuits()): ConnectorContext<MewsSettings, MewsCred
   return {
     settings: mewsSettings.parse({ baseUrl: fake.url, enterpriseId: data.enterpriseId, serviceId: data.serviceId, complimentaryRateIds: [data.complimentaryRateId], pageSize: 200 }),
     credentials: mewsCredentials.parse({ clientToken: CLIENT_TOKEN, accessToken: ACCESS_TOKEN }),
-    http: createVendorHttp({ vendor: 'mews', circuitKey: 'mews-faults', circuits, timeoutMs: 400, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } }),
+    http: createVendorHttp({ vendor: 'mews', circuitKey: 'mews-faults', circuits, timeoutMs: 2500, retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5 } }),
     timeZone: data.timeZone,
     today: '2026-04-15',
   };

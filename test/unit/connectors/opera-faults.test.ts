@@ -29,7 +29,7 @@ describe('OPERA Cloud connector under vendor faults', () => {
     fake.inject('getRevenueInventoryStatistics', { kind: 'hang' }, { skip: 1 });
     const clock = new RecordingClock();
 
-    const result = await opera.backfill(operaContext(fake, { clock, timeoutMs: 300 }), RANGE);
+    const result = await opera.backfill(operaContext(fake, { clock, timeoutMs: 2500 }), RANGE);
 
     expect(result).toEqual(reference);
     expect(fake.requests.filter((r) => r.status === 500 || r.status === 429 || r.status === 0)).toHaveLength(3);

@@ -165,7 +165,7 @@ test('5xx on every attempt: a sanitised server_error after maxAttempts, without 
 
 test('a slow answer times out and is retried; every attempt slow ends as timeout', async () => {
   handler = script(() => undefined, (_r, res) => json(res, 200, { late: false }));
-  const r = await client({ timeoutMs: 100 }).send({ method: 'GET', url: `${base}/slow` });
+  const r = await client({ timeoutMs: 1500 }).send({ method: 'GET', url: `${base}/slow` });
   expect(r.body).toEqual({ late: false });
   expect(seen).toHaveLength(2);
 
