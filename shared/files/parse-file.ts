@@ -13,7 +13,8 @@ export interface FileRowError {
   /** CSV: the line the row starts on; XLSX: the sheet's row number; XML: the record's ordinal. */
   row: number;
   column?: string;
-  field?: string;
+  /** The canonical field (`record` when the problem is the record as a whole): the import record's error shape. */
+  field: string;
   message: string;
 }
 
@@ -163,9 +164,9 @@ function validate(row: number, record: Record<string, unknown>, c: Compiled): { 
   if (parsed.success) return { record: parsed.data as Record<string, unknown>, errors: [] };
   return {
     errors: parsed.error.issues.map((issue) => {
-      const field = issue.path.length > 0 ? String(issue.path[0]) : undefined;
-      const column = field ? c.columnOfField.get(field) : undefined;
-      return { row, ...(column ? { column } : {}), ...(field ? { field } : {}), message: field && !(field in record) ? 'required: map a column or set a constant' : issue.message };
+      const field = issue.path.length > 0 ? String(issue.path[0]) : 'record';
+      const column = c.columnOfField.get(field);
+      return { row, ...(column ? { column } : {}), field, message: field !== 'record' && !(field in record) ? 'required: map a column or set a constant' : issue.message };
     }),
   };
 }

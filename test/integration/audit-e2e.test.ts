@@ -256,6 +256,14 @@ const steps: Step[] = [
     },
   },
   {
+    op: 'PUT /api/v1/integrations/{id}/file-mapping',
+    call: async (h) => {
+      const created = await req('POST', '/api/v1/integrations', owner().token, {}, { kind: 'file', propertyId: t.propertyIds[0], sourceType: 'pms', name: 'E2E night audit files' });
+      const res = await req('PUT', `/api/v1/integrations/${created.json?.id}/file-mapping`, owner().token, h, { ready: 'opera-tsa03' });
+      return { res, status: 200, expect: { action: 'integration.file_mapping_set', actorId: owner().id, target: { type: 'integration', id: created.json?.id } } };
+    },
+  },
+  {
     op: 'DELETE /api/v1/integrations/{id}',
     call: async (h) => {
       const res = await req('DELETE', `/api/v1/integrations/${ids.integration}`, owner().token, h);
@@ -375,6 +383,7 @@ const notWalkedHere: Record<string, string> = {
   'POST /api/v1/integrations/{id}/runs': 'connector runs through a fake vendor (connector-runs.test.ts asserts connector.run_requested)',
   'POST /api/v1/integrations/{id}/backfill': 'connector runs through a fake vendor (connector-runs.test.ts asserts connector.backfill_requested)',
   'PATCH /api/v1/integrations/{id}/run-settings': 'connector runs (connector-runs.test.ts asserts connector.settings_changed)',
+  'POST /api/v1/integrations/{id}/files/preview': 'changes nothing (file-mappings.test.ts asserts no import or mapping is stored)',
 };
 
 async function entryFor(tenantId: string, correlationId: string): Promise<ChainEntry[]> {

@@ -88,6 +88,7 @@ const BODIES: Record<string, unknown> = {
   'POST v1/users/{id}/redaction': { reason: 'hostile', requestedBy: 'attacker' },
   'POST v1/integrations/{id}/backfill': { from: '2026-01-01', to: '2026-01-31' },
   'PATCH v1/integrations/{id}/run-settings': { expectedArrival: { localTime: '07:00' } },
+  'PUT v1/integrations/{id}/file-mapping': { ready: 'opera-tsa03' },
 };
 
 /**

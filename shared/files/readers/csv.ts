@@ -1,5 +1,5 @@
 import { Readable, pipeline } from 'node:stream';
-import { parse } from 'csv-parse';
+import { CsvError, parse } from 'csv-parse';
 import type { FileOptions } from '../mapping.js';
 import { decodeText } from './text.js';
 import { FileFormatError, headerKey, type FileInput, type HeaderCheck, type SourceRow } from './source.js';
@@ -72,8 +72,7 @@ export async function* readCsv(input: FileInput, options: CsvOptions, checkHeade
     }
   } catch (err) {
     if (err instanceof FileFormatError) throw err;
-    const code = (err as { code?: string }).code ?? '';
-    if (code.startsWith('CSV_')) throw new FileFormatError(`malformed CSV: ${(err as Error).message.split('\n')[0]}`);
+    if (err instanceof CsvError) throw new FileFormatError(`malformed CSV (delimiter '${delimiter === '\t' ? 'tab' : delimiter}'): ${err.message.split('\n')[0]}`);
     throw err;
   }
   if (!keys) throw new FileFormatError(index === 0 ? 'the file is empty' : `the file has no header row ${options.headerRow}`);

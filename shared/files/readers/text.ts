@@ -21,7 +21,7 @@ export async function* decodeText(input: FileInput, declared: Encoding): AsyncGe
   let pending: Uint8Array = new Uint8Array(0);
   let offset = 0;
   const fail = (encoding: string): never => {
-    throw new FileFormatError(`the file is not valid ${encoding} text (near byte ${offset}); set file.encoding (utf-8, utf-16le, utf-16be or windows-1252)`);
+    throw new FileFormatError(`the file is not valid ${encoding} text (in the bytes from offset ${offset}); set file.encoding (utf-8, utf-16le, utf-16be or windows-1252)`);
   };
   for await (const chunk of chunksOf(input)) {
     let bytes = chunk;
