@@ -59,6 +59,10 @@ param acsSmsEndpoint string = ''
 @description('SMS sender number in E.164 (azd env ACS_SMS_FROM).')
 param acsSmsFrom string = ''
 
+@description('Days raw bodies and dropped files are kept (IMPORT_RAW_RETENTION_DAYS; the file storage lifecycle rule uses the same).')
+@minValue(1)
+param rawBodyRetentionDays int = 30
+
 var secondaryLocation = location == 'northeurope' ? 'westeurope' : 'northeurope'
 
 // Regions the "Allowed locations" policy permits in this resource group: EU only.
@@ -161,6 +165,19 @@ module cosmos 'modules/cosmos.bicep' = {
   }
 }
 
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    accountName: 'stfiles${resourceToken}'
+    location: location
+    tags: tags
+    appPrincipalId: identity.outputs.principalId
+    retentionDays: rawBodyRetentionDays
+    workspaceId: monitoring.outputs.workspaceId
+  }
+}
+
 module serviceBus 'modules/servicebus.bicep' = {
   name: 'servicebus'
   scope: rg
@@ -171,6 +188,17 @@ module serviceBus 'modules/servicebus.bicep' = {
     capacity: size.serviceBusCapacity
     appPrincipalId: identity.outputs.principalId
     workspaceId: monitoring.outputs.workspaceId
+    fileEventsPrincipalId: storage.outputs.fileEventsPrincipalId
+  }
+}
+
+// After servicebus.bicep: Event Grid validates that its identity may send to the queue.
+module fileEvents 'modules/file-events.bicep' = {
+  name: 'file-events'
+  scope: rg
+  params: {
+    systemTopicName: storage.outputs.fileEventsTopicName
+    fileDropsQueueId: serviceBus.outputs.fileDropsQueueId
   }
 }
 
@@ -207,6 +235,8 @@ module api 'modules/functions.bicep' = {
     cosmosDatabase: cosmos.outputs.databaseName
     cosmosPreferredRegions: '${regionDisplayNames[location]},${regionDisplayNames[secondaryLocation]}'
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
+    storageAccountUrl: storage.outputs.blobEndpoint
+    rawBodyRetentionDays: rawBodyRetentionDays
     dataKeyId: keyVault.outputs.dataKeyId
     tokenSigningKeyId: keyVault.outputs.tokenSigningKeyId
     auditSigningKeyId: keyVault.outputs.auditSigningKeyId
@@ -245,6 +275,8 @@ output AZURE_CLIENT_ID string = identity.outputs.clientId
 output COSMOS_ENDPOINT string = cosmos.outputs.endpoint
 output COSMOS_DATABASE string = cosmos.outputs.databaseName
 output COSMOS_ACCOUNT_NAME string = cosmos.outputs.accountName
+output STORAGE_ACCOUNT_URL string = storage.outputs.blobEndpoint
+output FILES_STORAGE_ACCOUNT_NAME string = storage.outputs.accountName
 output SERVICEBUS_NAMESPACE string = serviceBus.outputs.fullyQualifiedNamespace
 output KEYVAULT_NAME string = keyVault.outputs.vaultName
 output KEYVAULT_KEY_ID string = keyVault.outputs.dataKeyId

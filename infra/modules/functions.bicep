@@ -43,6 +43,12 @@ param cosmosPreferredRegions string
 @description('Service Bus namespace host name: <name>.servicebus.windows.net.')
 param serviceBusFullyQualifiedNamespace string
 
+@description('Blob endpoint of the file-drop storage account (storage.bicep).')
+param storageAccountUrl string
+
+@description('Days raw bodies and dropped files are kept (the storage lifecycle rule uses the same).')
+param rawBodyRetentionDays int = 30
+
 param dataKeyId string
 param tokenSigningKeyId string
 param auditSigningKeyId string
@@ -205,6 +211,19 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         {
           name: 'SERVICEBUS_NAMESPACE'
           value: serviceBusFullyQualifiedNamespace
+        }
+        {
+          name: 'STORAGE_ACCOUNT_URL'
+          value: storageAccountUrl
+        }
+        {
+          name: 'IMPORT_RAW_RETENTION_DAYS'
+          value: string(rawBodyRetentionDays)
+        }
+        {
+          // Event Grid delivers drops; the sweep only catches what it missed.
+          name: 'FILES_POLL_SCHEDULE'
+          value: '0 0 * * * *'
         }
         {
           name: 'COSMOS_ENDPOINT'

@@ -18,6 +18,9 @@ param appPrincipalId string
 
 param workspaceId string
 
+@description('Principal id of the storage account\'s Event Grid system topic: sends blob-created events to file-drops, nothing else.')
+param fileEventsPrincipalId string
+
 // The queues the code uses (shared/platform/topology.ts). Duplicate detection makes re-sends
 // idempotent; after 10 failed deliveries a message goes to the dead-letter sub-queue.
 var queues = [
@@ -37,7 +40,13 @@ var queues = [
     name: 'connector-runs'
     requiresSession: false
   }
+  {
+    name: 'file-drops'
+    requiresSession: false
+  }
 ]
+
+var fileDropsQueue = indexOf(map(queues, q => q.name), 'file-drops')
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   name: namespaceName
@@ -94,6 +103,17 @@ resource receivers 'Microsoft.Authorization/roleAssignments@2022-04-01' = [for (
   }
 }]
 
+// Azure Service Bus Data Sender for Event Grid on the file-drops queue only.
+resource fileEventsSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(queueResources[fileDropsQueue].id, fileEventsPrincipalId, '69a216fc-b8fb-44d8-bc22-1f3c2552ae39')
+  scope: queueResources[fileDropsQueue]
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '69a216fc-b8fb-44d8-bc22-1f3c2552ae39')
+    principalId: fileEventsPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
 resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   name: 'to-log-analytics'
   scope: namespace
@@ -110,4 +130,5 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
 
 output namespaceId string = namespace.id
 output namespaceName string = namespace.name
+output fileDropsQueueId string = queueResources[fileDropsQueue].id
 output fullyQualifiedNamespace string = '${namespace.name}.servicebus.windows.net'

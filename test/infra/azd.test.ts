@@ -43,7 +43,7 @@ describe('azd', () => {
     expect(main.source).toMatch(/var resourceToken = toLower\(uniqueString\(subscription\(\)\.id, environmentName, location\)\)/);
     for (const m of main.source.matchAll(/\bname: '([^']*)'/g)) {
       const name = m[1]!;
-      if (/^(residency-policy|identity|monitoring|cosmos|servicebus|keyvault|functions|alerts|pmi)$/.test(name)) continue; // deployment names
+      if (/^(residency-policy|identity|monitoring|cosmos|storage|servicebus|file-events|keyvault|functions|alerts|pmi)$/.test(name)) continue; // deployment names
       expect([name, /\$\{(resourceToken|environmentName)\}/.test(name)]).toEqual([name, true]);
     }
   });

@@ -66,12 +66,14 @@ describe('modules fit together', () => {
       [
         'modules/alerts.bicep',
         'modules/cosmos.bicep',
+        'modules/file-events.bicep',
         'modules/functions.bicep',
         'modules/identity.bicep',
         'modules/keyvault.bicep',
         'modules/monitoring.bicep',
         'modules/residency-policy.bicep',
         'modules/servicebus.bicep',
+        'modules/storage.bicep',
       ].sort(),
     );
   });

@@ -223,6 +223,7 @@ describe('Azure RBAC role assignments (least privilege)', () => {
     '69a216fc-b8fb-44d8-bc22-1f3c2552ae39': 'Azure Service Bus Data Sender',
     '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0': 'Azure Service Bus Data Receiver',
     'b7e6dc6d-f1e8-4753-8033-0f276bb0955b': 'Storage Blob Data Owner',
+    'ba92f5b4-2d11-453d-a403-e96b0029c9fe': 'Storage Blob Data Contributor',
     '3913510d-42f4-4e42-8a64-420c390055eb': 'Monitoring Metrics Publisher',
     '4633458b-17de-408a-b874-0445c86b69e6': 'Key Vault Secrets User',
   };
@@ -237,13 +238,13 @@ describe('Azure RBAC role assignments (least privilege)', () => {
     for (const a of assignments) {
       expect(Object.keys(allowedRoles)).toContain(roleId(a));
       expect(literalAt(a.body, 'properties.principalType')).toBe('ServicePrincipal');
-      expect(['appPrincipalId', 'identityPrincipalId']).toContain(property(a.body, 'properties.principalId')?.text);
+      expect(['appPrincipalId', 'identityPrincipalId', 'fileEventsPrincipalId']).toContain(property(a.body, 'properties.principalId')?.text);
       expect(scopeOf(a)).toBeDefined();
     }
   });
 
   it('Service Bus sender and receiver are scoped to each queue, not the namespace', () => {
-    const sb = assignments.filter((a) => ['69a216fc-b8fb-44d8-bc22-1f3c2552ae39', '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'].includes(roleId(a) ?? ''));
+    const sb = assignments.filter((a) => ['69a216fc-b8fb-44d8-bc22-1f3c2552ae39', '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0'].includes(roleId(a) ?? '') && a.loop);
     expect(sb).toHaveLength(2);
     for (const a of sb) {
       expect(scopeOf(a)).toBe('queueResources[i]');
