@@ -3,7 +3,7 @@ import { useTestHost } from '../support/host.js';
 import { connectorHotel } from './connectors-helpers.js';
 import { localDateHour } from '../../shared/integrations/properties.js';
 import { addDays } from '../fakes/vendors/square/dataset.js';
-import { businessDateAt, expectedDay } from '../fakes/vendors/square/expected.js';
+import { expectedDay, orderDate } from '../fakes/vendors/square/expected.js';
 import { startSquareFake, type SquareFake } from '../fakes/vendors/square/server.js';
 
 /**
@@ -114,7 +114,7 @@ describe('Square through HTTP', () => {
   });
 
   it('a signed order.updated webhook updates its day; the same event again imports nothing new; a forged one is refused', async () => {
-    const order = fake.data.orders.find((o) => o.location_id === NY && o.state === 'COMPLETED' && businessDateAt(String(o.closed_at), 'America/New_York') > addDays(month.from, 3) && businessDateAt(String(o.closed_at), 'America/New_York') < month.to)!;
+    const order = fake.data.orders.find((o) => o.location_id === NY && o.state === 'COMPLETED' && orderDate(fake.data, o) > addDays(month.from, 3) && orderDate(fake.data, o) < month.to)!;
     const before = expectedMonth();
     fake.update(String(order.id), (o) => (o.state = 'CANCELED'));
     expect(expectedMonth().revenue).toBeLessThan(before.revenue);

@@ -6,7 +6,7 @@ import { PAGE_LIMIT } from '../../../shared/connectors/vendors/square/client.js'
 import { square } from '../../../shared/connectors/vendors/square/index.js';
 import { squareSettings, type SquareCredentials, type SquareSettings } from '../../../shared/connectors/vendors/square/settings.js';
 import type { Json } from '../../fakes/vendors/square/dataset.js';
-import { businessDateAt, expectedDay } from '../../fakes/vendors/square/expected.js';
+import { businessDateAt, expectedDay, orderDate } from '../../fakes/vendors/square/expected.js';
 import { startSquareFake, type SquareFake } from '../../fakes/vendors/square/server.js';
 import { eventErrors, eventExample } from '../../fakes/vendors/square/spec.js';
 
@@ -57,6 +57,9 @@ describe('Square connector against Square’s published specification', () => {
     expect(rs).toHaveLength(43 * 2);
     expectFiguresOfTheFake(result.batches);
     expect(rs.reduce((s, r) => s + Number(r.checks), 0)).toBeGreaterThan(100);
+    // Midtown's day starts at 05:00 (its business hours run to 03:30): some of its checks closed between 04:00 and 05:00 count on the day before.
+    const lateNight = fake.data.orders.filter((o) => o.location_id === '3Z4V4WHQK64X9' && o.state === 'COMPLETED' && orderDate(fake.data, o) >= '2026-02-01' && orderDate(fake.data, o) !== businessDateAt(String(o.closed_at), 'America/New_York', 4));
+    expect(lateNight.length).toBeGreaterThan(0);
     const searches = fake.requests.filter((r) => r.path === '/v2/orders/search');
     // One query per time zone (Los Angeles, New York) and window of at most 31 business dates.
     expect(searches).toHaveLength(4);
@@ -77,7 +80,7 @@ describe('Square connector against Square’s published specification', () => {
 
   it('pulls an updated-since window: a cancelled order’s day is recomputed without it', async () => {
     const o = fake.data.orders.find((x) => x.state === 'COMPLETED' && x.location_id === '18YC4JDH91E1H' && String(x.closed_at) > '2026-03-02')!;
-    const date = businessDateAt(String(o.closed_at), 'America/Los_Angeles');
+    const date = orderDate(fake.data, o);
     const before = expectedDay(fake.data, '18YC4JDH91E1H', date);
     fake.update(String(o.id), (x) => (x.state = 'CANCELED'), '2026-03-15T09:30:00.000Z');
     const after = expectedDay(fake.data, '18YC4JDH91E1H', date);
@@ -126,7 +129,7 @@ describe('Square push (order webhooks)', () => {
     expect(fake.violations).toEqual([]);
     expect(fake.requests.some((r) => r.path === '/v2/orders/batch-retrieve')).toBe(true);
     expect(again).toEqual(first);
-    const date = businessDateAt(String(o.closed_at), 'America/New_York');
+    const date = orderDate(fake.data, o);
     expect(records(first.batches).map((r) => `${String(r.outlet)} ${String(r.businessDate)}`)).toEqual([`BAR ${date}`, `REST ${date}`]);
     expectFiguresOfTheFake(first.batches);
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { businessDateOf, businessDayStart, coversOf, mapDays, orderContribution } from '../../../shared/connectors/vendors/square/mapping.js';
+import { businessDateOf, businessDayStart, coversOf, mapDays, orderContribution, startHourOf } from '../../../shared/connectors/vendors/square/mapping.js';
 import type { SquareOrder } from '../../../shared/connectors/vendors/square/schemas.js';
 import { squareSettings } from '../../../shared/connectors/vendors/square/settings.js';
 
@@ -58,6 +58,16 @@ describe('Square mapping', () => {
     expect(businessDayStart('2026-03-14', 'America/New_York', 4)).toBe('2026-03-14T08:00:00.000Z');
   });
 
+  it('starts a location’s business day at the setting, else the hour after its latest closing past midnight, else 04:00', () => {
+    const bar = { id: 'NY', business_hours: { periods: [{ day_of_week: 'FRI', start_local_time: '18:00:00', end_local_time: '2:30:00' }, { day_of_week: 'SAT', start_local_time: '18:00:00', end_local_time: '3:00:00' }] } };
+    expect(startHourOf(bar, settings)).toBe(4); // latest closing 03:00 → 04:00
+    expect(startHourOf({ ...bar, business_hours: { periods: [{ start_local_time: '20:00:00', end_local_time: '05:15:00' }] } }, settings)).toBe(7); // 05:15 → 06 → 07
+    expect(startHourOf({ id: 'X', business_hours: { periods: [{ start_local_time: '07:00:00', end_local_time: '22:00:00' }] } }, settings)).toBe(4);
+    expect(startHourOf({ id: 'X', business_hours: { periods: [{ start_local_time: '20:00:00', end_local_time: '1:00:00' }] } }, settings)).toBe(4);
+    expect(startHourOf({ id: 'X' }, settings)).toBe(4);
+    expect(startHourOf(bar, squareSettings.parse({ ...settings, businessDayStartHour: 0 }))).toBe(0);
+  });
+
   it('writes every outlet for every date, zero included, with ids per outlet and date; cancelled and open orders count nothing', () => {
     const cancelled: SquareOrder = { ...order, id: 'O-2', state: 'CANCELED' };
     const open: SquareOrder = { ...order, id: 'O-3', state: 'OPEN', closed_at: undefined };
@@ -67,7 +77,7 @@ describe('Square mapping', () => {
       merchantId: 'M1',
       currency: 'USD',
       dates: ['2026-03-13', '2026-03-14'],
-      orders: [order, cancelled, open, otherLocation].map((o) => ({ order: o, timeZone: 'America/Los_Angeles' })),
+      orders: [order, cancelled, open, otherLocation].map((o) => ({ order: o, timeZone: 'America/Los_Angeles', startHour: 4 })),
     });
     expect(records).toEqual([
       { id: 'square:M1:BAR:2026-03-13', businessDate: '2026-03-13', outlet: 'BAR', netRevenue: 9.5, tax: 0.95, discounts: 0, covers: 0, checks: 1 },
@@ -79,7 +89,7 @@ describe('Square mapping', () => {
 
   it('converts by the currency’s digits: yen have none', () => {
     const yen: SquareOrder = { ...order, service_charges: [], metadata: {}, line_items: [{ name: 'Ramen', quantity: '1', total_money: { amount: 1100, currency: 'JPY' }, total_tax_money: { amount: 100, currency: 'JPY' } }] };
-    const [rest] = mapDays({ settings, merchantId: 'M1', currency: 'JPY', dates: ['2026-03-13'], orders: [{ order: yen, timeZone: 'America/Los_Angeles' }] }).filter((r) => r.outlet === 'REST');
+    const [rest] = mapDays({ settings, merchantId: 'M1', currency: 'JPY', dates: ['2026-03-13'], orders: [{ order: yen, timeZone: 'America/Los_Angeles', startHour: 4 }] }).filter((r) => r.outlet === 'REST');
     expect(rest).toMatchObject({ netRevenue: 1000, tax: 100 });
   });
 });

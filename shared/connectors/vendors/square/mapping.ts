@@ -1,6 +1,6 @@
 import { addDays } from '../../../reporting/periods.js';
 import { businessDate, dayStartUtc } from '../../local-days.js';
-import type { SquareLineItem, SquareOrder } from './schemas.js';
+import type { SquareLineItem, SquareLocation, SquareOrder } from './schemas.js';
 import type { SquareSettings } from './settings.js';
 
 /**
@@ -21,6 +21,34 @@ export function businessDayStart(date: string, timeZone: string, startHour: numb
 export function businessDateOf(instant: string, timeZone: string, startHour: number): string {
   const local = businessDate(instant, timeZone);
   return Date.parse(instant) < Date.parse(businessDayStart(local, timeZone, startHour)) ? addDays(local, -1) : local;
+}
+
+/** A business day's start when neither the settings nor the location's business hours say otherwise. */
+export const DEFAULT_START_HOUR = 4;
+
+/** Minutes after midnight of Square's partial-time (`2:30:00`, `21:00:00`), undefined when unreadable. */
+function minutesOf(time: string | undefined): number | undefined {
+  const m = /^(\d{1,2}):(\d{2})(?::\d{2})?$/.exec(time ?? '');
+  return m ? Number(m[1]) * 60 + Number(m[2]) : undefined;
+}
+
+/**
+ * The hour a location's business day starts: the setting when given; else, when the location's
+ * business hours have a period running past midnight (it ends before it starts), the hour after its
+ * latest closing time, rounded up (a bar open 18:00–02:30 starts its day at 04:00, so checks settled
+ * just after closing stay on the night they belong to); never earlier than DEFAULT_START_HOUR nor
+ * later than noon.
+ */
+export function startHourOf(location: SquareLocation, settings: SquareSettings): number {
+  if (settings.businessDayStartHour !== undefined) return settings.businessDayStartHour;
+  let latest: number | undefined;
+  for (const p of location.business_hours?.periods ?? []) {
+    const start = minutesOf(p.start_local_time);
+    const end = minutesOf(p.end_local_time);
+    if (start !== undefined && end !== undefined && end < start) latest = Math.max(latest ?? 0, end);
+  }
+  if (latest === undefined) return DEFAULT_START_HOUR;
+  return Math.min(12, Math.max(DEFAULT_START_HOUR, Math.ceil(latest / 60) + 1));
 }
 
 /** The instant that fixes an order's business date: when it reached its terminal state (Square sets `closed_at` for completed and cancelled orders). */
@@ -114,8 +142,8 @@ export interface DaysInput {
   currency: string | undefined;
   /** The business dates recomputed: each gets a record per outlet. */
   dates: readonly string[];
-  /** Completed and cancelled orders closed in those days, each with the time zone of its location. */
-  orders: ReadonlyArray<{ order: SquareOrder; timeZone: string }>;
+  /** Completed and cancelled orders closed in those days, each with its location's time zone and day start hour. */
+  orders: ReadonlyArray<{ order: SquareOrder; timeZone: string; startHour: number }>;
 }
 
 export function recordId(merchantId: string, outlet: string, date: string): string {
@@ -127,10 +155,10 @@ export function mapDays(input: DaysInput): Array<Record<string, unknown>> {
   const { settings } = input;
   const wanted = new Set(input.dates);
   const days = new Map<string, Map<string, OutletDay>>();
-  for (const { order, timeZone } of input.orders) {
+  for (const { order, timeZone, startHour } of input.orders) {
     const closed = closingInstant(order);
     if (order.state !== 'COMPLETED' || !closed || !settings.locationIds.includes(order.location_id)) continue;
-    const date = businessDateOf(closed, timeZone, settings.businessDayStartHour);
+    const date = businessDateOf(closed, timeZone, startHour);
     if (!wanted.has(date)) continue;
     let day = days.get(date);
     if (!day) days.set(date, (day = new Map()));

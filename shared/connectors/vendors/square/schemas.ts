@@ -50,8 +50,11 @@ export const batchRetrieveOrdersResponse = z.looseObject({
   orders: z.array(order).optional(),
 });
 
+const businessHoursPeriod = z.looseObject({ day_of_week: z.string().optional(), start_local_time: z.string().optional(), end_local_time: z.string().optional() });
+
 const location = z.looseObject({
   id: z.string(),
+  business_hours: z.looseObject({ periods: z.array(businessHoursPeriod).optional() }).optional(),
   timezone: z.string().optional(),
   merchant_id: z.string().optional(),
   currency: z.string().optional(),

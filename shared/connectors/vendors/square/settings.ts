@@ -25,7 +25,13 @@ export const squareSettings = z.strictObject({
     })
     .default({ byLocation: {}, byCatalogObject: {} })
     .describe('Which outlet (mapped to a department by the integration) each sale belongs to'),
-  businessDayStartHour: z.number().int().min(0).max(12).default(4).describe('Hours after local midnight at which a business day starts: a check closed at 01:30 belongs to the day before'),
+  businessDayStartHour: z
+    .number()
+    .int()
+    .min(0)
+    .max(12)
+    .optional()
+    .describe("Hours after local midnight at which a business day starts (a check closed at 01:30 belongs to the day before); when absent, from each location's business hours (mapping.ts startHourOf)"),
   covers: z
     .strictObject({
       metadataKey: z.string().min(1).max(60).default('covers').describe("Order metadata key whose value is the guest count (set by the POS setup or an app)"),

@@ -2,7 +2,7 @@ import type { CanonicalBatch, ConnectorContext, PullResult, PullWindow } from '.
 import { addDays } from '../../../reporting/periods.js';
 import { datesBetween } from '../../local-days.js';
 import { SquareClient } from './client.js';
-import { businessDateOf, businessDayStart, closingInstant, mapDays } from './mapping.js';
+import { businessDateOf, businessDayStart, closingInstant, mapDays, startHourOf } from './mapping.js';
 import type { SquareOrder } from './schemas.js';
 import type { SquareCredentials, SquareSettings } from './settings.js';
 
@@ -16,8 +16,8 @@ const MERGE_GAP_DAYS = 7;
 interface Seller {
   merchantId: string;
   currency: string | undefined;
-  /** Time zone of each configured location (Square's `timezone`, else the property's). */
-  zones: Map<string, string>;
+  /** Each configured location's business day: Square's `timezone` (else the property's) and its start hour. */
+  days: Map<string, { zone: string; startHour: number }>;
 }
 
 /** Sorted dates grouped into ranges of at most WINDOW_DAYS, gaps of up to MERGE_GAP_DAYS bridged. */
@@ -48,7 +48,7 @@ export class SquareSync {
     return {
       merchantId: found.find((l) => l.merchant_id)?.merchant_id ?? found[0]!.id,
       currency: found.find((l) => l.currency)?.currency,
-      zones: new Map(found.map((l) => [l.id, l.timezone || this.ctx.timeZone])),
+      days: new Map(found.map((l) => [l.id, { zone: l.timezone || this.ctx.timeZone, startHour: startHourOf(l, this.ctx.settings) }])),
     };
   }
 
@@ -76,29 +76,34 @@ export class SquareSync {
     const out: string[] = [];
     for (const o of orders) {
       const closed = closingInstant(o);
-      const zone = seller.zones.get(o.location_id);
-      if (closed && zone) out.push(businessDateOf(closed, zone, this.ctx.settings.businessDayStartHour));
+      const day = seller.days.get(o.location_id);
+      if (closed && day) out.push(businessDateOf(closed, day.zone, day.startHour));
     }
     return out;
   }
 
   private async recompute(seller: Seller, ranges: Array<{ from: string; to: string }>): Promise<PullResult> {
     const { settings, today } = this.ctx;
-    const h = settings.businessDayStartHour;
-    const byZone = new Map<string, string[]>();
-    for (const [id, zone] of seller.zones) byZone.set(zone, [...(byZone.get(zone) ?? []), id]);
+    // Locations sharing a zone and a start hour share their business days: one query for them.
+    const groups = new Map<string, { zone: string; startHour: number; locationIds: string[] }>();
+    for (const [id, day] of seller.days) {
+      const key = `${day.zone} ${day.startHour}`;
+      const g = groups.get(key) ?? { ...day, locationIds: [] };
+      g.locationIds.push(id);
+      groups.set(key, g);
+    }
     const records: Array<Record<string, unknown>> = [];
     for (const range of ranges) {
       // A day still ahead has no sales: dates after the property's today are not written.
       const dates = datesBetween(range.from, range.to).filter((d) => d <= today);
       if (dates.length === 0) continue;
-      const orders: Array<{ order: SquareOrder; timeZone: string }> = [];
-      for (const [zone, locationIds] of byZone) {
-        const startAt = businessDayStart(dates[0]!, zone, h);
+      const orders: Array<{ order: SquareOrder; timeZone: string; startHour: number }> = [];
+      for (const { zone, startHour, locationIds } of groups.values()) {
+        const startAt = businessDayStart(dates[0]!, zone, startHour);
         // Square's time ranges include their end: the last millisecond before the next business day.
-        const endAt = new Date(Date.parse(businessDayStart(addDays(dates.at(-1)!, 1), zone, h)) - 1).toISOString();
+        const endAt = new Date(Date.parse(businessDayStart(addDays(dates.at(-1)!, 1), zone, startHour)) - 1).toISOString();
         const found = await this.client.searchOrders({ locationIds, field: 'closed_at', startAt, endAt, states: ['COMPLETED'] });
-        orders.push(...found.map((order) => ({ order, timeZone: zone })));
+        orders.push(...found.map((order) => ({ order, timeZone: zone, startHour })));
       }
       records.push(...mapDays({ settings, merchantId: seller.merchantId, currency: seller.currency, dates, orders }));
     }

@@ -6,7 +6,7 @@ import { exampleOf } from './spec.js';
  * Angeles, Midtown in New York) and the order of its BatchRetrieveOrders example (at location
  * 057P5VYJ4A5X1, which the seller's location list does not show), extended deterministically with
  * a few orders per location and business date: line items from a small menu, line-item discounts,
- * an additive 10 % tax, a service charge on larger checks, card or cash tenders with tips, covers in
+ * Midtown's business hours past midnight, an additive 10 % tax, a service charge on larger checks, card or cash tenders with tips, covers in
  * the order's metadata or as a zero-priced "Cover" line item, and orders left OPEN, CANCELED, or
  * closed after midnight (which belong to the business day before).
  */
@@ -139,6 +139,9 @@ function buildOrder(rand: () => number, id: string, locationId: string, closedAt
 export function dataset(options: DatasetOptions): SquareData {
   const rand = prng(options.seed ?? 'square-2024-10-17');
   const locations = (exampleOf('ListLocationsResponse').locations as Json[]).map((l) => ({ ...l }));
+  // Midtown runs as a late bar: open 17:00 to 03:30, so its business day starts at 05:00 (mapping.ts startHourOf).
+  const midtown = locations.find((l) => l.id === '3Z4V4WHQK64X9');
+  if (midtown) midtown.business_hours = { periods: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'].map((day_of_week) => ({ day_of_week, start_local_time: '17:00:00', end_local_time: '03:30:00' })) };
   const orders: Json[] = (exampleOf('BatchRetrieveOrdersResponse').orders as Json[]).map((o) => ({ ...o, state: 'COMPLETED', created_at: '2016-09-04T23:59:33.123Z', updated_at: '2016-09-04T23:59:33.123Z', closed_at: '2016-09-04T23:59:33.123Z' }));
   let n = 0;
   for (let date = options.from; date <= options.to; date = addDays(date, 1)) {
@@ -146,8 +149,8 @@ export function dataset(options: DatasetOptions): SquareData {
       const perDay = 3 + Math.floor(rand() * 3);
       for (let i = 0; i < perDay; i++) {
         const r = rand();
-        // Most checks close in service hours; some after midnight (local 00:00–03:59), still the day before's business.
-        const hour = r < 0.15 ? 24 + Math.floor(rand() * 4) : 11 + Math.floor(rand() * 12);
+        // Most checks close in service hours; some after midnight (local 00:00–04:59): the day before's business, or the next day's at 04:xx where the day starts at 04:00.
+        const hour = r < 0.15 ? 24 + Math.floor(rand() * 5) : 11 + Math.floor(rand() * 12);
         const closedAt = localToUtc(date, hour, Math.floor(rand() * 60), String(l.timezone));
         const s = rand();
         const state = s < 0.08 ? 'CANCELED' : s < 0.13 ? 'OPEN' : 'COMPLETED';

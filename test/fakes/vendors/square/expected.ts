@@ -3,7 +3,9 @@ import type { Json, SquareData } from './dataset.js';
 /**
  * What the fake's orders imply per location's business date, computed independently of the
  * connector's mapping: from each order's own totals (`net_amounts`), not its line items, with the
- * business date from the location's wall clock (before 04:00 local: the day before).
+ * business date from the location's wall clock: before the location's start hour, the day before. The
+ * start hour is 04:00, or the hour after the latest closing past midnight in the location's business
+ * hours when that is later (the rule docs/connectors.md#square states).
  */
 
 export interface ExpectedDay {
@@ -16,6 +18,17 @@ export interface ExpectedDay {
 
 export const START_HOUR = 4;
 
+/** The location's start hour from its business hours, read here on its own: "03:30:00" closing → 05. */
+export function startHourAt(location: Json): number {
+  let hour = START_HOUR;
+  for (const p of ((location.business_hours as Json | undefined)?.periods as Json[] | undefined) ?? []) {
+    const [sh, sm] = String(p.start_local_time).split(':').map(Number) as [number, number];
+    const [eh, em] = String(p.end_local_time).split(':').map(Number) as [number, number];
+    if (eh * 60 + em < sh * 60 + sm) hour = Math.max(hour, (em > 0 ? eh + 1 : eh) + 1);
+  }
+  return hour;
+}
+
 const clocks = new Map<string, Intl.DateTimeFormat>();
 const dates = new Map<string, string>();
 
@@ -27,14 +40,20 @@ function wallClock(instant: string, timeZone: string): { date: string; hour: num
 }
 
 /** Memoised: every expected day scans every order. */
-export function businessDateAt(instant: string, timeZone: string): string {
-  const key = `${timeZone} ${instant}`;
+export function businessDateAt(instant: string, timeZone: string, startHour = START_HOUR): string {
+  const key = `${timeZone} ${startHour} ${instant}`;
   let d = dates.get(key);
   if (d === undefined) {
     const { date, hour } = wallClock(instant, timeZone);
-    dates.set(key, (d = hour >= START_HOUR ? date : new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)));
+    dates.set(key, (d = hour >= startHour ? date : new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10)));
   }
   return d;
+}
+
+/** The business date an order closed on, at its location. */
+export function orderDate(data: SquareData, order: Json): string {
+  const location = data.locations.find((l) => l.id === order.location_id)!;
+  return businessDateAt(String(order.closed_at), String(location.timezone), startHourAt(location));
 }
 
 const amount = (m: unknown) => ((m as { amount?: number } | undefined)?.amount ?? 0) / 100;
@@ -50,7 +69,7 @@ export function expectedDay(data: SquareData, locationId: string, date: string):
   const location = data.locations.find((l) => l.id === locationId)!;
   const e: ExpectedDay = { netRevenue: 0, tax: 0, discounts: 0, covers: 0, checks: 0 };
   for (const o of data.orders) {
-    if (o.location_id !== locationId || o.state !== 'COMPLETED' || businessDateAt(String(o.closed_at), String(location.timezone)) !== date) continue;
+    if (o.location_id !== locationId || o.state !== 'COMPLETED' || businessDateAt(String(o.closed_at), String(location.timezone), startHourAt(location)) !== date) continue;
     const net = o.net_amounts as Json;
     e.netRevenue += amount(net.total_money) - amount(net.tax_money);
     e.tax += amount(net.tax_money);
