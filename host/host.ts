@@ -20,6 +20,8 @@ import { MAX_HEADER_BYTES, MAX_URL_LENGTH, onClientError, readRequestBody, refus
 import type { FunctionDefinition } from '../functions/triggers.js';
 
 const ROUTE_PREFIX = 'api';
+/** Paths whose route match is kept (see routesFor). */
+const MATCH_CACHE_SIZE = 5_000;
 
 export interface LocalHostOptions {
   port: number;
@@ -59,7 +61,9 @@ interface InvocationLogging {
 
 function contextFor(name: string, triggerType: string, logging: InvocationLogging, triggerMetadata?: Record<string, unknown>): InvocationContextType {
   const invocationId = randomUUID();
-  const child = logging.logger.child({ invocationId, ...(logging.path ? { path: logging.path } : {}) });
+  // The child logger is made on the first line this invocation actually writes: every request logs
+  // at info, which a quieter level drops, and a pino child per request is not free.
+  let child: Logger | undefined;
   return new InvocationContext({
     invocationId,
     functionName: name,
@@ -70,6 +74,8 @@ function contextFor(name: string, triggerType: string, logging: InvocationLoggin
       const [message, props] = args;
       const fields = typeof props === 'object' && props !== null ? props : props === undefined ? {} : { detail: props };
       const at = logging.quiet && level === 'information' ? 'debug' : pinoLevel[level];
+      if (!logging.logger.isLevelEnabled(at)) return;
+      child ??= logging.logger.child({ invocationId, ...(logging.path ? { path: logging.path } : {}) });
       // One `function` key per line, whether or not the handler's own log already names it.
       child[at]({ function: name, ...fields }, String(message));
     },
@@ -83,18 +89,17 @@ function problem(res: ServerResponse, status: number, title: string, detail: str
 async function writeResponse(res: ServerResponse, out: HttpResponseInit): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   const raw = out.headers;
-  if (raw) {
-    const entries: Array<[string, string]> =
-      raw instanceof Headers ? [...raw.entries()] : Array.isArray(raw) ? (raw as Array<[string, string]>) : Object.entries(raw as Record<string, string>);
-    for (const [k, v] of entries) headers[k] = v;
-  }
+  if (raw instanceof Headers) raw.forEach((v, k) => (headers[k] = v));
+  else if (Array.isArray(raw)) for (const [k, v] of raw as Array<[string, string]>) headers[k] = v;
+  else if (raw) Object.assign(headers, raw);
   if (out.cookies?.length) headers['Set-Cookie'] = out.cookies.map(serializeCookie);
-  let body: Buffer | undefined;
+  // Strings go to the socket as they are (Node encodes them once, into the write): no Buffer copy first.
+  let body: Buffer | string | undefined;
   if (out.jsonBody !== undefined) {
-    body = Buffer.from(JSON.stringify(out.jsonBody));
+    body = JSON.stringify(out.jsonBody);
     if (!Object.keys(headers).some((k) => k.toLowerCase() === 'content-type')) headers['Content-Type'] = 'application/json';
-  } else if (typeof out.body === 'string') body = Buffer.from(out.body);
-  else if (out.body instanceof Uint8Array) body = Buffer.from(out.body);
+  } else if (typeof out.body === 'string') body = out.body;
+  else if (out.body instanceof Uint8Array) body = Buffer.from(out.body.buffer, out.body.byteOffset, out.body.byteLength);
   else if (out.body instanceof ArrayBuffer) body = Buffer.from(out.body);
   else if (out.body instanceof ReadableStream) {
     res.writeHead(out.status ?? 200, headers);
@@ -174,6 +179,25 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     .map((fn) => ({ fn, compiled: compileRoute(fn.route) }))
     .sort((a, b) => byPrecedence(a.compiled, b.compiled));
 
+  // The routes a path matches, in precedence order, with their methods: computed once per path (the
+  // same webhook or resource URL is called again and again); bounded, emptied when full.
+  type Match = { candidates: Array<{ h: CompiledHttp; params: Record<string, string> }>; allowed: string[] };
+  const matches = new Map<string, Match>();
+  const routesFor = (path: string): Match => {
+    let m = matches.get(path);
+    if (!m) {
+      const parts = splitPath(path);
+      const candidates = http.flatMap((h) => {
+        const params = h.compiled.matchParts(parts);
+        return params ? [{ h, params }] : [];
+      });
+      m = { candidates, allowed: [...new Set(candidates.map((c) => c.h.fn.method))] };
+      if (matches.size >= MATCH_CACHE_SIZE) matches.clear();
+      matches.set(path, m);
+    }
+    return m;
+  };
+
   const broker = app.broker;
   if (!broker) throw new Error('the local host needs the in-process broker: unset SERVICEBUS_NAMESPACE');
   let inFlight = 0;
@@ -223,14 +247,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       if (!accepting) return problem(res, 503, 'Service unavailable', 'The host is shutting down.', instance, { Connection: 'close' });
       const prefix = `/${ROUTE_PREFIX}/`;
       if (!url.pathname.toLowerCase().startsWith(prefix)) return problem(res, 404, 'Not found', 'No function serves this path.', instance);
-      const parts = splitPath(url.pathname.slice(prefix.length));
-      const candidates = http.flatMap((h) => {
-        const params = h.compiled.matchParts(parts);
-        return params ? [{ h, params }] : [];
-      });
+      const { candidates, allowed } = routesFor(url.pathname.slice(prefix.length));
       const method = (req.method ?? 'GET').toUpperCase();
       if (candidates.length === 0) return problem(res, 404, 'Not found', 'No function serves this path.', instance);
-      const allowed = [...new Set(candidates.map((c) => c.h.fn.method))];
       if (method === 'OPTIONS') {
         const pre = preflightHeaders(req.headers.origin ?? null, app.config.CORS_ORIGINS, allowed);
         res.writeHead(204, { ...SECURITY_HEADERS, ...(pre ?? {}), Allow: allowed.join(', ') });
@@ -251,22 +270,25 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
         return sendProblem(res, err, instance, { Connection: 'close' });
       }
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      const incoming = req.headers;
+      for (const k in incoming) {
+        const v = incoming[k];
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      }
       // As App Service's front end does: the TCP peer, not a client-supplied header.
       headers['x-client-ip'] = req.socket.remoteAddress ?? 'unknown';
       const request = new HttpRequest({
         method: method === 'HEAD' ? 'GET' : method,
-        url: url.toString(),
+        url: url.href,
         headers,
-        query: Object.fromEntries(url.searchParams.entries()),
-        params: chosen.params,
+        // Given (empty), so the request does not parse its URL again for a query; filled below.
+        query: {},
+        // A copy: the matched parameters are cached per path, and a handler may change its request's.
+        params: { ...chosen.params },
         body: body.length > 0 ? { bytes: body } : undefined,
       });
-      // The request's own query keeps repeated keys, which Object.fromEntries above would collapse.
-      for (const key of new Set(url.searchParams.keys())) {
-        request.query.delete(key);
-        for (const v of url.searchParams.getAll(key)) request.query.append(key, v);
-      }
+      // Every pair in order, repeated keys included (a record would collapse them).
+      if (url.search) for (const [k, v] of url.searchParams) request.query.append(k, v);
       const ctx = contextFor(chosen.h.fn.name, 'httpTrigger', {
         logger,
         path: url.pathname,

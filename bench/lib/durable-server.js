@@ -5,6 +5,7 @@
 import { createServer } from 'node:http';
 import { randomBytes } from 'node:crypto';
 import { setUp } from './app.js';
+import { reportCpuOnSignal } from './report.js';
 
 const { host, app, tenantId, integrations } = await setUp(['pos']);
 const { signWebhook } = await import('../../dist/shared/integrations/signature.js');
@@ -38,4 +39,5 @@ const server = createServer((req, res) => {
 server.listen(0, '127.0.0.1', () => {
   console.log(`listening on http://127.0.0.1:${server.address().port}/api/v1 ${Buffer.byteLength(JSON.stringify(sample))}`);
 });
+reportCpuOnSignal();
 process.on('SIGTERM', () => server.close(() => host.stop().then(() => process.exit(0))));

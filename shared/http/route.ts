@@ -204,7 +204,6 @@ function declareRoute<B, Q, P, A extends Access, S extends RouteServices>(spec: 
     const log = invocationLog(ctx, { correlationId, function: spec.name });
     let app: S | undefined;
     let principal: Principal | undefined;
-    const instance = new URL(req.url).pathname;
     let base: Record<string, string> = { ...SECURITY_HEADERS, 'x-correlation-id': correlationId };
     let response: HttpResponseInit;
     try {
@@ -235,6 +234,8 @@ function declareRoute<B, Q, P, A extends Access, S extends RouteServices>(spec: 
       });
       response = finish(reply, base, principal);
     } catch (err) {
+      // Parsed only here: a successful request never needs its path again.
+      const instance = new URL(req.url).pathname;
       response = await toErrorResponse(err, { instance, correlationId, headers: base, log, securityEvents: app?.securityEvents, principal, req, ip: clientIp(req) });
     }
     log.info('http request', {
