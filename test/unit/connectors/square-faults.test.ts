@@ -25,10 +25,10 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-/** The client's waits are recorded and skipped: back-off and Retry-After are asserted, never slept. */
+/** The client's waits are recorded and skipped: back-off and Retry-After are asserted, never slept. A per-attempt timeout of 2.5 s: an ordinary answer on a loaded machine is not taken for the injected hang. */
 function context(waits: number[]): ConnectorContext<SquareSettings, SquareCredentials> {
   const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void waits.push(ms), random: () => 0.5 };
-  const http = createVendorHttp({ vendor: 'Square', circuitKey: 'square-faults', circuits: new Circuits(), clock, timeoutMs: 400, retry: { maxAttempts: 4, baseDelayMs: 100 } });
+  const http = createVendorHttp({ vendor: 'Square', circuitKey: 'square-faults', circuits: new Circuits(), clock, timeoutMs: 2500, retry: { maxAttempts: 4, baseDelayMs: 100 } });
   return { settings, credentials, http, timeZone: 'Europe/Vienna', today: TODAY };
 }
 
