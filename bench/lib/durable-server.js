@@ -40,4 +40,4 @@ server.listen(0, '127.0.0.1', () => {
   console.log(`listening on http://127.0.0.1:${server.address().port}/api/v1 ${Buffer.byteLength(JSON.stringify(sample))}`);
 });
 reportCpuOnSignal();
-process.on('SIGTERM', () => server.close(() => host.stop().then(() => process.exit(0))));
+process.on('SIGTERM', () => (process.env.BENCH_STATS && console.error('groups', JSON.stringify(app.store.createGroupStats('imports'))), server.close(() => host.stop().then(() => process.exit(0)))));
