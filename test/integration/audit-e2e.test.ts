@@ -247,6 +247,18 @@ const steps: Step[] = [
     },
   },
   {
+    op: 'POST /api/v1/integrations/{id}/files',
+    call: async (h) => {
+      const created = await req('POST', '/api/v1/integrations', owner().token, {}, { kind: 'file', propertyId: t.propertyIds[0], sourceType: 'pos', name: 'E2E POS files' });
+      const res = await host.request('POST', `/api/v1/integrations/${created.json?.id}/files?filename=e2e.csv`, {
+        token: owner().token,
+        headers: { ...h, 'content-type': 'text/csv' },
+        rawBody: 'id,businessDate,outlet,netRevenue,covers\r\nE2E-1,2026-01-02,FB,10,1\r\n',
+      });
+      return { res, status: 202, expect: { action: 'file.received', actorId: owner().id, target: { type: 'file', id: res.json?.id } } };
+    },
+  },
+  {
     op: 'PUT /api/v1/integrations/{id}/credentials',
     call: async (h) => {
       const settings = { enterpriseId: randomUUID(), serviceId: randomUUID() };

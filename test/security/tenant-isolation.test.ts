@@ -32,6 +32,13 @@ beforeAll(async () => {
   bIds.integration = integration.id;
   const delivery = await send(host, integration, { records: [] });
   bIds.import = delivery.json.importId;
+  const fileIntegration = await createIntegration(host, b.users.owner.token, { kind: 'file', propertyId: b.propertyIds[0], sourceType: 'pos' });
+  const file = await host.request('POST', `/api/v1/integrations/${fileIntegration.id}/files?filename=b.csv`, {
+    token: b.users.owner.token,
+    rawBody: 'id,businessDate,outlet,netRevenue,covers\r\nB1,2026-01-02,FB,10,1\r\n',
+    headers: { 'content-type': 'text/csv' },
+  });
+  bIds.file = file.json.id;
   const grant = await host.request('POST', '/api/v1/support-grants', { token: b.users.owner.token, body: { agentEmail, permissions: ['users.read'], hours: 1 } });
   bIds.grant = grant.json.id;
   const subject = await createUser(host, b.slug, b.users.owner.token, { email: `subject-${randomUUID().slice(0, 6)}@b.example`, roles: [] });
@@ -62,6 +69,8 @@ function bParam(route: string, name: string): string | undefined {
       return bIds.integration;
     case 'imports:importId':
       return bIds.import;
+    case 'files:fileId':
+      return bIds.file;
     case 'support-grants:id':
       return bIds.grant;
     case 'redaction-jobs:jobId':
