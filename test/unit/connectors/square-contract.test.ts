@@ -93,6 +93,12 @@ describe('Square connector against Square’s published specification', () => {
     expectFiguresOfTheFake(result.batches);
   });
 
+  it('fails naming a configured location the token cannot see, rather than importing without it', async () => {
+    const wrong = { ...ctx, settings: { ...ctx.settings, locationIds: [...ctx.settings.locationIds, 'L-GONE'] } };
+    await expect(square.backfill(wrong, { from: '2026-03-01', to: '2026-03-02' })).rejects.toMatchObject({ status: 409, detail: expect.stringContaining('L-GONE') });
+    expect(fake.requests.map((r) => r.path)).toEqual(['/v2/locations']);
+  });
+
   it('catches requests that are invalid against the specification', async () => {
     const search = (body: unknown) => http.send({ method: 'POST', url: `${fake.url}/v2/orders/search`, headers: { authorization: `Bearer ${credentials.accessToken}` }, body });
     const range = { start_at: '2026-03-01T00:00:00Z', end_at: '2026-03-02T00:00:00Z' };

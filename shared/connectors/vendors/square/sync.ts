@@ -1,3 +1,4 @@
+import { ProblemError } from '../../../http/problem.js';
 import type { CanonicalBatch, ConnectorContext, PullResult, PullWindow } from '../../connector.js';
 import { addDays } from '../../../reporting/periods.js';
 import { datesBetween } from '../../local-days.js';
@@ -42,9 +43,9 @@ export class SquareSync {
   private async seller(): Promise<Seller> {
     const wanted = new Set(this.ctx.settings.locationIds);
     const found = (await this.client.locations()).filter((l) => wanted.has(l.id));
-    // A location the token cannot see is a setting to fix, not data to guess: the run fails with its id.
+    // A location the token cannot see is a setting to fix, not data to guess: the run fails naming it (shown in the status).
     const missing = [...wanted].filter((id) => !found.some((l) => l.id === id));
-    if (missing.length) throw new Error(`Square: location(s) ${missing.join(', ')} not visible to this access token`);
+    if (missing.length) throw new ProblemError({ status: 409, title: 'Square location not found', detail: `Square: location(s) ${missing.join(', ')} not visible to this access token; check settings.locationIds.` });
     return {
       merchantId: found.find((l) => l.merchant_id)?.merchant_id ?? found[0]!.id,
       currency: found.find((l) => l.currency)?.currency,
