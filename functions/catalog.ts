@@ -12,6 +12,7 @@ import sso from './sso.js';
 import integrations from './integrations.js';
 import connectors from './connectors.js';
 import files from './files.js';
+import fileMappings from './file-mappings.js';
 import reports from './reports.js';
 import mfa from './mfa.js';
 import passwordReset from './password-reset.js';
@@ -24,7 +25,7 @@ import type { FunctionDefinition } from './triggers.js';
  * Every function of the app, declared once. The Azure entry point (index.ts) registers them with
  * the Functions host; the local host serves the same list.
  */
-export const catalog: readonly FunctionDefinition[] = [...health(openApiDocument), ...platform, ...audit, ...auth, ...tenants, ...propertyGroups, ...users, ...roles, ...sso, ...integrations, ...connectors, ...files, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy];
+export const catalog: readonly FunctionDefinition[] = [...health(openApiDocument), ...platform, ...audit, ...auth, ...tenants, ...propertyGroups, ...users, ...roles, ...sso, ...integrations, ...connectors, ...files, ...fileMappings, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy];
 
 export const httpFunctions = catalog.filter((f): f is HttpFunction => f.kind === 'http');
 

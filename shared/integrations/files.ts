@@ -175,7 +175,7 @@ export class FileDrops {
     let errorCount = 0;
     try {
       let step = 0;
-      for await (const s of readFileSteps(integration, file)) {
+      for await (const s of readFileSteps(this.platform, integration, file)) {
         errorCount += s.errors.length;
         errors.push(...s.errors.slice(0, MAX_STORED_ERRORS - errors.length));
         item.records += s.batch.records.length;

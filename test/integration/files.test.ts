@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { readFileSync } from 'node:fs';
 import { useTestHost } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 import { createIntegration } from './integrations-helpers.js';
@@ -125,6 +126,21 @@ describe('file integrations', () => {
     await host.app.broker?.idle();
     expect(await importsNamed(name)).toHaveLength(1);
     expect(await revenueOn('2026-03-16')).toBe(700);
+  });
+
+  it('reads a dropped night-audit export with the integration’s column mapping (OPERA TSA03, ready-made)', async () => {
+    const pms = await createIntegration(host, admin, { kind: 'file', propertyId: p0, sourceType: 'pms', name: 'OPERA night audit' });
+    const saved = await host.request('PUT', `/api/v1/integrations/${pms.id}/file-mapping`, { token: admin, body: { ready: 'opera-tsa03' } });
+    expect(saved.status).toBe(200);
+    const container = azurite().getContainerClient(pms.json.container as string);
+    // What OPERA's scheduler puts on SFTP: the export as it is, named by its date.
+    await container.getBlockBlobClient('EXP_TSA03_20250303.csv').uploadData(readFileSync('test/fixtures/files/opera-tsa03.csv'));
+    await host.scheduler.trigger('filesDropPoll');
+    await host.app.broker?.idle();
+    const imports = await host.request('GET', `/api/v1/integrations/${pms.id}/imports`, { token: admin });
+    expect(imports.json.items.map((i: { status: string; file?: { name: string } }) => [i.status, i.file?.name])).toEqual([['accepted', 'EXP_TSA03_20250303.csv']]);
+    // Room revenue of the three room types of 3 March 2025, summed by the mapping.
+    expect(await revenueOn('2025-03-03')).toBe(6120 + 5610 + 2430);
   });
 
   it('refuses what is not a file for a file integration', async () => {
