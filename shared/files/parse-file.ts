@@ -112,7 +112,9 @@ type Built = { record: Record<string, unknown>; errors: FileRowError[] } | 'skip
 
 function buildRecord(row: SourceRow, c: Compiled): Built {
   const { mapping, fields } = c;
-  if ([...row.cells.values()].every(isBlank)) return 'skipped';
+  let blank = true;
+  for (const cell of row.cells.values()) if (!isBlank(cell)) blank = false;
+  if (blank) return 'skipped';
   for (const rule of c.skip) if (rule.test(row.cells.get(rule.key))) return 'skipped';
   const record: Record<string, unknown> = {};
   const errors: FileRowError[] = [];

@@ -92,6 +92,15 @@ export function readDate(cell: Cell, pattern: string): string | undefined {
   return isoDate(y, m, d);
 }
 
+const groupedPatterns = new Map<string, RegExp>();
+
+/** Digits grouped by three with `sep` (compiled once per separator: this runs for every cell). */
+function groupedPattern(sep: string): RegExp {
+  let hit = groupedPatterns.get(sep);
+  if (!hit) groupedPatterns.set(sep, (hit = new RegExp(`^\\d{1,3}(\\${sep}\\d{3})+$`)));
+  return hit;
+}
+
 export interface NumberFormat {
   /** The decimal separator. */
   decimal: '.' | ',';
@@ -132,7 +141,7 @@ export function readNumber(cell: Cell, format: NumberFormat): number | undefined
   // Thousands separators must group by three: '1.234,56' read with a decimal point is refused, not 1.23456.
   const sep = format.thousands === ' ' ? '' : format.thousands;
   const grouped = sep !== '' && whole.includes(sep);
-  if (grouped ? !new RegExp(`^\\d{1,3}(\\${sep}\\d{3})+$`).test(whole) : !/^\d*$/.test(whole)) return undefined;
+  if (grouped ? !groupedPattern(sep).test(whole) : !/^\d*$/.test(whole)) return undefined;
   if (fraction !== undefined && !/^\d*$/.test(fraction)) return undefined;
   if (whole === '' && !fraction) return undefined;
   const value = Number(`${grouped ? whole.split(sep).join('') : whole || '0'}.${fraction ?? ''}`);
