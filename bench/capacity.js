@@ -56,9 +56,11 @@ const RU = {
   deleteItem: 5.5,
 };
 const kb = (bytes) => Math.max(1, bytes / 1024);
-// System properties, and the synthetic key `_pk`, which exists on the embedded store only (Azure keys by the paths themselves).
-const SYSTEM = ['_rid', '_self', '_etag', '_attachments', '_ts', '_pk'];
-const size = (o) => Buffer.byteLength(JSON.stringify(o));
+const SYSTEM = ['_rid', '_self', '_etag', '_attachments', '_ts'];
+// Without the synthetic key `_pk`: it exists on the embedded store only (Azure keys by the paths `_scope`, `_shard` themselves, which count).
+const size = (o) => Buffer.byteLength(JSON.stringify(o, (k, v) => (k === '_pk' ? undefined : v)));
+/** Store calls are metered per container as topology.ts names it (`facts`), not by its id (`facts2`). */
+const containerName = (id) => Object.entries(containers).find(([, def]) => def.id === id)?.[0] ?? id;
 
 /** List prices used by the cost model (assumptions: USD, West Europe, single region; see docs/capacity.md "Prices"). */
 const PRICE = {
@@ -132,7 +134,7 @@ function meter(app, on) {
     const original = TenantCollection.prototype[method];
     TenantCollection.prototype[method] = async function (...args) {
       const result = await original.apply(this, args);
-      add(method, cost(args, result), this.container.id);
+      add(method, cost(args, result), containerName(this.container.id));
       return result;
     };
   };
@@ -149,10 +151,10 @@ function meter(app, on) {
     const results = await bulk.call(this, operations, ...rest);
     operations.forEach((op, i) => {
       const r = results[i];
-      if (op.kind === 'read') add('bulk.read', r?.item ? RU.readPerKb * kb(size(r.item)) : 1, this.container.id);
-      else if (op.kind === 'create') add('bulk.create', RU.writePerKb * kb(size(op.item)), this.container.id);
-      else if (op.kind === 'delete') add('bulk.delete', RU.deleteItem, this.container.id);
-      else add(`bulk.${op.kind}`, RU.updatePerKb * kb(size(op.item)), this.container.id);
+      if (op.kind === 'read') add('bulk.read', r?.item ? RU.readPerKb * kb(size(r.item)) : 1, containerName(this.container.id));
+      else if (op.kind === 'create') add('bulk.create', RU.writePerKb * kb(size(op.item)), containerName(this.container.id));
+      else if (op.kind === 'delete') add('bulk.delete', RU.deleteItem, containerName(this.container.id));
+      else add(`bulk.${op.kind}`, RU.updatePerKb * kb(size(op.item)), containerName(this.container.id));
     });
     return results;
   };
@@ -357,7 +359,7 @@ writeSection(
 - **The new keys do** (built; see "Keys"). Facts under \`/tenantId, /_scope, /_shard\` (property, 16 hash buckets), aggregates and imports under \`/tenantId, /_scope\` (property), audit under \`/tenantId, /_scope\` (epoch of 2^20 entries): the largest logical partition after ${REF.years} years is ${gb(largestProposed)} GB.
 - **Peak.** ${fmt(refRu, 0)} RU per hotel-day of night audit; all ${REF.hotels} hotels within ${REF.peakWindowSeconds / 60} minutes: ${n0(peakRuPerSecond)} RU/s, of which the facts container takes ${n0(factsPeak)} RU/s — ${fmt((100 * factsPeak) / 10_000, 0)} % of the 10,000 RU/s one physical partition serves, which is all a tenant's facts can get under today's key. Under the new keys the same writes spread over the properties' partitions.
 - **Cost.** ${perHotel(total(cost.storage1))} per hotel and month in year 1, ${perHotel(total(cost.storage10))} in year ${REF.years} (storage grows), at the list prices below.
-- **Found on the way.** A fact-day item (the ids and versions of every fact of one property-day) is ${n0(avg(factDay))} bytes for a reference day of ${n0(sampleRecords / SAMPLE_DAYS)} records: every recompute of the day rewrites it (${fmt((metered.byCall['bulk.replace']?.ru ?? 0) / SAMPLE_DAYS, 0)} RU per hotel-day in bulk replaces), and a day of about ${n0((2 * 1024 * 1024) / (avg(factDay) / (sampleRecords / SAMPLE_DAYS)))} records would pass Cosmos DB's 2 MB item limit. It should be split per source type (or per hour of checks) when the keys change.`,
+- **Found on the way.** A fact-day item (the ids and versions of every fact of one property-day) is ${n0(avg(factDay))} bytes for a reference day of ${n0(sampleRecords / SAMPLE_DAYS)} records: every recompute of the day rewrites it (${fmt((metered.byCall['bulk.replace']?.ru ?? 0) / SAMPLE_DAYS, 0)} RU per hotel-day in bulk replaces), and a day of about ${n0((2 * 1024 * 1024) / (avg(factDay) / (sampleRecords / SAMPLE_DAYS)))} records would pass Cosmos DB's 2 MB item limit. It is not split yet: the vendor connectors send a day's totals per outlet rather than single checks, so only a source that posts every check (as this reference day does) comes near it; splitting it per source type is the fix when one does.`,
   FILE,
 );
 

@@ -67,11 +67,19 @@ export async function postBatches(host, integrations, batches, prefix) {
   for (const [i, b] of batches.entries()) {
     const body = JSON.stringify({ records: b.records });
     const integration = integrations[b.sourceType];
-    const res = await globalThis.fetch(`${host.url}/api/v1/integrations/${integration.id}/webhook`, {
-      method: 'POST',
-      body,
-      headers: { ...signWebhook(integration.secret, `${prefix}_${i}`, new Date(), body), 'content-type': 'application/json' },
-    });
+    // A sender does what the API asks: a 503 (the store is busy) is sent again after Retry-After,
+    // with the same webhook-id, so a redelivery cannot import twice.
+    let res;
+    for (let attempt = 1; ; attempt++) {
+      res = await globalThis.fetch(`${host.url}/api/v1/integrations/${integration.id}/webhook`, {
+        method: 'POST',
+        body,
+        headers: { ...signWebhook(integration.secret, `${prefix}_${i}`, new Date(), body), 'content-type': 'application/json' },
+      });
+      if (res.status !== 503 || attempt === 5) break;
+      await res.arrayBuffer();
+      await new Promise((r) => setTimeout(r, 1000 * Math.min(10, Number(res.headers.get('retry-after')) || attempt)));
+    }
     if (res.status !== 202) throw new Error(`webhook ${res.status}: ${await res.text()}`);
     ids.push((await res.json()).importId);
   }
