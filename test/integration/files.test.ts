@@ -12,7 +12,7 @@ import { AZURITE_ACCOUNT } from '../../shared/platform/blob/azure-blob-store.js'
  * both imported into facts that R&P reports.
  */
 
-const host = useTestHost();
+const host = useTestHost({ FILES_MAX_BYTES: '4096' });
 let t: SeededTenant;
 let admin: string;
 let p0: string;
@@ -153,6 +153,27 @@ describe('file integrations', () => {
     const webhook = await createIntegration(host, admin, { propertyId: p0, sourceType: 'pos' });
     expect((await upload('a.csv', CSV([]), 'text/csv', admin, webhook.id)).status).toBe(409);
     expect((await upload('a.csv', CSV([]), 'text/csv', t.users.endUser.token)).status).toBe(403);
+  });
+
+  it('refuses a file over FILES_MAX_BYTES before reading it', async () => {
+    const big = CSV(Array.from({ length: 200 }, (_, i) => `B${i},2026-03-20,FB,1,1`));
+    expect(big.length).toBeGreaterThan(4096);
+    expect((await upload('big.csv', big)).status).toBe(413);
+  });
+
+  it('loses the sealed copy of a file with the raw bodies past retention', async () => {
+    const res = await upload('old.csv', CSV(['O1,2026-02-01,FB,5,1']));
+    await host.app.broker?.idle();
+    const files = host.app.store.collection<{ id: string; tenantId: string; receivedAt: string; enc?: unknown; raw: { purgedAt?: string } }>('imports', t.tenantId).scoped(p0);
+    const item = await files.read(res.json.id);
+    if (!item) throw new Error('file record missing');
+    await files.replace({ ...item, receivedAt: new Date(Date.now() - 40 * 86_400_000).toISOString() });
+    await host.scheduler.trigger('importsRawRetention');
+    const purged = await files.read(res.json.id);
+    expect(purged?.enc).toBeUndefined();
+    expect(purged?.raw.purgedAt).toBeDefined();
+    const view = await host.request('GET', `/api/v1/integrations/${integration.id}/files/${res.json.id}`, { token: admin });
+    expect(view.json.raw.purgedAt).toBeDefined();
   });
 
   it('rejects a spreadsheet without a column mapping, and says why', async () => {
