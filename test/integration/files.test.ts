@@ -164,7 +164,7 @@ describe('file integrations', () => {
   it('loses the sealed copy of a file with the raw bodies past retention', async () => {
     const res = await upload('old.csv', CSV(['O1,2026-02-01,FB,5,1']));
     await host.app.broker?.idle();
-    const files = host.app.store.collection<{ id: string; tenantId: string; receivedAt: string; enc?: unknown; raw: { purgedAt?: string } }>('imports', t.tenantId).scoped(p0);
+    const files = host.app.store.collection<{ id: string; tenantId: string; type: string; receivedAt: string; enc?: unknown; raw: { purgedAt?: string } }>('imports', t.tenantId).scoped(p0);
     const item = await files.read(res.json.id);
     if (!item) throw new Error('file record missing');
     await files.replace({ ...item, receivedAt: new Date(Date.now() - 40 * 86_400_000).toISOString() });
