@@ -31,6 +31,11 @@ export interface ConnectorCapabilities {
    * statistics): run-now then always runs, even when the watermark is current. Default true.
    */
   changeFeed?: boolean;
+  /**
+   * Backfill windows of one integration read at once (default 1, at most 8): as many as the
+   * vendor's rate limits allow for one property's first load.
+   */
+  backfillConcurrency?: number;
   /** Default schedule of a pull integration, NCRONTAB (six fields). */
   defaultSchedule: string;
 }

@@ -27,9 +27,49 @@ function localParts(instant: number, timeZone: string): { date: string; hour: nu
   return { date: `${get('year')}-${get('month')}-${get('day')}`, hour: Number(get('hour')), minute: Number(get('minute')) };
 }
 
+const HOUR_MS = 3_600_000;
+/** Hours remembered per zone before the memo starts afresh (a few years of hours). */
+const MAX_MEMO_HOURS = 100_000;
+
+/**
+ * The local date of each UTC hour already seen, per zone (null: the hour straddles local midnight
+ * or an offset change). A backfill converts every instant of a year's vendor objects, and formatting
+ * each was 8 % of a Mews backfill's main thread; they fall in a few thousand hours.
+ */
+const hourDates = new Map<string, Map<number, string | null>>();
+
+/** Minutes the wall clock shows ahead of UTC at a whole-minute instant. */
+function offsetAt(instant: number, timeZone: string): { date: string; offset: number } {
+  const l = localParts(instant, timeZone);
+  const wall = Date.parse(`${l.date}T${String(l.hour).padStart(2, '0')}:${String(l.minute).padStart(2, '0')}:00Z`);
+  return { date: l.date, offset: wall - instant };
+}
+
+/**
+ * The one local date of a whole UTC hour, or null. With the same offset at its first and last minute
+ * the zone did not change it within (none changes twice in an hour), so the wall clock ran straight
+ * and a date at both ends is the date throughout.
+ */
+function dateOfHour(hour: number, timeZone: string): string | null {
+  const first = offsetAt(hour * HOUR_MS, timeZone);
+  const last = offsetAt(hour * HOUR_MS + HOUR_MS - 60_000, timeZone);
+  return first.offset === last.offset && first.date === last.date ? first.date : null;
+}
+
 /** The business date of an instant (UTC or with an offset). */
 export function businessDate(instant: string, timeZone: string): string {
-  return localParts(Date.parse(instant), timeZone).date;
+  const at = Date.parse(instant);
+  if (!Number.isFinite(at)) return localParts(at, timeZone).date;
+  const hour = Math.floor(at / HOUR_MS);
+  let memo = hourDates.get(timeZone);
+  if (!memo) hourDates.set(timeZone, (memo = new Map()));
+  let date = memo.get(hour);
+  if (date === undefined) {
+    if (memo.size >= MAX_MEMO_HOURS) memo.clear();
+    date = dateOfHour(hour, timeZone);
+    memo.set(hour, date);
+  }
+  return date ?? localParts(at, timeZone).date;
 }
 
 /**

@@ -82,27 +82,57 @@ export function nextPullAt(state: Pick<ConnectorStateItem, 'schedule' | 'lastSch
 export type Trigger = 'timer' | 'chain' | 'now';
 
 /**
- * What to run next, or undefined. Pending backfill windows come first (oldest first, every
- * generation), then the change feed from the watermark: on the schedule for the timer, at once
- * while a catch-up leaves full windows behind, and whenever a user asks.
+ * Backfill windows of one integration run side by side when its connector does not say otherwise
+ * (capabilities.backfillConcurrency): one at a time, the vendor's rate limits being the manifest's
+ * to know.
  */
-export function nextRun(state: ConnectorStateItem, now: Date, maxWindowDays: number, trigger: Trigger, changeFeed = true): QueuedRun | undefined {
+export const DEFAULT_BACKFILL_CONCURRENCY = 1;
+/** Whatever a manifest says, no more windows of one integration are in flight at once. */
+export const MAX_BACKFILL_CONCURRENCY = 8;
+
+export interface PlanOptions {
+  /** Backfill windows in flight at most (the connector's backfillConcurrency). */
+  concurrency?: number;
+  /** The connector's capabilities.changeFeed (default true). */
+  changeFeed?: boolean;
+}
+
+/**
+ * The runs to queue next, beside those already in flight (`state.runs`), oldest first; empty when
+ * none. Pending backfill windows come first (oldest first, every generation), up to `concurrency`
+ * in flight; the change feed only when nothing is in flight (its window starts at the watermark,
+ * which only a finished run moves): on the schedule for the timer, at once while a catch-up leaves
+ * full windows behind, and whenever a user asks (even with backfill pending).
+ */
+export function nextRuns(state: ConnectorStateItem, now: Date, maxWindowDays: number, trigger: Trigger, options: PlanOptions = {}): QueuedRun[] {
   const queuedAt = now.toISOString();
+  const busy = state.runs;
+  if (busy.some((r) => r.kind === 'pull')) return [];
   if (trigger !== 'now') {
-    const pending = state.backfill.windows.find((w) => w.status === 'pending');
-    if (pending) {
-      const run = { kind: 'backfill' as const, from: pending.from, to: pending.to, generation: pending.generation };
-      return { runId: runIdOf(state.integrationId, run), ...run, queuedAt };
-    }
+    const taken = new Set(busy.map((r) => r.runId));
+    const pending = state.backfill.windows.filter((w) => w.status === 'pending' && !taken.has(runIdOf(state.integrationId, { kind: 'backfill', ...w })));
+    const limit = Math.min(MAX_BACKFILL_CONCURRENCY, Math.max(1, Math.floor(options.concurrency ?? DEFAULT_BACKFILL_CONCURRENCY)));
+    if (pending.length > 0 || busy.length > 0)
+      return pending.slice(0, Math.max(0, limit - busy.length)).map((w) => {
+        const run = { kind: 'backfill' as const, from: w.from, to: w.to, generation: w.generation };
+        return { runId: runIdOf(state.integrationId, run), ...run, queuedAt };
+      });
   }
+  if (busy.length > 0) return [];
   // Without a change feed a pull re-reads recent dates whatever its window, so run-now is never
   // "up to date": it runs up to now (the window then only names the run).
+  const changeFeed = options.changeFeed ?? true;
   const window = pullWindow(state.watermark, now, maxWindowDays) ?? (trigger === 'now' && !changeFeed && Date.parse(state.watermark) < now.getTime() ? { from: state.watermark, to: now.toISOString() } : undefined);
-  if (!window) return undefined;
-  if (trigger === 'timer' && nextPullAt(state).getTime() > now.getTime()) return undefined;
-  if (trigger === 'chain' && !isFull(window, maxWindowDays)) return undefined;
+  if (!window) return [];
+  if (trigger === 'timer' && nextPullAt(state).getTime() > now.getTime()) return [];
+  if (trigger === 'chain' && !isFull(window, maxWindowDays)) return [];
   const run = { kind: 'pull' as const, ...window };
-  return { runId: runIdOf(state.integrationId, run), ...run, queuedAt };
+  return [{ runId: runIdOf(state.integrationId, run), ...run, queuedAt }];
+}
+
+/** The one run to queue next when one run at a time is wanted (run-now), or undefined. */
+export function nextRun(state: ConnectorStateItem, now: Date, maxWindowDays: number, trigger: Trigger, changeFeed = true): QueuedRun | undefined {
+  return nextRuns(state, now, maxWindowDays, trigger, { changeFeed })[0];
 }
 
 /** A queued run whose lease ran out (its consumer died, or its message was lost): to be queued again. */

@@ -28,11 +28,14 @@ import {
   isCircuitOpen,
   isStale,
   nextRun,
+  nextRuns,
+  type PlanOptions,
 } from './planner.js';
 import { connectorStatus, type ConnectorStatus } from './status.js';
 import {
   DEFAULT_EXPECTED_ARRIVAL,
   connectorStateId,
+  normaliseState,
   type ConnectorRunMessage,
   type ConnectorStateItem,
   type ExpectedArrival,
@@ -100,6 +103,17 @@ export function runMessage(tenantId: string, integrationId: string, run: QueuedR
 }
 
 /** Whether the integration's data comes (also) from scheduled pulls: pull integrations, and vendor-push ones whose vendor does not replay missed events. */
+/** How the planner treats a connector's runs: its backfill concurrency and whether it has a change feed. */
+function planOptions(connector: Connector): PlanOptions {
+  const { backfillConcurrency, changeFeed } = connector.manifest.capabilities;
+  return { ...(backfillConcurrency !== undefined ? { concurrency: backfillConcurrency } : {}), changeFeed: changeFeed ?? true };
+}
+
+/** The state with the run `runId` changed by `change` (undefined drops it). */
+function withRun(state: ConnectorStateItem, runId: string, change: (run: QueuedRun) => QueuedRun | undefined): ConnectorStateItem {
+  return { ...state, runs: state.runs.flatMap((r) => (r.runId === runId ? (change(r) ?? []) : [r])) };
+}
+
 function isPulled(item: Pick<IntegrationItem, 'kind' | 'connector'>, connector: Connector | undefined): connector is Connector {
   if (!connector || !connector.manifest.capabilities.pull) return false;
   const kind = kindOf(item);
@@ -133,7 +147,7 @@ export class ConnectorRuns {
 
   private async readState(integration: Pick<IntegrationItem, 'id' | 'tenantId' | 'propertyId'>): Promise<ConnectorStateItem | undefined> {
     const item = await this.states(integration.tenantId, integration.propertyId).read(connectorStateId(integration.id));
-    return item?.type === 'connectorState' ? item : undefined;
+    return item?.type === 'connectorState' ? normaliseState(item) : undefined;
   }
 
   private async timeZoneOf(tenantId: string, propertyId: string): Promise<string> {
@@ -198,14 +212,14 @@ export class ConnectorRuns {
     if (existing) return { state: existing, created: false };
     const now = this.now();
     const state = this.initialState(integration, connector, now, await this.timeZoneOf(integration.tenantId, integration.propertyId), firstLoad);
-    const first = nextRun(state, now, connector.manifest.capabilities.maxWindowDays, 'chain');
-    if (first) state.queued = first;
+    const first = nextRuns(state, now, connector.manifest.capabilities.maxWindowDays, 'chain', planOptions(connector));
+    state.runs = first;
     const windows = state.backfill.windows;
     const range = { from: windows[0]?.from ?? null, to: windows.at(-1)?.to ?? null };
     const messages = [
       await this.event(integration.tenantId, actor, meta, 'connector.backfill_requested', integration.id, { ...range, generation: 1, windows: windows.length, firstLoad: true }),
     ];
-    if (first) messages.push(runMessage(integration.tenantId, integration.id, first, meta.correlationId));
+    for (const run of first) messages.push(runMessage(integration.tenantId, integration.id, run, meta.correlationId));
     try {
       return { state: await this.platform.outbox.commit('imports', 'create', state, messages), created: true };
     } catch (err) {
@@ -231,6 +245,7 @@ export class ConnectorRuns {
       schedule: connector.manifest.capabilities.defaultSchedule,
       watermark: now.toISOString(),
       backfill: { generation: 1, windows },
+      runs: [],
       consecutiveFailures: 0,
       circuit: { state: 'closed' },
       recordsRead: 0,
@@ -287,18 +302,23 @@ export class ConnectorRuns {
     const done = await this.update<'queued' | 'requeued'>(ref, async (state) => {
       const now = this.now();
       if (isCircuitOpen(state, now)) return undefined;
-      if (state.queued) {
-        if (!isStale(state.queued, now)) return undefined;
-        // Its consumer died or the message was lost: the same run again, a fresh lease.
-        const again: QueuedRun = { ...state.queued, queuedAt: now.toISOString() };
-        delete again.startedAt;
-        return { next: { ...state, queued: again }, messages: [runMessage(state.tenantId, state.integrationId, again)], result: 'requeued' };
-      }
-      const run = nextRun(state, now, connector.manifest.capabilities.maxWindowDays, 'timer');
-      if (!run) return undefined;
-      const next: ConnectorStateItem = { ...state, queued: run };
-      if (run.kind === 'pull') next.lastScheduledAt = now.toISOString();
-      return { next, messages: [runMessage(state.tenantId, state.integrationId, run)], result: 'queued' };
+      // A run whose consumer died or whose message was lost: the same run again, a fresh lease.
+      const requeued = state.runs.filter((r) => isStale(r, now)).map((r) => ({ runId: r.runId }));
+      let next: ConnectorStateItem = state;
+      const messages: PendingMessage[] = [];
+      for (const { runId } of requeued)
+        next = withRun(next, runId, (r) => {
+          const again: QueuedRun = { ...r, queuedAt: now.toISOString() };
+          delete again.startedAt;
+          messages.push(runMessage(state.tenantId, state.integrationId, again));
+          return again;
+        });
+      const added = nextRuns(next, now, connector.manifest.capabilities.maxWindowDays, 'timer', planOptions(connector));
+      if (requeued.length === 0 && added.length === 0) return undefined;
+      next = { ...next, runs: [...next.runs, ...added] };
+      if (added.some((r) => r.kind === 'pull')) next.lastScheduledAt = now.toISOString();
+      for (const run of added) messages.push(runMessage(state.tenantId, state.integrationId, run));
+      return { next, messages, result: requeued.length > 0 ? 'requeued' : 'queued' };
     });
     return done?.result ?? 'none';
   }
@@ -323,9 +343,10 @@ export class ConnectorRuns {
       throw err;
     }
     const started = await this.update<QueuedRun>(integration, async (state) => {
-      if (state.queued?.runId !== message.runId || isCircuitOpen(state, this.now())) return undefined;
-      const queued: QueuedRun = { ...state.queued, startedAt: this.now().toISOString() };
-      return { next: { ...state, queued }, messages: [], result: queued };
+      const queued = state.runs.find((r) => r.runId === message.runId);
+      if (!queued || isCircuitOpen(state, this.now())) return undefined;
+      const taken: QueuedRun = { ...queued, startedAt: this.now().toISOString() };
+      return { next: withRun(state, taken.runId, () => taken), messages: [], result: taken };
     });
     if (!started) {
       log.debug('connector run skipped: not the queued run', { runId: message.runId });
@@ -335,10 +356,12 @@ export class ConnectorRuns {
 
     let pulled: { batches: CanonicalBatch[]; objectsRead: number };
     let maxWindowDays: number;
+    let options: PlanOptions;
     try {
       const opened = await openConnectorItem(this.platform, integration);
       const connector = opened.connector;
       maxWindowDays = connector.manifest.capabilities.maxWindowDays;
+      options = planOptions(connector);
       const timeZone = await this.timeZoneOf(integration.tenantId, integration.propertyId);
       const ctx = { settings: opened.settings, credentials: opened.credentials, http: vendorHttpFor(opened, { ...this.deps.vendorHttp, circuits: this.circuits }), timeZone, today: localDateHour(this.now(), timeZone).date };
       pulled = run.kind === 'pull' ? await connector.pull(ctx, { from: run.from, to: run.to }) : await connector.backfill(ctx, { from: run.from, to: run.to });
@@ -358,10 +381,9 @@ export class ConnectorRuns {
       return this.failed(integration, run, err);
     }
     const done = await this.update<true>(integration, async (state) => {
-      if (state.queued?.runId !== run.runId) return undefined;
+      if (!state.runs.some((r) => r.runId === run.runId)) return undefined;
       const now = this.now();
-      const next: ConnectorStateItem = { ...state };
-      delete next.queued;
+      const next: ConnectorStateItem = withRun(state, run.runId, () => undefined);
       if (run.kind === 'pull') {
         if (Date.parse(run.to) > Date.parse(state.watermark)) next.watermark = run.to;
       } else {
@@ -381,11 +403,9 @@ export class ConnectorRuns {
         next.circuit = { state: 'closed' };
         messages.push(await this.event(state.tenantId, RUNS_ACTOR, {}, 'connector.circuit_closed', state.integrationId, { runId: run.runId }));
       }
-      const following = nextRun(next, now, maxWindowDays, 'chain');
-      if (following) {
-        next.queued = following;
-        messages.push(runMessage(state.tenantId, state.integrationId, following));
-      }
+      const following = nextRuns(next, now, maxWindowDays, 'chain', options);
+      next.runs = [...next.runs, ...following];
+      for (const r of following) messages.push(runMessage(state.tenantId, state.integrationId, r));
       return { next, messages, result: true };
     });
     return done ? 'succeeded' : 'skipped';
@@ -395,7 +415,7 @@ export class ConnectorRuns {
   private async failed(integration: IntegrationItem, run: QueuedRun, err: unknown): Promise<RunOutcomeOf> {
     const message = sanitisedError(err);
     const recorded = await this.update<boolean>(integration, async (state) => {
-      if (state.queued?.runId !== run.runId) return undefined;
+      if (!state.runs.some((r) => r.runId === run.runId)) return undefined;
       const now = this.now();
       const failures = state.consecutiveFailures + 1;
       const next: ConnectorStateItem = {
@@ -411,15 +431,21 @@ export class ConnectorRuns {
       if (opens) {
         const until = new Date(now.getTime() + coolDownMs(failures)).toISOString();
         next.circuit = { state: 'failing', since: state.circuit.state === 'failing' ? state.circuit.since : now.toISOString(), until };
-        // The run ends here; after the cool-down the timer plans afresh from the watermark.
-        delete next.queued;
+        // The runs end here (one still running finds itself dropped when it finishes); after the
+        // cool-down the timer plans afresh from the pending windows and the watermark.
+        next.runs = [];
         messages.push(await this.event(state.tenantId, RUNS_ACTOR, {}, 'connector.circuit_opened', state.integrationId, { runId: run.runId, failures, until }));
-      } else if (next.queued) {
-        const queued = { ...next.queued };
-        delete queued.startedAt;
-        next.queued = queued;
+        return { next, messages, result: opens };
       }
-      return { next, messages, result: opens };
+      return {
+        next: withRun(next, run.runId, (r) => {
+          const again = { ...r };
+          delete again.startedAt;
+          return again;
+        }),
+        messages,
+        result: opens,
+      };
     });
     if (recorded?.result) return 'circuit-opened';
     throw err;
@@ -445,10 +471,13 @@ export class ConnectorRuns {
     const done = await this.update<QueuedRun>(integration, async (state) => {
       checkIfMatch(ifMatch, state);
       const now = this.now();
-      if (state.queued && !isStale(state.queued, now)) return { messages: [], result: state.queued };
-      const run = nextRun(state, now, connector.manifest.capabilities.maxWindowDays, 'now', connector.manifest.capabilities.changeFeed ?? true);
+      const live = state.runs.find((r) => !isStale(r, now));
+      if (live) return { messages: [], result: live };
+      // Runs whose lease ran out are dropped: their windows stay pending, planned again after this one.
+      const idle: ConnectorStateItem = { ...state, runs: [] };
+      const run = nextRun(idle, now, connector.manifest.capabilities.maxWindowDays, 'now', connector.manifest.capabilities.changeFeed ?? true);
       if (!run) throw conflict('The integration is up to date: there is nothing new to read yet.');
-      const next: ConnectorStateItem = { ...state, queued: run, circuit: { state: 'closed' } };
+      const next: ConnectorStateItem = { ...idle, runs: [run], circuit: { state: 'closed' } };
       const messages = [await this.event(state.tenantId, actorOf(principal), meta, 'connector.run_requested', integrationId, { runId: run.runId, from: run.from, to: run.to })];
       if (state.circuit.state === 'failing') messages.push(await this.event(state.tenantId, actorOf(principal), meta, 'connector.circuit_closed', integrationId, { runId: run.runId, reason: 'run requested' }));
       messages.push(runMessage(state.tenantId, integrationId, run, meta.correlationId));
@@ -479,7 +508,7 @@ export class ConnectorRuns {
     if (!integration.enabled) throw conflict('This integration is disabled; enable it to backfill it.');
     // Asked before the first run: the range asked for is the first load, instead of the default one.
     const first = await this.createState(integration, connector, actorOf(principal), meta, range);
-    if (first.created) return { generation: 1, windows: first.state.backfill.windows.length, run: first.state.queued, state: first.state };
+    if (first.created) return { generation: 1, windows: first.state.backfill.windows.length, run: first.state.runs[0], state: first.state };
     const done = await this.update<{ generation: number; windows: number; run: QueuedRun | undefined }>(integration, async (state) => {
       checkIfMatch(ifMatch, state);
       const now = this.now();
@@ -487,19 +516,15 @@ export class ConnectorRuns {
       const windows = backfillWindows(range.from, range.to, connector.manifest.capabilities.maxWindowDays, generation);
       // Done windows are history: the most recent ones are kept for the status, pending ones all.
       const kept = state.backfill.windows.filter((w) => w.status === 'pending').concat(state.backfill.windows.filter((w) => w.status === 'done').slice(-100));
-      const next: ConnectorStateItem = { ...state, backfill: { generation, windows: [...kept, ...windows] } };
+      // Runs whose lease ran out are dropped (their windows stay pending) and planned again here.
+      const next: ConnectorStateItem = { ...state, runs: state.runs.filter((r) => !isStale(r, now)), backfill: { generation, windows: [...kept, ...windows] } };
       const messages = [
         await this.event(state.tenantId, actorOf(principal), meta, 'connector.backfill_requested', integrationId, { from: range.from, to: range.to, generation, windows: windows.length, firstLoad: false }),
       ];
-      let run: QueuedRun | undefined;
-      if (!state.queued || isStale(state.queued, now)) {
-        run = nextRun(next, now, connector.manifest.capabilities.maxWindowDays, 'chain');
-        if (run) {
-          next.queued = run;
-          messages.push(runMessage(state.tenantId, integrationId, run, meta.correlationId));
-        }
-      }
-      return { next, messages, result: { generation, windows: windows.length, run } };
+      const added = nextRuns(next, now, connector.manifest.capabilities.maxWindowDays, 'chain', planOptions(connector));
+      next.runs = [...next.runs, ...added];
+      for (const run of added) messages.push(runMessage(state.tenantId, integrationId, run, meta.correlationId));
+      return { next, messages, result: { generation, windows: windows.length, run: added[0] } };
     });
     if (!done) throw notFound('connector integration');
     return { ...done.result, state: done.state };
@@ -545,6 +570,8 @@ export class ConnectorRuns {
   private viewOf(state: ConnectorStateItem, timezone: string): RunStatusView {
     const status = connectorStatus(state, timezone, this.now());
     const pending = state.backfill.windows.filter((w) => w.status === 'pending');
+    // The oldest run in flight (backfill windows may run several at once; pending counts them all).
+    const queuedRun = state.runs[0];
     const view: RunStatusView = {
       integrationId: state.integrationId,
       connector: state.connector,
@@ -561,18 +588,16 @@ export class ConnectorRuns {
       lastError: state.lastError ?? null,
       consecutiveFailures: state.consecutiveFailures,
       backfill: { pendingWindows: pending.length, doneWindows: state.backfill.windows.length - pending.length, pending: pending.slice(0, 20).map((w) => ({ from: w.from, to: w.to })) },
-      queuedRun: state.queued
-        ? { runId: state.queued.runId, kind: state.queued.kind, from: state.queued.from, to: state.queued.to, queuedAt: state.queued.queuedAt, ...(state.queued.startedAt ? { startedAt: state.queued.startedAt } : {}) }
-        : null,
+      queuedRun: queuedRun ? { runId: queuedRun.runId, kind: queuedRun.kind, from: queuedRun.from, to: queuedRun.to, queuedAt: queuedRun.queuedAt, ...(queuedRun.startedAt ? { startedAt: queuedRun.startedAt } : {}) } : null,
     };
     return view;
   }
 
   /** System port (the daily digest): the connector integrations of a property that are "Not updated" at `now`. */
   async lateConnectors(tenantId: string, propertyId: string, now: Date): Promise<Array<{ integrationId: string; name: string; connector: string }>> {
-    const states = await this.platform.store
-      .collection<ConnectorStateItem>('imports', tenantId)
-      .all<ConnectorStateItem>("SELECT * FROM c WHERE c.type = 'connectorState' AND c.propertyId = @propertyId", { propertyId });
+    const states = (
+      await this.platform.store.collection<ConnectorStateItem>('imports', tenantId).all<ConnectorStateItem>("SELECT * FROM c WHERE c.type = 'connectorState' AND c.propertyId = @propertyId", { propertyId })
+    ).map(normaliseState);
     if (states.length === 0) return [];
     const timezone = await this.timeZoneOf(tenantId, propertyId);
     const late: Array<{ integrationId: string; name: string; connector: string }> = [];

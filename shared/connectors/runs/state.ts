@@ -4,7 +4,7 @@ import type { OutboxCarrier } from '../../platform/outbox/outbox.js';
 /** A window of the vendor's change feed (ISO instants, `to` exclusive) or of business dates (YYYY-MM-DD, both inclusive). */
 export type RunKind = 'pull' | 'backfill';
 
-/** The one run an integration has on the `connector-runs` queue (or running), as the state records it. */
+/** A run of an integration on the `connector-runs` queue (or running), as the state records it. */
 export interface QueuedRun {
   runId: string;
   kind: RunKind;
@@ -55,7 +55,11 @@ export interface ConnectorStateItem extends Item, OutboxCarrier {
   /** The last scheduled pull's planning instant: the schedule's next occurrence counts from here. */
   lastScheduledAt?: string;
   backfill: { generation: number; windows: BackfillWindow[] };
-  queued?: QueuedRun;
+  /**
+   * The runs queued or running, oldest first: one change-feed window, or up to the connector's
+   * `backfillConcurrency` backfill windows, never both (planner.ts nextRuns).
+   */
+  runs: QueuedRun[];
   consecutiveFailures: number;
   circuit: { state: 'closed' } | { state: 'failing'; since: string; until: string };
   lastSuccessfulRun?: { runId: string; kind: RunKind; completedAt: string; recordsRead: number; importIds: string[] };
@@ -70,6 +74,16 @@ export interface ConnectorStateItem extends Item, OutboxCarrier {
 }
 
 export const DEFAULT_EXPECTED_ARRIVAL: ExpectedArrival = { localTime: '06:00', dataOffsetDays: 1 };
+
+/**
+ * A state as stored, read into the current shape: states written before backfill windows could run
+ * side by side carry their one run as `queued`.
+ */
+export function normaliseState(item: ConnectorStateItem & { queued?: QueuedRun }): ConnectorStateItem {
+  if (Array.isArray(item.runs) && item.queued === undefined) return item;
+  const { queued, ...rest } = item;
+  return { ...rest, runs: item.runs ?? (queued ? [queued] : []) };
+}
 
 export function connectorStateId(integrationId: string): string {
   return `connector-state:${integrationId}`;

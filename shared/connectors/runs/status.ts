@@ -67,11 +67,12 @@ export function connectorStatus(state: ConnectorStateItem, timeZone: string, now
   // whatever the watermark says: the watermark starts where the first load's reading began.
   const owed = state.backfill.windows.some((w) => w.status === 'pending' && w.from <= expectedDate && expectedDate <= w.to);
   const arrived = Date.parse(state.watermark) >= due && !owed;
-  const running = state.queued?.startedAt !== undefined && !isStale(state.queued, now);
+  const live = state.runs.filter((r) => !isStale(r, now));
+  const running = live.some((r) => r.startedAt !== undefined);
   const value: ImportState = running ? 'In progress' : arrived ? 'Updated' : now.getTime() < expectedBy.getTime() ? 'Waiting for data' : 'Not updated';
   const open = isCircuitOpen(state, now);
   let next: Date | null;
-  if (state.queued && !isStale(state.queued, now)) next = new Date(state.queued.startedAt ?? state.queued.queuedAt);
+  if (live.length > 0) next = new Date(Math.min(...live.map((r) => Date.parse(r.startedAt ?? r.queuedAt))));
   else if (open && state.circuit.state === 'failing') next = new Date(state.circuit.until);
   else next = nextPullAt(state);
   return {

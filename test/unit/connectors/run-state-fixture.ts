@@ -12,6 +12,7 @@ export function stateOf(over: Partial<ConnectorStateItem> = {}): ConnectorStateI
     schedule: '0 0 * * * *',
     watermark: '2026-12-04T10:00:00.000Z',
     backfill: { generation: 1, windows: [] },
+    runs: [],
     consecutiveFailures: 0,
     circuit: { state: 'closed' },
     recordsRead: 0,

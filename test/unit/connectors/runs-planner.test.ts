@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   FAILURES_TO_OPEN,
+  MAX_BACKFILL_CONCURRENCY,
   RUN_LEASE_MS,
   SAFETY_LAG_MS,
   backfillWindows,
@@ -10,10 +11,11 @@ import {
   isStale,
   nextPullAt,
   nextRun,
+  nextRuns,
   pullWindow,
   runIdOf,
 } from '../../../shared/connectors/runs/planner.js';
-import type { ConnectorStateItem } from '../../../shared/connectors/runs/state.js';
+import { normaliseState, type ConnectorStateItem, type QueuedRun } from '../../../shared/connectors/runs/state.js';
 import { stateOf as baseState } from './run-state-fixture.js';
 
 const DAY = 86_400_000;
@@ -139,5 +141,44 @@ describe('leases and the circuit', () => {
     expect(coolDownMs(FAILURES_TO_OPEN)).toBe(15 * 60_000);
     expect(coolDownMs(FAILURES_TO_OPEN + 1)).toBe(30 * 60_000);
     expect(coolDownMs(FAILURES_TO_OPEN + 20)).toBe(DAY);
+  });
+});
+
+describe('backfill windows side by side', () => {
+  const now = new Date('2026-12-01T06:00:00.000Z');
+  const windows = backfillWindows('2025-01-01', '2025-12-31', 89, 1);
+
+  it('up to the concurrency, oldest first, skipping those in flight; no more while full', () => {
+    const idle = stateOf({ backfill: { generation: 1, windows } });
+    const three = nextRuns(idle, now, 89, 'timer', { concurrency: 3 });
+    expect(three.map((r) => r.from)).toEqual(['2025-01-01', '2025-03-31', '2025-06-28']);
+    expect(nextRuns({ ...idle, runs: three }, now, 89, 'chain', { concurrency: 3 })).toEqual([]);
+    // The second finished (done, out of the runs): the fourth joins the two still in flight.
+    const after = stateOf({ backfill: { generation: 1, windows: windows.map((w, i) => (i === 1 ? { ...w, status: 'done' as const } : w)) }, runs: [three[0]!, three[2]!] });
+    expect(nextRuns(after, now, 89, 'chain', { concurrency: 3 }).map((r) => r.from)).toEqual(['2025-09-25']);
+    // Without a concurrency, one at a time; an absurd one is bounded.
+    expect(nextRuns(idle, now, 89, 'timer')).toHaveLength(1);
+    const monthly = stateOf({ backfill: { generation: 1, windows: backfillWindows('2025-01-01', '2025-12-31', 30, 1) } });
+    expect(nextRuns(monthly, now, 30, 'timer', { concurrency: 1000 })).toHaveLength(MAX_BACKFILL_CONCURRENCY);
+  });
+
+  it('the change feed waits until no window is in flight, and a pull runs alone', () => {
+    const last = windows.at(-1)!;
+    const inFlight: QueuedRun = { runId: runIdOf('int_AAAAAAAAAAAAAAAA', { kind: 'backfill', ...last }), kind: 'backfill', from: last.from, to: last.to, generation: 1, queuedAt: now.toISOString() };
+    const behind = { watermark: '2026-06-01T00:00:00.000Z', backfill: { generation: 1, windows: windows.map((w) => (w === last ? w : { ...w, status: 'done' as const })) } };
+    expect(nextRuns(stateOf({ ...behind, runs: [inFlight] }), now, 89, 'chain', { concurrency: 3 })).toEqual([]);
+    expect(nextRuns(stateOf({ ...behind, runs: [inFlight] }), now, 89, 'now', { concurrency: 3 })).toEqual([]);
+    const pull = nextRuns(stateOf({ watermark: '2026-06-01T00:00:00.000Z' }), now, 89, 'chain', { concurrency: 3 });
+    expect(pull).toMatchObject([{ kind: 'pull' }]);
+    expect(nextRuns(stateOf({ backfill: { generation: 1, windows }, runs: pull }), now, 89, 'timer', { concurrency: 3 })).toEqual([]);
+  });
+
+  it('a state stored with its one run as `queued` reads as one run in flight', () => {
+    const run: QueuedRun = { runId: 'r', kind: 'pull', from: 'a', to: 'b', queuedAt: now.toISOString() };
+    const legacy = { ...stateOf(), runs: undefined, queued: run } as unknown as ConnectorStateItem & { queued?: QueuedRun };
+    const read = normaliseState(legacy);
+    expect(read.runs).toEqual([run]);
+    expect('queued' in read).toBe(false);
+    expect(normaliseState({ ...stateOf(), runs: undefined } as unknown as ConnectorStateItem).runs).toEqual([]);
   });
 });

@@ -47,11 +47,11 @@ describe('the four states (expected 06:00 local, data offset 1 day)', () => {
   });
 
   it('In progress: a run taken and within its lease, whatever else holds; a dead run is not', () => {
-    const running = stateOf({ queued: { runId: 'r', kind: 'pull', from: 'a', to: 'b', queuedAt: '2026-12-05T08:59:00.000Z', startedAt: '2026-12-05T08:59:30.000Z' } });
+    const running = stateOf({ runs: [{ runId: 'r', kind: 'pull', from: 'a', to: 'b', queuedAt: '2026-12-05T08:59:00.000Z', startedAt: '2026-12-05T08:59:30.000Z' }] });
     expect(connectorStatus(running, VIENNA, new Date('2026-12-05T09:00:00.000Z')).state).toBe('In progress');
     expect(connectorStatus(running, VIENNA, new Date('2026-12-05T10:00:00.000Z')).state).toBe('Not updated');
     // Queued but not taken yet is not running.
-    const queued = stateOf({ queued: { runId: 'r', kind: 'pull', from: 'a', to: 'b', queuedAt: '2026-12-05T08:59:00.000Z' } });
+    const queued = stateOf({ runs: [{ runId: 'r', kind: 'pull', from: 'a', to: 'b', queuedAt: '2026-12-05T08:59:00.000Z' }] });
     expect(connectorStatus(queued, VIENNA, new Date('2026-12-05T09:00:00.000Z')).state).toBe('Not updated');
   });
 
@@ -67,7 +67,7 @@ describe('the four states (expected 06:00 local, data offset 1 day)', () => {
     expect(connectorStatus(stateOf({ lastScheduledAt: '2026-12-05T09:00:00.000Z' }), VIENNA, now).nextRunAt).toBe('2026-12-05T10:00:00.000Z');
     const failing = stateOf({ circuit: { state: 'failing', since: '2026-12-05T09:00:00.000Z', until: '2026-12-05T09:30:00.000Z' } });
     expect(connectorStatus(failing, VIENNA, now)).toMatchObject({ circuit: 'failing', nextRunAt: '2026-12-05T09:30:00.000Z' });
-    const queued = stateOf({ queued: { runId: 'r', kind: 'pull', from: 'a', to: 'b', queuedAt: '2026-12-05T09:05:00.000Z' } });
+    const queued = stateOf({ runs: [{ runId: 'r', kind: 'pull', from: 'a', to: 'b', queuedAt: '2026-12-05T09:05:00.000Z' }] });
     expect(connectorStatus(queued, VIENNA, now).nextRunAt).toBe('2026-12-05T09:05:00.000Z');
   });
 });

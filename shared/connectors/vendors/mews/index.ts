@@ -30,6 +30,10 @@ export const mews: Connector<typeof mewsSettings, typeof mewsCredentials> = {
       push: true,
       // "Max length 3 months" on every UpdatedUtc/CollidingUtc/ConsumedUtc filter; 89 days always fit.
       maxWindowDays: 89,
+      // 200 requests per AccessToken per 30 s: a one-hotel year is ~60 requests whatever the
+      // overlap, and a 429's Retry-After is honoured; three windows keep a portfolio token's
+      // properties from starving each other.
+      backfillConcurrency: 3,
       defaultSchedule: '0 */15 * * * *',
     },
   },
