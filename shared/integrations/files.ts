@@ -42,10 +42,10 @@ export interface ReceivedFile {
 }
 
 /** What a client is told of a received file (no sealed body, no outbox state). */
-export type FileView = Omit<FileItem, 'enc' | 'pendingMessages' | '_etag' | '_ts' | 'tenantId' | 'type'>;
+export type FileView = Omit<FileItem, 'enc' | 'pendingMessages' | 'pendingSince' | '_etag' | '_ts' | 'tenantId' | 'type'>;
 
 export function fileView(item: FileItem): FileView {
-  const { enc: _enc, pendingMessages: _p, _etag, _ts, tenantId: _t, type: _ty, ...rest } = item;
+  const { enc: _enc, pendingMessages: _p, pendingSince: _ps, _etag, _ts, tenantId: _t, type: _ty, ...rest } = item;
   return rest;
 }
 
@@ -128,6 +128,7 @@ export class FileDrops {
     const version = bareEtag(event.data.eTag);
     const blob = await this.blobs.get(container, name, { ifMatch: version });
     if (!blob) return 'gone';
+    if (blob.bytes.length === 0) return 'ignored';
     const r = await this.receive(integration, { name, version, bytes: blob.bytes, contentType: blob.contentType ?? event.data.contentType ?? '', origin: 'drop' }, DROP_ACTOR, { correlationId: event.id });
     await this.blobs.delete(container, name, { ifMatch: version });
     return r.duplicate ? 'duplicate' : 'received';
@@ -234,7 +235,8 @@ export class FileDrops {
     let queued = 0;
     for await (const container of this.blobs.containers(FILE_CONTAINER_PREFIX)) {
       for await (const blob of this.blobs.list(container)) {
-        if (blob.lastModified.getTime() > settled) continue;
+        // Empty blobs are no file (and a hierarchical account lists its folders as empty blobs).
+        if (blob.size === 0 || blob.lastModified.getTime() > settled) continue;
         await this.platform.bus.publish('file-drops', [blobCreatedMessage(container, blob)]);
         queued += 1;
       }
