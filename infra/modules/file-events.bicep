@@ -9,7 +9,7 @@ param systemTopicName string
 @description('Resource id of the file-drops queue (servicebus.bicep).')
 param fileDropsQueueId string
 
-resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2025-02-15' = {
+resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-06-15' = {
   name: '${systemTopicName}/file-drops'
   properties: {
     eventDeliverySchema: 'EventGridSchema'

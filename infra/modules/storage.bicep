@@ -111,7 +111,7 @@ resource appBlobContributor 'Microsoft.Authorization/roleAssignments@2022-04-01'
 }
 
 // The account's events; its own identity sends them to Service Bus (no keys).
-resource fileEvents 'Microsoft.EventGrid/systemTopics@2025-02-15' = {
+resource fileEvents 'Microsoft.EventGrid/systemTopics@2022-06-15' = {
   name: '${accountName}-events'
   location: location
   tags: tags
