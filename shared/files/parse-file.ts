@@ -108,7 +108,7 @@ export function recordIdOf(prefix: string, values: readonly unknown[]): string {
   return `${prefix}${createHash('sha256').update(joined).digest('base64url')}`;
 }
 
-type Built = { record: Record<string, unknown>; errors: FileRowError[] } | 'skipped';
+type Built = { record: Record<string, unknown>; errors: FileRowError[]; id?: string } | 'skipped';
 
 function buildRecord(row: SourceRow, c: Compiled): Built {
   const { mapping, fields } = c;
@@ -151,8 +151,8 @@ function buildRecord(row: SourceRow, c: Compiled): Built {
     } else record[field] = readText(cell as Cell);
   }
   Object.assign(record, mapping.constants);
-  if (errors.length > 0) return { record, errors };
   const idParts = mapping.id.fields.map((f) => record[f]);
+  if (errors.length > 0) return { record, errors, ...(idParts.every((p) => p !== undefined) ? { id: recordIdOf(mapping.id.prefix, idParts) } : {}) };
   const missing = mapping.id.fields.filter((f, i) => idParts[i] === undefined);
   if (missing.length > 0) {
     return { record, errors: missing.map((f) => ({ row: row.row, ...(c.columnOfField.get(f) ? { column: c.columnOfField.get(f) } : {}), field: f, message: 'empty, and the record id is made of it' })) };
@@ -195,6 +195,8 @@ export async function* parseFile(input: FileInput, contentType: string | undefin
   let errors: FileRowError[] = [];
   let rowsRead = 0;
   const combined = mapping.combine === 'sum' ? new Map<string, { row: number; record: Record<string, unknown> }>() : undefined;
+  // Ids with a rejected row: their sum would be short by that row, so they are not imported at all.
+  const incomplete = new Map<string, number>();
   const step = (): ParsedBatch => {
     const out = { batch: { sourceType: mapping.sourceType, records }, errors, rowsRead };
     records = [];
@@ -208,6 +210,7 @@ export async function* parseFile(input: FileInput, contentType: string | undefin
     if (built === 'skipped') continue;
     if (built.errors.length > 0) {
       errors.push(...built.errors);
+      if (combined && built.id !== undefined && !incomplete.has(built.id)) incomplete.set(built.id, row.row);
     } else if (combined) {
       const id = built.record.id as string;
       const seen = combined.get(id);
@@ -221,7 +224,12 @@ export async function* parseFile(input: FileInput, contentType: string | undefin
     if (records.length >= size || errors.length >= size) yield step();
   }
   if (combined) {
-    for (const { row, record } of combined.values()) {
+    for (const [id, { row, record }] of combined) {
+      const rejected = incomplete.get(id);
+      if (rejected !== undefined) {
+        errors.push({ row, field: 'record', message: `record ${id} is not imported: its row ${rejected} was rejected, and the rows of one record are added up` });
+        continue;
+      }
       const checked = validate(row, record, c);
       if (checked.record) records.push(checked.record);
       errors.push(...checked.errors);

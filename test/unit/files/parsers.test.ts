@@ -112,6 +112,16 @@ describe('CSV', () => {
     expect(r.rowsRead).toBe(25);
   });
 
+  it('imports no sum short of a rejected row: the record of that id is reported instead', async () => {
+    const text = 'Date,Rooms,Sold,Revenue\n2025-03-01,60,51,100\n2025-03-01,40,x,50\n2025-03-02,60,50,90\n';
+    const r = await parseAll(utf8(text), 'text/csv', csvPms({}, { combine: 'sum' }));
+    expect(r.records.map((x) => x.id)).toEqual(['t:2025-03-02']);
+    expect(r.errors).toEqual([
+      { row: 3, column: 'Sold', field: 'roomsSold', message: expect.stringContaining("'x' is not a number") },
+      { row: 2, field: 'record', message: 'record t:2025-03-01 is not imported: its row 3 was rejected, and the rows of one record are added up' },
+    ]);
+  });
+
   it('adds up rows of one record id with combine: sum, and subtracts negated columns', async () => {
     const text = 'Date,Type,Rooms,Occ,Comp,Revenue\n2025-03-01,STD,60,51,1,6120.5\n2025-03-01,DLX,40,33,0,5610.25\n2025-03-02,STD,60,50,2,6000\n';
     const mapping = mappingOf({
