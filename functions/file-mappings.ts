@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { requires } from '../shared/http/route.js';
 import { metaOf } from '../shared/audit/emit.js';
 import { etagOf } from '../shared/http/etag.js';
-import { FILE_MEDIA_TYPES, fileMappingSchema, fileMappingsOf, READY_MAPPING_NAMES, READY_MAPPINGS, type FileMappingItem, type MappingChoice } from '../shared/files/index.js';
+import { FILE_MEDIA_TYPES, fileMappingSchema, READY_MAPPING_NAMES, READY_MAPPINGS, type FileMappingItem, type MappingChoice } from '../shared/files/index.js';
 import { route } from './triggers.js';
 
 const integrationId = z.string().regex(/^int_[A-Za-z0-9_-]{16}$/, 'not an integration id');
@@ -110,7 +110,7 @@ export default [
     },
     handler: async ({ app, principal, params, query, req, rawBody }) => {
       const choice: MappingChoice | undefined = query.mapping ? { mapping: query.mapping } : query.ready ? { ready: query.ready } : undefined;
-      const result = await fileMappingsOf(app).preview(principal, params.id, { bytes: rawBody, contentType: req.headers.get('content-type') ?? undefined }, choice, query.limit);
+      const result = await app.fileMappings.preview(principal, params.id, { bytes: rawBody, contentType: req.headers.get('content-type') ?? undefined }, choice, query.limit);
       return { json: result };
     },
   }),
@@ -125,7 +125,7 @@ export default [
     params: idParams,
     responses: { 200: { description: 'The saved mapping', schema: savedSchema }, 404: { description: 'No such file integration, or no mapping saved yet' } },
     handler: async ({ app, principal, params }) => {
-      const item = await fileMappingsOf(app).read(principal, params.id);
+      const item = await app.fileMappings.read(principal, params.id);
       return { json: viewOf(item), etag: etagOf(item) };
     },
   }),
@@ -147,7 +147,7 @@ export default [
     },
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
       const choice: MappingChoice = body.ready ? { ready: body.ready } : { mapping: body.mapping as NonNullable<typeof body.mapping> };
-      const item = await fileMappingsOf(app).save(principal, params.id, choice, ifMatch, metaOf(call));
+      const item = await app.fileMappings.save(principal, params.id, choice, ifMatch, metaOf(call));
       return { json: viewOf(item), etag: etagOf(item) };
     },
   }),

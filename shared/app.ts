@@ -21,6 +21,7 @@ import type { Reporting } from './reporting/index.js';
 import type { Integrations } from './integrations/index.js';
 import type { ConnectorRuns } from './connectors/runs/index.js';
 import type { Privacy } from './privacy/index.js';
+import type { FileMappings } from './files/index.js';
 import type { FileDrops } from './integrations/files.js';
 import { AzureBlobStore } from './platform/blob/azure-blob-store.js';
 import type { BlobStore } from './platform/blob/blob-store.js';
@@ -46,6 +47,8 @@ export interface App extends Platform {
   azurite: { endpoint: string } | undefined;
   /** Files of `file` integrations: HTTPS uploads and blob drops, imported. */
   files: FileDrops;
+  /** Column mappings of file integrations: preview, the saved mapping. */
+  fileMappings: FileMappings;
   privacy: Privacy;
   close(): Promise<void>;
 }
@@ -149,6 +152,7 @@ async function buildOn(
   const { createIntegrations } = await import('./integrations/index.js');
   const { createConnectorRuns } = await import('./connectors/runs/index.js');
   const { createPrivacy } = await import('./privacy/index.js');
+  const { FileMappings } = await import('./files/index.js');
   const { createFileDrops } = await import('./integrations/files.js');
   const { ProfileDisplayNames } = await import('./identity/display-names.js');
   const identity = await createIdentity(platform, { credential });
@@ -182,6 +186,7 @@ async function buildOn(
     blobs,
     azurite: started ? { endpoint: started.endpoint } : undefined,
     files: createFileDrops(platform, { integrations, blobs }),
+    fileMappings: new FileMappings(platform),
     privacy: createPrivacy(platform, { identity }),
     async close() {
       await identity.close();

@@ -1,7 +1,5 @@
 import type { Platform } from '../platform/platform.js';
 import type { Principal } from '../access/principal.js';
-import type { Item } from '../platform/cosmos/store.js';
-import type { OutboxCarrier } from '../platform/outbox/outbox.js';
 import { authorize } from '../access/authorize.js';
 import { actorOf, auditEvent, type RequestMeta } from '../audit/emit.js';
 import { checkIfMatch } from '../http/etag.js';
@@ -10,23 +8,10 @@ import { isStoreError } from '../platform/cosmos/errors.js';
 import { kindOf, sourceTypesOf, type IntegrationItem } from '../integrations/model.js';
 import { readIntegration } from '../integrations/service.js';
 import type { FileMapping } from './mapping.js';
+import { fileMappingId, fileMappingOf, type FileMappingItem } from './saved.js';
 import { READY_MAPPINGS, type ReadyMappingName } from './mappings/index.js';
 import { parseFile, type FileRowError } from './parse-file.js';
 import { FileFormatError } from './readers/source.js';
-
-/** The saved column mapping of a file integration: one item beside the integration, in its property's partition. */
-export interface FileMappingItem extends Item, OutboxCarrier {
-  type: 'fileMapping';
-  propertyId: string;
-  integrationId: string;
-  mapping: FileMapping;
-  /** The ready-made mapping it was copied from, if any (a copy: later releases of it do not change a saved mapping). */
-  ready?: ReadyMappingName;
-  updatedAt: string;
-  updatedBy: string;
-}
-
-export const fileMappingId = (integrationId: string) => `file-mapping:${integrationId}`;
 
 /** Preview keeps this many errors; `errorCount` says how many there were. */
 const PREVIEW_MAX_ERRORS = 1000;
@@ -44,16 +29,6 @@ export interface PreviewResult {
 
 /** Which mapping a preview or a save uses: one given whole, or a ready-made one by name. */
 export type MappingChoice = { mapping: FileMapping; ready?: undefined } | { ready: ReadyMappingName; mapping?: undefined };
-
-function mappingsOf(platform: Pick<Platform, 'store'>, integration: Pick<IntegrationItem, 'tenantId' | 'propertyId'>) {
-  return platform.store.collection<FileMappingItem>('imports', integration.tenantId).for({ type: 'fileMapping', propertyId: integration.propertyId });
-}
-
-/** The saved mapping of a file integration (what an upload or a drop is read with), if one was saved. */
-export async function fileMappingOf(platform: Pick<Platform, 'store'>, integration: Pick<IntegrationItem, 'id' | 'tenantId' | 'propertyId'>): Promise<FileMappingItem | undefined> {
-  const item = await mappingsOf(platform, integration).read(fileMappingId(integration.id));
-  return item?.type === 'fileMapping' ? item : undefined;
-}
 
 /**
  * Column mappings of file integrations: trying one on a sample file (preview: parses, writes
@@ -154,13 +129,4 @@ export class FileMappings {
       throw err;
     }
   }
-}
-
-const services = new WeakMap<object, FileMappings>();
-
-/** The file-mapping service of an app (one per platform, built on first use). */
-export function fileMappingsOf(platform: Pick<Platform, 'store' | 'outbox' | 'cipher'>): FileMappings {
-  let service = services.get(platform);
-  if (!service) services.set(platform, (service = new FileMappings(platform)));
-  return service;
 }
