@@ -35,6 +35,7 @@ const xmlOptions = z.strictObject({
     .max(100)
     .regex(/^[A-Za-z_][\w.-]*(:[A-Za-z_][\w.-]*)?$/, 'an XML element name')
     .describe('The element that repeats once per record; the document is read one such element at a time'),
+  encoding: z.enum(ENCODINGS).optional().describe("Absent: a byte-order mark, else the XML declaration's encoding, else UTF-8"),
 });
 
 export const fileOptionsSchema = z.discriminatedUnion('kind', [csvOptions, xlsxOptions, xmlOptions]);

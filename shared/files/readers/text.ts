@@ -16,7 +16,10 @@ function sniffBom(head: Uint8Array): { encoding: Encoding; length: number } | un
  * does. UTF-8 is decoded strictly: a Windows-1252 file read as UTF-8 fails with a message saying
  * which encoding to set, rather than importing mangled names.
  */
-export async function* decodeText(input: FileInput, declared: Encoding): AsyncGenerator<string> {
+export async function* decodeText(input: FileInput, declared: Encoding | ((head: Uint8Array) => Encoding)): AsyncGenerator<string> {
+  // A function decides from the first bytes (an XML declaration), so it waits for enough of them.
+  const headBytes = typeof declared === 'function' ? 256 : 3;
+  const choose = (head: Uint8Array): Encoding => (typeof declared === 'function' ? declared(head) : declared);
   let decoder: TextDecoder | undefined;
   let pending: Uint8Array = new Uint8Array(0);
   let offset = 0;
@@ -26,11 +29,11 @@ export async function* decodeText(input: FileInput, declared: Encoding): AsyncGe
   for await (const chunk of chunksOf(input)) {
     let bytes = chunk;
     if (!decoder) {
-      // A mark may be split over the first chunks: wait for three bytes.
+      // A mark (or a declaration) may be split over the first chunks: wait for enough bytes.
       pending = concat(pending, bytes);
-      if (pending.length < 3) continue;
+      if (pending.length < headBytes) continue;
       const bom = sniffBom(pending);
-      const encoding = bom?.encoding ?? declared;
+      const encoding = bom?.encoding ?? choose(pending);
       decoder = new TextDecoder(encoding, { fatal: true });
       bytes = pending.subarray(bom?.length ?? 0);
       offset = bom?.length ?? 0;
@@ -46,7 +49,7 @@ export async function* decodeText(input: FileInput, declared: Encoding): AsyncGe
   }
   if (!decoder) {
     const bom = sniffBom(pending);
-    decoder = new TextDecoder(bom?.encoding ?? declared, { fatal: true });
+    decoder = new TextDecoder(bom?.encoding ?? choose(pending), { fatal: true });
     pending = pending.subarray(bom?.length ?? 0);
   } else pending = new Uint8Array(0);
   try {

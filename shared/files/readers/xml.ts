@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import type { FileOptions } from '../mapping.js';
+import type { Encoding, FileOptions } from '../mapping.js';
 import type { Cell } from '../values.js';
 import { decodeText } from './text.js';
 import { FileFormatError, headerKey, type FileInput, type SourceRow } from './source.js';
@@ -7,6 +7,22 @@ import { FileFormatError, headerKey, type FileInput, type SourceRow } from './so
 type XmlOptions = Extract<FileOptions, { kind: 'xml' }>;
 
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@', parseTagValue: false, parseAttributeValue: false, trimValues: true, textNodeName: '#text' });
+
+/**
+ * The encoding of an XML document without a byte-order mark: `file.encoding` when set, else its
+ * declaration's (`<?xml … encoding="ISO-8859-1"?>`: read as Windows-1252, its superset, as browsers
+ * do), else UTF-8.
+ */
+export function xmlEncoding(configured: Encoding | undefined): (head: Uint8Array) => Encoding {
+  return (head) => {
+    if (configured) return configured;
+    const prolog = Buffer.from(head).toString('latin1');
+    const declared = /^<\?xml[^>]*\sencoding\s*=\s*["']([A-Za-z0-9._-]+)["']/.exec(prolog)?.[1]?.toLowerCase();
+    if (declared === undefined || declared === 'utf-8' || declared === 'utf8') return 'utf-8';
+    if (['iso-8859-1', 'latin1', 'iso-8859-15', 'windows-1252', 'cp1252'].includes(declared)) return 'windows-1252';
+    throw new FileFormatError(`the XML declares encoding ${declared}; set file.encoding (utf-8, utf-16le, utf-16be or windows-1252)`);
+  };
+}
 
 /** A parsed element as cells: `child`, `parent.child`, `@attr`, `child.@attr`; a repeated child counts once (its first). */
 function flatten(node: unknown, prefix: string, into: Map<string, Cell>): void {
@@ -51,7 +67,7 @@ export async function* readXml(input: FileInput, options: XmlOptions): AsyncGene
   let root: Map<string, Cell> | undefined;
   let ordinal = 0;
   let ended = false;
-  const text = decodeText(input, 'utf-8');
+  const text = decodeText(input, xmlEncoding(options.encoding));
   const more = async (): Promise<boolean> => {
     if (ended) return false;
     const next = await text.next();

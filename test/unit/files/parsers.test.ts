@@ -229,6 +229,13 @@ describe('XML', () => {
     expect(r.errors).toEqual([{ row: 3, column: 'amount.net', field: 'amount', message: expect.stringContaining("'n/a' is not a number") }]);
   });
 
+  it("reads the encoding the XML declaration names (ISO-8859-1 as Windows-1252), and refuses one it cannot", async () => {
+    const latin = '<?xml version="1.0" encoding="ISO-8859-1"?>\n<revenue date="2025-03-03"><line code="100"><dept>Getr\u00e4nke</dept><amount><net>1.5</net></amount></line></revenue>';
+    const r = await parseAll(new Uint8Array(Buffer.from(latin, 'latin1')), 'application/xml', mapping);
+    expect(r.records).toEqual([expect.objectContaining({ department: 'Getr\u00e4nke', amount: 1.5 })]);
+    await expect(parseAll(utf8('<?xml version="1.0" encoding="Shift_JIS"?><revenue/>'), 'application/xml', mapping)).rejects.toThrow(/declares encoding shift_jis/);
+  });
+
   it('fails a malformed record and a file without record elements', async () => {
     await expect(parseAll(utf8('<revenue date="2025-03-03"><line code="1"><net>1</dept></line></revenue>'), 'text/xml', mapping)).rejects.toThrow(/record 1: malformed XML/);
     await expect(parseAll(utf8('<revenue><row/></revenue>'), 'text/xml', mapping)).rejects.toThrow('the file holds no <line> element');
