@@ -43,8 +43,8 @@ export interface App extends Platform {
   connectorRuns: ConnectorRuns;
   /** Blob Storage: Azure's with the managed identity, or Azurite started in-process. */
   blobs: BlobStore;
-  /** Present when Blob Storage is the in-process Azurite (local host, tests): its endpoint, for the development account. */
-  azurite: { endpoint: string } | undefined;
+  /** Present when Blob Storage is the in-process Azurite (local host, tests): its endpoint (started if it was not), for the development account. */
+  azurite: (() => Promise<{ endpoint: string }>) | undefined;
   /** Files of `file` integrations: HTTPS uploads and blob drops, imported. */
   files: FileDrops;
   /** Column mappings of file integrations: preview, the saved mapping. */
@@ -71,28 +71,6 @@ export async function buildApp(config: Config): Promise<App> {
   };
   const closers: Array<() => Promise<void>> = [];
 
-  // Azurite starts alongside the embedded Cosmos server (each takes seconds to load, on its own thread).
-  const azurite = config.STORAGE_ACCOUNT_URL
-    ? undefined
-    : import('./platform/local/azurite.js').then(({ startAzurite }) => startAzurite({ ...(config.LOCAL_PERSIST ? { stateDir: config.LOCAL_STATE_DIR } : {}), log }));
-  // Closed with the rest when started, whether or not the build below gets that far.
-  azurite?.then((a) => closers.push(a.close), () => undefined);
-  try {
-    return await buildOn(config, log, credential, closers, azurite);
-  } catch (err) {
-    await azurite?.catch(() => undefined);
-    for (const close of closers.reverse()) await close().catch(() => undefined);
-    throw err;
-  }
-}
-
-async function buildOn(
-  config: Config,
-  log: Log,
-  credential: () => TokenCredential,
-  closers: Array<() => Promise<void>>,
-  azurite: Promise<{ endpoint: string }> | undefined,
-): Promise<App> {
   let endpoint = config.COSMOS_ENDPOINT;
   const embedded = !endpoint;
   if (!endpoint) {
@@ -128,13 +106,32 @@ async function buildOn(
     bus = broker;
   }
 
-  let blobs: BlobStore;
-  let started: { endpoint: string } | undefined;
-  if (azurite) {
-    started = await azurite;
-    log.info('Azurite (Blob Storage) started', { endpoint: started.endpoint, persisted: config.LOCAL_PERSIST ? config.LOCAL_STATE_DIR : false });
-    blobs = new AzureBlobStore({ kind: 'azurite', endpoint: started.endpoint });
-  } else blobs = new AzureBlobStore({ kind: 'azure', accountUrl: config.STORAGE_ACCOUNT_URL as string, credential });
+  // Without a storage account the app starts Azurite itself, as it starts the embedded Cosmos
+  // server, but on first use: loading it costs seconds of CPU, which every test host would pay for a
+  // service most never touch. Under npm start the drop poll (every 10 s) starts it.
+  let azurite: Promise<{ endpoint: string; close(): Promise<void> }> | undefined;
+  const localAzurite = (): Promise<{ endpoint: string }> => {
+    azurite ??= import('./platform/local/azurite.js')
+      .then(({ startAzurite }) => startAzurite({ ...(config.LOCAL_PERSIST ? { stateDir: config.LOCAL_STATE_DIR } : {}), log }))
+      .then(
+        (started) => {
+          log.info('Azurite (Blob Storage) started', { endpoint: started.endpoint, persisted: config.LOCAL_PERSIST ? config.LOCAL_STATE_DIR : false });
+          return started;
+        },
+        (err: unknown) => {
+          azurite = undefined;
+          throw err;
+        },
+      );
+    return azurite;
+  };
+  closers.push(async () => {
+    const started = await azurite?.catch(() => undefined);
+    await started?.close();
+  });
+  const blobs: BlobStore = config.STORAGE_ACCOUNT_URL
+    ? new AzureBlobStore({ kind: 'azure', accountUrl: config.STORAGE_ACCOUNT_URL, credential })
+    : new AzureBlobStore(async () => ({ kind: 'azurite', endpoint: (await localAzurite()).endpoint }));
 
   const kek = await buildKek(config, credential, log);
   const keys = new SubjectKeyRing(store, kek, config.KEY_CACHE_SIZE, config.KEY_CACHE_TTL_SECONDS * 1000, config.KEY_CONFIRM_SECONDS * 1000);
@@ -184,7 +181,7 @@ async function buildOn(
     integrations,
     connectorRuns,
     blobs,
-    azurite: started ? { endpoint: started.endpoint } : undefined,
+    azurite: config.STORAGE_ACCOUNT_URL ? undefined : localAzurite,
     files: createFileDrops(platform, { integrations, blobs }),
     fileMappings: new FileMappings(platform),
     privacy: createPrivacy(platform, { identity }),

@@ -20,9 +20,9 @@ let integration: { id: string; container: string };
 
 const CSV = (rows: string[]) => Buffer.from(['id,businessDate,outlet,netRevenue,covers', ...rows].join('\r\n') + '\r\n');
 
+let endpoint: string;
+
 function azurite(): BlobServiceClient {
-  const endpoint = host.app.azurite?.endpoint;
-  if (!endpoint) throw new Error('the test host has no Azurite');
   return new BlobServiceClient(`${endpoint}/${AZURITE_ACCOUNT.name}`, new StorageSharedKeyCredential(AZURITE_ACCOUNT.name, AZURITE_ACCOUNT.key));
 }
 
@@ -47,6 +47,8 @@ beforeAll(async () => {
   p0 = t.propertyIds[0] as string;
   const created = await createIntegration(host, admin, { kind: 'file', propertyId: p0, sourceType: 'pos', name: 'Night audit drop' });
   integration = { id: created.id, container: created.json.container as string };
+  if (!host.app.azurite) throw new Error('the test host has no Azurite');
+  endpoint = (await host.app.azurite()).endpoint;
 });
 
 describe('file integrations', () => {

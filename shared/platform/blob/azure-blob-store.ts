@@ -23,13 +23,20 @@ function statusOf(err: unknown): number | undefined {
 export class AzureBlobStore implements BlobStore {
   private client: Promise<BlobServiceClient> | undefined;
 
-  constructor(private readonly target: BlobTarget) {}
+  /** `target` may be resolved on first use (a local Azurite started only when blobs are needed). */
+  constructor(private readonly target: BlobTarget | (() => Promise<BlobTarget>)) {}
 
   private service(): Promise<BlobServiceClient> {
-    this.client ??= import('@azure/storage-blob').then((sdk) => {
-      if (this.target.kind === 'azure') return new sdk.BlobServiceClient(this.target.accountUrl, this.target.credential());
+    this.client ??= (async () => {
+      const target = typeof this.target === 'function' ? await this.target() : this.target;
+      const sdk = await import('@azure/storage-blob');
+      if (target.kind === 'azure') return new sdk.BlobServiceClient(target.accountUrl, target.credential());
       const key = new sdk.StorageSharedKeyCredential(AZURITE_ACCOUNT.name, AZURITE_ACCOUNT.key);
-      return new sdk.BlobServiceClient(`${this.target.endpoint}/${AZURITE_ACCOUNT.name}`, key);
+      return new sdk.BlobServiceClient(`${target.endpoint}/${AZURITE_ACCOUNT.name}`, key);
+    })().catch((err: unknown) => {
+      // A failed start is tried again on the next call rather than remembered.
+      this.client = undefined;
+      throw err;
     });
     return this.client;
   }
