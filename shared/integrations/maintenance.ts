@@ -39,7 +39,8 @@ export async function sweepDeadLetters(platform: Platform, deadLetters: DeadLett
 
 /**
  * Deletes raw bodies older than the retention period: inline ones are removed from their import
- * records (which stay, marked purged), chunk items are deleted. Facts and aggregates stay.
+ * records — and from the file records of file integrations, sealed the same way — which stay,
+ * marked purged; chunk items are deleted. Facts and aggregates stay.
  */
 export async function purgeRawBodies(platform: Platform, retentionDays: number, batch = 500): Promise<number> {
   const cutoff = new Date(Date.now() - retentionDays * 86_400_000).toISOString();
