@@ -1,9 +1,11 @@
 import { z } from 'zod';
 
 /**
- * The parts of the Connector API's responses we read (operations/*.md). Loose objects: Mews adds
- * fields without a new version, and an added field must not break a run. Optional fields may be
- * null (the reference's "optional").
+ * The parts of the Connector API's responses we read (operations/*.md). Mews adds fields without a
+ * new version, and an added field must not break a run: loose objects keep what we do not read, and
+ * the bulk of a backfill (reservations, order items, blocks: thousands of objects of some forty
+ * fields each) is stripped to the fields we read instead, since copying the rest was most of zod's
+ * cost. Optional fields may be null (the reference's "optional").
  */
 const opt = <T extends z.ZodType>(t: T) => t.nullish();
 const cursor = { Cursor: opt(z.string()) };
@@ -15,7 +17,7 @@ export const configuration = z.looseObject({
   Enterprise: z.looseObject({ Id: z.string(), Name: z.string(), TimeZoneIdentifier: z.string() }),
 });
 
-export const reservation = z.looseObject({
+export const reservation = z.object({
   Id: z.string(),
   ServiceId: z.string(),
   State: z.string(),
@@ -24,13 +26,13 @@ export const reservation = z.looseObject({
   ScheduledStartUtc: z.string(),
   ScheduledEndUtc: z.string(),
   AssignedResourceId: opt(z.string()),
-  PersonCounts: z.array(z.looseObject({ AgeCategoryId: z.string(), Count: z.number().int().min(0) })),
+  PersonCounts: z.array(z.object({ AgeCategoryId: z.string(), Count: z.number().int().min(0) })),
 });
 export type Reservation = z.infer<typeof reservation>;
-export const reservationsPage = z.looseObject({ Reservations: z.array(reservation), ...cursor });
+export const reservationsPage = z.object({ Reservations: z.array(reservation), ...cursor });
 
-const amount = z.looseObject({ Currency: z.string(), NetValue: z.number(), GrossValue: z.number() });
-export const orderItem = z.looseObject({
+const amount = z.object({ Currency: z.string(), NetValue: z.number(), GrossValue: z.number() });
+export const orderItem = z.object({
   Id: z.string(),
   EnterpriseId: z.string(),
   ServiceId: z.string(),
@@ -43,7 +45,7 @@ export const orderItem = z.looseObject({
   Type: z.string(),
 });
 export type OrderItem = z.infer<typeof orderItem>;
-export const orderItemsPage = z.looseObject({ OrderItems: z.array(orderItem), ...cursor });
+export const orderItemsPage = z.object({ OrderItems: z.array(orderItem), ...cursor });
 
 export const resource = z.looseObject({ Id: z.string(), IsActive: z.boolean(), Name: z.string(), ParentResourceId: opt(z.string()) });
 export const resourcesPage = z.looseObject({ Resources: opt(z.array(resource)), ...cursor });
@@ -54,7 +56,7 @@ export const resourceCategoriesPage = z.looseObject({ ResourceCategories: z.arra
 export const categoryAssignment = z.looseObject({ Id: z.string(), IsActive: z.boolean(), ResourceId: z.string(), CategoryId: z.string() });
 export const categoryAssignmentsPage = z.looseObject({ ResourceCategoryAssignments: z.array(categoryAssignment), ...cursor });
 
-export const resourceBlock = z.looseObject({
+export const resourceBlock = z.object({
   Id: z.string(),
   AssignedResourceId: z.string(),
   IsActive: z.boolean(),
@@ -64,7 +66,7 @@ export const resourceBlock = z.looseObject({
   UpdatedUtc: z.string(),
 });
 export type ResourceBlock = z.infer<typeof resourceBlock>;
-export const resourceBlocksPage = z.looseObject({ ResourceBlocks: z.array(resourceBlock), ...cursor });
+export const resourceBlocksPage = z.object({ ResourceBlocks: z.array(resourceBlock), ...cursor });
 
 export const accountingCategory = z.looseObject({
   Id: z.string(),
