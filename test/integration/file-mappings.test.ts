@@ -38,7 +38,7 @@ describe('file mappings over HTTP', () => {
   it('lists the ready-made mappings', async () => {
     const res = await host.request('GET', '/api/v1/file-mappings', { token: t.users.owner.token });
     expect(res.status).toBe(200);
-    expect(res.json.items.map((i: { name: string }) => i.name)).toEqual(['opera-tsa03', 'opera-gdpdu-revenue', 'protel-hstat', 'protel-revenue-xml']);
+    expect(res.json.items.map((i: { name: string }) => i.name)).toEqual(['opera-tsa03', 'opera-tsa04', 'opera-gdpdu-revenue', 'protel-hstat', 'protel-revenue-xml']);
   });
 
   it('previews a sample with a ready-made mapping and with a mapping in the query, storing nothing', async () => {

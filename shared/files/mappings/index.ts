@@ -1,6 +1,7 @@
 import { fileMappingSchema, type FileMapping } from '../mapping.js';
 import type { ReadyMapping } from './ready.js';
 import { operaTsa03 } from './opera-tsa03.js';
+import { operaTsa04 } from './opera-tsa04.js';
 import { operaGdpduRevenue } from './opera-gdpdu-revenue.js';
 import { protelHstat } from './protel-hstat.js';
 import { protelRevenueXml } from './protel-revenue-xml.js';
@@ -8,6 +9,7 @@ import { protelRevenueXml } from './protel-revenue-xml.js';
 /** The ready-made mappings: one file and one line each; the name is what the API takes. */
 const REGISTRY = {
   'opera-tsa03': operaTsa03,
+  'opera-tsa04': operaTsa04,
   'opera-gdpdu-revenue': operaGdpduRevenue,
   'protel-hstat': protelHstat,
   'protel-revenue-xml': protelRevenueXml,

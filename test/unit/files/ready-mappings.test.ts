@@ -49,6 +49,30 @@ describe('ready-made mappings against their sample files', () => {
     );
   });
 
+  it("opera-tsa04: one PMS record per business date from the room classes; complimentary and house-use rooms are occupied, not sold", async () => {
+    const rows = table(fixture('opera-tsa04.csv').toString('utf8'), ',');
+    const sum = (column: string) => rows.reduce((n, r) => n + Number(r[column]), 0);
+    const [d, m, y] = (rows[0]?.BUSINESS_DATE ?? '').split('-');
+    const date = `20${y}-${m}-${d}`;
+    const { records, errors } = await parseAll(fixture('opera-tsa04.csv'), 'text/csv', READY_MAPPINGS['opera-tsa04'].parsed);
+    expect(errors).toEqual([]);
+    expect(records).toEqual([
+      {
+        id: `opera-tsa04:${date}`,
+        date,
+        kind: 'actual',
+        roomsAvailable: sum('AVAIL_ROOM'),
+        outOfOrder: sum('OOO_ROOMS'),
+        roomsSold: sum('OCC_ROOM') - sum('COMP_ROOM') - sum('HOUSE_USE_ROOM'),
+        complimentary: sum('COMP_ROOM'),
+        roomRevenue: cents(sum('ROOM_REVENUE')),
+        guests: 0,
+        arrivals: sum('ARRIVAL_ROOM'),
+        departures: 0,
+      },
+    ]);
+  });
+
   it('opera-gdpdu-revenue: net revenue per posting date and transaction code, payments and paid-outs left out', async () => {
     const rows = table(fixture('opera-gdpdu-revenue.csv').toString('utf8'), ';').filter((r) => r.FLAG === '01');
     const sums = new Map<string, number>();
