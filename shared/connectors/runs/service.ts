@@ -92,7 +92,7 @@ export interface RunStatusView extends ConnectorStatus {
  * The `connector-runs` message of a queued run. Its id is the run id and the instant it was queued:
  * a copy of the same queueing (the outbox relay publishing again) is dropped by the bus's duplicate
  * detection, while queueing the same run again (after a failure, a lost message or an expired lease)
- * is not mistaken for one. Either way the consumer runs only the run the state has queued.
+ * is not mistaken for one. Either way the consumer runs only a run the state has in flight.
  */
 export function runMessage(tenantId: string, integrationId: string, run: QueuedRun, correlationId?: string): PendingMessage {
   const body: ConnectorRunMessage = { tenantId, integrationId, runId: run.runId, kind: run.kind, from: run.from, to: run.to };
@@ -257,10 +257,10 @@ export class ConnectorRuns {
 
   /**
    * The timer: every enabled connector integration that pulls gets its state (and first load) on
-   * first sight; then whatever is due is queued, one run per integration at a time: a pending
-   * backfill window, else the change feed when the schedule says so. A queued run whose lease ran
-   * out is queued again (same run id, new message id). Integrations whose circuit is open are left alone until
-   * the cool-down ends. A platform job: one cross-partition read of the connector integrations and
+   * first sight; then whatever is due is queued: pending backfill windows up to the connector's
+   * concurrency, else the change feed when the schedule says so. A queued run whose lease ran out is
+   * queued again (same run id, new message id). Integrations whose circuit is open are left alone
+   * until the cool-down ends. A platform job: one cross-partition read of the connector integrations and
    * one of their states.
    */
   async sweep(): Promise<SweepResult> {
@@ -491,8 +491,9 @@ export class ConnectorRuns {
 
   /**
    * Adds a backfill of business dates `from`..`to` to the plan, as a new generation of windows (asking
-   * again for the same dates is new work: a re-import after a mapping change). The first window is
-   * queued at once unless a run is in flight; the others follow one after another. Asked before the
+   * again for the same dates is new work: a re-import after a mapping change). Its first windows are
+   * queued at once as far as the connector's concurrency leaves room (none beside a change-feed run);
+   * the others follow as windows finish. Asked before the
    * integration's first run, the range replaces the default first load.
    */
   async requestBackfill(
