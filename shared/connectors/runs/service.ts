@@ -324,8 +324,8 @@ export class ConnectorRuns {
   }
 
   /**
-   * The `connector-runs` consumer: runs the window the message names if it is still the one the
-   * state has queued (a duplicate or superseded message does nothing), hands the records to the
+   * The `connector-runs` consumer: runs the window the message names if the state still has it in
+   * flight (a duplicate or superseded message does nothing), hands the records to the
    * import pipeline under the run id, and only then advances the watermark or marks the backfill
    * window done. A crash in between runs the same window again: the import ids derive from the run
    * id, so nothing is imported twice and nothing is skipped.
