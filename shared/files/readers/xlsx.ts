@@ -64,6 +64,9 @@ export async function* readXlsx(input: FileInput, options: XlsxOptions, checkHea
   } catch (err) {
     if (err instanceof FileFormatError) throw err;
     throw new FileFormatError(`not a readable XLSX workbook: ${(err as Error).message.split('\n')[0]}`);
+  } finally {
+    // Left early (a missing header, the caller stopping): stop reading the file instead of leaving the unzip stalled on it.
+    stream.destroy();
   }
   if (!found) throw new FileFormatError(options.sheet ? `the workbook has no worksheet '${options.sheet}' (it has: ${seen.join(', ') || 'none'})` : 'the workbook has no worksheet');
 }
