@@ -1,0 +1,40 @@
+import type { Json, ToastData } from './dataset.js';
+
+/**
+ * What a restaurant's outlet should show for a business date, from the fake's orders themselves:
+ * the selections' prices rather than the check amounts the connector reads, so a mapping that read
+ * the wrong field, kept a voided check or a deleted order, or lost a discount disagrees.
+ */
+
+export interface Day {
+  netRevenue: number;
+  tax: number;
+  discounts: number;
+  covers: number;
+  checks: number;
+}
+
+const round = (v: number) => Math.round(v * 1000) / 1000;
+const discountSum = (xs: unknown) => ((xs as Json[] | undefined) ?? []).reduce((s, d) => s + Number(d.discountAmount), 0);
+
+/** The outlet the tests' settings give an order: revenue center, else dining option, else the restaurant's outlet. */
+export type OutletOf = (order: Json) => string;
+
+export function expectedDay(data: ToastData, restaurantGuid: string, outletOf: OutletOf, outlet: string, date: string): Day {
+  const day = { netRevenue: 0, tax: 0, discounts: 0, covers: 0, checks: 0 };
+  const businessDate = Number(date.replaceAll('-', ''));
+  for (const o of data.orders) {
+    if (o.restaurantGuid !== restaurantGuid || o.businessDate !== businessDate || o.voided || o.deleted || outletOf(o) !== outlet) continue;
+    const checks = (o.checks as Json[]).filter((c) => !c.voided && !c.deleted);
+    if (checks.length === 0) continue;
+    for (const c of checks) {
+      const live = (c.selections as Json[]).filter((s) => !s.voided);
+      day.netRevenue += live.reduce((s, x) => s + Number(x.price), 0) - discountSum(c.appliedDiscounts);
+      day.tax += Number(c.taxAmount);
+      day.discounts += discountSum(c.appliedDiscounts) + live.reduce((s, x) => s + discountSum(x.appliedDiscounts), 0);
+      day.checks += 1;
+    }
+    day.covers += Number(o.numberOfGuests);
+  }
+  return { netRevenue: round(day.netRevenue), tax: round(day.tax), discounts: round(day.discounts), covers: day.covers, checks: day.checks };
+}
