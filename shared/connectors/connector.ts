@@ -82,6 +82,8 @@ export interface VendorRequest {
   headers?: Record<string, string>;
   /** JSON body. */
   body?: unknown;
+  /** An `application/x-www-form-urlencoded` body instead (an OAuth token endpoint the connector calls itself: Planday's refresh grant); not with `body`. */
+  form?: Record<string, string>;
   /** Query string parameters (arrays repeat the name). */
   query?: Record<string, string | number | boolean | Array<string | number>>;
 }

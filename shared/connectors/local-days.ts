@@ -74,19 +74,29 @@ export function businessDate(instant: string, timeZone: string): string {
 
 /**
  * The UTC instant at which the local calendar day `date` begins in `timeZone`, to the second
- * (`…:00Z`, no fractional part). Found by correcting a UTC guess with the zone's offset at that
- * guess, minutes included (half-hour zones), three times (the later passes settle days on which the
- * offset changes).
+ * (`…:00Z`, no fractional part).
  */
 export function dayStartUtc(date: string, timeZone: string): string {
-  const target = Date.parse(`${date}T00:00:00Z`);
+  return wallClockUtc(`${date}T00:00`, timeZone);
+}
+
+/**
+ * The UTC instant (`…Z`, to the second) at which the wall clock of `timeZone` shows `local`
+ * (`YYYY-MM-DDTHH:MM[:SS]`, no offset: vendors that state local times, Planday's punch clock). Found
+ * by correcting a UTC guess with the zone's offset at that guess, minutes included (half-hour zones),
+ * three times (the later passes settle days on which the offset changes); a time a DST change skips
+ * or repeats gets one of its readings, an hour apart.
+ */
+export function wallClockUtc(local: string, timeZone: string): string {
+  const [, minute, seconds = '00'] = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?::(\d{2}))?/.exec(local) ?? [];
+  const target = Date.parse(`${minute ?? local}:00Z`);
   let guess = target;
   for (let i = 0; i < 3; i++) {
-    const local = localParts(guess, timeZone);
-    const shown = Date.parse(`${local.date}T${String(local.hour).padStart(2, '0')}:${String(local.minute).padStart(2, '0')}:00Z`);
+    const l = localParts(guess, timeZone);
+    const shown = Date.parse(`${l.date}T${String(l.hour).padStart(2, '0')}:${String(l.minute).padStart(2, '0')}:00Z`);
     guess += target - shown;
   }
-  return new Date(guess).toISOString().replace('.000Z', 'Z');
+  return new Date(guess + Number(seconds) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
 /** Every date from `from` to `to`, inclusive. */

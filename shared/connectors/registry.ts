@@ -4,8 +4,10 @@ import { apaleo } from './vendors/apaleo/index.js';
 import { deputy } from './vendors/deputy/index.js';
 import { mews } from './vendors/mews/index.js';
 import { opera } from './vendors/opera/index.js';
+import { planday } from './vendors/planday/index.js';
 import { sevenShifts } from './vendors/7shifts/index.js';
 import { square } from './vendors/square/index.js';
+import { toast } from './vendors/toast/index.js';
 
 /**
  * The connector catalogue. Adding a vendor is one folder under `vendors/<id>/` and one import plus
@@ -18,6 +20,8 @@ export const CONNECTORS: readonly Connector[] = [
   opera,
   sevenShifts,
   square,
+  toast,
+  planday,
   deputy,
 ];
 

@@ -70,6 +70,9 @@ export class FrameworkVendorHttp implements VendorHttp {
     if (request.body !== undefined) {
       exchange.body = JSON.stringify(request.body);
       headers['content-type'] ??= 'application/json';
+    } else if (request.form !== undefined) {
+      exchange.body = new URLSearchParams(request.form).toString();
+      headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     try {
       const response = responseOf(await this.authorised(exchange), this.options.vendor, label);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac } from 'node:crypto';
+import { operationOf, sendJson, type RecordedRequest } from '../documented-operations.js';
 import { listenOnLoopback } from '../loopback.js';
 import { sevenShiftsDataset, type FakePunch, type SevenShiftsData } from './dataset.js';
 
@@ -19,12 +20,7 @@ export const COMPANY_GUID = '3f1c2a8e-6a55-4c1e-9d7b-0a4b5c6d7e8f';
 
 export type Fault = { kind: 'status'; status: 500 | 503 } | { kind: 'rateLimit'; retryAfterSeconds: number } | { kind: 'hang' };
 
-export interface RecordedRequest {
-  method: string;
-  path: string;
-  query: Record<string, string[]>;
-  headers: Record<string, string | undefined>;
-}
+export type { RecordedRequest };
 
 export interface SevenShiftsFake {
   url: string;
@@ -53,24 +49,6 @@ function valueErrors(name: string, type: string, value: string): string[] {
   if (type === 'date-time' && !ISO.test(value)) return [`${name} must be an ISO 8601 date-time, was '${value}'`];
   return [];
 }
-
-/** The documented operation a path is, with its path parameters. */
-function operationOf(method: string, path: string): { template: string; params: Record<string, string> } | undefined {
-  for (const template of Object.keys(spec.operations)) {
-    const [m, t] = template.split(' ') as [string, string];
-    if (m !== method) continue;
-    const names: string[] = [];
-    const re = new RegExp(`^${t.replace(/\{(\w+)\}/g, (_all, n: string) => (names.push(n), '([^/]+)'))}$`);
-    const hit = re.exec(path);
-    if (hit) return { template, params: Object.fromEntries(names.map((n, i) => [n, hit[i + 1]!])) };
-  }
-  return undefined;
-}
-
-const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers });
-  res.end(body === undefined ? undefined : JSON.stringify(body));
-};
 
 /** Keyset-style pages: the cursor is opaque to clients (base64 of the next offset here). */
 function paged<T>(items: T[], query: URLSearchParams, object: string): unknown {
@@ -119,7 +97,7 @@ export async function startSevenShiftsFake(data: SevenShiftsData = sevenShiftsDa
   };
 
   const api = (template: string, params: Record<string, string>, query: URLSearchParams, res: ServerResponse) => {
-    if (Number(params.company_id) !== data.companyId) return send(res, 404, { message: 'company not found' });
+    if (Number(params.company_id) !== data.companyId) return sendJson(res, 404, { message: 'company not found' });
     const q = (name: string) => query.get(name);
     switch (template) {
       case 'GET /v2/company/{company_id}/time_punches': {
@@ -133,26 +111,26 @@ export async function startSevenShiftsFake(data: SevenShiftsData = sevenShiftsDa
             (!q('clocked_in[lte]') || Date.parse(p.clocked_in) <= Date.parse(q('clocked_in[lte]')!)) &&
             (!q('modified_since') || Date.parse(p.modified) > Date.parse(q('modified_since')!)),
         );
-        return send(res, 200, paged(items, query, 'time_punches'));
+        return sendJson(res, 200, paged(items, query, 'time_punches'));
       }
       case 'GET /v2/company/{company_id}/users':
-        return send(res, 200, paged(data.users.filter((u) => u.listed).map(({ listed: _l, ...u }) => u), query, 'users'));
+        return sendJson(res, 200, paged(data.users.filter((u) => u.listed).map(({ listed: _l, ...u }) => u), query, 'users'));
       case 'GET /v2/company/{company_id}/users/{user_id}': {
         const u = data.users.find((x) => x.id === Number(params.user_id));
-        if (!u) return send(res, 404, { message: 'user not found' });
+        if (!u) return sendJson(res, 404, { message: 'user not found' });
         const { listed: _l, ...rest } = u;
-        return send(res, 200, { data: rest, object: 'user' });
+        return sendJson(res, 200, { data: rest, object: 'user' });
       }
       case 'GET /v2/company/{company_id}/departments':
-        return send(res, 200, paged(data.departments.filter((d) => !q('location_id') || d.location_id === Number(q('location_id'))), query, 'departments'));
+        return sendJson(res, 200, paged(data.departments.filter((d) => !q('location_id') || d.location_id === Number(q('location_id'))), query, 'departments'));
       case 'GET /v2/company/{company_id}/roles':
-        return send(res, 200, paged(data.roles.filter((r) => !q('department_id') || r.department_id === Number(q('department_id'))), query, 'roles'));
+        return sendJson(res, 200, paged(data.roles.filter((r) => !q('department_id') || r.department_id === Number(q('department_id'))), query, 'roles'));
       case 'GET /v2/company/{company_id}/locations':
-        return send(res, 200, paged(data.locations, query, 'locations'));
+        return sendJson(res, 200, paged(data.locations, query, 'locations'));
       case 'GET /v2/company/{company_id}/users/{user_id}/wages':
-        return send(res, 200, { data: { current_wages: data.wages[Number(params.user_id)] ?? [], upcoming_wages: [] }, object: 'wages' });
+        return sendJson(res, 200, { data: { current_wages: data.wages[Number(params.user_id)] ?? [], upcoming_wages: [] }, object: 'wages' });
     }
-    return send(res, 404);
+    return sendJson(res, 404);
   };
 
   const server = await listenOnLoopback((req: IncomingMessage, res: ServerResponse) => {
@@ -160,10 +138,10 @@ export async function startSevenShiftsFake(data: SevenShiftsData = sevenShiftsDa
     const method = req.method ?? 'GET';
     const headers = { authorization: req.headers.authorization, 'x-api-version': req.headers['x-api-version'] as string | undefined, 'x-company-guid': req.headers['x-company-guid'] as string | undefined };
     fake.requests.push({ method, path: url.pathname, query: Object.fromEntries([...url.searchParams.keys()].map((k) => [k, url.searchParams.getAll(k)])), headers });
-    const op = operationOf(method, url.pathname);
+    const op = operationOf(Object.keys(spec.operations), method, url.pathname);
     if (!op) {
       fake.violations.push(`${method} ${url.pathname}: not an operation 7shifts documents`);
-      return send(res, 404, { message: 'not found' });
+      return sendJson(res, 404, { message: 'not found' });
     }
     const documented = spec.operations[op.template]!.query;
     const errors: string[] = [];
@@ -179,15 +157,15 @@ export async function startSevenShiftsFake(data: SevenShiftsData = sevenShiftsDa
     if (gte && lte && Date.parse(lte) < Date.parse(gte)) errors.push('clocked_in[lte] before clocked_in[gte]');
     if (errors.length) {
       fake.violations.push(...errors.map((e) => `${op.template}: ${e}`));
-      return send(res, 400, { message: errors.join('; ') });
+      return sendJson(res, 400, { message: errors.join('; ') });
     }
-    if (headers.authorization !== `Bearer ${ACCESS_TOKEN}`) return send(res, 401, { message: 'Unauthorized' });
+    if (headers.authorization !== `Bearer ${ACCESS_TOKEN}`) return sendJson(res, 401, { message: 'Unauthorized' });
     const i = faults.findIndex((f) => !f.pattern || f.pattern.test(url.pathname));
     if (i >= 0) {
       const { fault } = faults.splice(i, 1)[0]!;
       if (fault.kind === 'hang') return; // never answered; close() ends the connection
-      if (fault.kind === 'rateLimit') return send(res, 429, { message: 'Too Many Requests' }, { 'retry-after': String(fault.retryAfterSeconds) });
-      return send(res, fault.status, { message: 'fault injected' });
+      if (fault.kind === 'rateLimit') return sendJson(res, 429, { message: 'Too Many Requests' }, { 'retry-after': String(fault.retryAfterSeconds) });
+      return sendJson(res, fault.status, { message: 'fault injected' });
     }
     api(op.template, op.params, url.searchParams, res);
   });
