@@ -7,6 +7,7 @@ import { opera } from './vendors/opera/index.js';
 import { planday } from './vendors/planday/index.js';
 import { sevenShifts } from './vendors/7shifts/index.js';
 import { square } from './vendors/square/index.js';
+import { toast } from './vendors/toast/index.js';
 
 /**
  * The connector catalogue. Adding a vendor is one folder under `vendors/<id>/` and one import plus
@@ -19,6 +20,7 @@ export const CONNECTORS: readonly Connector[] = [
   opera,
   sevenShifts,
   square,
+  toast,
   planday,
   deputy,
 ];
