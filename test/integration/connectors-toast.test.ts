@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
+import { connectorHotel } from './connectors-helpers.js';
+import { localDateHour } from '../../shared/integrations/properties.js';
+import { addDays } from '../fakes/vendors/square/dataset.js';
+import { BRASSERIE, DINING_IN_ROOM, RC_BAR, RC_RESTAURANT, ROOFTOP, type Json } from '../fakes/vendors/toast/dataset.js';
+import { expectedDay } from '../fakes/vendors/toast/expected.js';
+import { startToastFake, type ToastFake } from '../fakes/vendors/toast/server.js';
+
+/**
+ * Toast end to end through HTTP on the local host: a pull integration of the `toast` connector
+ * against the fake Toast, a backfill through the API, then R&P shows the F&B revenue and covers the
+ * fake's orders imply (test/fakes/vendors/toast/expected.ts, from the selections, not the
+ * connector's mapping). Then a vendor-push integration: Toast's signed order_updated webhook for a
+ * voided order changes its day, the same notification again imports nothing new, a forged one is
+ * refused.
+ */
+
+const host = useTestHost();
+const CLIENT = { clientId: 'toast-e2e-client', clientSecret: 'toast-e2e-secret' };
+const WEBHOOK_SECRET = 'toast-e2e-webhook-secret';
+const OUTLETS: Record<string, string> = { [RC_RESTAURANT]: 'REST', [RC_BAR]: 'BAR', [DINING_IN_ROOM]: 'IRD' };
+const outletOf = (o: Json) =>
+  o.restaurantGuid === ROOFTOP ? 'ROOF' : (OUTLETS[String((o.revenueCenter as Json | undefined)?.guid)] ?? OUTLETS[String((o.diningOption as Json).guid)] ?? 'BRASSERIE');
+const OUTLET_RESTAURANT: Array<[string, string]> = [
+  ['REST', BRASSERIE],
+  ['BAR', BRASSERIE],
+  ['IRD', BRASSERIE],
+  ['BRASSERIE', BRASSERIE],
+  ['ROOF', ROOFTOP],
+];
+let fake: ToastFake;
+let owner: string;
+let propertyId: string;
+let fb: string;
+let pullId: string;
+let pushId: string;
+/** The previous calendar month of the property: closed business days. */
+let month: { from: string; to: string };
+
+beforeAll(async () => {
+  const today = localDateHour(new Date(), 'Europe/Vienna').date;
+  const to = addDays(`${today.slice(0, 7)}-01`, -1);
+  month = { from: `${to.slice(0, 7)}-01`, to };
+  fake = await startToastFake({ from: addDays(month.from, -2), to: addDays(month.to, 2), ...CLIENT });
+  const hotel = await connectorHotel(host);
+  owner = hotel.owner;
+  propertyId = hotel.propertyId;
+  fb = hotel.departments.FB;
+  const common = {
+    connector: 'toast',
+    propertyId,
+    settings: {
+      baseUrl: fake.url,
+      restaurants: [
+        { guid: BRASSERIE, outlet: 'BRASSERIE', byRevenueCenter: { [RC_RESTAURANT]: 'REST', [RC_BAR]: 'BAR' }, byDiningOption: { [DINING_IN_ROOM]: 'IRD' } },
+        { guid: ROOFTOP, outlet: 'ROOF' },
+      ],
+    },
+    // Every outlet is the hotel's F&B department.
+    mappings: { departments: Object.fromEntries(OUTLET_RESTAURANT.map(([outlet]) => [outlet, fb])) },
+  };
+  const pull = await host.request('POST', '/api/v1/integrations', { token: owner, body: { ...common, kind: 'pull', name: 'Toast', credentials: CLIENT } });
+  expect(pull.status).toBe(201);
+  pullId = pull.json.id;
+  expect(JSON.stringify(pull.json)).not.toContain(CLIENT.clientSecret);
+
+  const push = await host.request('POST', '/api/v1/integrations', { token: owner, body: { ...common, kind: 'vendor-push', name: 'Toast webhooks', credentials: { ...CLIENT, webhookSecret: WEBHOOK_SECRET } } });
+  expect(push.status).toBe(201);
+  pushId = push.json.id;
+
+  const asked = await host.request('POST', `/api/v1/integrations/${pullId}/backfill`, { token: owner, body: month });
+  expect(asked.status).toBe(202);
+  await host.app.broker?.idle();
+});
+
+afterAll(() => fake.close());
+
+function expectedMonth() {
+  const e = { revenue: 0, covers: 0 };
+  for (let d = month.from; d <= month.to; d = addDays(d, 1)) {
+    for (const [outlet, restaurant] of OUTLET_RESTAURANT) {
+      const day = expectedDay(fake.data, restaurant, outletOf, outlet, d);
+      e.revenue += day.netRevenue;
+      e.covers += day.covers;
+    }
+  }
+  return e;
+}
+
+async function expectReportToShowTheFake() {
+  const e = expectedMonth();
+  expect(e.revenue).toBeGreaterThan(0);
+  const rp = await host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${propertyId}&from=${month.from}&to=${month.to}&granularity=month&compare=`, { token: owner });
+  expect(rp.status).toBe(200);
+  const row = rp.json.properties[0].periods[0].departments.find((d: { departmentId: string }) => d.departmentId === fb);
+  expect(row.actual.revenue).toBeCloseTo(e.revenue, 2);
+  expect(row.actual.covers).toBe(e.covers);
+}
+
+describe('Toast through HTTP', () => {
+  it('lists Toast in the connector catalogue', async () => {
+    const res = await host.request('GET', '/api/v1/connectors', { token: owner });
+    expect(res.status).toBe(200);
+    const entry = res.json.items.find((c: { id: string }) => c.id === 'toast');
+    expect(entry).toMatchObject({ sourceTypes: ['pos'], capabilities: { pull: true, push: true } });
+  });
+
+  it('backfilled with valid requests only; R&P F&B revenue and covers equal the fake’s orders', async () => {
+    expect(fake.violations).toEqual([]);
+    const status = await host.request('GET', `/api/v1/integrations/${pullId}/status`, { token: owner });
+    expect(status.status).toBe(200);
+    expect(status.json.lastError).toBeNull();
+    expect(status.json.backfill.pendingWindows).toBe(0);
+    await expectReportToShowTheFake();
+  });
+
+  it('a signed order_updated webhook for a voided order updates its day; the same notification again imports nothing new; a forged one is refused', async () => {
+    const order = fake.data.orders.find((o) => o.restaurantGuid === ROOFTOP && !o.voided && !o.deleted && o.businessDate === Number(addDays(month.from, 5).replaceAll('-', '')))!;
+    const before = expectedMonth();
+    fake.update(String(order.guid), (o) => (o.voided = true));
+    expect(expectedMonth().revenue).toBeLessThan(before.revenue);
+    const event = fake.event(String(order.guid), WEBHOOK_SECRET);
+    const send = (signature: string) => host.request('POST', `/api/v1/connectors/toast/push/${pushId}`, { rawBody: event.body, headers: { 'content-type': 'application/json', 'toast-signature': signature } });
+
+    expect((await send(event.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')))).status).toBe(401);
+    const first = await send(event.signature);
+    expect(first.status).toBe(202);
+    expect(first.json.importIds.length).toBeGreaterThan(0);
+    await host.app.broker?.idle();
+    expect(fake.violations).toEqual([]);
+    await expectReportToShowTheFake();
+
+    const again = await send(event.signature);
+    expect(again.status).toBe(202);
+    expect(again.json.importIds).toEqual(first.json.importIds);
+    await host.app.broker?.idle();
+    const imports = await host.request('GET', `/api/v1/integrations/${pushId}/imports`, { token: owner });
+    expect(imports.status).toBe(200);
+    expect(imports.json.items).toHaveLength(first.json.importIds.length);
+    await expectReportToShowTheFake();
+  });
+});
