@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
-import { connectorHotel, type ConnectorHotel } from './connectors-helpers.js';
+import { byDepartmentId as byDepartmentIdOf, connectorHotel, labourByDepartmentDay as labourByDepartmentDayOf, type ConnectorHotel } from './connectors-helpers.js';
 import { expectedLabour, HOTEL, HOUSEKEEPING, KITCHEN } from '../fakes/vendors/deputy/dataset.js';
 import { ACCESS_TOKEN, startDeputyFake, WEBHOOK_TOKEN, type DeputyFake } from '../fakes/vendors/deputy/server.js';
 
@@ -22,23 +22,8 @@ const codes = { [KITCHEN]: 'FB', [HOUSEKEEPING]: 'Housekeeping' };
 const expected = () => expectedLabour(fake.data, { areas: [KITCHEN, HOUSEKEEPING], departmentCode: codes, areaRates: { [HOUSEKEEPING]: 14 }, daily: { after: 8, multiplier: 1.5 } });
 const departmentOf = (code: string) => (code === 'FB' ? hotel.departments.FB : hotel.departments.ROOMS);
 
-/** R&P by day: per department id and date, productive hours and labour cost. */
-async function labourByDepartmentDay(from: string, to: string): Promise<Map<string, { hours: number; cost: number }>> {
-  const res = await host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${hotel.propertyId}&from=${from}&to=${to}&granularity=day&compare=`, { token: hotel.owner });
-  expect(res.status).toBe(200);
-  const out = new Map<string, { hours: number; cost: number }>();
-  for (const period of res.json.properties[0].periods as Array<{ key: string; departments: Array<{ departmentId: string; actual: { productiveHours: number; labourCost?: number } }> }>)
-    for (const d of period.departments) if (d.actual.productiveHours) out.set(`${d.departmentId}|${period.key}`, { hours: d.actual.productiveHours, cost: d.actual.labourCost ?? NaN });
-  return out;
-}
-
-const byDepartmentId = (m: Map<string, { hours: number; cost: number }>) =>
-  new Map(
-    [...m].map(([k, v]) => {
-      const [code, date] = k.split('|') as [string, string];
-      return [`${departmentOf(code)}|${date}`, v];
-    }),
-  );
+const labourByDepartmentDay = (from: string, to: string) => labourByDepartmentDayOf(host, hotel.owner, hotel.propertyId, from, to);
+const byDepartmentId = (m: Map<string, { hours: number; cost: number }>) => byDepartmentIdOf(m, departmentOf);
 
 beforeAll(async () => {
   fake = await startDeputyFake();

@@ -35,3 +35,23 @@ export async function profitLossLines(host: Host, token: string, propertyId: str
   expect(res.status).toBe(200);
   return new Map(res.json.properties[0].periods[0].lines.map((l: { key: string; actual: number | null }) => [l.key, l]));
 }
+
+/** R&P by day for a labour connector: per `departmentId|date`, productive hours and labour cost (days with hours only). */
+export async function labourByDepartmentDay(host: Host, token: string, propertyId: string, from: string, to: string): Promise<Map<string, { hours: number; cost: number }>> {
+  const res = await host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${propertyId}&from=${from}&to=${to}&granularity=day&compare=`, { token });
+  expect(res.status).toBe(200);
+  const out = new Map<string, { hours: number; cost: number }>();
+  for (const period of res.json.properties[0].periods as Array<{ key: string; departments: Array<{ departmentId: string; actual: { productiveHours: number; labourCost?: number } }> }>)
+    for (const d of period.departments) if (d.actual.productiveHours) out.set(`${d.departmentId}|${period.key}`, { hours: d.actual.productiveHours, cost: d.actual.labourCost ?? NaN });
+  return out;
+}
+
+/** `code|date` keys rekeyed to `departmentId|date` through `departmentOf`. */
+export function byDepartmentId<V>(m: Map<string, V>, departmentOf: (code: string) => string): Map<string, V> {
+  return new Map(
+    [...m].map(([k, v]) => {
+      const [code, date] = k.split('|') as [string, string];
+      return [`${departmentOf(code)}|${date}`, v];
+    }),
+  );
+}

@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { Circuits } from '../../../shared/connectors/http/circuit.js';
-import type { Clock } from '../../../shared/connectors/http/clock.js';
-import { TokenCache } from '../../../shared/connectors/http/oauth-tokens.js';
-import { createVendorHttp } from '../../../shared/connectors/http/vendor-http.js';
-import type { ConnectorContext, PullResult } from '../../../shared/connectors/connector.js';
 import { sevenShifts } from '../../../shared/connectors/vendors/7shifts/index.js';
 import { instantOf, timeRecords } from '../../../shared/connectors/vendors/7shifts/mapping.js';
 import { listOf, timePunch, webhookPunch } from '../../../shared/connectors/vendors/7shifts/schemas.js';
@@ -13,6 +8,7 @@ import { signatureOf, verifySignature } from '../../../shared/connectors/vendors
 import { tms } from '../../../shared/integrations/formats/tms/index.js';
 import { COMPANY_ID, HOUSEKEEPING, KITCHEN, LOCATION_ID } from '../../fakes/vendors/7shifts/dataset.js';
 import { expectedLabour } from '../../fakes/vendors/7shifts/expected.js';
+import { byDepartmentDay, labourContext } from '../../support/labour-results.js';
 import { ACCESS_TOKEN, COMPANY_GUID, startSevenShiftsFake, type SevenShiftsFake } from '../../fakes/vendors/7shifts/server.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/vendors/7shifts/${name}`, import.meta.url), 'utf8'));
@@ -35,23 +31,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-function context(waits: number[] = [], over: Partial<SevenShiftsSettings> = {}): ConnectorContext<SevenShiftsSettings, SevenShiftsCredentials> {
-  const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void waits.push(ms), random: () => 0.5 };
-  const http = createVendorHttp({ vendor: '7shifts', circuitKey: `7shifts-${Math.random()}`, circuits: new Circuits(), tokens: new TokenCache(), clock, timeoutMs: 2500, retry: { maxAttempts: 4, baseDelayMs: 100 } });
-  return { settings: { ...settings, ...over }, credentials, http, timeZone: TZ, today: '2026-04-15' };
-}
-
-const byDepartmentDay = (result: PullResult) => {
-  const out = new Map<string, { hours: number; cost: number }>();
-  for (const b of result.batches)
-    for (const r of b.records) {
-      if (r.deleted) continue;
-      const k = `${String(r.department)}|${String(r.date)}`;
-      const sum = out.get(k) ?? { hours: 0, cost: 0 };
-      out.set(k, { hours: sum.hours + (r.productiveHours as number), cost: Math.round((sum.cost + (r.labourCost as number)) * 100) / 100 });
-    }
-  return out;
-};
+const context = (waits: number[] = [], over: Partial<SevenShiftsSettings> = {}) => labourContext<SevenShiftsSettings, SevenShiftsCredentials>('7shifts', { ...settings, ...over }, credentials, waits, TZ);
 const expected = () => expectedLabour(fake.data, { timeZone: TZ, locationId: LOCATION_ID, departmentCode: { [KITCHEN]: 'FB', [HOUSEKEEPING]: 'Housekeeping' }, roleRates: { 92: 14 }, daily: { after: 8, multiplier: 1.5 } });
 
 describe('7shifts schemas against the published samples', () => {

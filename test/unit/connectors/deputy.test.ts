@@ -1,16 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { Circuits } from '../../../shared/connectors/http/circuit.js';
-import type { Clock } from '../../../shared/connectors/http/clock.js';
-import { TokenCache } from '../../../shared/connectors/http/oauth-tokens.js';
-import { createVendorHttp } from '../../../shared/connectors/http/vendor-http.js';
-import type { ConnectorContext, PullResult } from '../../../shared/connectors/connector.js';
 import { deputy } from '../../../shared/connectors/vendors/deputy/index.js';
 import { timeRecords } from '../../../shared/connectors/vendors/deputy/mapping.js';
 import { queryAnswer, timesheet, webhookBody } from '../../../shared/connectors/vendors/deputy/schemas.js';
 import { deputySettings, type DeputyCredentials, type DeputySettings } from '../../../shared/connectors/vendors/deputy/settings.js';
 import { tms } from '../../../shared/integrations/formats/tms/index.js';
 import { expectedLabour, HOTEL, HOUSEKEEPING, KITCHEN } from '../../fakes/vendors/deputy/dataset.js';
+import { byDepartmentDay, labourContext } from '../../support/labour-results.js';
 import { ACCESS_TOKEN, startDeputyFake, WEBHOOK_TOKEN, type DeputyFake } from '../../fakes/vendors/deputy/server.js';
 
 const fixture = (name: string): unknown => JSON.parse(readFileSync(new URL(`../../fixtures/vendors/deputy/${name}`, import.meta.url), 'utf8'));
@@ -32,23 +28,7 @@ beforeAll(async () => {
 });
 afterAll(() => fake.close());
 
-function context(waits: number[] = [], over: Partial<DeputySettings> = {}): ConnectorContext<DeputySettings, DeputyCredentials> {
-  const clock: Clock = { now: () => Date.now(), sleep: async (ms) => void waits.push(ms), random: () => 0.5 };
-  const http = createVendorHttp({ vendor: 'deputy', circuitKey: `deputy-${Math.random()}`, circuits: new Circuits(), tokens: new TokenCache(), clock, timeoutMs: 2500, retry: { maxAttempts: 4, baseDelayMs: 100 } });
-  return { settings: { ...settings, ...over }, credentials, http, timeZone: TZ, today: '2026-04-15' };
-}
-
-const byDepartmentDay = (result: PullResult) => {
-  const out = new Map<string, { hours: number; cost: number }>();
-  for (const b of result.batches)
-    for (const r of b.records) {
-      if (r.deleted) continue;
-      const k = `${String(r.department)}|${String(r.date)}`;
-      const sum = out.get(k) ?? { hours: 0, cost: 0 };
-      out.set(k, { hours: sum.hours + (r.productiveHours as number), cost: Math.round((sum.cost + (r.labourCost as number)) * 100) / 100 });
-    }
-  return out;
-};
+const context = (waits: number[] = [], over: Partial<DeputySettings> = {}) => labourContext<DeputySettings, DeputyCredentials>('deputy', { ...settings, ...over }, credentials, waits, TZ);
 const expected = () => expectedLabour(fake.data, { areas: [KITCHEN, HOUSEKEEPING], departmentCode: { [KITCHEN]: 'FB', [HOUSEKEEPING]: 'Housekeeping' }, areaRates: { [HOUSEKEEPING]: 14 }, daily: { after: 8, multiplier: 1.5 } });
 const prefix = () => `deputy:${new URL(fake.url).hostname}`;
 
