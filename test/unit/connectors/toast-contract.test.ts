@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { Circuits } from '../../../shared/connectors/http/circuit.js';
 import { createVendorHttp } from '../../../shared/connectors/http/vendor-http.js';
@@ -106,6 +107,11 @@ describe('Toast connector against Toast’s published documents', () => {
     const event = fake.event(String(order.guid), credentials.webhookSecret!);
     const request: PushRequest = { headers: { 'content-type': 'application/json', 'Toast-Signature': event.signature }, query: {}, body: Buffer.from(event.body) };
     expect(toast.push!.authenticate(request, credentials)).toBe(true);
+    // The body alone signed (the reading of Toast's guide that leaves the timestamp out) is accepted too; either needs the secret.
+    const bodyOnly = createHmac('sha256', credentials.webhookSecret!).update(event.body).digest('base64');
+    expect(toast.push!.authenticate({ ...request, headers: { 'toast-signature': bodyOnly } }, credentials)).toBe(true);
+    const otherSecret = createHmac('sha256', 'another-secret').update(event.body + String((JSON.parse(event.body) as Json).timestamp)).digest('base64');
+    expect(toast.push!.authenticate({ ...request, headers: { 'toast-signature': otherSecret } }, credentials)).toBe(false);
     expect(toast.push!.authenticate({ ...request, body: Buffer.from(event.body.replace('order_updated', 'order_updatex')) }, credentials)).toBe(false);
     expect(toast.push!.authenticate({ ...request, headers: {} }, credentials)).toBe(false);
     expect(toast.push!.authenticate(request, { ...credentials, webhookSecret: undefined })).toBe(false);

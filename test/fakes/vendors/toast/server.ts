@@ -40,7 +40,7 @@ export interface ToastFake {
   fault(fault: Fault, pathPattern?: RegExp): void;
   /** Changes an order as Toast would (`modifiedDate` moves on) and returns it. */
   update(orderGuid: string, change: (order: Json) => void, at?: Date): Json;
-  /** The order_updated notification Toast would send for an order, signed with `secret`. */
+  /** The order_updated notification Toast would send for an order, signed with `secret` over its body and timestamp. */
   event(orderGuid: string, secret: string): SignedEvent;
   close(): Promise<void>;
 }
@@ -174,14 +174,16 @@ export async function startToastFake(options: FakeOptions): Promise<ToastFake> {
     event(orderGuid, secret) {
       const o = fake.data.orders.find((x) => x.guid === orderGuid);
       if (!o) throw new Error(`no order ${orderGuid}`);
+      const timestamp = toastTime(new Date());
       const body = JSON.stringify({
-        timestamp: toastTime(new Date()),
+        timestamp,
         eventCategory: 'orders',
         eventType: 'order_updated',
         guid: `event-${orderGuid}-${String(o.modifiedDate)}`,
         details: { restaurantGuid: o.restaurantGuid, order: published(o) },
       });
-      return { body, signature: createHmac('sha256', secret).update(body).digest('base64') };
+      // Toast's "Message signing": HMAC-SHA256 of the body followed by the timestamp, base64.
+      return { body, signature: createHmac('sha256', secret).update(body + timestamp).digest('base64') };
     },
     close: () => server.close(),
   };
