@@ -30,3 +30,18 @@ export function sendJson(res: ServerResponse, status: number, body?: unknown, he
   res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers });
   res.end(body === undefined ? undefined : JSON.stringify(body));
 }
+
+/**
+ * What is wrong with a request's query string against an operation's documented parameters (name →
+ * type): an unknown or repeated parameter, or a value `valueErrors` refuses for its type.
+ */
+export function queryErrors(query: URLSearchParams, documented: Record<string, string>, valueErrors: (name: string, type: string, value: string) => string[]): string[] {
+  const errors: string[] = [];
+  for (const name of new Set(query.keys())) {
+    const values = query.getAll(name);
+    if (!(name in documented)) errors.push(`unknown query parameter '${name}'`);
+    else if (values.length > 1) errors.push(`${name} given ${values.length} times`);
+    else errors.push(...valueErrors(name, documented[name]!, values[0]!));
+  }
+  return errors;
+}

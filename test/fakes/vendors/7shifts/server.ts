@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac } from 'node:crypto';
-import { operationOf, sendJson, type RecordedRequest } from '../documented-operations.js';
+import { operationOf, queryErrors, sendJson, type RecordedRequest } from '../documented-operations.js';
 import { listenOnLoopback } from '../loopback.js';
 import { sevenShiftsDataset, type FakePunch, type SevenShiftsData } from './dataset.js';
 
@@ -144,13 +144,7 @@ export async function startSevenShiftsFake(data: SevenShiftsData = sevenShiftsDa
       return sendJson(res, 404, { message: 'not found' });
     }
     const documented = spec.operations[op.template]!.query;
-    const errors: string[] = [];
-    for (const name of new Set(url.searchParams.keys())) {
-      const values = url.searchParams.getAll(name);
-      if (!(name in documented)) errors.push(`unknown query parameter '${name}'`);
-      else if (values.length > 1) errors.push(`${name} given ${values.length} times`);
-      else errors.push(...valueErrors(name, documented[name]!, values[0]!));
-    }
+    const errors = queryErrors(url.searchParams, documented, valueErrors);
     if (!headers['x-api-version'] || !/^\d{4}-\d{2}-\d{2}$/.test(headers['x-api-version'])) errors.push('x-api-version header missing or not a date');
     const gte = url.searchParams.get('clocked_in[gte]');
     const lte = url.searchParams.get('clocked_in[lte]');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { operationOf, sendJson, type RecordedRequest } from '../documented-operations.js';
+import { operationOf, queryErrors, sendJson, type RecordedRequest } from '../documented-operations.js';
 import { listenOnLoopback, readBody } from '../loopback.js';
 import { plandayDataset, type PlandayData } from './dataset.js';
 
@@ -157,13 +157,7 @@ export async function startPlandayFake(data: PlandayData = plandayDataset()): Pr
       return sendJson(res, 404);
     }
     const documented = spec.operations[op.template]!.query;
-    const errors: string[] = [];
-    for (const name of new Set(url.searchParams.keys())) {
-      const values = url.searchParams.getAll(name);
-      if (!(name in documented)) errors.push(`unknown query parameter '${name}'`);
-      else if (values.length > 1) errors.push(`${name} given ${values.length} times`);
-      else errors.push(...valueErrors(name, documented[name]!, values[0]!));
-    }
+    const errors = queryErrors(url.searchParams, documented, valueErrors);
     for (const [name, type] of Object.entries(documented)) if (type.endsWith('(required)') && !url.searchParams.has(name)) errors.push(`${name} is required`);
     if (!headers['x-clientid']) errors.push('X-ClientId header missing');
     if (errors.length) {
