@@ -23,7 +23,7 @@ export const toastSettings = z
     baseUrl: vendorUrl()
       .transform((u) => u.replace(/\/+$/, ''))
       .default('https://ws-api.toasttab.com')
-      .describe('Toast API hostname as Toast issued it with the credentials; sandbox: https://ws-sandbox-api.eng.toasttab.com'),
+      .describe('The Toast API hostname Toast issued with the credentials (the sandbox has its own)'),
     restaurants: z.array(restaurant).min(1).max(10).describe('The Toast restaurants (locations) of this property and how their sales map to outlets'),
   })
   .superRefine((s, ctx) => {
