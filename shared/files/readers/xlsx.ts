@@ -21,13 +21,95 @@ function plain(value: unknown): Cell {
 }
 
 /**
- * Reads one worksheet of an XLSX workbook as a stream of rows with exceljs's streaming reader: rows
- * are parsed as the zip is read, shared strings and styles cached (styles make date cells arrive as
- * dates). A worksheet stored before the shared strings is parked in a temporary file by exceljs until
- * they are read, so memory stays bounded either way. Rows are numbered as the sheet shows them.
+ * Workbooks up to this size are read whole (exceljs's Workbook.load): exceljs's streaming reader can
+ * lose the race for `xl/workbook.xml` when a writer stores it after the worksheets (exceljs itself
+ * does) and the machine is busy — the sheet names are then unknown and the read fails. Larger files
+ * stream, so memory stays bounded (the 50 MB benchmark file streams).
+ */
+const READ_WHOLE_UP_TO = 16 * 1024 * 1024;
+
+/**
+ * Reads one worksheet of an XLSX workbook as rows, numbered as the sheet shows them: a small
+ * workbook whole, a large one with exceljs's streaming reader (rows parsed as the zip is read, shared
+ * strings and styles cached, so date cells arrive as dates; a worksheet stored before the shared
+ * strings is parked in a temporary file by exceljs until they are read).
  */
 export async function* readXlsx(input: FileInput, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow> {
-  const stream = Readable.from(chunksOf(input));
+  const chunks = chunksOf(input);
+  const head: Uint8Array[] = [];
+  let size = 0;
+  let ended = false;
+  while (size <= READ_WHOLE_UP_TO) {
+    const next = await chunks.next();
+    if (next.done) {
+      ended = true;
+      break;
+    }
+    head.push(next.value);
+    size += next.value.length;
+  }
+  if (ended) {
+    yield* readWhole(Buffer.concat(head), options, checkHeader);
+    return;
+  }
+  yield* readStreamed(
+    (async function* () {
+      yield* head;
+      yield* chunks;
+    })(),
+    options,
+    checkHeader,
+  );
+}
+
+interface XlsxRow {
+  number: number;
+  values: unknown;
+}
+
+/** The rows of the chosen sheet from its header row on, as cells by header key. */
+async function* rowsOf(name: string, rows: AsyncIterable<XlsxRow> | Iterable<XlsxRow>, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow> {
+  let keys: string[] | undefined;
+  for await (const row of rows) {
+    if (row.number < options.headerRow) continue;
+    const values = row.values as unknown[];
+    if (!keys) {
+      const names = values.map((v) => (v === undefined || v === null ? '' : String(plain(v) ?? '').trim()));
+      keys = names.map(headerKey);
+      checkHeader(names.filter((n) => n !== ''));
+      continue;
+    }
+    const cells = new Map<string, Cell>();
+    values.forEach((v, i) => {
+      const key = keys?.[i];
+      if (key) cells.set(key, plain(v));
+    });
+    yield { row: row.number, cells };
+  }
+  if (!keys) throw new FileFormatError(`worksheet '${name}' has no header row ${options.headerRow}`);
+}
+
+function missingSheet(options: XlsxOptions, seen: string[]): FileFormatError {
+  return new FileFormatError(options.sheet ? `the workbook has no worksheet '${options.sheet}' (it has: ${seen.join(', ') || 'none'})` : 'the workbook has no worksheet');
+}
+
+async function* readWhole(bytes: Buffer, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  } catch (err) {
+    throw new FileFormatError(`not a readable XLSX workbook: ${(err as Error).message.split('\n')[0]}`);
+  }
+  const sheets = workbook.worksheets; // in tab order
+  const sheet = sheets.find((s) => options.sheet === undefined || s.name.toLowerCase() === options.sheet.toLowerCase());
+  if (!sheet) throw missingSheet(options, sheets.map((s) => s.name));
+  const rows: XlsxRow[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, number) => rows.push({ number, values: row.values }));
+  yield* rowsOf(sheet.name, rows, options, checkHeader);
+}
+
+async function* readStreamed(input: AsyncIterable<Uint8Array>, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow> {
+  const stream = Readable.from(input);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { sharedStrings: 'cache', styles: 'cache', worksheets: 'emit', hyperlinks: 'ignore', entries: 'ignore' });
   let found = false;
   const seen: string[] = [];
@@ -42,24 +124,7 @@ export async function* readXlsx(input: FileInput, options: XlsxOptions, checkHea
         continue;
       }
       found = true;
-      let keys: string[] | undefined;
-      for await (const row of sheet) {
-        if (row.number < options.headerRow) continue;
-        const values = row.values as unknown[];
-        if (!keys) {
-          const names = values.map((v) => (v === undefined || v === null ? '' : String(plain(v) ?? '').trim()));
-          keys = names.map(headerKey);
-          checkHeader(names.filter((n) => n !== ''));
-          continue;
-        }
-        const cells = new Map<string, Cell>();
-        values.forEach((v, i) => {
-          const key = keys?.[i];
-          if (key) cells.set(key, plain(v));
-        });
-        yield { row: row.number, cells };
-      }
-      if (!keys) throw new FileFormatError(`worksheet '${name}' has no header row ${options.headerRow}`);
+      yield* rowsOf(name, sheet as unknown as AsyncIterable<XlsxRow>, options, checkHeader);
     }
   } catch (err) {
     if (err instanceof FileFormatError) throw err;
@@ -68,5 +133,5 @@ export async function* readXlsx(input: FileInput, options: XlsxOptions, checkHea
     // Left early (a missing header, the caller stopping): stop reading the file instead of leaving the unzip stalled on it.
     stream.destroy();
   }
-  if (!found) throw new FileFormatError(options.sheet ? `the workbook has no worksheet '${options.sheet}' (it has: ${seen.join(', ') || 'none'})` : 'the workbook has no worksheet');
+  if (!found) throw missingSheet(options, seen);
 }
