@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson as send } from '../documented-operations.js';
+import { FaultQueue, type Fault } from '../faults.js';
 import { listenOnLoopback } from '../loopback.js';
 import { deputyDataset, stamp, type DeputyData, type FakeTimesheet } from './dataset.js';
 
@@ -16,7 +18,7 @@ import { deputyDataset, stamp, type DeputyData, type FakeTimesheet } from './dat
 export const ACCESS_TOKEN = 'fake-deputy-permanent-token';
 export const WEBHOOK_TOKEN = 'fake-deputy-webhook-url-token-0123456789';
 
-export type Fault = { kind: 'status'; status: 500 | 503 } | { kind: 'rateLimit'; retryAfterSeconds: number } | { kind: 'hang' };
+export type { Fault };
 
 export interface RecordedRequest {
   method: string;
@@ -99,11 +101,6 @@ function bodyErrors(object: string, body: unknown): string[] {
   return errors;
 }
 
-const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers });
-  res.end(body === undefined ? undefined : JSON.stringify(body));
-};
-
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const c of req) chunks.push(c as Buffer);
@@ -111,14 +108,14 @@ async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 export async function startDeputyFake(data: DeputyData = deputyDataset()): Promise<DeputyFake> {
-  const faults: Array<{ fault: Fault; pattern: RegExp | undefined }> = [];
+  const faults = new FaultQueue();
   const rowsOf = (object: string): Row[] => (object === 'Timesheet' ? data.timesheets : object === 'OperationalUnit' ? data.areas : data.employees) as unknown as Row[];
   const fake: DeputyFake = {
     url: '',
     data,
     violations: [],
     requests: [],
-    fault: (fault, pattern) => void faults.push({ fault, pattern }),
+    fault: (fault, pattern) => faults.add(fault, pattern),
     edit(id, changes) {
       const t = data.timesheets.find((x) => x.Id === id);
       if (!t) throw new Error(`no timesheet ${id}`);
@@ -154,13 +151,7 @@ export async function startDeputyFake(data: DeputyData = deputyDataset()): Promi
         return send(res, 400, { error: { code: 400, message: errors.join('; ') } });
       }
       if (req.headers.authorization !== `Bearer ${ACCESS_TOKEN}`) return send(res, 401, { error: { code: 401, message: 'Unauthorized' } });
-      const i = faults.findIndex((f) => !f.pattern || f.pattern.test(url.pathname));
-      if (i >= 0) {
-        const { fault } = faults.splice(i, 1)[0]!;
-        if (fault.kind === 'hang') return; // never answered; close() ends the connection
-        if (fault.kind === 'rateLimit') return send(res, 429, { error: { code: 429, message: 'Too Many Requests' } }, { 'retry-after': String(fault.retryAfterSeconds) });
-        return send(res, fault.status, { error: { code: fault.status, message: 'fault injected' } });
-      }
+      if (faults.answer(url.pathname, res, (code, message) => ({ error: { code, message } }))) return;
       const fields = spec.objects[object]!;
       if (one) {
         const row = rowsOf(object).find((r) => r.Id === Number(one[2]));
