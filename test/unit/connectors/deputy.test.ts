@@ -79,6 +79,18 @@ describe('Deputy connector against the fake (contract and mapping)', () => {
     expect(days.has('FB|2026-03-28')).toBe(false);
     fake.edit(1003, { EndTime: Date.parse('2026-03-10T11:00:00Z') / 1000, TotalTime: 4 });
   });
+  it('counts only approved timesheets when asked, and uses the rate table when Deputy costs are off', async () => {
+    fake.edit(1001, { TimeApproved: false });
+    const approved = await deputy.backfill(context([], { approvedOnly: true }), { from: '2026-03-10', to: '2026-03-10' });
+    fake.edit(1001, { TimeApproved: true });
+    expect(byDepartmentDay(approved).has('FB|2026-03-10')).toBe(false);
+    expect(byDepartmentDay(approved).get('Housekeeping|2026-03-10')).toEqual({ hours: 4, cost: 56 });
+    const ours = await deputy.backfill(context([], { vendorCosts: false, rates: { byEmployee: { '501': 20 }, byRole: {} } }), { from: '2026-03-10', to: '2026-03-10' });
+    // 8 × 20 + 0.5 × 1.5 × 20; housekeeping has no rate of ours: hours without cost.
+    expect(byDepartmentDay(ours).get('FB|2026-03-10')).toEqual({ hours: 8.5, cost: 175 });
+    expect(byDepartmentDay(ours).get('Housekeeping|2026-03-10')).toEqual({ hours: 4, cost: 0 });
+    expect(fake.violations).toEqual([]);
+  });
 });
 
 describe('Deputy webhooks', () => {
