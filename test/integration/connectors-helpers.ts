@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import type { TestHost } from '../support/host.js';
+import type { TestHost, TestResponse } from '../support/host.js';
 import { seedTenant, type SeededTenant } from '../support/identity.js';
 
 type Host = TestHost;
@@ -54,4 +54,37 @@ export function byDepartmentId<V>(m: Map<string, V>, departmentOf: (code: string
       return [`${departmentOf(code)}|${date}`, v];
     }),
   );
+}
+
+/** A department's R&P actuals of `from`..`to` as one month (revenue, covers, …). */
+export async function departmentMonth(host: Host, token: string, propertyId: string, departmentId: string, month: { from: string; to: string }): Promise<{ revenue: number; covers: number }> {
+  const rp = await host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${propertyId}&from=${month.from}&to=${month.to}&granularity=month&compare=`, { token });
+  expect(rp.status).toBe(200);
+  return rp.json.properties[0].periods[0].departments.find((d: { departmentId: string }) => d.departmentId === departmentId).actual;
+}
+
+/**
+ * A vendor's signed push as the vendor delivers it: the signature with its first character changed
+ * is refused (401); the signed delivery is accepted with imports, and `check` holds once they are
+ * processed; the same delivery again maps to the same imports and adds none.
+ */
+export async function expectSignedPushImportsOnce(
+  host: Host,
+  o: { token: string; pushId: string; signature: string; send: (signature: string) => Promise<TestResponse>; check: () => Promise<void> },
+): Promise<void> {
+  expect((await o.send(o.signature.replace(/^./, (c) => (c === 'A' ? 'B' : 'A')))).status).toBe(401);
+  const first = await o.send(o.signature);
+  expect(first.status).toBe(202);
+  expect(first.json.importIds.length).toBeGreaterThan(0);
+  await host.app.broker?.idle();
+  await o.check();
+
+  const again = await o.send(o.signature);
+  expect(again.status).toBe(202);
+  expect(again.json.importIds).toEqual(first.json.importIds);
+  await host.app.broker?.idle();
+  const imports = await host.request('GET', `/api/v1/integrations/${o.pushId}/imports`, { token: o.token });
+  expect(imports.status).toBe(200);
+  expect(imports.json.items).toHaveLength(first.json.importIds.length);
+  await o.check();
 }
