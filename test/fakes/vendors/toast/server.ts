@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { FaultQueue, type Fault as VendorFault } from '../faults.js';
 import { listenOnLoopback, readBody } from '../loopback.js';
 import { dataset, type DatasetOptions, type Json, type ToastData } from './dataset.js';
 import { parseToastInstant, proseViolations, toastSpec } from './spec.js';
@@ -23,7 +24,8 @@ export interface RecordedRequest {
   restaurant?: string;
 }
 
-export type Fault = { kind: 'status'; status: 500 | 503 } | { kind: 'rateLimit'; retryAfterSeconds: number } | { kind: 'hang' } | { kind: 'revokeToken' };
+/** The shared vendor faults, and Toast's own: the token in use revoked (the next matching request is answered 401). */
+export type Fault = VendorFault | { kind: 'revokeToken' };
 
 export interface SignedEvent {
   body: string;
@@ -66,7 +68,8 @@ export async function startToastFake(options: FakeOptions): Promise<ToastFake> {
   toastSpec(); // compiled before the first request, which must not wait for it
   const clientId = options.clientId ?? 'toast-fake-client';
   const clientSecret = options.clientSecret ?? 'toast-fake-secret';
-  const faults: Array<{ fault: Fault; pattern: RegExp | undefined }> = [];
+  const faults = new FaultQueue();
+  const revocations: Array<RegExp | undefined> = [];
   const tokens = new Set<string>();
   let issued = 0;
 
@@ -99,13 +102,7 @@ export async function startToastFake(options: FakeOptions): Promise<ToastFake> {
       if (errors.length) fake.violations.push(`fake answered ${where} ${status} off the documented schema: ${errors.slice(0, 3).join('; ')}`);
       send(res, status, body);
     };
-    const i = faults.findIndex((f) => !f.pattern || f.pattern.test(url.pathname));
-    if (i >= 0 && faults[i]!.fault.kind !== 'revokeToken') {
-      const { fault } = faults.splice(i, 1)[0]!;
-      if (fault.kind === 'hang') return void hanging.add(res);
-      if (fault.kind === 'rateLimit') return send(res, 429, toastError(429, 'Rate limit exceeded'), { 'retry-after': String(fault.retryAfterSeconds) });
-      if (fault.kind === 'status') return send(res, fault.status, toastError(fault.status, 'Internal error'));
-    }
+    if (faults.answer(url.pathname, res, (status, message) => toastError(status, message))) return;
     if (match.operation.operationId === 'authenticationLoginPost') {
       const body = match.body as Json;
       if (body.clientId !== clientId || body.clientSecret !== clientSecret) return json(401, toastError(401, 'Invalid client credentials'));
@@ -116,8 +113,9 @@ export async function startToastFake(options: FakeOptions): Promise<ToastFake> {
     }
     const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (match.operation.secured && !bearer) fake.violations.push(`${where}: no bearer token (the operation requires oauth2)`);
-    if (i >= 0 && faults[i]!.fault.kind === 'revokeToken') {
-      faults.splice(i, 1);
+    const r = revocations.findIndex((p) => !p || p.test(url.pathname));
+    if (r >= 0) {
+      revocations.splice(r, 1);
       if (bearer) tokens.delete(bearer);
     }
     if (!bearer || !tokens.has(bearer)) return send(res, 401, toastError(401, 'Unauthorized'));
@@ -150,7 +148,6 @@ export async function startToastFake(options: FakeOptions): Promise<ToastFake> {
     return send(res, 501, toastError(501, 'Not served by the fake'));
   };
 
-  const hanging = new Set<ServerResponse>();
   const server = await listenOnLoopback((req, res) => {
     handle(req, res).catch((e: unknown) => {
       fake.violations.push(`fake Toast failed: ${String(e)}`);
@@ -163,7 +160,7 @@ export async function startToastFake(options: FakeOptions): Promise<ToastFake> {
     violations: [],
     requests: [],
     logins: 0,
-    fault: (fault, pattern) => void faults.push({ fault, pattern }),
+    fault: (fault, pattern) => (fault.kind === 'revokeToken' ? void revocations.push(pattern) : faults.add(fault, pattern)),
     update(orderGuid, change, at = new Date()) {
       const o = fake.data.orders.find((x) => x.guid === orderGuid);
       if (!o) throw new Error(`no order ${orderGuid}`);
