@@ -2,9 +2,9 @@
 // webhook bodies of 10 KB, 100 KB, 1 MB and 5 MB (the webhook's largest), and one 50 MB body (the
 // largest file drop, which RawStore seals the same way), the time to put and to get
 // the sealed body (gzip + AES-GCM under the tenant key, both sides) through
-//  (a) today's RawStore on the embedded Cosmos DB server: inline in one item up to ~1 MB packed,
-//      chunk items of ≤ 900 KB above (an inline body is timed as the write and point read of the
-//      item that carries it, as the import record does), and
+//  (a) Cosmos DB items on the embedded server, as RawStore stored every body before blobs: inline in
+//      one item up to ~1 MB packed, chunk items of ≤ 900 KB above (an inline body is timed as the
+//      write and point read of the item that carries it, as the import record does), and
 //  (b) the same sealed bytes as one blob in Azurite (the in-process emulator the app starts),
 // p50 of REPEATS each, same process, alternating (a) and (b). The Azure cost side is computed from list
 // prices, not measured: RU per write and read of those sizes (docs/capacity.md's RU model) against
@@ -57,30 +57,47 @@ function posBody(bytes) {
 }
 
 const { host, app, tenantId, property } = await setUp(['pos']);
-const { RawStore } = await import('../dist/shared/integrations/raw-store.js');
+const { RawStore, rawChunkId } = await import('../dist/shared/integrations/raw-store.js');
+const { mapLimit } = await import('../dist/shared/platform/concurrency.js');
 const { TENANT_SUBJECT } = await import('../dist/shared/integrations/service.js');
 const raw = new RawStore(app);
 const imports = app.store.collection('imports', tenantId);
 const scoped = imports.for({ propertyId: property.id });
 const container = `bench-raw-${randomBytes(4).toString('hex')}`;
 await app.blobs.ensureContainer(container);
-const ctx = (importId) => ({ tenantId, subjectId: TENANT_SUBJECT, field: 'import.raw', recordId: `${importId}:0` });
+const ctx = (importId, index = 0) => ({ tenantId, subjectId: TENANT_SUBJECT, field: 'import.raw', recordId: `${importId}:${index}` });
 const ms = (t) => Number(process.hrtime.bigint() - t) / 1e6;
 
-/** (a): RawStore.put, plus the item that carries an inline body; get: the read of that item, then RawStore.get. */
+/** RawStore's limits of the Cosmos DB layout: inline up to this many packed characters, else chunk items of at most CHUNK_BYTES. */
+const INLINE_LIMIT = 1_000_000;
+const CHUNK_BYTES = 900_000;
+
+/**
+ * (a): the body in Cosmos DB items as RawStore wrote every body before blobs (and still writes small
+ * ones): one item carrying it inline, or chunk items written 4 at a time; get: the read of the
+ * inline item, then RawStore.get (which reads chunk items itself).
+ */
 async function cosmosRound(body, importId) {
   const receivedAt = new Date().toISOString();
   let t = process.hrtime.bigint();
-  const put = await raw.put(tenantId, property.id, importId, receivedAt, body);
-  const record = { id: importId, tenantId, propertyId: property.id, type: 'importRaw', importId, index: 0, receivedAt, raw: { chunks: put.chunks, encoding: put.encoding }, enc: put.inline ? { raw: put.inline } : {} };
-  if (put.inline) await imports.upsert(record);
+  const packed = (await gzipAsync(body)).toString('base64');
+  const parts = [];
+  if (packed.length > INLINE_LIMIT) for (let i = 0; i < packed.length; i += CHUNK_BYTES) parts.push(packed.slice(i, i + CHUNK_BYTES));
+  const record = { id: importId, tenantId, propertyId: property.id, type: 'importRaw', importId, index: 0, receivedAt, raw: { chunks: parts.length, encoding: 'gzip' } };
+  if (parts.length === 0) await imports.upsert({ ...record, enc: { raw: await app.cipher.seal(ctx(importId), packed) } });
+  else {
+    await mapLimit(parts, 4, async (part, index) => {
+      const enc = { raw: await app.cipher.seal(ctx(importId, index), part) };
+      await imports.upsert({ id: rawChunkId(importId, index), tenantId, propertyId: property.id, type: 'importRaw', importId, index, receivedAt, enc });
+    });
+  }
   const putMs = ms(t);
   t = process.hrtime.bigint();
-  const item = put.inline ? await scoped.read(importId) : record;
+  const item = parts.length === 0 ? await scoped.read(importId) : record;
   const back = await raw.get(item);
   const getMs = ms(t);
   if (!back.equals(body)) throw new Error('RawStore returned another body');
-  return { putMs, getMs, chunks: put.chunks };
+  return { putMs, getMs, chunks: parts.length };
 }
 
 /** (b): the same packing and seal, the sealed value as one blob; get: download, open, gunzip. */
@@ -170,7 +187,7 @@ const costTable = [
 ];
 const section = `Command: \`npm run build && node bench/claim-check.js\` (${machine()}; ${date}; p50 of ${REPEATS} rounds per size, (a) and (b) alternating in one process).
 
-Put and get of one sealed canonical \`pos\` webhook body (gzip + AES-GCM under the tenant key on both sides): (a) today's RawStore on the embedded Cosmos DB server (inline in the item up to 1,000,000 packed characters, else chunk items of ≤ 900 KB; an inline body's put/get include the write/point read of the item that carries it), (b) the same sealed bytes as one blob in the in-process Azurite.
+Put and get of one sealed canonical \`pos\` webhook body (gzip + AES-GCM under the tenant key on both sides): (a) Cosmos DB items on the embedded server as RawStore stored every body before blobs (inline in the item up to 1,000,000 packed characters, else chunk items of ≤ 900 KB; an inline body's put/get include the write/point read of the item that carries it), (b) the same sealed bytes as one blob in the in-process Azurite.
 
 ${table.join('\n')}
 

@@ -139,7 +139,7 @@ export async function buildApp(config: Config): Promise<App> {
   const blindIndex = new BlindIndex(keys);
   const outbox = new Outbox(store, bus, log);
   const health = new HealthService(config, store, bus);
-  const platform: Platform = { config, log, store, bus, keys, cipher, blindIndex, outbox };
+  const platform: Platform = { config, log, store, bus, keys, cipher, blindIndex, outbox, blobs };
   // Feature modules load with the app, on the first invocation, not when the host imports the
   // entry point to register functions: that import is on the cold-start path of every instance.
   // One after another: jest's ESM loader races on modules shared by concurrent dynamic imports.

@@ -153,7 +153,7 @@ export class FileDrops {
     const existing = await files.read(id);
     if (existing?.type === 'file') return { file: existing, duplicate: true };
     const receivedAt = new Date().toISOString();
-    const sealed = await this.integrations.raw.put(tenantId, propertyId, id, receivedAt, file.bytes);
+    const sealed = await this.integrations.raw.put(tenantId, id, file.bytes);
     const item: FileItem = {
       id,
       tenantId,
@@ -171,6 +171,7 @@ export class FileDrops {
       importIds: [],
       raw: { chunks: sealed.chunks, encoding: sealed.encoding },
     };
+    if (sealed.blob) item.raw.blob = sealed.blob;
     if (sealed.inline) item.enc = { raw: sealed.inline };
     const errors: RecordError[] = [];
     let errorCount = 0;

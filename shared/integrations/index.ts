@@ -137,7 +137,7 @@ export class Integrations {
 
   /** Timer: raw bodies past retention are deleted. */
   purgeRawBodies(): Promise<number> {
-    return purgeRawBodies(this.platform, this.platform.config.IMPORT_RAW_RETENTION_DAYS);
+    return purgeRawBodies(this.platform, this.raw, this.platform.config.IMPORT_RAW_RETENTION_DAYS);
   }
 }
 

@@ -1,9 +1,9 @@
 import type { Platform } from '../platform/platform.js';
-import { isStoreError } from '../platform/cosmos/errors.js';
 import { auditEvent } from '../audit/emit.js';
 import type { ImportItem, RawChunkItem } from './model.js';
 import type { DeadLetters } from '../platform/bus/dead-letters.js';
 import { importsOf, type ImportProcessor } from './processor.js';
+import type { RawStore } from './raw-store.js';
 import { z } from 'zod';
 
 const deadBody = z.object({ tenantId: z.string().min(1), integrationId: z.string().min(1), propertyId: z.string().min(1).optional(), importId: z.string().min(1), run: z.number().int().min(1) });
@@ -40,9 +40,9 @@ export async function sweepDeadLetters(platform: Platform, deadLetters: DeadLett
 /**
  * Deletes raw bodies older than the retention period: inline ones are removed from their import
  * records — and from the file records of file integrations, sealed the same way — which stay,
- * marked purged; chunk items are deleted. Facts and aggregates stay.
+ * marked purged; blobs are deleted, and chunk items (bodies stored before blobs) with them. Facts and aggregates stay.
  */
-export async function purgeRawBodies(platform: Platform, retentionDays: number, batch = 500): Promise<number> {
+export async function purgeRawBodies(platform: Platform, raw: RawStore, retentionDays: number, batch = 500): Promise<number> {
   const cutoff = new Date(Date.now() - retentionDays * 86_400_000).toISOString();
   let purged = 0;
   const perTenant = new Map<string, number>();
@@ -54,14 +54,7 @@ export async function purgeRawBodies(platform: Platform, retentionDays: number, 
       batch,
     );
     for (const item of due) {
-      const imports = platform.store.collection<ImportItem>('imports', item.tenantId).scoped(item.propertyId);
-      const ops: Array<{ op: 'remove'; path: string } | { op: 'set'; path: string; value: string }> = [{ op: 'set', path: '/raw/purgedAt', value: new Date().toISOString() }];
-      if (item.raw.chunks === 0) ops.unshift({ op: 'remove', path: '/enc' });
-      try {
-        await imports.patch(item.id, ops);
-      } catch (err) {
-        if (!isStoreError(err, 'not_found')) throw err;
-      }
+      await raw.purge(item, { purgedAt: new Date().toISOString() });
       purged += 1;
       perTenant.set(item.tenantId, (perTenant.get(item.tenantId) ?? 0) + 1);
     }

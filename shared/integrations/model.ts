@@ -95,7 +95,8 @@ export interface ImportItem extends Item, OutboxCarrier {
   processingMs?: number;
   touchedDates?: string[];
   /** Where the sealed body is (inline when `chunks` is 0), whether it is gzip-compressed, and when retention removed it. */
-  raw: { chunks: number; encoding?: 'gzip' | 'identity'; purgedAt?: string };
+  /** `blob`: the body's blob in the tenant's raw container; `chunks` > 0: chunk items (bodies stored before blobs); neither: inline in `enc.raw`. */
+  raw: { chunks: number; encoding?: 'gzip' | 'identity'; blob?: string; purgedAt?: string };
   enc?: { raw?: Sealed };
   /** Imports of a `file` integration: the file their records came from. */
   file?: { id: string; name: string };
@@ -198,6 +199,7 @@ export interface FileItem extends Item, OutboxCarrier {
   importIds: string[];
   errors?: RecordError[];
   errorCount?: number;
-  raw: { chunks: number; encoding?: 'gzip' | 'identity'; purgedAt?: string };
+  /** `blob`: the body's blob in the tenant's raw container; `chunks` > 0: chunk items (bodies stored before blobs); neither: inline in `enc.raw`. */
+  raw: { chunks: number; encoding?: 'gzip' | 'identity'; blob?: string; purgedAt?: string };
   enc?: { raw?: Sealed };
 }

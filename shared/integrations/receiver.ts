@@ -84,7 +84,7 @@ async function storeImport(platform: Platform, raw: RawStore, integration: Integ
   const tenantId = integration.tenantId;
   const importId = importIdFor(integration.id, r.webhookId);
   const receivedAt = new Date().toISOString();
-  const stored = await raw.put(tenantId, integration.propertyId, importId, receivedAt, r.body);
+  const stored = await raw.put(tenantId, importId, r.body);
   const item: ImportItem = {
     id: importId,
     tenantId,
@@ -100,6 +100,7 @@ async function storeImport(platform: Platform, raw: RawStore, integration: Integ
     run: 1,
     raw: { chunks: stored.chunks, encoding: stored.encoding },
   };
+  if (stored.blob) item.raw.blob = stored.blob;
   if (r.file) item.file = r.file;
   if (stored.inline) item.enc = { raw: stored.inline };
   const written = await platform.outbox.createGrouped('imports', item, [importMessage({ tenantId, integrationId: integration.id, propertyId: integration.propertyId, importId, run: 1 }, r.correlationId)]);

@@ -5,6 +5,7 @@ import type { MessagePublisher } from './bus/types.js';
 import type { SubjectKeyRing } from './crypto/subject-keys.js';
 import type { BlindIndex, FieldCipher } from './crypto/field-cipher.js';
 import type { Outbox } from './outbox/outbox.js';
+import type { BlobStore } from './blob/blob-store.js';
 
 /**
  * The parts every feature module is built from. Owned here, below the features, so a feature
@@ -19,4 +20,6 @@ export interface Platform {
   cipher: FieldCipher;
   blindIndex: BlindIndex;
   outbox: Outbox;
+  /** Blob Storage (Azure's, or the local Azurite started on first use). */
+  blobs: BlobStore;
 }

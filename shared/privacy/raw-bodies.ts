@@ -1,8 +1,7 @@
 import type { Platform } from '../platform/platform.js';
-import { isStoreError } from '../platform/cosmos/errors.js';
 import { readCsv } from '../integrations/csv.js';
 import type { ImportItem } from '../integrations/model.js';
-import { RawBodyMissing, RawStore, rawChunkId } from '../integrations/raw-store.js';
+import { RawBodyMissing, RawStore } from '../integrations/raw-store.js';
 
 /**
  * Every value in a received body that could be an employee number: JSON strings and numbers at any
@@ -77,19 +76,7 @@ export class RawBodyRedactor {
     return false;
   }
 
-  private async purge(item: ImportItem): Promise<void> {
-    const imports = this.platform.store.collection('imports', item.tenantId).for(item);
-    for (let i = 0; i < item.raw.chunks; i++) await imports.delete(rawChunkId(item.id, i));
-    const ops: Array<{ op: 'remove'; path: string } | { op: 'set'; path: string; value: string }> = [
-      { op: 'set', path: '/raw/purgedAt', value: new Date().toISOString() },
-      { op: 'set', path: '/raw/purgedBy', value: 'redaction' },
-    ];
-    if (item.enc) ops.unshift({ op: 'remove', path: '/enc' });
-    try {
-      await imports.patch(item.id, ops);
-    } catch (err) {
-      if (!isStoreError(err, 'not_found')) throw err;
-    }
+  private purge(item: ImportItem): Promise<void> {
+    return this.raw.purge(item, { purgedAt: new Date().toISOString(), purgedBy: 'redaction' });
   }
 }
-

@@ -18,6 +18,7 @@ import { Circuits } from '../../../shared/connectors/http/circuit.js';
 import { VendorError } from '../../../shared/connectors/http/vendor-error.js';
 import { ConnectorRuns, type ConnectorRunMessage, type ConnectorStateItem } from '../../../shared/connectors/runs/index.js';
 import { RUN_LEASE_MS } from '../../../shared/connectors/runs/planner.js';
+import { AzureBlobStore } from '../../../shared/platform/blob/azure-blob-store.js';
 
 /**
  * The run state machine with an injected clock, on the real store, outbox, in-process broker and
@@ -61,6 +62,8 @@ beforeAll(async () => {
     cipher,
     blindIndex: new BlindIndex(keys),
     outbox: new Outbox(t.store, broker, log),
+    // Never reached: the runs here store only small bodies, which stay inline.
+    blobs: new AzureBlobStore(() => Promise.reject(new Error('no Blob Storage in this test'))),
   };
   const properties = new PropertyDirectory(t.store);
   const integrations = createIntegrations(platform, { properties });
