@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson as send } from '../documented-operations.js';
 import { FaultQueue, type Fault as VendorFault } from '../faults.js';
 import { listenOnLoopback, readBody } from '../loopback.js';
 import { dataset, type DatasetOptions, type Json, type ToastData } from './dataset.js';
@@ -52,10 +53,6 @@ export interface FakeOptions extends DatasetOptions {
   clientSecret?: string;
 }
 
-const send = (res: ServerResponse, status: number, body?: unknown, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
-  res.end(body === undefined ? undefined : JSON.stringify(body));
-};
 /** Toast's ErrorMessage. */
 const toastError = (status: number, message: string) => ({ status: String(status), code: status * 100, message, requestId: 'fake-request' });
 
