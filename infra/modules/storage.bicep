@@ -63,7 +63,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
-// The app deletes a file once it is imported (its sealed copy is kept in Cosmos DB); whatever is
+// The app deletes a file once it is imported (its sealed copy is the one kept); whatever is
 // never picked up (a disabled or deleted integration) goes after the raw-body retention.
 resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
   parent: account
@@ -82,6 +82,30 @@ resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05
               ]
               prefixMatch: [
                 'int-'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: retentionDays
+                }
+              }
+            }
+          }
+        }
+        {
+          // Raw bodies too large for their import record (raw-<hash of the tenant>): the app's retention
+          // purge deletes each with its record; this also takes a blob whose record was never written.
+          name: 'delete-raw-bodies'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                'raw-'
               ]
             }
             actions: {

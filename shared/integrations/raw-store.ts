@@ -30,8 +30,11 @@ export function rawChunkId(importId: string, index: number): string {
  * hyphens, so the tenant id is hashed; never the `int-` prefix the file-drop sweep listens on.
  */
 export function rawContainerName(tenantId: string): string {
-  return 'raw-' + createHash('sha256').update(tenantId).digest('hex').slice(0, 40);
+  return RAW_CONTAINER_PREFIX + createHash('sha256').update(tenantId).digest('hex').slice(0, 40);
 }
+
+/** Every tenant's raw container starts with this (infra's lifecycle rule deletes their blobs after the retention days, an orphan too). */
+export const RAW_CONTAINER_PREFIX = 'raw-';
 
 /** What of an import or file record locates its body. */
 export type RawRef = Pick<ImportItem, 'id' | 'tenantId' | 'propertyId' | 'raw' | 'enc'>;

@@ -7,6 +7,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { FILE_CONTAINER_PREFIX } from '../../shared/integrations/files-container.js';
+import { RAW_CONTAINER_PREFIX } from '../../shared/integrations/raw-store.js';
 import { queues } from '../../shared/platform/topology.js';
 import { configSchema } from '../../shared/platform/config.js';
 import { findResources, literal, literalAt, loadBicepFiles, parameter, property } from './bicep.js';
@@ -51,6 +52,15 @@ describe('file-drop storage account', () => {
     expect(parameter(main, 'rawBodyRetentionDays')?.defaultValue?.text).toBe(String(configSchema.shape.IMPORT_RAW_RETENTION_DAYS.parse(undefined)));
     const functions = files.find((f) => f.path === 'infra/modules/functions.bicep')!;
     expect(functions.source).toMatch(/name: 'IMPORT_RAW_RETENTION_DAYS'\s*value: string\(rawBodyRetentionDays\)/);
+  });
+
+  it('deletes raw-body blobs after the same retention days (an orphan whose import record was never written too)', () => {
+    const policy = one('Microsoft.Storage/storageAccounts/managementPolicies');
+    const rules = property(policy.body, 'properties.policy.rules')!.namedChildren.filter((n) => n?.type === 'object');
+    const raw = rules.find((r) => r && (literalAt(r, 'definition.filters.prefixMatch') as unknown[] | undefined)?.includes(RAW_CONTAINER_PREFIX));
+    expect(raw).toBeDefined();
+    expect(literalAt(raw!, 'definition.filters.prefixMatch')).toEqual([RAW_CONTAINER_PREFIX]);
+    expect(property(raw!, 'definition.actions.baseBlob.delete.daysAfterModificationGreaterThan')?.text).toBe('retentionDays');
   });
 
   it('grants the app Storage Blob Data Contributor on this account only', () => {
