@@ -7,6 +7,7 @@ import { StoreError } from '../../shared/platform/cosmos/errors.js';
 import { FORMATS, SOURCE_TYPES } from '../../shared/integrations/formats/index.js';
 import { demoBatches } from '../../shared/integrations/demo-data.js';
 import type { FactItem } from '../../shared/integrations/model.js';
+import { rawContainerName } from '../../shared/integrations/raw-store.js';
 
 const host = useTestHost({ BUS_MAX_DELIVERY_COUNT: '10' });
 let t: SeededTenant;
@@ -110,7 +111,7 @@ describe('processing per source type', () => {
 });
 
 describe('large bodies', () => {
-  it('stores a large body compressed in sealed chunks and reads it back whole', async () => {
+  it('stores a large body compressed and sealed as a blob in the tenant raw container and reads it back whole', async () => {
     const { randomBytes } = await import('node:crypto');
     const integration = await createIntegration(host, admin, { propertyId: t.propertyIds[0], sourceType: 'pos', format: 'csv' });
     const rows = Array.from({ length: 12_000 }, () => `${randomBytes(96).toString('base64url')},2025-05-01,NOPE,1`);
@@ -118,11 +119,14 @@ describe('large bodies', () => {
     expect(csv.length).toBeGreaterThan(1_500_000);
     const imp = await sendAndWait(host, admin, integration, csv, { contentType: 'text/csv' });
     expect(imp.raw).toMatchObject({ encoding: 'gzip' });
-    expect(imp.raw.chunks).toBeGreaterThanOrEqual(2);
+    // Over the inline limit: one sealed blob (docs/integrations.md, "Claim-check store"), read back whole for processing.
+    expect(imp.raw).toMatchObject({ chunks: 0, blob: imp.id });
     expect(imp).toMatchObject({ status: 'rejected', counts: { records: 12_000, rejected: 12_000 }, errorCount: 12_000 });
     expect(imp.errors).toHaveLength(1000);
-    const chunks = await itemsOf<{ enc: unknown }>(host, 'imports', t.tenantId, 'importRaw');
-    expect(JSON.stringify(chunks)).not.toContain(rows[0]?.slice(0, 32));
+    const stored = await host.app.blobs.get(rawContainerName(t.tenantId), imp.id);
+    expect(stored).toBeDefined();
+    expect(stored!.bytes.toString('utf8')).not.toContain(rows[0]?.slice(0, 32));
+    expect(await itemsOf(host, 'imports', t.tenantId, 'importRaw')).toEqual([]);
   });
 });
 
