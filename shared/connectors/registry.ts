@@ -6,6 +6,7 @@ import { mews } from './vendors/mews/index.js';
 import { opera } from './vendors/opera/index.js';
 import { planday } from './vendors/planday/index.js';
 import { sevenShifts } from './vendors/7shifts/index.js';
+import { simphony } from './vendors/simphony/index.js';
 import { square } from './vendors/square/index.js';
 import { toast } from './vendors/toast/index.js';
 
@@ -23,6 +24,7 @@ export const CONNECTORS: readonly Connector[] = [
   toast,
   planday,
   deputy,
+  simphony,
 ];
 
 const byId = new Map<string, Connector>();

@@ -1,5 +1,6 @@
 import { addDays } from '../../../reporting/periods.js';
 import { businessDate, dayStartUtc } from '../../local-days.js';
+import { emptyDay, type OutletDay } from '../../pos-days.js';
 import type { SquareLineItem, SquareLocation, SquareOrder } from './schemas.js';
 import type { SquareSettings } from './settings.js';
 
@@ -65,16 +66,6 @@ export function outletsOf(settings: SquareSettings): string[] {
   return [...new Set([...settings.locationIds.map((l) => locationOutlet(settings, l)), ...Object.values(settings.outlets.byCatalogObject)])].sort();
 }
 
-/** One outlet's sums for one day, in the currency's smallest unit (covers and checks are counts). */
-export interface OutletDay {
-  net: number;
-  tax: number;
-  discounts: number;
-  covers: number;
-  checks: number;
-}
-
-const empty = (): OutletDay => ({ net: 0, tax: 0, discounts: 0, covers: 0, checks: 0 });
 const cents = (m: { amount: number } | undefined) => m?.amount ?? 0;
 
 function quantity(l: SquareLineItem): number {
@@ -105,7 +96,7 @@ export function orderContribution(o: SquareOrder, settings: SquareSettings): Map
   const home = locationOutlet(settings, o.location_id);
   const at = (outlet: string) => {
     let d = out.get(outlet);
-    if (!d) out.set(outlet, (d = empty()));
+    if (!d) out.set(outlet, (d = emptyDay()));
     return d;
   };
   const homeDay = at(home);
@@ -163,7 +154,7 @@ export function mapDays(input: DaysInput): Array<Record<string, unknown>> {
     let day = days.get(date);
     if (!day) days.set(date, (day = new Map()));
     for (const [outlet, c] of orderContribution(order, settings)) {
-      const into = day.get(outlet) ?? empty();
+      const into = day.get(outlet) ?? emptyDay();
       day.set(outlet, { net: into.net + c.net, tax: into.tax + c.tax, discounts: into.discounts + c.discounts, covers: into.covers + c.covers, checks: into.checks + c.checks });
     }
   }
@@ -172,7 +163,7 @@ export function mapDays(input: DaysInput): Array<Record<string, unknown>> {
   const records: Array<Record<string, unknown>> = [];
   for (const date of [...wanted].sort()) {
     for (const outlet of outlets) {
-      const d = days.get(date)?.get(outlet) ?? empty();
+      const d = days.get(date)?.get(outlet) ?? emptyDay();
       records.push({ id: recordId(input.merchantId, outlet, date), businessDate: date, outlet, netRevenue: d.net / scale, tax: d.tax / scale, discounts: d.discounts / scale, covers: d.covers, checks: d.checks });
     }
   }

@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { TokenRequest, VendorHttp } from '../../connector.js';
 import { processTokens, refreshAt, type TokenCache } from '../../http/oauth-tokens.js';
+import { sendWithToken } from '../../http/token-retry.js';
 import { VendorError } from '../../http/vendor-error.js';
 import { vendorEndpoint } from '../../vendor-url.js';
 import { authenticationResponse, order, ordersBulkResponse, restaurantInfo, type ToastOrder, type ToastRestaurantInfo } from './schemas.js';
@@ -68,15 +69,7 @@ export class ToastClient {
   private async get<T>(schema: z.ZodType<T>, restaurantGuid: string, path: string, query?: Record<string, string | number>): Promise<T> {
     const send = async (token: string) =>
       this.http.send({ method: 'GET', url: vendorEndpoint(this.settings.baseUrl, path), headers: { authorization: `Bearer ${token}`, 'toast-restaurant-external-id': restaurantGuid }, ...(query ? { query } : {}) });
-    const first = await this.token();
-    let res;
-    try {
-      res = await send(first);
-    } catch (err) {
-      if (!(err instanceof VendorError && err.status === 401)) throw err;
-      this.tokens.invalidate(this.login, first);
-      res = await send(await this.token());
-    }
+    const res = await sendWithToken(() => this.token(), (used) => this.tokens.invalidate(this.login, used), send);
     const parsed = schema.safeParse(res.body);
     // The reason names no field values: an order can carry guest data.
     if (!parsed.success) throw new VendorError('invalid_response', VENDOR, { request: `GET /${path.replace(/\/[^/]*$/, '/…')}` });

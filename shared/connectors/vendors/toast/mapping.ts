@@ -1,26 +1,12 @@
+import { emptyDay, milli, PosDays, type OutletDay } from '../../pos-days.js';
 import type { ToastCheck, ToastOrder } from './schemas.js';
 import { outletsOfRestaurant, type ToastRestaurantSettings } from './settings.js';
 
 /**
  * Toast orders → canonical `pos` records: one record per outlet and business date, recomputed whole
  * from the day's orders, so a check voided or an order deleted later changes its day's figures and
- * nothing else. Toast states amounts as decimals of the currency; they are summed in thousandths
- * (whole numbers for every currency's minor unit) and converted once per record, so no rounding
- * accumulates.
+ * nothing else. Toast states amounts as decimals of the currency (sums and records: pos-days.ts).
  */
-
-const MILLI = 1000;
-const milli = (v: number | null | undefined) => Math.round((v ?? 0) * MILLI);
-
-/** One outlet's sums for one day: money in thousandths of the currency, covers and checks as counts. */
-export interface OutletDay {
-  net: number;
-  tax: number;
-  discounts: number;
-  covers: number;
-  checks: number;
-}
-const empty = (): OutletDay => ({ net: 0, tax: 0, discounts: 0, covers: 0, checks: 0 });
 
 /** YYYY-MM-DD of Toast's yyyyMMdd business date integer; undefined when it is not one. */
 export function isoBusinessDate(yyyymmdd: number | null | undefined): string | undefined {
@@ -49,7 +35,7 @@ export function orderContribution(order: ToastOrder): OutletDay | undefined {
   if (order.voided || order.deleted) return undefined;
   const checks = (order.checks ?? []).filter(counts);
   if (checks.length === 0) return undefined;
-  const d = empty();
+  const d = emptyDay();
   for (const c of checks) {
     d.net += milli(c.amount);
     d.tax += milli(c.taxAmount);
@@ -73,7 +59,7 @@ export function recordId(restaurantGuid: string, outlet: string, date: string): 
  */
 export function mapDays(restaurant: ToastRestaurantSettings, dates: readonly string[], orders: ReadonlyArray<{ order: ToastOrder; askedFor: string }>): Array<Record<string, unknown>> {
   const wanted = new Set(dates);
-  const days = new Map<string, OutletDay>();
+  const days = new PosDays();
   const seen = new Set<string>();
   for (const { order, askedFor } of orders) {
     // A page boundary moving under a concurrent change can return an order twice.
@@ -81,17 +67,7 @@ export function mapDays(restaurant: ToastRestaurantSettings, dates: readonly str
     seen.add(order.guid);
     const date = isoBusinessDate(order.businessDate) ?? askedFor;
     const c = orderContribution(order);
-    if (!c || !wanted.has(date)) continue;
-    const key = `${date} ${outletOf(order, restaurant)}`;
-    const into = days.get(key) ?? empty();
-    days.set(key, { net: into.net + c.net, tax: into.tax + c.tax, discounts: into.discounts + c.discounts, covers: into.covers + c.covers, checks: into.checks + c.checks });
+    if (c && wanted.has(date)) days.add(date, outletOf(order, restaurant), c);
   }
-  const records: Array<Record<string, unknown>> = [];
-  for (const date of [...wanted].sort()) {
-    for (const outlet of outletsOfRestaurant(restaurant)) {
-      const d = days.get(`${date} ${outlet}`) ?? empty();
-      records.push({ id: recordId(restaurant.guid, outlet, date), businessDate: date, outlet, netRevenue: d.net / MILLI, tax: d.tax / MILLI, discounts: d.discounts / MILLI, covers: d.covers, checks: d.checks });
-    }
-  }
-  return records;
+  return days.records(wanted, outletsOfRestaurant(restaurant), (outlet, date) => recordId(restaurant.guid, outlet, date));
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { code } from '../../../integrations/formats/common.js';
+import { oneLocationPerOutlet } from '../../pos-days.js';
 import { vendorUrl } from '../../vendor-url.js';
 
 /** Toast's GUIDs (restaurants, revenue centers, dining options): opaque strings. */
@@ -27,16 +28,7 @@ export const toastSettings = z
     restaurants: z.array(restaurant).min(1).max(10).describe('The Toast restaurants (locations) of this property and how their sales map to outlets'),
   })
   .superRefine((s, ctx) => {
-    // A record id names its restaurant, so an outlet code must belong to one restaurant: two would write two records for one outlet and day.
-    const owner = new Map<string, string>();
-    s.restaurants.forEach((r, i) => {
-      if (s.restaurants.findIndex((x) => x.guid === r.guid) !== i) ctx.addIssue({ code: 'custom', path: ['restaurants', i, 'guid'], message: 'listed twice' });
-      for (const outlet of outletsOfRestaurant(r)) {
-        const other = owner.get(outlet);
-        if (other !== undefined && other !== r.guid) ctx.addIssue({ code: 'custom', path: ['restaurants', i], message: `outlet '${outlet}' is already an outlet of restaurant ${other}` });
-        owner.set(outlet, r.guid);
-      }
-    });
+    oneLocationPerOutlet(ctx, { path: 'restaurants', keyField: 'guid', noun: 'restaurant' }, s.restaurants.map((r) => ({ key: r.guid, outlets: outletsOfRestaurant(r) })));
   });
 export type ToastSettings = z.infer<typeof toastSettings>;
 

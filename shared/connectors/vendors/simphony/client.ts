@@ -1,0 +1,112 @@
+import { createHash, randomBytes } from 'node:crypto';
+import type { TokenRequest, VendorHttp, VendorRequest } from '../../connector.js';
+import { processTokens, refreshAt, type TokenCache } from '../../http/oauth-tokens.js';
+import { sendWithToken } from '../../http/token-retry.js';
+import { VendorError } from '../../http/vendor-error.js';
+import { vendorEndpoint } from '../../vendor-url.js';
+import { guestChecksResponse, signInResponse, tokenResponse, type SimphonyGuestCheck } from './schemas.js';
+import type { SimphonyCredentials, SimphonySettings } from './settings.js';
+
+export const VENDOR = 'Oracle Simphony';
+export const AUTHORIZE_PATH = 'oidc-provider/v1/oauth2/authorize';
+export const SIGNIN_PATH = 'oidc-provider/v1/oauth2/signin';
+export const TOKEN_PATH = 'oidc-provider/v1/oauth2/token';
+/** The redirect URI Oracle registers for API accounts (the code is read from the sign-in answer, nothing is redirected). */
+export const REDIRECT_URI = 'apiaccount://callback';
+
+/** The `name=value` pairs of a Set-Cookie header (fetch joins several with ", "), as one Cookie header. */
+function cookieOf(setCookie: string | undefined): string | undefined {
+  if (!setCookie) return undefined;
+  const pairs = setCookie.split(/,(?=\s*[^;=,\s]+=)/).map((c) => c.split(';')[0]!.trim());
+  return pairs.filter(Boolean).join('; ') || undefined;
+}
+
+/**
+ * The BI API (Reporting and Analytics) through the framework's HTTP client. Its login is OpenID
+ * Connect's authorization code flow with PKCE for an API account (authorize, sign in with user
+ * name, password and organization, exchange the code for an `id_token`), not RFC 6749's client
+ * credentials, so the client logs in itself; the token is cached with the framework's token cache
+ * and renewed once on a 401.
+ */
+export class SimphonyClient {
+  /** Guest checks read, for the run's statistics. */
+  objectsRead = 0;
+  private readonly login: TokenRequest;
+  private readonly authBase: string;
+
+  constructor(
+    private readonly http: VendorHttp,
+    private readonly settings: SimphonySettings,
+    private readonly credentials: SimphonyCredentials,
+    private readonly tokens: TokenCache = processTokens,
+  ) {
+    this.authBase = settings.authUrl ?? settings.baseUrl;
+    // The cache key names the account (user and organization), the secret being the password.
+    this.login = { url: vendorEndpoint(this.authBase, TOKEN_PATH), clientId: `${credentials.clientId}\n${credentials.username}\n${settings.orgShortName}`, clientSecret: credentials.password };
+  }
+
+  private async step(request: VendorRequest, path: string) {
+    try {
+      return await this.http.send(request);
+    } catch (err) {
+      // A refused login is the credentials', whatever status Oracle chose for it.
+      if (err instanceof VendorError && (err.reason === 'unauthorized' || err.reason === 'rejected')) throw new VendorError('token_failed', VENDOR, { ...err.details, request: `${request.method} /${path}` });
+      throw err;
+    }
+  }
+
+  private token(): Promise<string> {
+    return this.tokens.get(this.login, async () => {
+      const started = Date.now();
+      const verifier = randomBytes(48).toString('base64url');
+      const challenge = createHash('sha256').update(verifier).digest('base64url');
+      const authorized = await this.step(
+        {
+          method: 'GET',
+          url: vendorEndpoint(this.authBase, AUTHORIZE_PATH),
+          query: { response_type: 'code', client_id: this.credentials.clientId, scope: 'openid', redirect_uri: REDIRECT_URI, code_challenge: challenge, code_challenge_method: 'S256' },
+        },
+        AUTHORIZE_PATH,
+      );
+      const cookie = cookieOf(authorized.headers['set-cookie']);
+      const signedIn = await this.step(
+        {
+          method: 'POST',
+          url: vendorEndpoint(this.authBase, SIGNIN_PATH),
+          ...(cookie ? { headers: { cookie } } : {}),
+          form: { username: this.credentials.username, password: this.credentials.password, orgname: this.settings.orgShortName },
+        },
+        SIGNIN_PATH,
+      );
+      const signIn = signInResponse.safeParse(signedIn.body);
+      const code = signIn.success ? new URLSearchParams(signIn.data.redirectUrl.replace(/^[^?]*\?/, '')).get('code') : null;
+      if (!code) throw new VendorError('token_failed', VENDOR, { status: signedIn.status, request: `POST /${SIGNIN_PATH}` });
+      const answered = await this.step(
+        {
+          method: 'POST',
+          url: this.login.url,
+          ...(cookie ? { headers: { cookie } } : {}),
+          form: { grant_type: 'authorization_code', client_id: this.credentials.clientId, scope: 'openid', redirect_uri: REDIRECT_URI, code, code_verifier: verifier },
+        },
+        TOKEN_PATH,
+      );
+      const parsed = tokenResponse.safeParse(answered.body);
+      if (!parsed.success) throw new VendorError('token_failed', VENDOR, { status: answered.status, request: `POST /${TOKEN_PATH}` });
+      return { accessToken: parsed.data.id_token, refreshAt: refreshAt(started, parsed.data.expires_in ?? undefined) };
+    });
+  }
+
+  /** Every guest check of a location opened or closed on the business date (`busDt`: the superset of both). */
+  async guestChecks(locRef: string, busDt: string): Promise<SimphonyGuestCheck[]> {
+    const path = `bi/v1/${encodeURIComponent(this.settings.orgShortName)}/getGuestChecks`;
+    const send = async (token: string) =>
+      this.http.send({ method: 'POST', url: vendorEndpoint(this.settings.baseUrl, path), headers: { authorization: `Bearer ${token}` }, body: { locRef, busDt } });
+    const res = await sendWithToken(() => this.token(), (used) => this.tokens.invalidate(this.login, used), send);
+    const parsed = guestChecksResponse.safeParse(res.body);
+    // The reason names no field values: a check can carry employee and table data.
+    if (!parsed.success) throw new VendorError('invalid_response', VENDOR, { request: 'POST /bi/v1/…/getGuestChecks' });
+    const found = parsed.data.guestChecks ?? [];
+    this.objectsRead += found.length;
+    return found;
+  }
+}
