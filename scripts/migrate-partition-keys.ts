@@ -8,7 +8,7 @@
 import { loadConfig, ConfigError } from '../shared/platform/config.js';
 import { createCosmosClient } from '../shared/platform/cosmos/client.js';
 import { Store } from '../shared/platform/cosmos/store.js';
-import { legacyContainerExists, migrateLegacyContainer } from '../shared/platform/cosmos/migrate-keys.js';
+import { containerIds, migrateLegacyContainer } from '../shared/platform/cosmos/migrate-keys.js';
 import { containers, type ContainerDef, type ContainerName } from '../shared/platform/topology.js';
 
 async function main(): Promise<void> {
@@ -20,9 +20,10 @@ async function main(): Promise<void> {
   const client = createCosmosClient(config.COSMOS_ENDPOINT, config, () => new DefaultAzureCredential(), false);
   const store = await Store.open(client, config.COSMOS_DATABASE, { keys: 'hierarchical', legacy: 'leave' });
   try {
+    const existing = await containerIds(store.db);
     for (const name of Object.keys(containers) as ContainerName[]) {
       const def: ContainerDef = containers[name];
-      if (!def.legacyId || !(await legacyContainerExists(store.db, def.legacyId))) continue;
+      if (!def.legacyId || !existing.has(def.legacyId)) continue;
       const report = await migrateLegacyContainer(store.db, def.legacyId, store.handle(name), store.partitioner(name), {
         deleteLegacy: args.includes('--delete-legacy'),
         log: (line) => console.log(line),

@@ -1,7 +1,7 @@
 import type { Container, CosmosClient, Database, JSONObject, OperationInput, OperationResponse, PartitionKey, PatchOperation, SqlParameter } from '@azure/cosmos';
 import { containers, type ContainerDef, type ContainerName } from '../topology.js';
 import { KEY_FIELDS, Partitioner, type KeyMode, type ScopeFields } from './partition.js';
-import { migrateLegacyContainer, legacyContainerExists, type MigrationReport } from './migrate-keys.js';
+import { containerIds, migrateLegacyContainer, type MigrationReport } from './migrate-keys.js';
 import { StoreError, translateCosmosError } from './errors.js';
 import { isStorableId } from './item-id.js';
 import { CreateGroup } from './create-group.js';
@@ -502,9 +502,10 @@ export class Store {
         const { resource } = await database.containers.createIfNotExists({ id: def.id, partitionKey, uniqueKeyPolicy });
         assertUniqueKeys(def.id, def.uniqueKeys, resource?.uniqueKeyPolicy?.uniqueKeys ?? []);
       }
+      const existing = options.legacy === 'leave' ? new Set<string>() : await containerIds(database);
       for (const name of Object.keys(containers) as ContainerName[]) {
         const def: ContainerDef = containers[name];
-        if (!def.legacyId || options.legacy === 'leave' || !(await legacyContainerExists(database, def.legacyId))) continue;
+        if (!def.legacyId || !existing.has(def.legacyId)) continue;
         if (options.legacy === 'refuse') {
           throw new LegacyContainers(
             `container ${def.legacyId} is keyed by /tenantId alone and has been replaced by ${def.id}: run \`npm run migrate:keys\` (docs/operations.md, "Partition keys") before starting this version`,
