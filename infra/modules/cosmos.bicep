@@ -158,6 +158,33 @@ var containers = [
     ]
   }
   {
+    name: 'planning'
+    partitionKey: [
+      '/tenantId'
+    ]
+    ttl: false
+    appendOnly: false
+    uniqueKeys: []
+    excludedPaths: [
+      '/enc/*'
+      '/pendingMessages/*'
+    ]
+  }
+  {
+    name: 'sustainability'
+    partitionKey: [
+      '/tenantId'
+      '/_scope'
+    ]
+    ttl: false
+    appendOnly: false
+    uniqueKeys: []
+    excludedPaths: [
+      '/enc/*'
+      '/pendingMessages/*'
+    ]
+  }
+  {
     name: 'privacy'
     partitionKey: [
       '/tenantId'

@@ -17,6 +17,11 @@ export const PERMISSIONS = {
   'audit.read.network': 'See IP addresses and user agents in the audit log.',
   'privacy.manage': 'Start redactions and data-subject exports.',
   'support.grants.manage': 'Approve and revoke platform support access grants.',
+  'planning.read': 'Read budget, forecast and target versions, period locks, pending adjustments, labour forecasts and scenarios.',
+  'planning.submit': 'Upload budget, forecast, target and manual-actual versions, submit them for approval, and build what-if scenarios.',
+  'planning.approve': 'Approve or reject submitted planning versions, lock and unlock periods, approve or discard pending adjustments.',
+  'sustainability.read': 'Read sustainability (GoGreen) consumption, emissions, targets and anomalies.',
+  'sustainability.manage': 'Record consumption and property facts, maintain emission factors and set reduction targets.',
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -56,6 +56,14 @@ export const containers = {
   facts: { id: 'facts2', partitioning: { kind: 'property', tenantWide: [], shards: 16 }, uniqueKeys: [], legacyId: 'facts' },
   /** Daily aggregates, monthly rollups and daily digests per property: what reports read. */
   aggregates: { id: 'aggregates2', partitioning: { kind: 'property', tenantWide: [] }, uniqueKeys: [], legacyId: 'aggregates' },
+  /**
+   * Planning (PMI Plus): budget/forecast/target versions (monthly figures; days are spread when a
+   * version is approved), period locks, pending adjustments, scenarios. Monthly items stay far below
+   * 10 GB per tenant in 10 years, so the tenant is one partition.
+   */
+  planning: { id: 'planning', partitioning: { kind: 'tenant' }, uniqueKeys: [] },
+  /** GoGreen: daily consumption readings per resource grow like facts, so they are spread by property; emission factors are tenant-wide. */
+  sustainability: { id: 'sustainability', partitioning: { kind: 'property', tenantWide: ['emissionFactor'] }, uniqueKeys: [] },
   /** Redaction jobs and other privacy operations. */
   privacy: { id: 'privacy', partitioning: { kind: 'tenant' }, uniqueKeys: [] },
 } as const satisfies Record<string, ContainerDef>;

@@ -49,7 +49,7 @@ describe('Cosmos containers match shared/platform/topology.ts', () => {
 
   it('spreads the containers that pass 10 GB per tenant in 10 years (docs/capacity.md) over hierarchical keys', () => {
     const spread = declared.filter((c) => c.partitionKey.length > 1).map((c) => c.name).sort();
-    expect(spread).toEqual(['aggregates2', 'audit2', 'facts2', 'imports2']);
+    expect(spread).toEqual(['aggregates2', 'audit2', 'facts2', 'imports2', 'sustainability']);
     for (const c of declared) expect(c.partitionKey[0]).toBe('/tenantId');
   });
 
