@@ -9,7 +9,11 @@ const healthSchema = z.object({
   status: z.enum(['ok', 'degraded']),
   version: z.string(),
   environment: z.string(),
-  checks: z.object({ store: z.enum(['ok', 'unavailable']), bus: z.enum(['ok', 'unavailable']) }),
+  checks: z.object({
+    store: z.enum(['ok', 'unavailable']),
+    bus: z.enum(['ok', 'unavailable']),
+    blob: z.enum(['ok', 'unavailable', 'idle']).describe('Blob Storage (file drops); idle: the local Azurite has not been needed yet. Does not decide status.'),
+  }),
   time: z.string(),
 });
 

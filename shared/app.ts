@@ -14,7 +14,7 @@ import { Outbox } from './platform/outbox/outbox.js';
 import { processLog, type Log } from './platform/log.js';
 import type { Platform } from './platform/platform.js';
 import type { Authenticator, SecurityEventSink } from './access/authenticator.js';
-import { HealthService } from './platform/health.js';
+import { HealthService, type BlobCheck } from './platform/health.js';
 import type { Identity } from './identity/index.js';
 import type { AuditLog } from './audit/index.js';
 import type { Reporting } from './reporting/index.js';
@@ -138,7 +138,9 @@ export async function buildApp(config: Config): Promise<App> {
   const cipher = new FieldCipher(keys);
   const blindIndex = new BlindIndex(keys);
   const outbox = new Outbox(store, bus, log);
-  const health = new HealthService(config, store, bus);
+  // The local Azurite is probed only once something started it: a probe must not start it.
+  const blobCheck = async (): Promise<BlobCheck> => (config.STORAGE_ACCOUNT_URL || azurite ? ((await blobs.ping(3000)) ? 'ok' : 'unavailable') : 'idle');
+  const health = new HealthService(config, store, bus, blobCheck);
   const platform: Platform = { config, log, store, bus, keys, cipher, blindIndex, outbox, blobs };
   // Feature modules load with the app, on the first invocation, not when the host imports the
   // entry point to register functions: that import is on the cold-start path of every instance.

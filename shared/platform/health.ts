@@ -6,9 +6,16 @@ export interface HealthReport {
   status: 'ok' | 'degraded';
   version: string;
   environment: string;
-  checks: { store: 'ok' | 'unavailable'; bus: 'ok' | 'unavailable' };
+  /**
+   * `blob`: Blob Storage for file drops; `idle` while the local Azurite hasn't been needed yet (it
+   * starts on first use). It doesn't decide `status`: without Blob Storage the API still serves
+   * everything but file drops, so taking instances out of a load balancer would only make it worse.
+   */
+  checks: { store: 'ok' | 'unavailable'; bus: 'ok' | 'unavailable'; blob: BlobCheck };
   time: string;
 }
+
+export type BlobCheck = 'ok' | 'unavailable' | 'idle';
 
 /** How long a dependency probe result is reused: probes are cheap, but a load balancer polling health must not load the store. */
 const PROBE_TTL_MS = 2000;
@@ -21,14 +28,16 @@ export class HealthService {
     private readonly config: Config,
     private readonly store: Store,
     private readonly bus: MessagePublisher,
+    private readonly blob: () => Promise<BlobCheck>,
     private readonly now: () => number = Date.now,
   ) {}
 
   private checks(): Promise<HealthReport['checks']> {
     if (this.probe && this.now() - this.probe.at < PROBE_TTL_MS) return this.probe.result;
-    const result = Promise.all([this.store.ping(), this.bus.ready()]).then(([store, bus]) => ({
+    const result = Promise.all([this.store.ping(), this.bus.ready(), this.blob()]).then(([store, bus, blob]) => ({
       store: store ? ('ok' as const) : ('unavailable' as const),
       bus: bus ? ('ok' as const) : ('unavailable' as const),
+      blob,
     }));
     this.probe = { at: this.now(), result };
     return result;

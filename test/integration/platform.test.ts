@@ -8,10 +8,24 @@ describe('health', () => {
   it('reports store and bus readiness', async () => {
     const res = await host.request('GET', '/api/v1/health');
     expect(res.status).toBe(200);
-    expect(res.json).toMatchObject({ status: 'ok', checks: { store: 'ok', bus: 'ok' } });
+    expect(res.json).toMatchObject({ status: 'ok', checks: { store: 'ok', bus: 'ok', blob: 'idle' } });
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('strict-transport-security')).toContain('max-age=');
     expect(res.headers.get('cache-control')).toBe('no-store');
+  });
+
+  it('probes Blob Storage once the local Azurite runs, without starting it itself', async () => {
+    if (!host.app.azurite) throw new Error('the test host has no Azurite');
+    await host.app.azurite();
+    // Probe results are reused for 2 s: ask until a fresh probe has run.
+    let blob: unknown = 'idle';
+    while (blob === 'idle') {
+      const res = await host.request('GET', '/api/v1/health');
+      expect(res.status).toBe(200);
+      blob = res.json.checks.blob;
+      if (blob === 'idle') await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(blob).toBe('ok');
   });
 
   it('echoes a well-formed correlation id and replaces a malformed one', async () => {

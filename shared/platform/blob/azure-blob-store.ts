@@ -85,6 +85,16 @@ export class AzureBlobStore implements BlobStore {
     for await (const c of (await this.service()).listContainers({ prefix })) yield c.name;
   }
 
+  async ping(timeoutMs: number): Promise<boolean> {
+    try {
+      const pages = (await this.service()).listContainers({ prefix: 'pmi-health', abortSignal: AbortSignal.timeout(timeoutMs) }).byPage({ maxPageSize: 1 });
+      await pages.next();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async delete(container: string, name: string, options: { ifMatch?: string } = {}): Promise<boolean> {
     const blob = (await this.container(container)).getBlobClient(name);
     try {

@@ -32,6 +32,8 @@ export interface BlobStore {
   list(container: string, options?: { prefix?: string }): AsyncIterable<BlobEntry>;
   /** The containers whose names start with `prefix`. */
   containers(prefix: string): AsyncIterable<string>;
+  /** Readiness probe: one container listing of at most one entry, bounded at `timeoutMs`; false when the service doesn't answer. */
+  ping(timeoutMs: number): Promise<boolean>;
   /** Deletes a blob (only that version, with `ifMatch`); false when it was not there (or had changed). */
   delete(container: string, name: string, options?: { ifMatch?: string }): Promise<boolean>;
 }
