@@ -1,11 +1,11 @@
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from '@jest/globals';
 import { AzureBlobStore } from '../../../shared/platform/blob/azure-blob-store.js';
 
 describe('BlobStore.ping', () => {
   it('answers false, within its bound, when the endpoint accepts connections but never answers', async () => {
     // A listener that holds connections open: the probe must give up rather than hang the health route.
-    const sockets: import('node:net').Socket[] = [];
+    const sockets: Socket[] = [];
     const server = createServer((s) => sockets.push(s));
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
     const { port } = server.address() as { port: number };
