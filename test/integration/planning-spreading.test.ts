@@ -173,6 +173,17 @@ describe('spreading weights from the aggregates', () => {
     expect(await source.weights({ ...foreign, period: '2026-11' }, 'roomsAvailable')).toEqual(new Array(30).fill(0));
   });
 
+  it('roomsAvailable leaves out-of-order rooms out when the property takes them out of rooms available', async () => {
+    const got = await host.request('GET', `/api/v1/properties/${p0}`, { token: t.users.admin.token });
+    const patched = await host.request('PATCH', `/api/v1/properties/${p0}`, {
+      token: t.users.admin.token,
+      headers: { 'if-match': got.headers.get('etag') as string },
+      body: { settings: { excludeOutOfOrderFromAvailable: true } },
+    });
+    expect(patched.status).toBe(200);
+    expect(await weights('2026-11', 'roomsAvailable')).toEqual([...new Array(10).fill(75), ...new Array(5).fill(90), ...new Array(15).fill(100)]);
+  });
+
   it('rejects a period that is not YYYY-MM', async () => {
     await expect(weights('2027-13', 'even')).rejects.toThrow(RangeError);
     await expect(weights('2027-3', 'roomNights')).rejects.toThrow(RangeError);
