@@ -25,6 +25,7 @@ import type { FileMappings } from './files/index.js';
 import type { FileDrops } from './integrations/files.js';
 import { AzureBlobStore } from './platform/blob/azure-blob-store.js';
 import type { BlobStore } from './platform/blob/blob-store.js';
+import type { ScenarioService } from './planning/scenarios.js';
 
 /** Every service, built once per process from configuration. Handlers reach services only through this. */
 export interface App extends Platform {
@@ -50,6 +51,8 @@ export interface App extends Platform {
   /** Column mappings of file integrations: preview, the saved mapping. */
   fileMappings: FileMappings;
   privacy: Privacy;
+  /** What-if scenarios over a property-year's forecast. */
+  planningScenarios: ScenarioService;
   close(): Promise<void>;
 }
 
@@ -154,6 +157,8 @@ export async function buildApp(config: Config): Promise<App> {
   const { FileMappings } = await import('./files/index.js');
   const { createFileDrops } = await import('./integrations/files.js');
   const { ProfileDisplayNames } = await import('./identity/display-names.js');
+  const { ScenarioService } = await import('./planning/scenarios.js');
+  const { AggregatesReader } = await import('./reporting/aggregates-reader.js');
   const identity = await createIdentity(platform, { credential });
   // The audit views open people's names from their profiles (under each person's key) at view time.
   const audit = createAuditLog(platform, { credential, names: new ProfileDisplayNames(platform, identity.users) });
@@ -187,6 +192,7 @@ export async function buildApp(config: Config): Promise<App> {
     files: createFileDrops(platform, { integrations, blobs }),
     fileMappings: new FileMappings(platform),
     privacy: createPrivacy(platform, { identity }),
+    planningScenarios: new ScenarioService(platform, new AggregatesReader(store, identity.tenants.directory)),
     async close() {
       await identity.close();
       await deadLetters.close();

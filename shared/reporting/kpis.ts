@@ -116,7 +116,8 @@ function bookingFigures(b: Bookings | null): Pick<RpFigures, 'reservations' | 'c
   return b ? { ...b } : { reservations: null, coversBooked: null, cancellations: null, noShows: null };
 }
 
-function driverVolume(dept: DepartmentInfo, d: DeptSums, p: PropertySums): number | null {
+/** The volume a department is measured by (its driver), null without one. */
+export function driverVolume(dept: DepartmentInfo, d: DeptSums, p: PropertySums): number | null {
   switch (dept.driver) {
     case 'roomsSold':
       return p.roomsSold;
