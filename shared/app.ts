@@ -25,7 +25,8 @@ import type { FileMappings } from './files/index.js';
 import type { FileDrops } from './integrations/files.js';
 import { AzureBlobStore } from './platform/blob/azure-blob-store.js';
 import type { BlobStore } from './platform/blob/blob-store.js';
-import type { ScenarioService } from './planning/scenarios.js';
+import type { LabourStandards } from './planning/labour-standards.js';
+import type { LabourForecast } from './planning/labour-forecast.js';
 
 /** Every service, built once per process from configuration. Handlers reach services only through this. */
 export interface App extends Platform {
@@ -51,8 +52,10 @@ export interface App extends Platform {
   /** Column mappings of file integrations: preview, the saved mapping. */
   fileMappings: FileMappings;
   privacy: Privacy;
-  /** What-if scenarios over a property-year's forecast. */
-  planningScenarios: ScenarioService;
+  /** Fixed hours per department and weekday (planning setting). */
+  labourStandards: LabourStandards;
+  /** Required hours and labour cost for the coming weeks. */
+  labourForecast: LabourForecast;
   close(): Promise<void>;
 }
 
@@ -157,13 +160,14 @@ export async function buildApp(config: Config): Promise<App> {
   const { FileMappings } = await import('./files/index.js');
   const { createFileDrops } = await import('./integrations/files.js');
   const { ProfileDisplayNames } = await import('./identity/display-names.js');
-  const { ScenarioService } = await import('./planning/scenarios.js');
-  const { AggregatesReader } = await import('./reporting/aggregates-reader.js');
+  const { LabourStandards } = await import('./planning/labour-standards.js');
+  const { createLabourForecast } = await import('./planning/labour-forecast.js');
   const identity = await createIdentity(platform, { credential });
   // The audit views open people's names from their profiles (under each person's key) at view time.
   const audit = createAuditLog(platform, { credential, names: new ProfileDisplayNames(platform, identity.users) });
   const deadLetters: DeadLetters = broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential);
   const integrations = createIntegrations(platform, { properties: identity.tenants.directory, deadLetters, containers: blobs });
+  const labourStandards = new LabourStandards(platform, identity.tenants.directory);
   const connectorRuns = createConnectorRuns(platform, { properties: identity.tenants.directory, receive: (receipt) => integrations.receiveBatches(receipt) });
 
   return {
@@ -192,7 +196,8 @@ export async function buildApp(config: Config): Promise<App> {
     files: createFileDrops(platform, { integrations, blobs }),
     fileMappings: new FileMappings(platform),
     privacy: createPrivacy(platform, { identity }),
-    planningScenarios: new ScenarioService(platform, new AggregatesReader(store, identity.tenants.directory)),
+    labourStandards,
+    labourForecast: createLabourForecast(platform, { properties: identity.tenants.directory, standards: labourStandards }),
     async close() {
       await identity.close();
       await deadLetters.close();

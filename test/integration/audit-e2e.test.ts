@@ -360,6 +360,13 @@ const steps: Step[] = [
       return { res, status: 204, expect: { action: 'support.grant_revoked', actorId: owner().id, target: { type: 'supportGrant', id: ids.grant } } };
     },
   },
+  {
+    op: 'PUT /api/v1/planning/labour-standards/{propertyId}',
+    call: async (h) => {
+      const res = await req('PUT', `/api/v1/planning/labour-standards/${ids.property}`, owner().token, h, { fixedHours: {} });
+      return { res, status: 200, expect: { action: 'planning.labour_standards_changed', actorId: owner().id, target: { type: 'property', id: ids.property } } };
+    },
+  },
 ];
 
 /**

@@ -56,6 +56,7 @@ function bParam(route: string, name: string): string | undefined {
   const segment = route.split('/')[before - 1];
   switch (`${segment}:${name}`) {
     case 'properties:propertyId':
+    case 'labour-standards:propertyId':
       return b.propertyIds[0];
     case 'departments:departmentId':
       return b.departmentIds[b.propertyIds[0] as string]?.[0];
@@ -98,6 +99,7 @@ const BODIES: Record<string, unknown> = {
   'POST v1/integrations/{id}/backfill': { from: '2026-01-01', to: '2026-01-31' },
   'PATCH v1/integrations/{id}/run-settings': { expectedArrival: { localTime: '07:00' } },
   'PUT v1/integrations/{id}/file-mapping': { ready: 'opera-tsa03' },
+  'PUT v1/planning/labour-standards/{propertyId}': { fixedHours: {} },
 };
 
 /**
@@ -148,7 +150,7 @@ describe('tenant isolation across every route with an object in its path', () =>
 
   it("refuses B's property (and property group) in report and digest queries", async () => {
     const q = `propertyId=${b.propertyIds[0]}&from=2026-01-01&to=2026-01-31`;
-    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`]) {
+    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/planning/labour-forecast?propertyId=${b.propertyIds[0]}`]) {
       const res = await host.request('GET', path, { token: a.users.owner.token });
       expect([path, res.status]).toEqual([path, 404]);
     }
