@@ -20,13 +20,14 @@ import supportGrants from './support-grants.js';
 import privacy from './privacy.js';
 import propertyGroups from './property-groups.js';
 import planningLabour from './planning-labour.js';
+import planningScenarios from './planning-scenarios.js';
 import type { FunctionDefinition } from './triggers.js';
 
 /**
  * Every function of the app, declared once. The Azure entry point (index.ts) registers them with
  * the Functions host; the local host serves the same list.
  */
-export const catalog: readonly FunctionDefinition[] = [...health(openApiDocument), ...platform, ...audit, ...auth, ...tenants, ...propertyGroups, ...users, ...roles, ...sso, ...integrations, ...connectors, ...files, ...fileMappings, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy, ...planningLabour];
+export const catalog: readonly FunctionDefinition[] = [...health(openApiDocument), ...platform, ...audit, ...auth, ...tenants, ...propertyGroups, ...users, ...roles, ...sso, ...integrations, ...connectors, ...files, ...fileMappings, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy, ...planningLabour, ...planningScenarios];
 
 export const httpFunctions = catalog.filter((f): f is HttpFunction => f.kind === 'http');
 

@@ -27,6 +27,7 @@ import { AzureBlobStore } from './platform/blob/azure-blob-store.js';
 import type { BlobStore } from './platform/blob/blob-store.js';
 import type { LabourStandards } from './planning/labour-standards.js';
 import type { LabourForecast } from './planning/labour-forecast.js';
+import type { ScenarioService } from './planning/scenarios.js';
 
 /** Every service, built once per process from configuration. Handlers reach services only through this. */
 export interface App extends Platform {
@@ -56,6 +57,8 @@ export interface App extends Platform {
   labourStandards: LabourStandards;
   /** Required hours and labour cost for the coming weeks. */
   labourForecast: LabourForecast;
+  /** What-if scenarios over a property-year's forecast. */
+  planningScenarios: ScenarioService;
   close(): Promise<void>;
 }
 
@@ -162,6 +165,8 @@ export async function buildApp(config: Config): Promise<App> {
   const { ProfileDisplayNames } = await import('./identity/display-names.js');
   const { LabourStandards } = await import('./planning/labour-standards.js');
   const { createLabourForecast } = await import('./planning/labour-forecast.js');
+  const { ScenarioService } = await import('./planning/scenarios.js');
+  const { AggregatesReader } = await import('./reporting/aggregates-reader.js');
   const identity = await createIdentity(platform, { credential });
   // The audit views open people's names from their profiles (under each person's key) at view time.
   const audit = createAuditLog(platform, { credential, names: new ProfileDisplayNames(platform, identity.users) });
@@ -198,6 +203,7 @@ export async function buildApp(config: Config): Promise<App> {
     privacy: createPrivacy(platform, { identity }),
     labourStandards,
     labourForecast: createLabourForecast(platform, { properties: identity.tenants.directory, standards: labourStandards }),
+    planningScenarios: new ScenarioService(platform, new AggregatesReader(store, identity.tenants.directory)),
     async close() {
       await identity.close();
       await deadLetters.close();
