@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CanonicalBatch } from '../connectors/connector.js';
 import { FORMATS } from '../integrations/formats/index.js';
 import { fieldsOf, type FileMapping, type FileOptions } from './mapping.js';
-import { readCsv } from './readers/csv.js';
+import { readCsvBatches } from './readers/csv.js';
 import { readXlsx } from './readers/xlsx.js';
 import { readXml } from './readers/xml.js';
 import { FileFormatError, headerKey, type FileInput, type SourceRow } from './readers/source.js';
@@ -89,16 +89,21 @@ function headerCheck(c: Compiled) {
   };
 }
 
-function rowsOf(input: FileInput, c: Compiled): AsyncGenerator<SourceRow> {
+/** The file's rows, several at a time where the reader has them so (one await per chunk, not per row). */
+function rowsOf(input: FileInput, c: Compiled): AsyncIterable<SourceRow[]> {
   const file = c.mapping.file;
   switch (file.kind) {
     case 'csv':
-      return readCsv(input, file, headerCheck(c));
+      return readCsvBatches(input, file, headerCheck(c));
     case 'xlsx':
-      return readXlsx(input, file, headerCheck(c));
+      return oneByOne(readXlsx(input, file, headerCheck(c)));
     case 'xml':
-      return readXml(input, file);
+      return oneByOne(readXml(input, file));
   }
+}
+
+async function* oneByOne(rows: AsyncIterable<SourceRow>): AsyncGenerator<SourceRow[]> {
+  for await (const row of rows) yield [row];
 }
 
 /** A record id from the chosen canonical values: readable when short, hashed when long, the same for the same values. */
@@ -113,7 +118,12 @@ type Built = { record: Record<string, unknown>; errors: FileRowError[]; id?: str
 function buildRecord(row: SourceRow, c: Compiled): Built {
   const { mapping, fields } = c;
   let blank = true;
-  for (const cell of row.cells.values()) if (!isBlank(cell)) blank = false;
+  for (const cell of row.cells.values()) {
+    if (!isBlank(cell)) {
+      blank = false;
+      break;
+    }
+  }
   if (blank) return 'skipped';
   for (const rule of c.skip) if (rule.test(row.cells.get(rule.key))) return 'skipped';
   const record: Record<string, unknown> = {};
@@ -204,24 +214,26 @@ export async function* parseFile(input: FileInput, contentType: string | undefin
     rowsRead = 0;
     return out;
   };
-  for await (const row of rowsOf(input, c)) {
-    rowsRead++;
-    const built = buildRecord(row, c);
-    if (built === 'skipped') continue;
-    if (built.errors.length > 0) {
-      errors.push(...built.errors);
-      if (combined && built.id !== undefined && !incomplete.has(built.id)) incomplete.set(built.id, row.row);
-    } else if (combined) {
-      const id = built.record.id as string;
-      const seen = combined.get(id);
-      if (!seen) combined.set(id, { row: row.row, record: built.record });
-      else for (const f of c.fields.numbers) if (typeof built.record[f] === 'number') seen.record[f] = Math.round(((seen.record[f] as number | undefined ?? 0) + (built.record[f] as number)) * 1e6) / 1e6;
-    } else {
-      const checked = validate(row.row, built.record, c);
-      if (checked.record) records.push(checked.record);
-      errors.push(...checked.errors);
+  for await (const rows of rowsOf(input, c)) {
+    for (const row of rows) {
+      rowsRead++;
+      const built = buildRecord(row, c);
+      if (built === 'skipped') continue;
+      if (built.errors.length > 0) {
+        errors.push(...built.errors);
+        if (combined && built.id !== undefined && !incomplete.has(built.id)) incomplete.set(built.id, row.row);
+      } else if (combined) {
+        const id = built.record.id as string;
+        const seen = combined.get(id);
+        if (!seen) combined.set(id, { row: row.row, record: built.record });
+        else for (const f of c.fields.numbers) if (typeof built.record[f] === 'number') seen.record[f] = Math.round(((seen.record[f] as number | undefined ?? 0) + (built.record[f] as number)) * 1e6) / 1e6;
+      } else {
+        const checked = validate(row.row, built.record, c);
+        if (checked.record) records.push(checked.record);
+        errors.push(...checked.errors);
+      }
+      if (records.length >= size || errors.length >= size) yield step();
     }
-    if (records.length >= size || errors.length >= size) yield step();
   }
   if (combined) {
     for (const [id, { row, record }] of combined) {

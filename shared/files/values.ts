@@ -10,6 +10,9 @@ export const DATE_PATTERN = /^(?:yyyy|yy|MM|M|dd|d|[-./ ])+$/;
 interface CompiledDate {
   regex: RegExp;
   order: Array<'y' | 'yy' | 'M' | 'd'>;
+  /** The last text read and its date: a night audit lists hundreds of rows per date in a row. */
+  lastText?: string;
+  lastDate?: string | undefined;
 }
 
 const compiled = new Map<string, CompiledDate>();
@@ -74,8 +77,16 @@ export function readDate(cell: Cell, pattern: string): string | undefined {
     return isoDate(day.getUTCFullYear(), day.getUTCMonth() + 1, day.getUTCDate());
   }
   if (typeof cell !== 'string') return undefined;
+  const c = compile(pattern);
+  if (c.lastText === cell) return c.lastDate;
+  const date = readDateText(cell, c);
+  c.lastText = cell;
+  c.lastDate = date;
+  return date;
+}
+
+function readDateText(cell: string, { regex, order }: CompiledDate): string | undefined {
   const text = cell.trim();
-  const { regex, order } = compile(pattern);
   // A date-time text ("01.03.2025 00:00:00") is read by its date part.
   const match = regex.exec(text) ?? regex.exec(text.split(/[ T]/)[0] ?? '');
   if (!match) return undefined;
@@ -101,6 +112,24 @@ function groupedPattern(sep: string): RegExp {
   return hit;
 }
 
+const plainPatterns = new Map<string, RegExp | undefined>();
+
+/**
+ * The common shape of a figure in `format`, matched without trimming or dropping anything: an
+ * optional leading minus, digits (grouped by three or not), an optional decimal part. Undefined
+ * where the format needs the general reading for every cell (currency symbols, a space as
+ * thousands separator, one character for both separators).
+ */
+function plainPattern(format: NumberFormat): RegExp | undefined {
+  if (format.currency.length > 0 || format.thousands === ' ' || format.thousands === format.decimal) return undefined;
+  const key = format.decimal + format.thousands;
+  if (plainPatterns.has(key)) return plainPatterns.get(key);
+  const whole = format.thousands === '' ? '\\d+' : `\\d+|\\d{1,3}(?:\\${format.thousands}\\d{3})+`;
+  const pattern = new RegExp(`^(-?)(${whole})(?:\\${format.decimal}(\\d+))?$`);
+  plainPatterns.set(key, pattern);
+  return pattern;
+}
+
 export interface NumberFormat {
   /** The decimal separator. */
   decimal: '.' | ',';
@@ -119,6 +148,14 @@ export interface NumberFormat {
 export function readNumber(cell: Cell, format: NumberFormat): number | undefined {
   if (typeof cell === 'number') return Number.isFinite(cell) ? cell : undefined;
   if (typeof cell !== 'string') return undefined;
+  const plain = plainPattern(format)?.exec(cell);
+  if (plain) {
+    // The same figure the general reading below gives for this shape, without its string surgery.
+    const [, minus, whole = '', fraction] = plain;
+    const value = Number(`${format.thousands !== '' && whole.includes(format.thousands) ? whole.split(format.thousands).join('') : whole}.${fraction ?? ''}`);
+    if (!Number.isFinite(value)) return undefined;
+    return minus ? -value : value;
+  }
   let text = cell.trim();
   for (const symbol of format.currency) text = text.split(symbol).join('');
   text = text.replace(/[\s\u00a0\u202f]/g, format.thousands === ' ' ? '' : ' ').trim();

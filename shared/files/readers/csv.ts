@@ -1,6 +1,5 @@
-import { Readable, pipeline } from 'node:stream';
-import { CsvError, parse } from 'csv-parse';
 import type { FileOptions } from '../mapping.js';
+import { CsvSyntaxError, CsvTokenizer } from './csv-tokenizer.js';
 import { decodeText } from './text.js';
 import { FileFormatError, headerKey, type FileInput, type HeaderCheck, type SourceRow } from './source.js';
 
@@ -46,19 +45,25 @@ async function withDelimiter(text: AsyncGenerator<string>, configured: CsvOption
  * with the line it was found on.
  */
 export async function* readCsv(input: FileInput, options: CsvOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow> {
+  for await (const rows of readCsvBatches(input, options, checkHeader)) yield* rows;
+}
+
+/**
+ * `readCsv`, the rows of each decoded chunk (64 KiB of a stream) handed on together: a large file's
+ * rows then cost one await per chunk instead of one per row.
+ */
+export async function* readCsvBatches(input: FileInput, options: CsvOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow[]> {
   const { delimiter, chunks } = await withDelimiter(decodeText(input, options.encoding), options.delimiter);
-  // No `info`: csv-parse's per-record info costs about as much as the parse itself. Lines are counted
-  // here instead: each record takes one line plus the line breaks inside its quoted fields, and empty
-  // lines come through as one empty field (so nothing is skipped unseen).
-  const parser = parse({ delimiter, relax_column_count: true, skip_empty_lines: false, trim: false, bom: false });
-  // pipeline destroys the parser with the source's error (e.g. an encoding problem): iteration then throws it.
-  pipeline(Readable.from(chunks), parser, () => undefined);
+  const tokenizer = new CsvTokenizer(delimiter);
   let keys: string[] | undefined;
   let index = 0;
   let line = 1;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+  const rowsOf = (records: string[][]): SourceRow[] => {
+    const rows: SourceRow[] = [];
+    for (const record of records) {
       const start = line;
+      // Each record takes one line plus the line breaks inside its quoted fields; empty lines come
+      // through as one empty field, so nothing is skipped unseen.
       line += 1;
       for (const f of record) if (f.includes('\n') || f.includes('\r')) line += f.match(/\r\n|\r|\n/g)?.length ?? 0;
       if (record.length === 1 && record[0] === '') continue;
@@ -74,11 +79,19 @@ export async function* readCsv(input: FileInput, options: CsvOptions, checkHeade
         const key = keys[i];
         if (key !== undefined && key !== '') cells.set(key, record[i] as string);
       }
-      yield { row: start, cells };
+      rows.push({ row: start, cells });
     }
+    return rows;
+  };
+  try {
+    for await (const text of chunks) {
+      const rows = rowsOf(tokenizer.push(text));
+      if (rows.length > 0) yield rows;
+    }
+    const rows = rowsOf(tokenizer.end());
+    if (rows.length > 0) yield rows;
   } catch (err) {
-    if (err instanceof FileFormatError) throw err;
-    if (err instanceof CsvError) throw new FileFormatError(`malformed CSV (delimiter '${delimiter === '\t' ? 'tab' : delimiter}'): ${err.message.split('\n')[0]}`);
+    if (err instanceof CsvSyntaxError) throw new FileFormatError(`malformed CSV (delimiter '${delimiter === '\t' ? 'tab' : delimiter}'): ${err.message}`);
     throw err;
   }
   if (!keys) throw new FileFormatError(index === 0 ? 'the file is empty' : `the file has no header row ${options.headerRow}`);
