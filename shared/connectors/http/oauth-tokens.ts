@@ -6,6 +6,8 @@ export interface CachedToken {
   accessToken: string;
   /** Epoch ms at which the token is treated as expired (already brought forward by the refresh margin). */
   refreshAt: number;
+  /** A refresh token issued with it (an OpenID Connect code flow: Simphony), so the token can be renewed without signing in again. */
+  refreshToken?: string;
 }
 
 /** Tokens are refreshed this long before the vendor says they expire (or at half their life when that is shorter). */
@@ -34,14 +36,18 @@ export class TokenCache {
 
   constructor(private readonly clock: Pick<Clock, 'now'> = { now: () => Date.now() }) {}
 
-  /** A valid token for `request`, acquired through `acquire` when there is none or it is due for refresh. */
-  async get(request: TokenRequest, acquire: () => Promise<CachedToken>): Promise<string> {
+  /**
+   * A valid token for `request`, acquired through `acquire` when there is none or it is due for
+   * refresh; `acquire` is given the token due for refresh (not one dropped by `invalidate`), whose
+   * refresh token it may use.
+   */
+  async get(request: TokenRequest, acquire: (due?: CachedToken) => Promise<CachedToken>): Promise<string> {
     const key = tokenKey(request);
     const cached = this.tokens.get(key);
     if (cached && cached.refreshAt > this.clock.now()) return cached.accessToken;
     let inFlight = this.pending.get(key);
     if (!inFlight) {
-      inFlight = acquire().finally(() => this.pending.delete(key));
+      inFlight = acquire(cached).finally(() => this.pending.delete(key));
       this.pending.set(key, inFlight);
     }
     const token = await inFlight;

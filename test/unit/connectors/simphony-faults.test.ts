@@ -9,9 +9,10 @@ import { LOC, RVC_BAR, RVC_RESTAURANT } from '../../fakes/vendors/simphony/datas
 import { startSimphonyFake, type SimphonyFake } from '../../fakes/vendors/simphony/server.js';
 
 /**
- * The BI API answers 500, 429 with Retry-After and never answers during a backfill: the client's
- * retries absorb them and the records equal a fault-free read; a read that outlasts its retries
- * fails whole (nothing half-read is returned), and reading again gives the fault-free records.
+ * The BI API answers 500, 429 with Retry-After and never answers during a backfill, in a guest-check
+ * read and in a daily-totals read: the client's retries absorb them and the records equal a
+ * fault-free read; a read that outlasts its retries fails whole (nothing half-read is returned), and
+ * reading again gives the fault-free records.
  */
 
 const ORG = 'HOTELORG';
@@ -34,7 +35,7 @@ function context(waits: number[]): ConnectorContext<SimphonySettings, SimphonyCr
 }
 
 describe('Oracle Simphony backfill under vendor faults', () => {
-  it('survives a 500, a 429 and a hang, fails a read that outlasts its retries, and a re-read equals a fault-free one', async () => {
+  it('survives a 500, a 429 and a hang in a guest-check read, fails a read that outlasts its retries, and a re-read equals a fault-free one', async () => {
     const clean = await simphony.backfill!(context([]), RANGE);
     expect(clean.batches.flatMap((b) => b.records).length).toBeGreaterThan(0);
 
@@ -50,6 +51,27 @@ describe('Oracle Simphony backfill under vendor faults', () => {
 
     for (let i = 0; i < 4; i++) fake.fault({ kind: 'status', status: 503 }, checks);
     await expect(simphony.backfill!(context([]), RANGE)).rejects.toMatchObject({ reason: 'server_error', status: 503 });
+    expect(await simphony.backfill!(context([]), RANGE)).toEqual(clean);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('survives a 500, a 429 and a hang in a daily-totals read, fails a read that outlasts its retries, and a re-read equals a fault-free one', async () => {
+    const clean = await simphony.backfill!(context([]), RANGE);
+    const waits: number[] = [];
+    const totals = /\/getOperationsDailyTotals$/;
+    fake.fault({ kind: 'status', status: 500 }, totals);
+    fake.fault({ kind: 'rateLimit', retryAfterSeconds: 3 }, totals);
+    fake.fault({ kind: 'hang' }, totals);
+    fake.requests.length = 0;
+    const survived = await simphony.backfill!(context(waits), RANGE);
+    expect(waits).toHaveLength(3);
+    expect(waits).toContain(3000);
+    expect(survived).toEqual(clean);
+    // Two closed dates, the first asked four times (three faults, then its answer).
+    expect(fake.requests.filter((r) => totals.test(r.path))).toHaveLength(5);
+
+    for (let i = 0; i < 4; i++) fake.fault({ kind: 'status', status: 500 }, totals);
+    await expect(simphony.backfill!(context([]), RANGE)).rejects.toMatchObject({ reason: 'server_error', status: 500 });
     expect(await simphony.backfill!(context([]), RANGE)).toEqual(clean);
     expect(fake.violations).toEqual([]);
   });

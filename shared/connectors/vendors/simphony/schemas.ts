@@ -30,8 +30,33 @@ export const guestChecksResponse = z.looseObject({
   guestChecks: z.array(guestCheck).nullish(),
 });
 
+/**
+ * One revenue center's totals in `getOperationsDailyTotals` (`opDailyTotals.revenueCenters[]`): net
+ * sales, tax collected, item and subtotal discounts (negative: reductions), voids, guest and check
+ * counts.
+ */
+const revenueCenterTotals = z.looseObject({
+  rvcNum: z.number().int(),
+  netSlsTtl: amount,
+  taxCollTtl: amount,
+  itmDscTtl: amount,
+  subDscTtl: amount,
+  vdTtl: amount,
+  gstCnt: z.number().int().nullish(),
+  chkCnt: z.number().int().nullish(),
+});
+export type SimphonyRevenueCenterTotals = z.infer<typeof revenueCenterTotals>;
+
+/** `opDailyTotals`: `busDt`, `locRef` and `revenueCenters` are required in Oracle's schema. */
+export const operationsDailyTotalsResponse = z.looseObject({
+  busDt: z.string(),
+  locRef: z.string(),
+  revenueCenters: z.array(revenueCenterTotals),
+});
+export type SimphonyDailyTotals = z.infer<typeof operationsDailyTotalsResponse>;
+
 /** The sign-in answer: the authorization code is in `redirectUrl`'s `code` query parameter. */
 export const signInResponse = z.looseObject({ redirectUrl: z.string() });
 
-/** The token endpoint's answer: the BI API takes the `id_token` as the bearer token. */
-export const tokenResponse = z.looseObject({ id_token: z.string().min(1), expires_in: z.number().nullish() });
+/** The token endpoint's answer: the BI API takes the `id_token` as the bearer token; the `refresh_token` renews it. */
+export const tokenResponse = z.looseObject({ id_token: z.string().min(1), refresh_token: z.string().min(1).nullish(), expires_in: z.number().nullish() });

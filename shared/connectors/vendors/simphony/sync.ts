@@ -2,18 +2,19 @@ import type { CanonicalBatch, ConnectorContext, PullResult, PullWindow } from '.
 import { businessDate, datesBetween } from '../../local-days.js';
 import { SimphonyClient } from './client.js';
 import { mapDays } from './mapping.js';
-import type { SimphonyGuestCheck } from './schemas.js';
+import type { SimphonyDailyTotals, SimphonyGuestCheck } from './schemas.js';
 import type { SimphonyCredentials, SimphonyLocationSettings, SimphonySettings } from './settings.js';
 
 type Ctx = ConnectorContext<SimphonySettings, SimphonyCredentials>;
 
-/** Business dates per backfill window (the manifest's): each date is one getGuestChecks request per location. */
+/** Business dates per backfill window (the manifest's): each date is one request per location. */
 export const WINDOW_DAYS = 7;
 
 /**
  * Backfill and pull of one Simphony integration. The BI API answers by business date only, so a
  * pull recomputes the business dates its window touches, and a backfill its range; each day is
- * recomputed whole per location.
+ * recomputed whole per location: a date before the property's today from its operations daily
+ * totals, today (still open) from its guest checks (mapping.ts).
  */
 export class SimphonySync {
   private readonly client: SimphonyClient;
@@ -45,8 +46,11 @@ export class SimphonySync {
 
   private async recompute(l: SimphonyLocationSettings, dates: readonly string[]): Promise<Array<Record<string, unknown>>> {
     if (dates.length === 0) return [];
+    const checkDates = dates.filter((d) => d >= this.ctx.today);
+    const totals: SimphonyDailyTotals[] = [];
+    for (const date of dates.filter((d) => d < this.ctx.today)) totals.push(await this.client.dailyTotals(l.locRef, date));
     const checks: SimphonyGuestCheck[] = [];
-    for (const date of dates) checks.push(...(await this.client.guestChecks(l.locRef, date)));
-    return mapDays(l, dates, checks);
+    for (const date of checkDates) checks.push(...(await this.client.guestChecks(l.locRef, date)));
+    return mapDays(l, dates, { totals, checkDates, checks });
   }
 }
