@@ -12,8 +12,8 @@ const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 
 const num = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) ? v : 0);
 
-/** What the weights of one target are computed from: the property, its departments, and the aggregates read. */
-interface MonthData {
+/** What the weights of a property's month are computed from: the property, its departments, and its aggregates. */
+export interface MonthData {
   property: PropertyInfo | undefined;
   departments: DepartmentInfo[];
   days: string[];
@@ -24,19 +24,8 @@ interface MonthData {
 /**
  * The weights of the spreading methods (docs/planning.md, "Spreading"), one per day of the month,
  * from the same aggregates reports read (the reporting AggregatesReader: one query for the
- * property and its departments, one for the month and its weekday-aligned days last year).
- * Only daily aggregates weigh: a monthly AMS posting has no daily pattern to lend.
- *
- * - `roomsAvailable`: a day's actual PMS rooms available, else its on-the-books rooms available (a
- *   future day), else the property's room count; out-of-order rooms are taken out when the property's
- *   setting takes them out of rooms available in reports.
- * - `lastYear`: the target's measure on the actual day 364 days earlier (lastYearFigure).
- * - `roomNights`: a day's RMS forecast rooms sold, else its PMS rooms on the books.
- * - `covers`: the covers of the reservations held for a day (on the books or received on the day),
- *   of the department, or of every F&B department for a property-level figure.
- * - `even`: 1 each.
- *
- * A method without data for the month answers zeros, and spreadMonth then spreads evenly.
+ * property and its departments, one for the month and, for `lastYear`, its weekday-aligned days a
+ * year back). What each method weighs: weightsOf.
  *
  * @example
  * const weights = new SpreadWeights(app.reporting.reader);
@@ -46,53 +35,105 @@ export class SpreadWeights implements SpreadWeightSource {
   constructor(private readonly reader: AggregatesReader) {}
 
   async weights(target: SpreadTarget, method: SpreadMethod): Promise<number[]> {
-    if (!PERIOD.test(target.period)) throw new RangeError(`period '${target.period}' is not YYYY-MM`);
-    const days = daysOfMonth(target.period);
-    if (method === 'even') return days.map(() => 1);
-    const data = await this.read(target, days, method === 'lastYear');
-    switch (method) {
-      case 'roomsAvailable':
-        return roomsAvailableWeights(data);
-      case 'roomNights':
-        return days.map((d) => {
-          const forecast = propertyItem(data, d, 'forecast');
-          if (forecast && num(forecast.sources?.rms) > 0) return num(forecast.roomsSold);
-          return num(propertyItem(data, d, 'onTheBooks')?.roomsSold);
-        });
-      case 'covers': {
-        const outlets = new Set(target.departmentId ? [target.departmentId] : data.departments.filter((x) => x.usaliDepartment === 'fnb').map((x) => x.id));
-        return days.map((d) =>
-          [...scenarioItems(data, d, 'actual'), ...scenarioItems(data, d, 'onTheBooks')]
-            .filter((i) => i.level === 'department' && i.departmentId !== null && outlets.has(i.departmentId))
-            .reduce((s, i) => s + num(i.reservedCovers), 0),
-        );
-      }
-      case 'lastYear':
-        return days.map((d) => lastYearFigure(data, addDays(d, -LAST_YEAR_DAYS_BACK), target));
-    }
+    return (await this.weightsOfMany([{ target, method }]))[0] as number[];
   }
 
-  private async read(target: SpreadTarget, days: string[], lastYear: boolean): Promise<MonthData> {
+  /**
+   * The weights of many figures, in order, reading each property-month once: a version spreads
+   * every line of a property-year, and one read per line would repeat the same query dozens of times.
+   */
+  async weightsOfMany(requests: ReadonlyArray<{ target: SpreadTarget; method: SpreadMethod }>): Promise<number[][]> {
+    for (const { target } of requests) if (!PERIOD.test(target.period)) throw new RangeError(`period '${target.period}' is not YYYY-MM`);
+    const months = new Map<string, { tenantId: string; propertyId: string; period: string; lastYear: boolean }>();
+    const keyOf = (t: SpreadTarget) => JSON.stringify([t.tenantId, t.propertyId, t.period]);
+    for (const { target, method } of requests) {
+      if (method === 'even') continue;
+      const key = keyOf(target);
+      const month = months.get(key) ?? { tenantId: target.tenantId, propertyId: target.propertyId, period: target.period, lastYear: false };
+      month.lastYear ||= method === 'lastYear';
+      months.set(key, month);
+    }
+    const read = new Map<string, MonthData>();
+    for (const [key, month] of months) read.set(key, await this.read(month));
+    return requests.map(({ target, method }) => weightsOf(read.get(keyOf(target)) ?? monthData(target.period, undefined, [], []), target, method));
+  }
+
+  private async read(month: { tenantId: string; propertyId: string; period: string; lastYear: boolean }): Promise<MonthData> {
     const counter = new ReadCounter();
+    const days = daysOfMonth(month.period);
     const first = days[0] as string;
     const last = days[days.length - 1] as string;
-    const { properties, departments } = await this.reader.properties(target.tenantId, target.propertyId, counter);
+    const { properties, departments } = await this.reader.properties(month.tenantId, month.propertyId, counter);
     const items = await this.reader.aggregates(
-      target.tenantId,
-      target.propertyId,
+      month.tenantId,
+      month.propertyId,
       { from: first, to: last, scenarios: ['actual', 'forecast', 'onTheBooks'] },
-      lastYear ? { from: addDays(first, -LAST_YEAR_DAYS_BACK), to: addDays(last, -LAST_YEAR_DAYS_BACK) } : undefined,
+      month.lastYear ? { from: addDays(first, -LAST_YEAR_DAYS_BACK), to: addDays(last, -LAST_YEAR_DAYS_BACK) } : undefined,
       counter,
     );
-    const byDay = new Map<string, AggregateRecord[]>();
-    for (const item of items) {
-      if (item.period) continue;
-      const key = `${item.date}|${item.scenario}`;
-      const list = byDay.get(key);
-      if (list) list.push(item);
-      else byDay.set(key, [item]);
+    return monthData(
+      month.period,
+      properties.find((p) => p.id === month.propertyId),
+      departments.filter((d) => d.propertyId === month.propertyId),
+      items,
+    );
+  }
+}
+
+/**
+ * A property's month as the weights read it. `items` are the aggregates of the month (and of the
+ * days 364 days earlier, for `lastYear`); only daily ones weigh: a monthly AMS posting has no daily
+ * pattern to lend.
+ */
+export function monthData(period: string, property: PropertyInfo | undefined, departments: DepartmentInfo[], items: readonly AggregateRecord[]): MonthData {
+  const byDay = new Map<string, AggregateRecord[]>();
+  for (const item of items) {
+    if (item.period) continue;
+    const key = `${item.date}|${item.scenario}`;
+    const list = byDay.get(key);
+    if (list) list.push(item);
+    else byDay.set(key, [item]);
+  }
+  return { property, departments, days: daysOfMonth(period), byDay };
+}
+
+/**
+ * One weight per day of the month for a figure (pure: the month's data in, weights out).
+ *
+ * - `even`: 1 each.
+ * - `roomsAvailable`: a day's actual PMS rooms available, else its on-the-books rooms available (a
+ *   future day), else the property's room count; out-of-order rooms are taken out when the property's
+ *   setting takes them out of rooms available in reports.
+ * - `lastYear`: the figure's measure on the actual day 364 days earlier (lastYearFigure).
+ * - `roomNights`: a day's RMS forecast rooms sold, else its PMS rooms on the books.
+ * - `covers`: the covers of the reservations held for a day (received before it, on the books, or
+ *   later), of the department, or of every F&B department for a property-level figure.
+ *
+ * A method without data for the month answers zeros, and spreadMonth then spreads evenly.
+ */
+export function weightsOf(data: MonthData, target: Pick<SpreadTarget, 'departmentId' | 'measure'>, method: SpreadMethod): number[] {
+  const days = data.days;
+  switch (method) {
+    case 'even':
+      return days.map(() => 1);
+    case 'roomsAvailable':
+      return roomsAvailableWeights(data);
+    case 'roomNights':
+      return days.map((d) => {
+        const forecast = propertyItem(data, d, 'forecast');
+        if (forecast && num(forecast.sources?.rms) > 0) return num(forecast.roomsSold);
+        return num(propertyItem(data, d, 'onTheBooks')?.roomsSold);
+      });
+    case 'covers': {
+      const outlets = new Set(target.departmentId ? [target.departmentId] : data.departments.filter((x) => x.usaliDepartment === 'fnb').map((x) => x.id));
+      return days.map((d) =>
+        [...scenarioItems(data, d, 'actual'), ...scenarioItems(data, d, 'onTheBooks')]
+          .filter((i) => i.level === 'department' && i.departmentId !== null && outlets.has(i.departmentId))
+          .reduce((s, i) => s + num(i.reservedCovers), 0),
+      );
     }
-    return { property: properties.find((p) => p.id === target.propertyId), departments: departments.filter((d) => d.propertyId === target.propertyId), days, byDay };
+    case 'lastYear':
+      return days.map((d) => lastYearFigure(data, addDays(d, -LAST_YEAR_DAYS_BACK), target));
   }
 }
 
@@ -123,7 +164,7 @@ function roomsAvailableWeights(data: MonthData): number[] {
  * keeping's labour cost. Cost of sales and other expenses read the day's AMS postings. Anything else
  * (a ratio such as a productivity target) has no daily actuals: zeros.
  */
-function lastYearFigure(data: MonthData, date: string, target: SpreadTarget): number {
+function lastYearFigure(data: MonthData, date: string, target: Pick<SpreadTarget, 'departmentId' | 'measure'>): number {
   const measure = target.measure.replace(/^usali\./, '');
   const items = scenarioItems(data, date, 'actual');
   const property = items.find((i) => i.level === 'property');

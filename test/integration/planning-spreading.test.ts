@@ -167,6 +167,21 @@ describe('spreading weights from the aggregates', () => {
     expect(await weights('2027-03', 'lastYear', { departmentId: fb, measure: 'productivity' })).toEqual(new Array(31).fill(0));
   });
 
+  it('weighs many figures at once (one read per property-month), each as weights() weighs it alone', async () => {
+    const requests: Array<{ target: SpreadTarget; method: SpreadMethod }> = [
+      { target: target('2027-03', { departmentId: fb }), method: 'lastYear' },
+      { target: target('2027-03', { departmentId: rooms }), method: 'lastYear' },
+      { target: target('2027-04'), method: 'roomNights' },
+      { target: target('2027-03', { departmentId: fb }), method: 'covers' },
+      { target: target('2026-11'), method: 'roomsAvailable' },
+      { target: target('2027-09'), method: 'even' },
+    ];
+    const many = await source.weightsOfMany(requests);
+    expect(many).toEqual(await Promise.all(requests.map(({ target: x, method }) => source.weights(x, method))));
+    expect(many[2]).toEqual([...new Array(20).fill(50), ...new Array(10).fill(25)]);
+    await expect(source.weightsOfMany([{ target: target('2027-00'), method: 'even' }])).rejects.toThrow(RangeError);
+  });
+
   it('reads only the tenant’s own aggregates', async () => {
     const foreign = { tenantId: other.tenantId, propertyId: p0, period: '2027-04', measure: 'revenue' };
     expect(await source.weights(foreign, 'roomNights')).toEqual(new Array(30).fill(0));
