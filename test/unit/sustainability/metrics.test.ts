@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals';
+import { SEED_FACTORS, allocateByArea, consumptionSchema, energyTotals, factorTable, footprint, gasKwh, metrics, propertyFactsSchema } from '../../../shared/sustainability/index.js';
+
+const facts = { areas: { totalM2: 5000, roomsAndCorridorsM2: 4000, meetingM2: 0 }, rooms: 80, occupiedRooms: 0, guestNights: 0, days: 30 };
+
+describe('metrics', () => {
+  it('a ratio over zero is null: no occupied rooms, no guest nights, no meeting space, no waste, no electricity', () => {
+    const c = consumptionSchema.parse({ naturalGas: { m3: 100, calorificValueMjPerM3: 39.6 }, water: { mainsM3: 10 } });
+    const fp = footprint(c, { country: 'GB', periodYear: 2025 }, factorTable(SEED_FACTORS));
+    const m = metrics(c, fp, facts);
+    expect(m.carbon).toMatchObject({ perOccupiedRoomKg: null, perGuestNightKg: null, perMeetingM2HourKg: null, meetingKg: 0 });
+    expect(m.water).toMatchObject({ perOccupiedRoomM3: null, perGuestNightM3: null, perMeetingM2HourM3: null });
+    expect(m.waste).toMatchObject({ perOccupiedRoomKg: null, diversionRate: null });
+    expect(m.energy.renewableElectricityShare).toBeNull();
+    expect(m.carbon.roomsKg).toBeCloseTo(100 * 2.06318, 9);
+    expect(JSON.stringify(m)).not.toMatch(/NaN|Infinity/);
+  });
+
+  it('counts the meeting space over the hours given instead of 24 h × days', () => {
+    const c = consumptionSchema.parse({ water: { mainsM3: 780 } });
+    const fp = footprint(c, { country: 'GB', periodYear: 2025 }, factorTable(SEED_FACTORS));
+    const withMeeting = { ...facts, areas: { totalM2: 1000, roomsAndCorridorsM2: 700, meetingM2: 80 }, occupiedRooms: 10, guestNights: 10 };
+    expect(metrics(c, fp, withMeeting).water.perMeetingM2HourM3).toBeCloseTo(80 / 80 / 720, 12);
+    expect(metrics(c, fp, { ...withMeeting, meetingHours: 200 }).water.perMeetingM2HourM3).toBeCloseTo(80 / 80 / 200, 12);
+  });
+
+  it('allocates by floor area: the hotel share leaves out the excluded area, meeting and rooms split the rest', () => {
+    expect(allocateByArea(1000, { totalM2: 100, roomsAndCorridorsM2: 60, meetingM2: 20, excludedM2: 10 })).toEqual({ total: 1000, hotel: 900, meeting: 225, rooms: 675 });
+  });
+
+  it('rejects areas that do not fit in the total, and unknown fields', () => {
+    expect(propertyFactsSchema.safeParse({ ...facts, areas: { totalM2: 100, roomsAndCorridorsM2: 90, meetingM2: 20 } }).success).toBe(false);
+    expect(propertyFactsSchema.safeParse({ ...facts, occupancy: 0.8 }).success).toBe(false);
+  });
+});
+
+describe('resources', () => {
+  it('converts metered gas with the volume correction and gross CV, and sums energy', () => {
+    expect(gasKwh({ m3: 100, calorificValueMjPerM3: 39.6, volumeCorrection: 1.02264 })).toBeCloseTo((100 * 1.02264 * 39.6) / 3.6, 9);
+    const c = consumptionSchema.parse({ electricity: { gridKwh: 10, onSiteRenewableKwh: 5 }, districtHeatKwh: 7, lpg: { litres: 10, kwhPerLitre: 7 } });
+    expect(energyTotals(c)).toEqual({ electricityKwh: 15, renewableElectricityKwh: 5, districtHeatKwh: 7, districtCoolingKwh: 0, fuelsKwh: 70, totalKwh: 92 });
+  });
+
+  it('refuses litres without a calorific value, unknown refrigerants, negative quantities and unknown fields', () => {
+    expect(consumptionSchema.safeParse({ diesel: { litres: 10 } }).success).toBe(false);
+    expect(consumptionSchema.safeParse({ refrigerants: [{ gas: 'R-22', kg: 1 }] }).success).toBe(false);
+    expect(consumptionSchema.safeParse({ water: { mainsM3: -1 } }).success).toBe(false);
+    expect(consumptionSchema.safeParse({ electricity: { gridKwh: 1, greenKwh: 2 } }).success).toBe(false);
+    expect(consumptionSchema.safeParse({ steamKwh: 1 }).success).toBe(false);
+  });
+});
