@@ -40,7 +40,7 @@ export interface DayVolumes {
  * covers from the books when the books have them, else from the forecast; revenue from the
  * forecast only (nothing books revenue ahead). A driver of `none` has no volume.
  */
-export function driverVolume(driver: Driver, day: DayVolumes): { volume: number | null; source: VolumeSource } {
+export function forecastVolume(driver: Driver, day: DayVolumes): { volume: number | null; source: VolumeSource } {
   if (driver === 'none') return { volume: null, source: 'none' };
   const booked = driver === 'revenue' ? undefined : day.onTheBooks[driver];
   if (booked !== undefined) return { volume: booked, source: 'onTheBooks' };
@@ -254,7 +254,7 @@ export function createLabourForecast(platform: Pick<Platform, 'store'>, deps: { 
               ...(revenuePosted ? { revenue: round(rooms ? (sums?.property.roomsRevenue ?? 0) : (d?.revenue ?? 0), 2) as number } : {}),
             },
           };
-          const { volume, source } = driverVolume(dept.driver, available);
+          const { volume, source } = forecastVolume(dept.driver, available);
           const required = requiredHours(volume, dept.standardHoursPerUnit, fixed[weekday]);
           hours += required.requiredHours;
           const total = dayTotals.get(date) as { hours: number; cost: number };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { driverVolume, labourCost, labourForecastCsv, requiredHours, wageRate, type DayVolumes, type LabourForecastReport } from '../../../shared/planning/labour-forecast.js';
+import { forecastVolume, labourCost, labourForecastCsv, requiredHours, wageRate, type DayVolumes, type LabourForecastReport } from '../../../shared/planning/labour-forecast.js';
 import { weekdayOf, ZERO_WEEK } from '../../../shared/planning/labour-standards.js';
 
 /*
@@ -14,12 +14,12 @@ const day: DayVolumes = { onTheBooks: { roomsSold: 140 }, forecast: { roomsSold:
 
 describe('labour forecast formula', () => {
   it('takes rooms from the books before the forecast, and covers from the forecast when nothing is booked', () => {
-    expect(driverVolume('roomsSold', day)).toEqual({ volume: 140, source: 'onTheBooks' });
-    expect(driverVolume('covers', day)).toEqual({ volume: 90, source: 'forecast' });
-    expect(driverVolume('covers', { onTheBooks: { covers: 0 }, forecast: { covers: 90 } })).toEqual({ volume: 0, source: 'onTheBooks' });
-    expect(driverVolume('revenue', { onTheBooks: {}, forecast: { revenue: 5000 } })).toEqual({ volume: 5000, source: 'forecast' });
-    expect(driverVolume('guests', day)).toEqual({ volume: null, source: 'none' });
-    expect(driverVolume('none', day)).toEqual({ volume: null, source: 'none' });
+    expect(forecastVolume('roomsSold', day)).toEqual({ volume: 140, source: 'onTheBooks' });
+    expect(forecastVolume('covers', day)).toEqual({ volume: 90, source: 'forecast' });
+    expect(forecastVolume('covers', { onTheBooks: { covers: 0 }, forecast: { covers: 90 } })).toEqual({ volume: 0, source: 'onTheBooks' });
+    expect(forecastVolume('revenue', { onTheBooks: {}, forecast: { revenue: 5000 } })).toEqual({ volume: 5000, source: 'forecast' });
+    expect(forecastVolume('guests', day)).toEqual({ volume: null, source: 'none' });
+    expect(forecastVolume('none', day)).toEqual({ volume: null, source: 'none' });
   });
 
   it('requires volume × standard + fixed hours (the worked example)', () => {
