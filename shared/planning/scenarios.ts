@@ -192,6 +192,8 @@ export class ScenarioService {
 
   /** The scenarios of a property-year, newest first, without their figures. */
   async list(principal: Principal, propertyId: string, year: number): Promise<ScenarioItem[]> {
+    const { properties } = await this.reader.properties(principal.tenantId, propertyId, new ReadCounter());
+    if (!properties.some((p) => p.id === propertyId)) throw notFound('property');
     authorize(principal, 'planning.read', { tenantId: principal.tenantId, propertyId, kind: 'property' });
     return this.items(principal.tenantId).all<ScenarioItem>(
       'SELECT * FROM c WHERE c.type = @type AND c.propertyId = @propertyId AND c.year = @year ORDER BY c.createdAt DESC',

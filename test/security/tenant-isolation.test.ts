@@ -46,7 +46,11 @@ beforeAll(async () => {
   bIds.job = job.json.jobId;
   const sessions = await host.request('GET', '/api/v1/me/sessions', { token: b.users.endUser.token });
   bIds.session = sessions.json.items?.[0]?.id ?? sessions.json[0]?.id;
+  const forecast = await createIntegration(host, b.users.owner.token, { propertyId: b.propertyIds[0], sourceType: 'rms' });
+  await send(host, forecast, { records: [{ id: 'BF1', date: '2027-03-01', rooms: 50, adr: 120 }] });
   await host.app.broker?.idle();
+  const scenario = await host.request('POST', '/api/v1/planning/scenarios', { token: b.users.owner.token, body: { propertyId: b.propertyIds[0], year: 2027, name: 'B what-if' } });
+  bIds.scenario = scenario.json.id;
   for (const [k, v] of Object.entries(bIds)) if (!v) throw new Error(`setup: no ${k} in tenant B`);
 });
 
@@ -78,6 +82,8 @@ function bParam(route: string, name: string): string | undefined {
       return bIds.job;
     case 'sessions:sid':
       return bIds.session;
+    case 'scenarios:scenarioId':
+      return bIds.scenario;
     default:
       return undefined;
   }
@@ -99,6 +105,7 @@ const BODIES: Record<string, unknown> = {
   'POST v1/integrations/{id}/backfill': { from: '2026-01-01', to: '2026-01-31' },
   'PATCH v1/integrations/{id}/run-settings': { expectedArrival: { localTime: '07:00' } },
   'PUT v1/integrations/{id}/file-mapping': { ready: 'opera-tsa03' },
+  'PATCH v1/planning/scenarios/{scenarioId}': { name: 'Taken over', changes: [{ driver: 'occupancy', set: 1 }] },
   'PUT v1/planning/labour-standards/{propertyId}': { fixedHours: {} },
 };
 
@@ -150,7 +157,7 @@ describe('tenant isolation across every route with an object in its path', () =>
 
   it("refuses B's property (and property group) in report and digest queries", async () => {
     const q = `propertyId=${b.propertyIds[0]}&from=2026-01-01&to=2026-01-31`;
-    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/planning/labour-forecast?propertyId=${b.propertyIds[0]}`]) {
+    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/planning/labour-forecast?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/scenarios?propertyId=${b.propertyIds[0]}&year=2027`, `/api/v1/planning/scenarios/compare?ids=${bIds.scenario}`]) {
       const res = await host.request('GET', path, { token: a.users.owner.token });
       expect([path, res.status]).toEqual([path, 404]);
     }
