@@ -4,8 +4,8 @@ import { REFRIGERANTS } from './resources.js';
 /**
  * The emission-factor table (docs/gogreen.md, "Emission factors"): one entry per activity, region
  * (country or grid), key (refrigerant gas, supplier contract) and year, each with its source. A
- * tenant's own entries sit beside the seeded public ones (seed-factors.ts) and win over a seeded
- * entry of the same year.
+ * tenant's own entries sit beside the seeded public ones (seed-factors.ts) and replace them where
+ * they exist (selectFactor).
  */
 
 export const FACTOR_ACTIVITIES = ['electricity', 'districtHeat', 'districtCooling', 'naturalGas', 'fuelOil', 'lpg', 'diesel', 'refrigerant', 'laundry'] as const;
@@ -57,7 +57,7 @@ export const factorEntrySchema = z
 
 export type FactorEntry = z.infer<typeof factorEntrySchema>;
 
-/** Where an entry comes from: the seeded public table, or the tenant's own (which wins in the same year). */
+/** Where an entry comes from: the seeded public table, or the tenant's own (which replaces the seed's). */
 export type FactorOrigin = 'seed' | 'tenant';
 export interface TableEntry extends FactorEntry {
   origin: FactorOrigin;
@@ -90,12 +90,12 @@ export interface FactorChoice {
   flag: FactorFlag;
 }
 
-const rank = (e: TableEntry, region: string) => (e.region === region ? 2 : 0) + (e.origin === 'tenant' ? 1 : 0);
-
 /**
- * The factor for a period year: among the matching entries, the latest year not after the period
- * (or, when every entry is newer, the earliest one: a newer factor is no reason for amber); within a
- * year the region's own entry before a `*` entry, and the tenant's before the seed's.
+ * The factor for a period year. The candidates are the first non-empty group of: the tenant's
+ * entries for the region, the tenant's `*` entries, the seed's entries for the region, the seed's
+ * `*` entries — a tenant's own factor replaces the public ones, and a country's factor a generic
+ * one. Among them, the latest year not after the period (or, when every entry is newer, the
+ * earliest: a newer factor is no reason for amber).
  *
  * @example selectFactor(table, { activity: 'electricity', unit: 'kWh', region: 'GB', basis: 'location' }, 2025)
  */
@@ -109,11 +109,12 @@ export function selectFactor(table: FactorTable, q: FactorQuery, periodYear: num
       e.basis === q.basis &&
       e.assessment === q.assessment,
   );
-  if (matches.length === 0) return { entry: null, flag: 'red' };
-  const past = matches.filter((e) => e.year <= periodYear);
-  const pool = past.length > 0 ? past : matches;
-  const year = past.length > 0 ? Math.max(...pool.map((e) => e.year)) : Math.min(...pool.map((e) => e.year));
-  const best = pool.filter((e) => e.year === year).sort((a, b) => rank(b, q.region) - rank(a, q.region))[0] as TableEntry;
+  const groups = (['tenant', 'seed'] as const).flatMap((origin) => [q.region, '*'].map((region) => matches.filter((e) => e.origin === origin && e.region === region)));
+  const pool = groups.find((g) => g.length > 0);
+  if (!pool) return { entry: null, flag: 'red' };
+  const past = pool.filter((e) => e.year <= periodYear);
+  const candidates = past.length > 0 ? past : pool;
+  const best = candidates.reduce((a, b) => (past.length > 0 ? (b.year > a.year ? b : a) : b.year < a.year ? b : a));
   // A GWP is a property of the gas in an assessment report, not a statistic of a year: it never ages.
   return { entry: best, flag: q.activity === 'refrigerant' ? 'green' : factorAgeFlag(best.year, periodYear) };
 }

@@ -73,11 +73,14 @@ describe('factor selection', () => {
     expect(selectFactor(t, q, 2019)).toMatchObject({ flag: 'green', entry: { kgCo2ePerUnit: 0.21 } });
   });
 
-  it("prefers the tenant's entry to the seed's, and the region's own to a '*' entry, within a year", () => {
-    const t = factorTable([entry({ kgCo2ePerUnit: 0.1 }), entry({ region: '*', kgCo2ePerUnit: 0.3 })], [entry({ kgCo2ePerUnit: 0.2 })]);
+  it("uses the tenant's own entries before the seed's, and the region's own before '*' entries, whatever their years", () => {
     const q = { activity: 'districtHeat', unit: 'kWh', region: 'DE' } as const;
-    expect(selectFactor(t, q, 2022).entry).toMatchObject({ kgCo2ePerUnit: 0.2, origin: 'tenant' });
-    expect(selectFactor(t, { ...q, region: 'AT' }, 2022).entry).toMatchObject({ kgCo2ePerUnit: 0.3, region: '*' });
+    const seed = [entry({ year: 2023, kgCo2ePerUnit: 0.1 }), entry({ region: '*', year: 2024, kgCo2ePerUnit: 0.3 })];
+    expect(selectFactor(factorTable(seed), q, 2025).entry).toMatchObject({ kgCo2ePerUnit: 0.1, region: 'DE' });
+    expect(selectFactor(factorTable(seed), { ...q, region: 'AT' }, 2025).entry).toMatchObject({ kgCo2ePerUnit: 0.3, region: '*' });
+    const own = factorTable(seed, [entry({ region: '*', year: 2021, kgCo2ePerUnit: 0.2 })]);
+    // The tenant's older factor still wins, and its age shows as amber.
+    expect(selectFactor(own, q, 2025)).toMatchObject({ flag: 'amber', entry: { kgCo2ePerUnit: 0.2, origin: 'tenant' } });
   });
 
   it('rejects entries without what their activity needs, and unknown fields', () => {
