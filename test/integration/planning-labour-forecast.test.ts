@@ -90,7 +90,7 @@ beforeAll(async () => {
 
 describe('labour forecast over HTTP', () => {
   it('requires volume × standard + fixed hours per department and day, rooms and covers from the books first', async () => {
-    const res = await forecast(owner, `propertyId=${p0}`);
+    const res = await forecast(owner, `propertyId=${p0}&from=${d1}`);
     expect(res.status).toBe(200);
     const body = res.json;
     expect(body).toMatchObject({ from: d1, to: addDays(d1, 41), weeks: 6, payrollVisible: true, currency: 'EUR', scheduledHours: { available: false } });
@@ -113,6 +113,16 @@ describe('labour forecast over HTTP', () => {
     expect(body.wageRateRange.to).toBe(addDays(d1, -2));
   });
 
+  it("starts tomorrow in the property's time zone by default", async () => {
+    const before = addDays(localDateTime(new Date(), 'Europe/Vienna').date, 1);
+    const res = await forecast(owner, `propertyId=${p0}&weeks=1`);
+    const after = addDays(localDateTime(new Date(), 'Europe/Vienna').date, 1);
+    expect(res.status).toBe(200);
+    // Read around the request, so a local midnight in between can't fail the check.
+    expect([before, after]).toContain(res.json.from);
+    expect(res.json.to).toBe(addDays(res.json.from, 6));
+  });
+
   it('leaves labour cost and wage rates out for a planner without payroll.read', async () => {
     const res = await forecast(noPayroll.token, `propertyId=${p0}&from=${d1}&weeks=1`);
     expect(res.status).toBe(200);
@@ -123,7 +133,7 @@ describe('labour forecast over HTTP', () => {
   });
 
   it('exports CSV, one row per department and day', async () => {
-    const res = await forecast(owner, `propertyId=${p0}&weeks=1&format=csv`);
+    const res = await forecast(owner, `propertyId=${p0}&from=${d1}&weeks=1&format=csv`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/csv/);
     const lines = res.text.trim().split('\r\n');
