@@ -21,13 +21,14 @@ import privacy from './privacy.js';
 import propertyGroups from './property-groups.js';
 import planningLabour from './planning-labour.js';
 import planningScenarios from './planning-scenarios.js';
+import planning from './planning.js';
 import type { FunctionDefinition } from './triggers.js';
 
 /**
  * Every function of the app, declared once. The Azure entry point (index.ts) registers them with
  * the Functions host; the local host serves the same list.
  */
-export const catalog: readonly FunctionDefinition[] = [...health(openApiDocument), ...platform, ...audit, ...auth, ...tenants, ...propertyGroups, ...users, ...roles, ...sso, ...integrations, ...connectors, ...files, ...fileMappings, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy, ...planningLabour, ...planningScenarios];
+export const catalog: readonly FunctionDefinition[] = [...health(openApiDocument), ...platform, ...audit, ...auth, ...tenants, ...propertyGroups, ...users, ...roles, ...sso, ...integrations, ...connectors, ...files, ...fileMappings, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy, ...planning, ...planningLabour, ...planningScenarios];
 
 export const httpFunctions = catalog.filter((f): f is HttpFunction => f.kind === 'http');
 

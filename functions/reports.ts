@@ -117,6 +117,9 @@ const meta = z.object({
   aggregatesFrom: z.enum(['dailyAggregates', 'monthlyRollups']),
   labourCostUnavailable: z.number().int(),
   ignoredItems: z.number().int(),
+  plans: z
+    .record(z.string(), z.record(z.enum(['budget', 'forecast', 'targets', 'actuals']), z.array(z.object({ versionId: z.string(), number: z.number().int(), year: z.number().int(), approvedAt: z.string() }))))
+    .describe('Per property: the approved planning versions in force for the years of the range, by kind (empty: no approved version; the figures come from the sources alone)'),
 });
 const range = z.object({ from: z.string(), to: z.string() }).nullable();
 const rpSchema = z.object({

@@ -10,7 +10,7 @@ import { currencySchema, emailSchema, idSchema, text, timezoneSchema } from '../
 import { actorOf, metaOf } from '../shared/audit/emit.js';
 import type { TenantItem } from '../shared/identity/tenants.js';
 import type { DepartmentItem, PropertyItem } from '../shared/identity/property-items.js';
-import type { SettingsItem } from '../shared/identity/model.js';
+import { DEFAULT_PLANNING_POLICY, type SettingsItem } from '../shared/identity/model.js';
 import { monthlySpreadSchema, roomsRevenueSourceSchema } from '../shared/identity/property-settings.js';
 import { settingsPatch, settingsSchema } from '../shared/identity/settings-schema.js';
 import { route } from './triggers.js';
@@ -86,7 +86,7 @@ const settingsView = settingsSchema.extend({
 });
 
 function settingsOut(s: SettingsItem) {
-  return { password: s.password, mfa: s.mfa, lockout: s.lockout, session: s.session, updatedAt: s.updatedAt };
+  return { password: s.password, mfa: s.mfa, lockout: s.lockout, session: s.session, planning: s.planning ?? { ...DEFAULT_PLANNING_POLICY }, updatedAt: s.updatedAt };
 }
 
 const propertyParams = z.strictObject({ propertyId: idSchema });

@@ -25,6 +25,7 @@ import type { FileMappings } from './files/index.js';
 import type { FileDrops } from './integrations/files.js';
 import { AzureBlobStore } from './platform/blob/azure-blob-store.js';
 import type { BlobStore } from './platform/blob/blob-store.js';
+import type { Planning } from './planning/index.js';
 import type { LabourStandards } from './planning/labour-standards.js';
 import type { LabourForecast } from './planning/labour-forecast.js';
 import type { ScenarioService } from './planning/scenarios.js';
@@ -53,6 +54,8 @@ export interface App extends Platform {
   /** Column mappings of file integrations: preview, the saved mapping. */
   fileMappings: FileMappings;
   privacy: Privacy;
+  /** Planning versions: templates, uploads, approval workflow, the versions in force that reports use. */
+  planning: Planning;
   /** Fixed hours per department and weekday (planning setting). */
   labourStandards: LabourStandards;
   /** Required hours and labour cost for the coming weeks. */
@@ -163,6 +166,9 @@ export async function buildApp(config: Config): Promise<App> {
   const { FileMappings } = await import('./files/index.js');
   const { createFileDrops } = await import('./integrations/files.js');
   const { ProfileDisplayNames } = await import('./identity/display-names.js');
+  const { createPlanning } = await import('./planning/index.js');
+  const { SpreadWeights } = await import('./planning/spread-weights.js');
+  const { AggregatesReader: SpreadReader } = await import('./reporting/aggregates-reader.js');
   const { LabourStandards } = await import('./planning/labour-standards.js');
   const { createLabourForecast } = await import('./planning/labour-forecast.js');
   const { ScenarioService } = await import('./planning/scenarios.js');
@@ -173,6 +179,13 @@ export async function buildApp(config: Config): Promise<App> {
   const deadLetters: DeadLetters = broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential);
   const integrations = createIntegrations(platform, { properties: identity.tenants.directory, deadLetters, containers: blobs });
   const labourStandards = new LabourStandards(platform, identity.tenants.directory);
+  // Approved versions become facts through the import pipeline's own FactStore; reports learn which versions they used through a port.
+  const planning = createPlanning(platform, {
+    directory: identity.tenants.directory,
+    facts: integrations.processor.facts,
+    weights: new SpreadWeights(new SpreadReader(store, identity.tenants.directory)),
+    policy: async (tenantId) => ({ selfApproval: (await identity.tenants.settings(tenantId)).planning?.selfApproval === true }),
+  });
   const connectorRuns = createConnectorRuns(platform, { properties: identity.tenants.directory, receive: (receipt) => integrations.receiveBatches(receipt) });
 
   return {
@@ -193,6 +206,7 @@ export async function buildApp(config: Config): Promise<App> {
         lateSources: (tenantId, propertyId, now) => integrations.lateSources(tenantId, propertyId, now),
         lateConnectors: (tenantId, propertyId, now) => connectorRuns.lateConnectors(tenantId, propertyId, now),
       },
+      plans: planning.versions,
     }),
     integrations,
     connectorRuns,
@@ -201,6 +215,7 @@ export async function buildApp(config: Config): Promise<App> {
     files: createFileDrops(platform, { integrations, blobs }),
     fileMappings: new FileMappings(platform),
     privacy: createPrivacy(platform, { identity }),
+    planning,
     labourStandards,
     labourForecast: createLabourForecast(platform, { properties: identity.tenants.directory, standards: labourStandards }),
     planningScenarios: new ScenarioService(platform, new AggregatesReader(store, identity.tenants.directory)),

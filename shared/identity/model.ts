@@ -145,12 +145,21 @@ export interface MfaPolicy {
   requiredForPermissions: Permission[];
 }
 
+/** Planning approvals: whether a submitter may approve their own version (four eyes by default). */
+export interface PlanningPolicy {
+  selfApproval: boolean;
+}
+
 export interface TenantSettings {
   password: PasswordPolicy;
   mfa: MfaPolicy;
   lockout: LockoutPolicy;
   session: SessionPolicy;
+  /** Absent in settings stored before planning existed (and callers that set only the other policies): the default applies. */
+  planning?: PlanningPolicy;
 }
+
+export const DEFAULT_PLANNING_POLICY: Readonly<PlanningPolicy> = { selfApproval: false };
 
 /** A new tenant's MFA policy: the built-in roles that administer or support, and every privileged permission. */
 export const DEFAULT_MFA_POLICY: Readonly<MfaPolicy> = { requiredForRoles: ['owner', 'admin', 'agent'], requiredForPermissions: [...PRIVILEGED_PERMISSIONS] };
@@ -164,6 +173,7 @@ export function defaultSettings(session: SessionPolicy, mfa: Readonly<MfaPolicy>
     mfa: { requiredForRoles: [...mfa.requiredForRoles], requiredForPermissions: [...mfa.requiredForPermissions] },
     lockout: { maxFailures: 5, windowMinutes: 15, lockMinutes: 15, maxLockMinutes: 24 * 60 },
     session: { ...session },
+    planning: { ...DEFAULT_PLANNING_POLICY },
   };
 }
 

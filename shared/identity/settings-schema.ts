@@ -21,6 +21,9 @@ const mfaPolicySchema = z.strictObject({
     .max(50)
     .describe('Permissions (GET /api/v1/permissions) whose holders must use a second factor, whatever role grants them; default: every privileged permission'),
 });
+const planningPolicySchema = z.strictObject({
+  selfApproval: z.boolean().describe('Whether the person who submitted a planning version may approve or reject it themselves (default false: four eyes)'),
+});
 export const settingsSchema = z.strictObject({
   password: passwordPolicySchema,
   mfa: mfaPolicySchema,
@@ -31,12 +34,14 @@ export const settingsSchema = z.strictObject({
     maxLockMinutes: z.number().int().min(1).max(7 * 24 * 60),
   }),
   session: z.strictObject({ idleHours: z.number().int().min(1).max(24 * 30), absoluteDays: z.number().int().min(1).max(90) }),
+  planning: planningPolicySchema,
 });
 export const settingsPatch = z.strictObject({
   password: passwordPolicySchema.partial().optional(),
   mfa: mfaPolicySchema.partial().optional(),
   lockout: settingsSchema.shape.lockout.partial().optional(),
   session: settingsSchema.shape.session.partial().optional(),
+  planning: planningPolicySchema.partial().optional(),
 });
 
 export type SettingsPatch = z.infer<typeof settingsPatch>;

@@ -9,7 +9,7 @@ import { settingsSchema, type SettingsPatch } from './settings-schema.js';
 import { checkIfMatch } from '../http/etag.js';
 import { auditEvent, type EventActor, type RequestMeta } from '../audit/emit.js';
 import { isPermission, PRIVILEGED_PERMISSIONS } from '../access/permissions.js';
-import { DEFAULT_MFA_POLICY, defaultSettings, NO_MFA_POLICY, type MfaPolicy, type SettingsItem, type TenantSettings } from './model.js';
+import { DEFAULT_MFA_POLICY, DEFAULT_PLANNING_POLICY, defaultSettings, NO_MFA_POLICY, type MfaPolicy, type SettingsItem, type TenantSettings } from './model.js';
 import { PropertyDirectory } from './property-directory.js';
 import type { DepartmentItem, PropertyItem, PropertySettings } from './property-items.js';
 import { isSlug } from '../http/identifiers.js';
@@ -146,6 +146,7 @@ export class TenantService {
       mfa: { ...current.mfa, ...patch.mfa },
       lockout: { ...current.lockout, ...patch.lockout },
       session: { ...current.session, ...patch.session },
+      planning: { ...DEFAULT_PLANNING_POLICY, ...current.planning, ...patch.planning },
     };
     if (!settingsSchema.safeParse(next).success) throw badRequest('The resulting settings are invalid.');
     if (next.lockout.maxLockMinutes < next.lockout.lockMinutes) throw badRequest('maxLockMinutes must be at least lockMinutes.', [{ field: 'body.lockout.maxLockMinutes', message: 'must be >= lockMinutes' }]);
@@ -156,7 +157,7 @@ export class TenantService {
     const current = await this.settings(tenantId);
     const etag = current._etag ? checkIfMatch(ifMatch, current) : undefined;
     const changes: Record<string, { before?: unknown; after?: unknown }> = {};
-    for (const key of ['password', 'mfa', 'lockout', 'session'] as const) {
+    for (const key of ['password', 'mfa', 'lockout', 'session', 'planning'] as const) {
       if (JSON.stringify(current[key]) !== JSON.stringify(next[key])) changes[key] = { before: current[key], after: next[key] };
     }
     const event = await auditEvent(this.platform.cipher, { tenantId, actor, action: 'settings.updated', target: { type: 'tenantSettings', id: tenantId }, changes, ...meta });
@@ -329,5 +330,6 @@ function diff<T extends object>(before: T, after: T, keys: Array<keyof T>): Reco
 function withPermissionPolicy(item: SettingsItem): SettingsItem {
   const stored = item.mfa as Partial<MfaPolicy> | undefined;
   const requiredForPermissions = stored?.requiredForPermissions === undefined ? [...PRIVILEGED_PERMISSIONS] : stored.requiredForPermissions.filter(isPermission);
-  return { ...item, mfa: { requiredForRoles: stored?.requiredForRoles ?? [], requiredForPermissions } };
+  // Settings stored before planning existed run on the default planning policy.
+  return { ...item, mfa: { requiredForRoles: stored?.requiredForRoles ?? [], requiredForPermissions }, planning: { ...DEFAULT_PLANNING_POLICY, ...item.planning } };
 }

@@ -1,6 +1,5 @@
 import { DEPARTMENT_MEASURES, FRACTIONAL, PROPERTY_MEASURES, USALI_LINES, type Scenario, type UsaliLine } from './measures.js';
-import type { AggregateItem, FactItem } from './model.js';
-import type { SourceType } from './formats/index.js';
+import { PLANNING_SOURCE, type AggregateItem, type FactItem, type FactSource } from './model.js';
 
 export type AggregateDraft = Omit<AggregateItem, '_etag' | '_ts'>;
 
@@ -21,9 +20,9 @@ interface Accumulator {
   /** Sums in hundredths for fractional measures, units otherwise. */
   sums: Map<string, number>;
   /** Latest snapshot per source type: [updatedAt, factId, measures]. */
-  snapshots: Map<SourceType, [string, string, Record<string, number>]>;
+  snapshots: Map<FactSource, [string, string, Record<string, number>]>;
   factIds: Set<string>;
-  sources: Map<SourceType, Set<string>>;
+  sources: Map<FactSource, Set<string>>;
   labourCostUnavailable: number;
 }
 
@@ -58,7 +57,12 @@ export async function computeDay(
     }
     return a;
   };
-  const sorted = [...facts].filter((f) => f.date === date && f.propertyId === propertyId).sort((x, y) => x.id.localeCompare(y.id));
+  const onDay = [...facts].filter((f) => f.date === date && f.propertyId === propertyId);
+  // An approved planning version stands for its property-month and scenario (it writes a fact on every
+  // day of a month it plans): a budget or forecast sent by a source for the same day steps aside, so the
+  // two are never added up (docs/planning.md, "What reports use"). Manual actuals add to the sources.
+  const planned = new Set(onDay.filter((f) => f.sourceType === PLANNING_SOURCE && f.scenario !== 'actual').map((f) => f.scenario));
+  const sorted = onDay.filter((f) => f.sourceType === PLANNING_SOURCE || !planned.has(f.scenario)).sort((x, y) => x.id.localeCompare(y.id));
   for (const fact of sorted) {
     for (const [i, c] of fact.contributions.entries()) {
       const a = acc(c.departmentId, fact.scenario, c.period);

@@ -7,12 +7,20 @@ import type { Contribution, DepartmentMeasure, IntegrationMappings, PropertyMeas
 import type { RecordError } from './parse.js';
 
 /**
+ * Facts written by planning (an approved budget, forecast or manual-actuals version spread over
+ * days) rather than by a source system: the same pipeline, a source of their own, so aggregates
+ * can give them precedence (aggregate.ts) and say where a figure came from.
+ */
+export const PLANNING_SOURCE = 'planning';
+export type FactSource = SourceType | typeof PLANNING_SOURCE;
+
+/**
  * A normalised source record. Id: `f:<sourceType>:<hash of tenant, property, source type, source record id>`.
  * Time records also carry the blind index of the employee number, the data subject, and the fields sealed under its key.
  */
 export interface FactItem extends Item, Partial<PersonalFields> {
   type: 'fact';
-  sourceType: SourceType;
+  sourceType: FactSource;
   propertyId: string;
   integrationId: string;
   date: string;
@@ -52,7 +60,7 @@ export interface AggregateBase extends Item {
   period?: string;
   usali: Partial<Record<UsaliLine, number>>;
   factCount: number;
-  sources: Partial<Record<SourceType, number>>;
+  sources: Partial<Record<FactSource, number>>;
   /** Time records whose cost could not be read because the employee was redacted. */
   labourCostUnavailable?: number;
   computedAt: string;

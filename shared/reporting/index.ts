@@ -16,6 +16,7 @@ import { profitLoss, type PnlProperty } from './profit-loss.js';
 import { bookingsOf, digestId, lateSourcesFromAggregates, overHours, type DigestItem } from './digest.js';
 import { revenueProductivityPortfolio, type PortfolioQuery, type PortfolioReport, type PropertyGroupPort } from './portfolio.js';
 import { profitLossPortfolio, type PnlPortfolioQuery, type PnlPortfolioReport } from './pnl-portfolio.js';
+import type { PlansPort, PlansUsed } from './plans.js';
 
 /**
  * Where a report reads its aggregates: `auto` reads the monthly rollups at month, quarter and year
@@ -52,6 +53,8 @@ export interface ReportMeta {
   labourCostUnavailable: number;
   /** Aggregates of departments that no longer exist (left out). */
   ignoredItems: number;
+  /** Per property: the approved planning versions in force that its budget, forecast and manual actuals come from. */
+  plans: Record<string, PlansUsed>;
 }
 
 export interface RpReport {
@@ -170,7 +173,7 @@ function wholeMonths(from: string, to: string): { from: string; to: string } {
  * and, for the daily close, the integrations service's system ports (without them a close neither
  * recomputes nor asks for late integrations).
  */
-export function createReporting(platform: Platform, deps: { properties: PropertyDirectory; groups?: PropertyGroupPort; sources?: DailyClosePorts }): Reporting {
+export function createReporting(platform: Platform, deps: { properties: PropertyDirectory; groups?: PropertyGroupPort; sources?: DailyClosePorts; plans?: PlansPort }): Reporting {
   const { store, config, log, outbox } = platform;
   const reader = new AggregatesReader(store, deps.properties);
 
@@ -208,7 +211,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
     const ly = series.has('lastYear') ? lastYearRange(q.from, q.to, alignment) : undefined;
     // Whole-month buckets read whole months of days, which the rollups carry in one item per (level, scenario).
     const fromRollups = (q.read ?? 'auto') === 'auto' && (granularity === 'month' || granularity === 'quarter' || granularity === 'year');
-    const meta: ReportMeta = { storeReads: 0, aggregateItems: 0, aggregatesFrom: fromRollups ? 'monthlyRollups' : 'dailyAggregates', labourCostUnavailable: 0, ignoredItems: 0 };
+    const meta: ReportMeta = { storeReads: 0, aggregateItems: 0, aggregatesFrom: fromRollups ? 'monthlyRollups' : 'dailyAggregates', labourCostUnavailable: 0, ignoredItems: 0, plans: {} };
     const sections: Array<{ property: PropertyInfo; departments: DepartmentInfo[]; folded: ReturnType<typeof fold> }> = [];
     // Several properties reading rollups (a portfolio) read them in one query; a single property in its own.
     const many =
@@ -231,6 +234,10 @@ export function createReporting(platform: Platform, deps: { properties: Property
       meta.labourCostUnavailable += folded.labourCostUnavailable;
       meta.ignoredItems += folded.ignoredItems;
       sections.push({ property, departments, folded });
+    }
+    if (deps.plans && sections.length > 0) {
+      meta.plans = await deps.plans.plansInForce(principal.tenantId, sections.map((s) => s.property.id), Number(q.from.slice(0, 4)), Number(q.to.slice(0, 4)));
+      counter.reads += 1;
     }
     meta.storeReads = counter.reads;
     meta.aggregateItems = counter.items;

@@ -114,4 +114,3 @@ export {
   type DayCheck,
   type Anomaly,
 } from './expected.js';
-export { spreadReading } from './spread-reading.js';

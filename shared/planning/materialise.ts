@@ -1,0 +1,129 @@
+import { createHash } from 'node:crypto';
+import { factId, type FactDraft } from '../integrations/normalise.js';
+import type { Contribution, Scenario } from '../integrations/measures.js';
+import { PLANNING_SOURCE } from '../integrations/model.js';
+import { daysOfMonth } from '../reporting/spread.js';
+import { DEPARTMENTAL_LINES, PROPERTY_LINES } from '../integrations/measures.js';
+import { MONTHS, periodOf, WHOLE_UNITS, type PlanKind, type PlanRow, type PlanVersionItem } from './model.js';
+import { spreadMonth, type SpreadWeightSource } from './spreading.js';
+
+/**
+ * An approved version as facts (docs/planning.md, "What reports use"): each monthly figure spread
+ * over its month's days by the version's method, one fact per (kind, property, department or
+ * property level, date) carrying all of that day's lines, so the import pipeline's aggregates,
+ * rollups and reports read a planned day exactly like an AMS budget line. The property-level fact
+ * exists on every day of every month the version has figures for, even without property lines: it
+ * marks the month as planned, which is what gives the version precedence over AMS lines of the same
+ * scenario for that property-month (integrations/aggregate.ts).
+ */
+
+const USALI: ReadonlySet<string> = new Set<string>([...DEPARTMENTAL_LINES, ...PROPERTY_LINES]);
+
+/** The fact scenario a kind becomes; targets are not facts (they are compared, not summed). */
+export function scenarioOf(kind: PlanKind): Scenario | undefined {
+  switch (kind) {
+    case 'budget':
+      return 'budget';
+    case 'forecast':
+      return 'forecast';
+    case 'actuals':
+      return 'actual';
+    default:
+      return undefined;
+  }
+}
+
+type VersionFigures = Pick<PlanVersionItem, 'tenantId' | 'propertyId' | 'year' | 'kind' | 'rows'>;
+
+/** The months (0-based) the version has at least one figure for. */
+export function coveredMonths(rows: readonly PlanRow[]): number[] {
+  return Array.from({ length: MONTHS }, (_, m) => m).filter((m) => rows.some((r) => r.months[m] !== null && r.months[m] !== undefined));
+}
+
+const levelKey = (departmentId: string | null) => departmentId ?? '_property';
+
+export function planFactId(v: Pick<VersionFigures, 'tenantId' | 'propertyId' | 'kind'>, departmentId: string | null, date: string): string {
+  return factId(v.tenantId, v.propertyId, PLANNING_SOURCE, `${v.kind}:${levelKey(departmentId)}:${date}`);
+}
+
+/** The fact ids a version occupies (without spreading anything): what a superseding version must take out when it does not occupy them. */
+export function planFactIds(v: VersionFigures): Set<string> {
+  const ids = new Set<string>();
+  if (!scenarioOf(v.kind)) return ids;
+  for (const m of coveredMonths(v.rows)) {
+    const levels = new Set<string | null>([null, ...v.rows.filter((r) => r.months[m] !== null && r.months[m] !== undefined).map((r) => r.departmentId)]);
+    for (const date of daysOfMonth(periodOf(v.year, m))) for (const level of levels) ids.add(planFactId(v, level, date));
+  }
+  return ids;
+}
+
+/** The measures a line adds to a fact: the USALI line, a statistic, and for actuals the operational measures reports read actuals from. */
+function measuresOf(kind: PlanKind, line: string, value: number): Record<string, number> {
+  if (!USALI.has(line)) return { [line]: value };
+  const out: Record<string, number> = { [`usali.${line}`]: value };
+  // Reports take actual revenue and labour cost from the operational measures (fold.ts), not from AMS lines.
+  if (kind === 'actuals' && line === 'revenue') out.revenue = value;
+  if (kind === 'actuals' && line === 'payrollAndRelated') out.labourCost = value;
+  return out;
+}
+
+/**
+ * A monthly figure as one share per day: money and hours to the cent (spreadMonth), whole-unit
+ * statistics in whole units (the same split over hundredths, scaled back: their sum is exact too).
+ */
+async function daily(v: VersionFigures, row: PlanRow, m: number, value: number, method: PlanVersionItem['spread'], weights: SpreadWeightSource): Promise<Array<{ date: string; amount: number }>> {
+  const period = periodOf(v.year, m);
+  const days = daysOfMonth(period);
+  const w =
+    method === 'even'
+      ? days.map(() => 1)
+      : await weights.weights({ tenantId: v.tenantId, propertyId: v.propertyId, period, ...(row.departmentId ? { departmentId: row.departmentId } : {}), measure: row.line }, method);
+  if (!WHOLE_UNITS.has(row.line)) return spreadMonth(value, period, w);
+  return spreadMonth(Math.round(value) / 100, period, w).map((d) => ({ date: d.date, amount: Math.round(d.amount * 100) }));
+}
+
+/** The facts of an approved version (none for targets). */
+export async function planFacts(v: VersionFigures & Pick<PlanVersionItem, 'id' | 'spread'>, weights: SpreadWeightSource, now: string): Promise<FactDraft[]> {
+  const scenario = scenarioOf(v.kind);
+  if (!scenario) return [];
+  /** level|date → measures */
+  const days = new Map<string, { departmentId: string | null; date: string; measures: Record<string, number> }>();
+  const at = (departmentId: string | null, date: string) => {
+    const key = `${levelKey(departmentId)}|${date}`;
+    let d = days.get(key);
+    if (!d) days.set(key, (d = { departmentId, date, measures: {} }));
+    return d;
+  };
+  for (const m of coveredMonths(v.rows)) {
+    for (const date of daysOfMonth(periodOf(v.year, m))) at(null, date);
+    for (const row of v.rows) {
+      const value = row.months[m];
+      if (value === null || value === undefined) continue;
+      for (const share of await daily(v, row, m, value, v.spread, weights)) {
+        const d = at(row.departmentId, share.date);
+        for (const [k, x] of Object.entries(measuresOf(v.kind, row.line, share.amount))) d.measures[k] = Math.round(((d.measures[k] ?? 0) + x) * 100) / 100;
+      }
+    }
+  }
+  return [...days.values()]
+    .sort((a, b) => a.date.localeCompare(b.date) || levelKey(a.departmentId).localeCompare(levelKey(b.departmentId)))
+    .map(({ departmentId, date, measures }) => {
+      const contributions: Contribution[] = [{ departmentId, measures }];
+      const content = JSON.stringify({ version: v.id, date, scenario, contributions });
+      return {
+        id: planFactId(v, departmentId, date),
+        tenantId: v.tenantId,
+        type: 'fact',
+        sourceType: PLANNING_SOURCE,
+        propertyId: v.propertyId,
+        integrationId: v.id,
+        date,
+        scenario,
+        sourceRecordId: `${v.id}:${levelKey(departmentId)}:${date}`,
+        contributions,
+        digest: createHash('sha256').update(content).digest('base64url'),
+        importId: v.id,
+        updatedAt: now,
+      };
+    });
+}

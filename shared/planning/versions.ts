@@ -1,0 +1,357 @@
+import type { Platform } from '../platform/platform.js';
+import type { Principal } from '../access/principal.js';
+import type { Permission } from '../access/permissions.js';
+import { authorize } from '../access/authorize.js';
+import { actorOf, auditEvent, type RequestMeta } from '../audit/emit.js';
+import { checkIfMatch } from '../http/etag.js';
+import { badRequest, forbidden, notFound, preconditionFailed, ProblemError, unsupportedMediaType } from '../http/problem.js';
+import { isStoreError } from '../platform/cosmos/errors.js';
+import type { FactDraft } from '../integrations/normalise.js';
+import type { ApplyResult, DayChanges } from '../integrations/facts.js';
+import type { PropertyDirectory } from '../identity/property-directory.js';
+import type { PlansPort, PlansUsed, PlanUsed } from '../reporting/plans.js';
+import { inForceId, PLAN_KINDS, versionId, type PlanInForceItem, type PlanKind, type PlanRow, type PlanVersionItem, type UploadIssue } from './model.js';
+import { planFactIds, planFacts } from './materialise.js';
+import type { SpreadMethod, SpreadWeightSource } from './spreading.js';
+import { templateCsv, templateXlsx, XLSX_TYPE, type TemplateDepartment } from './templates.js';
+import { readUpload } from './upload.js';
+import { refusal, TRANSITIONS, type Action } from './workflow.js';
+
+/** Where approved versions become facts: the import pipeline's FactStore (integrations/facts.ts). */
+export interface FactWriter {
+  apply(tenantId: string, propertyId: string, upserts: FactDraft[], deletions: string[], importId: string): Promise<Pick<ApplyResult, 'days'>>;
+  recompute(tenantId: string, days: DayChanges): Promise<unknown>;
+}
+
+/** The tenant's planning policy (identity's tenant settings). */
+export type PlanningPolicy = (tenantId: string) => Promise<{ selfApproval: boolean }>;
+
+export interface PlanningDeps {
+  directory: PropertyDirectory;
+  facts: FactWriter;
+  weights: SpreadWeightSource;
+  policy: PlanningPolicy;
+}
+
+export interface UploadInput {
+  propertyId: string;
+  year: number;
+  kind: PlanKind;
+  spread: SpreadMethod;
+  bytes: Buffer;
+  contentType: string | undefined;
+  fileName: string | null;
+  comment?: string | undefined;
+}
+
+export type VersionView = Omit<PlanVersionItem, 'tenantId' | 'type' | '_etag' | '_ts' | 'pendingMessages' | 'pendingSince'> & { inForce: boolean };
+export type VersionSummary = Omit<VersionView, 'rows' | 'issues'> & { issueCount: number };
+
+/** What reports used, per property: the version in force of each kind for each year of the range. */
+export type PropertyPlans = PlansUsed;
+export type PlanRef = PlanUsed;
+
+export interface LineDifference {
+  departmentId: string | null;
+  line: string;
+  /** Per month: b − a (null where neither has a figure). */
+  months: Array<{ period: string; a: number | null; b: number | null; difference: number | null }>;
+}
+
+const CSV_TYPES = ['text/csv', 'text/plain', 'application/csv'];
+/** Attempts at taking the next version number when uploads of the same property, year and kind race. */
+const NUMBER_ATTEMPTS = 5;
+
+/** An upload that did not validate: the recorded version's report, as a 422 problem naming each row and column. */
+export function invalidUpload(version: PlanVersionItem): ProblemError {
+  return new ProblemError({
+    status: 422,
+    title: 'Invalid planning upload',
+    detail: `The file did not validate: ${version.issues.length} problem(s). It was recorded as version ${version.number} (status invalid, ${version.id}); fix the file and upload it again.`,
+    errors: version.issues.map((i) => ({ field: i.row === 0 ? 'body' : `body.row.${i.row}${i.column ? `.${i.column}` : ''}`, message: i.message })),
+    headers: { Location: `/api/v1/planning/versions/${version.id}` },
+  });
+}
+
+/**
+ * Planning versions: templates, uploads validated into versions, their workflow, and what an
+ * approval makes reports use. Every version is kept; every state change is audited with it (outbox).
+ */
+export class PlanVersions implements PlansPort {
+  constructor(
+    private readonly platform: Pick<Platform, 'store' | 'outbox' | 'cipher'>,
+    private readonly deps: PlanningDeps,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  private versions(tenantId: string) {
+    return this.platform.store.collection<PlanVersionItem>('planning', tenantId);
+  }
+
+  private pointers(tenantId: string) {
+    return this.platform.store.collection<PlanInForceItem>('planning', tenantId);
+  }
+
+  /** The property (404 when not the caller's tenant's) and its departments, after the permission check on it. */
+  private async property(principal: Principal, permission: Permission, propertyId: string): Promise<TemplateDepartment[]> {
+    const { properties, departments } = await this.deps.directory.withDepartments(principal.tenantId, propertyId);
+    if (!properties.some((p) => p.id === propertyId)) throw notFound('property');
+    authorize(principal, permission, { tenantId: principal.tenantId, propertyId, kind: 'property' });
+    return departments.map((d) => ({ id: d.id, code: d.code, name: d.name }));
+  }
+
+  /** A version of the caller's tenant whose property the permission covers (404 otherwise, 403 outside the scope). */
+  private async version(principal: Principal, permission: Permission, id: string): Promise<PlanVersionItem> {
+    const item = await this.versions(principal.tenantId).read(id);
+    if (!item || item.type !== 'planVersion') throw notFound('planning version');
+    authorize(principal, permission, { tenantId: item.tenantId, propertyId: item.propertyId, kind: 'planning version' });
+    return item;
+  }
+
+  private async inForce(tenantId: string, v: Pick<PlanVersionItem, 'propertyId' | 'year' | 'kind'>): Promise<PlanInForceItem | undefined> {
+    const item = await this.pointers(tenantId).read(inForceId(v.propertyId, v.year, v.kind));
+    return item?.type === 'planInForce' ? item : undefined;
+  }
+
+  private view(v: PlanVersionItem, pointer: PlanInForceItem | undefined): VersionView {
+    const { tenantId: _t, type: _y, _etag, _ts, pendingMessages: _p, pendingSince: _s, ...rest } = v;
+    for (const unused of [_t, _y, _etag, _ts, _p, _s]) void unused;
+    return { ...rest, inForce: pointer?.versionId === v.id };
+  }
+
+  /** A template pre-filled with the property's departments, lines and months. */
+  async template(principal: Principal, kind: PlanKind, propertyId: string, year: number, format: 'csv' | 'xlsx'): Promise<{ body: string | Buffer; contentType: string; fileName: string }> {
+    const departments = await this.property(principal, 'planning.read', propertyId);
+    const fileName = `${kind}-${propertyId}-${year}.${format}`;
+    if (format === 'csv') return { body: templateCsv(kind, year, departments), contentType: 'text/csv; charset=utf-8', fileName };
+    return { body: await templateXlsx(kind, year, departments), contentType: XLSX_TYPE, fileName };
+  }
+
+  /**
+   * An uploaded template, validated into a new version: a draft when it holds no problem, else a
+   * version with status `invalid` and its report (recorded all the same, so what was sent is never
+   * lost, then answered 422 by the route). Audited either way.
+   */
+  async upload(principal: Principal, input: UploadInput, meta: RequestMeta = {}): Promise<PlanVersionItem> {
+    const departments = await this.property(principal, 'planning.submit', input.propertyId);
+    const format = formatOf(input.bytes, input.contentType);
+    const read = await readUpload(input.bytes, format, input.kind, input.year, departments);
+    const now = this.now().toISOString();
+    const status = read.issues.length > 0 ? 'invalid' : 'draft';
+    const collection = this.versions(principal.tenantId);
+    for (let attempt = 1; ; attempt++) {
+      const numbers = await collection.all<{ number: number }>(
+        "SELECT c.number FROM c WHERE c.type = 'planVersion' AND c.propertyId = @propertyId AND c.year = @year AND c.kind = @kind",
+        { propertyId: input.propertyId, year: input.year, kind: input.kind },
+      );
+      const number = Math.max(0, ...numbers.map((n) => n.number)) + 1;
+      const item: PlanVersionItem = {
+        id: versionId(input.propertyId, input.year, input.kind, number),
+        tenantId: principal.tenantId,
+        type: 'planVersion',
+        propertyId: input.propertyId,
+        year: input.year,
+        kind: input.kind,
+        number,
+        status,
+        spread: input.spread,
+        rows: read.rows,
+        issues: read.issues,
+        file: { name: input.fileName, format, bytes: input.bytes.length },
+        author: principal.userId,
+        ...(input.comment ? { comment: input.comment } : {}),
+        createdAt: now,
+        updatedAt: now,
+        history: [{ status, at: now, by: principal.userId, ...(input.comment ? { comment: input.comment } : {}) }],
+      };
+      const event = await auditEvent(this.platform.cipher, {
+        ...meta,
+        tenantId: principal.tenantId,
+        actor: actorOf(principal),
+        action: status === 'draft' ? 'planning.version_uploaded' : 'planning.version_upload_rejected',
+        ...(status === 'invalid' ? { outcome: 'failure' as const } : {}),
+        target: { type: 'planningVersion', id: item.id },
+        details: { propertyId: item.propertyId, year: item.year, kind: item.kind, number, spread: item.spread, rows: item.rows.length, issues: item.issues.length, fileName: input.fileName },
+      });
+      try {
+        return await this.platform.outbox.commit('planning', 'create', item, [event]);
+      } catch (err) {
+        // Another upload took the number meanwhile: take the next one.
+        if (isStoreError(err, 'conflict') && attempt < NUMBER_ATTEMPTS) continue;
+        throw err;
+      }
+    }
+  }
+
+  /** The versions of a property (optionally of one year and kind), newest first, without their figures. */
+  async list(principal: Principal, q: { propertyId: string; year?: number | undefined; kind?: PlanKind | undefined }): Promise<VersionSummary[]> {
+    await this.property(principal, 'planning.read', q.propertyId);
+    const params: Record<string, string | number> = { propertyId: q.propertyId };
+    let where = "c.type = 'planVersion' AND c.propertyId = @propertyId";
+    if (q.year !== undefined) {
+      where += ' AND c.year = @year';
+      params.year = q.year;
+    }
+    if (q.kind) {
+      where += ' AND c.kind = @kind';
+      params.kind = q.kind;
+    }
+    const items = await this.versions(principal.tenantId).all<PlanVersionItem>(`SELECT * FROM c WHERE ${where}`, params);
+    const pointers = await this.pointers(principal.tenantId).all<PlanInForceItem>("SELECT * FROM c WHERE c.type = 'planInForce' AND c.propertyId = @propertyId", { propertyId: q.propertyId });
+    const inForce = new Set(pointers.map((p) => p.versionId));
+    return items
+      .sort((a, b) => b.year - a.year || a.kind.localeCompare(b.kind) || b.number - a.number)
+      .map((v) => {
+        const { rows: _r, issues, ...view } = this.view(v, undefined);
+        void _r;
+        return { ...view, inForce: inForce.has(v.id), issueCount: issues.length };
+      });
+  }
+
+  async get(principal: Principal, id: string): Promise<{ view: VersionView; item: PlanVersionItem }> {
+    const item = await this.version(principal, 'planning.read', id);
+    return { view: this.view(item, await this.inForce(principal.tenantId, item)), item };
+  }
+
+  /** Two versions of one property side by side: per line and month, each figure and b − a. */
+  async compare(principal: Principal, a: string, b: string): Promise<{ a: VersionSummary; b: VersionSummary; lines: LineDifference[] }> {
+    const [va, vb] = [await this.version(principal, 'planning.read', a), await this.version(principal, 'planning.read', b)];
+    if (va.propertyId !== vb.propertyId) throw badRequest('Versions of different properties are not compared.', [{ field: 'query.b', message: 'not a version of the property of a' }]);
+    const byKey = (rows: PlanRow[]) => new Map(rows.map((r) => [`${r.departmentId ?? ''}|${r.line}`, r]));
+    const ra = byKey(va.rows);
+    const rb = byKey(vb.rows);
+    const keys = [...new Set([...ra.keys(), ...rb.keys()])];
+    const lines = keys.map((k) => {
+      const x = ra.get(k);
+      const y = rb.get(k);
+      const row = (x ?? y) as PlanRow;
+      return {
+        departmentId: row.departmentId,
+        line: row.line,
+        months: Array.from({ length: 12 }, (_, m) => {
+          const av = x?.months[m] ?? null;
+          const bv = y?.months[m] ?? null;
+          // Months of different years compare by position (January with January).
+          return { period: `${vb.year}-${String(m + 1).padStart(2, '0')}`, a: av, b: bv, difference: av === null && bv === null ? null : Math.round(((bv ?? 0) - (av ?? 0)) * 100) / 100 };
+        }),
+      };
+    });
+    const summary = (v: PlanVersionItem): VersionSummary => {
+      const { rows: _r, issues, ...view } = this.view(v, undefined);
+      void _r;
+      return { ...view, issueCount: issues.length };
+    };
+    const pa = await this.inForce(principal.tenantId, va);
+    const pb = await this.inForce(principal.tenantId, vb);
+    return { a: { ...summary(va), inForce: pa?.versionId === va.id }, b: { ...summary(vb), inForce: pb?.versionId === vb.id }, lines };
+  }
+
+  /**
+   * One workflow step (workflow.ts), If-Match on the version, audited with it. Approving makes the
+   * version the one in force: its facts are written (and the superseded version's facts it does not
+   * occupy removed) before the pointer moves, so reports never see half of a switch as in force. An
+   * approval interrupted after its state change (a crash) is completed by approving again.
+   */
+  async transition(principal: Principal, id: string, action: Action, comment: string | undefined, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<PlanVersionItem> {
+    const t = TRANSITIONS[action];
+    const current = await this.version(principal, t.permission, id);
+    const etag = checkIfMatch(ifMatch, current);
+    const pointer = await this.inForce(principal.tenantId, current);
+    if (action === 'approve' && current.status === 'approved' && pointer?.versionId !== current.id && (!pointer || pointer.approvedAt <= (current.approvedAt ?? ''))) {
+      await this.putInForce(current, pointer);
+      return current;
+    }
+    const refused = refusal(action, current, principal, await this.deps.policy(principal.tenantId), comment);
+    if (refused?.status === 403) throw forbidden(refused.message);
+    if (refused?.status === 400) throw badRequest(refused.message, [{ field: refused.field ?? 'body', message: refused.message }]);
+    if (refused) throw new ProblemError({ status: 409, title: 'Conflict', detail: refused.message });
+    const now = this.now().toISOString();
+    const next: PlanVersionItem = {
+      ...current,
+      status: t.to,
+      updatedAt: now,
+      ...(action === 'submit' ? { submittedBy: principal.userId, submittedAt: now } : {}),
+      ...(action === 'approve' ? { approvedBy: principal.userId, approvedAt: now } : {}),
+      history: [...current.history, { status: t.to, at: now, by: principal.userId, ...(comment ? { comment } : {}) }],
+    };
+    const event = await auditEvent(this.platform.cipher, {
+      ...meta,
+      tenantId: principal.tenantId,
+      actor: actorOf(principal),
+      action: t.audit,
+      target: { type: 'planningVersion', id },
+      details: {
+        propertyId: current.propertyId,
+        year: current.year,
+        kind: current.kind,
+        number: current.number,
+        comment: comment ?? null,
+        ...(action === 'approve' ? { supersedes: pointer && pointer.versionId !== id ? pointer.versionId : null } : {}),
+      },
+      changes: { status: { before: current.status, after: t.to } },
+    });
+    let written: PlanVersionItem;
+    try {
+      written = await this.platform.outbox.commit('planning', 'replace', next, [event], etag ?? current._etag);
+    } catch (err) {
+      if (isStoreError(err, 'precondition_failed')) throw preconditionFailed();
+      throw err;
+    }
+    if (action === 'approve') await this.putInForce(written, pointer);
+    return written;
+  }
+
+  /** Writes the version's facts (removing the superseded version's others), then points reports at it. */
+  private async putInForce(v: PlanVersionItem, pointer: PlanInForceItem | undefined): Promise<void> {
+    const upserts = await planFacts(v, this.deps.weights, v.approvedAt ?? this.now().toISOString());
+    const keep = new Set(upserts.map((f) => f.id));
+    let deletions: string[] = [];
+    if (pointer && pointer.versionId !== v.id) {
+      const previous = await this.versions(v.tenantId).read(pointer.versionId);
+      if (previous?.type === 'planVersion') deletions = [...planFactIds(previous)].filter((fid) => !keep.has(fid));
+    }
+    if (upserts.length > 0 || deletions.length > 0) {
+      const applied = await this.deps.facts.apply(v.tenantId, v.propertyId, upserts, deletions, v.id);
+      await this.deps.facts.recompute(v.tenantId, applied.days);
+    }
+    await this.pointers(v.tenantId).upsert({
+      id: inForceId(v.propertyId, v.year, v.kind),
+      tenantId: v.tenantId,
+      type: 'planInForce',
+      propertyId: v.propertyId,
+      year: v.year,
+      kind: v.kind,
+      versionId: v.id,
+      number: v.number,
+      approvedAt: v.approvedAt ?? this.now().toISOString(),
+      approvedBy: v.approvedBy ?? '',
+    });
+  }
+
+  /** System port for reports: the versions in force of these properties for the years `fromYear`–`toYear`. */
+  async plansInForce(tenantId: string, propertyIds: readonly string[], fromYear: number, toYear: number): Promise<Record<string, PropertyPlans>> {
+    const out: Record<string, PropertyPlans> = Object.fromEntries(propertyIds.map((id) => [id, emptyPlans()]));
+    if (propertyIds.length === 0) return out;
+    const pointers = await this.pointers(tenantId).all<PlanInForceItem>(
+      "SELECT * FROM c WHERE c.type = 'planInForce' AND ARRAY_CONTAINS(@propertyIds, c.propertyId) AND c.year >= @fromYear AND c.year <= @toYear",
+      { propertyIds: [...propertyIds], fromYear, toYear },
+    );
+    for (const p of pointers.sort((a, b) => a.year - b.year)) out[p.propertyId]?.[p.kind].push({ versionId: p.versionId, number: p.number, year: p.year, approvedAt: p.approvedAt });
+    return out;
+  }
+}
+
+export function emptyPlans(): PropertyPlans {
+  return Object.fromEntries(PLAN_KINDS.map((k) => [k, []])) as unknown as PropertyPlans;
+}
+
+/** CSV or XLSX, from the media type (an XLSX is a zip: `application/octet-stream` is told apart by its first bytes). */
+function formatOf(bytes: Buffer, contentType: string | undefined): 'csv' | 'xlsx' {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
+  if (type === XLSX_TYPE) return 'xlsx';
+  if (CSV_TYPES.includes(type)) return 'csv';
+  if (type === '' || type === 'application/octet-stream') return bytes.subarray(0, 2).toString('latin1') === 'PK' ? 'xlsx' : 'csv';
+  throw unsupportedMediaType(`text/csv, ${XLSX_TYPE} or application/octet-stream`);
+}
+
+export type { UploadIssue };

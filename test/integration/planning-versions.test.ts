@@ -1,0 +1,219 @@
+import { beforeAll, describe, expect, it } from '@jest/globals';
+import { useTestHost } from '../support/host.js';
+import { createUser, seedTenant, type SeededTenant, type SeededUser } from '../support/identity.js';
+import { createIntegration, sendAndWait } from './integrations-helpers.js';
+
+/**
+ * The planning upload centre end to end through HTTP: template → filled file → upload → submit →
+ * approve (by another person) → R&P and P&L budget equal the approved figures and name the version;
+ * a second approved version switches the reports; the workflow's permissions, four eyes and the
+ * tenant setting that relaxes them; rejection with a comment; an invalid upload recorded and 422.
+ *
+ * Seeded property p0: departments FB and ROOMS. Everything happens in 2027 (no other data there).
+ * An AMS budget line for FB of March (€5,000) is pushed first: the approved version replaces it.
+ */
+
+const host = useTestHost();
+let t: SeededTenant;
+let p0: string;
+let p1: string;
+let fb: string;
+let rooms: string;
+let planner: SeededUser;
+let owner: string;
+let admin: string;
+
+const MONTHS = Array.from({ length: 12 }, (_, m) => `2027-${String(m + 1).padStart(2, '0')}`);
+
+const template = (token: string, kind: string, propertyId: string, format = 'csv') => host.request('GET', `/api/v1/planning/templates/${kind}?propertyId=${propertyId}&year=2027&format=${format}`, { token });
+const upload = (token: string, body: string, query: string) => host.request('POST', `/api/v1/planning/versions?${query}`, { token, rawBody: body, headers: { 'content-type': 'text/csv' } });
+const step = async (token: string, id: string, action: string, body?: object) => {
+  const current = await host.request('GET', `/api/v1/planning/versions/${id}`, { token: owner });
+  return host.request('POST', `/api/v1/planning/versions/${id}/${action}`, { token, headers: { 'if-match': current.headers.get('etag') ?? '' }, ...(body ? { body } : {}) });
+};
+
+/** The CSV template with figures set: `fill` maps "CODE|line" to { month index: value }. */
+function filled(csv: string, fill: Record<string, Record<number, number>>): string {
+  const lines = csv.trim().split('\r\n');
+  return (
+    lines
+      .map((line, i) => {
+        if (i === 0) return line;
+        const cells = line.split(',');
+        const values = fill[`${cells[0]}|${cells[2]}`];
+        if (!values) return line;
+        for (const [m, v] of Object.entries(values)) cells[3 + Number(m)] = String(v);
+        return cells.join(',');
+      })
+      .join('\r\n') + '\r\n'
+  );
+}
+
+const rpMonth = (token: string, from = '2027-03-01', to = '2027-03-31', granularity = 'month') =>
+  host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${p0}&from=${from}&to=${to}&granularity=${granularity}&compare=budget`, { token });
+const pnlMonth = (token: string) => host.request('GET', `/api/v1/reports/profit-loss?propertyId=${p0}&from=2027-03-01&to=2027-03-31&granularity=month&compare=budget`, { token });
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const budgetOf = (period: any, departmentId: string) => period.departments.find((d: { departmentId: string }) => d.departmentId === departmentId)?.budget?.revenue;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+const pnlLine = (res: any, key: string) => res.json.properties[0].periods[0].lines.find((l: { key: string }) => l.key === key)?.budget;
+
+let v1: string;
+
+beforeAll(async () => {
+  t = await seedTenant(host);
+  owner = t.users.owner.token;
+  admin = t.users.admin.token;
+  [p0, p1] = t.propertyIds as [string, string];
+  [rooms, fb] = t.departmentIds[p0] as [string, string];
+  // A planner of property p0 only: may upload and submit there, not approve, not see p1.
+  const role = await host.request('POST', '/api/v1/roles', { token: owner, body: { name: 'Planner', permissions: ['planning.read', 'planning.submit', 'reports.rp.read'] } });
+  if (role.status !== 201) throw new Error(`role: ${role.status} ${role.text}`);
+  planner = await createUser(host, t.slug, owner, { email: `planner@${t.slug}.example`, roles: [{ roleId: role.json.id, scope: { all: false, propertyIds: [p0] } }] });
+  const ams = await createIntegration(host, admin, { propertyId: p0, sourceType: 'ams', mappings: { departments: {}, accounts: { '4100': 'revenue' } } });
+  await sendAndWait(host, admin, ams, { records: [{ id: 'AMS-B-2027-03-FB', period: '2027-03', account: '4100', department: 'FB', amount: 5000, kind: 'budget' }] });
+});
+
+describe('planning versions over HTTP', () => {
+  it('serves a template pre-filled with the departments, lines and months, as CSV and XLSX', async () => {
+    const csv = await template(planner.token, 'budget', p0);
+    expect(csv.status).toBe(200);
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).toBe(['Department', 'Department name', 'Line', ...MONTHS].join(','));
+    expect(lines[1]).toBe(`FB,Food & Beverage,revenue${','.repeat(12)}`);
+    expect(lines.filter((l) => l.startsWith('ROOMS,')).map((l) => l.split(',')[2])).toEqual(['revenue', 'costOfSales', 'payrollAndRelated', 'otherExpenses', 'covers', 'productiveHours']);
+    expect(lines.some((l) => l.startsWith('PROPERTY,Property,utilities,'))).toBe(true);
+    const xlsx = await template(planner.token, 'targets', p0, 'xlsx');
+    expect(xlsx.status).toBe(200);
+    expect(xlsx.headers.get('content-type')).toContain('spreadsheetml');
+    expect((await template(planner.token, 'budget', p1)).status).toBe(403);
+    expect((await template(t.users.endUser.token, 'budget', p0)).status).toBe(403);
+  });
+
+  it('records an invalid upload and answers 422 with each row and column', async () => {
+    const csv = (await template(planner.token, 'budget', p0)).text;
+    const bad = filled(csv, { 'FB|revenue': { 2: 'lots' as unknown as number } }).replace('PROPERTY,Property,utilities', 'SPA,Spa,utilities');
+    const res = await upload(planner.token, bad, `propertyId=${p0}&year=2027&kind=budget&filename=bad.csv`);
+    expect(res.status).toBe(422);
+    expect(res.json.errors).toEqual(
+      expect.arrayContaining([
+        { field: 'body.row.2.2027-03', message: "'lots' is not a number" },
+        { field: expect.stringMatching(/^body\.row\.\d+\.Department$/), message: expect.stringContaining("'SPA' is not a department") },
+      ]),
+    );
+    const recorded = await host.request('GET', res.headers.get('location') ?? '', { token: planner.token });
+    expect(recorded.status).toBe(200);
+    expect(recorded.json).toMatchObject({ status: 'invalid', number: 1, file: { name: 'bad.csv', format: 'csv' } });
+    expect(recorded.json.issues).toEqual(expect.arrayContaining([{ row: 2, column: '2027-03', message: "'lots' is not a number" }]));
+    // An invalid version never moves on.
+    expect((await step(planner.token, recorded.json.id, 'submit')).status).toBe(409);
+  });
+
+  it('uploads, submits and approves (another person): reports use the approved figures and name the version', async () => {
+    const csv = (await template(planner.token, 'budget', p0)).text;
+    const body = filled(csv, { 'FB|revenue': { 2: 31000 }, 'ROOMS|revenue': { 2: 62000 }, 'PROPERTY|utilities': { 2: 3100 }, 'PROPERTY|roomsSold': { 2: 2480 } });
+    // Without planning.submit: 403.
+    expect((await upload(t.users.endUser.token, body, `propertyId=${p0}&year=2027&kind=budget`)).status).toBe(403);
+    const res = await upload(planner.token, body, `propertyId=${p0}&year=2027&kind=budget&spread=even&filename=budget.csv`);
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({ status: 'draft', number: 2, spread: 'even', inForce: false, issues: [] });
+    v1 = res.json.id;
+    expect(res.json.rows).toEqual(expect.arrayContaining([{ departmentId: fb, line: 'revenue', months: [null, null, 31000, ...new Array(9).fill(null)] }]));
+
+    // The AMS budget line holds the budget until a version is approved.
+    expect(budgetOf((await rpMonth(owner)).json.properties[0].total, fb)).toBe(5000);
+
+    expect((await step(planner.token, v1, 'approve')).status).toBe(403); // no planning.approve
+    const submitted = await step(planner.token, v1, 'submit');
+    expect(submitted.status).toBe(200);
+    expect(submitted.json).toMatchObject({ status: 'submitted', submittedBy: planner.id });
+    const approved = await step(admin, v1, 'approve');
+    expect(approved.status).toBe(200);
+    expect(approved.json).toMatchObject({ status: 'approved', approvedBy: t.users.admin.id, inForce: true });
+
+    const rp = await rpMonth(owner);
+    expect(rp.status).toBe(200);
+    const total = rp.json.properties[0].total;
+    expect(budgetOf(total, fb)).toBe(31000);
+    expect(budgetOf(total, rooms)).toBe(62000);
+    expect(rp.json.meta.plans[p0].budget).toEqual([{ versionId: v1, number: 2, year: 2027, approvedAt: approved.json.approvedAt }]);
+    expect(rp.json.meta.plans[p0].forecast).toEqual([]);
+    // Spread evenly over the 31 days of March, to the cent.
+    const days = await rpMonth(owner, '2027-03-01', '2027-03-02', 'day');
+    expect(days.json.properties[0].periods.map((p: unknown) => budgetOf(p, fb))).toEqual([1000, 1000]);
+
+    const pnl = await pnlMonth(owner);
+    expect(pnl.status).toBe(200);
+    expect(pnlLine(pnl, 'revenue.total')).toBe(93000);
+    expect(pnlLine(pnl, 'undistributed.utilities')).toBe(3100);
+    expect(pnlLine(pnl, 'stats.roomsSold')).toBe(2480);
+    expect(pnl.json.meta.plans[p0].budget[0].versionId).toBe(v1);
+
+    const list = await host.request('GET', `/api/v1/planning/versions?propertyId=${p0}&year=2027&kind=budget`, { token: planner.token });
+    expect(list.json.items.map((i: { number: number; status: string; inForce: boolean }) => [i.number, i.status, i.inForce])).toEqual([
+      [2, 'approved', true],
+      [1, 'invalid', false],
+    ]);
+  });
+
+  it('switches reports to a newly approved version (v2), removing what v1 planned and v2 does not', async () => {
+    const csv = (await template(planner.token, 'budget', p0)).text;
+    const res = await upload(planner.token, filled(csv, { 'FB|revenue': { 2: 62000 } }), `propertyId=${p0}&year=2027&kind=budget`);
+    expect(res.status).toBe(201);
+    const v2 = res.json.id as string;
+    const diff = await host.request('GET', `/api/v1/planning/versions/compare?a=${v1}&b=${v2}`, { token: planner.token });
+    expect(diff.status).toBe(200);
+    const fbRevenue = diff.json.lines.find((l: { departmentId: string; line: string }) => l.departmentId === fb && l.line === 'revenue');
+    expect(fbRevenue.months[2]).toEqual({ period: '2027-03', a: 31000, b: 62000, difference: 31000 });
+    expect(fbRevenue.months[3]).toEqual({ period: '2027-04', a: null, b: null, difference: null });
+
+    expect((await step(planner.token, v2, 'submit')).status).toBe(200);
+    const approved = await step(owner, v2, 'approve');
+    expect(approved.status).toBe(200);
+    const rp = await rpMonth(owner);
+    expect(budgetOf(rp.json.properties[0].total, fb)).toBe(62000);
+    expect(budgetOf(rp.json.properties[0].total, rooms) ?? 0).toBe(0);
+    expect(rp.json.meta.plans[p0].budget).toEqual([{ versionId: v2, number: 3, year: 2027, approvedAt: approved.json.approvedAt }]);
+    const first = await host.request('GET', `/api/v1/planning/versions/${v1}`, { token: planner.token });
+    expect(first.json).toMatchObject({ status: 'approved', inForce: false });
+    // Locking keeps the version; only an approved one can be locked.
+    expect((await step(owner, v2, 'lock')).json).toMatchObject({ status: 'locked', inForce: true });
+    expect((await step(owner, v2, 'lock')).status).toBe(409);
+  });
+
+  it('keeps four eyes unless the tenant allows self-approval; rejects with a comment', async () => {
+    const csv = (await template(admin, 'forecast', p0)).text;
+    const a = (await upload(admin, filled(csv, { 'FB|revenue': { 0: 100 } }), `propertyId=${p0}&year=2027&kind=forecast`)).json.id as string;
+    expect((await step(admin, a, 'submit')).status).toBe(200);
+    expect((await step(admin, a, 'approve')).status).toBe(403);
+    expect((await step(admin, a, 'reject', { comment: 'mine' })).status).toBe(403);
+    expect((await step(owner, a, 'reject')).status).toBe(400);
+    const rejected = await step(owner, a, 'reject', { comment: 'January covers missing' });
+    expect(rejected.status).toBe(200);
+    expect(rejected.json.status).toBe('rejected');
+    expect(rejected.json.history.at(-1)).toMatchObject({ status: 'rejected', by: t.users.owner.id, comment: 'January covers missing' });
+    expect((await step(owner, a, 'approve')).status).toBe(409);
+
+    const settings = await host.request('GET', '/api/v1/tenant/settings', { token: owner });
+    expect(settings.json.planning).toEqual({ selfApproval: false });
+    const changed = await host.request('PATCH', '/api/v1/tenant/settings', { token: owner, headers: { 'if-match': settings.headers.get('etag') ?? '' }, body: { planning: { selfApproval: true } } });
+    expect(changed.status).toBe(200);
+    expect(changed.json.planning).toEqual({ selfApproval: true });
+    const b = (await upload(admin, filled(csv, { 'FB|revenue': { 0: 200 } }), `propertyId=${p0}&year=2027&kind=forecast`)).json.id as string;
+    expect((await step(admin, b, 'submit')).status).toBe(200);
+    expect((await step(admin, b, 'approve')).json).toMatchObject({ status: 'approved', inForce: true });
+  });
+
+  it("keeps a planner to their property's versions and audits every transition", async () => {
+    const csv = (await template(owner, 'budget', p1)).text;
+    const other = await upload(owner, filled(csv, { 'FB|revenue': { 0: 1 } }), `propertyId=${p1}&year=2027&kind=budget`);
+    expect(other.status).toBe(201);
+    expect((await host.request('GET', `/api/v1/planning/versions/${other.json.id}`, { token: planner.token })).status).toBe(403);
+    expect((await host.request('GET', `/api/v1/planning/versions?propertyId=${p1}`, { token: planner.token })).status).toBe(403);
+    expect((await step(planner.token, other.json.id, 'submit')).status).toBe(403);
+    expect((await host.request('GET', `/api/v1/planning/versions/compare?a=${v1}&b=${other.json.id}`, { token: planner.token })).status).toBe(403);
+    await host.app.broker?.idle();
+    const audit = await host.request('GET', `/api/v1/audit?targetId=${encodeURIComponent(v1)}&limit=50`, { token: owner });
+    const actions = audit.json.items.map((e: { action: string }) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['planning.version_uploaded', 'planning.version_submitted', 'planning.version_approved']));
+  });
+});
