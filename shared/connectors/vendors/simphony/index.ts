@@ -5,8 +5,9 @@ import { SimphonySync, WINDOW_DAYS } from './sync.js';
 
 /**
  * Oracle Simphony (POS): sales per outlet (revenue center) and business date from the Business
- * Intelligence API's guest checks (`POST /bi/v1/{orgShortName}/getGuestChecks` by `busDt` and
- * `locRef`), with the BI API account's OpenID Connect login. docs/connectors.md#oracle-simphony.
+ * Intelligence API, by `locRef` and `busDt`: closed dates from `getOperationsDailyTotals`, the open
+ * date from `getGuestChecks`, with the BI API account's OpenID Connect login (refresh grant when
+ * due). docs/connectors.md#oracle-simphony.
  */
 export const simphony: Connector<typeof simphonySettings, typeof simphonyCredentials> = {
   manifest: {
