@@ -86,6 +86,11 @@ export interface VendorRequest {
   form?: Record<string, string>;
   /** Query string parameters (arrays repeat the name). */
   query?: Record<string, string | number | boolean | Array<string | number>>;
+  /**
+   * A 3xx is answered to the connector (its Location and Set-Cookie headers), not refused; it is
+   * never followed. For a login step that may redirect (Simphony's OpenID provider).
+   */
+  answerRedirect?: boolean;
 }
 
 /**

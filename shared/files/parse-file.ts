@@ -3,7 +3,7 @@ import type { CanonicalBatch } from '../connectors/connector.js';
 import { FORMATS } from '../integrations/formats/index.js';
 import { fieldsOf, type FileMapping, type FileOptions } from './mapping.js';
 import { readCsvBatches } from './readers/csv.js';
-import { readXlsx } from './readers/xlsx.js';
+import { readXlsxBatches } from './readers/xlsx.js';
 import { readXml } from './readers/xml.js';
 import { FileFormatError, headerKey, type FileInput, type SourceRow } from './readers/source.js';
 import { isBlank, readBoolean, readDate, readNumber, readText, type Cell } from './values.js';
@@ -96,7 +96,7 @@ function rowsOf(input: FileInput, c: Compiled): AsyncIterable<SourceRow[]> {
     case 'csv':
       return readCsvBatches(input, file, headerCheck(c));
     case 'xlsx':
-      return oneByOne(readXlsx(input, file, headerCheck(c)));
+      return readXlsxBatches(input, file, headerCheck(c));
     case 'xml':
       return oneByOne(readXml(input, file));
   }

@@ -105,7 +105,8 @@ export function monthData(period: string, property: PropertyInfo | undefined, de
  *   future day), else the property's room count; out-of-order rooms are taken out when the property's
  *   setting takes them out of rooms available in reports.
  * - `lastYear`: the figure's measure on the actual day 364 days earlier (lastYearFigure).
- * - `roomNights`: a day's RMS forecast rooms sold, else its PMS rooms on the books.
+ * - `roomNights`: a day's forecast rooms sold (the RMS's, or an approved forecast version's rooms sold
+ *   line), else its PMS rooms on the books.
  * - `covers`: the covers of the reservations held for a day (received before it, on the books, or
  *   later), of the department, or of every F&B department for a property-level figure.
  *
@@ -120,8 +121,10 @@ export function weightsOf(data: MonthData, target: Pick<SpreadTarget, 'departmen
       return roomsAvailableWeights(data);
     case 'roomNights':
       return days.map((d) => {
+        // A day's forecast of rooms: the RMS's (even of 0 rooms), or an approved forecast version's rooms
+        // sold line, which stands in for the RMS in a month it plans (integrations/aggregate.ts).
         const forecast = propertyItem(data, d, 'forecast');
-        if (forecast && num(forecast.sources?.rms) > 0) return num(forecast.roomsSold);
+        if (forecast && (num(forecast.sources?.rms) > 0 || num(forecast.roomsSold) > 0)) return num(forecast.roomsSold);
         return num(propertyItem(data, d, 'onTheBooks')?.roomsSold);
       });
     case 'covers': {

@@ -7,8 +7,10 @@ import { daysOfMonth, spreadCents } from '../reporting/spread.js';
  * - `roomsAvailable`: in proportion to each day's rooms available;
  * - `lastYear`: in proportion to the same measure's actual days one year earlier, aligned by weekday
  *   (364 days back), so a Saturday-heavy month stays Saturday-heavy;
- * - `roomNights`: in proportion to the forecast room nights (rooms on the books) of each day;
- * - `covers`: in proportion to the covers on the books of each day (for F&B outlets).
+ * - `roomNights`: in proportion to the forecast room nights of each day (rooms on the books where no
+ *   forecast of rooms exists);
+ * - `covers`: in proportion to the covers of the reservations held for each day (for F&B outlets).
+ * The weights: spread-weights.ts (SpreadWeights).
  */
 export const SPREAD_METHODS = ['even', 'roomsAvailable', 'lastYear', 'roomNights', 'covers'] as const;
 export type SpreadMethod = (typeof SPREAD_METHODS)[number];

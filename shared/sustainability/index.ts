@@ -114,3 +114,4 @@ export {
   type DayCheck,
   type Anomaly,
 } from './expected.js';
+export { spreadReading } from './spread-reading.js';

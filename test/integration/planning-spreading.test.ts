@@ -5,6 +5,7 @@ import { createIntegration, sendAndWait } from './integrations-helpers.js';
 import { SpreadWeights } from '../../shared/planning/spread-weights.js';
 import { spreadMonth, type SpreadMethod, type SpreadTarget } from '../../shared/planning/spreading.js';
 import { addDays, daysBetween } from '../../shared/reporting/periods.js';
+import type { Item } from '../../shared/platform/cosmos/store.js';
 
 /*
  * Property p0 ("North Hotel", 100 rooms; departments ROOMS and FB), data pushed through the signed
@@ -116,6 +117,22 @@ describe('spreading weights from the aggregates', () => {
     const negative = spreadMonth(-999.99, '2027-04', w);
     expect(negative.map((d) => d.amount)).toEqual(days.map((d) => -d.amount));
     expect(total(negative)).toBe(-999.99);
+  });
+
+  it('roomNights takes the rooms sold of a forecast from any source, the on-the-books rooms on a forecast day without rooms', async () => {
+    // An approved forecast version leaves forecast aggregates whose source is the version, not the RMS
+    // (its rooms sold line, or 0 rooms when it plans money only): written here as the pipeline writes them.
+    const aggregates = host.app.store.collection<Item & Record<string, unknown>>('aggregates', t.tenantId);
+    const rms = await aggregates.scoped(p0).read(`agg:${p0}:2027-04-01:_property:forecast`);
+    expect(rms).toMatchObject({ roomsSold: 50, sources: { rms: 1 } });
+    const { _etag: _e, _ts: _t, ...base } = rms as Item & Record<string, unknown>;
+    const planned = (date: string, roomsSold: number) => ({ ...base, id: `agg:${p0}:${date}:_property:forecast`, date, roomsSold, roomRevenue: 0, sources: { planning: 1 } });
+    await aggregates.upsert(planned('2027-05-01', 60));
+    await aggregates.upsert(planned('2027-05-02', 0));
+    await sendAndWait(host, t.users.admin.token, await createIntegration(host, t.users.admin.token, { propertyId: p0, sourceType: 'pms' }), {
+      records: [{ id: 'OTB-2027-05-02', date: '2027-05-02', kind: 'onTheBooks', roomsAvailable: 100, roomsSold: 20, roomRevenue: 2000 }],
+    });
+    expect(await weights('2027-05', 'roomNights')).toEqual([60, 20, ...new Array(29).fill(0)]);
   });
 
   it('lastYear: the department’s actual days 364 days back, so Fridays and Saturdays stay heavy (31-day month)', async () => {

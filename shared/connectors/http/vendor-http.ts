@@ -75,7 +75,7 @@ export class FrameworkVendorHttp implements VendorHttp {
       headers['content-type'] = 'application/x-www-form-urlencoded';
     }
     try {
-      const response = responseOf(await this.authorised(exchange), this.options.vendor, label);
+      const response = responseOf(await this.authorised(exchange), this.options.vendor, label, request.answerRedirect === true);
       this.circuits.succeeded(key);
       return response;
     } catch (err) {
@@ -173,6 +173,9 @@ export class FrameworkVendorHttp implements VendorHttp {
     res.headers.forEach((value, name) => {
       headers[name] = value;
     });
+    // Iterating Headers gives each Set-Cookie apart (the last would win): all of them, joined as one header would be.
+    const cookies = res.headers.getSetCookie();
+    if (cookies.length) headers['set-cookie'] = cookies.join(', ');
     return { status: res.status, headers, text };
   }
 }
@@ -199,10 +202,11 @@ function isTimeout(err: unknown): boolean {
   return name === 'TimeoutError' || name === 'AbortError';
 }
 
-/** A non-429, non-5xx answer as the connector sees it: 2xx with its JSON parsed, anything else a VendorError. */
-function responseOf(answer: Answer, vendor: string, label: string): VendorResponse {
+/** A non-429, non-5xx answer as the connector sees it: 2xx (and 3xx when `redirect`) with its JSON parsed, anything else a VendorError. */
+function responseOf(answer: Answer, vendor: string, label: string, redirect: boolean): VendorResponse {
   if (answer.status === 401 || answer.status === 403) throw new VendorError('unauthorized', vendor, { status: answer.status, request: label });
-  if (answer.status < 200 || answer.status > 299) throw new VendorError('rejected', vendor, { status: answer.status, request: label });
+  const redirected = redirect && answer.status >= 300 && answer.status <= 399;
+  if ((answer.status < 200 || answer.status > 299) && !redirected) throw new VendorError('rejected', vendor, { status: answer.status, request: label });
   let body: unknown = undefined;
   if (answer.text !== '') {
     const type = answer.headers['content-type'] ?? '';

@@ -3,22 +3,9 @@ import ExcelJS from 'exceljs';
 import type { FileOptions } from '../mapping.js';
 import type { Cell } from '../values.js';
 import { chunksOf, FileFormatError, headerKey, type FileInput, type HeaderCheck, type SourceRow } from './source.js';
+import { plainCell, readSheetRows, type SheetRow } from './xlsx-sheet.js';
 
 type XlsxOptions = Extract<FileOptions, { kind: 'xlsx' }>;
-
-/** An exceljs cell value as a plain cell: rich text joined, a formula by its cached result, an error cell as empty. */
-function plain(value: unknown): Cell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' || value instanceof Date) return value;
-  if (typeof value === 'object') {
-    const v = value as { richText?: Array<{ text: string }>; result?: unknown; text?: unknown; error?: unknown };
-    if (Array.isArray(v.richText)) return v.richText.map((r) => r.text).join('');
-    if ('result' in v) return plain(v.result);
-    if ('error' in v) return null;
-    if (typeof v.text === 'string') return v.text;
-  }
-  return null;
-}
 
 /**
  * Workbooks up to this size are read whole (exceljs's Workbook.load): exceljs's streaming reader can
@@ -35,6 +22,11 @@ const READ_WHOLE_UP_TO = 16 * 1024 * 1024;
  * strings is parked in a temporary file by exceljs until they are read).
  */
 export async function* readXlsx(input: FileInput, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow> {
+  for await (const rows of readXlsxBatches(input, options, checkHeader)) yield* rows;
+}
+
+/** `readXlsx`, the rows handed on as the reader has them: one await per chunk of the sheet instead of one per row. */
+export async function* readXlsxBatches(input: FileInput, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow[]> {
   const chunks = chunksOf(input);
   const head: Uint8Array[] = [];
   let size = 0;
@@ -62,29 +54,28 @@ export async function* readXlsx(input: FileInput, options: XlsxOptions, checkHea
   );
 }
 
-interface XlsxRow {
-  number: number;
-  values: unknown;
-}
-
 /** The rows of the chosen sheet from its header row on, as cells by header key. */
-async function* rowsOf(name: string, rows: AsyncIterable<XlsxRow> | Iterable<XlsxRow>, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow> {
+async function* rowsOf(name: string, batches: AsyncIterable<SheetRow[]> | Iterable<SheetRow[]>, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow[]> {
   let keys: string[] | undefined;
-  for await (const row of rows) {
-    if (row.number < options.headerRow) continue;
-    const values = row.values as unknown[];
-    if (!keys) {
-      const names = values.map((v) => (v === undefined || v === null ? '' : String(plain(v) ?? '').trim()));
-      keys = names.map(headerKey);
-      checkHeader(names.filter((n) => n !== ''));
-      continue;
+  for await (const batch of batches) {
+    const out: SourceRow[] = [];
+    for (const row of batch) {
+      if (row.number < options.headerRow) continue;
+      const values = row.values;
+      if (!keys) {
+        const names = Array.from(values, (v) => (v === undefined || v === null ? '' : String(v).trim()));
+        keys = names.map(headerKey);
+        checkHeader(names.filter((n) => n !== ''));
+        continue;
+      }
+      const cells = new Map<string, Cell>();
+      values.forEach((v, i) => {
+        const key = keys?.[i];
+        if (key) cells.set(key, v);
+      });
+      out.push({ row: row.number, cells });
     }
-    const cells = new Map<string, Cell>();
-    values.forEach((v, i) => {
-      const key = keys?.[i];
-      if (key) cells.set(key, plain(v));
-    });
-    yield { row: row.number, cells };
+    if (out.length > 0) yield out;
   }
   if (!keys) throw new FileFormatError(`worksheet '${name}' has no header row ${options.headerRow}`);
 }
@@ -93,7 +84,7 @@ function missingSheet(options: XlsxOptions, seen: string[]): FileFormatError {
   return new FileFormatError(options.sheet ? `the workbook has no worksheet '${options.sheet}' (it has: ${seen.join(', ') || 'none'})` : 'the workbook has no worksheet');
 }
 
-async function* readWhole(bytes: Buffer, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow> {
+async function* readWhole(bytes: Buffer, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow[]> {
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
@@ -103,28 +94,44 @@ async function* readWhole(bytes: Buffer, options: XlsxOptions, checkHeader: Head
   const sheets = workbook.worksheets; // in tab order
   const sheet = sheets.find((s) => options.sheet === undefined || s.name.toLowerCase() === options.sheet.toLowerCase());
   if (!sheet) throw missingSheet(options, sheets.map((s) => s.name));
-  const rows: XlsxRow[] = [];
-  sheet.eachRow({ includeEmpty: false }, (row, number) => rows.push({ number, values: row.values }));
-  yield* rowsOf(sheet.name, rows, options, checkHeader);
+  const rows: SheetRow[] = [];
+  sheet.eachRow({ includeEmpty: false }, (row, number) => rows.push({ number, values: (row.values as unknown[]).map(plainCell) }));
+  yield* rowsOf(sheet.name, [rows], options, checkHeader);
 }
 
-async function* readStreamed(input: AsyncIterable<Uint8Array>, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow> {
+/** What this reader uses of exceljs's streaming workbook reader once it has emitted a worksheet. */
+interface StreamedBook {
+  sharedStrings?: unknown[];
+  styles?: { getStyleModel(id: number): { numFmt?: string } | null };
+  properties?: { model?: { date1904?: boolean } };
+}
+
+async function* readStreamed(input: AsyncIterable<Uint8Array>, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow[]> {
   const stream = Readable.from(input);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { sharedStrings: 'cache', styles: 'cache', worksheets: 'emit', hyperlinks: 'ignore', entries: 'ignore' });
   let found = false;
   const seen: string[] = [];
   try {
     for await (const sheet of reader) {
-      const name = (sheet as unknown as { name?: string }).name ?? '';
+      const { name = '', iterator } = sheet as unknown as { name?: string; iterator: AsyncIterable<Uint8Array> };
       seen.push(name);
       const wanted = !found && (options.sheet === undefined || name.toLowerCase() === options.sheet.toLowerCase());
       if (!wanted) {
         // The zip is one stream: a sheet not read is still read through.
-        for await (const _row of sheet) void _row;
+        for await (const _chunk of iterator) void _chunk;
         continue;
       }
       found = true;
-      yield* rowsOf(name, sheet as unknown as AsyncIterable<XlsxRow>, options, checkHeader);
+      // The sheet's XML is read here rather than by exceljs's worksheet reader (its SAX parse and cell
+      // objects were most of the time); shared strings, styles and the 1904 flag are exceljs's, read
+      // before it emits the sheet.
+      const book = reader as unknown as StreamedBook;
+      const context = {
+        sharedStrings: book.sharedStrings,
+        numFmtOf: (style: number) => book.styles?.getStyleModel(style)?.numFmt,
+        date1904: book.properties?.model?.date1904 === true,
+      };
+      yield* rowsOf(name, readSheetRows(iterator, context), options, checkHeader);
     }
   } catch (err) {
     if (err instanceof FileFormatError) throw err;

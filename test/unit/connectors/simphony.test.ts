@@ -139,6 +139,19 @@ describe('Oracle Simphony connector', () => {
     expect(fake.violations).toEqual([]);
   });
 
+  it('signs in when authorize and sign-in answer with redirects, the session cookie among several', async () => {
+    fake.redirects = true;
+    try {
+      const logins = fake.logins;
+      const client = new SimphonyClient(ctx.http, ctx.settings, credentials, new TokenCache());
+      await expect(client.dailyTotals(LOC, '2026-03-13')).resolves.toMatchObject({ busDt: '2026-03-13' });
+      expect(fake.logins).toBe(logins + 1);
+      expect(fake.violations).toEqual([]);
+    } finally {
+      fake.redirects = false;
+    }
+  });
+
   it('refused credentials fail the login as token_failed', async () => {
     const client = new SimphonyClient(ctx.http, ctx.settings, { ...credentials, password: 'wrong' }, new TokenCache());
     const err = await client.guestChecks(LOC, '2026-03-14').catch((e: unknown) => e);

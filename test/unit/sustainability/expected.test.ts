@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { degreeDays, detectAnomalies, fitConsumptionModel, normalisedComparison, predict, type ModelDay } from '../../../shared/sustainability/index.js';
+import { degreeDays, detectAnomalies, fitConsumptionModel, normalisedComparison, predict, spreadReading, type ModelDay } from '../../../shared/sustainability/index.js';
 
 /** A synthetic year: 365 days of known drivers (a deterministic sequence, no randomness in the test). */
 function syntheticYear(model: { a: number; b: number; c: number; d: number }, noise = (_i: number) => 0): ModelDay[] {
@@ -68,5 +68,30 @@ describe('expected consumption', () => {
   it('degree days use configurable bases and refuse a cooling base below the heating base', () => {
     expect(degreeDays([{ date: '2025-01-01', meanTempC: 10 }], { heatingBaseC: 18 })).toEqual([{ date: '2025-01-01', hdd: 8, cdd: 0 }]);
     expect(() => degreeDays([], { heatingBaseC: 20, coolingBaseC: 18 })).toThrow();
+  });
+});
+
+describe('spreading a reading over days', () => {
+  const days = [
+    { date: '2025-01-01', occupiedRooms: 50, hdd: 10, cdd: 0 },
+    { date: '2025-01-02', occupiedRooms: 100, hdd: 0, cdd: 0 },
+    { date: '2025-01-03', occupiedRooms: 0, hdd: 0, cdd: 0 },
+  ];
+
+  it('by the model’s expected consumption of each day, summing to the reading to the cent', () => {
+    // Expected: 100 + 2·50 + 10·10 = 300; 100 + 2·100 = 300; 100 → weights 3 : 3 : 1.
+    const spread = spreadReading(700, days, { a: 100, b: 2, c: 10, d: 0 });
+    expect(spread).toEqual([
+      { date: '2025-01-01', amount: 300 },
+      { date: '2025-01-02', amount: 300 },
+      { date: '2025-01-03', amount: 100 },
+    ]);
+    expect(spreadReading(1000, days, { a: 100, b: 2, c: 10, d: 0 }).reduce((s, d) => s + Math.round(d.amount * 100), 0)).toBe(100000);
+  });
+
+  it('by occupied rooms without a model, evenly without any weight, and never below zero', () => {
+    expect(spreadReading(300, days).map((d) => d.amount)).toEqual([100, 200, 0]);
+    expect(spreadReading(3, days.map((d) => ({ ...d, occupiedRooms: 0 }))).map((d) => d.amount)).toEqual([1, 1, 1]);
+    expect(spreadReading(100, days, { a: -50, b: 1, c: 0, d: 0 }).map((d) => d.amount)).toEqual([0, 100, 0]);
   });
 });

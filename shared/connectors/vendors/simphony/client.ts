@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { TokenRequest, VendorHttp, VendorRequest } from '../../connector.js';
+import type { TokenRequest, VendorHttp, VendorRequest, VendorResponse } from '../../connector.js';
 import { processTokens, refreshAt, type CachedToken, type TokenCache } from '../../http/oauth-tokens.js';
 import { sendWithToken } from '../../http/token-retry.js';
 import { VendorError } from '../../http/vendor-error.js';
@@ -19,6 +19,16 @@ function cookieOf(setCookie: string | undefined): string | undefined {
   if (!setCookie) return undefined;
   const pairs = setCookie.split(/,(?=\s*[^;=,\s]+=)/).map((c) => c.split(';')[0]!.trim());
   return pairs.filter(Boolean).join('; ') || undefined;
+}
+
+/**
+ * The authorization code of the sign-in answer: in the JSON `redirectUrl` (Oracle's documented
+ * answer), or in the Location of a redirect to the redirect URI (what public clients read).
+ */
+function codeOf(answer: VendorResponse): string | null {
+  const signIn = signInResponse.safeParse(answer.body);
+  const target = signIn.success ? signIn.data.redirectUrl : answer.status >= 300 && answer.status <= 399 ? answer.headers.location : undefined;
+  return target ? new URLSearchParams(target.replace(/^[^?]*\?/, '')).get('code') : null;
 }
 
 /**
@@ -82,6 +92,8 @@ export class SimphonyClient {
         method: 'GET',
         url: vendorEndpoint(this.authBase, AUTHORIZE_PATH),
         query: { response_type: 'code', client_id: this.credentials.clientId, scope: 'openid', redirect_uri: REDIRECT_URI, code_challenge: challenge, code_challenge_method: 'S256' },
+        // Oracle documents the request, not its answer: a 200 or a redirect (to its sign-in page) both carry the session cookie.
+        answerRedirect: true,
       },
       AUTHORIZE_PATH,
     );
@@ -92,11 +104,11 @@ export class SimphonyClient {
         url: vendorEndpoint(this.authBase, SIGNIN_PATH),
         ...(cookie ? { headers: { cookie } } : {}),
         form: { username: this.credentials.username, password: this.credentials.password, orgname: this.settings.orgShortName },
+        answerRedirect: true,
       },
       SIGNIN_PATH,
     );
-    const signIn = signInResponse.safeParse(signedIn.body);
-    const code = signIn.success ? new URLSearchParams(signIn.data.redirectUrl.replace(/^[^?]*\?/, '')).get('code') : null;
+    const code = codeOf(signedIn);
     if (!code) throw new VendorError('token_failed', VENDOR, { status: signedIn.status, request: `POST /${SIGNIN_PATH}` });
     const form = { grant_type: 'authorization_code', client_id: this.credentials.clientId, scope: 'openid', redirect_uri: REDIRECT_URI, code, code_verifier: verifier };
     return this.exchange(started, form, cookie);

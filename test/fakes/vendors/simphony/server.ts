@@ -70,6 +70,12 @@ export interface SimphonyFake {
   refreshes: number;
   /** When true, every refresh grant is refused (invalid_grant), as for an expired or revoked refresh token. */
   refuseRefresh: boolean;
+  /**
+   * When true, authorize answers 302 to the sign-in page (two cookies) and sign-in 302 to the
+   * redirect URI with the code, as an OpenID provider may (Oracle documents neither answer's status
+   * for authorize; for sign-in a 200 with `redirectUrl`, the default).
+   */
+  redirects: boolean;
   fault(fault: Fault, pathPattern?: RegExp): void;
   close(): Promise<void>;
 }
@@ -121,7 +127,10 @@ export async function startSimphonyFake(options: FakeOptions): Promise<SimphonyF
       if (q.get('client_id') !== options.clientId) return send(res, 401, { status: 401, message: 'invalid.client', code: 'AUTHENTICATION_INVALID' });
       const session = `s${++issued}`;
       sessions.set(session, q.get('code_challenge')!);
-      return send(res, 200, { nextOp: 'sign_in', success: 'true' }, { 'set-cookie': `oidc_session=${session}; Path=/; HttpOnly` });
+      const cookie = `oidc_session=${session}; Path=/; HttpOnly`;
+      // The session cookie first: a client keeping only the last Set-Cookie loses it.
+      if (fake.redirects) return res.writeHead(302, { location: '/oidc-provider/v1/oauth2/signin', 'set-cookie': [cookie, 'ors_lb=node2; Path=/'] }).end();
+      return send(res, 200, { nextOp: 'sign_in', success: 'true' }, { 'set-cookie': cookie });
     }
     if (method === 'POST' && url.pathname === '/oidc-provider/v1/oauth2/signin') {
       const missing = ['username', 'password', 'orgname'].filter((n) => !form.get(n));
@@ -133,6 +142,7 @@ export async function startSimphonyFake(options: FakeOptions): Promise<SimphonyF
         return send(res, 401, { status: 401, message: 'invalid.credentials', code: 'AUTHENTICATION_INVALID' });
       const code = `code-${++issued}`;
       codes.set(code, challenge);
+      if (fake.redirects) return res.writeHead(302, { location: `apiaccount://callback?code=${code}` }).end();
       return send(res, 200, { nextOp: 'redirect', success: 'true', redirectUrl: `?code=${code}` });
     }
     if (method === 'POST' && url.pathname === '/oidc-provider/v1/oauth2/token') {
@@ -195,6 +205,7 @@ export async function startSimphonyFake(options: FakeOptions): Promise<SimphonyF
     logins: 0,
     refreshes: 0,
     refuseRefresh: false,
+    redirects: false,
     fault: (f, p) => faults.add(f, p),
     close: () => server.close(),
   };
