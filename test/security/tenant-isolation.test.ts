@@ -51,6 +51,13 @@ beforeAll(async () => {
   await host.app.broker?.idle();
   const scenario = await host.request('POST', '/api/v1/planning/scenarios', { token: b.users.owner.token, body: { propertyId: b.propertyIds[0], year: 2027, name: 'B what-if' } });
   bIds.scenario = scenario.json.id;
+  const months = Array.from({ length: 12 }, (_, m) => `2027-${String(m + 1).padStart(2, '0')}`);
+  const version = await host.request('POST', `/api/v1/planning/versions?propertyId=${b.propertyIds[0]}&year=2027&kind=budget`, {
+    token: b.users.owner.token,
+    rawBody: `Department,Department name,Line,${months.join(',')}\r\nFB,,revenue,100${','.repeat(11)}\r\n`,
+    headers: { 'content-type': 'text/csv' },
+  });
+  bIds.version = version.json.id;
   for (const [k, v] of Object.entries(bIds)) if (!v) throw new Error(`setup: no ${k} in tenant B`);
 });
 
@@ -84,6 +91,10 @@ function bParam(route: string, name: string): string | undefined {
       return bIds.session;
     case 'scenarios:scenarioId':
       return bIds.scenario;
+    case 'versions:id':
+      return bIds.version;
+    case 'templates:kind':
+      return 'budget';
     default:
       return undefined;
   }
@@ -107,6 +118,10 @@ const BODIES: Record<string, unknown> = {
   'PUT v1/integrations/{id}/file-mapping': { ready: 'opera-tsa03' },
   'PATCH v1/planning/scenarios/{scenarioId}': { name: 'Taken over', changes: [{ driver: 'occupancy', set: 1 }] },
   'PUT v1/planning/labour-standards/{propertyId}': { fixedHours: {} },
+  'POST v1/planning/versions/{id}/submit': { comment: 'taken over' },
+  'POST v1/planning/versions/{id}/approve': { comment: 'taken over' },
+  'POST v1/planning/versions/{id}/reject': { comment: 'taken over' },
+  'POST v1/planning/versions/{id}/lock': { comment: 'taken over' },
 };
 
 /**
@@ -142,6 +157,8 @@ describe('tenant isolation across every route with an object in its path', () =>
         if (!value) throw new Error(`no tenant-B object for {${m[1]}} in ${key}: extend bParam()`);
         path = path.replace(m[0], value);
       }
+      // Routes whose object is named in the query as well (the property of a planning template).
+      if (key === 'GET v1/planning/templates/{kind}') path += `?propertyId=${b.propertyIds[0]}&year=2027`;
       const needsBody = fn.spec.body !== undefined;
       if (needsBody && !(key in BODIES)) throw new Error(`no valid body for ${key}: extend BODIES`);
       const res = await host.request(fn.method, `/api/${path}`, { token: a.users.owner.token, ...(needsBody ? { body: BODIES[key] } : {}) });
@@ -157,10 +174,14 @@ describe('tenant isolation across every route with an object in its path', () =>
 
   it("refuses B's property (and property group) in report and digest queries", async () => {
     const q = `propertyId=${b.propertyIds[0]}&from=2026-01-01&to=2026-01-31`;
-    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/planning/labour-forecast?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/scenarios?propertyId=${b.propertyIds[0]}&year=2027`, `/api/v1/planning/scenarios/compare?ids=${bIds.scenario}`]) {
+    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/planning/labour-forecast?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/scenarios?propertyId=${b.propertyIds[0]}&year=2027`, `/api/v1/planning/scenarios/compare?ids=${bIds.scenario}`, `/api/v1/planning/versions?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/versions/compare?a=${bIds.version}&b=${bIds.version}`, `/api/v1/planning/templates/budget?propertyId=${b.propertyIds[0]}&year=2027&format=csv`]) {
       const res = await host.request('GET', path, { token: a.users.owner.token });
       expect([path, res.status]).toEqual([path, 404]);
     }
+    // A planning upload names its property in the query: into B's property it is a 404, and nothing is recorded.
+    const upload = await host.request('POST', `/api/v1/planning/versions?propertyId=${b.propertyIds[0]}&year=2027&kind=budget`, { token: a.users.owner.token, rawBody: 'x', headers: { 'content-type': 'text/csv' } });
+    expect(upload.status).toBe(404);
+    expect(await host.app.store.collection('planning', a.tenantId).all("SELECT c.id FROM c WHERE c.type = 'planVersion'")).toEqual([]);
   });
 
   it('takes the tenant from the token, never from the request', async () => {
