@@ -107,8 +107,9 @@ export function monthData(period: string, property: PropertyInfo | undefined, de
  * - `lastYear`: the figure's measure on the actual day 364 days earlier (lastYearFigure).
  * - `roomNights`: a day's forecast rooms sold (the RMS's, or an approved forecast version's rooms sold
  *   line), else its PMS rooms on the books.
- * - `covers`: the covers of the reservations held for a day (received before it, on the books, or
- *   later), of the department, or of every F&B department for a property-level figure.
+ * - `covers`: a day's forecast covers (an approved forecast version's covers line), else the covers
+ *   of the reservations held for it (received before it, on the books, or later); of the
+ *   department, or of every F&B department for a property-level figure.
  *
  * A method without data for the month answers zeros, and spreadMonth then spreads evenly.
  */
@@ -129,11 +130,13 @@ export function weightsOf(data: MonthData, target: Pick<SpreadTarget, 'departmen
       });
     case 'covers': {
       const outlets = new Set(target.departmentId ? [target.departmentId] : data.departments.filter((x) => x.usaliDepartment === 'fnb').map((x) => x.id));
-      return days.map((d) =>
-        [...scenarioItems(data, d, 'actual'), ...scenarioItems(data, d, 'onTheBooks')]
-          .filter((i) => i.level === 'department' && i.departmentId !== null && outlets.has(i.departmentId))
-          .reduce((s, i) => s + num(i.reservedCovers), 0),
-      );
+      const ofOutlets = (d: string, scenario: string) => scenarioItems(data, d, scenario).filter((i) => i.level === 'department' && i.departmentId !== null && outlets.has(i.departmentId));
+      return days.map((d) => {
+        // Forecast covers (an approved forecast version's covers line) include the walk-ins reservations never show.
+        const forecast = ofOutlets(d, 'forecast').reduce((s, i) => s + num(i.covers), 0);
+        if (forecast > 0) return forecast;
+        return [...ofOutlets(d, 'actual'), ...ofOutlets(d, 'onTheBooks')].reduce((s, i) => s + num(i.reservedCovers), 0);
+      });
     }
     case 'lastYear':
       return days.map((d) => lastYearFigure(data, addDays(d, -LAST_YEAR_DAYS_BACK), target));

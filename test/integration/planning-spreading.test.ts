@@ -171,6 +171,24 @@ describe('spreading weights from the aggregates', () => {
     expect(await weights('2028-02', 'covers')).toEqual(w);
   });
 
+  it('covers takes a day’s forecast covers where a forecast has them, the booked covers elsewhere', async () => {
+    await sendAndWait(host, t.users.admin.token, await createIntegration(host, t.users.admin.token, { propertyId: p0, sourceType: 'trs' }), {
+      records: [
+        { id: 'R-0303', date: '2028-03-03', outlet: 'FB', covers: 8, status: 'confirmed' },
+        { id: 'R-0305', date: '2028-03-05', outlet: 'FB', covers: 6, status: 'confirmed' },
+      ],
+    });
+    // An approved forecast version's covers line, as the pipeline writes its department aggregates.
+    const aggregates = host.app.store.collection<Item & Record<string, unknown>>('aggregates', t.tenantId);
+    const booked = await aggregates.scoped(p0).read(`agg:${p0}:2028-03-03:${fb}:onTheBooks`);
+    expect(booked).toMatchObject({ reservedCovers: 8 });
+    const { _etag: _e, _ts: _t, ...base } = booked as Item & Record<string, unknown>;
+    const forecast = (date: string, covers: number) => ({ ...base, id: `agg:${p0}:${date}:${fb}:forecast`, date, scenario: 'forecast', covers, reservations: 0, reservedCovers: 0, sources: { planning: 1 } });
+    await aggregates.upsert(forecast('2028-03-03', 30));
+    await aggregates.upsert(forecast('2028-03-04', 12));
+    expect(await weights('2028-03', 'covers', { departmentId: fb })).toEqual([0, 0, 30, 12, 6, ...new Array(26).fill(0)]);
+  });
+
   it('a method without data for the month answers zeros, and the month is spread evenly (leap February: 29 days)', async () => {
     const w = await weights('2028-02', 'covers', { departmentId: rooms });
     expect(w).toEqual(new Array(29).fill(0));
