@@ -152,6 +152,18 @@ describe('Oracle Simphony connector', () => {
     }
   });
 
+  it('a token revoked mid-run (401) is replaced by a fresh sign-in and the read retried once', async () => {
+    const client = new SimphonyClient(ctx.http, ctx.settings, credentials, new TokenCache());
+    await client.dailyTotals(LOC, '2026-03-13');
+    const logins = fake.logins;
+    fake.revokeTokens();
+    fake.requests.length = 0;
+    await expect(client.guestChecks(LOC, '2026-03-15')).resolves.toHaveLength(3);
+    expect(fake.logins).toBe(logins + 1);
+    expect(bodiesOf('getGuestChecks')).toHaveLength(2);
+    expect(fake.violations).toEqual([]);
+  });
+
   it('refused credentials fail the login as token_failed', async () => {
     const client = new SimphonyClient(ctx.http, ctx.settings, { ...credentials, password: 'wrong' }, new TokenCache());
     const err = await client.guestChecks(LOC, '2026-03-14').catch((e: unknown) => e);

@@ -77,6 +77,8 @@ export interface SimphonyFake {
    */
   redirects: boolean;
   fault(fault: Fault, pathPattern?: RegExp): void;
+  /** Revokes every token issued so far (an administrator resetting the API account): the next BI API call gets a 401. */
+  revokeTokens(): void;
   close(): Promise<void>;
 }
 
@@ -207,6 +209,10 @@ export async function startSimphonyFake(options: FakeOptions): Promise<SimphonyF
     refuseRefresh: false,
     redirects: false,
     fault: (f, p) => faults.add(f, p),
+    revokeTokens: () => {
+      tokens.clear();
+      refreshTokens.clear();
+    },
     close: () => server.close(),
   };
   return fake;
