@@ -43,25 +43,71 @@ function stringCell(raw: string): string {
   return text.includes('&') ? text.replace(NAMED_AGAIN, (all, e: string) => NAMED[e] ?? all) : text;
 }
 
-/** The value of attribute `name` in a tag's attribute text, or undefined. */
-function attribute(attrs: string, name: string): string | undefined {
-  let i = 0;
-  const n = attrs.length;
-  while (i < n) {
-    while (i < n && attrs.charCodeAt(i) <= 32) i++;
-    const eq = attrs.indexOf('=', i);
-    if (eq < 0) return undefined;
-    const key = attrs.slice(i, eq).trim();
+/** The one-letter attributes a row or cell tag has that this reader uses (r, s, t), reused from tag to tag. */
+interface Attributes {
+  r: string | undefined;
+  s: string | undefined;
+  t: string | undefined;
+}
+
+/** Reads the attributes of a tag's text between `from` and `to` into `into` (r, s and t only; values decoded). */
+function readAttributes(text: string, from: number, to: number, into: Attributes): void {
+  into.r = into.s = into.t = undefined;
+  let k = from;
+  while (k < to) {
+    if (text.charCodeAt(k) <= 32) {
+      k++;
+      continue;
+    }
+    const eq = text.indexOf('=', k);
+    if (eq < 0 || eq >= to) return;
     let q = eq + 1;
-    while (q < n && attrs.charCodeAt(q) <= 32) q++;
-    const quote = attrs[q];
-    if (quote !== '"' && quote !== "'") return undefined;
-    const close = attrs.indexOf(quote, q + 1);
-    if (close < 0) return undefined;
-    if (key === name) return decodeXml(attrs.slice(q + 1, close));
-    i = close + 1;
+    while (q < to && text.charCodeAt(q) <= 32) q++;
+    const quote = text[q];
+    if (quote !== '"' && quote !== "'") return;
+    const close = text.indexOf(quote, q + 1);
+    if (close < 0 || close >= to) return;
+    let keyEnd = eq;
+    while (keyEnd > k && text.charCodeAt(keyEnd - 1) <= 32) keyEnd--;
+    if (keyEnd - k === 1) {
+      const key = text[k];
+      if (key === 'r' || key === 's' || key === 't') into[key] = decodeXml(text.slice(q + 1, close));
+    }
+    k = close + 1;
   }
-  return undefined;
+}
+
+const OTHER = 0;
+const SHEET_DATA = 1;
+const ROW = 2;
+const C = 3;
+const V = 4;
+const F = 5;
+const T = 6;
+const IS = 7;
+
+/** Which tag this reader acts on the name between `from` and `to` is, compared without slicing it out. */
+function tagOf(text: string, from: number, to: number): number {
+  const length = to - from;
+  if (length === 1) {
+    const c = text.charCodeAt(from);
+    return c === 99 ? C : c === 118 ? V : c === 102 ? F : c === 116 ? T : OTHER;
+  }
+  if (length === 3) return text.startsWith('row', from) ? ROW : OTHER;
+  if (length === 2) return text.startsWith('is', from) ? IS : OTHER;
+  if (length === 9) return text.startsWith('sheetData', from) ? SHEET_DATA : OTHER;
+  return OTHER;
+}
+
+/** Where a tag's name ends: at white space, '/' or '>'. */
+function nameEnd(text: string, from: number, limit: number): number {
+  let k = from;
+  while (k < limit) {
+    const c = text.charCodeAt(k);
+    if (c <= 32 || c === 47 || c === 62) break;
+    k++;
+  }
+  return k;
 }
 
 /** A cell reference's column number: `C12` → 3. */
@@ -156,46 +202,54 @@ export async function* readSheetRows(bytes: AsyncIterable<Uint8Array>, book: She
     if (value !== undefined) r.values[col] = value;
   };
 
-  const open = (name: string, attrs: string) => {
-    switch (name) {
-      case 'sheetData':
+  const attrs: Attributes = { r: undefined, s: undefined, t: undefined };
+  let lastRow = 0;
+
+  const open = (tag: number, text: string, from: number, to: number) => {
+    switch (tag) {
+      case SHEET_DATA:
         inSheetData = true;
         break;
-      case 'row':
+      case ROW:
         if (inSheetData) {
-          const r = parseInt(attribute(attrs, 'r') ?? '', 10);
-          row = { number: Number.isNaN(r) ? (row?.number ?? 0) + 1 : r, values: [], style: parseInt(attribute(attrs, 's') ?? '0', 10) || 0, lastColumn: 0 };
+          readAttributes(text, from, to, attrs);
+          const r = parseInt(attrs.r ?? '', 10);
+          lastRow = Number.isNaN(r) ? lastRow + 1 : r;
+          row = { number: lastRow, values: [], style: parseInt(attrs.s ?? '0', 10) || 0, lastColumn: 0 };
         }
         break;
-      case 'c':
-        if (row) cell = { ref: attribute(attrs, 'r'), style: parseInt(attribute(attrs, 's') ?? '', 10) || 0, type: attribute(attrs, 't'), formula: false, value: undefined };
+      case C:
+        if (row) {
+          readAttributes(text, from, to, attrs);
+          cell = { ref: attrs.r, style: parseInt(attrs.s ?? '', 10) || 0, type: attrs.t, formula: false, value: undefined };
+        }
         break;
-      case 'f':
+      case F:
         if (cell) {
           cell.formula = true;
           current = { text: '' };
         }
         break;
-      case 'v':
-      case 'is':
-      case 't':
+      case V:
+      case IS:
+      case T:
         if (cell) current = cell.value = { text: '' };
         break;
     }
   };
 
-  const close = (name: string) => {
-    switch (name) {
-      case 'sheetData':
+  const close = (tag: number) => {
+    switch (tag) {
+      case SHEET_DATA:
         inSheetData = false;
         break;
-      case 'row':
+      case ROW:
         if (row) {
           out.push({ number: row.number, values: row.values });
           row = undefined;
         }
         break;
-      case 'c':
+      case C:
         if (row && cell) closeCell(cell, row);
         cell = undefined;
         current = undefined;
@@ -221,9 +275,10 @@ export async function* readSheetRows(bytes: AsyncIterable<Uint8Array>, book: She
           // exceljs reads text events only, so CDATA content is not part of a value.
           i = stop + 3;
         } else {
-          const stop = s.startsWith('<!--', lt) ? s.indexOf('-->', lt) : s.indexOf('>', lt);
+          const comment = s.startsWith('<!--', lt);
+          const stop = comment ? s.indexOf('-->', lt) : s.indexOf('>', lt);
           if (stop < 0) return lt;
-          i = stop + (s.startsWith('<!--', lt) ? 3 : 1);
+          i = stop + (comment ? 3 : 1);
         }
         continue;
       }
@@ -235,15 +290,16 @@ export async function* readSheetRows(bytes: AsyncIterable<Uint8Array>, book: She
       }
       const gt = s.indexOf('>', lt);
       if (gt < 0) return lt;
-      if (next === 47 /* / */) close(s.slice(lt + 2, gt).trim());
+      if (next === 47 /* / */) close(tagOf(s, lt + 2, nameEnd(s, lt + 2, gt)));
       else {
         const selfClosing = s.charCodeAt(gt - 1) === 47;
         const tagEnd = selfClosing ? gt - 1 : gt;
-        let nameEnd = lt + 1;
-        while (nameEnd < tagEnd && s.charCodeAt(nameEnd) > 32) nameEnd++;
-        const name = s.slice(lt + 1, nameEnd);
-        open(name, s.slice(nameEnd, tagEnd));
-        if (selfClosing) close(name);
+        const nameStop = nameEnd(s, lt + 1, tagEnd);
+        const tag = tagOf(s, lt + 1, nameStop);
+        if (tag !== OTHER) {
+          open(tag, s, nameStop, tagEnd);
+          if (selfClosing) close(tag);
+        }
       }
       i = gt + 1;
     }
