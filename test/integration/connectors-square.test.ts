@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
 import { connectorHotel, departmentMonth, expectSignedPushImportsOnce } from './connectors-helpers.js';
 import { localDateHour } from '../../shared/integrations/properties.js';
-import { addDays } from '../fakes/vendors/square/dataset.js';
+import { addDays, localToUtc, returnOrder } from '../fakes/vendors/square/dataset.js';
 import { expectedDay, orderDate } from '../fakes/vendors/square/expected.js';
 import { startSquareFake, type SquareFake } from '../fakes/vendors/square/server.js';
 
@@ -11,7 +11,8 @@ import { startSquareFake, type SquareFake } from '../fakes/vendors/square/server
  * against the fake Square, a backfill through the API, then R&P shows the F&B revenue and covers the
  * fake's orders imply (test/fakes/vendors/square/expected.ts, from the orders' own totals, not the
  * connector's mapping). Then a vendor-push integration: Square's signed order.updated webhook
- * changes a day, the same event delivered again imports nothing new, a forged one is refused.
+ * changes a day, the same event delivered again imports nothing new, a forged one is refused; a refund's
+ * return order (order.created) lowers the month's revenue on the refund's day.
  */
 
 const host = useTestHost();
@@ -125,5 +126,23 @@ describe('Square through HTTP', () => {
         await expectReportToShowTheFake();
       },
     });
+  });
+
+  it('a refund (Square’s return order, signed order.created) lowers F&B revenue by the returned line net of tax on the refund’s day', async () => {
+    const sale = fake.data.orders.find((o) => o.location_id === LA && o.state === 'COMPLETED' && !o.returns && orderDate(fake.data, o) > addDays(month.from, 3) && orderDate(fake.data, o) < addDays(month.to, -5))!;
+    const line = (sale.line_items as Array<Record<string, unknown>>).find((l) => l.name !== 'Cover')!;
+    const cents = (m: unknown) => (m as { amount: number }).amount;
+    const before = await departmentMonth(host, owner, propertyId, fb, month);
+    // Returned at 12:00 Los Angeles time on the month's second-to-last day: inside the month, days after the sale.
+    fake.data.orders.push(returnOrder(sale, { id: 'SQ-E2E-REFUND', closedAt: localToUtc(addDays(month.to, -1), 12, 0, 'America/Los_Angeles') }));
+    const event = fake.event('SQ-E2E-REFUND', { notificationUrl, signatureKey: SIGNATURE_KEY, type: 'order.created' });
+    const res = await host.request('POST', `/api/v1/connectors/square/push/${pushId}`, { rawBody: event.body, headers: { 'content-type': 'application/json', 'x-square-hmacsha256-signature': event.signature } });
+    expect(res.status).toBe(202);
+    await host.app.broker?.idle();
+    expect(fake.violations).toEqual([]);
+    const after = await departmentMonth(host, owner, propertyId, fb, month);
+    expect(after.revenue).toBeCloseTo(before.revenue - (cents(line.total_money) - cents(line.total_tax_money)) / 100, 2);
+    expect(after.covers).toBe(before.covers);
+    await expectReportToShowTheFake();
   });
 });

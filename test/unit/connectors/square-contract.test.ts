@@ -5,7 +5,7 @@ import type { CanonicalBatch, ConnectorContext, PushRequest, VendorHttp } from '
 import { PAGE_LIMIT } from '../../../shared/connectors/vendors/square/client.js';
 import { square } from '../../../shared/connectors/vendors/square/index.js';
 import { squareSettings, type SquareCredentials, type SquareSettings } from '../../../shared/connectors/vendors/square/settings.js';
-import type { Json } from '../../fakes/vendors/square/dataset.js';
+import { returnOrder, type Json } from '../../fakes/vendors/square/dataset.js';
 import { businessDateAt, expectedDay, orderDate } from '../../fakes/vendors/square/expected.js';
 import { startSquareFake, type SquareFake } from '../../fakes/vendors/square/server.js';
 import { eventErrors, eventExample } from '../../fakes/vendors/square/spec.js';
@@ -90,6 +90,33 @@ describe('Square connector against Square’s published specification', () => {
     const rs = records(result.batches);
     const day = rs.find((r) => r.outlet === 'REST' && r.businessDate === date)!;
     expect(day).toMatchObject({ netRevenue: after.netRevenue, checks: after.checks });
+    expectFiguresOfTheFake(result.batches);
+  });
+
+  it('the fake’s return orders are in the backfilled days: approved ones lowered them, failed ones did not', () => {
+    const returns = fake.data.orders.filter((o) => Array.isArray(o.returns) && String(o.location_id) in LOCATIONS && orderDate(fake.data, o) >= '2026-02-01' && orderDate(fake.data, o) <= TODAY);
+    const statuses = new Set(returns.map((o) => String((o.refunds as Json[])[0]!.status)));
+    expect(statuses).toEqual(new Set(['APPROVED', 'FAILED']));
+    expect(returns.some((o) => JSON.stringify(o.returns).includes('CUSTOM_AMOUNT'))).toBe(true);
+  });
+
+  it('pulls a refund made days after the sale: the refund’s business day goes down by the returned line net of tax, the sale’s day is not touched', async () => {
+    const sale = fake.data.orders.find((x) => x.state === 'COMPLETED' && x.location_id === '18YC4JDH91E1H' && String(x.closed_at) > '2026-03-05' && String(x.closed_at) < '2026-03-09' && !x.returns)!;
+    const saleDate = orderDate(fake.data, sale);
+    const line = (sale.line_items as Json[]).find((l) => l.name !== 'Cover')!;
+    const cents = (m: unknown) => (m as { amount: number }).amount;
+    const before = expectedDay(fake.data, '18YC4JDH91E1H', TODAY);
+    // 11:00 on the 15th in Los Angeles: the refund's business date is the 15th, whatever day the sale was.
+    fake.data.orders.push(returnOrder(sale, { id: 'SQ-REFUND-1', closedAt: '2026-03-15T18:00:00.000Z' }));
+    const result = await square.pull(ctx, { from: '2026-03-15T17:30:00.000Z', to: '2026-03-15T18:30:00.000Z' });
+    expect(fake.violations).toEqual([]);
+    const rs = records(result.batches);
+    const day = rs.find((r) => r.outlet === 'REST' && r.businessDate === TODAY)!;
+    const returnedNet = (cents(line.total_money) - cents(line.total_tax_money)) / 100;
+    expect(day.netRevenue).toBeCloseTo(before.netRevenue - returnedNet, 2);
+    expect(day.tax).toBeCloseTo(before.tax - cents(line.total_tax_money) / 100, 2);
+    expect(day).toMatchObject({ discounts: before.discounts, checks: before.checks, covers: before.covers });
+    expect(rs.some((r) => r.businessDate === saleDate)).toBe(false);
     expectFiguresOfTheFake(result.batches);
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { businessDateOf, businessDayStart, coversOf, mapDays, orderContribution, startHourOf } from '../../../shared/connectors/vendors/square/mapping.js';
+import { businessDateOf, businessDayStart, coversOf, mapDays, orderContribution, returnsCount, startHourOf } from '../../../shared/connectors/vendors/square/mapping.js';
 import type { SquareOrder } from '../../../shared/connectors/vendors/square/schemas.js';
 import { squareSettings } from '../../../shared/connectors/vendors/square/settings.js';
 
@@ -91,5 +91,54 @@ describe('Square mapping', () => {
     const yen: SquareOrder = { ...order, service_charges: [], metadata: {}, line_items: [{ name: 'Ramen', quantity: '1', total_money: { amount: 1100, currency: 'JPY' }, total_tax_money: { amount: 100, currency: 'JPY' } }] };
     const [rest] = mapDays({ settings, merchantId: 'M1', currency: 'JPY', dates: ['2026-03-13'], orders: [{ order: yen, timeZone: 'America/Los_Angeles', startHour: 4 }] }).filter((r) => r.outlet === 'REST');
     expect(rest).toMatchObject({ netRevenue: 1000, tax: 100 });
+  });
+
+  describe('refunds and returns (a return order, on its own business date)', () => {
+    /** Square's return order for a refund of the burgers (34.60, tax 3.15, discount 5.55) and 5.00 of the service charge, the next evening. */
+    const refund: SquareOrder = {
+      id: 'R-1',
+      location_id: 'LA',
+      state: 'COMPLETED',
+      closed_at: '2026-03-15T03:00:00Z', // 20:00 on the 14th in Los Angeles
+      returns: [
+        {
+          source_order_id: 'O-1',
+          return_line_items: [{ name: 'Burger', quantity: '2', catalog_object_id: 'VAR-BURGER', total_money: usd(3460), total_tax_money: usd(315), total_discount_money: usd(555) }],
+          return_service_charges: [{ total_money: usd(500), total_tax_money: usd(0) }],
+        },
+      ],
+      refunds: [{ id: 'RF-1', status: 'APPROVED', created_at: '2026-03-15T03:00:00Z', amount_money: usd(3960) }],
+    };
+
+    it('subtracts returned lines net of tax and returned service charges; discounts stay; no check, no covers', () => {
+      expect(Object.fromEntries(orderContribution(refund, settings))).toEqual({ REST: { net: -(3145 + 500), tax: -315, discounts: 0, covers: 0, checks: 0 } });
+      // The tender refund is the same money as the return: only the return counts (not 39.60 again).
+      const wine: SquareOrder = { ...refund, returns: [{ return_line_items: [{ name: 'Glass of wine', quantity: '1', catalog_object_id: 'VAR-WINE', total_money: usd(1045), total_tax_money: usd(95) }] }] };
+      expect(Object.fromEntries(orderContribution(wine, settings))).toEqual({ BAR: { net: -950, tax: -95, discounts: 0, covers: 0, checks: 0 } });
+      expect(orderContribution(refund, squareSettings.parse({ ...settings, serviceChargesAsRevenue: false })).get('REST')?.net).toBe(-3145);
+    });
+
+    it('a custom-amount refund lowers net revenue by its amount', () => {
+      const custom: SquareOrder = { ...refund, returns: [{ return_line_items: [{ name: 'Custom Amount', quantity: '1', item_type: 'CUSTOM_AMOUNT', total_money: usd(1200), total_tax_money: usd(0) }] }] };
+      expect(orderContribution(custom, settings).get('REST')).toEqual({ net: -1200, tax: 0, discounts: 0, covers: 0, checks: 0 });
+    });
+
+    it('a return whose refunds all failed or were rejected gives nothing back; a pending one, or an exchange without a refund, does', () => {
+      expect(returnsCount({ ...refund, refunds: [{ status: 'FAILED' }, { status: 'REJECTED' }] })).toBe(false);
+      expect(orderContribution({ ...refund, refunds: [{ status: 'FAILED' }] }, settings).size).toBe(0);
+      expect(returnsCount({ ...refund, refunds: [{ status: 'FAILED' }, { status: 'PENDING' }] })).toBe(true);
+      // An exchange: the burgers back, a salad (12.00 + 1.20 tax) sold, no money moved.
+      const exchange: SquareOrder = { ...refund, refunds: undefined, line_items: [{ name: 'Salad', quantity: '1', catalog_object_id: 'VAR-SALAD', total_money: usd(1320), total_tax_money: usd(120), total_discount_money: usd(0) }] };
+      expect(orderContribution(exchange, settings).get('REST')).toEqual({ net: 1200 - 3145 - 500, tax: 120 - 315, discounts: 0, covers: 0, checks: 1 });
+    });
+
+    it('counts on the return order’s business date, not the sale’s', () => {
+      const records = mapDays({ settings, merchantId: 'M1', currency: 'USD', dates: ['2026-03-13', '2026-03-14'], orders: [order, refund].map((o) => ({ order: o, timeZone: 'America/Los_Angeles', startHour: 4 })) });
+      const rest = records.filter((r) => r.outlet === 'REST');
+      expect(rest).toEqual([
+        { id: 'square:M1:REST:2026-03-13', businessDate: '2026-03-13', outlet: 'REST', netRevenue: 36.45, tax: 3.15, discounts: 5.55, covers: 3, checks: 1 },
+        { id: 'square:M1:REST:2026-03-14', businessDate: '2026-03-14', outlet: 'REST', netRevenue: -36.45, tax: -3.15, discounts: 0, covers: 0, checks: 0 },
+      ]);
+    });
   });
 });

@@ -84,12 +84,30 @@ export function coversOf(o: SquareOrder, settings: SquareSettings): number {
   return Math.max(0, Math.round(fromLines));
 }
 
+/** Refund statuses under which no money went back: a return order whose every refund ended so returns nothing. */
+const FAILED_REFUND = new Set(['REJECTED', 'FAILED']);
+
+/**
+ * Whether a return order's returns count: Square records every refund (itemized, or a custom amount
+ * as a CUSTOM_AMOUNT return line item) as a return order whose `refunds` are the tender side of the
+ * same money, so they are never subtracted again; a return order whose refunds were all rejected or
+ * failed gave nothing back. An exchange without money movement has no refund and counts.
+ */
+export function returnsCount(o: SquareOrder): boolean {
+  const refunds = o.refunds ?? [];
+  return refunds.length === 0 || refunds.some((r) => !FAILED_REFUND.has(r.status ?? ''));
+}
+
 /**
  * What one completed order adds to each outlet. A line item's net revenue is its `total_money`
  * minus its tax and the service charges apportioned to it (those are counted once, with the order's
  * service charges); its discounts are `total_discount_money`. The order's own service charges, its
  * covers and its check go to its location's outlet; a line item mapped by catalog object to another
  * outlet also counts a check there. Tips are not revenue.
+ *
+ * A return order (`returns`) subtracts what it gives back, the same way and to the same outlets, on
+ * its own business date: net revenue and tax go down; discounts stay those of the sales (a return
+ * does not undo a discount given), and a return without a sale counts no check.
  */
 export function orderContribution(o: SquareOrder, settings: SquareSettings): Map<string, OutletDay> {
   const out = new Map<string, OutletDay>();
@@ -99,21 +117,42 @@ export function orderContribution(o: SquareOrder, settings: SquareSettings): Map
     if (!d) out.set(outlet, (d = emptyDay()));
     return d;
   };
-  const homeDay = at(home);
-  for (const l of o.line_items ?? []) {
-    const d = at((l.catalog_object_id && settings.outlets.byCatalogObject[l.catalog_object_id]) || home);
+  const outletOf = (catalogObjectId: string | undefined) => (catalogObjectId && settings.outlets.byCatalogObject[catalogObjectId]) || home;
+  const sold = new Set<string>();
+  const lines = o.line_items ?? [];
+  if (lines.length > 0 || (o.service_charges ?? []).length > 0) sold.add(home);
+  for (const l of lines) {
+    const outlet = outletOf(l.catalog_object_id);
+    sold.add(outlet);
+    const d = at(outlet);
     d.net += cents(l.total_money) - cents(l.total_tax_money) - cents(l.total_service_charge_money);
     d.tax += cents(l.total_tax_money);
     d.discounts += cents(l.total_discount_money);
   }
-  if (settings.serviceChargesAsRevenue) {
-    for (const s of o.service_charges ?? []) {
-      homeDay.net += cents(s.total_money) - cents(s.total_tax_money);
-      homeDay.tax += cents(s.total_tax_money);
+  const charges = settings.serviceChargesAsRevenue ? (o.service_charges ?? []) : [];
+  for (const s of charges) {
+    const d = at(home);
+    d.net += cents(s.total_money) - cents(s.total_tax_money);
+    d.tax += cents(s.total_tax_money);
+  }
+  if (returnsCount(o)) {
+    for (const r of o.returns ?? []) {
+      for (const l of r.return_line_items ?? []) {
+        const d = at(outletOf(l.catalog_object_id));
+        d.net -= cents(l.total_money) - cents(l.total_tax_money) - cents(l.total_service_charge_money);
+        d.tax -= cents(l.total_tax_money);
+      }
+      if (!settings.serviceChargesAsRevenue) continue;
+      for (const s of r.return_service_charges ?? []) {
+        const d = at(home);
+        d.net -= cents(s.total_money) - cents(s.total_tax_money);
+        d.tax -= cents(s.total_tax_money);
+      }
     }
   }
-  homeDay.covers += coversOf(o, settings);
-  for (const d of out.values()) d.checks += 1;
+  const covers = coversOf(o, settings);
+  if (covers > 0 || sold.has(home)) at(home).covers += covers;
+  for (const outlet of sold) at(outlet).checks += 1;
   return out;
 }
 

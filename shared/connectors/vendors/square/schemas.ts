@@ -26,6 +26,34 @@ const serviceCharge = z.looseObject({
   total_tax_money: money.optional(),
 });
 
+/** OrderReturnLineItem: what an itemized return or a custom-amount refund (`item_type` CUSTOM_AMOUNT) gives back. */
+const returnLineItem = z.looseObject({
+  uid: z.string().optional(),
+  name: z.string().optional(),
+  quantity: z.string(),
+  item_type: z.string().optional(),
+  catalog_object_id: z.string().optional(),
+  total_money: money.optional(),
+  total_tax_money: money.optional(),
+  total_discount_money: money.optional(),
+  total_service_charge_money: money.optional(),
+});
+
+/** OrderReturn: one per sale order a return order gives items back from (`source_order_id`, unset for unlinked returns). */
+const orderReturn = z.looseObject({
+  source_order_id: z.string().optional(),
+  return_line_items: z.array(returnLineItem).optional(),
+  return_service_charges: z.array(serviceCharge).optional(),
+});
+
+/** Refund: the tender side of a return order (money back to the buyer); its `status` says whether it went through. */
+const refund = z.looseObject({
+  id: z.string().optional(),
+  status: z.string().optional(),
+  created_at: z.string().optional(),
+  amount_money: money.optional(),
+});
+
 export const order = z.looseObject({
   id: z.string(),
   location_id: z.string(),
@@ -36,10 +64,13 @@ export const order = z.looseObject({
   closed_at: z.string().optional(),
   line_items: z.array(lineItem).optional(),
   service_charges: z.array(serviceCharge).optional(),
+  returns: z.array(orderReturn).optional(),
+  refunds: z.array(refund).optional(),
   metadata: z.record(z.string(), z.string()).optional(),
 });
 export type SquareOrder = z.infer<typeof order>;
 export type SquareLineItem = z.infer<typeof lineItem>;
+export type SquareReturnLineItem = z.infer<typeof returnLineItem>;
 
 export const searchOrdersResponse = z.looseObject({
   orders: z.array(order).optional(),

@@ -8,7 +8,11 @@ import { exampleOf } from './spec.js';
  * a few orders per location and business date: line items from a small menu, line-item discounts,
  * Midtown's business hours past midnight, an additive 10 % tax, a service charge on larger checks, card or cash tenders with tips, covers in
  * the order's metadata or as a zero-priced "Cover" line item, and orders left OPEN, CANCELED, or
- * closed after midnight (which belong to the business day before).
+ * closed after midnight (which belong to the business day before). Some completed sales are refunded
+ * later as Square records it: a return order (its own COMPLETED order, closed when the refund was
+ * made, a day or so after the sale) with `returns` — an itemized return of one line, or a custom
+ * amount (CUSTOM_AMOUNT) — its `return_amounts`, negative `net_amounts`, and the tender refund in
+ * `refunds`; now and then that refund FAILED.
  */
 
 export type Json = Record<string, unknown>;
@@ -158,5 +162,77 @@ export function dataset(options: DatasetOptions): SquareData {
       }
     }
   }
+  // Returns draw from their own sequence, so the sales above stay what they were before returns existed.
+  const rr = prng(`${options.seed ?? 'square-2024-10-17'}:returns`);
+  let r = 0;
+  for (const sale of orders.filter((o) => String(o.id).startsWith('SQ-') && o.state === 'COMPLETED')) {
+    if (rr() >= 0.12) continue;
+    orders.push(buildReturn(rr, `SQ-R${String(++r).padStart(5, '0')}`, sale));
+  }
   return { locations, orders };
+}
+
+/** A return order for `sale`, 2 to 40 hours after it closed: one line returned whole, or a custom-amount refund; the refund usually APPROVED. */
+function buildReturn(rand: () => number, id: string, sale: Json): Json {
+  const closedAt = new Date(Date.parse(String(sale.closed_at)) + (2 + Math.floor(rand() * 38)) * 3_600_000 + Math.floor(rand() * 60) * 60_000).toISOString();
+  const custom = rand() < 0.3 ? 300 + Math.floor(rand() * 1500) : undefined;
+  return returnOrder(sale, { id, closedAt, ...(custom === undefined ? {} : { customAmount: custom }), status: rand() < 0.1 ? 'FAILED' : 'APPROVED' });
+}
+
+export interface ReturnOptions {
+  id: string;
+  /** When the return order closed (and its refund was created). */
+  closedAt: string;
+  /** A custom-amount refund of this many cents (CUSTOM_AMOUNT, no tax) instead of the sale's first line returned whole. */
+  customAmount?: number;
+  status?: 'APPROVED' | 'PENDING' | 'FAILED' | 'REJECTED';
+}
+
+/** The return order Square records for a refund of `sale`: `returns` with one return line item, `return_amounts`, negative `net_amounts`, the tender refund in `refunds`. */
+export function returnOrder(sale: Json, options: ReturnOptions): Json {
+  const { id, closedAt } = options;
+  const line = ((sale.line_items as Json[]) ?? []).find((l) => l.name !== 'Cover')!;
+  const amountOf = (m: unknown) => (m as { amount: number }).amount;
+  const returned: Json =
+    options.customAmount === undefined
+      ? {
+          uid: `${id}-RL`,
+          source_line_item_uid: line.uid,
+          name: line.name,
+          quantity: line.quantity,
+          catalog_object_id: line.catalog_object_id,
+          item_type: 'ITEM',
+          base_price_money: line.base_price_money,
+          variation_total_price_money: line.variation_total_price_money,
+          gross_return_money: line.gross_sales_money,
+          total_tax_money: line.total_tax_money,
+          total_discount_money: line.total_discount_money,
+          total_money: line.total_money,
+        }
+      : { uid: `${id}-RL`, name: 'Custom Amount', quantity: '1', item_type: 'CUSTOM_AMOUNT', base_price_money: money(options.customAmount), gross_return_money: money(options.customAmount), total_tax_money: money(0), total_discount_money: money(0), total_money: money(options.customAmount) };
+  const total = amountOf(returned.total_money);
+  const tax = amountOf(returned.total_tax_money);
+  const discount = amountOf(returned.total_discount_money);
+  const returnAmounts = { total_money: money(total), tax_money: money(tax), discount_money: money(discount), tip_money: money(0), service_charge_money: money(0) };
+  const tender = ((sale.tenders as Json[] | undefined) ?? [])[0];
+  return {
+    id,
+    location_id: sale.location_id,
+    source: { name: 'Square Point of Sale' },
+    returns: [{ uid: `${id}-RET`, source_order_id: sale.id, return_line_items: [returned], return_amounts: returnAmounts }],
+    return_amounts: returnAmounts,
+    net_amounts: { total_money: money(-total), tax_money: money(-tax), discount_money: money(-discount), tip_money: money(0), service_charge_money: money(0) },
+    refunds: [{ id: `${id}-RF`, location_id: sale.location_id, transaction_id: sale.id, tender_id: tender?.id ?? `${String(sale.id)}-T`, created_at: closedAt, reason: 'Returned goods', amount_money: money(total), status: options.status ?? 'APPROVED' }],
+    created_at: closedAt,
+    updated_at: closedAt,
+    closed_at: closedAt,
+    state: 'COMPLETED',
+    version: 1,
+    total_money: money(0),
+    total_tax_money: money(0),
+    total_discount_money: money(0),
+    total_tip_money: money(0),
+    total_service_charge_money: money(0),
+    net_amount_due_money: money(0),
+  };
 }

@@ -64,18 +64,31 @@ function coversOf(o: Json): number {
   return ((o.line_items as Json[] | undefined) ?? []).filter((l) => l.name === 'Cover').reduce((s, l) => s + Number(l.quantity), 0);
 }
 
-/** The completed orders of `locationId` on business date `date`, summed. */
+/** A return order gave money back unless every refund on it was REJECTED or FAILED. */
+function returned(o: Json): boolean {
+  const refunds = (o.refunds as Json[] | undefined) ?? [];
+  return refunds.length === 0 || refunds.some((r) => r.status !== 'REJECTED' && r.status !== 'FAILED');
+}
+
+/**
+ * The completed orders of `locationId` on business date `date`, summed. A return order's returns
+ * count on its own business date, against net revenue and tax, not against discounts (Square's
+ * `net_amounts` are sales minus returns: the sales' discounts are `net_amounts` + `return_amounts`);
+ * an order with no sold line counts no check.
+ */
 export function expectedDay(data: SquareData, locationId: string, date: string): ExpectedDay {
   const location = data.locations.find((l) => l.id === locationId)!;
   const e: ExpectedDay = { netRevenue: 0, tax: 0, discounts: 0, covers: 0, checks: 0 };
   for (const o of data.orders) {
     if (o.location_id !== locationId || o.state !== 'COMPLETED' || businessDateAt(String(o.closed_at), String(location.timezone), startHourAt(location)) !== date) continue;
     const net = o.net_amounts as Json;
-    e.netRevenue += amount(net.total_money) - amount(net.tax_money);
-    e.tax += amount(net.tax_money);
-    e.discounts += amount(net.discount_money);
+    const back = (o.return_amounts ?? {}) as Json;
+    const kept = returned(o) ? 0 : 1;
+    e.netRevenue += amount(net.total_money) - amount(net.tax_money) + kept * (amount(back.total_money) - amount(back.tax_money));
+    e.tax += amount(net.tax_money) + kept * amount(back.tax_money);
+    e.discounts += amount(net.discount_money) + amount(back.discount_money);
     e.covers += coversOf(o);
-    e.checks += 1;
+    e.checks += ((o.line_items as Json[] | undefined) ?? []).length > 0 ? 1 : 0;
   }
   e.netRevenue = Math.round(e.netRevenue * 100) / 100;
   e.tax = Math.round(e.tax * 100) / 100;
