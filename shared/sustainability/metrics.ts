@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { METHODOLOGY_VERSION, ratio } from './methodology.js';
 import { countedWaterM3, energyTotals, wasteTotals, type Consumption } from './resources.js';
-import type { FactorFlag } from './factors.js';
+import { worstFlag, type FactorFlag } from './factors.js';
 import type { Footprint } from './footprint.js';
 
 /**
@@ -61,6 +61,17 @@ export function allocateByArea(total: number, areas: FloorAreas): Allocation {
   return { total, hotel, meeting, rooms: hotel - meeting };
 }
 
+/** The flows a property-period's intensities divide: kept on every result so results can be combined. */
+export interface Denominators {
+  occupiedRooms: number;
+  guestNights: number;
+  /** A_meeting × hours. */
+  meetingM2Hours: number;
+  /** A_total − A_excluded: a stock, not a flow (combineMetrics). */
+  hotelM2: number;
+  days: number;
+}
+
 export interface CarbonMetrics {
   scope1Kg: number;
   scope2Kg: number;
@@ -82,10 +93,13 @@ export interface EnergyMetrics {
   hotelKwh: number;
   roomsKwh: number;
   meetingKwh: number;
+  electricityKwh: number;
+  /** On site + certificate-backed. */
+  renewableElectricityKwh: number;
   perOccupiedRoomKwh: number | null;
   /** E_hotel ÷ (A_total − A_excluded). */
   perM2Kwh: number | null;
-  /** Renewable electricity (on site + certificates) ÷ all electricity. */
+  /** Renewable electricity ÷ all electricity. */
   renewableElectricityShare: number | null;
   /** Renewable electricity ÷ all energy. */
   renewableEnergyShare: number | null;
@@ -118,11 +132,47 @@ export interface SustainabilityMetrics {
   /** The footprint's factor flag: red = a factor is missing, amber = one is outdated. */
   flag: FactorFlag;
   basis: Footprint['basis'];
-  allocation: { excludedShare: number; meetingShare: number; meetingHours: number };
+  /** The allocation shares of one property; null on a combination of several properties. */
+  allocation: { excludedShare: number; meetingShare: number; meetingHours: number } | null;
+  denominators: Denominators;
   carbon: CarbonMetrics;
   energy: EnergyMetrics;
   water: WaterMetrics;
   waste: WasteMetrics;
+}
+
+type Sums = {
+  carbon: Omit<CarbonMetrics, 'perOccupiedRoomKg' | 'perMeetingM2HourKg' | 'perGuestNightKg'>;
+  energy: Omit<EnergyMetrics, 'perOccupiedRoomKwh' | 'perM2Kwh' | 'renewableElectricityShare' | 'renewableEnergyShare'>;
+  water: Omit<WaterMetrics, 'perOccupiedRoomM3' | 'perGuestNightM3' | 'perMeetingM2HourM3'>;
+  waste: Omit<WasteMetrics, 'perOccupiedRoomKg' | 'diversionRate'>;
+};
+
+/** Every intensity from its numerator and denominator sums: one place for the formulas of the table in docs/gogreen.md. */
+function withRatios(sums: Sums, d: Denominators): Pick<SustainabilityMetrics, 'carbon' | 'energy' | 'water' | 'waste'> {
+  const { carbon, energy, water, waste } = sums;
+  return {
+    carbon: {
+      ...carbon,
+      perOccupiedRoomKg: ratio(carbon.roomsKg, d.occupiedRooms),
+      perMeetingM2HourKg: ratio(carbon.meetingKg, d.meetingM2Hours),
+      perGuestNightKg: ratio(carbon.roomsKg, d.guestNights),
+    },
+    energy: {
+      ...energy,
+      perOccupiedRoomKwh: ratio(energy.roomsKwh, d.occupiedRooms),
+      perM2Kwh: ratio(energy.hotelKwh, d.hotelM2),
+      renewableElectricityShare: ratio(energy.renewableElectricityKwh, energy.electricityKwh),
+      renewableEnergyShare: ratio(energy.renewableElectricityKwh, energy.totalKwh),
+    },
+    water: {
+      ...water,
+      perOccupiedRoomM3: ratio(water.roomsM3, d.occupiedRooms),
+      perGuestNightM3: ratio(water.roomsM3, d.guestNights),
+      perMeetingM2HourM3: ratio(water.meetingM3, d.meetingM2Hours),
+    },
+    waste: { ...waste, perOccupiedRoomKg: ratio(waste.totalKg, d.occupiedRooms), diversionRate: ratio(waste.divertedKg, waste.totalKg) },
+  };
 }
 
 /**
@@ -133,16 +183,32 @@ export interface SustainabilityMetrics {
  */
 export function metrics(consumption: Consumption, fp: Footprint, factsInput: PropertyFactsInput): SustainabilityMetrics {
   const facts = propertyFactsSchema.parse(factsInput);
-  const { areas, occupiedRooms, guestNights } = facts;
+  const { areas } = facts;
   const meetingHours = facts.meetingHours ?? 24 * facts.days;
-  const perMeetingHour = (v: number) => ratio(ratio(v, areas.meetingM2), meetingHours);
-
   const carbon = allocateByArea(fp.totalKg, areas);
   const energy = energyTotals(consumption);
   const energySplit = allocateByArea(energy.totalKwh, areas);
   const water = allocateByArea(countedWaterM3(consumption), areas);
-  const waste = wasteTotals(consumption);
-
+  const denominators: Denominators = {
+    occupiedRooms: facts.occupiedRooms,
+    guestNights: facts.guestNights,
+    meetingM2Hours: areas.meetingM2 * meetingHours,
+    hotelM2: areas.totalM2 - areas.excludedM2,
+    days: facts.days,
+  };
+  const sums: Sums = {
+    carbon: { scope1Kg: fp.scope1Kg, scope2Kg: fp.scope2Kg, laundryKg: fp.laundryKg, totalKg: fp.totalKg, hotelKg: carbon.hotel, roomsKg: carbon.rooms, meetingKg: carbon.meeting },
+    energy: {
+      totalKwh: energy.totalKwh,
+      hotelKwh: energySplit.hotel,
+      roomsKwh: energySplit.rooms,
+      meetingKwh: energySplit.meeting,
+      electricityKwh: energy.electricityKwh,
+      renewableElectricityKwh: energy.renewableElectricityKwh,
+    },
+    water: { countedM3: water.total, recycledM3: consumption.water?.recycledM3 ?? 0, hotelM3: water.hotel, roomsM3: water.rooms, meetingM3: water.meeting },
+    waste: wasteTotals(consumption),
+  };
   return {
     methodologyVersion: METHODOLOGY_VERSION,
     flag: fp.flag,
@@ -152,43 +218,49 @@ export function metrics(consumption: Consumption, fp: Footprint, factsInput: Pro
       meetingShare: ratio(areas.meetingM2, areas.roomsAndCorridorsM2 + areas.meetingM2) ?? 0,
       meetingHours,
     },
-    carbon: {
-      scope1Kg: fp.scope1Kg,
-      scope2Kg: fp.scope2Kg,
-      laundryKg: fp.laundryKg,
-      totalKg: fp.totalKg,
-      hotelKg: carbon.hotel,
-      roomsKg: carbon.rooms,
-      meetingKg: carbon.meeting,
-      perOccupiedRoomKg: ratio(carbon.rooms, occupiedRooms),
-      perMeetingM2HourKg: perMeetingHour(carbon.meeting),
-      perGuestNightKg: ratio(carbon.rooms, guestNights),
-    },
-    energy: {
-      totalKwh: energy.totalKwh,
-      hotelKwh: energySplit.hotel,
-      roomsKwh: energySplit.rooms,
-      meetingKwh: energySplit.meeting,
-      perOccupiedRoomKwh: ratio(energySplit.rooms, occupiedRooms),
-      perM2Kwh: ratio(energySplit.hotel, areas.totalM2 - areas.excludedM2),
-      renewableElectricityShare: ratio(energy.renewableElectricityKwh, energy.electricityKwh),
-      renewableEnergyShare: ratio(energy.renewableElectricityKwh, energy.totalKwh),
-    },
-    water: {
-      countedM3: water.total,
-      recycledM3: consumption.water?.recycledM3 ?? 0,
-      hotelM3: water.hotel,
-      roomsM3: water.rooms,
-      meetingM3: water.meeting,
-      perOccupiedRoomM3: ratio(water.rooms, occupiedRooms),
-      perGuestNightM3: ratio(water.rooms, guestNights),
-      perMeetingM2HourM3: perMeetingHour(water.meeting),
-    },
-    waste: {
-      totalKg: waste.totalKg,
-      divertedKg: waste.divertedKg,
-      perOccupiedRoomKg: ratio(waste.totalKg, occupiedRooms),
-      diversionRate: ratio(waste.divertedKg, waste.totalKg),
-    },
+    denominators,
+    ...withRatios(sums, denominators),
+  };
+}
+
+/**
+ * One result for several: the months of a property into its year (`over: 'time'`), or properties
+ * of the same period into a group (`over: 'properties'`). Numerators and denominators are summed
+ * and every intensity recomputed from the sums (never an average of ratios). Floor area is a stock:
+ * over time it is the day-weighted mean area, over properties the sum. The flag is the worst, and
+ * results of different methods or bases are refused.
+ *
+ * @example combineMetrics(monthsOfTheYear, 'time')
+ */
+export function combineMetrics(parts: readonly SustainabilityMetrics[], over: 'time' | 'properties'): SustainabilityMetrics {
+  const first = parts[0];
+  if (!first) throw new RangeError('nothing to combine');
+  if (parts.some((p) => p.methodologyVersion !== first.methodologyVersion || p.basis !== first.basis)) {
+    throw new RangeError('results of different methodology versions or scope 2 bases cannot be combined');
+  }
+  const add = <T extends object>(pick: (m: SustainabilityMetrics) => T): T => {
+    const out = {} as Record<string, number>;
+    for (const p of parts) for (const [k, v] of Object.entries(pick(p))) if (typeof v === 'number') out[k] = (out[k] ?? 0) + v;
+    return out as T;
+  };
+  const days = over === 'time' ? parts.reduce((s, p) => s + p.denominators.days, 0) : Math.max(...parts.map((p) => p.denominators.days));
+  const denominators: Denominators = {
+    occupiedRooms: parts.reduce((s, p) => s + p.denominators.occupiedRooms, 0),
+    guestNights: parts.reduce((s, p) => s + p.denominators.guestNights, 0),
+    meetingM2Hours: parts.reduce((s, p) => s + p.denominators.meetingM2Hours, 0),
+    hotelM2: over === 'time' ? parts.reduce((s, p) => s + p.denominators.hotelM2 * p.denominators.days, 0) / days : parts.reduce((s, p) => s + p.denominators.hotelM2, 0),
+    days,
+  };
+  const sums: Sums = { carbon: add((m) => m.carbon), energy: add((m) => m.energy), water: add((m) => m.water), waste: add((m) => m.waste) };
+  // Over time, one property keeps its shares while its areas do not change; the hours add up.
+  const shares = (p: SustainabilityMetrics) => p.allocation && `${p.allocation.excludedShare}|${p.allocation.meetingShare}`;
+  const kept = over === 'time' && first.allocation && parts.every((p) => shares(p) === shares(first));
+  return {
+    methodologyVersion: first.methodologyVersion,
+    flag: worstFlag(parts.map((p) => p.flag)),
+    basis: first.basis,
+    allocation: kept && first.allocation ? { ...first.allocation, meetingHours: parts.reduce((s, p) => s + (p.allocation?.meetingHours ?? 0), 0) } : null,
+    denominators,
+    ...withRatios(sums, denominators),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { SEED_FACTORS, allocateByArea, consumptionSchema, energyTotals, factorTable, footprint, gasKwh, metrics, propertyFactsSchema } from '../../../shared/sustainability/index.js';
+import { SEED_FACTORS, allocateByArea, combineMetrics, consumptionSchema, energyTotals, factorTable, footprint, gasKwh, metrics, propertyFactsSchema } from '../../../shared/sustainability/index.js';
 
 const facts = { areas: { totalM2: 5000, roomsAndCorridorsM2: 4000, meetingM2: 0 }, rooms: 80, occupiedRooms: 0, guestNights: 0, days: 30 };
 
@@ -47,5 +47,39 @@ describe('resources', () => {
     expect(consumptionSchema.safeParse({ water: { mainsM3: -1 } }).success).toBe(false);
     expect(consumptionSchema.safeParse({ electricity: { gridKwh: 1, greenKwh: 2 } }).success).toBe(false);
     expect(consumptionSchema.safeParse({ steamKwh: 1 }).success).toBe(false);
+  });
+});
+
+describe('combining results', () => {
+  const table = factorTable(SEED_FACTORS);
+  const hotel = { areas: { totalM2: 1000, roomsAndCorridorsM2: 600, meetingM2: 200, excludedM2: 0 }, rooms: 20, days: 30 };
+  const month = (kwh: number, occupiedRooms: number, periodYear = 2025) => {
+    const c = consumptionSchema.parse({ electricity: { gridKwh: kwh } });
+    return metrics(c, footprint(c, { country: 'GB', periodYear }, table), { ...hotel, occupiedRooms, guestNights: occupiedRooms * 2 });
+  };
+
+  it('over time: sums numerators and denominators, keeps the floor area a stock, adds the meeting hours', () => {
+    const year = combineMetrics([month(8000, 400), month(4000, 200)], 'time');
+    // rooms share 600 ÷ 800 of 12,000 kWh over 600 occupied rooms, not the mean of the two months' ratios.
+    expect(year.energy.perOccupiedRoomKwh).toBeCloseTo((12000 * 0.75) / 600, 9);
+    expect(year.energy.perM2Kwh).toBeCloseTo(12000 / 1000, 9);
+    expect(year.denominators).toMatchObject({ days: 60, hotelM2: 1000, meetingM2Hours: 200 * 24 * 60, occupiedRooms: 600 });
+    expect(year.allocation).toEqual({ excludedShare: 0, meetingShare: 0.25, meetingHours: 1440 });
+    expect(year.carbon.perMeetingM2HourKg).toBeCloseTo((12000 * 0.20705 * 0.25) / (200 * 1440), 12);
+  });
+
+  it('over properties: floor areas add up, the allocation is no longer one property’s, the flag is the worst', () => {
+    const group = combineMetrics([month(8000, 400), month(4000, 200, 2027)], 'properties');
+    expect(group.denominators).toMatchObject({ days: 30, hotelM2: 2000 });
+    expect(group.energy.perM2Kwh).toBeCloseTo(12000 / 2000, 9);
+    expect(group.allocation).toBeNull();
+    expect(group.flag).toBe('amber');
+  });
+
+  it('refuses results of different scope 2 bases, and nothing to combine', () => {
+    const c = consumptionSchema.parse({ electricity: { gridKwh: 1 } });
+    const market = metrics(c, footprint(c, { country: 'GB', periodYear: 2025, basis: 'market' }, table), { ...hotel, occupiedRooms: 1, guestNights: 1 });
+    expect(() => combineMetrics([month(1, 1), market], 'properties')).toThrow(RangeError);
+    expect(() => combineMetrics([], 'time')).toThrow(RangeError);
   });
 });
