@@ -183,7 +183,7 @@ function lastYearFigure(data: MonthData, date: string, target: Pick<SpreadTarget
     if (item) sum += departmentFigure(item, measure);
   }
   const withRooms = target.departmentId === undefined || departments.some((d) => d.usaliDepartment === 'rooms');
-  if (measure === 'revenue' && withRooms && departments.length > 0) sum += num(property?.roomRevenue);
+  if (measure === 'revenue' && withRooms) sum += num(property?.roomRevenue);
   return sum;
 }
 

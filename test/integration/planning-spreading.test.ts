@@ -157,6 +157,20 @@ describe('spreading weights from the aggregates', () => {
     expect(await weights('2027-03', 'lastYear', { measure: 'roomsSold' })).toEqual([3, ...new Array(30).fill(0)]);
   });
 
+  it('lastYear of a property without departments: its revenue is the PMS room revenue; an unknown department has none', async () => {
+    const created = await host.request('POST', '/api/v1/properties', {
+      token: t.users.owner.token,
+      body: { name: 'Rooms-only Hotel', timezone: 'Europe/Vienna', currency: 'EUR', roomsAvailable: 20 },
+    });
+    expect(created.status).toBe(201);
+    const hotel = created.json.id as string;
+    await sendAndWait(host, t.users.admin.token, await createIntegration(host, t.users.admin.token, { propertyId: hotel, sourceType: 'pms' }), {
+      records: [{ id: 'A-2026-03-03', date: '2026-03-03', kind: 'actual', roomsAvailable: 20, roomsSold: 10, roomRevenue: 900 }],
+    });
+    expect(await source.weights({ ...target('2027-03'), propertyId: hotel }, 'lastYear')).toEqual([0, 900, ...new Array(29).fill(0)]);
+    expect(await source.weights({ ...target('2027-03', { departmentId: fb }), propertyId: hotel }, 'lastYear')).toEqual(new Array(31).fill(0));
+  });
+
   it('covers: covers of the reservations held, cancellations left out (February of a leap year)', async () => {
     const w = await weights('2028-02', 'covers', { departmentId: fb });
     expect(w).toEqual(range(1, 29).map((d) => (d === 1 ? 5 : d === 14 ? 10 : d === 29 ? 5 : 0)));
