@@ -19,8 +19,9 @@ import passwordReset from './password-reset.js';
 import supportGrants from './support-grants.js';
 import privacy from './privacy.js';
 import propertyGroups from './property-groups.js';
-import planningLabour from './planning-labour.js';
 import planningScenarios from './planning-scenarios.js';
+import planningLabour from './planning-labour.js';
+import planningPeriods from './planning-periods.js';
 import planning from './planning.js';
 import type { FunctionDefinition } from './triggers.js';
 
@@ -28,7 +29,7 @@ import type { FunctionDefinition } from './triggers.js';
  * Every function of the app, declared once. The Azure entry point (index.ts) registers them with
  * the Functions host; the local host serves the same list.
  */
-export const catalog: readonly FunctionDefinition[] = [...health(openApiDocument), ...platform, ...audit, ...auth, ...tenants, ...propertyGroups, ...users, ...roles, ...sso, ...integrations, ...connectors, ...files, ...fileMappings, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy, ...planning, ...planningLabour, ...planningScenarios];
+export const catalog: readonly FunctionDefinition[] = [...health(openApiDocument), ...platform, ...audit, ...auth, ...tenants, ...propertyGroups, ...users, ...roles, ...sso, ...integrations, ...connectors, ...files, ...fileMappings, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy, ...planning, ...planningPeriods, ...planningLabour, ...planningScenarios];
 
 export const httpFunctions = catalog.filter((f): f is HttpFunction => f.kind === 'http');
 

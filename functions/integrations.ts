@@ -117,6 +117,8 @@ const importSchema = z.object({
       deleted: z.number(),
       aggregatesWritten: z.number(),
       storeWrites: z.number(),
+      held: z.number().optional().describe('Upserts and deletions held for approval: they would change a locked month (docs/planning.md)'),
+      adjustmentId: z.string().optional().describe('The pending adjustment holding them (GET /api/v1/planning/adjustments/{id})'),
     })
     .optional(),
   errors: z.array(recordError).optional(),
@@ -143,6 +145,7 @@ const statusSchema = z.object({
       lastSuccessfulImport: importRef.nullable(),
       late: z.boolean(),
       expectedByLocalHour: z.number(),
+      pendingAdjustments: z.number().int().describe("Adjustments of this integration's imports held by locked months, awaiting approval"),
     }),
   ),
 });

@@ -117,6 +117,7 @@ const meta = z.object({
   aggregatesFrom: z.enum(['dailyAggregates', 'monthlyRollups']),
   labourCostUnavailable: z.number().int(),
   ignoredItems: z.number().int(),
+  lockedPeriods: z.record(z.string(), z.array(z.string())).describe('Per property with any: the locked months (YYYY-MM) of the range; their figures change only by approved adjustments'),
   plans: z
     .record(z.string(), z.record(z.enum(['budget', 'forecast', 'targets', 'actuals']), z.array(z.object({ versionId: z.string(), number: z.number().int(), year: z.number().int(), approvedAt: z.string() }))))
     .describe('Per property: the approved planning versions in force for the years of the range, by kind (empty: no approved version; the figures come from the sources alone)'),

@@ -25,6 +25,8 @@ import type { FileMappings } from './files/index.js';
 import type { FileDrops } from './integrations/files.js';
 import { AzureBlobStore } from './platform/blob/azure-blob-store.js';
 import type { BlobStore } from './platform/blob/blob-store.js';
+import type { PeriodLocks } from './planning/locks.js';
+import type { PendingAdjustments } from './planning/adjustments.js';
 import type { Planning } from './planning/index.js';
 import type { LabourStandards } from './planning/labour-standards.js';
 import type { LabourForecast } from './planning/labour-forecast.js';
@@ -54,6 +56,10 @@ export interface App extends Platform {
   /** Column mappings of file integrations: preview, the saved mapping. */
   fileMappings: FileMappings;
   privacy: Privacy;
+  /** Locked months of properties (planning): imports into them are held as pending adjustments. */
+  periodLocks: PeriodLocks;
+  /** Changes held by locked months, approved or discarded by a controller; also the import pipeline's period gate. */
+  adjustments: PendingAdjustments;
   /** Planning versions: templates, uploads, approval workflow, the versions in force that reports use. */
   planning: Planning;
   /** Fixed hours per department and weekday (planning setting). */
@@ -166,6 +172,8 @@ export async function buildApp(config: Config): Promise<App> {
   const { FileMappings } = await import('./files/index.js');
   const { createFileDrops } = await import('./integrations/files.js');
   const { ProfileDisplayNames } = await import('./identity/display-names.js');
+  const { PeriodLocks } = await import('./planning/locks.js');
+  const { PendingAdjustments } = await import('./planning/adjustments.js');
   const { createPlanning } = await import('./planning/index.js');
   const { SpreadWeights } = await import('./planning/spread-weights.js');
   const { AggregatesReader: SpreadReader } = await import('./reporting/aggregates-reader.js');
@@ -177,7 +185,11 @@ export async function buildApp(config: Config): Promise<App> {
   // The audit views open people's names from their profiles (under each person's key) at view time.
   const audit = createAuditLog(platform, { credential, names: new ProfileDisplayNames(platform, identity.users) });
   const deadLetters: DeadLetters = broker ? new LocalDeadLetters(broker) : new ServiceBusDeadLetters(config.SERVICEBUS_NAMESPACE as string, credential);
-  const integrations = createIntegrations(platform, { properties: identity.tenants.directory, deadLetters, containers: blobs });
+  // Locks and the adjustments they hold refer to each other and to the import pipeline's fact store,
+  // which is built with the gate: each reaches the other when called, never while being built.
+  const periodLocks: PeriodLocks = new PeriodLocks(platform, identity.tenants.directory, (tenantId, propertyId, period) => adjustments.pendingIn(tenantId, propertyId, period));
+  const adjustments: PendingAdjustments = new PendingAdjustments(platform, periodLocks, () => integrations.processor.facts);
+  const integrations = createIntegrations(platform, { properties: identity.tenants.directory, deadLetters, containers: blobs, gate: adjustments });
   const labourStandards = new LabourStandards(platform, identity.tenants.directory);
   // Approved versions become facts through the import pipeline's own FactStore; reports learn which versions they used through a port.
   const planning = createPlanning(platform, {
@@ -206,6 +218,7 @@ export async function buildApp(config: Config): Promise<App> {
         lateSources: (tenantId, propertyId, now) => integrations.lateSources(tenantId, propertyId, now),
         lateConnectors: (tenantId, propertyId, now) => connectorRuns.lateConnectors(tenantId, propertyId, now),
       },
+      locks: periodLocks,
       plans: planning.versions,
     }),
     integrations,
@@ -215,6 +228,8 @@ export async function buildApp(config: Config): Promise<App> {
     files: createFileDrops(platform, { integrations, blobs }),
     fileMappings: new FileMappings(platform),
     privacy: createPrivacy(platform, { identity }),
+    periodLocks,
+    adjustments,
     planning,
     labourStandards,
     labourForecast: createLabourForecast(platform, { properties: identity.tenants.directory, standards: labourStandards }),

@@ -520,7 +520,8 @@ export class FactStore {
     });
   }
 
-  private async labourCost(fact: FactItem): Promise<number | undefined> {
+  /** The labour cost of a time record, opened from its sealed field; undefined when its employee was redacted. */
+  async labourCost(fact: FactItem): Promise<number | undefined> {
     const sealed = fact.enc?.labourCost;
     if (!sealed) return undefined;
     const opened = await this.cipher.open({ tenantId: fact.tenantId, subjectId: fact.subjectId, field: 'timeRecord.labourCost', recordId: fact.id }, sealed);

@@ -16,6 +16,7 @@ import { receivePush, type PushCall } from '../connectors/push.js';
 import { callerOf, integrationsEvent, IntegrationService, type IntegrationInput, type RotatedSecret } from './service.js';
 import type { EventActor, RequestMeta } from '../audit/emit.js';
 import type { FileContainers } from './files-container.js';
+import type { PeriodGate } from './period-gate.js';
 
 export type { ImportMessage } from './receiver.js';
 export type { IntegrationView, IntegrationInput, IntegrationPatch } from './service.js';
@@ -35,10 +36,11 @@ export class Integrations {
     properties: PropertyDirectory,
     private readonly deadLetters: DeadLetters | undefined,
     containers?: FileContainers,
+    private readonly gate?: PeriodGate,
   ) {
     this.service = new IntegrationService(platform, properties, containers);
     this.raw = new RawStore(platform);
-    this.processor = new ImportProcessor(platform, this.raw, this.service.properties);
+    this.processor = new ImportProcessor(platform, this.raw, this.service.properties, gate);
   }
 
   /** A signed webhook delivery: verified, stored sealed, queued. */
@@ -80,8 +82,11 @@ export class Integrations {
     return listImports(this.platform, principal.tenantId, integration, filter);
   }
 
-  status(principal: Principal, now?: Date): Promise<IntegrationStatus[]> {
-    return integrationStatus(this.platform, this.service.properties, principal.tenantId, (ids) => propertiesCovered(principal, 'imports.read', ids), now);
+  async status(principal: Principal, now?: Date): Promise<IntegrationStatus[]> {
+    const status = await integrationStatus(this.platform, this.service.properties, principal.tenantId, (ids) => propertiesCovered(principal, 'imports.read', ids), now);
+    if (!this.gate || status.length === 0) return status;
+    const pending = await this.gate.pendingByIntegration(principal.tenantId, [...new Set(status.map((s) => s.propertyId))]);
+    return status.map((s) => ({ ...s, pendingAdjustments: pending.get(s.integrationId) ?? 0 }));
   }
 
   /** System port (the daily close): the source types of a property's integrations that are late at `now`. */
@@ -145,6 +150,6 @@ export class Integrations {
  * Builds the integrations area on identity's property directory; dead-lettered imports are swept
  * through the app's dead-letter port.
  */
-export function createIntegrations(platform: Platform, options: { properties: PropertyDirectory; deadLetters?: DeadLetters | undefined; containers?: FileContainers }): Integrations {
-  return new Integrations(platform, options.properties, options.deadLetters, options.containers);
+export function createIntegrations(platform: Platform, options: { properties: PropertyDirectory; deadLetters?: DeadLetters | undefined; containers?: FileContainers; gate?: PeriodGate }): Integrations {
+  return new Integrations(platform, options.properties, options.deadLetters, options.containers, options.gate);
 }

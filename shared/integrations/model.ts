@@ -59,6 +59,8 @@ export interface AggregateBase extends Item {
   /** Set on the aggregate of monthly figures (dated on the month's last day): reports spread it over the month. */
   period?: string;
   usali: Partial<Record<UsaliLine, number>>;
+  /** Utility consumption by path (`electricity.gridKwh`, …; measures.ts UTILITY_PREFIX): only on aggregates with utility facts. */
+  utility?: Record<string, number>;
   factCount: number;
   sources: Partial<Record<FactSource, number>>;
   /** Time records whose cost could not be read because the employee was redacted. */
@@ -79,6 +81,10 @@ export interface ImportCounts {
   deleted: number;
   aggregatesWritten: number;
   storeWrites: number;
+  /** Upserts and deletions held for approval because they would change a locked month (docs/planning.md). */
+  held?: number;
+  /** The pending adjustment holding them. */
+  adjustmentId?: string;
 }
 
 export interface ImportItem extends Item, OutboxCarrier {

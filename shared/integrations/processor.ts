@@ -5,10 +5,11 @@ import type { TenantCollection } from '../platform/cosmos/store.js';
 import { DecryptionError } from '../platform/crypto/errors.js';
 import type { Log } from '../platform/log.js';
 import { FactStore } from './facts.js';
+import type { PeriodGate } from './period-gate.js';
 import { FORMATS } from './formats/index.js';
 import type { ImportCounts, ImportItem, ImportStatus, IntegrationItem } from './model.js';
 import type { IntegrationMappings } from './measures.js';
-import { normalise } from './normalise.js';
+import { normalise, type FactDraft } from './normalise.js';
 import { failedRecordCount, parseBatch, type RecordError } from './parse.js';
 import { localDateHour, type PropertyDirectory } from './properties.js';
 import { RawBodyMissing, type RawStore } from './raw-store.js';
@@ -58,6 +59,8 @@ export class ImportProcessor {
     private readonly platform: Platform,
     private readonly raw: RawStore,
     private readonly properties: PropertyDirectory,
+    /** Holds changes to locked months for approval (planning); without one everything is written. */
+    private readonly gate?: PeriodGate,
   ) {
     this.facts = new FactStore(platform.store, platform.cipher, platform.config.IMPORT_WRITE_CONCURRENCY);
   }
@@ -84,7 +87,7 @@ export class ImportProcessor {
       }
       throw err;
     }
-    const outcome = await this.run(item, integration, body);
+    const outcome = await this.run(item, integration, body, message.run);
     return this.finish(item, message.run, startedAt, outcome);
   }
 
@@ -95,7 +98,7 @@ export class ImportProcessor {
     return { departments: { ...departments, ...integration.mappings.departments }, accounts: integration.mappings.accounts };
   }
 
-  private async run(item: ImportItem, integration: IntegrationItem, body: Buffer): Promise<Outcome> {
+  private async run(item: ImportItem, integration: IntegrationItem, body: Buffer, run: number): Promise<Outcome> {
     // The import's own source type and format: a connector integration feeds several source types.
     const format = FORMATS[item.sourceType];
     const parsed = parseBatch(format, item.format, body);
@@ -127,7 +130,27 @@ export class ImportProcessor {
       return { status: 'rejected', counts, ...errorFields };
     }
     counts.accepted = normalised.accepted;
-    const applied = await this.facts.apply(item.tenantId, item.propertyId, normalised.upserts, normalised.deletions, item.id);
+    let upserts: FactDraft[] = normalised.upserts;
+    let deletions = normalised.deletions;
+    if (this.gate) {
+      const gated = await this.gate.split({
+        tenantId: item.tenantId,
+        propertyId: item.propertyId,
+        integrationId: integration.id,
+        importId: item.id,
+        run,
+        sourceType: item.sourceType,
+        upserts,
+        deletions,
+        labourCost: (f) => this.facts.labourCost(f),
+      });
+      ({ upserts, deletions } = gated);
+      if (gated.held > 0) {
+        counts.held = gated.held;
+        if (gated.adjustmentId) counts.adjustmentId = gated.adjustmentId;
+      }
+    }
+    const applied = await this.facts.apply(item.tenantId, item.propertyId, upserts, deletions, item.id);
     counts.upserted = applied.upserted;
     counts.unchanged = applied.unchanged;
     counts.deleted = applied.deleted;

@@ -82,6 +82,8 @@ export interface IntegrationStatus {
   /** No successful import received today (property-local) although the local hour passed the expected one. */
   late: boolean;
   expectedByLocalHour: number;
+  /** Changes of its imports held because they fall into locked months, awaiting approval (docs/planning.md). */
+  pendingAdjustments: number;
 }
 
 type Stub = Pick<ImportItem, 'id' | 'status' | 'receivedAt' | 'completedAt'>;
@@ -131,6 +133,7 @@ export async function integrationStatus(
         : null,
       late: integration.enabled && local.hour >= lateHour && !receivedToday,
       expectedByLocalHour: lateHour,
+      pendingAdjustments: 0,
     });
   }
   return out;

@@ -53,8 +53,18 @@ export interface ReportMeta {
   labourCostUnavailable: number;
   /** Aggregates of departments that no longer exist (left out). */
   ignoredItems: number;
+  /**
+   * Per property (only those with any), the months of the report's range that are locked
+   * (`YYYY-MM`, docs/planning.md): their figures change only by approved adjustments.
+   */
+  lockedPeriods: Record<string, string[]>;
   /** Per property: the approved planning versions in force that its budget, forecast and manual actuals come from. */
   plans: Record<string, PlansUsed>;
+}
+
+/** Which months of which properties are locked (planning's period locks): a system port, no principal. */
+export interface LockedPeriodsPort {
+  lockedPeriods(tenantId: string, propertyIds: readonly string[], fromMonth: string, toMonth: string): Promise<Record<string, string[]>>;
 }
 
 export interface RpReport {
@@ -173,7 +183,7 @@ function wholeMonths(from: string, to: string): { from: string; to: string } {
  * and, for the daily close, the integrations service's system ports (without them a close neither
  * recomputes nor asks for late integrations).
  */
-export function createReporting(platform: Platform, deps: { properties: PropertyDirectory; groups?: PropertyGroupPort; sources?: DailyClosePorts; plans?: PlansPort }): Reporting {
+export function createReporting(platform: Platform, deps: { properties: PropertyDirectory; groups?: PropertyGroupPort; sources?: DailyClosePorts; locks?: LockedPeriodsPort; plans?: PlansPort }): Reporting {
   const { store, config, log, outbox } = platform;
   const reader = new AggregatesReader(store, deps.properties);
 
@@ -211,7 +221,7 @@ export function createReporting(platform: Platform, deps: { properties: Property
     const ly = series.has('lastYear') ? lastYearRange(q.from, q.to, alignment) : undefined;
     // Whole-month buckets read whole months of days, which the rollups carry in one item per (level, scenario).
     const fromRollups = (q.read ?? 'auto') === 'auto' && (granularity === 'month' || granularity === 'quarter' || granularity === 'year');
-    const meta: ReportMeta = { storeReads: 0, aggregateItems: 0, aggregatesFrom: fromRollups ? 'monthlyRollups' : 'dailyAggregates', labourCostUnavailable: 0, ignoredItems: 0, plans: {} };
+    const meta: ReportMeta = { storeReads: 0, aggregateItems: 0, aggregatesFrom: fromRollups ? 'monthlyRollups' : 'dailyAggregates', labourCostUnavailable: 0, ignoredItems: 0, lockedPeriods: {}, plans: {} };
     const sections: Array<{ property: PropertyInfo; departments: DepartmentInfo[]; folded: ReturnType<typeof fold> }> = [];
     // Several properties reading rollups (a portfolio) read them in one query; a single property in its own.
     const many =
@@ -234,6 +244,10 @@ export function createReporting(platform: Platform, deps: { properties: Property
       meta.labourCostUnavailable += folded.labourCostUnavailable;
       meta.ignoredItems += folded.ignoredItems;
       sections.push({ property, departments, folded });
+    }
+    if (deps.locks && sections.length > 0) {
+      meta.lockedPeriods = await deps.locks.lockedPeriods(principal.tenantId, sections.map((s) => s.property.id), q.from.slice(0, 7), q.to.slice(0, 7));
+      counter.reads += 1;
     }
     if (deps.plans && sections.length > 0) {
       meta.plans = await deps.plans.plansInForce(principal.tenantId, sections.map((s) => s.property.id), Number(q.from.slice(0, 4)), Number(q.to.slice(0, 4)));

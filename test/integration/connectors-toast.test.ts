@@ -3,8 +3,8 @@ import { useTestHost } from '../support/host.js';
 import { connectorHotel, departmentMonth, expectSignedPushImportsOnce } from './connectors-helpers.js';
 import { localDateHour } from '../../shared/integrations/properties.js';
 import { addDays } from '../fakes/vendors/square/dataset.js';
-import { BRASSERIE, DINING_IN_ROOM, RC_BAR, RC_RESTAURANT, ROOFTOP, type Json } from '../fakes/vendors/toast/dataset.js';
-import { expectedDay } from '../fakes/vendors/toast/expected.js';
+import { ROOFTOP } from '../fakes/vendors/toast/dataset.js';
+import { expectedMonth as expectedOf, toastIntegration } from '../fakes/vendors/toast/hotel.js';
 import { startToastFake, type ToastFake } from '../fakes/vendors/toast/server.js';
 
 /**
@@ -19,16 +19,6 @@ import { startToastFake, type ToastFake } from '../fakes/vendors/toast/server.js
 const host = useTestHost();
 const CLIENT = { clientId: 'toast-e2e-client', clientSecret: 'toast-e2e-secret' };
 const WEBHOOK_SECRET = 'toast-e2e-webhook-secret';
-const OUTLETS: Record<string, string> = { [RC_RESTAURANT]: 'REST', [RC_BAR]: 'BAR', [DINING_IN_ROOM]: 'IRD' };
-const outletOf = (o: Json) =>
-  o.restaurantGuid === ROOFTOP ? 'ROOF' : (OUTLETS[String((o.revenueCenter as Json | undefined)?.guid)] ?? OUTLETS[String((o.diningOption as Json).guid)] ?? 'BRASSERIE');
-const OUTLET_RESTAURANT: Array<[string, string]> = [
-  ['REST', BRASSERIE],
-  ['BAR', BRASSERIE],
-  ['IRD', BRASSERIE],
-  ['BRASSERIE', BRASSERIE],
-  ['ROOF', ROOFTOP],
-];
 let fake: ToastFake;
 let owner: string;
 let propertyId: string;
@@ -47,19 +37,8 @@ beforeAll(async () => {
   owner = hotel.owner;
   propertyId = hotel.propertyId;
   fb = hotel.departments.FB;
-  const common = {
-    connector: 'toast',
-    propertyId,
-    settings: {
-      baseUrl: fake.url,
-      restaurants: [
-        { guid: BRASSERIE, outlet: 'BRASSERIE', byRevenueCenter: { [RC_RESTAURANT]: 'REST', [RC_BAR]: 'BAR' }, byDiningOption: { [DINING_IN_ROOM]: 'IRD' } },
-        { guid: ROOFTOP, outlet: 'ROOF' },
-      ],
-    },
-    // Every outlet is the hotel's F&B department.
-    mappings: { departments: Object.fromEntries(OUTLET_RESTAURANT.map(([outlet]) => [outlet, fb])) },
-  };
+  // Every outlet is the hotel's F&B department.
+  const common = toastIntegration(propertyId, fake.url, fb);
   const pull = await host.request('POST', '/api/v1/integrations', { token: owner, body: { ...common, kind: 'pull', name: 'Toast', credentials: CLIENT } });
   expect(pull.status).toBe(201);
   pullId = pull.json.id;
@@ -76,17 +55,7 @@ beforeAll(async () => {
 
 afterAll(() => fake.close());
 
-function expectedMonth() {
-  const e = { revenue: 0, covers: 0 };
-  for (let d = month.from; d <= month.to; d = addDays(d, 1)) {
-    for (const [outlet, restaurant] of OUTLET_RESTAURANT) {
-      const day = expectedDay(fake.data, restaurant, outletOf, outlet, d);
-      e.revenue += day.netRevenue;
-      e.covers += day.covers;
-    }
-  }
-  return e;
-}
+const expectedMonth = () => expectedOf(fake.data, month, addDays);
 
 async function expectReportToShowTheFake() {
   const e = expectedMonth();

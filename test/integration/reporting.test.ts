@@ -79,8 +79,10 @@ describe('Revenue & Productivity over HTTP', () => {
     expect(res.headers.get('cache-control')).toBe('private, max-age=60');
     expect(res.headers.get('etag')).toMatch(/^"[\w-]+"$/);
     expect(res.json.payrollVisible).toBe(true);
-    expect(res.json.meta.storeReads).toBe(2);
-    expect(res.headers.get('x-store-reads')).toBe('2');
+    // The property with its departments, the aggregates, its locked months and its planning versions in force.
+    expect(res.json.meta.storeReads).toBe(4);
+    expect(res.headers.get('x-store-reads')).toBe('4');
+    expect(res.json.meta.lockedPeriods).toEqual({});
     const [d14, d15] = res.json.properties[0].periods;
     expect(res.json.properties[0].currency).toBe('EUR');
     expect(d14.key).toBe('2026-03-14');
