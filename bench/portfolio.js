@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import { postBatches, setUp } from './lib/app.js';
-import { fmt, machine, percentile, writeSection } from './lib/report.js';
+import { fmt, machine, percentile, time, writeSection } from './lib/report.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 // Other work on a shared machine lengthens every run: the report says how busy it was.
@@ -23,12 +23,6 @@ const TYPES = ['pos', 'frs', 'trs', 'tms', 'pms', 'rms', 'snc', 'ams'];
 
 const { demoBatches } = await import('../dist/shared/integrations/demo-data.js');
 const { host, app, tenantId, principal, property, departments, integrations } = await setUp(TYPES, { importConsumer: true });
-
-async function time(fn) {
-  const t0 = process.hrtime.bigint();
-  const out = await fn();
-  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out };
-}
 
 try {
   // 1. One hotel through the pipeline: 730 days of history (this year and last), 30 ahead.

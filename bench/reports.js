@@ -7,7 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fmt, machine, percentile, writeSection } from './lib/report.js';
+import { fmt, machine, percentile, time, writeSection } from './lib/report.js';
 
 Object.assign(process.env, {
   LOG_LEVEL: 'error',
@@ -114,12 +114,6 @@ async function raw() {
     continuation = page.continuation;
   } while (continuation);
   return { reads, items: items.length };
-}
-
-async function time(fn) {
-  const t0 = process.hrtime.bigint();
-  const out = await fn();
-  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out };
 }
 
 try {

@@ -233,7 +233,7 @@ export async function buildApp(config: Config): Promise<App> {
     planning,
     labourStandards,
     labourForecast: createLabourForecast(platform, { properties: identity.tenants.directory, standards: labourStandards }),
-    planningScenarios: new ScenarioService(platform, new AggregatesReader(store, identity.tenants.directory)),
+    planningScenarios: new ScenarioService(platform, new AggregatesReader(store, identity.tenants.directory), planning.versions),
     async close() {
       await identity.close();
       await deadLetters.close();

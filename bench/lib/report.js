@@ -9,6 +9,13 @@ export function percentile(values, p) {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
 }
 
+/** Runs `fn` and resolves its result with the milliseconds it took. */
+export async function time(fn) {
+  const t0 = process.hrtime.bigint();
+  const out = await fn();
+  return { ms: Number(process.hrtime.bigint() - t0) / 1e6, out };
+}
+
 export const fmt = (n, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : 'n/a');
 
 export function machine() {

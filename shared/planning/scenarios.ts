@@ -11,6 +11,7 @@ import { ReadCounter, type AggregatesReader } from '../reporting/aggregates-read
 import { payrollVisibleFor } from '../reporting/access.js';
 import { fold } from '../reporting/fold.js';
 import type { DepartmentInfo } from '../reporting/model.js';
+import type { PlansPort } from '../reporting/plans.js';
 import { statement } from '../reporting/pnl.js';
 import { daysOfMonth } from '../reporting/spread.js';
 import { applyChanges, driversOf, projectYear, type DriverChange, type MonthBaseline, type MonthDrivers, type Projection } from './scenarios-projection.js';
@@ -47,11 +48,6 @@ export interface ScenarioView {
   payrollVisible: boolean;
 }
 
-/** Finds which forecast version reports use for a property-year, when planning versions exist (null otherwise). */
-export interface ForecastVersionPort {
-  inForce(tenantId: string, propertyId: string, year: number): Promise<{ id: string; label?: string } | null>;
-}
-
 export const MAX_COMPARED = 3;
 const TYPE = 'planningScenario';
 
@@ -64,7 +60,8 @@ export class ScenarioService {
   constructor(
     private readonly platform: Platform,
     private readonly reader: AggregatesReader,
-    private readonly versions?: ForecastVersionPort,
+    /** The versions in force, as reports learn them: the one the copied forecast came from is recorded. */
+    private readonly plans?: PlansPort,
   ) {}
 
   private items(tenantId: string) {
@@ -120,7 +117,7 @@ export class ScenarioService {
       return month;
     });
     const baselineDrivers = baseline.map((m) => driversOf(m, depts));
-    const version = (await this.versions?.inForce(tenantId, property.id, input.year)) ?? null;
+    const version = (await this.plans?.plansInForce(tenantId, [property.id], input.year, input.year))?.[property.id]?.forecast.find((v) => v.year === input.year);
     const now = new Date().toISOString();
     const id = randomUUID();
     const item: ScenarioItem = {
@@ -131,7 +128,7 @@ export class ScenarioService {
       year: input.year,
       name: input.name,
       currency: property.currency,
-      source: { series: 'forecast', versionId: version?.id ?? null, label: version ? (version.label ?? `forecast version ${version.id}`) : 'forecast series', copiedAt: now },
+      source: { series: 'forecast', versionId: version?.versionId ?? null, label: version ? `forecast version ${version.number}` : 'forecast series', copiedAt: now },
       departments: depts,
       baseline,
       baselineDrivers,

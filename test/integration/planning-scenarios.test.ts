@@ -89,7 +89,7 @@ describe('what-if scenarios through HTTP', () => {
     id = res.json.id;
     etag = res.headers.get('etag') as string;
     expect(res.headers.get('location')).toBe(`/api/v1/planning/scenarios/${id}`);
-    expect(res.json.source).toMatchObject({ series: 'forecast' });
+    expect(res.json.source).toMatchObject({ series: 'forecast', versionId: null, label: 'forecast series' });
     expect(res.json.months).toHaveLength(12);
     const m = march(res.json);
     expect(m.baseline).toEqual(m.scenario);
@@ -201,5 +201,33 @@ describe('what-if scenarios through HTTP', () => {
       expect([action, audit.json.items.filter((e: Json) => e.target?.id === id).length]).toEqual([action, count]);
     }
     expect(await reportsAndData()).toEqual(before);
+  });
+
+  it('records the approved forecast version it copied, whose figures it holds', async () => {
+    // A forecast version for South, 2027: FB revenue 20,000 in April (the template's month columns start at the fourth).
+    const csv = (await host.request('GET', `/api/v1/planning/templates/forecast?propertyId=${south}&year=2027&format=csv`, { token: owner })).text;
+    const rows = csv.trim().split('\r\n').map((line) => line.split(','));
+    const fbRevenue = rows.find((cells) => cells[0] === 'FB' && cells[2] === 'revenue') as string[];
+    fbRevenue[6] = '20000';
+    const uploaded = await host.request('POST', `/api/v1/planning/versions?propertyId=${south}&year=2027&kind=forecast`, { token: t.users.admin.token, rawBody: rows.map((cells) => cells.join(',')).join('\r\n') + '\r\n', headers: { 'content-type': 'text/csv' } });
+    expect(uploaded.status).toBe(201);
+    const version = uploaded.json.id as string;
+    for (const [token, action] of [[t.users.admin.token, 'submit'], [owner, 'approve']] as const) {
+      const current = await host.request('GET', `/api/v1/planning/versions/${version}`, { token: owner });
+      expect((await host.request('POST', `/api/v1/planning/versions/${version}/${action}`, { token, headers: { 'if-match': current.headers.get('etag') ?? '' } })).status).toBe(200);
+    }
+    await host.app.broker?.idle();
+    const approved = await host.request('GET', `/api/v1/planning/versions/${version}`, { token: owner });
+    const res = await create(owner, { propertyId: south, year: 2027, name: 'From the approved forecast' });
+    expect(res.status).toBe(201);
+    expect(res.json.source).toMatchObject({ series: 'forecast', versionId: version, label: `forecast version ${uploaded.json.number}` });
+    const southFb = t.departmentIds[south]![1]!;
+    expect(dept(res.json.months.find((m: Json) => m.period === '2027-04'), southFb).baseline.revenue).toBe(20000);
+    // Changing and deleting the scenario leaves the approved version as it was.
+    const changed = await patch(res.json.id, res.headers.get('etag') as string, { changes: [{ driver: 'revenuePerCover', set: 40 }, { driver: 'covers', set: 900 }] });
+    expect(dept(changed.json.months.find((m: Json) => m.period === '2027-04'), southFb).scenario.revenue).toBe(36000);
+    expect((await host.request('DELETE', `/api/v1/planning/scenarios/${res.json.id}`, { token: owner, headers: { 'if-match': changed.headers.get('etag') as string } })).status).toBe(204);
+    const after = await host.request('GET', `/api/v1/planning/versions/${version}`, { token: owner });
+    expect([after.headers.get('etag'), after.json]).toEqual([approved.headers.get('etag'), approved.json]);
   });
 });
