@@ -5,7 +5,10 @@ import { PLANNING_SOURCE } from '../integrations/model.js';
 import { daysOfMonth } from '../reporting/spread.js';
 import { DEPARTMENTAL_LINES, PROPERTY_LINES } from '../integrations/measures.js';
 import { MONTHS, periodOf, WHOLE_UNITS, type PlanKind, type PlanRow, type PlanVersionItem } from './model.js';
-import { spreadMonth, type SpreadWeightSource } from './spreading.js';
+import { spreadMonth, type SpreadMethod, type SpreadTarget, type SpreadWeightSource } from './spreading.js';
+
+/** A weight source that may answer many figures at once (SpreadWeights reads each property-month once for them). */
+export type VersionWeights = SpreadWeightSource & { weightsOfMany?(requests: ReadonlyArray<{ target: SpreadTarget; method: SpreadMethod }>): Promise<number[][]> };
 
 /**
  * An approved version as facts (docs/planning.md, "What reports use"): each monthly figure spread
@@ -68,22 +71,27 @@ function measuresOf(kind: PlanKind, line: string, value: number): Record<string,
 }
 
 /**
- * A monthly figure as one share per day: money and hours to the cent (spreadMonth), whole-unit
- * statistics in whole units (the same split over hundredths, scaled back: their sum is exact too).
+ * A monthly figure as one share per day in proportion to `w`: money and hours to the cent
+ * (spreadMonth), whole-unit statistics in whole units (the same split over hundredths, scaled back:
+ * their sum is exact too).
  */
-async function daily(v: VersionFigures, row: PlanRow, m: number, value: number, method: PlanVersionItem['spread'], weights: SpreadWeightSource): Promise<Array<{ date: string; amount: number }>> {
-  const period = periodOf(v.year, m);
-  const days = daysOfMonth(period);
-  const w =
-    method === 'even'
-      ? days.map(() => 1)
-      : await weights.weights({ tenantId: v.tenantId, propertyId: v.propertyId, period, ...(row.departmentId ? { departmentId: row.departmentId } : {}), measure: row.line }, method);
-  if (!WHOLE_UNITS.has(row.line)) return spreadMonth(value, period, w);
+function daily(period: string, line: string, value: number, w: readonly number[]): Array<{ date: string; amount: number }> {
+  if (!WHOLE_UNITS.has(line)) return spreadMonth(value, period, w);
   return spreadMonth(Math.round(value) / 100, period, w).map((d) => ({ date: d.date, amount: Math.round(d.amount * 100) }));
 }
 
+/** The day weights of every figure of the version, in `jobs` order: one batch when the source can (a property-month read once). */
+async function weightsOf(v: VersionFigures, method: SpreadMethod, jobs: ReadonlyArray<{ row: PlanRow; period: string }>, weights: VersionWeights): Promise<number[][]> {
+  if (method === 'even') return jobs.map((j) => daysOfMonth(j.period).map(() => 1));
+  const requests = jobs.map((j) => ({ target: { tenantId: v.tenantId, propertyId: v.propertyId, period: j.period, ...(j.row.departmentId ? { departmentId: j.row.departmentId } : {}), measure: j.row.line }, method }));
+  if (weights.weightsOfMany) return weights.weightsOfMany(requests);
+  const out: number[][] = [];
+  for (const r of requests) out.push(await weights.weights(r.target, r.method));
+  return out;
+}
+
 /** The facts of an approved version (none for targets). */
-export async function planFacts(v: VersionFigures & Pick<PlanVersionItem, 'id' | 'spread'>, weights: SpreadWeightSource, now: string): Promise<FactDraft[]> {
+export async function planFacts(v: VersionFigures & Pick<PlanVersionItem, 'id' | 'spread'>, weights: VersionWeights, now: string): Promise<FactDraft[]> {
   const scenario = scenarioOf(v.kind);
   if (!scenario) return [];
   /** level|date → measures */
@@ -94,17 +102,22 @@ export async function planFacts(v: VersionFigures & Pick<PlanVersionItem, 'id' |
     if (!d) days.set(key, (d = { departmentId, date, measures: {} }));
     return d;
   };
+  const jobs: Array<{ row: PlanRow; period: string; value: number }> = [];
   for (const m of coveredMonths(v.rows)) {
-    for (const date of daysOfMonth(periodOf(v.year, m))) at(null, date);
+    const period = periodOf(v.year, m);
+    for (const date of daysOfMonth(period)) at(null, date);
     for (const row of v.rows) {
       const value = row.months[m];
-      if (value === null || value === undefined) continue;
-      for (const share of await daily(v, row, m, value, v.spread, weights)) {
-        const d = at(row.departmentId, share.date);
-        for (const [k, x] of Object.entries(measuresOf(v.kind, row.line, share.amount))) d.measures[k] = Math.round(((d.measures[k] ?? 0) + x) * 100) / 100;
-      }
+      if (value !== null && value !== undefined) jobs.push({ row, period, value });
     }
   }
+  const w = await weightsOf(v, v.spread, jobs, weights);
+  jobs.forEach((j, i) => {
+    for (const share of daily(j.period, j.row.line, j.value, w[i] as number[])) {
+      const d = at(j.row.departmentId, share.date);
+      for (const [k, x] of Object.entries(measuresOf(v.kind, j.row.line, share.amount))) d.measures[k] = Math.round(((d.measures[k] ?? 0) + x) * 100) / 100;
+    }
+  });
   return [...days.values()]
     .sort((a, b) => a.date.localeCompare(b.date) || levelKey(a.departmentId).localeCompare(levelKey(b.departmentId)))
     .map(({ departmentId, date, measures }) => {

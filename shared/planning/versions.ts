@@ -11,8 +11,8 @@ import type { ApplyResult, DayChanges } from '../integrations/facts.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
 import type { PlansPort, PlansUsed, PlanUsed } from '../reporting/plans.js';
 import { inForceId, PLAN_KINDS, versionId, type PlanInForceItem, type PlanKind, type PlanRow, type PlanVersionItem, type UploadIssue } from './model.js';
-import { planFactIds, planFacts } from './materialise.js';
-import type { SpreadMethod, SpreadWeightSource } from './spreading.js';
+import { planFactIds, planFacts, type VersionWeights } from './materialise.js';
+import type { SpreadMethod } from './spreading.js';
 import { templateCsv, templateXlsx, XLSX_TYPE, type TemplateDepartment } from './templates.js';
 import { readUpload } from './upload.js';
 import { refusal, TRANSITIONS, type Action } from './workflow.js';
@@ -29,7 +29,7 @@ export type PlanningPolicy = (tenantId: string) => Promise<{ selfApproval: boole
 export interface PlanningDeps {
   directory: PropertyDirectory;
   facts: FactWriter;
-  weights: SpreadWeightSource;
+  weights: VersionWeights;
   policy: PlanningPolicy;
 }
 

@@ -124,4 +124,24 @@ describe('approved versions as facts', () => {
     expect(new Set(facts.map((f) => f.id))).toEqual(planFactIds(version(rows)));
     expect(await planFacts({ ...version(rows), kind: 'targets' }, weights, 'now')).toEqual([]);
   });
+
+  it('asks a batch-capable weight source once for every figure of the version', async () => {
+    const asked: number[] = [];
+    const batch = {
+      weights: async (): Promise<number[]> => {
+        throw new Error('one figure at a time');
+      },
+      weightsOfMany: async (requests: ReadonlyArray<{ target: { period: string; measure: string } }>) => {
+        asked.push(requests.length);
+        return requests.map((r) => daysOfMonth(r.target.period).map(() => 1));
+      },
+    };
+    const rows = [
+      { departmentId: 'fb', line: 'revenue', months: month(0, 310) },
+      { departmentId: null, line: 'utilities', months: Array.from({ length: 12 }, () => 31) },
+    ];
+    const facts = await planFacts(version(rows), batch, 'now');
+    expect(asked).toEqual([13]);
+    expect(facts.find((f) => f.date === '2027-01-05' && f.contributions[0]?.departmentId === 'fb')?.contributions[0]?.measures).toEqual({ 'usali.revenue': 10 });
+  });
 });
