@@ -34,6 +34,11 @@ export interface SpreadTarget {
  */
 export interface SpreadWeightSource {
   weights(target: SpreadTarget, method: SpreadMethod): Promise<number[]>;
+  /**
+   * The weights of many figures, in order; a source that can answers them reading each
+   * property-month once (SpreadWeights does), where `weights` per figure would repeat the read.
+   */
+  weightsOfMany?(requests: ReadonlyArray<{ target: SpreadTarget; method: SpreadMethod }>): Promise<number[][]>;
 }
 
 /**
