@@ -73,6 +73,12 @@ const ZERO_RULES = {
   certificates: 'Energy attribute certificates: 0 kg CO2e/kWh market-based (GHG Protocol Scope 2 Guidance)',
 };
 
+/**
+ * Prices each consumed resource with the factor table (selectFactor) and sums the lines by scope.
+ * A resource not consumed has no line; one without a factor has a red line with null emissions.
+ *
+ * @example footprint(consumptionSchema.parse(reading), { country: 'DE', periodYear: 2025 }, factorTable(SEED_FACTORS, own))
+ */
 export function footprint(consumption: Consumption, context: FootprintContextInput, table: FactorTable): Footprint {
   const ctx = footprintContextSchema.parse(context);
   const lines: EmissionLine[] = [];

@@ -223,6 +223,21 @@ export function metrics(consumption: Consumption, fp: Footprint, factsInput: Pro
   };
 }
 
+/** The intensities withRatios recomputes: never summed. */
+const RATIOS: ReadonlySet<string> = new Set([
+  'perOccupiedRoomKg',
+  'perMeetingM2HourKg',
+  'perGuestNightKg',
+  'perOccupiedRoomKwh',
+  'perM2Kwh',
+  'renewableElectricityShare',
+  'renewableEnergyShare',
+  'perOccupiedRoomM3',
+  'perGuestNightM3',
+  'perMeetingM2HourM3',
+  'diversionRate',
+]);
+
 /**
  * One result for several: the months of a property into its year (`over: 'time'`), or properties
  * of the same period into a group (`over: 'properties'`). Numerators and denominators are summed
@@ -240,7 +255,7 @@ export function combineMetrics(parts: readonly SustainabilityMetrics[], over: 't
   }
   const add = <T extends object>(pick: (m: SustainabilityMetrics) => T): T => {
     const out = {} as Record<string, number>;
-    for (const p of parts) for (const [k, v] of Object.entries(pick(p))) if (typeof v === 'number') out[k] = (out[k] ?? 0) + v;
+    for (const p of parts) for (const [k, v] of Object.entries(pick(p))) if (typeof v === 'number' && !RATIOS.has(k)) out[k] = (out[k] ?? 0) + v;
     return out as T;
   };
   const days = over === 'time' ? parts.reduce((s, p) => s + p.denominators.days, 0) : Math.max(...parts.map((p) => p.denominators.days));
