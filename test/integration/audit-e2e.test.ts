@@ -403,6 +403,9 @@ const notWalkedHere: Record<string, string> = {
   'POST /api/v1/integrations/{id}/backfill': 'connector runs through a fake vendor (connector-runs.test.ts asserts connector.backfill_requested)',
   'PATCH /api/v1/integrations/{id}/run-settings': 'connector runs (connector-runs.test.ts asserts connector.settings_changed)',
   'POST /api/v1/integrations/{id}/files/preview': 'changes nothing (file-mappings.test.ts asserts no import or mapping is stored)',
+  'POST /api/v1/planning/scenarios': 'needs a forecast to copy (planning-scenarios.test.ts asserts planning.scenario_created)',
+  'PATCH /api/v1/planning/scenarios/{scenarioId}': 'needs a scenario, which needs a forecast (planning-scenarios.test.ts asserts planning.scenario_updated)',
+  'DELETE /api/v1/planning/scenarios/{scenarioId}': 'needs a scenario, which needs a forecast (planning-scenarios.test.ts asserts planning.scenario_deleted)',
 };
 
 async function entryFor(tenantId: string, correlationId: string): Promise<ChainEntry[]> {
