@@ -96,11 +96,12 @@ async function measure(kind, path) {
   const csvMapping = { ...READY_MAPPINGS['opera-gdpdu-revenue'].parsed, combine: 'none' };
   const mapping = kind === 'xlsx' ? { ...csvMapping, file: { kind: 'xlsx', headerRow: 1 } } : csvMapping;
   global.gc?.();
-  const base = process.memoryUsage().rss;
+  const base = process.memoryUsage.rss();
   let peak = base;
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 20);
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20);
   let records = 0;
   let errors = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   if (kind === 'json') {
     for await (const line of createInterface({ input: createReadStream(path), crlfDelay: Infinity })) {
@@ -116,9 +117,10 @@ async function measure(kind, path) {
     }
   }
   const ms = performance.now() - started;
+  const used = process.cpuUsage(cpu);
   clearInterval(timer);
-  peak = Math.max(peak, process.memoryUsage().rss);
-  process.stdout.write(JSON.stringify({ kind, records, errors, ms, rssGrowthMb: (peak - base) / 1024 / 1024, baseMb: base / 1024 / 1024 }) + '\n');
+  peak = Math.max(peak, process.memoryUsage.rss());
+  process.stdout.write(JSON.stringify({ kind, records, errors, ms, cpuMs: (used.user + used.system) / 1000, rssGrowthMb: (peak - base) / 1024 / 1024, baseMb: base / 1024 / 1024 }) + '\n');
 }
 
 function child(kind, path) {

@@ -58,6 +58,9 @@ function isoDate(y: number, m: number, d: number): string | undefined {
   return `${pad(y, 4)}-${pad(m)}-${pad(d)}`;
 }
 
+/** The last date cell read: a sheet's rows of one day follow each other. */
+let lastDateCell: { time: number; date: string | undefined } = { time: Number.NaN, date: undefined };
+
 /** Excel's day zero in the 1900 date system (serial 60, the 29th of February 1900 Excel believes in, is skipped by starting here). */
 const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
 
@@ -68,8 +71,10 @@ const EXCEL_EPOCH_MS = Date.UTC(1899, 11, 30);
  */
 export function readDate(cell: Cell, pattern: string): string | undefined {
   if (cell instanceof Date) {
-    if (Number.isNaN(cell.getTime())) return undefined;
-    return isoDate(cell.getUTCFullYear(), cell.getUTCMonth() + 1, cell.getUTCDate());
+    const time = cell.getTime();
+    if (Number.isNaN(time)) return undefined;
+    if (time !== lastDateCell.time) lastDateCell = { time, date: isoDate(cell.getUTCFullYear(), cell.getUTCMonth() + 1, cell.getUTCDate()) };
+    return lastDateCell.date;
   }
   if (typeof cell === 'number') {
     if (!Number.isInteger(cell) || cell < 1 || cell > 2_958_465) return undefined;

@@ -10,6 +10,23 @@ export interface SheetContext {
   date1904: boolean;
 }
 
+/** What this reader uses of exceljs's streaming workbook reader once it has emitted a worksheet. */
+interface StreamedBook {
+  sharedStrings?: unknown[];
+  styles?: { getStyleModel(id: number): { numFmt?: string } | null };
+  properties?: { model?: { date1904?: boolean } };
+}
+
+/** The context of an exceljs `WorkbookReader` that has emitted a worksheet (it reads the workbook's parts before). */
+export function sheetContextOf(reader: unknown): SheetContext {
+  const book = reader as StreamedBook;
+  return {
+    sharedStrings: book.sharedStrings,
+    numFmtOf: (style: number) => book.styles?.getStyleModel(style)?.numFmt,
+    date1904: book.properties?.model?.date1904 === true,
+  };
+}
+
 /** One `<row>` of the sheet: its number and its cells by column number (1-based; absent where the sheet has none). */
 export interface SheetRow {
   number: number;

@@ -3,7 +3,7 @@ import ExcelJS from 'exceljs';
 import type { FileOptions } from '../mapping.js';
 import type { Cell } from '../values.js';
 import { chunksOf, FileFormatError, headerKey, type FileInput, type HeaderCheck, type SourceRow } from './source.js';
-import { plainCell, readSheetRows, type SheetRow } from './xlsx-sheet.js';
+import { plainCell, readSheetRows, sheetContextOf, type SheetRow } from './xlsx-sheet.js';
 
 type XlsxOptions = Extract<FileOptions, { kind: 'xlsx' }>;
 
@@ -99,13 +99,6 @@ async function* readWhole(bytes: Buffer, options: XlsxOptions, checkHeader: Head
   yield* rowsOf(sheet.name, [rows], options, checkHeader);
 }
 
-/** What this reader uses of exceljs's streaming workbook reader once it has emitted a worksheet. */
-interface StreamedBook {
-  sharedStrings?: unknown[];
-  styles?: { getStyleModel(id: number): { numFmt?: string } | null };
-  properties?: { model?: { date1904?: boolean } };
-}
-
 async function* readStreamed(input: AsyncIterable<Uint8Array>, options: XlsxOptions, checkHeader: HeaderCheck): AsyncGenerator<SourceRow[]> {
   const stream = Readable.from(input);
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { sharedStrings: 'cache', styles: 'cache', worksheets: 'emit', hyperlinks: 'ignore', entries: 'ignore' });
@@ -125,13 +118,7 @@ async function* readStreamed(input: AsyncIterable<Uint8Array>, options: XlsxOpti
       // The sheet's XML is read here rather than by exceljs's worksheet reader (its SAX parse and cell
       // objects were most of the time); shared strings, styles and the 1904 flag are exceljs's, read
       // before it emits the sheet.
-      const book = reader as unknown as StreamedBook;
-      const context = {
-        sharedStrings: book.sharedStrings,
-        numFmtOf: (style: number) => book.styles?.getStyleModel(style)?.numFmt,
-        date1904: book.properties?.model?.date1904 === true,
-      };
-      yield* rowsOf(name, readSheetRows(iterator, context), options, checkHeader);
+      yield* rowsOf(name, readSheetRows(iterator, sheetContextOf(reader)), options, checkHeader);
     }
   } catch (err) {
     if (err instanceof FileFormatError) throw err;
