@@ -153,22 +153,26 @@ if (measuring) {
       console.log(`${r.kind}: ${fmt(r.records / (r.ms / 1000), 0)} records/s, peak RSS growth ${fmt(r.rssGrowthMb, 0)} MB`);
     }
     const rate = (r) => r.records / (r.ms / 1000);
+    const cpuRate = (r) => r.records / (r.cpuMs / 1000);
     const baseCsv = (rate(json1) + rate(json2)) / 2;
     const baseXlsx = (rate(json2) + rate(json3)) / 2;
+    const cpuBaseCsv = (cpuRate(json1) + cpuRate(json2)) / 2;
+    const cpuBaseXlsx = (cpuRate(json2) + cpuRate(json3)) / 2;
+    const loadAtEnd = os.loadavg()[0];
     writeSection(
       'Files',
-      `Command: \`node bench/files.js\` (${machine()}; ${new Date().toISOString().slice(0, 10)}; 1-min load average at start ${fmt(loadAtStart, 1)} on ${os.cpus().length} cores).
+      `Command: \`node bench/files.js\` (${machine()}; ${new Date().toISOString().slice(0, 10)}; 1-min load average ${fmt(loadAtStart, 1)} at start and ${fmt(loadAtEnd, 1)} at the end, on ${os.cpus().length} cores).
 
-| File | Size | Rows | Records | parseFile (records/s) | Baseline: canonical JSON bodies, parseBatch (records/s) | Ratio | Peak RSS growth | Goal |
-|---|---|---|---|---|---|---|---|---|
-| Night-audit CSV (\`;\`, decimal comma, GDPDU layout) | ${fmt(size(files.csvPath), 1)} MB | ${files.rowCount} | ${csv.records} | ${fmt(rate(csv), 0)} | ${fmt(baseCsv, 0)} | ${fmt(rate(csv) / baseCsv)} | ${fmt(csv.rssGrowthMb, 0)} MB | ratio ≥ 0.7, RSS < 200 MB |
-| The same rows as XLSX | ${fmt(size(files.xlsxPath), 1)} MB | ${files.rowCount} | ${xlsx.records} | ${fmt(rate(xlsx), 0)} | ${fmt(baseXlsx, 0)} | ${fmt(rate(xlsx) / baseXlsx)} | ${fmt(xlsx.rssGrowthMb, 0)} MB | ratio ≥ 0.7, RSS < 200 MB |
-| Baseline runs | ${fmt(size(files.jsonPath), 1)} MB NDJSON | — | ${json1.records} | ${[json1, json2, json3].map((r) => fmt(rate(r), 0)).join(', ')} | — | — | ${[json1, json2, json3].map((r) => fmt(r.rssGrowthMb, 0)).join(', ')} MB | — |
+| File | Size | Rows | Records | parseFile (records/s) | Baseline: canonical JSON bodies, parseBatch (records/s) | Ratio | CPU ratio | Peak RSS growth | Goal |
+|---|---|---|---|---|---|---|---|---|---|
+| Night-audit CSV (\`;\`, decimal comma, GDPDU layout) | ${fmt(size(files.csvPath), 1)} MB | ${files.rowCount} | ${csv.records} | ${fmt(rate(csv), 0)} | ${fmt(baseCsv, 0)} | ${fmt(rate(csv) / baseCsv)} | ${fmt(cpuRate(csv) / cpuBaseCsv)} | ${fmt(csv.rssGrowthMb, 0)} MB | ratio ≥ 0.7, RSS < 200 MB |
+| The same rows as XLSX | ${fmt(size(files.xlsxPath), 1)} MB | ${files.rowCount} | ${xlsx.records} | ${fmt(rate(xlsx), 0)} | ${fmt(baseXlsx, 0)} | ${fmt(rate(xlsx) / baseXlsx)} | ${fmt(cpuRate(xlsx) / cpuBaseXlsx)} | ${fmt(xlsx.rssGrowthMb, 0)} MB | ratio ≥ 0.7, RSS < 200 MB |
+| Baseline runs | ${fmt(size(files.jsonPath), 1)} MB NDJSON | — | ${json1.records} | ${[json1, json2, json3].map((r) => fmt(rate(r), 0)).join(', ')} | — | — | — | ${[json1, json2, json3].map((r) => fmt(r.rssGrowthMb, 0)).join(', ')} MB | — |
 
 - What is compared: the parse stage only. parseFile reads the file as a stream from disk (decoding, CSV or XLSX, the mapping's date and number reading, the record id, the format's zod validation) with the ready-made \`opera-gdpdu-revenue\` mapping (combine off: every row is its own record); the baseline is what the import pipeline does to the same records when they arrive as signed canonical JSON webhook bodies of ${BATCH} records (\`parseBatch\`: JSON.parse and the same zod validation), read line by line from an NDJSON file. Everything after parsing — sealed raw body, import record, queue, facts, aggregates — is the same code for both paths (the file path hands its batches to \`receiveBatches\`), so it is not timed here; an end-to-end file-vs-webhook figure through the store is not measured (the embedded store's ~1,300 upserts/s would dominate both sides of a ${Math.round(files.recordCount / 1000)}k-record run).
-- Each measurement runs in a child process of its own; RSS is sampled every 20 ms from after the modules are loaded. The baseline runs before and after each file kind and the ratio uses the mean of the two around it.
+- Each measurement runs in a child process of its own; RSS is sampled every 20 ms from after the modules are loaded. The baseline runs before and after each file kind and the ratio uses the mean of the two around it. "Ratio" is records per second of wall time; "CPU ratio" the same per second of the process's CPU time (user + system, all threads, so zlib's inflate on the thread pool counts), steadier than wall time when other work shares the cores.
 - The XLSX is written by exceljs's streaming writer with shared strings and dates as date cells (\`dd.mm.yyyy\`), so the reader parks the worksheet in a temporary file until the shared strings (stored after it) are read: disk, not memory.
-- Reading the result: the memory goal (< 200 MB) is ${csv.rssGrowthMb < 200 && xlsx.rssGrowthMb < 200 ? 'met by both' : 'not met'}; the XLSX side grows more than the CSV side (exceljs's reader keeps the shared-string table and its own parse buffers), and whether that grows with the file was not measured at a second size. The rate goal (≥ 0.7) is ${rate(csv) / baseCsv >= 0.7 && rate(xlsx) / baseXlsx >= 0.7 ? 'met' : 'not met'} by the parse stage on its own: the baseline is native \`JSON.parse\` plus validation, while CSV (csv-parse) and XLSX (exceljs, an unzip and a SAX parse of the sheet XML in JavaScript) are parsed in JavaScript before the mapping converts each cell. One-off split of the CSV path on a 3.5 MB sample of the same rows (same machine, same day): csv-parse alone took about 40 % of parseFile's time, the mapping (dates, numbers, ids) and zod the rest; csv-parse's per-record \`info\` (line numbers) cost about as much as the parse itself and was replaced by the reader's own line count (2.6 s → 1.3 s on that sample). Against the whole webhook pipeline rather than its parse, the file path's parse is not the limit at these rates — the embedded store takes on the order of 1,300 upserts/s (/work/shared/GUIDE.md §6), far below either parse rate — but that end-to-end ratio is reasoning here, not a measurement.`,
+- The memory goal (< 200 MB) is ${csv.rssGrowthMb < 200 && xlsx.rssGrowthMb < 200 ? 'met by both' : 'not met'}; the rate goal (≥ 0.7) is ${rate(csv) / baseCsv >= 0.7 ? 'met' : 'not met'} by the CSV in wall time (${cpuRate(csv) / cpuBaseCsv >= 0.7 ? 'met' : 'not met'} in CPU time) and ${rate(xlsx) / baseXlsx >= 0.7 ? 'met' : 'not met'} by the XLSX (${cpuRate(xlsx) / cpuBaseXlsx >= 0.7 ? 'met' : 'not met'} in CPU time).`,
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
