@@ -248,6 +248,42 @@ describe('spreading weights from the aggregates', () => {
     expect(await weights('2026-11', 'roomsAvailable')).toEqual([...new Array(10).fill(75), ...new Array(5).fill(90), ...new Array(15).fill(100)]);
   });
 
+  it('an approved budget version spread by last year reaches the daily R&P budget as hand-computed', async () => {
+    const admin = t.users.admin.token;
+    const owner = t.users.owner.token;
+    const template = await host.request('GET', `/api/v1/planning/templates/budget?propertyId=${p0}&year=2027&format=csv`, { token: admin });
+    expect(template.status).toBe(200);
+    // The FB revenue row, March (the template's fourth month column is index 3 + 2).
+    const csv = template.text
+      .trim()
+      .split('\r\n')
+      .map((line) => {
+        const cells = line.split(',');
+        if (cells[0] !== 'FB' || cells[2] !== 'revenue') return line;
+        cells[5] = '10000';
+        return cells.join(',');
+      })
+      .join('\r\n');
+    const uploaded = await host.request('POST', `/api/v1/planning/versions?propertyId=${p0}&year=2027&kind=budget&spread=lastYear&filename=budget.csv`, {
+      token: admin,
+      rawBody: `${csv}\r\n`,
+      headers: { 'content-type': 'text/csv' },
+    });
+    expect(uploaded.status).toBe(201);
+    expect(uploaded.json).toMatchObject({ status: 'draft', spread: 'lastYear', issues: [] });
+    const step = async (token: string, action: string) => {
+      const current = await host.request('GET', `/api/v1/planning/versions/${uploaded.json.id}`, { token });
+      return host.request('POST', `/api/v1/planning/versions/${uploaded.json.id}/${action}`, { token, headers: { 'if-match': current.headers.get('etag') ?? '' } });
+    };
+    expect((await step(admin, 'submit')).status).toBe(200);
+    expect((await step(owner, 'approve')).status).toBe(200);
+    const rp = await host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${p0}&from=2027-03-01&to=2027-03-31&granularity=day&compare=budget`, { token: owner });
+    expect(rp.status).toBe(200);
+    const budget: number[] = rp.json.properties[0].periods.map((period: { departments: Array<{ departmentId: string; budget?: { revenue: number } }> }) => period.departments.find((d) => d.departmentId === fb)?.budget?.revenue);
+    const weekend = [5, 6, 12, 13, 19, 20, 26, 27];
+    expect(budget).toEqual(range(1, 31).map((d) => (d === 5 ? 512.83 : weekend.includes(d) ? 512.82 : 256.41)));
+  });
+
   it('rejects a period that is not YYYY-MM', async () => {
     await expect(weights('2027-13', 'even')).rejects.toThrow(RangeError);
     await expect(weights('2027-3', 'roomNights')).rejects.toThrow(RangeError);
