@@ -205,7 +205,7 @@ export function adjustmentView(item: AdjustmentItem, payrollVisible: boolean): A
 export class PendingAdjustments implements PeriodGate {
   constructor(
     private readonly platform: Platform,
-    private readonly locks: Pick<PeriodLocks, 'lockedMonths'>,
+    private readonly locks: Pick<PeriodLocks, 'lockedMonths' | 'authorizeProperty'>,
     /** The import pipeline's fact store (built after this gate, which it is given to). */
     private readonly facts: () => FactStore,
     private readonly now: () => Date = () => new Date(),
@@ -310,7 +310,7 @@ export class PendingAdjustments implements PeriodGate {
   }
 
   async list(principal: Principal, filter: { propertyId?: string | undefined; status?: AdjustmentStatus | undefined }): Promise<AdjustmentView[]> {
-    if (filter.propertyId) authorize(principal, 'planning.read', { tenantId: principal.tenantId, propertyId: filter.propertyId, kind: 'property' });
+    if (filter.propertyId) await this.locks.authorizeProperty(principal, 'planning.read', filter.propertyId);
     else authorize(principal, 'planning.read');
     const conditions = ["c.type = 'pendingAdjustment'"];
     const params: Record<string, string> = {};

@@ -58,7 +58,7 @@ export class PeriodLocks {
   }
 
   /** 404 for a property the tenant does not have (another tenant's included), 403 outside the caller's scope. */
-  private async authorizeProperty(principal: Principal, permission: 'planning.read' | 'planning.approve', propertyId: string): Promise<void> {
+  async authorizeProperty(principal: Principal, permission: 'planning.read' | 'planning.approve', propertyId: string): Promise<void> {
     if (!(await this.directory.property(principal.tenantId, propertyId))) throw notFound('property');
     authorize(principal, permission, { tenantId: principal.tenantId, propertyId, kind: 'property' });
   }

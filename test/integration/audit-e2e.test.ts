@@ -367,6 +367,13 @@ const steps: Step[] = [
       return { res, status: 200, expect: { action: 'planning.labour_standards_changed', actorId: owner().id, target: { type: 'property', id: ids.property } } };
     },
   },
+  ...(['lock', 'unlock'] as const).map((action) => ({
+    op: `POST /api/v1/planning/periods/{propertyId}/{period}/${action}`,
+    call: async (h: Record<string, string>) => {
+      const res = await req('POST', `/api/v1/planning/periods/${ids.property}/2026-01/${action}`, owner().token, h);
+      return { res, status: 200, expect: { action: `planning.period_${action}ed`, actorId: owner().id, target: { type: 'periodLock', id: `lock:${ids.property}:2026-01` } } };
+    },
+  })),
 ];
 
 /**
@@ -406,6 +413,8 @@ const notWalkedHere: Record<string, string> = {
   'POST /api/v1/planning/scenarios': 'needs a forecast to copy (planning-scenarios.test.ts asserts planning.scenario_created)',
   'PATCH /api/v1/planning/scenarios/{scenarioId}': 'needs a scenario, which needs a forecast (planning-scenarios.test.ts asserts planning.scenario_updated)',
   'DELETE /api/v1/planning/scenarios/{scenarioId}': 'needs a scenario, which needs a forecast (planning-scenarios.test.ts asserts planning.scenario_deleted)',
+  'POST /api/v1/planning/adjustments/{id}/approve': 'needs an import held by a locked month (planning-locks.test.ts asserts planning.adjustment_held and planning.adjustment_approved)',
+  'POST /api/v1/planning/adjustments/{id}/discard': 'needs an import held by a locked month (planning-locks.test.ts asserts planning.adjustment_discarded)',
 };
 
 async function entryFor(tenantId: string, correlationId: string): Promise<ChainEntry[]> {

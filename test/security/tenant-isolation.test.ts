@@ -58,6 +58,12 @@ beforeAll(async () => {
     headers: { 'content-type': 'text/csv' },
   });
   bIds.version = version.json.id;
+  // A month of B locked, and a correction into it held as a pending adjustment.
+  const locked = await host.request('POST', `/api/v1/planning/periods/${b.propertyIds[0]}/2026-01/lock`, { token: b.users.owner.token });
+  if (locked.status !== 200) throw new Error(`setup: lock ${locked.status} ${locked.text}`);
+  await send(host, integration, { records: [{ id: 'B2', businessDate: '2026-01-03', outlet: 'FB', netRevenue: 20, covers: 2 }] });
+  await host.app.broker?.idle();
+  bIds.adjustment = (await host.request('GET', `/api/v1/planning/adjustments?propertyId=${b.propertyIds[0]}`, { token: b.users.owner.token })).json.items?.[0]?.id;
   for (const [k, v] of Object.entries(bIds)) if (!v) throw new Error(`setup: no ${k} in tenant B`);
 });
 
@@ -67,6 +73,7 @@ function bParam(route: string, name: string): string | undefined {
   const segment = route.split('/')[before - 1];
   switch (`${segment}:${name}`) {
     case 'properties:propertyId':
+    case 'periods:propertyId':
     case 'labour-standards:propertyId':
       return b.propertyIds[0];
     case 'departments:departmentId':
@@ -89,6 +96,10 @@ function bParam(route: string, name: string): string | undefined {
       return bIds.job;
     case 'sessions:sid':
       return bIds.session;
+    case '{propertyId}:period':
+      return '2026-01';
+    case 'adjustments:id':
+      return bIds.adjustment;
     case 'scenarios:scenarioId':
       return bIds.scenario;
     case 'versions:id':
@@ -174,7 +185,7 @@ describe('tenant isolation across every route with an object in its path', () =>
 
   it("refuses B's property (and property group) in report and digest queries", async () => {
     const q = `propertyId=${b.propertyIds[0]}&from=2026-01-01&to=2026-01-31`;
-    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/planning/labour-forecast?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/scenarios?propertyId=${b.propertyIds[0]}&year=2027`, `/api/v1/planning/scenarios/compare?ids=${bIds.scenario}`, `/api/v1/planning/versions?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/versions/compare?a=${bIds.version}&b=${bIds.version}`, `/api/v1/planning/templates/budget?propertyId=${b.propertyIds[0]}&year=2027&format=csv`]) {
+    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/planning/labour-forecast?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/scenarios?propertyId=${b.propertyIds[0]}&year=2027`, `/api/v1/planning/scenarios/compare?ids=${bIds.scenario}`, `/api/v1/planning/versions?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/versions/compare?a=${bIds.version}&b=${bIds.version}`, `/api/v1/planning/templates/budget?propertyId=${b.propertyIds[0]}&year=2027&format=csv`, `/api/v1/planning/periods?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/adjustments?propertyId=${b.propertyIds[0]}`]) {
       const res = await host.request('GET', path, { token: a.users.owner.token });
       expect([path, res.status]).toEqual([path, 404]);
     }
@@ -182,6 +193,11 @@ describe('tenant isolation across every route with an object in its path', () =>
     const upload = await host.request('POST', `/api/v1/planning/versions?propertyId=${b.propertyIds[0]}&year=2027&kind=budget`, { token: a.users.owner.token, rawBody: 'x', headers: { 'content-type': 'text/csv' } });
     expect(upload.status).toBe(404);
     expect(await host.app.store.collection('planning', a.tenantId).all("SELECT c.id FROM c WHERE c.type = 'planVersion'")).toEqual([]);
+    // Lists without a property answer the caller's own tenant only: B's lock and adjustment are not in them.
+    for (const path of ['/api/v1/planning/periods', '/api/v1/planning/adjustments']) {
+      const res = await host.request('GET', path, { token: a.users.owner.token });
+      expect([path, res.status, res.json.items]).toEqual([path, 200, []]);
+    }
   });
 
   it('takes the tenant from the token, never from the request', async () => {
