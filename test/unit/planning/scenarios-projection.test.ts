@@ -120,3 +120,27 @@ describe('scenario projection', () => {
     expect(p.year.baseline.total).toMatchObject({ roomsSold: 3950, roomsAvailable: 6100, occupancy: 64.75, roomsRevenue: 455000, paidHours: 2400 + 775 + 900 + 300 });
   });
 });
+
+describe('driver changes', () => {
+  const may = (): MonthBaseline => ({ ...structuredClone(APRIL), period: '2027-05', days: 31, property: { ...APRIL.property, roomsAvailable: 3100 } });
+  const base = [driversOf(APRIL, DEPTS), driversOf(may(), DEPTS)];
+
+  it('apply in order, to the months and departments they name', () => {
+    const out = applyChanges(base, [
+      { driver: 'standard', changePct: 10 },
+      { driver: 'standard', month: '2027-05', departmentId: 'FB', set: 0.5 },
+      { driver: 'adr', month: '2027-05', changePct: -20 },
+    ]);
+    expect(out.map((m) => m.departments.FB!.standard)).toEqual([0.45 * 1.1, 0.5]);
+    expect(out.map((m) => m.departments.ROOMS!.standard)).toEqual([0.5 * 1.1, 0.5 * 1.1]);
+    expect(out.map((m) => m.adr)).toEqual([125, 100]);
+  });
+
+  it('leave a driver without a value null under a percentage, and give it one with set', () => {
+    const out = applyChanges(base, [{ driver: 'revenuePerCover', changePct: 50 }]);
+    expect(out.map((m) => m.departments.ROOMS!.revenuePerCover)).toEqual([null, null]);
+    expect(out.map((m) => m.departments.FB!.revenuePerCover)).toEqual([45, 45]);
+    expect(applyChanges(base, [{ driver: 'revenuePerCover', departmentId: 'ROOMS', set: 12 }])[0]!.departments.ROOMS!.revenuePerCover).toBe(12);
+    expect(applyChanges(base, [{ driver: 'standard', departmentId: 'AG', set: 0.1 }])[1]!.departments.AG!.standard).toBe(0.1);
+  });
+});
