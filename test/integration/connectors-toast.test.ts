@@ -3,7 +3,8 @@ import { useTestHost } from '../support/host.js';
 import { connectorHotel, departmentMonth, expectSignedPushImportsOnce } from './connectors-helpers.js';
 import { localDateHour } from '../../shared/integrations/properties.js';
 import { addDays } from '../fakes/vendors/square/dataset.js';
-import { ROOFTOP } from '../fakes/vendors/toast/dataset.js';
+import { refund, ROOFTOP, type Json } from '../fakes/vendors/toast/dataset.js';
+import { refundDates } from '../fakes/vendors/toast/expected.js';
 import { expectedMonth as expectedOf, toastIntegration } from '../fakes/vendors/toast/hotel.js';
 import { startToastFake, type ToastFake } from '../fakes/vendors/toast/server.js';
 
@@ -13,7 +14,8 @@ import { startToastFake, type ToastFake } from '../fakes/vendors/toast/server.js
  * fake's orders imply (test/fakes/vendors/toast/expected.ts, from the selections, not the
  * connector's mapping). Then a vendor-push integration: Toast's signed order_updated webhook for a
  * voided order changes its day, the same notification again imports nothing new, a forged one is
- * refused.
+ * refused; a refund made days after the sale, notified the same way, lowers the month's revenue by the
+ * refunded item net of tax.
  */
 
 const host = useTestHost();
@@ -100,5 +102,22 @@ describe('Toast through HTTP', () => {
         await expectReportToShowTheFake();
       },
     });
+  });
+
+  it('a refund days after the sale (order_updated) lowers F&B revenue by the refunded item net of tax; covers stay', async () => {
+    const order = fake.data.orders.find((o) => o.restaurantGuid === ROOFTOP && !o.voided && !o.deleted && refundDates(o).length === 0 && !(o.checks as Json[])[0]!.voided && o.businessDate === Number(addDays(month.from, 8).replaceAll('-', '')))!;
+    const selection = ((order.checks as Json[])[0]!.selections as Json[]).find((x) => !x.voided)!;
+    const before = await departmentMonth(host, owner, propertyId, fb, month);
+    const on = addDays(month.to, -1);
+    fake.update(String(order.guid), (o) => refund(o, { on, at: `${on}T15:00:00.000Z` }));
+    const event = fake.event(String(order.guid), WEBHOOK_SECRET);
+    const res = await host.request('POST', `/api/v1/connectors/toast/push/${pushId}`, { rawBody: event.body, headers: { 'content-type': 'application/json', 'toast-signature': event.signature } });
+    expect(res.status).toBe(202);
+    await host.app.broker?.idle();
+    expect(fake.violations).toEqual([]);
+    const after = await departmentMonth(host, owner, propertyId, fb, month);
+    expect(after.revenue).toBeCloseTo(before.revenue - Number(selection.price), 2);
+    expect(after.covers).toBe(before.covers);
+    await expectReportToShowTheFake();
   });
 });

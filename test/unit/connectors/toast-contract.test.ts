@@ -6,8 +6,8 @@ import type { CanonicalBatch, ConnectorContext, PushRequest } from '../../../sha
 import { PAGE_SIZE } from '../../../shared/connectors/vendors/toast/client.js';
 import { toast } from '../../../shared/connectors/vendors/toast/index.js';
 import { toastSettings, type ToastCredentials, type ToastSettings } from '../../../shared/connectors/vendors/toast/settings.js';
-import { BRASSERIE, DINING_IN_ROOM, RC_BAR, RC_RESTAURANT, ROOFTOP, type Json } from '../../fakes/vendors/toast/dataset.js';
-import { expectedDay } from '../../fakes/vendors/toast/expected.js';
+import { BRASSERIE, DINING_IN_ROOM, RC_BAR, RC_RESTAURANT, refund, ROOFTOP, type Json } from '../../fakes/vendors/toast/dataset.js';
+import { expectedDay, expectedRefund, refundDates } from '../../fakes/vendors/toast/expected.js';
 import { startToastFake, type ToastFake } from '../../fakes/vendors/toast/server.js';
 import { toastSpec } from '../../fakes/vendors/toast/spec.js';
 
@@ -58,6 +58,13 @@ function expectFiguresOfTheFake(batches: CanonicalBatch[]) {
     const outlet = String(r.outlet);
     const date = String(r.businessDate);
     const restaurant = restaurantOf(outlet);
+    const refunded = /^toast:[^:]+:refund:([^:]+):/.exec(String(r.id));
+    if (refunded) {
+      const order = fake.data.orders.find((o) => o.guid === refunded[1])!;
+      expect(outletOf(order)).toBe(outlet);
+      expect(r).toEqual({ id: `toast:${restaurant}:refund:${String(order.guid)}:${date}`, businessDate: date, outlet, ...expectedRefund(order, date), discounts: 0, covers: 0, checks: 0 });
+      continue;
+    }
     expect(r).toEqual({ id: `toast:${restaurant}:${outlet}:${date}`, businessDate: date, outlet, ...expectedDay(fake.data, restaurant, outletOf, outlet, date) });
   }
 }
@@ -67,8 +74,16 @@ describe('Toast connector against Toast’s published documents', () => {
     const result = await toast.backfill(ctx, { from: '2026-02-01', to: '2026-03-20' });
     expect(fake.violations).toEqual([]);
     const rs = records(result.batches);
-    // Dates after the property's today are not written: 2026-02-01 … 2026-03-15, four Brasserie outlets and the Rooftop.
-    expect(rs).toHaveLength(43 * 5);
+    // Dates after the property's today are not written: 2026-02-01 … 2026-03-15, four Brasserie outlets and the Rooftop; beside them a record per refunded order and refund date.
+    const refundedOrders = fake.data.orders.filter((o) => Number(o.businessDate) >= 20260201 && Number(o.businessDate) <= 20260315 && refundDates(o).length > 0);
+    expect(refundedOrders.length).toBeGreaterThan(5);
+    expect(rs.filter((r) => !String(r.id).includes(':refund:'))).toHaveLength(43 * 5);
+    // A refund dated after today (the fake's data runs ahead of the test's today) is not written yet.
+    expect(rs.filter((r) => String(r.id).includes(':refund:'))).toHaveLength(refundedOrders.reduce((n, o) => n + refundDates(o).filter((d) => d <= TODAY).length, 0));
+    expect(refundedOrders.some((o) => refundDates(o).some((d) => d > TODAY))).toBe(true);
+    // Itemized refunds and amounts refunded with no item are both in the data.
+    expect(refundedOrders.some((o) => JSON.stringify(o).includes('refundDetails'))).toBe(true);
+    expect(refundedOrders.some((o) => !JSON.stringify(o).includes('refundDetails'))).toBe(true);
     expectFiguresOfTheFake(result.batches);
     expect(rs.reduce((s, r) => s + Number(r.covers), 0)).toBeGreaterThan(100);
     // The voided and deleted orders and the voided checks exist, and the figures above left them out.
@@ -119,6 +134,28 @@ describe('Toast connector against Toast’s published documents', () => {
     expect(fake.violations).toEqual([]);
     const bar = records(result.batches).find((r) => r.outlet === 'BAR');
     expect(bar).toMatchObject({ businessDate: '2026-03-05', ...after });
+    expectFiguresOfTheFake(result.batches);
+  });
+
+  it('pulls a refund made ten days after the sale: a record on the refund’s business date takes back the item net of tax; the sale’s day keeps its figures', async () => {
+    const order = fake.data.orders.find((o) => o.restaurantGuid === BRASSERIE && o.businessDate === 20260305 && !o.voided && !o.deleted && (o.revenueCenter as Json | undefined)?.guid === RC_RESTAURANT && refundDates(o).length === 0 && !(o.checks as Json[])[0]!.voided)!;
+    const sale = expectedDay(fake.data, BRASSERIE, outletOf, 'REST', '2026-03-05');
+    const selection = ((order.checks as Json[])[0]!.selections as Json[]).find((x) => !x.voided)!;
+    fake.update(String(order.guid), (o) => refund(o, { on: TODAY, at: '2026-03-15T14:00:00.000Z' }), new Date('2026-03-15T14:00:00.000Z'));
+    const result = await toast.pull(ctx, { from: '2026-03-15T13:30:00.000Z', to: '2026-03-15T14:30:00.000Z' });
+    expect(fake.violations).toEqual([]);
+    const rs = records(result.batches);
+    expect(rs.find((r) => r.id === `toast:${BRASSERIE}:refund:${String(order.guid)}:${TODAY}`)).toEqual({
+      id: `toast:${BRASSERIE}:refund:${String(order.guid)}:${TODAY}`,
+      businessDate: TODAY,
+      outlet: 'REST',
+      netRevenue: -Number(selection.price),
+      tax: -Number(selection.tax),
+      discounts: 0,
+      covers: 0,
+      checks: 0,
+    });
+    expect(rs.find((r) => r.outlet === 'REST' && r.businessDate === '2026-03-05' && !String(r.id).includes(':refund:'))).toMatchObject(sale);
     expectFiguresOfTheFake(result.batches);
   });
 

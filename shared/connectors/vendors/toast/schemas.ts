@@ -12,9 +12,33 @@ const amount = z.number().nullish();
 
 const appliedDiscount = z.looseObject({ discountAmount: amount });
 
+/** RefundDetails: the pre-tax value and the tax refunded for a selection or service charge, and the refund transaction it was part of. */
+const refundDetails = z
+  .looseObject({
+    refundAmount: amount,
+    taxRefundAmount: amount,
+    refundTransaction: reference,
+  })
+  .nullish();
+
 const selection = z.looseObject({
   voided: z.boolean().nullish(),
   appliedDiscounts: z.array(appliedDiscount).nullish(),
+  refundDetails,
+});
+
+const appliedServiceCharge = z.looseObject({ refundDetails });
+
+/** A payment's Refund: the amount without the tip, its business date (yyyyMMdd) and the transaction the refunded items name. */
+const payment = z.looseObject({
+  refund: z
+    .looseObject({
+      refundAmount: amount,
+      refundBusinessDate: z.number().int().nullish(),
+      refundDate: z.string().nullish(),
+      refundTransaction: reference,
+    })
+    .nullish(),
 });
 
 const check = z.looseObject({
@@ -25,6 +49,8 @@ const check = z.looseObject({
   taxAmount: amount,
   appliedDiscounts: z.array(appliedDiscount).nullish(),
   selections: z.array(selection).nullish(),
+  appliedServiceCharges: z.array(appliedServiceCharge).nullish(),
+  payments: z.array(payment).nullish(),
 });
 export type ToastCheck = z.infer<typeof check>;
 

@@ -8,7 +8,10 @@ import { addDays, localToUtc } from '../square/dataset.js';
  * rooftop in New York), with a few orders per restaurant and business date, deterministically:
  * selections from a small menu at a 10 % additive tax, item and check discounts, guest counts,
  * split checks, and the cases a day's figures must survive — an order voided, an order deleted
- * (combined into another), a check voided, a selection voided. Amounts are Toast's decimals.
+ * (combined into another), a check voided, a selection voided. Amounts are Toast's decimals. Some
+ * paid checks are refunded one to three business days later as Toast records it: the refunded
+ * selection's `refundDetails` (pre-tax amount, tax, refund transaction) and the payment's `refund`
+ * (amount, `refundBusinessDate`, the same transaction), or an amount refunded with no item.
  */
 
 export type Json = Record<string, unknown>;
@@ -141,5 +144,46 @@ export function dataset(options: DatasetOptions): ToastData {
       for (let i = 0; i < n; i++) orders.push({ ...buildOrder(rand, String(r.guid), d, i, zone), restaurantGuid: r.guid });
     }
   }
+  // Refunds draw from their own sequence, so the sales above stay what they were before refunds existed.
+  const rr = prng(`${options.seed ?? 'toast-orders-2.9.0'}:refunds`);
+  for (const o of orders) {
+    if (o.voided || o.deleted || rr() >= 0.1) continue;
+    const zone = String(((restaurants.find((r) => r.guid === o.restaurantGuid)!.general as Json).timeZone));
+    const date = `${String(o.businessDate).slice(0, 4)}-${String(o.businessDate).slice(4, 6)}-${String(o.businessDate).slice(6, 8)}`;
+    const on = addDays(date, 1 + Math.floor(rr() * 3));
+    refund(o, { on, at: localToUtc(on, 15, Math.floor(rr() * 60), zone), ...(rr() < 0.3 ? { amount: 5.5 } : {}) });
+  }
   return { restaurants, orders };
+}
+
+/** Toast's instant format: `2026-03-01T12:00:00.000+0000`. */
+const toastInstant = (iso: string) => iso.replace('Z', '+0000').replace(/\.\d{3}\+/, '.000+');
+
+/**
+ * Refunds the first check of `order` on business date `on` (at instant `at`), as Toast records it:
+ * its first selection that stands, with its tax (`refundDetails` and the payment's `refund` sharing a
+ * refund transaction), or `amount` refunded with no item. The check gets its payment (CREDIT, the
+ * check's total) when it had none; the order's and check's `modifiedDate` move to the refund.
+ */
+export function refund(order: Json, options: { on: string; at: string; amount?: number }): Json {
+  const check = (order.checks as Json[])[0]!;
+  const txn = { guid: uuid(`${String(check.guid)}:refund:${options.on}`), entityType: 'PaymentRefundTransaction' };
+  const selection = (check.selections as Json[]).find((s) => !s.voided);
+  let refundAmount: number;
+  if (options.amount === undefined && selection) {
+    selection.refundDetails = { refundAmount: selection.price, taxRefundAmount: selection.tax, refundTransaction: txn };
+    refundAmount = cents(Number(selection.price) + Number(selection.tax));
+  } else {
+    refundAmount = options.amount ?? 0;
+  }
+  const at = toastInstant(options.at);
+  const payments = (check.payments as Json[] | undefined) ?? [];
+  if (payments.length === 0) {
+    payments.push({ guid: uuid(`${String(check.guid)}:payment`), entityType: 'OrderPayment', type: 'CREDIT', amount: check.totalAmount, tipAmount: 0, amountTendered: check.totalAmount, paidDate: check.closedDate, paidBusinessDate: order.businessDate, paymentStatus: 'CAPTURED' });
+  }
+  Object.assign(payments[0]!, { refundStatus: refundAmount >= Number(check.totalAmount) ? 'FULL' : 'PARTIAL', refund: { refundAmount, tipRefundAmount: 0, refundDate: at, refundBusinessDate: Number(options.on.replaceAll('-', '')), refundTransaction: txn } });
+  check.payments = payments;
+  check.modifiedDate = at;
+  order.modifiedDate = at;
+  return order;
 }

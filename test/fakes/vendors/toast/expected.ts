@@ -38,3 +38,46 @@ export function expectedDay(data: ToastData, restaurantGuid: string, outletOf: O
   }
   return { netRevenue: round(day.netRevenue), tax: round(day.tax), discounts: round(day.discounts), covers: day.covers, checks: day.checks };
 }
+
+/**
+ * What the refunds of one order take back on business date `date` (the payment refund's
+ * `refundBusinessDate`), read from the fake's own shapes: an itemized refund is its selections'
+ * `refundDetails`; an amount refunded with no item is split into net and tax in the check's
+ * proportion (docs/connectors.md#toast). Zero when the order or check does not count.
+ */
+export function expectedRefund(order: Json, date: string): { netRevenue: number; tax: number } {
+  const out = { netRevenue: 0, tax: 0 };
+  const on = Number(date.replaceAll('-', ''));
+  if (order.voided || order.deleted) return out;
+  for (const c of (order.checks as Json[]).filter((x) => !x.voided && !x.deleted)) {
+    for (const p of (c.payments as Json[] | undefined) ?? []) {
+      const r = p.refund as Json | undefined;
+      if (!r || r.refundBusinessDate !== on) continue;
+      const txn = (r.refundTransaction as Json | undefined)?.guid;
+      const items = (c.selections as Json[]).filter((s) => !s.voided && (s.refundDetails as Json | undefined)?.refundTransaction && ((s.refundDetails as Json).refundTransaction as Json).guid === txn);
+      if (items.length) {
+        for (const s of items) {
+          out.netRevenue -= Number((s.refundDetails as Json).refundAmount);
+          out.tax -= Number((s.refundDetails as Json).taxRefundAmount);
+        }
+      } else {
+        const tax = round((Number(r.refundAmount) * Number(c.taxAmount)) / (Number(c.amount) + Number(c.taxAmount)));
+        out.netRevenue -= Number(r.refundAmount) - tax;
+        out.tax -= tax;
+      }
+    }
+  }
+  return { netRevenue: round(out.netRevenue), tax: round(out.tax) };
+}
+
+/** The refund business dates (ISO) of an order's payments. */
+export function refundDates(order: Json): string[] {
+  const out = new Set<string>();
+  for (const c of order.checks as Json[]) {
+    for (const p of (c.payments as Json[] | undefined) ?? []) {
+      const d = String((p.refund as Json | undefined)?.refundBusinessDate ?? '');
+      if (/^\d{8}$/.test(d)) out.add(`${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}`);
+    }
+  }
+  return [...out];
+}

@@ -1,5 +1,5 @@
 import { BRASSERIE, DINING_IN_ROOM, RC_BAR, RC_RESTAURANT, ROOFTOP, type Json, type ToastData } from './dataset.js';
-import { expectedDay } from './expected.js';
+import { expectedDay, expectedRefund, refundDates } from './expected.js';
 
 /**
  * The test hotel's Toast setup shared by the end-to-end tests: the brasserie's revenue centers and
@@ -37,7 +37,11 @@ export function toastIntegration(propertyId: string, baseUrl: string, fb: string
   };
 }
 
-/** F&B revenue and covers of `from`..`to` over every outlet, from the fake's orders. */
+/**
+ * F&B revenue and covers of `from`..`to` over every outlet, from the fake's orders: the days, less
+ * the refunds made in the month of the month's orders (a backfill of the month reads those orders;
+ * a refund counts on its own date).
+ */
 export function expectedMonth(data: ToastData, month: { from: string; to: string }, addDays: (date: string, n: number) => string): { revenue: number; covers: number } {
   const e = { revenue: 0, covers: 0 };
   for (let d = month.from; d <= month.to; d = addDays(d, 1)) {
@@ -46,6 +50,12 @@ export function expectedMonth(data: ToastData, month: { from: string; to: string
       e.revenue += day.netRevenue;
       e.covers += day.covers;
     }
+  }
+  const inMonth = (d: string) => d >= month.from && d <= month.to;
+  for (const o of data.orders) {
+    const date = String(o.businessDate).replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
+    if (!inMonth(date)) continue;
+    for (const d of refundDates(o).filter(inMonth)) e.revenue += expectedRefund(o, d).netRevenue;
   }
   return e;
 }
