@@ -4,6 +4,7 @@ import { createUser, seedTenant, type SeededTenant, type SeededUser } from '../s
 import { createIntegration, sendAndWait, type CreatedIntegration } from './integrations-helpers.js';
 import { connectorHotel, departmentMonth } from './connectors-helpers.js';
 import { localDateHour } from '../../shared/integrations/properties.js';
+import type { FactItem } from '../../shared/integrations/model.js';
 import { addDays } from '../fakes/vendors/square/dataset.js';
 import { expectedMonth, toastIntegration } from '../fakes/vendors/toast/hotel.js';
 import { startToastFake, type ToastFake } from '../fakes/vendors/toast/server.js';
@@ -92,7 +93,7 @@ describe('locking a month', () => {
     expect(status.json.items.find((s: { integrationId: string }) => s.integrationId === pos.id).pendingAdjustments).toBe(1);
   });
 
-  it('lets a resend of the stored values through (no adjustment), and a redelivered run makes no second one', async () => {
+  it('lets a resend of the stored values through (no adjustment)', async () => {
     const same = await sendAndWait(host, owner, pos, { records: [record('Z-1005', '2026-10-05', 100, 10)] });
     expect(same.counts).toMatchObject({ unchanged: 1 });
     expect(same.counts.held).toBeUndefined();
@@ -114,6 +115,20 @@ describe('locking a month', () => {
     expect((await host.request('POST', `/api/v1/planning/adjustments/${id}/discard`, { token: owner })).status).toBe(409);
     expect(await departmentMonth(host, owner, p0, fb, OCT)).toMatchObject({ revenue: 200, covers: 17 });
     expect(await adjustments(`propertyId=${p0}&status=approved`)).toHaveLength(1);
+  });
+
+  it('makes one adjustment of a run however often it is delivered', async () => {
+    const [stored] = await host.app.store.collection<FactItem>('facts', t.tenantId).scoped(p0).all<FactItem>("SELECT * FROM c WHERE c.type = 'fact' AND c.date = '2026-10-05'");
+    const draft = { ...(stored as FactItem), digest: 'redelivered', contributions: [{ departmentId: fb, measures: { revenue: 999, covers: 1 } }] };
+    const batch = { tenantId: t.tenantId, propertyId: p0, integrationId: pos.id, importId: 'imp_redelivered', run: 1, sourceType: 'pos' as const, upserts: [draft], deletions: [], labourCost: async () => undefined };
+    const first = await host.app.adjustments.split(batch);
+    const again = await host.app.adjustments.split(batch);
+    expect(first).toMatchObject({ held: 1, upserts: [], adjustmentId: expect.stringMatching(/^adj_/) });
+    expect(again).toEqual(first);
+    const pending = await adjustments(`propertyId=${p0}&status=pending`);
+    expect(pending.map((a) => a.id)).toEqual([first.adjustmentId]);
+    expect((await host.request('POST', `/api/v1/planning/adjustments/${first.adjustmentId}/discard`, { token: owner })).status).toBe(200);
+    expect(await departmentMonth(host, owner, p0, fb, OCT)).toMatchObject({ revenue: 200 });
   });
 
   it('discards: a deletion held in the locked month is dropped and the month keeps its figures', async () => {
@@ -151,9 +166,9 @@ describe('locking a month', () => {
     const count = async (action: string) => (await host.request('GET', `/api/v1/audit?action=${action}&limit=200`, { token: owner })).json.items.length;
     expect(await count('planning.period_locked')).toBe(1);
     expect(await count('planning.period_unlocked')).toBe(1);
-    expect(await count('planning.adjustment_held')).toBe(3);
+    expect(await count('planning.adjustment_held')).toBe(4);
     expect(await count('planning.adjustment_approved')).toBe(1);
-    expect(await count('planning.adjustment_discarded')).toBe(1);
+    expect(await count('planning.adjustment_discarded')).toBe(2);
     const unlocked = await host.request('GET', '/api/v1/audit?action=planning.period_unlocked', { token: owner });
     expect(unlocked.json.items[0].details).toMatchObject({ propertyId: p0, period: '2026-10', pendingAdjustments: 1 });
   });
