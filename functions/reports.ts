@@ -109,6 +109,7 @@ const rpRow = z.object({
   forecast: figures.optional(),
   lastYear: figures.optional(),
   variance: z.object({ budget: variance.optional(), forecast: variance.optional(), lastYear: variance.optional() }),
+  target: z.record(z.string(), z.number()).optional().describe('Department rows: the approved planning targets (productivityTotal, labourCostPct, hpor, …) over the period, day-weighted over its months'),
 });
 const rpPeriod = z.object({ key: z.string(), from: z.string(), to: z.string(), days: z.number().int(), departments: z.array(rpRow), total: rpRow });
 const meta = z.object({

@@ -9,8 +9,8 @@ import { isStoreError } from '../platform/cosmos/errors.js';
 import type { FactDraft } from '../integrations/normalise.js';
 import type { ApplyResult, DayChanges } from '../integrations/facts.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
-import type { PlansPort, PlansUsed, PlanUsed } from '../reporting/plans.js';
-import { inForceId, PLAN_KINDS, versionId, type PlanInForceItem, type PlanKind, type PlanRow, type PlanVersionItem, type UploadIssue } from './model.js';
+import type { DepartmentTargets, PlansPort, PlansUsed, PlanUsed } from '../reporting/plans.js';
+import { inForceId, periodOf, PLAN_KINDS, versionId, type PlanInForceItem, type PlanKind, type PlanRow, type PlanVersionItem, type UploadIssue } from './model.js';
 import { planFactIds, planFacts, type VersionWeights } from './materialise.js';
 import type { SpreadMethod } from './spreading.js';
 import { templateCsv, templateXlsx, XLSX_TYPE, type TemplateDepartment } from './templates.js';
@@ -330,15 +330,50 @@ export class PlanVersions implements PlansPort {
 
   /** System port for reports: the versions in force of these properties for the years `fromYear`–`toYear`. */
   async plansInForce(tenantId: string, propertyIds: readonly string[], fromYear: number, toYear: number): Promise<Record<string, PropertyPlans>> {
-    const out: Record<string, PropertyPlans> = Object.fromEntries(propertyIds.map((id) => [id, emptyPlans()]));
-    if (propertyIds.length === 0) return out;
-    const pointers = await this.pointers(tenantId).all<PlanInForceItem>(
+    return plansOf(propertyIds, await this.pointersOf(tenantId, propertyIds, fromYear, toYear));
+  }
+
+  /** The in-force pointers of these properties and years: one query. */
+  private async pointersOf(tenantId: string, propertyIds: readonly string[], fromYear: number, toYear: number): Promise<PlanInForceItem[]> {
+    if (propertyIds.length === 0) return [];
+    return this.pointers(tenantId).all<PlanInForceItem>(
       "SELECT * FROM c WHERE c.type = 'planInForce' AND ARRAY_CONTAINS(@propertyIds, c.propertyId) AND c.year >= @fromYear AND c.year <= @toYear",
       { propertyIds: [...propertyIds], fromYear, toYear },
     );
-    for (const p of pointers.sort((a, b) => a.year - b.year)) out[p.propertyId]?.[p.kind].push({ versionId: p.versionId, number: p.number, year: p.year, approvedAt: p.approvedAt });
+  }
+
+  /** System port for reports (PlansPort): the versions in force and the approved targets, in one query and (with targets) one bulk read. */
+  async versionsInForce(tenantId: string, propertyIds: readonly string[], fromYear: number, toYear: number): Promise<{ plans: Record<string, PropertyPlans>; targets: Record<string, DepartmentTargets>; reads: number }> {
+    const pointers = await this.pointersOf(tenantId, propertyIds, fromYear, toYear);
+    const targeted = pointers.filter((p) => p.kind === 'targets');
+    return { plans: plansOf(propertyIds, pointers), targets: await this.targetsOf(tenantId, targeted), reads: targeted.length > 0 ? 2 : 1 };
+  }
+
+  /** The approved targets of these pointers' versions, per property, department, KPI and month. */
+  private async targetsOf(tenantId: string, pointers: readonly PlanInForceItem[]): Promise<Record<string, DepartmentTargets>> {
+    const out: Record<string, DepartmentTargets> = {};
+    const versions = pointers.length > 0 ? await this.versions(tenantId).bulk(pointers.map((p) => ({ kind: 'read' as const, id: p.versionId }))) : [];
+    for (const r of versions) {
+      const v = r.ok ? r.item : undefined;
+      if (v?.type !== 'planVersion') continue;
+      const property = (out[v.propertyId] ??= {});
+      for (const row of v.rows) {
+        if (!row.departmentId) continue;
+        const kpis = (property[row.departmentId] ??= {});
+        const months = (kpis[row.line] ??= {});
+        row.months.forEach((value, m) => {
+          if (value !== null && value !== undefined) months[periodOf(v.year, m)] = value;
+        });
+      }
+    }
     return out;
   }
+}
+
+function plansOf(propertyIds: readonly string[], pointers: readonly PlanInForceItem[]): Record<string, PropertyPlans> {
+  const out: Record<string, PropertyPlans> = Object.fromEntries(propertyIds.map((id) => [id, emptyPlans()]));
+  for (const p of [...pointers].sort((a, b) => a.year - b.year)) out[p.propertyId]?.[p.kind].push({ versionId: p.versionId, number: p.number, year: p.year, approvedAt: p.approvedAt });
+  return out;
 }
 
 export function emptyPlans(): PropertyPlans {

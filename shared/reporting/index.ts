@@ -16,7 +16,7 @@ import { profitLoss, type PnlProperty } from './profit-loss.js';
 import { bookingsOf, digestId, lateSourcesFromAggregates, overHours, type DigestItem } from './digest.js';
 import { revenueProductivityPortfolio, type PortfolioQuery, type PortfolioReport, type PropertyGroupPort } from './portfolio.js';
 import { profitLossPortfolio, type PnlPortfolioQuery, type PnlPortfolioReport } from './pnl-portfolio.js';
-import type { PlansPort, PlansUsed } from './plans.js';
+import { targetsOver, type DepartmentTargets, type PlansPort, type PlansUsed } from './plans.js';
 
 /**
  * Where a report reads its aggregates: `auto` reads the monthly rollups at month, quarter and year
@@ -249,22 +249,36 @@ export function createReporting(platform: Platform, deps: { properties: Property
       meta.lockedPeriods = await deps.locks.lockedPeriods(principal.tenantId, sections.map((s) => s.property.id), q.from.slice(0, 7), q.to.slice(0, 7));
       counter.reads += 1;
     }
+    let targets: Record<string, DepartmentTargets> = {};
     if (deps.plans && sections.length > 0) {
-      meta.plans = await deps.plans.plansInForce(principal.tenantId, sections.map((s) => s.property.id), Number(q.from.slice(0, 4)), Number(q.to.slice(0, 4)));
-      counter.reads += 1;
+      const inForce = await deps.plans.versionsInForce(principal.tenantId, sections.map((s) => s.property.id), Number(q.from.slice(0, 4)), Number(q.to.slice(0, 4)));
+      meta.plans = inForce.plans;
+      targets = inForce.targets;
+      counter.reads += inForce.reads;
     }
     meta.storeReads = counter.reads;
     meta.aggregateItems = counter.items;
-    return { sections, meta, ly };
+    return { sections, meta, ly, targets };
   }
 
   return {
     reader,
 
     async revenueProductivity(principal, q) {
-      const { sections, meta, ly } = await gather(principal, 'reports.rp.read', q, q.granularity, q.lastYearAlignment, q.departmentId);
+      const { sections, meta, ly, targets } = await gather(principal, 'reports.rp.read', q, q.granularity, q.lastYearAlignment, q.departmentId);
       const payrollVisible = payrollVisibleFor(principal, sections.map((s) => s.property.id));
       const properties = sections.map((s) => revenueProductivity(s.property, s.departments, s.folded, { comparisons: q.compare, payroll: payrollVisible, departmentId: q.departmentId }));
+      // Approved KPI targets (planning) sit beside the department rows they are set for.
+      for (const p of properties) {
+        const byDepartment = targets[p.propertyId] ?? {};
+        for (const period of [...p.periods, p.total]) {
+          for (const row of period.departments) {
+            const kpis = row.departmentId ? byDepartment[row.departmentId] : undefined;
+            const target = kpis ? targetsOver(kpis, period.from, period.to) : {};
+            if (Object.keys(target).length > 0) row.target = target;
+          }
+        }
+      }
       return {
         report: 'revenue-productivity',
         from: q.from,

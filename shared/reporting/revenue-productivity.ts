@@ -17,6 +17,8 @@ export interface RpRow {
   forecast?: RpFigures;
   lastYear?: RpFigures;
   variance: Partial<Record<Comparison, Partial<Record<RpFigureKey, number | null>>>>;
+  /** The approved KPI targets of the department over the period (planning), when a targets version is in force. */
+  target?: Record<string, number>;
 }
 
 export interface RpPeriod {

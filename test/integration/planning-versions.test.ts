@@ -203,6 +203,23 @@ describe('planning versions over HTTP', () => {
     expect((await step(admin, b, 'approve')).json).toMatchObject({ status: 'approved', inForce: true });
   });
 
+  it('shows approved KPI targets beside the department rows of R&P, day-weighted over the months of a period', async () => {
+    const csv = (await template(planner.token, 'targets', p0)).text;
+    const res = await upload(planner.token, filled(csv, { 'FB|hpor': { 2: 0.5 }, 'FB|labourCostPct': { 2: 30, 3: 40 } }), `propertyId=${p0}&year=2027&kind=targets`);
+    expect(res.status).toBe(201);
+    expect((await step(planner.token, res.json.id, 'submit')).status).toBe(200);
+    expect((await step(owner, res.json.id, 'approve')).status).toBe(200);
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const targetOf = (period: any, departmentId: string) => period.departments.find((d: { departmentId: string }) => d.departmentId === departmentId)?.target;
+    const march = await rpMonth(owner);
+    expect(targetOf(march.json.properties[0].total, fb)).toEqual({ hpor: 0.5, labourCostPct: 30 });
+    expect(targetOf(march.json.properties[0].total, rooms)).toBeUndefined();
+    expect(march.json.meta.plans[p0].targets).toEqual([expect.objectContaining({ versionId: res.json.id, year: 2027 })]);
+    // 15 days of March at 30 %, 15 of April at 40 %.
+    const across = await rpMonth(owner, '2027-03-17', '2027-04-15');
+    expect(targetOf(across.json.properties[0].total, fb)).toEqual({ hpor: 0.5, labourCostPct: 35 });
+  });
+
   it("keeps a planner to their property's versions and audits every transition", async () => {
     const csv = (await template(owner, 'budget', p1)).text;
     const other = await upload(owner, filled(csv, { 'FB|revenue': { 0: 1 } }), `propertyId=${p1}&year=2027&kind=budget`);
