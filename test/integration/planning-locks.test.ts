@@ -174,6 +174,23 @@ describe('locking a month', () => {
   });
 });
 
+describe('payroll figures of a held time record', () => {
+  it('are listed only to callers with payroll.read, as in reports', async () => {
+    expect((await lock(owner, '2026-11')).status).toBe(200);
+    const tms = await createIntegration(host, owner, { propertyId: p0, sourceType: 'tms' });
+    const imp = await sendAndWait(host, owner, tms, { records: [{ id: 'T-1', employeeNumber: 'E1', department: 'FB', date: '2026-11-10', productiveHours: 8, labourCost: 200 }] });
+    expect(imp.counts.held).toBe(1);
+    const own = await adjustments(`propertyId=${p0}&status=pending`);
+    const held = own.find((a) => a.importId === imp.id) as Adjustment;
+    expect(held.differences.map((d) => [d.measure, d.before, d.after])).toEqual(expect.arrayContaining([['productiveHours', 0, 8], ['labourCost', 0, 200]]));
+    const seen = await host.request('GET', `/api/v1/planning/adjustments/${held.id}`, { token: reader.token });
+    expect(seen.status).toBe(200);
+    expect(seen.json.differences.map((d: { measure: string }) => d.measure)).toContain('productiveHours');
+    expect(seen.json.differences.map((d: { measure: string }) => d.measure)).not.toContain('labourCost');
+    expect((await host.request('POST', `/api/v1/planning/adjustments/${held.id}/discard`, { token: owner })).status).toBe(200);
+  });
+});
+
 describe('a connector run into a locked month', () => {
   const CLIENT = { clientId: 'toast-lock-client', clientSecret: 'toast-lock-secret' };
   let fake: ToastFake;
