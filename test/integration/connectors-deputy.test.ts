@@ -1,14 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
 import { byDepartmentId as byDepartmentIdOf, connectorHotel, labourByDepartmentDay as labourByDepartmentDayOf, type ConnectorHotel } from './connectors-helpers.js';
-import { expectedLabour, HOTEL, HOUSEKEEPING, KITCHEN } from '../fakes/vendors/deputy/dataset.js';
+import { expectedLabour, expectedLeave, HOTEL, HOUSEKEEPING, KITCHEN } from '../fakes/vendors/deputy/dataset.js';
 import { ACCESS_TOKEN, startDeputyFake, WEBHOOK_TOKEN, type DeputyFake } from '../fakes/vendors/deputy/server.js';
 
 /**
  * Deputy end to end through HTTP on the local host: a vendor-push integration of the `deputy`
  * connector against the fake install, a backfill, then R&P's labour hours and cost by department
  * equal what the fake's timesheets imply (computed here from the fake's objects, not by the labour
- * module); a `Timesheet.Update` webhook with the URL token updates its day, one without is refused.
+ * module); paid leave (leave timesheets of a paid leave rule) shows as non-productive hours and its
+ * cost, unpaid leave as nothing; a `Timesheet.Update` webhook with the URL token updates its day, one
+ * without is refused.
  */
 
 const host = useTestHost();
@@ -61,6 +63,18 @@ describe('Deputy through HTTP', () => {
     expect(want.get(`${hotel.departments.FB}|2026-03-10`)).toEqual({ hours: 8.5, cost: 157.5 });
     expect(want.get(`${hotel.departments.FB}|2026-03-28`)).toEqual({ hours: 7, cost: 126 });
     expect(await labourByDepartmentDay(FROM, TO)).toEqual(want);
+  });
+
+  it('shows paid leave as non-productive hours with its cost, unpaid leave as nothing', async () => {
+    const res = await host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${hotel.propertyId}&from=2026-03-16&to=2026-03-18&granularity=day&compare=`, { token: hotel.owner });
+    expect(res.status).toBe(200);
+    const shown = new Map<string, { hours: number; cost: number }>();
+    for (const period of res.json.properties[0].periods as Array<{ key: string; departments: Array<{ departmentId: string; actual: { productiveHours: number; nonProductiveHours: number; labourCost?: number } }> }>)
+      for (const d of period.departments) if (d.actual.nonProductiveHours || d.actual.labourCost) shown.set(`${d.departmentId}|${period.key}`, { hours: d.actual.nonProductiveHours, cost: d.actual.labourCost ?? NaN });
+    const want = byDepartmentId(expectedLeave(fake.data, { areas: [KITCHEN, HOUSEKEEPING], departmentCode: codes, areaRates: { [HOUSEKEEPING]: 14 } }));
+    expect(want.get(`${hotel.departments.ROOMS}|2026-03-16`)).toEqual({ hours: 8, cost: 112 });
+    // The kitchen's unpaid leave on the 17th shows nothing.
+    expect(shown).toEqual(want);
   });
 
   it('a Timesheet.Update webhook with the URL token updates its day; without it the push is refused', async () => {

@@ -5,7 +5,8 @@ import { timeRecords } from '../../../shared/connectors/vendors/deputy/mapping.j
 import { queryAnswer, timesheet, webhookBody } from '../../../shared/connectors/vendors/deputy/schemas.js';
 import { deputySettings, type DeputyCredentials, type DeputySettings } from '../../../shared/connectors/vendors/deputy/settings.js';
 import { tms } from '../../../shared/integrations/formats/tms/index.js';
-import { expectedLabour, HOTEL, HOUSEKEEPING, KITCHEN } from '../../fakes/vendors/deputy/dataset.js';
+import { expectedLabour, expectedLeave, HOTEL, HOUSEKEEPING, KITCHEN } from '../../fakes/vendors/deputy/dataset.js';
+import type { PullResult } from '../../../shared/connectors/connector.js';
 import { byDepartmentDay, labourContext } from '../../support/labour-results.js';
 import { ACCESS_TOKEN, startDeputyFake, WEBHOOK_TOKEN, type DeputyFake } from '../../fakes/vendors/deputy/server.js';
 
@@ -31,6 +32,20 @@ afterAll(() => fake.close());
 const context = (waits: number[] = [], over: Partial<DeputySettings> = {}) => labourContext<DeputySettings, DeputyCredentials>('deputy', { ...settings, ...over }, credentials, waits, TZ);
 const expected = () => expectedLabour(fake.data, { areas: [KITCHEN, HOUSEKEEPING], departmentCode: { [KITCHEN]: 'FB', [HOUSEKEEPING]: 'Housekeeping' }, areaRates: { [HOUSEKEEPING]: 14 }, daily: { after: 8, multiplier: 1.5 } });
 const prefix = () => `deputy:${new URL(fake.url).hostname}`;
+const isLeave = (r: Record<string, unknown>) => String(r.id).includes(':leave:');
+/** Worked time only (leave records have their own expectation). */
+const worked = (r: PullResult): PullResult => ({ ...r, batches: r.batches.map((b) => ({ ...b, records: b.records.filter((x) => !isLeave(x)) })) });
+/** Paid leave per department and date: non-productive hours and their cost. */
+function leaveByDepartmentDay(r: PullResult): Map<string, { hours: number; cost: number }> {
+  const out = new Map<string, { hours: number; cost: number }>();
+  for (const x of r.batches.flatMap((b) => b.records).filter((x) => isLeave(x) && !x.deleted)) {
+    expect(x.productiveHours).toBe(0);
+    const k = `${String(x.department)}|${String(x.date)}`;
+    const sum = out.get(k) ?? { hours: 0, cost: 0 };
+    out.set(k, { hours: sum.hours + Number(x.nonProductiveHours), cost: Math.round((sum.cost + Number(x.labourCost)) * 100) / 100 });
+  }
+  return out;
+}
 
 describe('Deputy schemas against the documented shapes', () => {
   it('reads a QUERY answer and a webhook body, added fields included', () => {
@@ -45,6 +60,18 @@ describe('Deputy schemas against the documented shapes', () => {
     expect(records).toEqual([{ id: 'deputy:acme.au.deputy.com:punch:1', employeeNumber: 'deputy-3', department: 'Bar', date: '2022-05-07', productiveHours: 11.5, nonProductiveHours: 0, labourCost: 345 }]);
     expect(tms.record.safeParse(records[0]).success).toBe(true);
   });
+
+  it('maps a leave timesheet of a paid leave rule to non-productive hours; unpaid leave to nothing; a discarded one to a deletion of its leave record', () => {
+    const [doc] = queryAnswer(timesheet).parse(fixture('timesheet.query.json'));
+    const s = deputySettings.parse({ installUrl: 'https://acme.au.deputy.com', locationIds: [1] });
+    const leave = { ...doc!, IsLeave: true, LeaveRule: 7 };
+    const paid = timeRecords([leave], s, new Map([[1, 'Bar']]), 'Australia/Sydney', new Set([7]));
+    expect(paid).toEqual([{ id: 'deputy:acme.au.deputy.com:leave:1', employeeNumber: 'deputy-3', department: 'Bar', date: '2022-05-07', productiveHours: 0, nonProductiveHours: 11.5, labourCost: 345 }]);
+    expect(tms.record.safeParse(paid[0]).success).toBe(true);
+    expect(timeRecords([leave], s, new Map([[1, 'Bar']]), 'Australia/Sydney', new Set([8]))).toEqual([]);
+    expect(timeRecords([{ ...leave, LeaveRule: null }], s, new Map([[1, 'Bar']]), 'Australia/Sydney', new Set([7]))).toEqual([]);
+    expect(timeRecords([{ ...leave, Discarded: true }], s, new Map([[1, 'Bar']]), 'Australia/Sydney', new Set([7]))).toEqual([{ id: 'deputy:acme.au.deputy.com:leave:1', deleted: true }]);
+  });
 });
 
 describe('Deputy connector against the fake (contract and mapping)', () => {
@@ -52,7 +79,7 @@ describe('Deputy connector against the fake (contract and mapping)', () => {
     fake.requests.length = 0;
     const result = await deputy.backfill(context(), { from: '2026-03-09', to: '2026-03-31' });
     expect(fake.violations).toEqual([]);
-    expect(byDepartmentDay(result)).toEqual(expected());
+    expect(byDepartmentDay(worked(result))).toEqual(expected());
     // Kitchen 10 March: 8.5 paid hours, 8 × 18 + 0.5 × 1.5 × 18 = 157.50.
     expect(byDepartmentDay(result).get('FB|2026-03-10')).toEqual({ hours: 8.5, cost: 157.5 });
     const records = result.batches.flatMap((b) => b.records);
@@ -65,6 +92,24 @@ describe('Deputy connector against the fake (contract and mapping)', () => {
     // Pages followed by start: more requests than weeks.
     expect(sheetReads.some((r) => (r.body?.start as number) > 0)).toBe(true);
     expect(fake.requests.every((r) => r.authorization === `Bearer ${ACCESS_TOKEN}`)).toBe(true);
+  });
+
+  it('reads the leave rules once when leave timesheets are in the weeks: paid leave is non-productive hours at Deputy’s cost, else our rate; unpaid leave is nothing', async () => {
+    fake.requests.length = 0;
+    const result = await deputy.backfill(context(), { from: '2026-03-16', to: '2026-03-22' });
+    expect(fake.violations).toEqual([]);
+    const want = expectedLeave(fake.data, { areas: [KITCHEN, HOUSEKEEPING], departmentCode: { [KITCHEN]: 'FB', [HOUSEKEEPING]: 'Housekeeping' }, areaRates: { [HOUSEKEEPING]: 14 } });
+    // Annual leave 16 March: 8 h at Deputy's 14; sick leave 18 March: 4 h, no Deputy cost, the area rate 14; unpaid leave 17 March: nothing.
+    expect(want).toEqual(new Map([['Housekeeping|2026-03-16', { hours: 8, cost: 112 }], ['Housekeeping|2026-03-18', { hours: 4, cost: 56 }]]));
+    expect(leaveByDepartmentDay(result)).toEqual(want);
+    expect(result.batches.flatMap((b) => b.records).map((r) => r.id)).not.toContain(`${prefix()}:leave:1010`);
+    const ruleReads = fake.requests.filter((r) => r.path === '/api/v1/resource/LeaveRules/QUERY');
+    // One paged read per run (three rules, pages of 2), though two weeks' timesheets hold leave.
+    expect(ruleReads.map((r) => r.body?.start)).toEqual([0, 2]);
+    // A week without leave reads no leave rules.
+    fake.requests.length = 0;
+    await deputy.backfill(context(), { from: '2026-03-09', to: '2026-03-15' });
+    expect(fake.requests.some((r) => r.path === '/api/v1/resource/LeaveRules/QUERY')).toBe(false);
   });
 
   it('pulls what changed since the watermark and recomputes the whole week', async () => {

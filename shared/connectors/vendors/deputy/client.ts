@@ -2,7 +2,7 @@ import type { z } from 'zod';
 import type { VendorHttp } from '../../connector.js';
 import { VendorError } from '../../http/vendor-error.js';
 import { vendorEndpoint } from '../../vendor-url.js';
-import { operationalUnit, queryAnswer, timesheet, type OperationalUnit, type Timesheet } from './schemas.js';
+import { leaveRule, operationalUnit, queryAnswer, timesheet, type LeaveRule, type OperationalUnit, type Timesheet } from './schemas.js';
 import type { DeputyCredentials, DeputySettings } from './settings.js';
 
 export const VENDOR = 'deputy';
@@ -65,5 +65,10 @@ export class DeputyClient {
 
   operationalUnits(): Promise<OperationalUnit[]> {
     return this.query('OperationalUnit', [{ field: 'Company', type: 'in', data: [...this.settings.locationIds] }], operationalUnit);
+  }
+
+  /** The install's leave rules (leave types), to tell paid leave from unpaid. */
+  leaveRules(): Promise<LeaveRule[]> {
+    return this.query('LeaveRules', [{ field: 'Id', type: 'gt', data: 0 }], leaveRule);
   }
 }

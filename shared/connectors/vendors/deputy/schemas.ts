@@ -21,6 +21,8 @@ export const timesheet = z.object({
   OperationalUnit: id,
   IsInProgress: z.boolean().nullable().optional(),
   IsLeave: z.boolean().nullable().optional(),
+  /** A leave timesheet's leave rule (LeaveRules Id): whether the leave is paid. */
+  LeaveRule: z.number().int().nullable().optional(),
   Discarded: z.boolean().nullable().optional(),
   TimeApproved: z.boolean().nullable().optional(),
   Modified: z.string().optional(),
@@ -33,6 +35,14 @@ export const operationalUnit = z.object({
   OperationalUnitName: z.string().min(1),
 });
 export type OperationalUnit = z.infer<typeof operationalUnit>;
+
+/** LeaveRules: a leave type; `PaidLeave` 1 = paid, 0 = unpaid (Deputy's LeaveRules page). */
+export const leaveRule = z.object({
+  Id: id,
+  Name: z.string().nullable().optional(),
+  PaidLeave: z.number().int().nullable().optional(),
+});
+export type LeaveRule = z.infer<typeof leaveRule>;
 
 /** A QUERY answer: a bare array of objects (at most `max`). */
 export const queryAnswer = <T extends z.ZodType>(item: T) => z.array(item);

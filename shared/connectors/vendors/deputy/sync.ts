@@ -17,6 +17,7 @@ type Ctx = ConnectorContext<DeputySettings, DeputyCredentials>;
 export class DeputySync {
   readonly client: DeputyClient;
   private areas: Promise<Map<number, string>> | undefined;
+  private paidRules: Promise<Set<number>> | undefined;
 
   constructor(private readonly ctx: Ctx) {
     this.client = new DeputyClient(ctx.http, ctx.settings, ctx.credentials);
@@ -26,6 +27,13 @@ export class DeputySync {
   private areaNames(): Promise<Map<number, string>> {
     this.areas ??= this.client.operationalUnits().then((units) => new Map(units.map((u) => [u.Id, u.OperationalUnitName])));
     return this.areas;
+  }
+
+  /** The paid leave rules (LeaveRules with `PaidLeave` 1), read once per run and only when a leave timesheet needs them. */
+  private paidLeaveRules(timesheets: readonly Timesheet[]): Promise<Set<number>> {
+    if (!timesheets.some((t) => t.IsLeave && !t.Discarded)) return Promise.resolve(new Set());
+    this.paidRules ??= this.client.leaveRules().then((rules) => new Set(rules.filter((r) => r.PaidLeave === 1).map((r) => r.Id)));
+    return this.paidRules;
   }
 
   private async inAreas(search: SearchTerm[]): Promise<Timesheet[]> {
@@ -52,7 +60,7 @@ export class DeputySync {
     const weeks = new Set(starts);
     const inWeeks = read.filter((t) => weeks.has(weekStart(this.dateOf(t), this.ctx.settings.overtime.weekStartsOn)));
     const all = [...inWeeks, ...extra.filter((t) => t.Discarded && !inWeeks.some((r) => r.Id === t.Id))];
-    const records = timeRecords(all, this.ctx.settings, await this.areaNames(), this.ctx.timeZone);
+    const records = timeRecords(all, this.ctx.settings, await this.areaNames(), this.ctx.timeZone, await this.paidLeaveRules(all));
     return { batches: records.length ? [{ sourceType: 'tms', records: records.map((r) => ({ ...r })) }] : [], objectsRead: this.client.objectsRead };
   }
 

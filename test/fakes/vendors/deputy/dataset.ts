@@ -3,7 +3,8 @@
  * Company 2 another hotel), three areas, and timesheets chosen to exercise the labour rules: a meal
  * break (elapsed time above TotalTime), a shift over midnight, one starting after local midnight
  * (still the previous UTC day), the spring DST night, a Cost of 0 (rate table), a discarded one, one
- * in progress, a leave timesheet and one in the other hotel's area.
+ * in progress, one in the other hotel's area, and leave timesheets (as Deputy creates them for
+ * approved leave) of a paid rule, of an unpaid rule, and of a paid rule without a Cost (rate table).
  */
 
 export interface FakeTimesheet {
@@ -19,6 +20,8 @@ export interface FakeTimesheet {
   IsLeave: boolean;
   Discarded: boolean;
   TimeApproved: boolean;
+  /** Leave timesheets: the LeaveRules Id. */
+  LeaveRule?: number;
   Created: string;
   Modified: string;
 }
@@ -28,6 +31,8 @@ export interface DeputyData {
   areas: Array<{ Id: number; Company: number; OperationalUnitName: string; Active: boolean }>;
   employees: Array<{ Id: number; Company: number; FirstName: string; LastName: string; DisplayName: string; Active: boolean }>;
   timesheets: FakeTimesheet[];
+  /** LeaveRules, with the fields of Deputy's LeaveRules page: Type 2 holiday, 7 unpaid, 1 sick; PaidLeave 1 paid, 0 unpaid. */
+  leaveRules: Array<{ Id: number; Name: string; Type: number; PaidLeave: number; UnitType: number; Visible: boolean }>;
 }
 
 export const HOTEL = 1;
@@ -35,6 +40,9 @@ export const OTHER_HOTEL = 2;
 export const KITCHEN = 11;
 export const HOUSEKEEPING = 12;
 export const OTHER_AREA = 21;
+export const ANNUAL_LEAVE = 1;
+export const UNPAID_LEAVE = 2;
+export const SICK_LEAVE = 3;
 
 const unix = (iso: string) => Date.parse(iso) / 1000;
 const viennaDate = (iso: string) => `${new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Vienna' }).format(new Date(iso))}T00:00:00+01:00`;
@@ -80,8 +88,17 @@ export function deputyDataset(): DeputyData {
       sheet(1007, 502, HOUSEKEEPING, 14, '2026-03-13T07:00:00Z', '2026-03-13T15:00:00Z', 0, { Discarded: true }),
       // Still clocked on.
       sheet(1008, 502, HOUSEKEEPING, 14, '2026-03-29T07:00:00Z', null),
-      // Annual leave, a timesheet in Deputy: not worked time.
-      sheet(1009, 502, HOUSEKEEPING, 14, '2026-03-16T07:00:00Z', '2026-03-16T15:00:00Z', 0, { IsLeave: true }),
+      // Annual leave, a timesheet in Deputy: not worked time but paid, 8 non-productive hours at 14.
+      sheet(1009, 502, HOUSEKEEPING, 14, '2026-03-16T07:00:00Z', '2026-03-16T15:00:00Z', 0, { IsLeave: true, LeaveRule: ANNUAL_LEAVE }),
+      // Unpaid leave: nothing.
+      sheet(1010, 501, KITCHEN, 18, '2026-03-17T07:00:00Z', '2026-03-17T15:00:00Z', 0, { IsLeave: true, LeaveRule: UNPAID_LEAVE, Cost: 0 }),
+      // Sick leave (paid), no Cost in Deputy: 4 non-productive hours at the rate table's housekeeping rate.
+      sheet(1011, 502, HOUSEKEEPING, 0, '2026-03-18T07:00:00Z', '2026-03-18T11:00:00Z', 0, { IsLeave: true, LeaveRule: SICK_LEAVE }),
+    ],
+    leaveRules: [
+      { Id: ANNUAL_LEAVE, Name: 'Annual Leave', Type: 2, PaidLeave: 1, UnitType: 0, Visible: true },
+      { Id: UNPAID_LEAVE, Name: 'Unpaid Leave', Type: 7, PaidLeave: 0, UnitType: 0, Visible: true },
+      { Id: SICK_LEAVE, Name: 'Sick Leave', Type: 1, PaidLeave: 1, UnitType: 0, Visible: true },
     ],
   };
 }
@@ -108,6 +125,25 @@ export function expectedLabour(data: DeputyData, o: { areas: number[]; departmen
     const k = `${o.departmentCode[t.OperationalUnit]}|${date}`;
     const sum = out.get(k) ?? { hours: 0, cost: 0 };
     out.set(k, { hours: sum.hours + hours, cost: Math.round((sum.cost + cost) * 100) / 100 });
+  }
+  return out;
+}
+
+/**
+ * Paid leave per department code and business date, from the fake's objects: leave timesheets of a
+ * rule with PaidLeave 1, their TotalTime as non-productive hours at Cost/TotalTime, else the area
+ * rate; no overtime.
+ */
+export function expectedLeave(data: DeputyData, o: { areas: number[]; departmentCode: Record<number, string>; areaRates: Record<number, number> }): Map<string, { hours: number; cost: number }> {
+  const out = new Map<string, { hours: number; cost: number }>();
+  const paid = new Set(data.leaveRules.filter((r) => r.PaidLeave === 1).map((r) => r.Id));
+  for (const t of data.timesheets) {
+    if (!o.areas.includes(t.OperationalUnit) || t.Discarded || !t.IsLeave || t.LeaveRule === undefined || !paid.has(t.LeaveRule)) continue;
+    const date = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Vienna' }).format(new Date(t.StartTime * 1000));
+    const rate = t.Cost > 0 ? t.Cost / t.TotalTime : (o.areaRates[t.OperationalUnit] ?? 0);
+    const k = `${o.departmentCode[t.OperationalUnit]}|${date}`;
+    const sum = out.get(k) ?? { hours: 0, cost: 0 };
+    out.set(k, { hours: sum.hours + t.TotalTime, cost: Math.round((sum.cost + t.TotalTime * rate) * 100) / 100 });
   }
   return out;
 }

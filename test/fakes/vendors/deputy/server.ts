@@ -7,7 +7,7 @@ import { deputyDataset, stamp, type DeputyData, type FakeTimesheet } from './dat
 
 /**
  * A fake Deputy install on a free loopback port, answering the Resource API from a stateful dataset
- * (dataset.ts): `POST /api/v1/resource/{Timesheet|OperationalUnit|Employee}/QUERY` (search, sort,
+ * (dataset.ts): `POST /api/v1/resource/{Timesheet|OperationalUnit|Employee|LeaveRules}/QUERY` (search, sort,
  * start/max paging) and `GET /api/v1/resource/{Object}/{Id}`.
  * Every request is checked against the shapes Deputy documents (test/fixtures/vendors/deputy/
  * operations.json, PROVENANCE.md): an unknown body key, an undocumented field or search type, `max`
@@ -109,7 +109,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startDeputyFake(data: DeputyData = deputyDataset()): Promise<DeputyFake> {
   const faults = new FaultQueue();
-  const rowsOf = (object: string): Row[] => (object === 'Timesheet' ? data.timesheets : object === 'OperationalUnit' ? data.areas : data.employees) as unknown as Row[];
+  const rows: Record<string, unknown[]> = { Timesheet: data.timesheets, OperationalUnit: data.areas, Employee: data.employees, LeaveRules: data.leaveRules };
+  const rowsOf = (object: string): Row[] => (rows[object] ?? []) as unknown as Row[];
   const fake: DeputyFake = {
     url: '',
     data,
