@@ -158,8 +158,14 @@ interface OpenCell {
   style: number;
   type: string | undefined;
   formula: boolean;
-  value: { text: string } | undefined;
+  /** The text of the cell's last `v`, `is` or `t` element (what exceljs keeps), undefined when it has none. */
+  value: string | undefined;
 }
+
+/** Where element text goes: nowhere, a formula (not used: exceljs keeps its cached result), the cell's value. */
+const NOWHERE = 0;
+const FORMULA = 1;
+const VALUE = 2;
 
 /**
  * Reads a worksheet's XML (`xl/worksheets/sheetN.xml`, as bytes) into rows with the cell values
@@ -180,15 +186,17 @@ export async function* readSheetRows(bytes: AsyncIterable<Uint8Array>, book: She
   };
   let inSheetData = false;
   let row: (SheetRow & { style: number; lastColumn: number }) | undefined;
-  let cell: OpenCell | undefined;
-  let current: { text: string } | undefined;
+  // One cell is open at a time: its object is reused from cell to cell.
+  const cell: OpenCell = { ref: undefined, style: 0, type: undefined, formula: false, value: undefined };
+  let inCell = false;
+  let capture = NOWHERE;
   let out: SheetRow[] = [];
 
   const closeCell = (c: OpenCell, r: SheetRow & { style: number; lastColumn: number }) => {
     const col = c.ref !== undefined ? columnOf(c.ref) : r.lastColumn + 1;
     r.lastColumn = col;
     let value: Cell | undefined;
-    const text = c.value?.text;
+    const text = c.value;
     if (c.formula) value = text === undefined ? null : c.type === 'str' ? stringCell(text) : parseFloat(xmlText(text));
     else if (text !== undefined) {
       switch (c.type) {
@@ -238,19 +246,27 @@ export async function* readSheetRows(bytes: AsyncIterable<Uint8Array>, book: She
       case C:
         if (row) {
           readAttributes(text, from, to, attrs);
-          cell = { ref: attrs.r, style: parseInt(attrs.s ?? '', 10) || 0, type: attrs.t, formula: false, value: undefined };
+          cell.ref = attrs.r;
+          cell.style = attrs.s === undefined ? 0 : parseInt(attrs.s, 10) || 0;
+          cell.type = attrs.t;
+          cell.formula = false;
+          cell.value = undefined;
+          inCell = true;
         }
         break;
       case F:
-        if (cell) {
+        if (inCell) {
           cell.formula = true;
-          current = { text: '' };
+          capture = FORMULA;
         }
         break;
       case V:
       case IS:
       case T:
-        if (cell) current = cell.value = { text: '' };
+        if (inCell) {
+          cell.value = '';
+          capture = VALUE;
+        }
         break;
     }
   };
@@ -267,9 +283,9 @@ export async function* readSheetRows(bytes: AsyncIterable<Uint8Array>, book: She
         }
         break;
       case C:
-        if (row && cell) closeCell(cell, row);
-        cell = undefined;
-        current = undefined;
+        if (row && inCell) closeCell(cell, row);
+        inCell = false;
+        capture = NOWHERE;
         break;
     }
   };
@@ -280,10 +296,10 @@ export async function* readSheetRows(bytes: AsyncIterable<Uint8Array>, book: She
     while (i < end) {
       const lt = s.indexOf('<', i);
       if (lt < 0 || lt >= end) {
-        if (current) current.text += s.slice(i, end);
+        if (capture === VALUE) cell.value += s.slice(i, end);
         return end;
       }
-      if (lt > i && current) current.text += s.slice(i, lt);
+      if (lt > i && capture === VALUE) cell.value += s.slice(i, lt);
       const next = s.charCodeAt(lt + 1);
       if (next === 33 /* ! */) {
         if (s.startsWith('<![CDATA[', lt)) {
