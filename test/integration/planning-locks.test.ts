@@ -26,7 +26,7 @@ let pos: CreatedIntegration;
 const OCT = { from: '2026-10-01', to: '2026-10-31' };
 const NOV = { from: '2026-11-01', to: '2026-11-30' };
 
-type Adjustment = { id: string; status: string; periods: string[]; upserts: number; deletions: number; differences: Array<{ date: string; departmentId: string | null; measure: string; scenario: string; before: number; after: number }>; applied?: Record<string, number> };
+type Adjustment = { id: string; status: string; importId: string; periods: string[]; upserts: number; deletions: number; differences: Array<{ date: string; departmentId: string | null; measure: string; scenario: string; before: number; after: number }>; applied?: Record<string, number> };
 
 const record = (id: string, businessDate: string, netRevenue: number, covers: number) => ({ id, businessDate, outlet: 'FB', netRevenue, covers, checks: 1 });
 const lock = (token: string, period: string, action: 'lock' | 'unlock' = 'lock', headers: Record<string, string> = {}) =>
