@@ -109,7 +109,7 @@ export type PortfolioPermission = 'reports.rp.read' | 'reports.pnl.read';
  * properties the caller covers is a 403, as an explicit property outside the scope is in the
  * single-property report.
  */
-export async function chooseProperties(reader: AggregatesReader, groups: PropertyGroupPort | undefined, principal: Principal, groupId: string, permission: PortfolioPermission, counter: ReadCounter) {
+export async function chooseProperties(reader: AggregatesReader, groups: PropertyGroupPort | undefined, principal: Principal, groupId: string, permission: PortfolioPermission | 'sustainability.read', counter: ReadCounter) {
   const tenantId = principal.tenantId;
   let group: PortfolioReport<unknown>['group'] = null;
   let memberIds: string[] | undefined;
