@@ -30,6 +30,8 @@ import type { PendingAdjustments } from './planning/adjustments.js';
 import type { Planning } from './planning/index.js';
 import type { LabourStandards } from './planning/labour-standards.js';
 import type { LabourForecast } from './planning/labour-forecast.js';
+import type { ConsumptionInputs } from './sustainability/inputs.js';
+import type { ConsumptionSource } from './sustainability/consumption-source.js';
 import type { ScenarioService } from './planning/scenarios.js';
 
 /** Every service, built once per process from configuration. Handlers reach services only through this. */
@@ -68,6 +70,10 @@ export interface App extends Platform {
   labourForecast: LabourForecast;
   /** What-if scenarios over a property-year's forecast. */
   planningScenarios: ScenarioService;
+  /** GoGreen inputs: manual entry of consumption and its read per day or month (docs/gogreen.md, "Inputs"). */
+  sustainabilityInputs: ConsumptionInputs;
+  /** Recorded consumption per day and month (after period locks), for GoGreen's metrics, targets and reports. */
+  sustainabilityConsumption: ConsumptionSource;
   close(): Promise<void>;
 }
 
@@ -179,6 +185,8 @@ export async function buildApp(config: Config): Promise<App> {
   const { AggregatesReader: SpreadReader } = await import('./reporting/aggregates-reader.js');
   const { LabourStandards } = await import('./planning/labour-standards.js');
   const { createLabourForecast } = await import('./planning/labour-forecast.js');
+  const { ConsumptionInputs } = await import('./sustainability/inputs.js');
+  const { RollupConsumption } = await import('./sustainability/consumption-rollups.js');
   const { ScenarioService } = await import('./planning/scenarios.js');
   const { AggregatesReader } = await import('./reporting/aggregates-reader.js');
   const identity = await createIdentity(platform, { credential });
@@ -199,6 +207,9 @@ export async function buildApp(config: Config): Promise<App> {
     policy: async (tenantId) => ({ selfApproval: (await identity.tenants.settings(tenantId)).planning?.selfApproval === true }),
   });
   const connectorRuns = createConnectorRuns(platform, { properties: identity.tenants.directory, receive: (receipt) => integrations.receiveBatches(receipt) });
+
+  // Utility readings travel the import pipeline; GoGreen reads them back from its monthly rollups.
+  const sustainabilityConsumption = new RollupConsumption(store);
 
   return {
     ...platform,
@@ -234,6 +245,8 @@ export async function buildApp(config: Config): Promise<App> {
     labourStandards,
     labourForecast: createLabourForecast(platform, { properties: identity.tenants.directory, standards: labourStandards }),
     planningScenarios: new ScenarioService(platform, new AggregatesReader(store, identity.tenants.directory), planning.versions),
+    sustainabilityInputs: new ConsumptionInputs(platform, identity.tenants.directory, integrations, sustainabilityConsumption),
+    sustainabilityConsumption,
     async close() {
       await identity.close();
       await deadLetters.close();

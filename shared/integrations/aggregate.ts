@@ -1,4 +1,4 @@
-import { DEPARTMENT_MEASURES, FRACTIONAL, PROPERTY_MEASURES, USALI_LINES, type Scenario, type UsaliLine } from './measures.js';
+import { DEPARTMENT_MEASURES, isFractional, PROPERTY_MEASURES, USALI_LINES, UTILITY_PREFIX, type Scenario, type UsaliLine } from './measures.js';
 import { PLANNING_SOURCE, type AggregateItem, type FactItem, type FactSource } from './model.js';
 
 export type AggregateDraft = Omit<AggregateItem, '_etag' | '_ts'>;
@@ -27,11 +27,11 @@ interface Accumulator {
 }
 
 function scaled(measure: string, value: number): number {
-  return FRACTIONAL.has(measure) ? Math.round(value * 100) : Math.round(value);
+  return isFractional(measure) ? Math.round(value * 100) : Math.round(value);
 }
 
 function unscaled(measure: string, value: number): number {
-  return FRACTIONAL.has(measure) ? value / 100 : value;
+  return isFractional(measure) ? value / 100 : value;
 }
 
 /**
@@ -111,6 +111,9 @@ export async function computeDay(
       const v = a.sums.get(`usali.${line}`);
       if (v !== undefined) draft.usali[line as UsaliLine] = unscaled(`usali.${line}`, v);
     }
+    // Only an aggregate that has utility facts carries the map, so every other one is unchanged.
+    const utility = [...a.sums.entries()].filter(([m]) => m.startsWith(UTILITY_PREFIX)).sort(([x], [y]) => x.localeCompare(y));
+    if (utility.length > 0) draft.utility = Object.fromEntries(utility.map(([m, v]) => [m.slice(UTILITY_PREFIX.length), unscaled(m, v)]));
     if (a.labourCostUnavailable > 0) draft.labourCostUnavailable = a.labourCostUnavailable;
     drafts.push(draft);
   }

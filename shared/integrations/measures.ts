@@ -42,6 +42,8 @@ export const DEPARTMENT_MEASURES = [
   'productiveHours',
   'nonProductiveHours',
   'labourCost',
+  /** Hours of published shifts (the `schedules` format), on the books. */
+  'scheduledHours',
 ] as const;
 export type DepartmentMeasure = (typeof DEPARTMENT_MEASURES)[number];
 
@@ -59,7 +61,15 @@ export const PROPERTY_MEASURES = [
 ] as const;
 export type PropertyMeasure = (typeof PROPERTY_MEASURES)[number];
 
-type Measure = DepartmentMeasure | PropertyMeasure | `usali.${UsaliLine}`;
+/**
+ * Utility consumption (GoGreen): `utility.<path>` at the property level, in kWh, m³ or kg, summed in
+ * hundredths. shared/sustainability/consumption-measures.ts names them (the path into the core's
+ * Consumption); the pipeline only carries them into the aggregates' `utility` map.
+ */
+export const UTILITY_PREFIX = 'utility.';
+export type UtilityMeasure = `utility.${string}`;
+
+type Measure = DepartmentMeasure | PropertyMeasure | `usali.${UsaliLine}` | UtilityMeasure;
 
 /** Measures summed in hundredths (money, hours) so sums don't depend on the order facts are read in. */
 export const FRACTIONAL: ReadonlySet<string> = new Set([
@@ -69,9 +79,15 @@ export const FRACTIONAL: ReadonlySet<string> = new Set([
   'productiveHours',
   'nonProductiveHours',
   'labourCost',
+  'scheduledHours',
   'roomRevenue',
   ...USALI_LINES.map((l) => `usali.${l}`),
 ]);
+
+/** Whether a measure is summed in hundredths: FRACTIONAL's, and every utility quantity. */
+export function isFractional(measure: string): boolean {
+  return FRACTIONAL.has(measure) || measure.startsWith(UTILITY_PREFIX);
+}
 
 /** What one fact adds to one (department or property, scenario) of its date. */
 export interface Contribution {

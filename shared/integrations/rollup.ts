@@ -27,6 +27,8 @@ export interface RollupItem extends Item {
   totals: Record<string, number>;
   /** Σ of each USALI line over the dated days and the monthly postings. */
   usaliTotals: Partial<Record<UsaliLine, number>>;
+  /** Σ of each utility quantity over the dated days and the monthly readings (absent without any). */
+  utilityTotals?: Record<string, number>;
   /** Σ factCount over the days and the monthly postings. */
   factCount: number;
   computedAt: string;
@@ -67,18 +69,20 @@ function addCents(into: Record<string, number>, key: string, v: unknown): void {
 const fromCents = (o: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)).map(([k, c]) => [k, c / 100]));
 
 /** The sums of a rollup's days and monthly postings. */
-export function rollupTotals(days: Record<string, DayFigures>, period: DayFigures | undefined): Pick<RollupItem, 'totals' | 'usaliTotals' | 'factCount'> {
+export function rollupTotals(days: Record<string, DayFigures>, period: DayFigures | undefined): Pick<RollupItem, 'totals' | 'usaliTotals' | 'utilityTotals' | 'factCount'> {
   const totals: Record<string, number> = {};
   const usali: Record<string, number> = {};
+  const utility: Record<string, number> = {};
   let factCount = 0;
   for (const f of [...Object.values(days), ...(period ? [period] : [])]) {
     for (const [k, v] of Object.entries(f)) {
       if (k === 'factCount') factCount += typeof v === 'number' ? v : 0;
       else if (k === 'usali' && v && typeof v === 'object') for (const [line, x] of Object.entries(v)) addCents(usali, line, x);
+      else if (k === 'utility' && v && typeof v === 'object') for (const [path, x] of Object.entries(v)) addCents(utility, path, x);
       else if (f !== period) addCents(totals, k, v);
     }
   }
-  return { totals: fromCents(totals), usaliTotals: fromCents(usali), factCount };
+  return { totals: fromCents(totals), usaliTotals: fromCents(usali), ...(Object.keys(utility).length > 0 ? { utilityTotals: fromCents(utility) } : {}), factCount };
 }
 
 const sortedDays = (days: Record<string, DayFigures>) => Object.fromEntries(Object.entries(days).sort(([a], [b]) => a.localeCompare(b)));

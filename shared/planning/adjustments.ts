@@ -11,7 +11,7 @@ import { actorOf, auditEvent, type RequestMeta } from '../audit/emit.js';
 import { computeDay, type AggregateDraft, type LabourCostReader } from '../integrations/aggregate.js';
 import { factDayId, TOMBSTONE, type FactStore } from '../integrations/facts.js';
 import type { SourceType } from '../integrations/formats/index.js';
-import { DEPARTMENT_MEASURES, PROPERTY_MEASURES, USALI_LINES, type Scenario } from '../integrations/measures.js';
+import { DEPARTMENT_MEASURES, PROPERTY_MEASURES, USALI_LINES, UTILITY_PREFIX, type Scenario } from '../integrations/measures.js';
 import type { FactDayItem, FactItem } from '../integrations/model.js';
 import type { FactDraft } from '../integrations/normalise.js';
 import type { GateOutcome, GatedBatch, PeriodGate } from '../integrations/period-gate.js';
@@ -121,7 +121,11 @@ const MEASURES_BY_LEVEL = {
 
 function valueOf(draft: AggregateDraft | undefined, measure: string): number {
   if (!draft) return 0;
-  const v = measure.startsWith('usali.') ? draft.usali[measure.slice(6) as keyof AggregateDraft['usali']] : (draft as unknown as Record<string, unknown>)[measure];
+  const v = measure.startsWith('usali.')
+    ? draft.usali[measure.slice(6) as keyof AggregateDraft['usali']]
+    : measure.startsWith(UTILITY_PREFIX)
+      ? draft.utility?.[measure.slice(UTILITY_PREFIX.length)]
+      : (draft as unknown as Record<string, unknown>)[measure];
   return typeof v === 'number' ? v : 0;
 }
 
@@ -134,7 +138,9 @@ export function diffAggregates(before: readonly AggregateDraft[], after: readonl
   for (const id of [...byId.keys()].sort()) {
     const pair = byId.get(id) as { before?: AggregateDraft; after?: AggregateDraft };
     const ref = (pair.after ?? pair.before) as AggregateDraft;
-    for (const measure of MEASURES_BY_LEVEL[ref.level]) {
+    // Utility quantities (GoGreen) are keyed by what was read, not a fixed list: those of either side.
+    const utility = new Set([pair.before, pair.after].flatMap((d) => Object.keys(d?.utility ?? {}).map((k) => `${UTILITY_PREFIX}${k}`)));
+    for (const measure of [...MEASURES_BY_LEVEL[ref.level], ...[...utility].sort()]) {
       const b = valueOf(pair.before, measure);
       const a = valueOf(pair.after, measure);
       if (Math.abs(a - b) < 1e-9) continue;

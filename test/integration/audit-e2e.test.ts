@@ -374,6 +374,13 @@ const steps: Step[] = [
       return { res, status: 200, expect: { action: `planning.period_${action}ed`, actorId: owner().id, target: { type: 'periodLock', id: `lock:${ids.property}:2026-01` } } };
     },
   })),
+  {
+    op: 'PUT /api/v1/sustainability/consumption/{propertyId}',
+    call: async (h) => {
+      const res = await req('PUT', `/api/v1/sustainability/consumption/${ids.property}`, owner().token, h, { readings: [{ date: '2026-01-05', resource: 'electricity', quantity: 120, unit: 'kWh' }] });
+      return { res, status: 202, expect: { action: 'sustainability.consumption_entered', actorId: owner().id, target: { type: 'property', id: ids.property } } };
+    },
+  },
 ];
 
 /**

@@ -64,6 +64,10 @@ beforeAll(async () => {
   await send(host, integration, { records: [{ id: 'B2', businessDate: '2026-01-03', outlet: 'FB', netRevenue: 20, covers: 2 }] });
   await host.app.broker?.idle();
   bIds.adjustment = (await host.request('GET', `/api/v1/planning/adjustments?propertyId=${b.propertyIds[0]}`, { token: b.users.owner.token })).json.items?.[0]?.id;
+  // Consumption of B entered by hand (its manual-entry integration, entry record and import).
+  const entered = await host.request('PUT', `/api/v1/sustainability/consumption/${b.propertyIds[0]}`, { token: b.users.owner.token, body: { readings: [{ date: '2025-12-04', resource: 'water', quantity: 9, unit: 'm3' }] } });
+  if (entered.status !== 202) throw new Error(`setup: consumption entry ${entered.status} ${entered.text}`);
+  await host.app.broker?.idle();
   for (const [k, v] of Object.entries(bIds)) if (!v) throw new Error(`setup: no ${k} in tenant B`);
 });
 
@@ -75,6 +79,7 @@ function bParam(route: string, name: string): string | undefined {
     case 'properties:propertyId':
     case 'periods:propertyId':
     case 'labour-standards:propertyId':
+    case 'consumption:propertyId':
       return b.propertyIds[0];
     case 'departments:departmentId':
       return b.departmentIds[b.propertyIds[0] as string]?.[0];
@@ -129,6 +134,7 @@ const BODIES: Record<string, unknown> = {
   'PUT v1/integrations/{id}/file-mapping': { ready: 'opera-tsa03' },
   'PATCH v1/planning/scenarios/{scenarioId}': { name: 'Taken over', changes: [{ driver: 'occupancy', set: 1 }] },
   'PUT v1/planning/labour-standards/{propertyId}': { fixedHours: {} },
+  'PUT v1/sustainability/consumption/{propertyId}': { readings: [{ date: '2025-12-04', resource: 'water', quantity: 1, unit: 'm3' }] },
   'POST v1/planning/versions/{id}/submit': { comment: 'taken over' },
   'POST v1/planning/versions/{id}/approve': { comment: 'taken over' },
   'POST v1/planning/versions/{id}/reject': { comment: 'taken over' },
@@ -185,7 +191,7 @@ describe('tenant isolation across every route with an object in its path', () =>
 
   it("refuses B's property (and property group) in report and digest queries", async () => {
     const q = `propertyId=${b.propertyIds[0]}&from=2026-01-01&to=2026-01-31`;
-    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/planning/labour-forecast?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/scenarios?propertyId=${b.propertyIds[0]}&year=2027`, `/api/v1/planning/scenarios/compare?ids=${bIds.scenario}`, `/api/v1/planning/versions?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/versions/compare?a=${bIds.version}&b=${bIds.version}`, `/api/v1/planning/templates/budget?propertyId=${b.propertyIds[0]}&year=2027&format=csv`, `/api/v1/planning/periods?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/adjustments?propertyId=${b.propertyIds[0]}`]) {
+    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/planning/labour-forecast?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/scenarios?propertyId=${b.propertyIds[0]}&year=2027`, `/api/v1/planning/scenarios/compare?ids=${bIds.scenario}`, `/api/v1/planning/versions?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/versions/compare?a=${bIds.version}&b=${bIds.version}`, `/api/v1/planning/templates/budget?propertyId=${b.propertyIds[0]}&year=2027&format=csv`, `/api/v1/planning/periods?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/adjustments?propertyId=${b.propertyIds[0]}`, `/api/v1/sustainability/consumption?propertyId=${b.propertyIds[0]}&from=2025-12-01&to=2025-12-31`, `/api/v1/sustainability/consumption?propertyId=${b.propertyIds[0]}&from=2025-12&to=2025-12&granularity=month`]) {
       const res = await host.request('GET', path, { token: a.users.owner.token });
       expect([path, res.status]).toEqual([path, 404]);
     }

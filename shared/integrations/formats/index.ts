@@ -8,6 +8,7 @@ import { frs, trs } from './reservations/index.js';
 import { rms } from './rms/index.js';
 import { snc } from './snc/index.js';
 import { tms } from './tms/index.js';
+import { utility } from './utility/index.js';
 
 export * from './common.js';
 export type { FactShape, MappingContext, SourceFormat } from './format.js';
@@ -29,6 +30,7 @@ const REGISTRY = {
   rms,
   snc,
   ams,
+  utility,
 };
 
 export type SourceType = keyof typeof REGISTRY;

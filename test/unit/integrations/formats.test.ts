@@ -15,6 +15,7 @@ const INVALID: Record<SourceType, { record: Record<string, unknown>; field: stri
   rms: { record: { id: 'r1', date: '2026-03-01', rooms: 10 }, field: 'roomRevenue' },
   snc: { record: { id: 's1', date: '2026-03-01', department: 'BANQ', attendees: 10, surprise: true }, field: 'record' },
   ams: { record: { id: 'a1', date: '2026-03-01', period: '2026-03', account: '4000', amount: 1, kind: 'actual' }, field: 'date' },
+  utility: { record: { id: 'u1', date: '2026-03-01', resource: 'water', quantity: 3, unit: 'kWh' }, field: 'unit' },
 };
 
 describe('canonical formats', () => {
