@@ -22,7 +22,11 @@ const forecastQuery = z.strictObject({
 
 const n = z.number().nullable();
 const weekHours = z.object({ mon: z.number(), tue: z.number(), wed: z.number(), thu: z.number(), fri: z.number(), sat: z.number(), sun: z.number() });
-const totals = z.object({ requiredHours: z.number(), labourCost: n.optional().describe('Only with payroll.read') });
+const scheduled = {
+  scheduledHours: n.describe("Hours of published shifts (the schedules format); null when the property has no schedule source (see scheduledHours.reason)"),
+  variance: n.describe('requiredHours − scheduledHours (positive: more hours needed than scheduled); null with scheduledHours'),
+};
+const totals = z.object({ requiredHours: z.number(), ...scheduled, labourCost: n.optional().describe('Only with payroll.read') });
 const forecastDay = z.object({
   date: z.string(),
   weekday: z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']),
@@ -31,7 +35,7 @@ const forecastDay = z.object({
   variableHours: n.describe('volume × standard hours per unit'),
   fixedHours: z.number().describe("The department's fixed hours of the weekday (labour standards)"),
   requiredHours: z.number().describe('variable + fixed hours'),
-  scheduledHours: z.null().describe('No time-keeping source provides schedules yet (see scheduledHours.reason)'),
+  ...scheduled,
   labourCost: n.optional().describe('required hours × wage rate; only with payroll.read'),
 });
 const forecastSchema = z.object({
@@ -45,7 +49,13 @@ const forecastSchema = z.object({
   weeks: z.number().int(),
   payrollVisible: z.boolean(),
   wageRateRange: z.object({ from: z.string(), to: z.string() }).nullable().describe('The actuals wage rates are averaged over (the 28 days before the forecast, never today); null without payroll.read'),
-  scheduledHours: z.object({ available: z.literal(false), reason: z.string() }),
+  scheduledHours: z
+    .object({
+      available: z.boolean(),
+      integrations: z.array(z.object({ id: z.string(), name: z.string() })).describe("The property's integrations that feed scheduled shifts"),
+      reason: z.string().nullable().describe('Why scheduled hours are null; null when available'),
+    })
+    .describe('Where scheduled hours come from'),
   departments: z.array(
     z.object({
       departmentId: z.string(),
@@ -59,7 +69,7 @@ const forecastSchema = z.object({
       total: totals,
     }),
   ),
-  days: z.array(z.object({ date: z.string(), requiredHours: z.number(), labourCost: n.optional() })).describe('Every department together, per day'),
+  days: z.array(z.object({ date: z.string(), requiredHours: z.number(), ...scheduled, labourCost: n.optional() })).describe('Every department together, per day'),
   total: totals,
   meta: z.object({ storeReads: z.number().int(), aggregateItems: z.number().int(), labourCostUnavailable: z.number().int().describe('Actual time records of the wage-rate range whose cost is unavailable (redacted employees)') }),
 });

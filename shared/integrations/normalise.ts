@@ -14,6 +14,8 @@ export interface NormaliseContext {
   mappings: IntegrationMappings;
   /** The property-local date the body was received: earlier dates are actuals, later ones on the books. */
   receivedDate: string;
+  /** The property's IANA time zone (MappingContext.timeZone). */
+  timeZone?: string;
   now: string;
 }
 

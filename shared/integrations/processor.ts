@@ -117,6 +117,7 @@ export class ImportProcessor {
         importId: item.id,
         mappings: await this.mappings(integration),
         receivedDate,
+        timeZone: property?.timezone ?? 'UTC',
         now: item.receivedAt,
       },
       parsed.records,

@@ -9,6 +9,9 @@ import { earnedHours, round } from '../reporting/kpis.js';
 import { addDays, isValidTimeZone, lastYearOf, localDateTime } from '../reporting/periods.js';
 import { daysOfMonth } from '../reporting/spread.js';
 import { toCsv, type Cell } from '../reporting/csv.js';
+import type { SourceType } from '../integrations/formats/index.js';
+import { sourceTypesOf, type IntegrationItem } from '../integrations/model.js';
+import { integrationCollection } from '../integrations/service.js';
 import type { AggregateRecord, DepartmentInfo, Driver, PropertyInfo } from '../reporting/model.js';
 import { ZERO_WEEK, weekdayOf, type LabourStandards, type Weekday, type WeekHours } from './labour-standards.js';
 
@@ -22,12 +25,25 @@ export const FORECAST_WEEKS = { min: 1, max: 26, default: 6 } as const;
 export const WAGE_RATE_DAYS = 28;
 
 /**
- * Why scheduled hours are null: no time-keeping connector or format carries schedules. The
- * canonical `tms` record is worked hours (punches, approved timesheets, paid leave), and the
- * 7shifts, Planday and Deputy connectors read only those (docs/planning.md, "Labour forecast").
+ * Why scheduled hours are null for a property: no integration of it feeds the `schedules` format and
+ * no scheduled shift reached its days (docs/planning.md, "Labour forecast", "Scheduled hours").
  */
 export const SCHEDULED_HOURS_UNAVAILABLE =
-  'No time-keeping source provides schedules: tms records and the 7shifts, Planday and Deputy connectors carry worked hours only (punches, timesheets, paid leave), not planned shifts.';
+  'No schedule source for this property: no integration feeds scheduled shifts (the schedules format, e.g. the 7shifts connector or a schedules webhook) and none reached these days.';
+
+/** Where a property's scheduled hours come from: the integrations feeding `schedules`; null figures when there is none. */
+export interface ScheduledHoursSource {
+  available: boolean;
+  /** The property's integrations that feed scheduled shifts. */
+  integrations: Array<{ id: string; name: string }>;
+  /** Why the figures are null; null when they are available. */
+  reason: string | null;
+}
+
+/** Required − scheduled hours (positive: more hours are needed than scheduled), to the hundredth; null without a schedule. */
+export function scheduleVariance(required: number, scheduled: number | null): number | null {
+  return scheduled === null ? null : (round(required - scheduled, 2) as number);
+}
 
 /** What one day offers as volumes, by source; a measure absent from a source is undefined. */
 export interface DayVolumes {
@@ -87,13 +103,17 @@ export interface ForecastDay extends RequiredHours {
   weekday: Weekday;
   volume: number | null;
   source: VolumeSource;
-  /** Always null: see SCHEDULED_HOURS_UNAVAILABLE. */
-  scheduledHours: null;
+  /** Hours of the department's published shifts on the day (0 when none); null when the property has no schedule source. */
+  scheduledHours: number | null;
+  /** requiredHours − scheduledHours; null with scheduledHours. */
+  variance: number | null;
   labourCost?: number | null;
 }
 
 export interface ForecastTotals {
   requiredHours: number;
+  scheduledHours: number | null;
+  variance: number | null;
   labourCost?: number | null;
 }
 
@@ -129,10 +149,10 @@ export interface LabourForecastReport {
   payrollVisible: boolean;
   /** The actuals the wage rates are averaged over; null without payroll.read. */
   wageRateRange: { from: string; to: string } | null;
-  scheduledHours: { available: false; reason: string };
+  scheduledHours: ScheduledHoursSource;
   departments: ForecastDepartment[];
   /** Per day, every department together. */
-  days: Array<{ date: string; requiredHours: number; labourCost?: number | null }>;
+  days: Array<{ date: string; requiredHours: number; scheduledHours: number | null; variance: number | null; labourCost?: number | null }>;
   total: ForecastTotals;
   meta: { storeReads: number; aggregateItems: number; labourCostUnavailable: number };
 }
@@ -140,6 +160,8 @@ export interface LabourForecastReport {
 export interface LabourForecast {
   forecast(principal: Principal, query: LabourForecastQuery, now?: Date): Promise<LabourForecastReport>;
 }
+
+const SCHEDULES: SourceType = 'schedules';
 
 const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
 
@@ -170,6 +192,19 @@ function volumesOf(items: readonly AggregateRecord[]): { property: Map<string, D
   return { property, department };
 }
 
+/** Per date and department, the scheduled hours of the on-the-books aggregates (the `schedules` format's measure). */
+function scheduledOf(items: readonly AggregateRecord[]): { hours: Map<string, number>; fromSchedules: boolean } {
+  const hours = new Map<string, number>();
+  let fromSchedules = false;
+  for (const item of items) {
+    if (item.period || item.scenario !== 'onTheBooks' || item.level !== 'department' || !item.departmentId) continue;
+    if ((item.sources?.[SCHEDULES] ?? 0) > 0) fromSchedules = true;
+    const v = num(item.scheduledHours);
+    if (v !== undefined && v !== 0) hours.set(`${item.date}|${item.departmentId}`, (hours.get(`${item.date}|${item.departmentId}`) ?? 0) + v);
+  }
+  return { hours, fromSchedules };
+}
+
 /** The range widened to whole months (the months a monthly figure is spread over). */
 function wholeMonths(from: string, to: string): { from: string; to: string } {
   const last = daysOfMonth(to.slice(0, 7));
@@ -183,6 +218,16 @@ function wholeMonths(from: string, to: string): { from: string; to: string } {
  */
 export function createLabourForecast(platform: Pick<Platform, 'store'>, deps: { properties: PropertyDirectory; standards: LabourStandards }): LabourForecast {
   const reader = new AggregatesReader(platform.store, deps.properties);
+
+  /** The property's integrations that feed scheduled shifts (a webhook of the format, or a connector that pulls schedules). */
+  async function scheduleIntegrations(tenantId: string, propertyId: string, counter: ReadCounter): Promise<Array<{ id: string; name: string }>> {
+    const items = await integrationCollection(platform, tenantId).all<Pick<IntegrationItem, 'id' | 'name' | 'sourceType' | 'sourceTypes'>>(
+      "SELECT c.id, c.name, c.sourceType, c.sourceTypes FROM c WHERE c.type = 'integration' AND c.propertyId = @propertyId",
+      { propertyId },
+    );
+    counter.count(items.length);
+    return items.filter((i) => sourceTypesOf(i).includes(SCHEDULES)).map((i) => ({ id: i.id, name: i.name }));
+  }
 
   /** Paid hours and labour cost of each department's actuals over `range`, summed with the reports' fold. */
   async function actualsOf(tenantId: string, property: PropertyInfo, departments: readonly DepartmentInfo[], range: { from: string; to: string }, counter: ReadCounter) {
@@ -216,6 +261,16 @@ export function createLabourForecast(platform: Pick<Platform, 'store'>, deps: { 
       );
       const forecastSums = folded.sums.get('forecast');
       const volumes = volumesOf(items);
+      const scheduled = scheduledOf(items);
+      const integrations = await scheduleIntegrations(principal.tenantId, property.id, counter);
+      // A schedule source is an integration feeding shifts, or shifts that reached these days (an older connector integration).
+      const scheduleKnown = integrations.length > 0 || scheduled.fromSchedules;
+      const hoursTotals = (required: number, onSchedule: number) => {
+        const requiredHours = round(required, 2) as number;
+        const scheduledHours = scheduleKnown ? (round(onSchedule, 2) as number) : null;
+        return { requiredHours, scheduledHours, variance: scheduleVariance(requiredHours, scheduledHours) };
+      };
+      const scheduledOn = (date: string, departmentId: string): number | null => (scheduleKnown ? (round(scheduled.hours.get(`${date}|${departmentId}`) ?? 0, 2) as number) : null);
       const revenueDays = new Set(items.filter((i) => i.scenario === 'forecast' && i.level === 'property' && num(i.roomRevenue) !== undefined).map((i) => i.date));
 
       let wageRateRange: { from: string; to: string } | null = null;
@@ -234,11 +289,12 @@ export function createLabourForecast(platform: Pick<Platform, 'store'>, deps: { 
       }
 
       const standards = await deps.standards.stored(principal.tenantId, property.id);
-      const dayTotals = new Map(dates.map((date) => [date, { hours: 0, cost: 0 }]));
+      const dayTotals = new Map(dates.map((date) => [date, { hours: 0, scheduled: 0, cost: 0 }]));
       const rows: ForecastDepartment[] = departments.map((dept) => {
         const fixed = standards?.fixedHours[dept.id] ?? { ...ZERO_WEEK };
         const rate = payrollVisible ? (rates.get(dept.id) ?? null) : undefined;
         let hours = 0;
+        let scheduledHours = 0;
         let cost = 0;
         const days = dates.map((date): ForecastDay => {
           const weekday = weekdayOf(date);
@@ -257,9 +313,12 @@ export function createLabourForecast(platform: Pick<Platform, 'store'>, deps: { 
           const { volume, source } = forecastVolume(dept.driver, available);
           const required = requiredHours(volume, dept.standardHoursPerUnit, fixed[weekday]);
           hours += required.requiredHours;
-          const total = dayTotals.get(date) as { hours: number; cost: number };
+          const onSchedule = scheduledOn(date, dept.id);
+          scheduledHours += onSchedule ?? 0;
+          const total = dayTotals.get(date) as { hours: number; scheduled: number; cost: number };
           total.hours += required.requiredHours;
-          const day: ForecastDay = { date, weekday, volume, source, ...required, scheduledHours: null };
+          total.scheduled += onSchedule ?? 0;
+          const day: ForecastDay = { date, weekday, volume, source, ...required, scheduledHours: onSchedule, variance: scheduleVariance(required.requiredHours, onSchedule) };
           if (rate !== undefined) {
             day.labourCost = labourCost(required.requiredHours, rate);
             cost += day.labourCost ?? 0;
@@ -276,11 +335,11 @@ export function createLabourForecast(platform: Pick<Platform, 'store'>, deps: { 
           fixedHours: fixed,
           ...(rate !== undefined ? { wageRate: rate } : {}),
           days,
-          total: { requiredHours: round(hours, 2) as number, ...(rate !== undefined ? { labourCost: rate === null ? null : (round(cost, 2) as number) } : {}) },
+          total: { ...hoursTotals(hours, scheduledHours), ...(rate !== undefined ? { labourCost: rate === null ? null : (round(cost, 2) as number) } : {}) },
         };
       });
       const costOf = (c: number) => (payrollVisible ? { labourCost: round(c, 2) as number } : {});
-      const grand = [...dayTotals.values()].reduce((s, t) => ({ hours: s.hours + t.hours, cost: s.cost + t.cost }), { hours: 0, cost: 0 });
+      const grand = [...dayTotals.values()].reduce((s, t) => ({ hours: s.hours + t.hours, scheduled: s.scheduled + t.scheduled, cost: s.cost + t.cost }), { hours: 0, scheduled: 0, cost: 0 });
       return {
         report: 'labour-forecast',
         propertyId: property.id,
@@ -292,13 +351,13 @@ export function createLabourForecast(platform: Pick<Platform, 'store'>, deps: { 
         weeks: q.weeks,
         payrollVisible,
         wageRateRange,
-        scheduledHours: { available: false, reason: SCHEDULED_HOURS_UNAVAILABLE },
+        scheduledHours: { available: scheduleKnown, integrations, reason: scheduleKnown ? null : SCHEDULED_HOURS_UNAVAILABLE },
         departments: rows,
         days: dates.map((date) => {
-          const t = dayTotals.get(date) as { hours: number; cost: number };
-          return { date, requiredHours: round(t.hours, 2) as number, ...costOf(t.cost) };
+          const t = dayTotals.get(date) as { hours: number; scheduled: number; cost: number };
+          return { date, ...hoursTotals(t.hours, t.scheduled), ...costOf(t.cost) };
         }),
-        total: { requiredHours: round(grand.hours, 2) as number, ...costOf(grand.cost) },
+        total: { ...hoursTotals(grand.hours, grand.scheduled), ...costOf(grand.cost) },
         meta: { storeReads: counter.reads, aggregateItems: counter.items, labourCostUnavailable },
       };
     },
@@ -322,6 +381,7 @@ export function labourForecastCsv(r: LabourForecastReport): string {
     'fixed hours (h)',
     'required hours (h)',
     'scheduled hours (h)',
+    'variance (h)',
     ...(r.payrollVisible ? [`wage rate ${money}`, `labour cost ${money}`] : []),
   ];
   const rows: Cell[][] = [];
@@ -341,6 +401,7 @@ export function labourForecastCsv(r: LabourForecastReport): string {
         day.fixedHours,
         day.requiredHours,
         day.scheduledHours,
+        day.variance,
         ...(r.payrollVisible ? [d.wageRate, day.labourCost] : []),
       ]);
     }

@@ -1,7 +1,11 @@
 import type { Platform } from '../platform/platform.js';
 import { readCsv } from '../integrations/csv.js';
+import { FORMATS, SOURCE_TYPES } from '../integrations/formats/index.js';
 import type { ImportItem } from '../integrations/model.js';
 import { RawBodyMissing, RawStore } from '../integrations/raw-store.js';
+
+/** The source types whose records name employees (a format with `personal`): their bodies may need purging. */
+const PERSONAL_SOURCE_TYPES = SOURCE_TYPES.filter((t) => FORMATS[t].personal !== undefined);
 
 /**
  * Every value in a received body that could be an employee number: JSON strings and numbers at any
@@ -45,10 +49,10 @@ export class RawBodyRedactor {
     this.raw = new RawStore(platform);
   }
 
-  /** Purges every stored time-keeping body of the tenant that mentions the employee; returns how many. */
+  /** Purges every stored body of the tenant that mentions the employee (the source types whose records name employees: time records, scheduled shifts); returns how many. */
   async purgeMentioning(tenantId: string, employeeIndex: string): Promise<{ scanned: number; purged: number }> {
     const imports = this.platform.store.collection<ImportItem>('imports', tenantId);
-    const candidates = await imports.all<ImportItem>("SELECT * FROM c WHERE c.type = 'import' AND c.sourceType = 'tms' AND NOT IS_DEFINED(c.raw.purgedAt)");
+    const candidates = await imports.all<ImportItem>("SELECT * FROM c WHERE c.type = 'import' AND ARRAY_CONTAINS(@types, c.sourceType) AND NOT IS_DEFINED(c.raw.purgedAt)", { types: PERSONAL_SOURCE_TYPES });
     let purged = 0;
     for (const item of candidates) {
       if (await this.mentions(item, employeeIndex)) {

@@ -95,7 +95,7 @@ describe('labour forecast over HTTP', () => {
     const body = res.json;
     expect(body).toMatchObject({ from: d1, to: addDays(d1, 41), weeks: 6, payrollVisible: true, currency: 'EUR', scheduledHours: { available: false } });
     expect(body.days).toHaveLength(42);
-    expect(dayOf(dept(body, rooms), d1)).toMatchObject({ volume: 80, source: 'onTheBooks', variableHours: 40, fixedHours: 8, requiredHours: 48, scheduledHours: null, labourCost: 1008 });
+    expect(dayOf(dept(body, rooms), d1)).toMatchObject({ volume: 80, source: 'onTheBooks', variableHours: 40, fixedHours: 8, requiredHours: 48, scheduledHours: null, variance: null, labourCost: 1008 });
     expect(dayOf(dept(body, rooms), d2)).toMatchObject({ volume: 60, source: 'forecast', requiredHours: 38, labourCost: 798 });
     expect(dayOf(dept(body, rooms), addDays(d1, 2))).toMatchObject({ volume: null, source: 'none', variableHours: null, requiredHours: 8, labourCost: 168 });
     expect(dept(body, rooms).wageRate).toBe(21);
@@ -106,9 +106,11 @@ describe('labour forecast over HTTP', () => {
     expect(dept(body, spa).wageRate).toBeNull();
     expect(dayOf(dept(body, sales), d1)).toMatchObject({ volume: null, source: 'none', requiredHours: 7.5 });
     // d1 together: 48 + 15 + 20 + 7.5; its cost leaves out SPA, which has no wage rate.
-    expect(body.days[0]).toEqual({ date: d1, requiredHours: 90.5, labourCost: 1383 });
+    expect(body.days[0]).toEqual({ date: d1, requiredHours: 90.5, scheduledHours: null, variance: null, labourCost: 1383 });
     const roomsTotal = 48 + 38 + 40 * 8;
-    expect(dept(body, rooms).total).toEqual({ requiredHours: roomsTotal, labourCost: roomsTotal * 21 });
+    expect(dept(body, rooms).total).toEqual({ requiredHours: roomsTotal, scheduledHours: null, variance: null, labourCost: roomsTotal * 21 });
+    // No schedule source for the property yet: scheduled hours are null, not zeros, and the report says why.
+    expect(body.scheduledHours).toEqual({ available: false, integrations: [], reason: expect.stringContaining('No schedule source') });
     expect(body.total.requiredHours).toBe(roomsTotal + 15 + 6 * 6 + 20 + 42 * 7.5);
     expect(body.wageRateRange.to).toBe(addDays(d1, -2));
   });
@@ -139,7 +141,7 @@ describe('labour forecast over HTTP', () => {
     const lines = res.text.trim().split('\r\n');
     expect(lines).toHaveLength(1 + 4 * 7);
     expect(lines[0]).toContain('labour cost (EUR)');
-    expect(lines).toContain(`North Hotel,${d1},${weekdayOf(d1)},ROOMS,Rooms,roomsSold,onTheBooks,80,0.5,40,8,48,,21,1008`);
+    expect(lines).toContain(`North Hotel,${d1},${weekdayOf(d1)},ROOMS,Rooms,roomsSold,onTheBooks,80,0.5,40,8,48,,,21,1008`);
     const plain = await forecast(noPayroll.token, `propertyId=${p0}&weeks=1&format=csv`);
     expect(plain.text).not.toContain('labour cost');
   });
@@ -164,6 +166,63 @@ describe('labour forecast over HTTP', () => {
     expect((await forecast(elsewhere.token, `propertyId=${p1}&weeks=1`)).status).toBe(200);
     expect((await forecast(other.users.owner.token, `propertyId=${p0}`)).status).toBe(404);
     expect((await forecast(t.users.endUser.token, `propertyId=${p0}`)).status).toBe(403);
+  });
+});
+
+/*
+ * Scheduled shifts pushed through a canonical `schedules` webhook of p0 (Vienna), after the tests above:
+ *   S1 E-1 ROOMS d1 07:00–15:30 local, 30 min unpaid → 8 h; re-sent 07:00–16:30 → 9 h (replaces)
+ *   S2 E-2 ROOMS d1 22:00 → d2 06:00 local, over midnight → 8 h on d1 (the day it starts)
+ *   S3 E-3 FB    d2 10:00Z–16:15Z, 15 min unpaid → 6 h
+ *   S4 E-1 FB    d1 08:00–10:00 local → 2 h, then deleted
+ * ROOMS d1: scheduled 9 + 8 = 17 of 48 required → variance 31; FB d1 0 of 15 → 15; FB d2 6 of 6 → 0.
+ */
+describe('scheduled hours from a schedules webhook', () => {
+  let integrationId: string;
+
+  beforeAll(async () => {
+    const admin = t.users.admin.token;
+    const feed = await createIntegration(host, admin, { propertyId: p0, sourceType: 'schedules', name: 'Rota' });
+    integrationId = feed.id;
+    const shift = (id: string, employeeNumber: string, department: string, start: string, end: string, unpaidBreakMinutes = 0) => ({ id, employeeNumber, department, start, end, unpaidBreakMinutes });
+    const first = await sendAndWait(host, admin, feed, {
+      records: [
+        shift('S1', 'E-1', 'ROOMS', `${d1}T07:00`, `${d1}T15:30`, 30),
+        shift('S2', 'E-2', 'ROOMS', `${d1}T22:00`, `${d2}T06:00`),
+        shift('S3', 'E-3', 'FB', `${d2}T10:00:00Z`, `${d2}T16:15:00Z`, 15),
+        shift('S4', 'E-1', 'FB', `${d1}T08:00`, `${d1}T10:00`),
+      ],
+    });
+    expect(first).toMatchObject({ status: 'accepted', counts: { accepted: 4, upserted: 4 } });
+    const second = await sendAndWait(host, admin, feed, { records: [shift('S1', 'E-1', 'ROOMS', `${d1}T07:00`, `${d1}T16:30`, 30), { id: 'S4', deleted: true }] });
+    expect(second).toMatchObject({ status: 'accepted', counts: { upserted: 1, deleted: 1 } });
+  });
+
+  it('compares required with scheduled hours per department and day, with totals', async () => {
+    const res = await forecast(owner, `propertyId=${p0}&from=${d1}&weeks=1`);
+    expect(res.status).toBe(200);
+    const body = res.json;
+    expect(body.scheduledHours).toEqual({ available: true, integrations: [{ id: integrationId, name: 'Rota' }], reason: null });
+    expect(dayOf(dept(body, rooms), d1)).toMatchObject({ requiredHours: 48, scheduledHours: 17, variance: 31 });
+    expect(dayOf(dept(body, rooms), d2)).toMatchObject({ requiredHours: 38, scheduledHours: 0, variance: 38 });
+    expect(dayOf(dept(body, fb), d1)).toMatchObject({ requiredHours: 15, scheduledHours: 0, variance: 15 });
+    expect(dayOf(dept(body, fb), d2)).toMatchObject({ requiredHours: 6, scheduledHours: 6, variance: 0 });
+    expect(dayOf(dept(body, sales), d1)).toMatchObject({ requiredHours: 7.5, scheduledHours: 0, variance: 7.5 });
+    expect(body.days[0]).toMatchObject({ date: d1, requiredHours: 90.5, scheduledHours: 17, variance: 73.5 });
+    expect(body.days[1]).toMatchObject({ date: d2, scheduledHours: 6 });
+    const roomsRequired = 48 + 38 + 5 * 8;
+    expect(dept(body, rooms).total).toMatchObject({ requiredHours: roomsRequired, scheduledHours: 17, variance: roomsRequired - 17 });
+    expect(body.total.scheduledHours).toBe(23);
+    expect(body.total.variance).toBe(body.total.requiredHours - 23);
+    const csv = await forecast(owner, `propertyId=${p0}&from=${d1}&weeks=1&format=csv`);
+    expect(csv.text).toContain(`North Hotel,${d1},${weekdayOf(d1)},ROOMS,Rooms,roomsSold,onTheBooks,80,0.5,40,8,48,17,31,21,1008`);
+  });
+
+  it('keeps scheduled hours null for a property without a schedule source', async () => {
+    const res = await forecast(owner, `propertyId=${p1}&weeks=1`);
+    expect(res.status).toBe(200);
+    expect(res.json.scheduledHours).toMatchObject({ available: false, integrations: [] });
+    expect(res.json.days[0]).toMatchObject({ scheduledHours: null, variance: null });
   });
 });
 

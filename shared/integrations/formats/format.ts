@@ -8,6 +8,8 @@ export interface MappingContext {
   mappings: IntegrationMappings;
   /** The property-local date the body was received: earlier dates are actuals, later ones on the books. */
   receivedDate: string;
+  /** The property's IANA time zone, for records that state wall-clock times (absent: UTC). */
+  timeZone?: string;
 }
 
 /** What one record adds to one day. */

@@ -6,6 +6,7 @@ import { pms } from './pms/index.js';
 import { pos } from './pos/index.js';
 import { frs, trs } from './reservations/index.js';
 import { rms } from './rms/index.js';
+import { schedules } from './schedules/index.js';
 import { snc } from './snc/index.js';
 import { tms } from './tms/index.js';
 import { utility } from './utility/index.js';
@@ -26,6 +27,7 @@ const REGISTRY = {
   frs,
   trs,
   tms,
+  schedules,
   pms,
   rms,
   snc,

@@ -11,6 +11,7 @@ const INVALID: Record<SourceType, { record: Record<string, unknown>; field: stri
   frs: { record: { id: 'f1', date: '2026-03-01', outlet: 'REST', covers: 2, status: 'maybe' }, field: 'status' },
   trs: { record: { id: 't1', date: '2026-03-01', outlet: 'REST', covers: -1, status: 'confirmed' }, field: 'covers' },
   tms: { record: { id: 'k1', employeeNumber: 'E1', department: 'HK', date: '2026-03-01', productiveHours: 8, labourCost: 'lots' }, field: 'labourCost' },
+  schedules: { record: { id: 'sh1', employeeNumber: 'E1', department: 'HK', start: '2026-03-01T07:00', end: '2026-03-01 15:00' }, field: 'end' },
   pms: { record: { id: 'd1', date: '2026-03-01', roomsAvailable: 100, roomsSold: 1.5, roomRevenue: 100 }, field: 'roomsSold' },
   rms: { record: { id: 'r1', date: '2026-03-01', rooms: 10 }, field: 'roomRevenue' },
   snc: { record: { id: 's1', date: '2026-03-01', department: 'BANQ', attendees: 10, surprise: true }, field: 'record' },

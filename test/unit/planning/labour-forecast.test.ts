@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { forecastVolume, labourCost, labourForecastCsv, requiredHours, wageRate, type DayVolumes, type LabourForecastReport } from '../../../shared/planning/labour-forecast.js';
+import { forecastVolume, labourCost, labourForecastCsv, requiredHours, scheduleVariance, wageRate, type DayVolumes, type LabourForecastReport } from '../../../shared/planning/labour-forecast.js';
 import { weekdayOf, ZERO_WEEK } from '../../../shared/planning/labour-standards.js';
 
 /*
@@ -43,6 +43,14 @@ describe('labour forecast formula', () => {
     expect(labourCost(39, null)).toBeNull();
   });
 
+  it('compares required with scheduled hours: required − scheduled, to the hundredth; null without a schedule', () => {
+    expect(scheduleVariance(78, 72.5)).toBe(5.5);
+    expect(scheduleVariance(39, 41.25)).toBe(-2.25);
+    expect(scheduleVariance(7.5, 0)).toBe(7.5);
+    expect(scheduleVariance(2.33, 1 / 3)).toBe(2);
+    expect(scheduleVariance(78, null)).toBeNull();
+  });
+
   it('names weekdays Monday first', () => {
     expect(['2027-01-11', '2027-01-16', '2027-01-17'].map(weekdayOf)).toEqual(['mon', 'sat', 'sun']);
   });
@@ -60,7 +68,7 @@ describe('labour forecast CSV', () => {
     weeks: 1,
     payrollVisible,
     wageRateRange: payrollVisible ? { from: '2026-12-05', to: '2027-01-01' } : null,
-    scheduledHours: { available: false, reason: 'none' },
+    scheduledHours: { available: true, integrations: [{ id: 'int_1', name: '7shifts' }], reason: null },
     departments: [
       {
         departmentId: 'd1',
@@ -70,21 +78,21 @@ describe('labour forecast CSV', () => {
         standardHoursPerUnit: 0.5,
         fixedHours: { ...ZERO_WEEK, sat: 8 },
         ...(payrollVisible ? { wageRate: 21 } : {}),
-        days: [{ date: '2027-01-16', weekday: 'sat', volume: 140, source: 'onTheBooks', variableHours: 70, fixedHours: 8, requiredHours: 78, scheduledHours: null, ...(payrollVisible ? { labourCost: 1638 } : {}) }],
-        total: { requiredHours: 78, ...(payrollVisible ? { labourCost: 1638 } : {}) },
+        days: [{ date: '2027-01-16', weekday: 'sat', volume: 140, source: 'onTheBooks', variableHours: 70, fixedHours: 8, requiredHours: 78, scheduledHours: 72.5, variance: 5.5, ...(payrollVisible ? { labourCost: 1638 } : {}) }],
+        total: { requiredHours: 78, scheduledHours: 72.5, variance: 5.5, ...(payrollVisible ? { labourCost: 1638 } : {}) },
       },
     ],
-    days: [{ date: '2027-01-16', requiredHours: 78 }],
-    total: { requiredHours: 78 },
+    days: [{ date: '2027-01-16', requiredHours: 78, scheduledHours: 72.5, variance: 5.5 }],
+    total: { requiredHours: 78, scheduledHours: 72.5, variance: 5.5 },
     meta: { storeReads: 1, aggregateItems: 1, labourCostUnavailable: 0 },
   });
 
   it('writes one row per department and day, payroll columns only for payroll readers, formulas defused', () => {
     const [header, row] = labourForecastCsv(report(true)).trim().split('\r\n');
-    expect(header).toBe('property,date,weekday,department code,department,driver,volume source,volume,standard (h/unit),variable hours (h),fixed hours (h),required hours (h),scheduled hours (h),wage rate (EUR),labour cost (EUR)');
-    expect(row).toBe("North Hotel,2027-01-16,sat,'=ROOMS,Rooms,roomsSold,onTheBooks,140,0.5,70,8,78,,21,1638");
+    expect(header).toBe('property,date,weekday,department code,department,driver,volume source,volume,standard (h/unit),variable hours (h),fixed hours (h),required hours (h),scheduled hours (h),variance (h),wage rate (EUR),labour cost (EUR)');
+    expect(row).toBe("North Hotel,2027-01-16,sat,'=ROOMS,Rooms,roomsSold,onTheBooks,140,0.5,70,8,78,72.5,5.5,21,1638");
     const plain = labourForecastCsv(report(false));
     expect(plain).not.toContain('labour cost');
-    expect(plain.trim().split('\r\n')[1]).toBe("North Hotel,2027-01-16,sat,'=ROOMS,Rooms,roomsSold,onTheBooks,140,0.5,70,8,78,");
+    expect(plain.trim().split('\r\n')[1]).toBe("North Hotel,2027-01-16,sat,'=ROOMS,Rooms,roomsSold,onTheBooks,140,0.5,70,8,78,72.5,5.5");
   });
 });
