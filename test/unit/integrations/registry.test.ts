@@ -23,7 +23,7 @@ describe('the format registry', () => {
   it('has one format per source type, registered under its own type, in the order the API lists them', () => {
     expect(Object.keys(FORMATS)).toEqual([...SOURCE_TYPES]);
     expect(sourceTypeSchema.options).toEqual([...SOURCE_TYPES]);
-    expect(SOURCE_TYPES).toEqual(['pos', 'frs', 'trs', 'tms', 'pms', 'rms', 'snc', 'ams']);
+    expect(SOURCE_TYPES).toEqual(['pos', 'frs', 'trs', 'tms', 'schedules', 'pms', 'rms', 'snc', 'ams', 'utility']);
     for (const type of SOURCE_TYPES) {
       expect(FORMATS[type].type).toBe(type);
       expect(typeof FORMATS[type].toFact).toBe('function');
