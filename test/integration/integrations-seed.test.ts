@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
 import { seedTenant } from '../support/identity.js';
+import { SOURCE_TYPES } from '../../shared/integrations/formats/index.js';
 
 const host = useTestHost({ DEMO_PASSWORD: 'Demo-Passw0rd!x9' });
 
@@ -36,9 +37,10 @@ describe('demo data', () => {
     });
     expect(summary.imports).toEqual({ accepted: summary.batches });
     const list = await host.request('GET', '/api/v1/integrations', { token: tenant.users.admin.token });
-    expect(list.json.items).toHaveLength(16);
+    // One integration per source type and property.
+    expect(list.json.items).toHaveLength(SOURCE_TYPES.length * tenant.propertyIds.length);
     // A second run rotates the secrets of the integrations it created instead of making new ones.
     await seedDemoData({ baseUrl: host.url, directory: apiDirectory(host.url, tenant.users.admin.token), outcome: apiOutcome(host.url, tenant.users.admin.token), today: '2026-03-10', historyDays: 2, aheadDays: 3 });
-    expect((await host.request('GET', '/api/v1/integrations', { token: tenant.users.admin.token })).json.items).toHaveLength(16);
+    expect((await host.request('GET', '/api/v1/integrations', { token: tenant.users.admin.token })).json.items).toHaveLength(SOURCE_TYPES.length * tenant.propertyIds.length);
   });
 });
