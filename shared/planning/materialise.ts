@@ -49,15 +49,20 @@ export function planFactId(v: Pick<VersionFigures, 'tenantId' | 'propertyId' | '
   return factId(v.tenantId, v.propertyId, PLANNING_SOURCE, `${v.kind}:${levelKey(departmentId)}:${date}`);
 }
 
-/** The fact ids a version occupies (without spreading anything): what a superseding version must take out when it does not occupy them. */
-export function planFactIds(v: VersionFigures): Set<string> {
-  const ids = new Set<string>();
-  if (!scenarioOf(v.kind)) return ids;
+/**
+ * The fact ids a version occupies (without spreading anything), per month (`YYYY-MM`): what a
+ * superseding version must take out when it does not occupy them, and which months that touches.
+ */
+export function planFactIdsByMonth(v: VersionFigures): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  if (!scenarioOf(v.kind)) return out;
   for (const m of coveredMonths(v.rows)) {
+    const ids = new Set<string>();
     const levels = new Set<string | null>([null, ...v.rows.filter((r) => r.months[m] !== null && r.months[m] !== undefined).map((r) => r.departmentId)]);
     for (const date of daysOfMonth(periodOf(v.year, m))) for (const level of levels) ids.add(planFactId(v, level, date));
+    out.set(periodOf(v.year, m), ids);
   }
-  return ids;
+  return out;
 }
 
 /** The measures a line adds to a fact: the USALI line, a statistic, and for actuals the operational measures reports read actuals from. */

@@ -93,16 +93,27 @@ export interface PlanVersionItem extends Item, OutboxCarrier {
   history: VersionHistoryEntry[];
 }
 
-/** The version in force for a (property, year, kind): what reports use. Written when a version is approved. */
+/**
+ * The version in force for a (property, year, kind): what reports use. One item per (property, year,
+ * kind), only ever replaced under its ETag, so two approvals racing for it cannot both move it
+ * (docs/planning.md, "Workflow").
+ */
 export interface PlanInForceItem extends Item {
   type: 'planInForce';
   propertyId: string;
   year: number;
   kind: PlanKind;
-  versionId: string;
+  /** null while the first approval of this property, year and kind is writing its facts (`switching`): reports use none yet. */
+  versionId: string | null;
   number: number;
   approvedAt: string;
   approvedBy: string;
+  /**
+   * The approval under way: taken (under the ETag) before the version's status changes and its facts
+   * are written, cleared when the pointer moves. Another approval meanwhile is refused (409); a claim
+   * older than the lease is one whose approval was interrupted, and may be taken over.
+   */
+  switching?: { versionId: string; by: string; since: string };
 }
 
 export const versionId = (propertyId: string, year: number, kind: PlanKind, number: number): string => `pv_${propertyId}_${year}_${kind}_${number}`;

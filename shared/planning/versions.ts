@@ -4,14 +4,14 @@ import type { Permission } from '../access/permissions.js';
 import { authorize } from '../access/authorize.js';
 import { actorOf, auditEvent, type RequestMeta } from '../audit/emit.js';
 import { checkIfMatch } from '../http/etag.js';
-import { badRequest, forbidden, notFound, preconditionFailed, ProblemError, unsupportedMediaType } from '../http/problem.js';
+import { badRequest, conflict, forbidden, notFound, preconditionFailed, ProblemError, unsupportedMediaType } from '../http/problem.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
 import type { FactDraft } from '../integrations/normalise.js';
 import type { ApplyResult, DayChanges } from '../integrations/facts.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
 import type { DepartmentTargets, PlansPort, PlansUsed, PlanUsed } from '../reporting/plans.js';
 import { inForceId, periodOf, PLAN_KINDS, versionId, type PlanInForceItem, type PlanKind, type PlanRow, type PlanVersionItem, type UploadIssue } from './model.js';
-import { planFactIds, planFacts, type VersionWeights } from './materialise.js';
+import { planFactIdsByMonth, planFacts, type VersionWeights } from './materialise.js';
 import type { SpreadMethod } from './spreading.js';
 import { templateCsv, templateXlsx, XLSX_TYPE, type TemplateDepartment } from './templates.js';
 import { readUpload } from './upload.js';
@@ -26,9 +26,15 @@ export interface FactWriter {
 /** The tenant's planning policy (identity's tenant settings). */
 export type PlanningPolicy = (tenantId: string) => Promise<{ selfApproval: boolean }>;
 
+/** Which months of a property are locked (planning/locks.ts): an approval must not write facts into them. */
+export interface LockedMonths {
+  lockedMonths(tenantId: string, propertyId: string): Promise<Set<string>>;
+}
+
 export interface PlanningDeps {
   directory: PropertyDirectory;
   facts: FactWriter;
+  locks: LockedMonths;
   weights: VersionWeights;
   policy: PlanningPolicy;
 }
@@ -61,6 +67,18 @@ export interface LineDifference {
 const CSV_TYPES = ['text/csv', 'text/plain', 'application/csv'];
 /** Attempts at taking the next version number when uploads of the same property, year and kind race. */
 const NUMBER_ATTEMPTS = 5;
+/**
+ * How long an approval's claim on the in-force pointer holds off other approvals. Far longer than
+ * writing a year of facts takes; a claim older than this belongs to an approval that was interrupted.
+ */
+const SWITCH_LEASE_MS = 5 * 60 * 1000;
+
+/** What approving a version writes: its facts, the superseded version's facts it does not occupy, and the months either touches. */
+interface FactPlan {
+  upserts: FactDraft[];
+  deletions: string[];
+  months: string[];
+}
 
 /** An upload that did not validate: the recorded version's report, as a 422 problem naming each row and column. */
 export function invalidUpload(version: PlanVersionItem): ProblemError {
@@ -248,17 +266,22 @@ export class PlanVersions implements PlansPort {
 
   /**
    * One workflow step (workflow.ts), If-Match on the version, audited with it. Approving makes the
-   * version the one in force: its facts are written (and the superseded version's facts it does not
-   * occupy removed) before the pointer moves, so reports never see half of a switch as in force. An
-   * approval interrupted after its state change (a crash) is completed by approving again.
+   * version the one in force, serialised per property, year and kind by a claim on the in-force
+   * pointer taken before anything is written (a concurrent approval gets 409 and writes nothing);
+   * then the status change, the version's facts (and the removal of the superseded version's others),
+   * and last the pointer, so reports never see half of a switch as in force. An approval whose facts
+   * would land in a locked month is refused (409) before anything is written. An approval interrupted
+   * after its state change (a crash) is completed by approving again.
    */
   async transition(principal: Principal, id: string, action: Action, comment: string | undefined, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<PlanVersionItem> {
     const t = TRANSITIONS[action];
     const current = await this.version(principal, t.permission, id);
     const etag = checkIfMatch(ifMatch, current);
     const pointer = await this.inForce(principal.tenantId, current);
-    if (action === 'approve' && current.status === 'approved' && pointer?.versionId !== current.id && (!pointer || pointer.approvedAt <= (current.approvedAt ?? ''))) {
-      await this.putInForce(current, pointer);
+    if (action === 'approve' && current.status === 'approved' && pointer?.versionId !== current.id && (!pointer?.versionId || pointer.approvedAt <= (current.approvedAt ?? ''))) {
+      const plan = await this.factPlan(current, pointer);
+      await this.refuseLocked(current, plan);
+      await this.putInForce(current, plan, await this.claim(current, principal.userId, pointer));
       return current;
     }
     const refused = refusal(action, current, principal, await this.deps.policy(principal.tenantId), comment);
@@ -274,6 +297,9 @@ export class PlanVersions implements PlansPort {
       ...(action === 'approve' ? { approvedBy: principal.userId, approvedAt: now } : {}),
       history: [...current.history, { status: t.to, at: now, by: principal.userId, ...(comment ? { comment } : {}) }],
     };
+    const plan = action === 'approve' ? await this.factPlan(next, pointer) : undefined;
+    if (plan) await this.refuseLocked(current, plan);
+    const claimed = action === 'approve' ? await this.claim(next, principal.userId, pointer) : undefined;
     const event = await auditEvent(this.platform.cipher, {
       ...meta,
       tenantId: principal.tenantId,
@@ -286,7 +312,7 @@ export class PlanVersions implements PlansPort {
         kind: current.kind,
         number: current.number,
         comment: comment ?? null,
-        ...(action === 'approve' ? { supersedes: pointer && pointer.versionId !== id ? pointer.versionId : null } : {}),
+        ...(action === 'approve' ? { supersedes: pointer?.versionId && pointer.versionId !== id ? pointer.versionId : null } : {}),
       },
       changes: { status: { before: current.status, after: t.to } },
     });
@@ -294,38 +320,102 @@ export class PlanVersions implements PlansPort {
     try {
       written = await this.platform.outbox.commit('planning', 'replace', next, [event], etag ?? current._etag);
     } catch (err) {
+      // The version changed since it was read: give the claim back so the next approval need not wait for the lease.
+      if (claimed) await this.release(claimed, pointer);
       if (isStoreError(err, 'precondition_failed')) throw preconditionFailed();
       throw err;
     }
-    if (action === 'approve') await this.putInForce(written, pointer);
+    if (plan && claimed) await this.putInForce(written, plan, claimed);
     return written;
   }
 
-  /** Writes the version's facts (removing the superseded version's others), then points reports at it. */
-  private async putInForce(v: PlanVersionItem, pointer: PlanInForceItem | undefined): Promise<void> {
+  /** The facts approving `v` writes and removes, given the version in force now. */
+  private async factPlan(v: PlanVersionItem, pointer: PlanInForceItem | undefined): Promise<FactPlan> {
     const upserts = await planFacts(v, this.deps.weights, v.approvedAt ?? this.now().toISOString());
     const keep = new Set(upserts.map((f) => f.id));
-    let deletions: string[] = [];
-    if (pointer && pointer.versionId !== v.id) {
+    const months = new Set(upserts.map((f) => f.date.slice(0, 7)));
+    const deletions: string[] = [];
+    if (pointer?.versionId && pointer.versionId !== v.id) {
       const previous = await this.versions(v.tenantId).read(pointer.versionId);
-      if (previous?.type === 'planVersion') deletions = [...planFactIds(previous)].filter((fid) => !keep.has(fid));
+      if (previous?.type === 'planVersion') {
+        for (const [month, ids] of planFactIdsByMonth(previous)) {
+          const gone = [...ids].filter((fid) => !keep.has(fid));
+          if (gone.length > 0) months.add(month);
+          deletions.push(...gone);
+        }
+      }
     }
-    if (upserts.length > 0 || deletions.length > 0) {
-      const applied = await this.deps.facts.apply(v.tenantId, v.propertyId, upserts, deletions, v.id);
+    return { upserts, deletions, months: [...months].sort() };
+  }
+
+  /**
+   * 409 when the approval would change facts in a locked month of the property. Every day a new
+   * version writes is a change (its facts name the version), as is every day of the superseded
+   * version it takes out. Not routed through pending adjustments: those hold what a source system
+   * sends; approving a version is already a deliberate act of a planning.approve holder, who may
+   * unlock the month (itself audited) and approve again.
+   */
+  private async refuseLocked(v: PlanVersionItem, plan: FactPlan): Promise<void> {
+    if (plan.months.length === 0) return;
+    const locked = await this.deps.locks.lockedMonths(v.tenantId, v.propertyId);
+    const hit = plan.months.filter((m) => locked.has(m));
+    if (hit.length === 0) return;
+    throw new ProblemError({
+      status: 409,
+      title: 'Period locked',
+      detail: `Approving ${v.id} would change facts in the locked month(s) ${hit.join(', ')} of its property: unlock first (POST /api/v1/planning/periods/${v.propertyId}/{yyyy-mm}/unlock), then approve again.`,
+      errors: hit.map((m) => ({ field: `period.${m}`, message: 'locked' })),
+    });
+  }
+
+  /**
+   * Takes the in-force pointer for `v`'s approval under the pointer's ETag as it was read (creating it
+   * when none exists). 409 when another approval holds a live claim or moved the pointer meanwhile.
+   */
+  private async claim(v: PlanVersionItem, by: string, pointer: PlanInForceItem | undefined): Promise<PlanInForceItem> {
+    const busy = () => conflict(`Another approval of ${v.kind} ${v.year} for this property is under way: reload the versions and try again.`);
+    const since = this.now();
+    const held = pointer?.switching;
+    if (held && held.versionId !== v.id && since.getTime() - Date.parse(held.since) < SWITCH_LEASE_MS) throw busy();
+    const switching = { versionId: v.id, by, since: since.toISOString() };
+    const item: PlanInForceItem = pointer
+      ? { ...pointer, switching }
+      : { id: inForceId(v.propertyId, v.year, v.kind), tenantId: v.tenantId, type: 'planInForce', propertyId: v.propertyId, year: v.year, kind: v.kind, versionId: null, number: 0, approvedAt: '', approvedBy: '', switching };
+    try {
+      return pointer ? await this.pointers(v.tenantId).replace(item, pointer._etag) : await this.pointers(v.tenantId).create(item);
+    } catch (err) {
+      if (isStoreError(err, 'precondition_failed') || isStoreError(err, 'conflict')) throw busy();
+      throw err;
+    }
+  }
+
+  /** Gives a claim back unchanged otherwise; one that changed meanwhile is someone else's now. */
+  private async release(claimed: PlanInForceItem, before: PlanInForceItem | undefined): Promise<void> {
+    const { switching: _s, ...rest } = claimed;
+    void _s;
+    try {
+      if (before) await this.pointers(claimed.tenantId).replace(rest, claimed._etag);
+      else await this.pointers(claimed.tenantId).delete(claimed.id, claimed._etag);
+    } catch (err) {
+      if (!isStoreError(err, 'precondition_failed') && !isStoreError(err, 'not_found')) throw err;
+    }
+  }
+
+  /** Writes the version's facts (removing the superseded version's others), then moves the claimed pointer to it. */
+  private async putInForce(v: PlanVersionItem, plan: FactPlan, claimed: PlanInForceItem): Promise<void> {
+    if (plan.upserts.length > 0 || plan.deletions.length > 0) {
+      const applied = await this.deps.facts.apply(v.tenantId, v.propertyId, plan.upserts, plan.deletions, v.id);
       await this.deps.facts.recompute(v.tenantId, applied.days);
     }
-    await this.pointers(v.tenantId).upsert({
-      id: inForceId(v.propertyId, v.year, v.kind),
-      tenantId: v.tenantId,
-      type: 'planInForce',
-      propertyId: v.propertyId,
-      year: v.year,
-      kind: v.kind,
-      versionId: v.id,
-      number: v.number,
-      approvedAt: v.approvedAt ?? this.now().toISOString(),
-      approvedBy: v.approvedBy ?? '',
-    });
+    const { switching: _s, ...rest } = claimed;
+    void _s;
+    try {
+      await this.pointers(v.tenantId).replace({ ...rest, versionId: v.id, number: v.number, approvedAt: v.approvedAt ?? this.now().toISOString(), approvedBy: v.approvedBy ?? '' }, claimed._etag);
+    } catch (err) {
+      // Our lease ran out and another approval took the pointer over: it decides what is in force.
+      if (isStoreError(err, 'precondition_failed')) throw conflict(`Another approval of ${v.kind} ${v.year} for this property took over: approve ${v.id} again to complete it.`);
+      throw err;
+    }
   }
 
   /** System port for reports: the versions in force of these properties for the years `fromYear`–`toYear`. */
@@ -345,14 +435,14 @@ export class PlanVersions implements PlansPort {
   /** System port for reports (PlansPort): the versions in force and the approved targets, in one query and (with targets) one bulk read. */
   async versionsInForce(tenantId: string, propertyIds: readonly string[], fromYear: number, toYear: number): Promise<{ plans: Record<string, PropertyPlans>; targets: Record<string, DepartmentTargets>; reads: number }> {
     const pointers = await this.pointersOf(tenantId, propertyIds, fromYear, toYear);
-    const targeted = pointers.filter((p) => p.kind === 'targets');
+    const targeted = pointers.filter((p) => p.kind === 'targets' && p.versionId);
     return { plans: plansOf(propertyIds, pointers), targets: await this.targetsOf(tenantId, targeted), reads: targeted.length > 0 ? 2 : 1 };
   }
 
   /** The approved targets of these pointers' versions, per property, department, KPI and month. */
   private async targetsOf(tenantId: string, pointers: readonly PlanInForceItem[]): Promise<Record<string, DepartmentTargets>> {
     const out: Record<string, DepartmentTargets> = {};
-    const versions = pointers.length > 0 ? await this.versions(tenantId).bulk(pointers.map((p) => ({ kind: 'read' as const, id: p.versionId }))) : [];
+    const versions = pointers.length > 0 ? await this.versions(tenantId).bulk(pointers.map((p) => ({ kind: 'read' as const, id: p.versionId as string }))) : [];
     for (const r of versions) {
       const v = r.ok ? r.item : undefined;
       if (v?.type !== 'planVersion') continue;
@@ -372,7 +462,7 @@ export class PlanVersions implements PlansPort {
 
 function plansOf(propertyIds: readonly string[], pointers: readonly PlanInForceItem[]): Record<string, PropertyPlans> {
   const out: Record<string, PropertyPlans> = Object.fromEntries(propertyIds.map((id) => [id, emptyPlans()]));
-  for (const p of [...pointers].sort((a, b) => a.year - b.year)) out[p.propertyId]?.[p.kind].push({ versionId: p.versionId, number: p.number, year: p.year, approvedAt: p.approvedAt });
+  for (const p of [...pointers].sort((a, b) => a.year - b.year)) if (p.versionId) out[p.propertyId]?.[p.kind].push({ versionId: p.versionId, number: p.number, year: p.year, approvedAt: p.approvedAt });
   return out;
 }
 

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
 import { createUser, seedTenant, type SeededTenant, type SeededUser } from '../support/identity.js';
 import { createIntegration, sendAndWait } from './integrations-helpers.js';
+import type { PlanVersionItem } from '../../shared/planning/index.js';
 
 /**
  * The planning upload centre end to end through HTTP: template → filled file → upload → submit →
@@ -232,5 +233,88 @@ describe('planning versions over HTTP', () => {
     const audit = await host.request('GET', `/api/v1/audit?targetId=${encodeURIComponent(v1)}&limit=50`, { token: owner });
     const actions = audit.json.items.map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['planning.version_uploaded', 'planning.version_submitted', 'planning.version_approved']));
+  });
+});
+
+/**
+ * What the version in force may not do: write into a locked month, be moved by two approvals at once,
+ * or stay half-switched after an interrupted approval. Property p1, years 2028–2030 (nothing else there).
+ */
+describe('approvals, locked months and the version in force', () => {
+  const uploadTo = async (kind: string, year: number, fill: Record<string, Record<number, number>>) => {
+    const csv = (await host.request('GET', `/api/v1/planning/templates/${kind}?propertyId=${p1}&year=${year}&format=csv`, { token: admin })).text;
+    const res = await upload(admin, filled(csv, fill), `propertyId=${p1}&year=${year}&kind=${kind}`);
+    if (res.status !== 201) throw new Error(`upload: ${res.status} ${res.text}`);
+    expect((await step(admin, res.json.id, 'submit')).status).toBe(200);
+    return res.json.id as string;
+  };
+  const period = (month: string, action: 'lock' | 'unlock') => host.request('POST', `/api/v1/planning/periods/${p1}/${month}/${action}`, { token: owner });
+  const version = async (id: string) => (await host.request('GET', `/api/v1/planning/versions/${id}`, { token: owner })).json;
+  const plansOf = async (year: number) => (await host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${p1}&from=${year}-03-01&to=${year}-03-31&granularity=month&compare=budget`, { token: owner })).json;
+
+  it('refuses (409, naming the months) an approval that would write into or take facts out of a locked month; approves once unlocked', async () => {
+    expect((await period('2028-02', 'lock')).status).toBe(200);
+    const february = await uploadTo('forecast', 2028, { 'FB|revenue': { 1: 2900 } });
+    const refused = await step(owner, february, 'approve');
+    expect(refused.status).toBe(409);
+    expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    expect(refused.json).toMatchObject({ title: 'Period locked', errors: [{ field: 'period.2028-02', message: 'locked' }] });
+    expect(refused.json.detail).toContain('unlock first');
+    // Nothing written: the version is still submitted and nothing is in force.
+    expect(await version(february)).toMatchObject({ status: 'submitted', inForce: false });
+    expect((await plansOf(2028)).meta.plans[p1].forecast).toEqual([]);
+
+    // A version outside the locked month is approved while the lock holds.
+    const march = await uploadTo('budget', 2028, { 'FB|revenue': { 2: 3100 } });
+    expect((await step(owner, march, 'approve')).json).toMatchObject({ status: 'approved', inForce: true });
+
+    expect((await period('2028-02', 'unlock')).status).toBe(200);
+    expect((await step(owner, february, 'approve')).json).toMatchObject({ status: 'approved', inForce: true });
+
+    // Superseding it with a March-only forecast would take February's facts out: refused while February is locked.
+    expect((await period('2028-02', 'lock')).status).toBe(200);
+    const later = await uploadTo('forecast', 2028, { 'FB|revenue': { 2: 1000 } });
+    const again = await step(owner, later, 'approve');
+    expect(again.status).toBe(409);
+    expect(again.json.errors).toEqual([{ field: 'period.2028-02', message: 'locked' }]);
+    expect(await version(february)).toMatchObject({ status: 'approved', inForce: true });
+    expect((await plansOf(2028)).meta.plans[p1].forecast).toEqual([expect.objectContaining({ versionId: february })]);
+  });
+
+  it('lets exactly one of two simultaneous approvals of the same property, year and kind win; the other writes nothing', async () => {
+    const a = await uploadTo('budget', 2029, { 'FB|revenue': Object.fromEntries(Array.from({ length: 12 }, (_, m) => [m, 1000])) });
+    const b = await uploadTo('budget', 2029, { 'FB|revenue': Object.fromEntries(Array.from({ length: 12 }, (_, m) => [m, 2000])) });
+    const etags = await Promise.all([a, b].map(async (id) => (await host.request('GET', `/api/v1/planning/versions/${id}`, { token: owner })).headers.get('etag') ?? ''));
+    const answers = await Promise.all([a, b].map((id, i) => host.request('POST', `/api/v1/planning/versions/${id}/approve`, { token: owner, headers: { 'if-match': etags[i] as string } })));
+    expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
+    const [winner, loser] = answers[0]?.status === 200 ? [a, b] : [b, a];
+    expect(await version(winner)).toMatchObject({ status: 'approved', inForce: true });
+    expect(await version(loser)).toMatchObject({ status: 'submitted', inForce: false });
+    const rp = await plansOf(2029);
+    expect(rp.meta.plans[p1].budget).toEqual([expect.objectContaining({ versionId: winner })]);
+    expect(budgetOf(rp.properties[0].total, t.departmentIds[p1]?.[1] as string)).toBe(winner === a ? 1000 : 2000);
+    // The loser is not stuck: approved afterwards, it supersedes the winner.
+    expect((await step(owner, loser, 'approve')).json).toMatchObject({ status: 'approved', inForce: true });
+    expect((await plansOf(2029)).meta.plans[p1].budget).toEqual([expect.objectContaining({ versionId: loser })]);
+  });
+
+  it('completes an approval interrupted after its status change when it is approved again', async () => {
+    const id = await uploadTo('budget', 2030, { 'FB|revenue': { 2: 6200 } });
+    // The first step of an approval as the service writes it, and then nothing (as after a crash).
+    const versions = host.app.store.collection<PlanVersionItem>('planning', t.tenantId);
+    const item = (await versions.read(id)) as PlanVersionItem;
+    const at = new Date().toISOString();
+    await versions.replace({ ...item, status: 'approved', approvedBy: t.users.owner.id, approvedAt: at, updatedAt: at, history: [...item.history, { status: 'approved', at, by: t.users.owner.id }] }, item._etag);
+    expect(await version(id)).toMatchObject({ status: 'approved', inForce: false });
+    expect((await plansOf(2030)).meta.plans[p1].budget).toEqual([]);
+
+    const completed = await step(owner, id, 'approve');
+    expect(completed.status).toBe(200);
+    expect(completed.json).toMatchObject({ status: 'approved', inForce: true, approvedAt: at });
+    const rp = await plansOf(2030);
+    expect(rp.meta.plans[p1].budget).toEqual([{ versionId: id, number: 1, year: 2030, approvedAt: at }]);
+    expect(budgetOf(rp.properties[0].total, t.departmentIds[p1]?.[1] as string)).toBe(6200);
+    // Once in force, approving again is the ordinary refusal.
+    expect((await step(owner, id, 'approve')).status).toBe(409);
   });
 });

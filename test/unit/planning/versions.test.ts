@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { templateCsv, templateRows, templateXlsx } from '../../../shared/planning/templates.js';
 import { readUpload } from '../../../shared/planning/upload.js';
 import { refusal, TRANSITIONS, ACTIONS } from '../../../shared/planning/workflow.js';
-import { coveredMonths, planFactIds, planFacts } from '../../../shared/planning/materialise.js';
+import { coveredMonths, planFactIdsByMonth, planFacts } from '../../../shared/planning/materialise.js';
 import { VERSION_STATUSES, type PlanRow } from '../../../shared/planning/model.js';
 import type { SpreadWeightSource } from '../../../shared/planning/spreading.js';
 import { daysOfMonth } from '../../../shared/reporting/spread.js';
@@ -121,7 +121,7 @@ describe('approved versions as facts', () => {
     const facts = await planFacts(version(rows), weights, 'now');
     expect(coveredMonths(rows)).toEqual([3]);
     expect(facts.filter((f) => f.contributions[0]?.departmentId === null)).toHaveLength(30);
-    expect(new Set(facts.map((f) => f.id))).toEqual(planFactIds(version(rows)));
+    expect(new Set(facts.map((f) => f.id))).toEqual(new Set([...planFactIdsByMonth(version(rows)).values()].flatMap((ids) => [...ids])));
     expect(await planFacts({ ...version(rows), kind: 'targets' }, weights, 'now')).toEqual([]);
   });
 
