@@ -96,6 +96,38 @@ describe('utility readings by signed webhook', () => {
   });
 });
 
+describe('a supplier file mapped to utility readings', () => {
+  it('imports a CSV export through a file integration’s column mapping; a corrected file replaces its readings', async () => {
+    const file = await createIntegration(host, owner, { kind: 'file', propertyId: p1, sourceType: 'utility' });
+    const mapping = {
+      sourceType: 'utility',
+      file: { kind: 'csv', delimiter: ';' },
+      columns: [
+        { column: 'Datum', field: 'date' },
+        { column: 'Verbrauch kWh', field: 'quantity' },
+        { column: 'Zähler', field: 'meter' },
+      ],
+      constants: { resource: 'electricity', unit: 'kWh' },
+      dateFormat: 'dd.MM.yyyy',
+      numbers: { decimal: ',', thousands: '.' },
+      id: { prefix: 'stadtwerke:', fields: ['meter', 'date'] },
+    };
+    expect((await host.request('PUT', `/api/v1/integrations/${file.id}/file-mapping`, { token: owner, body: { mapping } })).status).toBe(200);
+    const upload = (body: string, filename: string) => host.request('POST', `/api/v1/integrations/${file.id}/files?filename=${filename}`, { token: owner, rawBody: body, headers: { 'content-type': 'text/csv' } });
+    expect((await upload('Datum;Zähler;Verbrauch kWh\r\n01.10.2026;Z-1;1.234,5\r\n02.10.2026;Z-1;987,25\r\n', 'oct.csv')).status).toBe(202);
+    await host.app.broker?.idle();
+    const oct = await consumption(`propertyId=${p1}&from=2026-10-01&to=2026-10-31`);
+    expect(oct.items.map((d) => [d.date, d.consumption.electricity?.gridKwh])).toEqual([
+      ['2026-10-01', 1234.5],
+      ['2026-10-02', 987.25],
+    ]);
+    expect((await upload('Datum;Zähler;Verbrauch kWh\r\n02.10.2026;Z-1;990\r\n', 'oct-corrected.csv')).status).toBe(202);
+    await host.app.broker?.idle();
+    const [month] = (await consumption(`propertyId=${p1}&from=2026-10&to=2026-10&granularity=month`)).items;
+    expect(month).toMatchObject({ month: '2026-10', days: 2, consumption: { electricity: { gridKwh: 2224.5 } } });
+  });
+});
+
 describe('manual entry', () => {
   let etag: string;
 
