@@ -24,13 +24,14 @@ import planningLabour from './planning-labour.js';
 import planningPeriods from './planning-periods.js';
 import planning from './planning.js';
 import sustainabilityInputs from './sustainability-inputs.js';
+import sustainability from './sustainability.js';
 import type { FunctionDefinition } from './triggers.js';
 
 /**
  * Every function of the app, declared once. The Azure entry point (index.ts) registers them with
  * the Functions host; the local host serves the same list.
  */
-export const catalog: readonly FunctionDefinition[] = [...health(openApiDocument), ...platform, ...audit, ...auth, ...tenants, ...propertyGroups, ...users, ...roles, ...sso, ...integrations, ...connectors, ...files, ...fileMappings, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy, ...planning, ...planningPeriods, ...planningLabour, ...planningScenarios, ...sustainabilityInputs];
+export const catalog: readonly FunctionDefinition[] = [...health(openApiDocument), ...platform, ...audit, ...auth, ...tenants, ...propertyGroups, ...users, ...roles, ...sso, ...integrations, ...connectors, ...files, ...fileMappings, ...reports, ...mfa, ...passwordReset, ...supportGrants, ...privacy, ...planning, ...planningPeriods, ...planningLabour, ...planningScenarios, ...sustainabilityInputs, ...sustainability];
 
 export const httpFunctions = catalog.filter((f): f is HttpFunction => f.kind === 'http');
 

@@ -32,6 +32,7 @@ import type { LabourStandards } from './planning/labour-standards.js';
 import type { LabourForecast } from './planning/labour-forecast.js';
 import type { ConsumptionInputs } from './sustainability/inputs.js';
 import type { ConsumptionSource } from './sustainability/consumption-source.js';
+import type { Sustainability } from './sustainability/service.js';
 import type { ScenarioService } from './planning/scenarios.js';
 
 /** Every service, built once per process from configuration. Handlers reach services only through this. */
@@ -74,6 +75,8 @@ export interface App extends Platform {
   sustainabilityInputs: ConsumptionInputs;
   /** Recorded consumption per day and month (after period locks), for GoGreen's metrics, targets and reports. */
   sustainabilityConsumption: ConsumptionSource;
+  /** GoGreen settings, emission factors, targets, weather, reports, statement and alerts (docs/gogreen.md). */
+  sustainability: Sustainability;
   close(): Promise<void>;
 }
 
@@ -187,6 +190,7 @@ export async function buildApp(config: Config): Promise<App> {
   const { createLabourForecast } = await import('./planning/labour-forecast.js');
   const { ConsumptionInputs } = await import('./sustainability/inputs.js');
   const { RollupConsumption } = await import('./sustainability/consumption-rollups.js');
+  const { Sustainability } = await import('./sustainability/service.js');
   const { ScenarioService } = await import('./planning/scenarios.js');
   const { AggregatesReader } = await import('./reporting/aggregates-reader.js');
   const identity = await createIdentity(platform, { credential });
@@ -203,7 +207,6 @@ export async function buildApp(config: Config): Promise<App> {
   const planning = createPlanning(platform, {
     directory: identity.tenants.directory,
     facts: integrations.processor.facts,
-    locks: periodLocks,
     weights: new SpreadWeights(new SpreadReader(store, identity.tenants.directory)),
     policy: async (tenantId) => ({ selfApproval: (await identity.tenants.settings(tenantId)).planning?.selfApproval === true }),
   });
@@ -248,6 +251,7 @@ export async function buildApp(config: Config): Promise<App> {
     planningScenarios: new ScenarioService(platform, new AggregatesReader(store, identity.tenants.directory), planning.versions),
     sustainabilityInputs: new ConsumptionInputs(platform, identity.tenants.directory, integrations, sustainabilityConsumption),
     sustainabilityConsumption,
+    sustainability: new Sustainability(platform, { directory: identity.tenants.directory, reader: new AggregatesReader(store, identity.tenants.directory), groups: identity.propertyGroups, consumption: sustainabilityConsumption }),
     async close() {
       await identity.close();
       await deadLetters.close();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
 import { TENANT_SCOPE } from '../platform/topology.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
@@ -5,7 +6,7 @@ import type { Principal } from '../access/principal.js';
 import type { Permission } from '../access/permissions.js';
 import { authorize } from '../access/authorize.js';
 import { checkIfMatch } from '../http/etag.js';
-import { badRequest, notFound, preconditionFailed } from '../http/problem.js';
+import { badRequest, forbidden, notFound, preconditionFailed } from '../http/problem.js';
 import { actorOf, auditEvent, type RequestMeta } from '../audit/emit.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
 import { ReadCounter, type AggregatesReader } from '../reporting/aggregates-reader.js';
@@ -186,13 +187,22 @@ export class Sustainability {
     return item;
   }
 
-  async putFactor(principal: Principal, factorId: string, entry: FactorEntry, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<EmissionFactorItem> {
+  /** Adds one of the tenant's own factors under a new id (tenant-wide sustainability.manage: factors apply to every property). */
+  async createFactor(principal: Principal, entry: FactorEntry, meta: RequestMeta = {}): Promise<EmissionFactorItem> {
+    authorizeTenantWide(principal);
+    return this.writeFactor(principal, `ef_${randomBytes(16).toString('base64url').slice(0, 22)}`, entry, undefined, undefined, meta);
+  }
+
+  /** Replaces one of the tenant's own factors (If-Match honoured); an id the tenant lacks is a 404. */
+  async replaceFactor(principal: Principal, factorId: string, entry: FactorEntry, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<EmissionFactorItem> {
+    authorizeTenantWide(principal);
+    const existing = await this.items(principal.tenantId).scoped(TENANT_SCOPE).read<EmissionFactorItem>(emissionFactorItemId(factorId));
+    if (!existing || existing.deletedAt) throw notFound('emission factor');
+    return this.writeFactor(principal, factorId, entry, existing, checkIfMatch(ifMatch, existing), meta);
+  }
+
+  private async writeFactor(principal: Principal, factorId: string, entry: FactorEntry, existing: EmissionFactorItem | undefined, etag: string | undefined, meta: RequestMeta): Promise<EmissionFactorItem> {
     const tenantId = principal.tenantId;
-    // Factors apply to every property of the tenant: a tenant-wide grant is needed.
-    authorize(principal, 'sustainability.manage');
-    const existing = await this.items(tenantId).scoped(TENANT_SCOPE).read<EmissionFactorItem>(emissionFactorItemId(factorId));
-    if (!existing && ifMatch && ifMatch !== '*') throw preconditionFailed();
-    const etag = existing ? checkIfMatch(ifMatch, existing) : undefined;
     const item: EmissionFactorItem = { id: emissionFactorItemId(factorId), tenantId, type: 'emissionFactor', factorId, entry, updatedAt: this.now().toISOString(), updatedBy: principal.userId };
     const event = await auditEvent(this.platform.cipher, {
       ...meta,
@@ -207,9 +217,9 @@ export class Sustainability {
 
   async deleteFactor(principal: Principal, factorId: string, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<void> {
     const tenantId = principal.tenantId;
-    authorize(principal, 'sustainability.manage');
+    authorizeTenantWide(principal);
     const existing = await this.items(tenantId).scoped(TENANT_SCOPE).read<EmissionFactorItem>(emissionFactorItemId(factorId));
-    if (!existing) throw notFound('emission factor');
+    if (!existing || existing.deletedAt) throw notFound('emission factor');
     const etag = checkIfMatch(ifMatch, existing);
     const event = await auditEvent(this.platform.cipher, {
       ...meta,
@@ -410,6 +420,12 @@ export class Sustainability {
     if (!row) throw notFound('property');
     return statementOf({ id: property.id, name: row.name }, year, row.total);
   }
+}
+
+/** The tenant's factors price every property: changing them takes sustainability.manage over all of them. */
+function authorizeTenantWide(principal: Principal): void {
+  authorize(principal, 'sustainability.manage');
+  if (principal.grants.get('sustainability.manage')?.all !== true) throw forbidden("Emission factors apply to every property: this needs 'sustainability.manage' over all properties.");
 }
 
 function num(v: unknown): number {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
+import { isIsoDate } from '../reporting/periods.js';
 import { dailyTemperatureSchema, type DailyTemperature } from './degree-days.js';
 
 /**
@@ -14,7 +15,7 @@ export const weatherInputSchema = z.strictObject({
     .min(1)
     .max(400)
     .refine((ds) => new Set(ds.map((d) => d.date)).size === ds.length, { message: 'each date once' })
-    .refine((ds) => ds.every((d) => !Number.isNaN(Date.parse(`${d.date}T00:00:00Z`))), { message: 'not a calendar date' }),
+    .refine((ds) => ds.every((d) => isIsoDate(d.date)), { message: 'every date a calendar date YYYY-MM-DD' }),
 });
 
 export interface WeatherMonthItem extends Item, OutboxCarrier {

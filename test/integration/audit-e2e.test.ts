@@ -381,6 +381,49 @@ const steps: Step[] = [
       return { res, status: 202, expect: { action: 'sustainability.consumption_entered', actorId: owner().id, target: { type: 'property', id: ids.property } } };
     },
   },
+  {
+    op: 'PUT /api/v1/sustainability/properties/{propertyId}',
+    call: async (h) => {
+      const res = await req('PUT', `/api/v1/sustainability/properties/${ids.property}`, owner().token, h, { areas: { totalM2: 1000, roomsAndCorridorsM2: 700, meetingM2: 100 }, country: 'GB' });
+      return { res, status: 200, expect: { action: 'sustainability.property_configured', actorId: owner().id, target: { type: 'sustainabilityProperty', id: `gogreen:${ids.property}` } } };
+    },
+  },
+  {
+    op: 'POST /api/v1/sustainability/factors',
+    call: async (h) => {
+      const res = await req('POST', '/api/v1/sustainability/factors', owner().token, h, { activity: 'laundry', region: 'GB', unit: 'kg', kgCo2ePerUnit: 0.5, year: 2025, source: 'E2E contractor' });
+      ids.factor = res.json?.id;
+      return { res, status: 201, expect: { action: 'sustainability.factor_created', actorId: owner().id, target: { type: 'emissionFactor', id: res.json?.id } } };
+    },
+  },
+  {
+    op: 'PUT /api/v1/sustainability/factors/{id}',
+    call: async (h) => {
+      const res = await req('PUT', `/api/v1/sustainability/factors/${ids.factor}`, owner().token, h, { activity: 'laundry', region: 'GB', unit: 'kg', kgCo2ePerUnit: 0.6, year: 2025, source: 'E2E contractor' });
+      return { res, status: 200, expect: { action: 'sustainability.factor_updated', actorId: owner().id, target: { type: 'emissionFactor', id: ids.factor } } };
+    },
+  },
+  {
+    op: 'DELETE /api/v1/sustainability/factors/{id}',
+    call: async (h) => {
+      const res = await req('DELETE', `/api/v1/sustainability/factors/${ids.factor}`, owner().token, h);
+      return { res, status: 204, expect: { action: 'sustainability.factor_deleted', actorId: owner().id, target: { type: 'emissionFactor', id: ids.factor } } };
+    },
+  },
+  {
+    op: 'PUT /api/v1/sustainability/targets/{propertyId}',
+    call: async (h) => {
+      const res = await req('PUT', `/api/v1/sustainability/targets/${ids.property}`, owner().token, h, { targets: [{ resource: 'energyKwh', reductionPct: 10, baselineYear: 2025, deadlineYear: 2030 }] });
+      return { res, status: 200, expect: { action: 'sustainability.targets_set', actorId: owner().id, target: { type: 'sustainabilityTargets', id: `targets:${ids.property}` } } };
+    },
+  },
+  {
+    op: 'PUT /api/v1/sustainability/weather/{propertyId}',
+    call: async (h) => {
+      const res = await req('PUT', `/api/v1/sustainability/weather/${ids.property}`, owner().token, h, { days: [{ date: '2026-01-05', meanTempC: 3.5 }] });
+      return { res, status: 200, expect: { action: 'sustainability.weather_recorded', actorId: owner().id, target: { type: 'property', id: ids.property } } };
+    },
+  },
 ];
 
 /**

@@ -68,6 +68,8 @@ beforeAll(async () => {
   const entered = await host.request('PUT', `/api/v1/sustainability/consumption/${b.propertyIds[0]}`, { token: b.users.owner.token, body: { readings: [{ date: '2025-12-04', resource: 'water', quantity: 9, unit: 'm3' }] } });
   if (entered.status !== 202) throw new Error(`setup: consumption entry ${entered.status} ${entered.text}`);
   await host.app.broker?.idle();
+  // One of B's own emission factors (GoGreen).
+  bIds.factor = (await host.request('POST', '/api/v1/sustainability/factors', { token: b.users.owner.token, body: { activity: 'laundry', region: 'DE', unit: 'kg', kgCo2ePerUnit: 0.4, year: 2025, source: 'B contractor' } })).json?.id;
   for (const [k, v] of Object.entries(bIds)) if (!v) throw new Error(`setup: no ${k} in tenant B`);
 });
 
@@ -80,7 +82,11 @@ function bParam(route: string, name: string): string | undefined {
     case 'periods:propertyId':
     case 'labour-standards:propertyId':
     case 'consumption:propertyId':
+    case 'targets:propertyId':
+    case 'weather:propertyId':
       return b.propertyIds[0];
+    case 'factors:id':
+      return bIds.factor;
     case 'departments:departmentId':
       return b.departmentIds[b.propertyIds[0] as string]?.[0];
     case 'users:id':
@@ -139,6 +145,10 @@ const BODIES: Record<string, unknown> = {
   'POST v1/planning/versions/{id}/approve': { comment: 'taken over' },
   'POST v1/planning/versions/{id}/reject': { comment: 'taken over' },
   'POST v1/planning/versions/{id}/lock': { comment: 'taken over' },
+  'PUT v1/sustainability/properties/{propertyId}': { areas: { totalM2: 100, roomsAndCorridorsM2: 50, meetingM2: 10 }, country: 'GB' },
+  'PUT v1/sustainability/factors/{id}': { activity: 'laundry', region: 'DE', unit: 'kg', kgCo2ePerUnit: 9, year: 2025, source: 'taken over' },
+  'PUT v1/sustainability/targets/{propertyId}': { targets: [{ resource: 'waterM3', reductionPct: 99, baselineYear: 2024, deadlineYear: 2026 }] },
+  'PUT v1/sustainability/weather/{propertyId}': { days: [{ date: '2026-01-01', meanTempC: 40 }] },
 };
 
 /**
@@ -191,7 +201,7 @@ describe('tenant isolation across every route with an object in its path', () =>
 
   it("refuses B's property (and property group) in report and digest queries", async () => {
     const q = `propertyId=${b.propertyIds[0]}&from=2026-01-01&to=2026-01-31`;
-    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/planning/labour-forecast?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/scenarios?propertyId=${b.propertyIds[0]}&year=2027`, `/api/v1/planning/scenarios/compare?ids=${bIds.scenario}`, `/api/v1/planning/versions?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/versions/compare?a=${bIds.version}&b=${bIds.version}`, `/api/v1/planning/templates/budget?propertyId=${b.propertyIds[0]}&year=2027&format=csv`, `/api/v1/planning/periods?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/adjustments?propertyId=${b.propertyIds[0]}`, `/api/v1/sustainability/consumption?propertyId=${b.propertyIds[0]}&from=2025-12-01&to=2025-12-31`, `/api/v1/sustainability/consumption?propertyId=${b.propertyIds[0]}&from=2025-12&to=2025-12&granularity=month`]) {
+    for (const path of [`/api/v1/reports/revenue-productivity?${q}&granularity=day`, `/api/v1/reports/profit-loss?${q}&granularity=month`, `/api/v1/reports/daily-digest?propertyId=${b.propertyIds[0]}&date=2026-01-01`, `/api/v1/reports/revenue-productivity/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/profit-loss/portfolio?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/planning/labour-forecast?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/scenarios?propertyId=${b.propertyIds[0]}&year=2027`, `/api/v1/planning/scenarios/compare?ids=${bIds.scenario}`, `/api/v1/planning/versions?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/versions/compare?a=${bIds.version}&b=${bIds.version}`, `/api/v1/planning/templates/budget?propertyId=${b.propertyIds[0]}&year=2027&format=csv`, `/api/v1/planning/periods?propertyId=${b.propertyIds[0]}`, `/api/v1/planning/adjustments?propertyId=${b.propertyIds[0]}`, `/api/v1/sustainability/consumption?propertyId=${b.propertyIds[0]}&from=2025-12-01&to=2025-12-31`, `/api/v1/sustainability/consumption?propertyId=${b.propertyIds[0]}&from=2025-12&to=2025-12&granularity=month`, `/api/v1/reports/sustainability?${q}`, `/api/v1/reports/sustainability?groupId=${bIds.group}&from=2026-01-01&to=2026-01-31`, `/api/v1/reports/sustainability/statement?propertyId=${b.propertyIds[0]}&year=2026`]) {
       const res = await host.request('GET', path, { token: a.users.owner.token });
       expect([path, res.status]).toEqual([path, 404]);
     }
