@@ -87,7 +87,12 @@ export class ConsumptionInputs {
     authorize(principal, permission, { tenantId: principal.tenantId, propertyId, kind: 'property' });
   }
 
-  /** The property's manual-entry integration, created (audited as the caller's) on first use or after it was deleted. */
+  /**
+   * The property's manual-entry integration, created (audited as the caller's) on first use or after
+   * it was deleted. Created disabled: it takes no deliveries of its own (a signed webhook to it is
+   * refused) and is never reported late, since nobody promised a daily entry; entries reach the
+   * pipeline through receiveBatches, which a disabled integration does not stop.
+   */
   private async integration(principal: Principal, propertyId: string, entry: ConsumptionEntryItem | undefined, meta: RequestMeta): Promise<IntegrationItem> {
     if (entry) {
       try {
@@ -98,7 +103,7 @@ export class ConsumptionInputs {
     }
     const created = await this.integrations.service.createAs(
       callerOf(principal),
-      { propertyId, sourceType: 'utility', name: MANUAL_INTEGRATION_NAME, format: 'json', mappings: { departments: {}, accounts: {} }, enabled: true, acceptance: 'all-or-nothing' },
+      { propertyId, sourceType: 'utility', name: MANUAL_INTEGRATION_NAME, format: 'json', mappings: { departments: {}, accounts: {} }, enabled: false, acceptance: 'all-or-nothing' },
       meta,
     );
     return created.item;

@@ -144,7 +144,10 @@ describe('manual entry', () => {
     const imp = await host.request('GET', `/api/v1/integrations/${res.json.integrationId}/imports/${res.json.importId}`, { token: owner });
     expect(imp.json).toMatchObject({ status: 'accepted', counts: { accepted: 2 } });
     const integration = await host.request('GET', `/api/v1/integrations/${res.json.integrationId}`, { token: owner });
-    expect(integration.json).toMatchObject({ propertyId: p0, sourceType: 'utility', name: 'GoGreen manual entry' });
+    // Disabled: it takes no deliveries of its own and is never late (nobody promised a daily entry).
+    expect(integration.json).toMatchObject({ propertyId: p0, sourceType: 'utility', name: 'GoGreen manual entry', enabled: false });
+    const status = await host.request('GET', '/api/v1/integrations/status', { token: owner });
+    expect(status.json.items.find((s: { integrationId: string }) => s.integrationId === res.json.integrationId)).toMatchObject({ late: false, lastSuccessfulImport: { importId: res.json.importId } });
 
     const d3 = await day('2026-09-03');
     expect(d3?.consumption.electricity?.gridKwh).toBe(1500);
