@@ -11,6 +11,7 @@ import type { Integrations } from '../integrations/index.js';
 import type { IntegrationItem } from '../integrations/model.js';
 import { callerOf } from '../integrations/service.js';
 import type { UtilityEntry } from '../integrations/formats/utility/record.js';
+import { daysOfMonth } from '../reporting/spread.js';
 import { pathOf } from './consumption-measures.js';
 import type { ConsumptionDay, ConsumptionMonth, ConsumptionSource } from './consumption-source.js';
 
@@ -58,11 +59,6 @@ export type ConsumptionRead = { propertyId: string; granularity: 'day'; from: st
 /** Longest ranges one read may ask for. */
 export const MAX_DAYS = 400;
 export const MAX_MONTHS = 120;
-
-function lastDay(month: string): string {
-  const [y, m] = month.split('-').map(Number) as [number, number];
-  return new Date(Date.UTC(y, m, 0)).toISOString().slice(0, 10);
-}
 
 /** The id a manual reading is stored under: its own, or one per day-or-month, meter and kind of resource, so re-entering the same thing corrects it. */
 export function entryRecordId(r: UtilityEntry): string {
@@ -162,7 +158,7 @@ export class ConsumptionInputs {
       return { propertyId: q.propertyId, granularity: 'month', from, to, items: await this.source.months(principal.tenantId, q.propertyId, from, to) };
     }
     const from = q.from.length === 7 ? `${q.from}-01` : q.from;
-    const to = q.to.length === 7 ? lastDay(q.to) : q.to;
+    const to = q.to.length === 7 ? (daysOfMonth(q.to).at(-1) as string) : q.to;
     if (from > to) throw badRequest('The range is empty.', [{ field: 'query.to', message: 'must not be before from' }]);
     if ((Date.parse(to) - Date.parse(from)) / 86_400_000 + 1 > MAX_DAYS) throw badRequest('The range is too long.', [{ field: 'query.to', message: `at most ${MAX_DAYS} days` }]);
     return { propertyId: q.propertyId, granularity: 'day', from, to, items: await this.source.days(principal.tenantId, q.propertyId, from, to) };

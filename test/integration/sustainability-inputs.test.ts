@@ -73,6 +73,10 @@ describe('utility readings by signed webhook', () => {
     // A day without room nights takes none of a monthly reading.
     expect(days.items[2]).toEqual({ date: '2026-09-03', consumption: { water: { mainsM3: 0, wellM3: 0, recycledM3: 0 }, naturalGas: { kwh: 0 }, refrigerants: [] } });
 
+    // Months stand for their first and last day at day granularity.
+    const byMonth = await consumption(`propertyId=${p0}&from=2026-09&to=2026-09`);
+    expect([byMonth.from, byMonth.to, byMonth.items.length]).toEqual(['2026-09-01', '2026-09-30', 30]);
+
     const months = await consumption(`propertyId=${p0}&from=2026-08&to=2026-10&granularity=month`);
     expect(months).toMatchObject({ granularity: 'month', from: '2026-08', to: '2026-10' });
     expect(months.items).toEqual([
