@@ -44,6 +44,20 @@ const owner = () => t.users.owner;
 const req = (method: string, path: string, token: string | undefined, headers: Record<string, string>, body?: unknown) =>
   host.request(method, path, { ...(token ? { token } : {}), headers, ...(body !== undefined ? { body } : {}) });
 
+/** A budget for the walk's property: its CSV template with one utilities figure, for 2031 (a year nothing else here touches). */
+const uploadBudget = async (h: Record<string, string>) => {
+  const csv = (await req('GET', `/api/v1/planning/templates/budget?propertyId=${ids.property}&year=2031&format=csv`, owner().token, {})).text;
+  const body = csv.replace(/^PROPERTY,Property,utilities,/m, 'PROPERTY,Property,utilities,100');
+  return host.request('POST', `/api/v1/planning/versions?propertyId=${ids.property}&year=2031&kind=budget`, { token: owner().token, rawBody: body, headers: { ...h, 'content-type': 'text/csv' } });
+};
+/** The admin approves planning versions (four eyes: the owner uploads them); signed in afresh, as the walk logs the admin out everywhere. */
+const approver = async () => ({ id: t.users.admin.id, token: await loginAs(host, t.slug, t.users.admin.email, SEED_PASSWORD) });
+/** A workflow step on a planning version under its current ETag. */
+const versionStep = async (id: string, action: string, token: string, h: Record<string, string>, body?: unknown) => {
+  const etag = (await req('GET', `/api/v1/planning/versions/${id}`, owner().token, {})).headers.get('etag') ?? '';
+  return req('POST', `/api/v1/planning/versions/${id}/${action}`, token, { ...h, 'if-match': etag }, body);
+};
+
 const steps: Step[] = [
   {
     op: 'POST /api/v1/tenants',
@@ -374,6 +388,37 @@ const steps: Step[] = [
       return { res, status: 200, expect: { action: `planning.period_${action}ed`, actorId: owner().id, target: { type: 'periodLock', id: `lock:${ids.property}:2026-01` } } };
     },
   })),
+  {
+    op: 'POST /api/v1/planning/versions',
+    call: async (h) => {
+      const res = await uploadBudget(h);
+      ids.planningVersion = res.json?.id;
+      return { res, status: 201, expect: { action: 'planning.version_uploaded', actorId: owner().id, target: { type: 'planningVersion', id: ids.planningVersion } } };
+    },
+  },
+  ...(
+    [
+      ['submit', async () => owner(), 'planning.version_submitted'],
+      ['approve', approver, 'planning.version_approved'],
+      ['lock', async () => owner(), 'planning.version_locked'],
+    ] as const
+  ).map(([action, by, audited]) => ({
+    op: `POST /api/v1/planning/versions/{id}/${action}`,
+    call: async (h: Record<string, string>) => {
+      const actor = await by();
+      const res = await versionStep(ids.planningVersion!, action, actor.token, h);
+      return { res, status: 200, expect: { action: audited, actorId: actor.id, target: { type: 'planningVersion', id: ids.planningVersion } } };
+    },
+  })),
+  {
+    op: 'POST /api/v1/planning/versions/{id}/reject',
+    call: async (h) => {
+      const id = (await uploadBudget({})).json?.id as string;
+      await versionStep(id, 'submit', owner().token, {});
+      const res = await versionStep(id, 'reject', (await approver()).token, h, { comment: 'utilities too low' });
+      return { res, status: 200, expect: { action: 'planning.version_rejected', actorId: t.users.admin.id, target: { type: 'planningVersion', id } } };
+    },
+  },
   {
     op: 'PUT /api/v1/sustainability/consumption/{propertyId}',
     call: async (h) => {
