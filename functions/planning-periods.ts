@@ -30,7 +30,7 @@ const difference = z.object({
   departmentId: z.string().nullable().describe('null: the property level'),
   scenario: z.enum(['actual', 'budget', 'forecast', 'onTheBooks']),
   period: z.string().optional().describe('Set for monthly figures (ledger lines), which reports spread over the month'),
-  measure: z.string().describe('A department or property measure, or usali.<line>; payroll measures only with payroll.read'),
+  measure: z.string().describe('A department or property measure, usali.<line>, or utility.<path> (GoGreen consumption); payroll measures only with payroll.read'),
   before: z.number(),
   after: z.number(),
 });
