@@ -19,7 +19,7 @@ export function labourContext<S, C>(vendor: string, settings: S, credentials: C,
 /** Productive hours and labour cost of a result's live `tms` records, per `department|date`. */
 export function byDepartmentDay(result: PullResult): Map<string, { hours: number; cost: number }> {
   const out = new Map<string, { hours: number; cost: number }>();
-  for (const b of result.batches)
+  for (const b of result.batches.filter((x) => x.sourceType === 'tms'))
     for (const r of b.records) {
       if (r.deleted) continue;
       const k = `${String(r.department)}|${String(r.date)}`;

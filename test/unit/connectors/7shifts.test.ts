@@ -1,13 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { sevenShifts } from '../../../shared/connectors/vendors/7shifts/index.js';
-import { instantOf, timeRecords } from '../../../shared/connectors/vendors/7shifts/mapping.js';
-import { listOf, timePunch, webhookPunch } from '../../../shared/connectors/vendors/7shifts/schemas.js';
+import { instantOf, scheduleRecords, timeRecords } from '../../../shared/connectors/vendors/7shifts/mapping.js';
+import { listOf, schedulePublished, shift, timePunch, webhookPunch } from '../../../shared/connectors/vendors/7shifts/schemas.js';
 import { sevenShiftsSettings, type SevenShiftsCredentials, type SevenShiftsSettings } from '../../../shared/connectors/vendors/7shifts/settings.js';
 import { signatureOf, verifySignature } from '../../../shared/connectors/vendors/7shifts/signature.js';
 import { tms } from '../../../shared/integrations/formats/tms/index.js';
-import { COMPANY_ID, HOUSEKEEPING, KITCHEN, LOCATION_ID } from '../../fakes/vendors/7shifts/dataset.js';
-import { expectedLabour } from '../../fakes/vendors/7shifts/expected.js';
+import { schedules } from '../../../shared/integrations/formats/schedules/index.js';
+import type { PullResult } from '../../../shared/connectors/connector.js';
+import { COMPANY_ID, HOUSEKEEPING, KITCHEN, LOCATION_ID, OTHER_LOCATION_ID } from '../../fakes/vendors/7shifts/dataset.js';
+import { expectedLabour, expectedSchedule } from '../../fakes/vendors/7shifts/expected.js';
 import { byDepartmentDay, labourContext } from '../../support/labour-results.js';
 import { ACCESS_TOKEN, COMPANY_GUID, startSevenShiftsFake, type SevenShiftsFake } from '../../fakes/vendors/7shifts/server.js';
 
@@ -58,7 +60,84 @@ describe('7shifts schemas against the published samples', () => {
   });
 });
 
+const CODES = { [KITCHEN]: 'FB', [HOUSEKEEPING]: 'Housekeeping' };
+const expectedHours = () => expectedSchedule(fake.data, { timeZone: TZ, locationId: LOCATION_ID, departmentCode: CODES });
+
+/** Scheduled hours of a result's live `schedules` records per `department|date`, through the canonical format (validation, then its mapping). */
+function scheduledByDepartmentDay(result: PullResult): Map<string, number> {
+  const out = new Map<string, number>();
+  const ctx = { mappings: { departments: { FB: 'FB', Housekeeping: 'Housekeeping' }, accounts: {} }, receivedDate: '2026-03-01', timeZone: TZ };
+  for (const b of result.batches.filter((x) => x.sourceType === 'schedules'))
+    for (const r of b.records) {
+      if (r.deleted) continue;
+      const fact = schedules.toFact(schedules.record.parse(r), ctx);
+      const c = fact.contributions[0]!;
+      const k = `${c.departmentId}|${fact.date}`;
+      out.set(k, Math.round(((out.get(k) ?? 0) + (c.measures.scheduledHours ?? 0)) * 100) / 100);
+    }
+  return out;
+}
+
+describe('7shifts shifts: the published samples and the schedules they become', () => {
+  it('reads the documented List Shifts answer and the schedule.published payload', () => {
+    const list = listOf(shift).parse(fixture('shifts.list.json'));
+    expect(list.data[0]).toMatchObject({ id: 435688597, user_id: 555, department_id: 7890, start: '2022-07-06T23:00:00Z', end: '2022-07-07T05:00:00Z', deleted: false, breaks: [] });
+    expect(schedulePublished.parse(fixture('webhook.schedule.published.json'))).toMatchObject({ company_id: 1234, location_id: 11, department_ids: [1, 2], start: '2022-03-27T00:00:00+00:00' });
+  });
+
+  it('maps the documented shift to a valid canonical schedule record: 6 h on its local start date', () => {
+    const [documented] = listOf(shift).parse(fixture('shifts.list.json')).data;
+    const records = scheduleRecords([documented!], sevenShiftsSettings.parse({ companyId: 1234, locationIds: [4569] }), { users: new Map([[555, { id: 555, employee_id: 'P-555' }]]), departments: new Map([[7890, 'FOH']]) });
+    expect(records).toEqual([{ id: '7shifts:1234:shift:435688597', employeeNumber: 'P-555', department: 'FOH', role: '2583', start: '2022-07-06T23:00:00Z', end: '2022-07-07T05:00:00Z', unpaidBreakMinutes: 0 }]);
+    const record = schedules.record.parse(records[0]);
+    // 23:00 UTC is 17:00 in Regina: the shift belongs to 6 July there.
+    expect(schedules.toFact(record, { mappings: { departments: { FOH: 'd-foh' }, accounts: {} }, receivedDate: '2022-07-01', timeZone: 'America/Regina' })).toEqual({ date: '2022-07-06', scenario: 'onTheBooks', contributions: [{ departmentId: 'd-foh', measures: { scheduledHours: 6 } }] });
+    expect(records[0]!.id).not.toContain('P-555');
+  });
+});
+
 describe('7shifts connector against the fake (contract and mapping)', () => {
+  it('backfills the published shifts of the dates, live and deleted, and their hours equal the fake’s', async () => {
+    fake.requests.length = 0;
+    const result = await sevenShifts.backfill(context(), { from: '2026-03-09', to: '2026-03-15' });
+    expect(fake.violations).toEqual([]);
+    const hours = scheduledByDepartmentDay(result);
+    expect(hours).toEqual(expectedHours());
+    // 8.5 h with the unpaid break out; the midnight shift on the 11th; after local midnight on the 12th; a break by length.
+    expect([hours.get('FB|2026-03-10'), hours.get('FB|2026-03-11'), hours.get('Housekeeping|2026-03-12'), hours.get('Housekeeping|2026-03-13')]).toEqual([8.5, 8.5, 7, 7.25]);
+    const records = result.batches.filter((b) => b.sourceType === 'schedules').flatMap((b) => b.records);
+    expect(records).toContainEqual({ id: `7shifts:${COMPANY_ID}:shift:2008`, deleted: true });
+    for (const absent of [2006, 2007, 2009]) expect(records.map((r) => r.id)).not.toContain(`7shifts:${COMPANY_ID}:shift:${absent}`);
+    const shiftReads = fake.requests.filter((r) => r.path.endsWith('/shifts'));
+    expect(shiftReads[0]?.query).toMatchObject({ location_id: [String(LOCATION_ID)], 'start[gte]': ['2026-03-08T23:00:00Z'], 'start[lte]': ['2026-03-15T22:59:59Z'], limit: ['2'] });
+    expect(shiftReads.some((r) => r.query.deleted?.[0] === 'true')).toBe(true);
+    expect(shiftReads.some((r) => r.query.cursor)).toBe(true);
+  });
+
+  it('pulls shifts modified since the watermark: an edit replaces, a deletion removes', async () => {
+    const since = new Date(Date.now() - 1000).toISOString();
+    const saved = [2003, 2005].map((id) => [id, { ...fake.data.shifts.find((x) => x.id === id)! }] as const);
+    fake.editShift(2003, { end: '2026-03-10T12:00:00Z' });
+    fake.editShift(2005, { deleted: true });
+    const result = await sevenShifts.pull(context(), { from: since, to: new Date().toISOString() });
+    expect(fake.violations).toEqual([]);
+    expect(scheduledByDepartmentDay(result)).toEqual(new Map([['Housekeeping|2026-03-10', 5]]));
+    expect(result.batches.find((b) => b.sourceType === 'schedules')?.records).toContainEqual({ id: `7shifts:${COMPANY_ID}:shift:2005`, deleted: true });
+    // Put them back as they were, modified stamps included, so later watermarks don't see them.
+    for (const [id, before] of saved) Object.assign(fake.data.shifts.find((x) => x.id === id)!, before);
+  });
+
+  it('answers schedule.published by reading the week of the location it names; another location is no work', async () => {
+    const published = fake.schedulePublished(LOCATION_ID, '2026-03-09', '2026-03-15');
+    expect(sevenShifts.push!.authenticate({ headers: published.headers, query: {}, body: Buffer.from(published.body) }, credentials)).toBe(true);
+    const result = await sevenShifts.push!.handle(context(), { headers: published.headers, query: {}, body: Buffer.from(published.body) });
+    expect(scheduledByDepartmentDay(result)).toEqual(expectedHours());
+    expect(result.batches.map((b) => b.sourceType)).toEqual(['schedules']);
+    const other = fake.schedulePublished(OTHER_LOCATION_ID, '2026-03-09', '2026-03-15');
+    expect((await sevenShifts.push!.handle(context(), { headers: other.headers, query: {}, body: Buffer.from(other.body) })).batches).toEqual([]);
+    expect(fake.violations).toEqual([]);
+  });
+
   it('backfills business dates in whole weeks, every request as documented, and the records equal the fake’s figures', async () => {
     fake.requests.length = 0;
     const result = await sevenShifts.backfill(context(), { from: '2026-03-09', to: '2026-03-31' });

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { VendorHttp } from '../../connector.js';
 import { VendorError } from '../../http/vendor-error.js';
-import { department, listOf, oneUser, timePunch, user, type TimePunch, type User } from './schemas.js';
+import { department, listOf, oneUser, shift, timePunch, user, type Shift, type TimePunch, type User } from './schemas.js';
 import type { SevenShiftsCredentials, SevenShiftsSettings } from './settings.js';
 
 export const VENDOR = '7shifts';
@@ -15,6 +15,15 @@ export interface PunchQuery {
   clockedInFrom?: string;
   clockedInTo?: string;
   userId?: number;
+}
+
+export interface ShiftQuery {
+  locationId: number;
+  modifiedSince?: string;
+  startFrom?: string;
+  startTo?: string;
+  /** Published shifts deleted since (7shifts lists them only when asked). */
+  deleted?: boolean;
 }
 
 /**
@@ -77,6 +86,21 @@ export class SevenShiftsClient {
         ...(this.settings.approvedOnly ? { approved: 'true' } : {}),
       },
       timePunch,
+    );
+  }
+
+  /** Published shifts (the default of List Shifts; drafts are not asked for). */
+  shifts(q: ShiftQuery): Promise<Shift[]> {
+    return this.all(
+      this.path('/shifts'),
+      {
+        location_id: q.locationId,
+        ...(q.modifiedSince ? { modified_since: iso(q.modifiedSince) } : {}),
+        ...(q.startFrom ? { 'start[gte]': iso(q.startFrom) } : {}),
+        ...(q.startTo ? { 'start[lte]': iso(q.startTo) } : {}),
+        ...(q.deleted ? { deleted: 'true' } : {}),
+      },
+      shift,
     );
   }
 

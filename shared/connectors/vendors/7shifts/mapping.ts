@@ -1,5 +1,5 @@
-import { toTimeRecords, type Punch, type TimeRecord } from '../../labour/index.js';
-import type { TimePunch, User } from './schemas.js';
+import { breakMinutes, toTimeRecords, type Punch, type TimeRecord } from '../../labour/index.js';
+import type { Shift, TimePunch, User } from './schemas.js';
 import type { SevenShiftsSettings } from './settings.js';
 
 /**
@@ -73,4 +73,44 @@ export function timeRecords(punches: readonly TimePunch[], settings: SevenShifts
     }
   }
   return [...toTimeRecords(live, [], { timeZone, overtime: settings.overtime, rates: settings.rates, idPrefix: prefix }), ...deletions];
+}
+
+/** The canonical `schedules` record (shared/integrations/formats/schedules/record.ts) a 7shifts shift becomes. */
+export interface ScheduleRecord {
+  id: string;
+  employeeNumber: string;
+  department: string;
+  role?: string;
+  start: string;
+  end: string;
+  unpaidBreakMinutes: number;
+}
+
+/**
+ * Published 7shifts shifts to canonical `schedules` records (id `7shifts:<company>:shift:<shift id>`,
+ * never the employee number): instants as 7shifts states them (UTC), the format puts each on its
+ * start's business date; planned breaks not marked paid are unpaid, by the labour module's
+ * breakMinutes (instants, else the stated length). A deleted shift is a deletion; a draft, an open
+ * (unassigned) shift and one of another location produce nothing, since nobody is scheduled on it.
+ */
+export function scheduleRecords(shifts: readonly Shift[], settings: SevenShiftsSettings, lookup: Lookup): Array<ScheduleRecord | { id: string; deleted: true }> {
+  const prefix = recordPrefix(settings);
+  const out = new Map<number, ScheduleRecord | { id: string; deleted: true }>();
+  for (const s of shifts) {
+    const id = `${prefix}:shift:${s.id}`;
+    // A shift seen deleted anywhere stays deleted for this batch, whatever order the reads came in.
+    if (s.deleted) out.set(s.id, { id, deleted: true });
+    if (s.deleted || out.has(s.id) || s.draft || s.open || !s.user_id || !settings.locationIds.includes(s.location_id)) continue;
+    const unpaid = (s.breaks ?? []).filter((b) => b.paid !== true).reduce((sum, b) => sum + breakMinutes({ paid: false, ...(b.start && b.end ? { start: instantOf(b.start), end: instantOf(b.end) } : {}), ...(b.length != null ? { minutes: b.length } : {}) }), 0);
+    out.set(s.id, {
+      id,
+      employeeNumber: employeeNumberOf(s.user_id, lookup.users),
+      department: departmentCodeOf(s.department_id, settings, lookup.departments),
+      ...(s.role_id ? { role: String(s.role_id) } : {}),
+      start: instantOf(s.start),
+      end: instantOf(s.end),
+      unpaidBreakMinutes: Math.round(unpaid * 100) / 100,
+    });
+  }
+  return [...out.values()];
 }

@@ -42,6 +42,44 @@ export const webhookPunch = timePunch.extend({
 });
 export type WebhookPunch = z.infer<typeof webhookPunch>;
 
+/**
+ * A scheduled shift (List Shifts): `start`/`end` in UTC; `user_id` empty on an open (unassigned) shift;
+ * `deleted` on a shift read with `deleted=true`. Breaks are planned breaks whose shape 7shifts' pages
+ * do not spell out (the sample has none): read leniently, by instants or a `length` in minutes.
+ */
+export const shiftBreak = z.object({
+  start: nullableInstant,
+  end: nullableInstant,
+  length: z.number().min(0).nullable().optional(),
+  paid: z.boolean().nullable().optional(),
+});
+
+export const shift = z.object({
+  id,
+  company_id: id.optional(),
+  user_id: id.nullable().optional(),
+  location_id: id,
+  department_id: id.nullable().optional(),
+  role_id: id.nullable().optional(),
+  start: z.string().min(1),
+  end: z.string().min(1),
+  draft: z.boolean().nullable().optional(),
+  open: z.boolean().nullable().optional(),
+  deleted: z.boolean().nullable().optional(),
+  modified: z.string().optional(),
+  breaks: z.array(shiftBreak).nullable().optional(),
+});
+export type Shift = z.infer<typeof shift>;
+
+/** The `schedule.published` payload: a location's schedule of some departments published for a week. */
+export const schedulePublished = z.object({
+  company_id: id,
+  location_id: id,
+  department_ids: z.array(id).nullable().optional(),
+  start: z.string().min(1),
+  end: z.string().min(1),
+});
+
 export const user = z.object({
   id,
   employee_id: z.string().nullable().optional(),

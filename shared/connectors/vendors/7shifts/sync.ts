@@ -1,10 +1,10 @@
-import type { ConnectorContext, PullResult } from '../../connector.js';
+import type { CanonicalBatch, ConnectorContext, PullResult } from '../../connector.js';
 import { affectedWeeks, weekStart } from '../../labour/index.js';
 import { businessDate, dayStartUtc } from '../../local-days.js';
 import { addDays } from '../../../reporting/periods.js';
-import { SevenShiftsClient } from './client.js';
-import { instantOf, timeRecords, type Lookup } from './mapping.js';
-import type { TimePunch, User } from './schemas.js';
+import { SevenShiftsClient, type ShiftQuery } from './client.js';
+import { instantOf, scheduleRecords, timeRecords, type Lookup } from './mapping.js';
+import type { Shift, TimePunch, User } from './schemas.js';
 import type { SevenShiftsCredentials, SevenShiftsSettings } from './settings.js';
 
 type Ctx = ConnectorContext<SevenShiftsSettings, SevenShiftsCredentials>;
@@ -38,13 +38,13 @@ export class SevenShiftsSync {
   }
 
   /** Users (employee numbers) and department names, read once per run; users missing from the list are read one by one. */
-  private async lookupFor(punches: readonly TimePunch[]): Promise<Lookup> {
+  private async lookupFor(userIds: Iterable<number>): Promise<Lookup> {
     if (!this.lookup) {
       const [users, departments] = await Promise.all([this.client.users(), this.client.departments()]);
       this.lookup = { users: new Map(users.map((u) => [u.id, u])), departments: new Map(departments.map((d) => [d.id, d.name])) };
     }
     const users = this.lookup.users as Map<number, User>;
-    for (const id of new Set(punches.map((p) => p.user_id))) if (!users.has(id)) users.set(id, await this.client.user(id));
+    for (const id of new Set(userIds)) if (!users.has(id)) users.set(id, await this.client.user(id));
     return this.lookup;
   }
 
@@ -64,24 +64,54 @@ export class SevenShiftsSync {
     for (const run of weekRuns(starts)) punches.push(...(await this.punchesOn(run.from, run.to)));
     // A deleted punch may no longer be listed by clock-in: its deletion comes from where it was seen.
     const all = [...punches, ...extra.filter((p) => p.deleted && !punches.some((q) => q.id === p.id))];
-    const records = timeRecords(all, this.ctx.settings, await this.lookupFor(all), this.ctx.timeZone);
+    const records = timeRecords(all, this.ctx.settings, await this.lookupFor(all.map((p) => p.user_id)), this.ctx.timeZone);
     return { batches: records.length ? [{ sourceType: 'tms', records: records.map((r) => ({ ...r })) }] : [], objectsRead: this.client.objectsRead };
   }
 
-  /** The change feed: punches modified since `from`, then their whole weeks recomputed. */
+  /**
+   * Published shifts of the settings' locations matching `q`, live and deleted: 7shifts lists a
+   * deleted shift only when asked (`deleted=true`), so each location is read both ways.
+   */
+  async shifts(q: Omit<ShiftQuery, 'locationId' | 'deleted'>, locationIds: readonly number[] = this.ctx.settings.locationIds): Promise<Shift[]> {
+    const out: Shift[] = [];
+    for (const locationId of locationIds) {
+      out.push(...(await this.client.shifts({ ...q, locationId })));
+      out.push(...(await this.client.shifts({ ...q, locationId, deleted: true })).map((s) => ({ ...s, deleted: s.deleted ?? true })));
+    }
+    return out;
+  }
+
+  /** The canonical `schedules` batch of a set of shifts (none when they map to nothing). */
+  async scheduleBatch(shifts: readonly Shift[]): Promise<CanonicalBatch[]> {
+    const assigned = shifts.filter((s) => !s.deleted && s.user_id).map((s) => s.user_id as number);
+    const records = scheduleRecords(shifts, this.ctx.settings, await this.lookupFor(assigned));
+    return records.length ? [{ sourceType: 'schedules', records: records.map((r) => ({ ...r })) }] : [];
+  }
+
+  /** Shifts starting on the business dates `from`..`to` (backfill, a published week). */
+  async scheduleOn(from: string, to: string, locationIds?: readonly number[]): Promise<CanonicalBatch[]> {
+    const startFrom = dayStartUtc(from, this.ctx.timeZone);
+    const startTo = new Date(Date.parse(dayStartUtc(addDays(to, 1), this.ctx.timeZone)) - 1000).toISOString();
+    return this.scheduleBatch(await this.shifts({ startFrom, startTo }, locationIds));
+  }
+
+  /** The change feed: punches modified since `from`, then their whole weeks recomputed; shifts modified since `from` (published, edited, deleted). */
   async changedSince(from: string): Promise<PullResult> {
     const changed: TimePunch[] = [];
     for (const locationId of this.ctx.settings.locationIds) changed.push(...(await this.client.punches({ locationId, modifiedSince: from })));
-    if (changed.length === 0) return { batches: [], objectsRead: this.client.objectsRead };
-    return this.recomputeWeeks(changed.map((p) => this.date(p)), changed);
+    const punches = changed.length === 0 ? [] : (await this.recomputeWeeks(changed.map((p) => this.date(p)), changed)).batches;
+    const schedule = await this.scheduleBatch(await this.shifts({ modifiedSince: from }));
+    return { batches: [...punches, ...schedule], objectsRead: this.client.objectsRead };
   }
 
-  /** Business dates `from`..`to`, in whole weeks. */
-  backfill(from: string, to: string): Promise<PullResult> {
+  /** Business dates `from`..`to`: punches in whole weeks, and the shifts starting on those dates. */
+  async backfill(from: string, to: string): Promise<PullResult> {
     const range = affectedWeeks([from, to], this.ctx.settings.overtime.weekStartsOn);
     const dates: string[] = [];
     for (let d = range!.from; d <= range!.to; d = addDays(d, 7)) dates.push(d);
-    return this.recomputeWeeks(dates);
+    const punches = (await this.recomputeWeeks(dates)).batches;
+    const schedule = await this.scheduleOn(from, to);
+    return { batches: [...punches, ...schedule], objectsRead: this.client.objectsRead };
   }
 
   /** The business date of one punch (webhooks). */

@@ -29,6 +29,24 @@ export interface FakePunch {
   breaks: FakeBreak[];
 }
 
+/** A published shift as List Shifts answers it (the parts the fake keeps). */
+export interface FakeShift {
+  id: number;
+  company_id: number;
+  user_id: number | null;
+  location_id: number;
+  department_id: number;
+  role_id: number;
+  start: string;
+  end: string;
+  draft: boolean;
+  open: boolean;
+  deleted: boolean;
+  created: string;
+  modified: string;
+  breaks: Array<{ id: number; start?: string; end?: string; length?: number; paid: boolean }>;
+}
+
 export interface SevenShiftsData {
   companyId: number;
   locations: Array<{ id: number; name: string; timezone: string }>;
@@ -38,6 +56,7 @@ export interface SevenShiftsData {
   users: Array<{ id: number; employee_id: string | null; first_name: string; last_name: string; active: boolean; listed: boolean }>;
   wages: Record<number, Array<{ id: number; effective_date: string; role_id: number | null; wage_type: string; wage_cents: number }>>;
   punches: FakePunch[];
+  shifts: FakeShift[];
 }
 
 export const COMPANY_ID = 7001;
@@ -51,6 +70,13 @@ const at = (s: string) => new Date(s).toISOString().replace('.000Z', '+00:00');
 function punch(id: number, user: number, department: number, role: number, wageCents: number, clockIn: string, clockOut: string | null, over: Partial<FakePunch> = {}): FakePunch {
   const modified = at(new Date(Date.parse(clockOut ?? clockIn) + 10 * 60_000).toISOString());
   return { id, company_id: COMPANY_ID, user_id: user, role_id: role, location_id: LOCATION_ID, department_id: department, hourly_wage: wageCents, approved: true, clocked_in: at(clockIn), clocked_out: clockOut ? at(clockOut) : null, created: modified, modified, deleted: false, breaks: [], ...over };
+}
+
+const shiftAt = (s: string) => new Date(s).toISOString().replace('.000Z', 'Z');
+
+function shift(id: number, user: number | null, department: number, role: number, start: string, end: string, over: Partial<FakeShift> = {}): FakeShift {
+  const modified = shiftAt(new Date(Date.parse(start) - 7 * 86_400_000).toISOString());
+  return { id, company_id: COMPANY_ID, user_id: user, location_id: LOCATION_ID, department_id: department, role_id: role, start: shiftAt(start), end: shiftAt(end), draft: false, open: false, deleted: false, created: modified, modified, breaks: [], ...over };
 }
 
 export function sevenShiftsDataset(): SevenShiftsData {
@@ -95,6 +121,26 @@ export function sevenShiftsDataset(): SevenShiftsData {
       punch(1007, 502, HOUSEKEEPING, 92, 1400, '2026-03-13T07:00:00Z', '2026-03-13T15:00:00Z', { deleted: true }),
       // Still clocked in.
       punch(1008, 502, HOUSEKEEPING, 92, 1400, '2026-03-29T07:00:00Z', null),
+    ],
+    // Published shifts of the same weeks, chosen for the schedule rules: an unpaid break by its
+    // instants, a paid one, a shift over midnight, one starting after local midnight (the previous UTC
+    // day), a break given by its length only, an open shift, another hotel's, a deleted one, a draft.
+    shifts: [
+      // 06:00–15:00 Vienna, 30 min unpaid break: 8.5 h.
+      shift(2001, 501, KITCHEN, 91, '2026-03-10T05:00:00Z', '2026-03-10T14:00:00Z', { breaks: [{ id: 1, start: shiftAt('2026-03-10T09:00:00Z'), end: shiftAt('2026-03-10T09:30:00Z'), paid: false }] }),
+      // 16:00–00:30 Vienna, over midnight, 15 min paid break: 8.5 h on the 11th.
+      shift(2002, 501, KITCHEN, 91, '2026-03-11T15:00:00Z', '2026-03-11T23:30:00Z', { breaks: [{ id: 2, start: shiftAt('2026-03-11T19:00:00Z'), end: shiftAt('2026-03-11T19:15:00Z'), paid: true }] }),
+      // 08:00–12:00 Vienna: 4 h.
+      shift(2003, 502, HOUSEKEEPING, 92, '2026-03-10T07:00:00Z', '2026-03-10T11:00:00Z'),
+      // 00:30–07:30 Vienna on the 12th, a user missing from the users list: 7 h on the 12th.
+      shift(2004, 503, HOUSEKEEPING, 92, '2026-03-11T23:30:00Z', '2026-03-12T06:30:00Z'),
+      // 08:00–16:00 Vienna, a 45-minute unpaid break stated by length: 7.25 h.
+      shift(2005, 502, HOUSEKEEPING, 92, '2026-03-13T07:00:00Z', '2026-03-13T15:00:00Z', { breaks: [{ id: 3, length: 45, paid: false }] }),
+      // Open (nobody scheduled), another hotel's location, deleted, a draft: none of them counts.
+      shift(2006, null, KITCHEN, 91, '2026-03-12T10:00:00Z', '2026-03-12T18:00:00Z', { open: true }),
+      shift(2007, 502, HOUSEKEEPING, 92, '2026-03-10T07:00:00Z', '2026-03-10T15:00:00Z', { location_id: OTHER_LOCATION_ID }),
+      shift(2008, 502, HOUSEKEEPING, 92, '2026-03-14T07:00:00Z', '2026-03-14T15:00:00Z', { deleted: true }),
+      shift(2009, 501, KITCHEN, 91, '2026-03-14T07:00:00Z', '2026-03-14T15:00:00Z', { draft: true }),
     ],
   };
 }

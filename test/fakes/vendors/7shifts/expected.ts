@@ -36,3 +36,20 @@ export function expectedLabour(data: SevenShiftsData, o: ExpectOptions): Map<str
   }
   return out;
 }
+
+/**
+ * The scheduled hours of the fake company's published, assigned, live shifts of a location per
+ * department code and local start date, computed here from the fake's objects: start to end minus
+ * unpaid breaks (by their instants, else their length).
+ */
+export function expectedSchedule(data: SevenShiftsData, o: Pick<ExpectOptions, 'timeZone' | 'locationId' | 'departmentCode'>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const s of data.shifts) {
+    if (s.location_id !== o.locationId || s.deleted || s.draft || s.open || s.user_id === null) continue;
+    const unpaidMs = s.breaks.filter((b) => !b.paid).reduce((sum, b) => sum + (b.start && b.end ? Date.parse(b.end) - Date.parse(b.start) : (b.length ?? 0) * 60_000), 0);
+    const hours = (Date.parse(s.end) - Date.parse(s.start) - unpaidMs) / 3_600_000;
+    const k = `${o.departmentCode[s.department_id]}|${localDate(s.start, o.timeZone)}`;
+    out.set(k, Math.round(((out.get(k) ?? 0) + hours) * 100) / 100);
+  }
+  return out;
+}

@@ -3,11 +3,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac } from 'node:crypto';
 import { operationOf, queryErrors, sendJson, type RecordedRequest } from '../documented-operations.js';
 import { listenOnLoopback } from '../loopback.js';
-import { sevenShiftsDataset, type FakePunch, type SevenShiftsData } from './dataset.js';
+import { sevenShiftsDataset, type FakePunch, type FakeShift, type SevenShiftsData } from './dataset.js';
 
 /**
  * A fake 7shifts API v2 on a free loopback port, answering from a stateful dataset (dataset.ts):
- * time punches (filters and keyset pages), users, one user, departments, roles, locations (with
+ * time punches and published shifts (filters and keyset pages; deleted shifts only with
+ * `deleted=true`, drafts never), users, one user, departments, roles, locations (with
  * their time zones), a user's wages.
  * Every request is checked against the parameters 7shifts documents (test/fixtures/vendors/7shifts/
  * operations.json, PROVENANCE.md): an unknown parameter, a malformed value or a missing header is
@@ -32,6 +33,10 @@ export interface SevenShiftsFake {
   edit(id: number, changes: Partial<FakePunch>): FakePunch;
   /** A webhook 7shifts would send about a punch: the raw body and its signed headers. */
   webhook(topic: string, id: number, options?: { guid?: string; timestamp?: number }): { body: string; headers: Record<string, string> };
+  /** Changes a shift, or adds one, as 7shifts would (modified stamped now). */
+  editShift(id: number, changes: Partial<FakeShift>): FakeShift;
+  /** The signed `schedule.published` webhook of a location's week (`start`, `end`: its first and last dates). */
+  schedulePublished(locationId: number, start: string, end: string): { body: string; headers: Record<string, string> };
   close(): Promise<void>;
 }
 
@@ -88,13 +93,26 @@ export async function startSevenShiftsFake(data: SevenShiftsData = sevenShiftsDa
         hourly_wage: p.hourly_wage / 100,
         time_punch_breaks: breaks.map((b, i) => ({ id: id * 10 + i, user_id: p.user_id, custom_break_id: 0, paid: b.paid, in: dbTime(b.in), out: dbTime(b.out), in_iso: b.in, out_iso: b.out, deleted: false })),
       };
-      const body = JSON.stringify(payload);
-      const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
-      const signature = createHmac('sha256', `${timestamp}#${options.guid ?? COMPANY_GUID}`).update(body).digest('hex');
-      return { body, headers: { 'content-type': 'application/json', 'x-webhook-id': `wh-${id}-${timestamp}`, 'x-webhook-topic': topic, 'x-company-id': String(p.company_id), 'x-hmac-timestamp': timestamp, 'x-hmac-signature': signature } };
+      return signed(topic, JSON.stringify(payload), `wh-${id}`, options);
+    },
+    editShift(id, changes) {
+      let s = data.shifts.find((x) => x.id === id);
+      if (!s) data.shifts.push((s = { ...(data.shifts[0] as FakeShift), id, breaks: [] }));
+      return Object.assign(s, changes, { modified: stamp(Date.now()) });
+    },
+    schedulePublished(locationId, start, end) {
+      // The documented payload: the location, its departments, the week's first and last days as UTC midnights.
+      const body = JSON.stringify({ company_id: data.companyId, location_id: locationId, department_ids: data.departments.filter((d) => d.location_id === locationId).map((d) => d.id), start: `${start}T00:00:00+00:00`, end: `${end}T00:00:00+00:00` });
+      return signed('schedule.published', body, `wh-schedule-${locationId}-${start}`);
     },
     close: () => server.close(),
   };
+
+  function signed(topic: string, body: string, id: string, options: { guid?: string; timestamp?: number } = {}): { body: string; headers: Record<string, string> } {
+    const timestamp = String(options.timestamp ?? Math.floor(Date.now() / 1000));
+    const signature = createHmac('sha256', `${timestamp}#${options.guid ?? COMPANY_GUID}`).update(body).digest('hex');
+    return { body, headers: { 'content-type': 'application/json', 'x-webhook-id': `${id}-${timestamp}`, 'x-webhook-topic': topic, 'x-company-id': String(data.companyId), 'x-hmac-timestamp': timestamp, 'x-hmac-signature': signature } };
+  }
 
   const api = (template: string, params: Record<string, string>, query: URLSearchParams, res: ServerResponse) => {
     if (Number(params.company_id) !== data.companyId) return sendJson(res, 404, { message: 'company not found' });
@@ -112,6 +130,23 @@ export async function startSevenShiftsFake(data: SevenShiftsData = sevenShiftsDa
             (!q('modified_since') || Date.parse(p.modified) > Date.parse(q('modified_since')!)),
         );
         return sendJson(res, 200, paged(items, query, 'time_punches'));
+      }
+      case 'GET /v2/company/{company_id}/shifts': {
+        const items = data.shifts.filter(
+          (s) =>
+            // Published shifts by default; deleted ones only (and then only) with deleted=true, as the Synchronizing Shifts guide describes.
+            s.deleted === (q('deleted') === 'true') &&
+            (!s.draft || q('include_draft') === 'true') &&
+            (!q('location_id') || s.location_id === Number(q('location_id'))) &&
+            (!q('department_id') || s.department_id === Number(q('department_id'))) &&
+            (!q('role_id') || s.role_id === Number(q('role_id'))) &&
+            (!q('user_id') || s.user_id === Number(q('user_id'))) &&
+            (!q('open') || s.open === (q('open') === 'true')) &&
+            (!q('start[gte]') || Date.parse(s.start) >= Date.parse(q('start[gte]')!)) &&
+            (!q('start[lte]') || Date.parse(s.start) <= Date.parse(q('start[lte]')!)) &&
+            (!q('modified_since') || Date.parse(s.modified) > Date.parse(q('modified_since')!)),
+        );
+        return sendJson(res, 200, paged(items, query, 'shifts'));
       }
       case 'GET /v2/company/{company_id}/users':
         return sendJson(res, 200, paged(data.users.filter((u) => u.listed).map(({ listed: _l, ...u }) => u), query, 'users'));
