@@ -11,6 +11,8 @@ import { pnlPortfolioCsv } from '../shared/reporting/pnl-portfolio.js';
 import type { Comparison } from '../shared/reporting/model.js';
 import type { App } from '../shared/app.js';
 import type { Principal } from '../shared/access/principal.js';
+import { holds } from '../shared/access/authorize.js';
+import { sustainabilityDigestSchema } from './sustainability.js';
 import { route, timerFunction } from './triggers.js';
 
 const isoDate = z.string().refine(isIsoDate, 'must be a calendar date YYYY-MM-DD');
@@ -256,6 +258,7 @@ const digestSchema = z.object({
     .optional()
     .describe('F&B and table reservations known at close for the two days after the closed day (today and tomorrow for the morning reader)'),
   payrollVisible: z.boolean(),
+  sustainability: sustainabilityDigestSchema.optional().describe("GoGreen: month-end projections against targets and energy/water anomalies (with sustainability.read over the property)"),
 });
 
 const CACHE = 'private, max-age=60';
@@ -424,8 +427,10 @@ export default [
     },
     handler: async ({ app, principal, query, req, correlationId }) => {
       const digest = await app.reporting.digest(principal, query.propertyId, query.date);
+      // GoGreen's projections and anomalies, for a reader who may see them.
+      const sustainability = holds(principal, 'sustainability.read', query.propertyId) ? await app.sustainability.digest(principal, query.propertyId, query.date) : undefined;
       await app.reporting.viewed(principal, 'daily-digest', { propertyId: query.propertyId, date: query.date, payrollVisible: digest.payrollVisible }, correlationId);
-      return cached(req, JSON.stringify(digest), 'application/json; charset=utf-8');
+      return cached(req, JSON.stringify(sustainability ? { ...digest, sustainability } : digest), 'application/json; charset=utf-8');
     },
   }),
 

@@ -13,7 +13,7 @@ import { statementCsv } from '../shared/sustainability/statement.js';
 import type { SustainabilityReport } from '../shared/sustainability/service.js';
 import type { ReportPeriod } from '../shared/sustainability/report.js';
 import { FACTOR_ACTIVITIES, FACTOR_UNITS, GWP_ASSESSMENTS, SCOPE2_BASES, TARGET_RESOURCES } from '../shared/sustainability/index.js';
-import { route } from './triggers.js';
+import { route, timerFunction } from './triggers.js';
 
 const propertyParams = z.strictObject({ propertyId: idParam });
 const factorParams = z.strictObject({ id: factorIdSchema });
@@ -120,6 +120,37 @@ const statementSchema = z.object({
   flaggedLines: periodSchema.shape.flaggedLines,
   lines: z.array(z.object({ section: z.enum(['HCMI', 'HWMI', 'Energy', 'Waste', 'Inputs']), line: z.string(), value: z.number().nullable(), unit: z.string() })),
   costs: z.string(),
+});
+
+
+const projectionSchema = z.object({
+  resource: z.enum(TARGET_RESOURCES),
+  month: z.string(),
+  daysElapsed: z.number().int(),
+  daysInMonth: z.number().int(),
+  consumptionToDate: z.number(),
+  projectedConsumption: z.number().describe('Consumption so far + consumption per guest night so far × forecast guest nights of the rest of the month'),
+  targetConsumption: z.number().nullable().describe("The month's target per guest night × the projected guest nights"),
+  projectedPerGuestNight: z.number().nullable(),
+  targetPerGuestNight: z.number().nullable(),
+  aboveTarget: z.boolean().nullable(),
+});
+
+/** The GoGreen section of the daily digest (shared/sustainability/alerts.ts). */
+export const sustainabilityDigestSchema = z.object({
+  propertyId: z.string(),
+  date: z.string(),
+  projections: z.array(projectionSchema),
+  expected: z.array(
+    z.object({
+      resource: z.enum(['energyKwh', 'waterM3']),
+      fittedDays: z.number().int(),
+      r2: z.number().nullable(),
+      comparison: z.object({ actual: z.number(), expected: z.number(), changePct: z.number().nullable() }).nullable().describe('The last four weeks against what the model of the year before expects for their occupancy and weather'),
+      anomalies: z.array(z.object({ resource: z.enum(['energyKwh', 'waterM3']), from: z.string(), to: z.string(), days: z.number().int(), excess: z.number(), marginPct: z.number() })),
+    }),
+  ),
+  alerts: z.array(z.string()).describe('Projections above target and anomalies, in words'),
 });
 
 const format = z.enum(['json', 'csv']).default('json');
@@ -346,6 +377,28 @@ export default [
       const statement = await app.sustainability.statement(principal, query.propertyId, query.year);
       await app.reporting.viewed(principal, 'sustainability-statement', { propertyId: query.propertyId, year: query.year, format: query.format }, correlationId);
       return query.format === 'csv' ? { raw: statementCsv(statement), contentType: 'text/csv; charset=utf-8' } : { json: statement };
+    },
+  }),
+  route({
+    name: 'sustainabilityAlerts',
+    method: 'GET',
+    route: 'v1/sustainability/alerts/{propertyId}',
+    access: requires('sustainability.read'),
+    summary: "A property's GoGreen alerts as of a date (also in the daily digest): month-end projections against the targets, expected energy and water with anomalies",
+    tags: ['sustainability'],
+    params: propertyParams,
+    query: z.strictObject({ date: isoDate }),
+    responses: { 200: { description: 'Projections, expected consumption and anomalies', schema: sustainabilityDigestSchema }, 403: { description: 'No sustainability.read over the property' }, 404: { description: 'No such property in your tenant' } },
+    handler: async ({ app, principal, params, query }) => ({ json: await app.sustainability.digest(principal, params.propertyId, query.date) }),
+  }),
+
+  // After the daily close: projections above target recorded once per property, month and resource (audited).
+  timerFunction({
+    name: 'sustainabilityTargetAlerts',
+    schedule: '%DAILY_CLOSE_SCHEDULE%',
+    handler: async ({ app, log }) => {
+      const r = await app.sustainability.raiseTargetAlerts(new Date());
+      log.info('GoGreen target alerts', r);
     },
   }),
 ];

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Platform } from '../platform/platform.js';
 import { TENANT_SCOPE } from '../platform/topology.js';
 import { isStoreError } from '../platform/cosmos/errors.js';
+import { errorMessage } from '../platform/log.js';
 import type { Principal } from '../access/principal.js';
 import type { Permission } from '../access/permissions.js';
 import { authorize } from '../access/authorize.js';
@@ -9,7 +10,7 @@ import { checkIfMatch } from '../http/etag.js';
 import { badRequest, forbidden, notFound, preconditionFailed } from '../http/problem.js';
 import { actorOf, auditEvent, type RequestMeta } from '../audit/emit.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
-import { ReadCounter, type AggregatesReader } from '../reporting/aggregates-reader.js';
+import { ReadCounter, toPropertyInfo, type AggregatesReader } from '../reporting/aggregates-reader.js';
 import { scopedProperties, type Scoped } from '../reporting/access.js';
 import { chooseProperties, type PropertyGroupPort } from '../reporting/portfolio.js';
 import type { PropertyInfo } from '../reporting/model.js';
@@ -36,9 +37,12 @@ import {
   type ReportPeriod,
 } from './report.js';
 import { statementOf, type Statement } from './statement.js';
+import { CHECK_DAYS, addDays, digestLines, expectedConsumption, guestsPerRoom, projections, targetAlertId, type DayFigures, type ProjectionAlert, type SustainabilityDigest, type TargetAlertItem } from './alerts.js';
+import { degreeDays } from './degree-days.js';
+import { countedWaterM3, energyTotals } from './resources.js';
 import type { z } from 'zod';
 
-type SustainabilityItem = PropertySettingsItem | EmissionFactorItem | PropertyTargetsItem | WeatherMonthItem;
+type SustainabilityItem = PropertySettingsItem | EmissionFactorItem | PropertyTargetsItem | WeatherMonthItem | TargetAlertItem;
 
 export interface SustainabilityDeps {
   directory: PropertyDirectory;
@@ -413,6 +417,130 @@ export class Sustainability {
     };
   }
 
+  // ---- alerts ------------------------------------------------------------------------------
+
+  /** The GoGreen section of a property's daily digest (sustainability.read over the property). */
+  async digest(principal: Principal, propertyId: string, date: string): Promise<SustainabilityDigest> {
+    await this.authorizeProperty(principal, 'sustainability.read', propertyId);
+    return this.digestOf(principal.tenantId, propertyId, date);
+  }
+
+  /**
+   * Month-end projections of the property's targets and expected consumption up to `date`: the
+   * days of the month so far and the forecast guest nights of the rest (R&P forecast, else on the
+   * books), and a model of energy and water fitted on the year before the last four weeks.
+   */
+  async digestOf(tenantId: string, propertyId: string, date: string): Promise<SustainabilityDigest> {
+    const empty: SustainabilityDigest = { propertyId, date, projections: [], expected: [], alerts: [] };
+    const [settings, property] = await Promise.all([this.settingsOf(tenantId, propertyId), this.deps.directory.property(tenantId, propertyId)]);
+    if (!settings || !property) return empty;
+    const counter = new ReadCounter();
+    const rooms = settings.rooms ?? Math.max(1, property.roomsAvailable);
+    const table = await this.table(tenantId);
+    const month = date.slice(0, 7);
+    const from = addDays(date, -(CHECK_DAYS - 1 + 365));
+    const [days, occupancy, weather, targetsItem] = await Promise.all([
+      this.deps.consumption.days(tenantId, propertyId, from, date),
+      this.occupancy(tenantId, [propertyId], from, date, 'day', counter),
+      this.weatherOf(tenantId, propertyId, from.slice(0, 7), month),
+      this.targetsOf(tenantId, propertyId),
+    ]);
+    const occ = occupancy.get(propertyId) ?? new Map<string, MonthOccupancy>();
+    const occOf = (d: string) => occ.get(d) ?? { occupiedRooms: 0, guestNights: 0 };
+
+    let projected: ProjectionAlert[] = [];
+    const targets = targetsItem?.targets ?? [];
+    if (targets.length > 0) {
+      const info = toPropertyInfo(property);
+      const baselines = new Map<number, Map<string, MonthResult>>();
+      for (const year of new Set(targets.map((t) => t.baselineYear))) {
+        baselines.set(year, (await this.monthResults(tenantId, [info], `${year}-01`, `${year}-12`, counter)).get(propertyId)?.results ?? new Map());
+      }
+      const monthDays = days.filter((d) => d.date.startsWith(month));
+      const dayResults = monthDays.flatMap((d) => {
+        const r = monthResult(settings, rooms, table, { month: d.date, days: 1, consumption: d.consumption, ...occOf(d.date) });
+        return r ? [r] : [];
+      });
+      const daysInMonth = Number(monthEnd(month).slice(8));
+      const forecastGuestNights = await this.forecastGuestNights(tenantId, propertyId, date, monthEnd(month), monthDays.map((d) => occOf(d.date)), counter);
+      projected = projections(targets, (y) => baselines.get(y) ?? new Map(), { month, daysInMonth, daysElapsed: Number(date.slice(8)), days: dayResults, forecastGuestNights });
+    }
+    const figures: DayFigures[] = days.map((d) => ({ date: d.date, energyKwh: energyTotals(d.consumption).totalKwh, waterM3: countedWaterM3(d.consumption), occupiedRooms: occOf(d.date).occupiedRooms }));
+    const expected = expectedConsumption(figures, degreeDays(weather, settings.degreeDays), settings.anomalyRule, date);
+    return { propertyId, date, projections: projected, expected, alerts: digestLines(projected, expected) };
+  }
+
+  /** Guest nights forecast after `date` to `to`: the R&P forecast's guests, else on the books, else rooms × guests per room so far. */
+  private async forecastGuestNights(tenantId: string, propertyId: string, date: string, to: string, soFar: readonly MonthOccupancy[], counter: ReadCounter): Promise<number> {
+    const from = addDays(date, 1);
+    if (from > to) return 0;
+    const perRoom = guestsPerRoom(soFar.reduce((s, o) => s + o.guestNights, 0), soFar.reduce((s, o) => s + o.occupiedRooms, 0));
+    const items = await this.deps.reader.aggregates(tenantId, propertyId, { from, to, scenarios: ['forecast', 'onTheBooks'] }, undefined, counter);
+    const byDay = new Map<string, { forecast?: number; onTheBooks?: number }>();
+    for (const r of items) {
+      if (r.level !== 'property' || r.date < from || r.date > to || (r.scenario !== 'forecast' && r.scenario !== 'onTheBooks')) continue;
+      const guests = typeof r.guests === 'number' ? r.guests : typeof r.roomsSold === 'number' ? r.roomsSold * perRoom : undefined;
+      if (guests === undefined) continue;
+      const d = byDay.get(r.date) ?? {};
+      d[r.scenario] = (d[r.scenario] ?? 0) + guests;
+      byDay.set(r.date, d);
+    }
+    return [...byDay.values()].reduce((s, d) => s + (d.forecast ?? d.onTheBooks ?? 0), 0);
+  }
+
+  /**
+   * The daily timer: for every configured property with targets, yesterday's (UTC) projections; each
+   * one above target is recorded once per property, month and resource — an alert item created with
+   * its audit event through the outbox; a second run finds the item and records nothing.
+   */
+  async raiseTargetAlerts(now: Date): Promise<{ raised: number; already: number; failed: number }> {
+    const date = addDays(now.toISOString().slice(0, 10), -1);
+    const out = { raised: 0, already: 0, failed: 0 };
+    for (const doc of await this.deps.directory.everyProperty()) {
+      try {
+        if (!(await this.targetsOf(doc.tenantId, doc.id))?.targets.length) continue;
+        const digest = await this.digestOf(doc.tenantId, doc.id, date);
+        for (const p of digest.projections) {
+          if (!p.aboveTarget || p.targetConsumption === null) continue;
+          const item: TargetAlertItem = {
+            id: targetAlertId(doc.id, p.month, p.resource),
+            tenantId: doc.tenantId,
+            type: 'sustainabilityAlert',
+            propertyId: doc.id,
+            month: p.month,
+            resource: p.resource,
+            projectedConsumption: p.projectedConsumption,
+            targetConsumption: p.targetConsumption,
+            raisedAt: now.toISOString(),
+            asOf: date,
+          };
+          if (await this.items(doc.tenantId).scoped(doc.id).read(item.id)) {
+            out.already += 1;
+            continue;
+          }
+          const event = await auditEvent(this.platform.cipher, {
+            id: `sustainability.target_projection_above:${doc.id}:${p.month}:${p.resource}`,
+            tenantId: doc.tenantId,
+            action: 'sustainability.target_projection_above',
+            target: { type: 'property', id: doc.id },
+            details: { propertyId: doc.id, month: p.month, resource: p.resource, asOf: date, projectedConsumption: round2(p.projectedConsumption), targetConsumption: round2(p.targetConsumption) },
+          });
+          try {
+            await this.platform.outbox.commit('sustainability', 'create', item, [event]);
+            out.raised += 1;
+          } catch (err) {
+            if (!isStoreError(err, 'conflict')) throw err;
+            out.already += 1;
+          }
+        }
+      } catch (err) {
+        out.failed += 1;
+        this.platform.log.error('GoGreen target alerts failed for a property', { tenantId: doc.tenantId, propertyId: doc.id, error: errorMessage(err) });
+      }
+    }
+    return out;
+  }
+
   async statement(principal: Principal, propertyId: string, year: number): Promise<Statement> {
     const property = await this.authorizeProperty(principal, 'sustainability.read', propertyId);
     const report = await this.report(principal, { propertyId, from: `${year}-01-01`, to: `${year}-12-31`, granularity: 'year' });
@@ -427,6 +555,8 @@ function authorizeTenantWide(principal: Principal): void {
   authorize(principal, 'sustainability.manage');
   if (principal.grants.get('sustainability.manage')?.all !== true) throw forbidden("Emission factors apply to every property: this needs 'sustainability.manage' over all properties.");
 }
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
 
 function num(v: unknown): number {
   return typeof v === 'number' && Number.isFinite(v) ? v : 0;

@@ -84,6 +84,7 @@ function bParam(route: string, name: string): string | undefined {
     case 'consumption:propertyId':
     case 'targets:propertyId':
     case 'weather:propertyId':
+    case 'alerts:propertyId':
       return b.propertyIds[0];
     case 'factors:id':
       return bIds.factor;
@@ -186,6 +187,7 @@ describe('tenant isolation across every route with an object in its path', () =>
       }
       // Routes whose object is named in the query as well (the property of a planning template).
       if (key === 'GET v1/planning/templates/{kind}') path += `?propertyId=${b.propertyIds[0]}&year=2027`;
+      if (key === 'GET v1/sustainability/alerts/{propertyId}') path += '?date=2026-01-01';
       const needsBody = fn.spec.body !== undefined;
       if (needsBody && !(key in BODIES)) throw new Error(`no valid body for ${key}: extend BODIES`);
       const res = await host.request(fn.method, `/api/${path}`, { token: a.users.owner.token, ...(needsBody ? { body: BODIES[key] } : {}) });
