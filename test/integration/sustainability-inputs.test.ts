@@ -207,6 +207,17 @@ describe('manual entry', () => {
     expect((await host.request('GET', '/api/v1/sustainability/consumption?propertyId=no-such-hotel&from=2026-09-01&to=2026-09-30', { token: owner })).status).toBe(404);
   });
 
+  it("refuses another tenant's owner on this tenant's property, recording nothing", async () => {
+    const other = await seedTenant(host);
+    const before = await itemsOf(host, 'sustainability', t.tenantId);
+    expect((await enter(other.users.owner.token, p0, [{ date: '2026-09-04', resource: 'laundry', quantity: 1, unit: 'kg' }])).status).toBe(404);
+    const read = await host.request('GET', `/api/v1/sustainability/consumption?propertyId=${p0}&from=2026-09-01&to=2026-09-30`, { token: other.users.owner.token });
+    expect(read.status).toBe(404);
+    expect(read.text).not.toContain('gridKwh');
+    expect(await itemsOf(host, 'sustainability', t.tenantId)).toEqual(before);
+    expect(await itemsOf(host, 'sustainability', other.tenantId)).toEqual([]);
+  });
+
   it('refuses an empty, too long or malformed range', async () => {
     const bad = async (query: string, field: string) => {
       const res = await host.request('GET', `/api/v1/sustainability/consumption?${query}`, { token: owner });
