@@ -10,6 +10,7 @@ import type { FactItem } from '../integrations/model.js';
 import { notFound } from '../http/problem.js';
 import type { Sealed } from '../platform/crypto/field-cipher.js';
 import { employeeSubjectId } from '../platform/crypto/employee-subject.js';
+import { SEALED_KIND } from '../integrations/formats/employee.js';
 
 export interface TimeRecordExport {
   date: string;
@@ -18,6 +19,17 @@ export interface TimeRecordExport {
   productiveHours: number | null;
   nonProductiveHours: number | null;
   labourCost: number | null;
+  employeeNumber: string | null;
+  sourceRecordId: string | null;
+  updatedAt: string;
+}
+
+/** A scheduled shift of the person (the `schedules` format): its day, department and hours. */
+export interface ScheduledShiftExport {
+  date: string;
+  propertyId: string;
+  departmentId: string | null;
+  scheduledHours: number | null;
   employeeNumber: string | null;
   sourceRecordId: string | null;
   updatedAt: string;
@@ -37,6 +49,7 @@ export interface SubjectExport {
   ssoLinks: Array<{ entraTenantId: string; createdAt: string }>;
   auditEntries: AuditViewEntry[];
   timeRecords: TimeRecordExport[];
+  scheduledShifts: ScheduledShiftExport[];
 }
 
 /**
@@ -97,7 +110,7 @@ export class SubjectExporter {
     const names = this.renderer.nameCache();
     for (const e of entries) auditEntries.push(await this.renderer.render(e, { full: false, network: e.actorId === userId }, names));
 
-    const timeRecords = view.employeeNumber ? await this.timeRecords(tenantId, view.employeeNumber) : [];
+    const employeeFacts = view.employeeNumber ? await this.employeeFacts(tenantId, view.employeeNumber) : { timeRecords: [], scheduledShifts: [] };
 
     return {
       format: 'pmi.subject-export.v1',
@@ -110,26 +123,41 @@ export class SubjectExporter {
       mfa: mfaOut,
       ssoLinks: links.map((l) => ({ entraTenantId: l.entraTenantId, createdAt: l.createdAt })),
       auditEntries,
-      timeRecords,
+      ...employeeFacts,
     };
   }
 
-  private async timeRecords(tenantId: string, employeeNumber: string): Promise<TimeRecordExport[]> {
+  /** The facts sealed under the employee's key: time records and scheduled shifts, each opened under its format's field names. */
+  private async employeeFacts(tenantId: string, employeeNumber: string): Promise<{ timeRecords: TimeRecordExport[]; scheduledShifts: ScheduledShiftExport[] }> {
     const ix = await this.platform.blindIndex.compute(tenantId, 'employeeNumber', employeeNumber);
     const subjectId = employeeSubjectId(ix);
     const facts = await this.platform.store
       .collection<FactItem>('facts', tenantId)
       .all<FactItem>("SELECT * FROM c WHERE c.type = 'fact' AND c.employeeIndex = @ix ORDER BY c.date", { ix });
     const out: TimeRecordExport[] = [];
+    const shifts: ScheduledShiftExport[] = [];
     for (const f of facts) {
       if (f.deleted) continue;
+      const kind = f.sourceType === 'schedules' ? SEALED_KIND.schedules : SEALED_KIND.tms;
       const open = async (field: string, sealed: Sealed | undefined) => {
         if (!sealed) return null;
-        const o = await this.platform.cipher.open({ tenantId, subjectId, field, recordId: f.id }, sealed);
+        const o = await this.platform.cipher.open({ tenantId, subjectId, field: `${kind}.${field}`, recordId: f.id }, sealed);
         return o.redacted ? null : o.value;
       };
       const c = f.contributions[0];
-      const cost = await open('timeRecord.labourCost', f.enc?.labourCost);
+      if (f.sourceType === 'schedules') {
+        shifts.push({
+          date: f.date,
+          propertyId: f.propertyId,
+          departmentId: c?.departmentId ?? null,
+          scheduledHours: c?.measures.scheduledHours ?? null,
+          employeeNumber: await open('employeeNumber', f.enc?.employeeNumber),
+          sourceRecordId: await open('sourceRecordId', f.enc?.sourceRecordId),
+          updatedAt: f.updatedAt,
+        });
+        continue;
+      }
+      const cost = await open('labourCost', f.enc?.labourCost);
       out.push({
         date: f.date,
         propertyId: f.propertyId,
@@ -137,11 +165,11 @@ export class SubjectExporter {
         productiveHours: c?.measures.productiveHours ?? null,
         nonProductiveHours: c?.measures.nonProductiveHours ?? null,
         labourCost: cost === null ? null : Number(cost),
-        employeeNumber: await open('timeRecord.employeeNumber', f.enc?.employeeNumber),
-        sourceRecordId: await open('timeRecord.sourceRecordId', f.enc?.sourceRecordId),
+        employeeNumber: await open('employeeNumber', f.enc?.employeeNumber),
+        sourceRecordId: await open('sourceRecordId', f.enc?.sourceRecordId),
         updatedAt: f.updatedAt,
       });
     }
-    return out;
+    return { timeRecords: out, scheduledShifts: shifts };
   }
 }

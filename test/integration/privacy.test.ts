@@ -96,6 +96,9 @@ beforeAll(async () => {
   // A CSV re-send naming her (a rejected row still names her), and a body that doesn't.
   await sendAndWait(host, a.users.admin.token, tms, `id,employeeNumber,department,date,productiveHours,labourCost\nT-5,${ZELDA.employeeNumber},ROOMS,2026-03-14,x,12\n`, { contentType: 'text/csv' });
   await sendAndWait(host, a.users.admin.token, tms, { records: [{ id: 'T-6', employeeNumber: 'EMP-00003', department: 'ROOMS', date: '2026-03-15', productiveHours: 4, labourCost: 100 }] });
+  // A published shift of hers: sealed under her key like a time record, in a body of its own.
+  const rota = await createIntegration(host, a.users.admin.token, { propertyId: p0, sourceType: 'schedules' });
+  await sendAndWait(host, a.users.admin.token, rota, { records: [{ id: 'S-1', employeeNumber: ZELDA.employeeNumber, department: 'ROOMS', start: '2026-03-16T07:00', end: '2026-03-16T15:00', unpaidBreakMinutes: 30 }] });
   await host.app.broker?.idle();
 });
 
@@ -110,6 +113,7 @@ describe('data-subject export', () => {
     expect(doc.sessions.some((s: { userAgent: string }) => s.userAgent === UA)).toBe(true);
     expect(doc.mfa).toMatchObject({ methods: ['sms', 'recovery'], sms: { confirmed: true, phone: PHONE }, recoveryCodesRemaining: 10 });
     expect(doc.timeRecords).toEqual([expect.objectContaining({ date: '2026-03-14', productiveHours: 7.5, labourCost: Number(ZELDA_PAY), employeeNumber: ZELDA.employeeNumber })]);
+    expect(doc.scheduledShifts).toEqual([expect.objectContaining({ date: '2026-03-16', scheduledHours: 7.5, employeeNumber: ZELDA.employeeNumber, sourceRecordId: 'S-1' })]);
     const actions = doc.auditEntries.map((e: { action: string }) => e.action);
     expect(actions).toEqual(expect.arrayContaining(['user.invited', 'user.updated', 'auth.login_succeeded']));
     expect(doc.auditEntries.find((e: { action: string; userAgent?: string }) => e.action === 'auth.login_succeeded' && e.userAgent === UA)).toBeDefined();
@@ -175,8 +179,8 @@ describe('redaction', () => {
     expect(crashes).toEqual(['shred-keys']);
     const job = await jobOf(res.json.jobId);
     expect(job).toMatchObject({ status: 'completed', attempts: 2, userId: zelda.id, stepsDone: job.steps });
-    // The JSON body also named EMP-88999 and went with that redaction; the CSV re-send goes now.
-    expect(job.counts).toMatchObject({ keysShredded: 2, timeRecordsUnlinked: 1, rawBodiesPurged: 1 });
+    // The JSON body also named EMP-88999 and went with that redaction; the CSV re-send and the schedules body go now; her time record and shift are unlinked.
+    expect(job.counts).toMatchObject({ keysShredded: 2, timeRecordsUnlinked: 2, rawBodiesPurged: 2 });
     // Reports read aggregates, which redaction leaves alone.
     expect(await report()).toEqual(before);
     // Running it again is harmless.
@@ -237,7 +241,7 @@ describe('redaction', () => {
     const again = await host.request('POST', '/api/v1/users', { token: owner, body: { email: zelda.email, firstName: 'Someone', lastName: 'Else', roles: [] } });
     expect(again.status).toBe(201);
     // The replay of a purged body is refused like one purged by retention.
-    const purged = (await host.app.store.collection<ImportItem>('imports', a.tenantId).all<ImportItem>("SELECT * FROM c WHERE c.type = 'import' AND c.raw.purgedBy = 'redaction'"));
+    const purged = (await host.app.store.collection<ImportItem>('imports', a.tenantId).all<ImportItem>("SELECT * FROM c WHERE c.type = 'import' AND c.raw.purgedBy = 'redaction' AND c.sourceType = 'tms'"));
     expect(purged).toHaveLength(2);
     expect((await host.request('POST', `/api/v1/integrations/${tms.id}/imports/${purged[0]?.id}/replay`, { token: owner })).status).toBe(409);
   });
@@ -254,9 +258,9 @@ describe('imports after a redaction', () => {
     expect(imp.status).toBe('partial');
     expect(imp.errors).toEqual([expect.objectContaining({ field: 'employeeNumber', message: expect.stringMatching(/redacted/) })]);
     expect(JSON.stringify(imp)).not.toContain(ZELDA.employeeNumber);
-    // Her stored (unlinked) time record is untouched by the refused re-send.
+    // Her stored (unlinked) time record and shift are untouched by the refused re-send.
     const facts = await host.app.store.collection('facts', a.tenantId).all<{ id: string; subjectId?: string }>("SELECT c.id, c.subjectId FROM c WHERE STARTSWITH(c.subjectId, 'redacted:')");
-    expect(facts).toHaveLength(2);
+    expect(facts).toHaveLength(3);
   });
 });
 

@@ -3,6 +3,9 @@ import { employeeSubjectId } from '../../platform/crypto/employee-subject.js';
 import type { PersonalFields, PersonalPorts, PersonalTarget } from './format.js';
 import { RecordRejected } from './mapping.js';
 
+/** The name each personal format seals its fields under (`<kind>.<field>`): what opening them needs. */
+export const SEALED_KIND = { tms: 'timeRecord', schedules: 'scheduledShift' } as const;
+
 /**
  * The one way a record about an employee is sealed, for every format that carries one (time records,
  * scheduled shifts): the employee number becomes a blind index and a data subject, and the number,

@@ -1,5 +1,5 @@
 import { businessDate, wallClockUtc } from '../../../connectors/local-days.js';
-import { sealEmployee } from '../employee.js';
+import { SEALED_KIND, sealEmployee } from '../employee.js';
 import type { FactShape, MappingContext, PersonalFields, PersonalPorts, PersonalTarget } from '../format.js';
 import { department, RecordRejected } from '../mapping.js';
 import type { ScheduleRecord } from './record.js';
@@ -41,6 +41,6 @@ export function scheduleFact(r: ScheduleRecord, ctx: MappingContext): FactShape 
 
 /** The employee number and shift id sealed under the employee's data key, as for time records. */
 export async function sealSchedule(r: ScheduleRecord, target: PersonalTarget, ports: PersonalPorts): Promise<PersonalFields & { digest: unknown[] }> {
-  const sealed = await sealEmployee(target, ports, { kind: 'scheduledShift', noun: 'scheduled shifts', employeeNumber: r.employeeNumber });
+  const sealed = await sealEmployee(target, ports, { kind: SEALED_KIND.schedules, noun: 'scheduled shifts', employeeNumber: r.employeeNumber });
   return { ...sealed, digest: [sealed.employeeIndex, target.sourceRecordId] };
 }

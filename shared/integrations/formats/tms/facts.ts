@@ -1,4 +1,4 @@
-import { sealEmployee } from '../employee.js';
+import { SEALED_KIND, sealEmployee } from '../employee.js';
 import type { FactShape, MappingContext, PersonalFields, PersonalPorts, PersonalTarget } from '../format.js';
 import { department } from '../mapping.js';
 import type { TmsRecord } from './record.js';
@@ -15,6 +15,6 @@ export function timeFact(r: TmsRecord, ctx: MappingContext): FactShape {
 
 /** The employee number, cost and record id sealed under the employee's data key (sealEmployee). */
 export async function sealTimeRecord(r: TmsRecord, target: PersonalTarget, ports: PersonalPorts): Promise<PersonalFields & { digest: unknown[] }> {
-  const sealed = await sealEmployee(target, ports, { kind: 'timeRecord', noun: 'time records', employeeNumber: r.employeeNumber, extra: { labourCost: String(r.labourCost) } });
+  const sealed = await sealEmployee(target, ports, { kind: SEALED_KIND.tms, noun: 'time records', employeeNumber: r.employeeNumber, extra: { labourCost: String(r.labourCost) } });
   return { ...sealed, digest: [sealed.employeeIndex, r.labourCost, target.sourceRecordId] };
 }
