@@ -3,7 +3,8 @@ import type { UsaliLine } from './measures.js';
 
 /**
  * A realistic, deterministic year of source-system data for a demo property: seasonality and
- * weekday patterns, late and future dates, cancellations, leave, budgets and forecasts. The seed
+ * weekday patterns, late and future dates, cancellations, leave, budgets and forecasts, GoGreen
+ * meter readings and published shifts. The seed
  * script sends it through the real webhook endpoint; tests take small slices of it.
  */
 
@@ -193,17 +194,19 @@ export function demoBatches(p: DemoProperty, options: DemoOptions): DemoBatch[] 
 
   // Time records: shifts per department and day, paid leave now and then.
   const rates = new Map<string, number>();
+  const punches: Punch[] = [];
   for (const day of history) {
     const totalCovers = [...day.covers.values()].reduce((a, b) => a + b, 0);
     for (const d of p.departments) {
       const staff = staffPerDay(d, day.roomsSold, totalCovers);
       for (let i = 0; i < staff; i++) {
-        const employee = `${prefix}${d.code}${String((i + hashSeed(day.date) % 3) % (staff + 3)).padStart(3, '0')}`;
+        const employee = employeeOf(prefix, d.code, i, staff, day.date);
         const rate = rates.get(employee) ?? round2(18 + rnd() * 14);
         rates.set(employee, rate);
         const leave = rnd() < 0.06;
         const productive = leave ? 0 : round2(7 + rnd() * 1.5);
         const nonProductive = leave ? 8 : rnd() < 0.1 ? 0.5 : 0;
+        if (!leave) punches.push({ date: day.date, department: d, index: i, employee });
         push('tms', day.date, {
           id: `T-${day.date}-${d.code}-${i}`,
           employeeNumber: employee,
@@ -240,6 +243,7 @@ export function demoBatches(p: DemoProperty, options: DemoOptions): DemoBatch[] 
   }
 
   // On the books and forecasts for the coming days.
+  const forecastRooms = new Map<string, number>();
   for (const [i, date] of future.entries()) {
     const occ = occupancy(date, rnd);
     const pickup = Math.max(0.15, 1 - i / (aheadDays * 1.1));
@@ -247,6 +251,7 @@ export function demoBatches(p: DemoProperty, options: DemoOptions): DemoBatch[] 
     const adr = 140 + 45 * seasonFactor(date);
     push('pms', date, { id: `OTB-${date}`, date, kind: 'onTheBooks', roomsAvailable: p.roomsAvailable, roomsSold: otb, roomRevenue: round2(otb * adr) });
     const rooms = Math.round(p.roomsAvailable * occ);
+    forecastRooms.set(date, rooms);
     push('rms', date, { id: `F-${date}`, date, rooms, adr: round2(adr), roomRevenue: round2(rooms * adr) });
   }
 
@@ -305,5 +310,112 @@ export function demoBatches(p: DemoProperty, options: DemoOptions): DemoBatch[] 
       line('8800', total * 0.04);
     }
   }
+  // GoGreen readings and published shifts draw on their own generators, so adding them left every
+  // figure above as it was for the same key.
+  utilityReadings(p, history, options.today, push);
+  const ahead = future.slice(0, SCHEDULE_AHEAD_DAYS).map((date) => ({ date, rooms: forecastRooms.get(date) ?? 0 }));
+  publishedShifts(p, punches.filter((x) => x.date >= addDays(options.today, -SCHEDULE_HISTORY_DAYS)), ahead, prefix, push);
   return [...records.values()].sort((a, b) => a.label.localeCompare(b.label));
+}
+
+type Push = (sourceType: SourceType, date: string, record: Record<string, unknown>) => void;
+
+/** A worked day of an employee in the time records (leave days are not worked). */
+interface Punch {
+  date: string;
+  department: DemoDepartment;
+  index: number;
+  employee: string;
+}
+
+/** The demo employee numbers: a small pool per department, rotating by day, the same for punches and shifts. */
+function employeeOf(prefix: string, code: string, i: number, staff: number, date: string): string {
+  return `${prefix}${code}${String((i + (hashSeed(date) % 3)) % (staff + 3)).padStart(3, '0')}`;
+}
+
+/**
+ * Daily meter readings (grid electricity, natural gas, mains water) and monthly figures (waste by
+ * stream, laundry, refrigerant top-ups) following the PMS occupancy. Magnitudes are those of typical
+ * full-service hotels: the Cornell Hotel Sustainability Benchmarking index puts such hotels at
+ * roughly 60–100 kWh of energy and 0.6–1 m³ of water per occupied room night, split here into a
+ * base load per available room (common areas, kitchens, pools) and a share per occupied room, with
+ * more electricity in summer (cooling) and more gas in winter (heating). Hotel waste studies give
+ * 1.5–2.5 kg per occupied room night (about half to landfill); linen and towels 3.5–5 kg; a
+ * refrigerant circuit leaks a few kg a year, topped up at its twice-yearly service.
+ */
+function utilityReadings(p: DemoProperty, history: readonly Day[], today: string, push: Push): void {
+  const rnd = prng(`${p.key}|utility`);
+  const noise = (spread: number) => 1 + (rnd() - 0.5) * spread;
+  // A UK-style gas bill: m³ with its calorific value (MJ/m³, gross); kWh = m³ × CV / 3.6.
+  const calorificValue = 39.5;
+  for (const day of history) {
+    const season = seasonFactor(day.date);
+    const electricity = (12 * p.roomsAvailable + 28 * day.roomsSold) * (1 + 0.15 * Math.max(0, season)) * noise(0.1);
+    const gasKwh = (4 * p.roomsAvailable + 15 * day.roomsSold + 20 * p.roomsAvailable * Math.max(0, -season)) * noise(0.1);
+    const water = (0.15 * p.roomsAvailable + 0.55 * day.roomsSold) * noise(0.12);
+    push('utility', day.date, { id: `EL-MAIN-${day.date}`, date: day.date, resource: 'electricity', quantity: round2(electricity), unit: 'kWh', meter: 'EL-MAIN' });
+    push('utility', day.date, { id: `GAS-${day.date}`, date: day.date, resource: 'naturalGas', quantity: round2((gasKwh * 3.6) / calorificValue), unit: 'm3', calorificValue, meter: 'GAS-1' });
+    push('utility', day.date, { id: `WAT-${day.date}`, date: day.date, resource: 'water', quantity: round2(water), unit: 'm3', meter: 'WAT-1' });
+  }
+  // Monthly figures for the months the history covers whole and that are over.
+  const first = history[0]?.date;
+  const serviceMonths = new Set([hashSeed(p.key) % 6, (hashSeed(p.key) % 6) + 6]);
+  const months = [...new Set(history.map((d) => d.date.slice(0, 7)))].filter((m) => first !== undefined && `${m}-01` >= first && m < today.slice(0, 7));
+  for (const month of months) {
+    const nights = history.filter((d) => d.date.startsWith(month)).reduce((a, d) => a + d.roomsSold, 0);
+    const date = `${month}-01`;
+    const waste = 1.8 * nights * noise(0.15);
+    const streams = { landfill: 0.48, recycled: 0.34, composted: 0.15, incinerated: 0.03 };
+    for (const [stream, share] of Object.entries(streams)) {
+      push('utility', date, { id: `WASTE-${stream.toUpperCase()}-${month}`, period: month, resource: 'waste', stream, quantity: round2(waste * share), unit: 'kg' });
+    }
+    push('utility', date, { id: `LAUNDRY-${month}`, period: month, resource: 'laundry', quantity: round2(4.2 * nights * noise(0.1)), unit: 'kg' });
+    if (serviceMonths.has(Number(month.slice(5)) - 1)) {
+      push('utility', date, { id: `REFRIG-${month}`, period: month, resource: 'refrigerant', gas: 'R-410A', quantity: round2(2 + rnd() * 5), unit: 'kg' });
+    }
+  }
+}
+
+/** Published shifts: the past weeks (to compare with the time records) and the coming days. */
+const SCHEDULE_HISTORY_DAYS = 56;
+const SCHEDULE_AHEAD_DAYS = 14;
+
+/** When a department's shifts start (property wall clock, minutes after midnight): early and late for front office and F&B. */
+function shiftStart(d: DemoDepartment, index: number): number {
+  if (d.code === 'HK') return 8 * 60;
+  if (d.usaliDepartment === 'rooms') return index % 2 === 0 ? 7 * 60 : 15 * 60;
+  if (d.usaliDepartment === 'fnb') return index % 2 === 0 ? 6 * 60 + 30 : 15 * 60 + 30;
+  return 9 * 60;
+}
+
+const wallClock = (date: string, minutes: number) => new Date(Date.parse(`${date}T00:00:00Z`) + minutes * 60_000).toISOString().slice(0, 16);
+
+/**
+ * A shift per worked punch of the past weeks (the plan the punch worked: standard lengths, so
+ * scheduled and worked hours are close but not equal), and for the coming days the staffing the
+ * forecast occupancy calls for, with the time records' employee pool.
+ */
+function publishedShifts(p: DemoProperty, punches: readonly Punch[], ahead: ReadonlyArray<{ date: string; rooms: number }>, prefix: string, push: Push): void {
+  const rnd = prng(`${p.key}|schedules`);
+  const fnb = p.departments.filter((d) => d.usaliDepartment === 'fnb');
+  const shift = (date: string, d: DemoDepartment, index: number, employee: string) => {
+    const paidHours = [8, 8, 8, 7.5, 6][Math.floor(rnd() * 5)] as number;
+    const start = shiftStart(d, index);
+    push('schedules', date, {
+      id: `S-${date}-${d.code}-${index}`,
+      employeeNumber: employee,
+      department: d.code,
+      start: wallClock(date, start),
+      end: wallClock(date, start + paidHours * 60 + 30),
+      unpaidBreakMinutes: 30,
+    });
+  };
+  for (const x of punches) shift(x.date, x.department, x.index, x.employee);
+  for (const { date, rooms } of ahead) {
+    const covers = fnb.reduce((a, _, i) => a + rooms * 1.6 * (i === 0 ? 0.55 : 0.3), 0);
+    for (const d of p.departments) {
+      const staff = staffPerDay(d, rooms, covers);
+      for (let i = 0; i < staff; i++) shift(date, d, i, employeeOf(prefix, d.code, i, staff, date));
+    }
+  }
 }
