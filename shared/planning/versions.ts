@@ -271,14 +271,14 @@ export class PlanVersions implements PlansPort {
    * then the status change, the version's facts (and the removal of the superseded version's others),
    * and last the pointer, so reports never see half of a switch as in force. An approval whose facts
    * would land in a locked month is refused (409) before anything is written. An approval interrupted
-   * after its state change (a crash) is completed by approving again.
+   * after its state change (a crash) is completed by approving again, even once locked meanwhile.
    */
   async transition(principal: Principal, id: string, action: Action, comment: string | undefined, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<PlanVersionItem> {
     const t = TRANSITIONS[action];
     const current = await this.version(principal, t.permission, id);
     const etag = checkIfMatch(ifMatch, current);
     const pointer = await this.inForce(principal.tenantId, current);
-    if (action === 'approve' && current.status === 'approved' && pointer?.versionId !== current.id && (!pointer?.versionId || pointer.approvedAt <= (current.approvedAt ?? ''))) {
+    if (action === 'approve' && (current.status === 'approved' || current.status === 'locked') && pointer?.versionId !== current.id && (!pointer?.versionId || pointer.approvedAt <= (current.approvedAt ?? ''))) {
       const plan = await this.factPlan(current, pointer);
       await this.refuseLocked(current, plan);
       await this.putInForce(current, plan, await this.claim(current, principal.userId, pointer));

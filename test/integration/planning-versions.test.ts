@@ -282,8 +282,8 @@ describe('approvals, locked months and the version in force', () => {
   });
 
   it('lets exactly one of two simultaneous approvals of the same property, year and kind win; the other writes nothing', async () => {
-    const a = await uploadTo('budget', 2029, { 'FB|revenue': Object.fromEntries(Array.from({ length: 12 }, (_, m) => [m, 1000])) });
-    const b = await uploadTo('budget', 2029, { 'FB|revenue': Object.fromEntries(Array.from({ length: 12 }, (_, m) => [m, 2000])) });
+    const a = await uploadTo('budget', 2029, { 'FB|revenue': { 0: 1000, 1: 1000, 2: 1000 } });
+    const b = await uploadTo('budget', 2029, { 'FB|revenue': { 0: 2000, 1: 2000, 2: 2000 } });
     const etags = await Promise.all([a, b].map(async (id) => (await host.request('GET', `/api/v1/planning/versions/${id}`, { token: owner })).headers.get('etag') ?? ''));
     const answers = await Promise.all([a, b].map((id, i) => host.request('POST', `/api/v1/planning/versions/${id}/approve`, { token: owner, headers: { 'if-match': etags[i] as string } })));
     expect(answers.map((r) => r.status).sort()).toEqual([200, 409]);
@@ -316,5 +316,16 @@ describe('approvals, locked months and the version in force', () => {
     expect(budgetOf(rp.properties[0].total, t.departmentIds[p1]?.[1] as string)).toBe(6200);
     // Once in force, approving again is the ordinary refusal.
     expect((await step(owner, id, 'approve')).status).toBe(409);
+  });
+
+  it('completes an interrupted approval of a version locked meanwhile', async () => {
+    const id = await uploadTo('budget', 2031, { 'FB|revenue': { 2: 3100 } });
+    const versions = host.app.store.collection<PlanVersionItem>('planning', t.tenantId);
+    const item = (await versions.read(id)) as PlanVersionItem;
+    const at = new Date().toISOString();
+    await versions.replace({ ...item, status: 'approved', approvedBy: t.users.owner.id, approvedAt: at, updatedAt: at, history: [...item.history, { status: 'approved', at, by: t.users.owner.id }] }, item._etag);
+    expect((await step(owner, id, 'lock')).json).toMatchObject({ status: 'locked', inForce: false });
+    expect((await step(owner, id, 'approve')).json).toMatchObject({ status: 'locked', inForce: true });
+    expect((await plansOf(2031)).meta.plans[p1].budget).toEqual([expect.objectContaining({ versionId: id })]);
   });
 });
