@@ -380,8 +380,10 @@ export class Sustainability {
     return out;
   }
 
-  async report(principal: Principal, q: ReportQuery): Promise<SustainabilityReport> {
-    checkRange(q.from, q.to);
+  async report(principal: Principal, query: ReportQuery): Promise<SustainabilityReport> {
+    checkRange(query.from, query.to);
+    // Readings and occupancy are monthly figures: a range stands for the whole months it touches.
+    const q = { ...query, from: `${query.from.slice(0, 7)}-01`, to: monthEnd(query.to.slice(0, 7)) };
     const counter = new ReadCounter();
     const { scoped, group } = await this.scope(principal, q, counter);
     const properties = scoped.properties;
