@@ -251,6 +251,14 @@ describe('approvals, locked months and the version in force', () => {
   const period = (month: string, action: 'lock' | 'unlock') => host.request('POST', `/api/v1/planning/periods/${p1}/${month}/${action}`, { token: owner });
   const version = async (id: string) => (await host.request('GET', `/api/v1/planning/versions/${id}`, { token: owner })).json;
   const plansOf = async (year: number) => (await host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${p1}&from=${year}-03-01&to=${year}-03-31&granularity=month&compare=budget`, { token: owner })).json;
+  /** The first step of an approval as the service writes it (the status, through the store), and then nothing, as after a crash. */
+  const interruptedApproval = async (id: string) => {
+    const versions = host.app.store.collection<PlanVersionItem>('planning', t.tenantId);
+    const item = (await versions.read(id)) as PlanVersionItem;
+    const at = new Date().toISOString();
+    await versions.replace({ ...item, status: 'approved', approvedBy: t.users.owner.id, approvedAt: at, updatedAt: at, history: [...item.history, { status: 'approved', at, by: t.users.owner.id }] }, item._etag);
+    return at;
+  };
 
   it('refuses (409, naming the months) an approval that would write into or take facts out of a locked month; approves once unlocked', async () => {
     expect((await period('2028-02', 'lock')).status).toBe(200);
@@ -300,11 +308,7 @@ describe('approvals, locked months and the version in force', () => {
 
   it('completes an approval interrupted after its status change when it is approved again', async () => {
     const id = await uploadTo('budget', 2030, { 'FB|revenue': { 2: 6200 } });
-    // The first step of an approval as the service writes it, and then nothing (as after a crash).
-    const versions = host.app.store.collection<PlanVersionItem>('planning', t.tenantId);
-    const item = (await versions.read(id)) as PlanVersionItem;
-    const at = new Date().toISOString();
-    await versions.replace({ ...item, status: 'approved', approvedBy: t.users.owner.id, approvedAt: at, updatedAt: at, history: [...item.history, { status: 'approved', at, by: t.users.owner.id }] }, item._etag);
+    const at = await interruptedApproval(id);
     expect(await version(id)).toMatchObject({ status: 'approved', inForce: false });
     expect((await plansOf(2030)).meta.plans[p1].budget).toEqual([]);
 
@@ -320,10 +324,7 @@ describe('approvals, locked months and the version in force', () => {
 
   it('completes an interrupted approval of a version locked meanwhile', async () => {
     const id = await uploadTo('budget', 2031, { 'FB|revenue': { 2: 3100 } });
-    const versions = host.app.store.collection<PlanVersionItem>('planning', t.tenantId);
-    const item = (await versions.read(id)) as PlanVersionItem;
-    const at = new Date().toISOString();
-    await versions.replace({ ...item, status: 'approved', approvedBy: t.users.owner.id, approvedAt: at, updatedAt: at, history: [...item.history, { status: 'approved', at, by: t.users.owner.id }] }, item._etag);
+    await interruptedApproval(id);
     expect((await step(owner, id, 'lock')).json).toMatchObject({ status: 'locked', inForce: false });
     expect((await step(owner, id, 'approve')).json).toMatchObject({ status: 'locked', inForce: true });
     expect((await plansOf(2031)).meta.plans[p1].budget).toEqual([expect.objectContaining({ versionId: id })]);
