@@ -200,7 +200,7 @@ const { host, app, tenantId, property, departments, integrations } = await setUp
 const demoDepartments = departments.map((d) => ({ code: d.code, usaliDepartment: d.usaliDepartment }));
 
 const base = await snapshot(app, tenantId);
-const year = demoBatches({ key: 'capacity', roomsAvailable: property.roomsAvailable ?? 180, departments: demoDepartments }, { today: TODAY, historyDays: 365, aheadDays: REF.aheadDays });
+const year = demoBatches({ key: 'capacity', roomsAvailable: property.roomsAvailable ?? 180, departments: demoDepartments }, { today: TODAY, historyDays: 365, aheadDays: REF.aheadDays }).filter((b) => types.includes(b.sourceType));
 const yearIds = await postBatches(host, integrations, year, 'year');
 await app.broker.idle();
 const afterYear = await snapshot(app, tenantId);

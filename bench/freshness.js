@@ -68,7 +68,7 @@ for (const sourceType of types) {
   });
   otherIntegrations[sourceType] = { id: item.id, secret };
 }
-const year = demoBatches({ key: 'freshness', roomsAvailable: other.roomsAvailable ?? 120, departments: otherDepartments }, { today: '2026-06-01' });
+const year = demoBatches({ key: 'freshness', roomsAvailable: other.roomsAvailable ?? 120, departments: otherDepartments }, { today: '2026-06-01' }).filter((b) => types.includes(b.sourceType));
 const loadStarted = performance.now();
 let loadDone = false;
 const load = postBatches(host, otherIntegrations, year, 'load')

@@ -27,7 +27,7 @@ const { host, app, tenantId, principal, property, departments, integrations } = 
 try {
   // 1. One hotel through the pipeline: 730 days of history (this year and last), 30 ahead.
   const imported = await time(async () => {
-    const batches = demoBatches({ key: 'portfolio', roomsAvailable: property.roomsAvailable, departments: departments.map((d) => ({ code: d.code, usaliDepartment: d.usaliDepartment })) }, { today: '2026-01-01', historyDays: 730, aheadDays: 30 });
+    const batches = demoBatches({ key: 'portfolio', roomsAvailable: property.roomsAvailable, departments: departments.map((d) => ({ code: d.code, usaliDepartment: d.usaliDepartment })) }, { today: '2026-01-01', historyDays: 730, aheadDays: 30 }).filter((b) => TYPES.includes(b.sourceType));
     await postBatches(host, integrations, batches, 'portfolio');
     await app.broker.idle();
     return batches.reduce((n, b) => n + b.records.length, 0);

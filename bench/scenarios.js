@@ -20,7 +20,7 @@ const { host, property, departments, integrations, app } = await setUp(TYPES, { 
 
 try {
   const imported = await time(async () => {
-    const batches = demoBatches({ key: 'scenarios', roomsAvailable: property.roomsAvailable, departments: departments.map((d) => ({ code: d.code, usaliDepartment: d.usaliDepartment })) }, { today: `${YEAR}-01-01`, historyDays: 365, aheadDays: 365 });
+    const batches = demoBatches({ key: 'scenarios', roomsAvailable: property.roomsAvailable, departments: departments.map((d) => ({ code: d.code, usaliDepartment: d.usaliDepartment })) }, { today: `${YEAR}-01-01`, historyDays: 365, aheadDays: 365 }).filter((b) => TYPES.includes(b.sourceType));
     await postBatches(host, integrations, batches, 'scenarios');
     await app.broker.idle();
     return batches.reduce((n, b) => n + b.records.length, 0);
