@@ -76,7 +76,12 @@ const transitionRoute = (action: Action) =>
       400: { description: action === 'reject' ? 'No comment' : 'Invalid request' },
       403: { description: `Without ${TRANSITIONS[action].permission} on the version's property${action === 'approve' || action === 'reject' ? ", or one's own submission" : ''}` },
       404: { description: 'No such version' },
-      409: { description: `The version is not ${TRANSITIONS[action].from}` },
+      409: {
+        description:
+          action === 'approve'
+            ? 'The version is not submitted; or its facts would change a locked month of its property (title "Period locked", errors name each month: unlock first); or another approval of the same property, year and kind is under way (nothing written)'
+            : `The version is not ${TRANSITIONS[action].from}`,
+      },
     },
     handler: async ({ app, principal, params, body, ifMatch, ...call }) => {
       await app.planning.versions.transition(principal, params.id, action, body?.comment, ifMatch, metaOf(call));

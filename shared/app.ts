@@ -207,6 +207,7 @@ export async function buildApp(config: Config): Promise<App> {
   const planning = createPlanning(platform, {
     directory: identity.tenants.directory,
     facts: integrations.processor.facts,
+    locks: periodLocks,
     weights: new SpreadWeights(new SpreadReader(store, identity.tenants.directory)),
     policy: async (tenantId) => ({ selfApproval: (await identity.tenants.settings(tenantId)).planning?.selfApproval === true }),
   });
