@@ -1,7 +1,7 @@
 // XLSX memory benchmark (issue 18: "memory stays bounded (streamed parse)"). Run: npm run build && node bench/xlsx-memory.js
 // Workbooks of about 8 MB and 50 MB (BENCH_XLSX_MB="8,50"), written by exceljs's streaming writer (the
-// worksheet stored before the shared strings and the workbook part after it: the order that needs the
-// reader's zip directory), each read by readXlsxBatches as a stream from disk (a blob drop) and as whole
+// worksheet stored before the shared strings and the workbook part: read in another order than stored,
+// by the zip's directory), each read by readXlsxBatches as a stream from disk (a blob drop) and as whole
 // bytes (an upload body), in a child process of its own: peak RSS growth over the read, sampled every
 // 20 ms from after the modules are loaded and a full collection and, for whole bytes, after the file is in memory (the
 // caller's buffer, not the reader's).
@@ -96,7 +96,7 @@ if (process.argv[2] === 'measure') {
 |---|---|---|---|---|---|
 ${lines.join('\n')}
 
-- What is measured: \`readXlsxBatches\` alone (no mapping), each read in a child process of its own, RSS sampled every 20 ms from after a full collection. The workbook is written by exceljs's streaming writer (dates as date cells, shared strings): the worksheet is stored before the shared strings and \`xl/workbook.xml\`, the order exceljs's streaming reader mishandles. Every size takes the same path: the zip's central directory first (a stream input written to a temporary file), then the workbook's parts, then the worksheet streamed through the scanner. What stays in memory is the shared strings and styles, never the worksheet or the rows; for whole bytes the caller's buffer is not counted (it is held before the read starts).`,
+- What is measured: \`readXlsxBatches\` alone (no mapping), each read in a child process of its own, RSS sampled every 20 ms from after a full collection. The workbook is written by exceljs's streaming writer (dates as date cells, shared strings): the worksheet is stored before the shared strings and \`xl/workbook.xml\`, an order in which exceljs's streaming reader (the path before) had to park the worksheet's inflated XML in a temporary file. Every size takes the same path: the zip's central directory first (a stream input written to a temporary file), then the workbook's parts, then the worksheet streamed through the scanner. What stays in memory is the shared strings and styles, never the worksheet or the rows; for whole bytes the caller's buffer is not counted (it is held before the read starts).`,
     );
   }
 }
