@@ -7,9 +7,9 @@ import { SPREAD_METHODS } from '../shared/planning/spreading.js';
 import { ACTIONS, invalidUpload, PLAN_KINDS, TRANSITIONS, VERSION_STATUSES, XLSX_TYPE, type Action } from '../shared/planning/index.js';
 import { route } from './triggers.js';
 
-const kind = z.enum(PLAN_KINDS).describe('budget, forecast, targets (department KPIs) or actuals (manual actuals where a source is missing)');
+const kind = z.enum(PLAN_KINDS).describe('budget, forecast, targets (department KPIs), actuals (manual actuals where a source is missing) or consumption (monthly utility readings, imported as GoGreen readings on approval)');
 const year = z.coerce.number().int().min(2000).max(2100);
-const versionIdSchema = z.string().max(200).regex(/^pv_[A-Za-z0-9_:-]+_\d{4}_(budget|forecast|targets|actuals)_\d+$/, 'not a planning version id');
+const versionIdSchema = z.string().max(200).regex(/^pv_[A-Za-z0-9_:-]+_\d{4}_(budget|forecast|targets|actuals|consumption)_\d+$/, 'not a planning version id');
 const fileName = z
   .string()
   .min(1)

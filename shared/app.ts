@@ -210,11 +210,14 @@ export async function buildApp(config: Config): Promise<App> {
     locks: periodLocks,
     weights: new SpreadWeights(new SpreadReader(store, identity.tenants.directory)),
     policy: async (tenantId) => ({ selfApproval: (await identity.tenants.settings(tenantId)).planning?.selfApproval === true }),
+    // An approved consumption version's readings enter through GoGreen's manual entry (built below; reached when called).
+    consumption: { importReadings: (...args) => sustainabilityInputs.importReadings(...args) },
   });
   const connectorRuns = createConnectorRuns(platform, { properties: identity.tenants.directory, receive: (receipt) => integrations.receiveBatches(receipt) });
 
   // Utility readings travel the import pipeline; GoGreen reads them back from its monthly rollups.
   const sustainabilityConsumption = new RollupConsumption(store);
+  const sustainabilityInputs: ConsumptionInputs = new ConsumptionInputs(platform, identity.tenants.directory, integrations, sustainabilityConsumption);
 
   return {
     ...platform,
@@ -250,7 +253,7 @@ export async function buildApp(config: Config): Promise<App> {
     labourStandards,
     labourForecast: createLabourForecast(platform, { properties: identity.tenants.directory, standards: labourStandards }),
     planningScenarios: new ScenarioService(platform, new AggregatesReader(store, identity.tenants.directory), planning.versions),
-    sustainabilityInputs: new ConsumptionInputs(platform, identity.tenants.directory, integrations, sustainabilityConsumption),
+    sustainabilityInputs,
     sustainabilityConsumption,
     sustainability: new Sustainability(platform, { directory: identity.tenants.directory, reader: new AggregatesReader(store, identity.tenants.directory), groups: identity.propertyGroups, consumption: sustainabilityConsumption }),
     async close() {

@@ -2,14 +2,18 @@ import type { Item } from '../platform/cosmos/store.js';
 import type { OutboxCarrier } from '../platform/outbox/outbox.js';
 import { DEPARTMENTAL_LINES, PROPERTY_LINES } from '../integrations/measures.js';
 import type { SpreadMethod } from './spreading.js';
+import { CONSUMPTION_LINES } from './consumption-kind.js';
 
 /**
  * Planning versions (docs/planning.md, "Upload centre"): what a version is, the lines each kind
  * holds, and the items stored for them in the `planning` container.
  */
 
-/** `actuals`: manual actuals, for a property-month no source system delivers. */
-export const PLAN_KINDS = ['budget', 'forecast', 'targets', 'actuals'] as const;
+/**
+ * `actuals`: manual actuals, for a property-month no source system delivers. `consumption`: a year
+ * of monthly utility readings, imported as GoGreen readings on approval (consumption-kind.ts).
+ */
+export const PLAN_KINDS = ['budget', 'forecast', 'targets', 'actuals', 'consumption'] as const;
 export type PlanKind = (typeof PLAN_KINDS)[number];
 
 /**
@@ -38,6 +42,7 @@ export const DEPARTMENT_ROWS_BY_KIND: Record<PlanKind, readonly string[]> = {
   forecast: [...DEPARTMENTAL_LINES, ...DEPARTMENT_STATISTICS],
   actuals: [...DEPARTMENTAL_LINES, ...DEPARTMENT_STATISTICS],
   targets: TARGET_KPIS,
+  consumption: [],
 };
 
 export const PROPERTY_ROWS_BY_KIND: Record<PlanKind, readonly string[]> = {
@@ -45,6 +50,7 @@ export const PROPERTY_ROWS_BY_KIND: Record<PlanKind, readonly string[]> = {
   forecast: [...PROPERTY_LINES, ...PROPERTY_STATISTICS],
   actuals: [...PROPERTY_LINES, ...PROPERTY_STATISTICS],
   targets: [],
+  consumption: CONSUMPTION_LINES,
 };
 
 /** One line of a version: a department's (or, `departmentId` null, the property's) figure per month; null = no figure. */

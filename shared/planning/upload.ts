@@ -86,6 +86,11 @@ export async function readUpload(bytes: Uint8Array, format: 'csv' | 'xlsx', kind
           months.push(null);
           return;
         }
+        if (kind === 'consumption' && value < 0) {
+          issue({ row, column: periodOf(year, m), message: 'a reading is not negative' });
+          months.push(null);
+          return;
+        }
         months.push(Math.round(value * 100) / 100);
       });
       rows.set(key, { departmentId: department?.id ?? null, line, months });

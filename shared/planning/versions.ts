@@ -15,6 +15,7 @@ import { planFactIdsByMonth, planFacts, type VersionWeights } from './materialis
 import type { SpreadMethod } from './spreading.js';
 import { templateCsv, templateXlsx, XLSX_TYPE, type TemplateDepartment } from './templates.js';
 import { readUpload } from './upload.js';
+import { consumptionReadings, type ConsumptionImport } from './consumption-kind.js';
 import { refusal, TRANSITIONS, type Action } from './workflow.js';
 
 /** Where approved versions become facts: the import pipeline's FactStore (integrations/facts.ts). */
@@ -37,6 +38,8 @@ export interface PlanningDeps {
   locks: LockedMonths;
   weights: VersionWeights;
   policy: PlanningPolicy;
+  /** Where an approved consumption version's readings are imported (GoGreen's manual entry). */
+  consumption: ConsumptionImport;
 }
 
 export interface UploadInput {
@@ -281,7 +284,7 @@ export class PlanVersions implements PlansPort {
     if (action === 'approve' && (current.status === 'approved' || current.status === 'locked') && pointer?.versionId !== current.id && (!pointer?.versionId || pointer.approvedAt <= (current.approvedAt ?? ''))) {
       const plan = await this.factPlan(current, pointer);
       await this.refuseLocked(current, plan);
-      await this.putInForce(current, plan, await this.claim(current, principal.userId, pointer));
+      await this.putInForce(current, plan, await this.claim(current, principal.userId, pointer), principal, meta);
       return current;
     }
     const refused = refusal(action, current, principal, await this.deps.policy(principal.tenantId), comment);
@@ -325,7 +328,7 @@ export class PlanVersions implements PlansPort {
       if (isStoreError(err, 'precondition_failed')) throw preconditionFailed();
       throw err;
     }
-    if (plan && claimed) await this.putInForce(written, plan, claimed);
+    if (plan && claimed) await this.putInForce(written, plan, claimed, principal, meta);
     return written;
   }
 
@@ -402,7 +405,11 @@ export class PlanVersions implements PlansPort {
   }
 
   /** Writes the version's facts (removing the superseded version's others), then moves the claimed pointer to it. */
-  private async putInForce(v: PlanVersionItem, plan: FactPlan, claimed: PlanInForceItem): Promise<void> {
+  private async putInForce(v: PlanVersionItem, plan: FactPlan, claimed: PlanInForceItem, principal: Principal, meta: RequestMeta): Promise<void> {
+    // Readings are data like a source's, not a plan: imported (ids per month and path, so they correct
+    // the previous version's), and a locked month holds them as a pending adjustment (the import
+    // pipeline's gate) rather than refusing the approval.
+    if (v.kind === 'consumption') await this.deps.consumption.importReadings(principal, v.propertyId, consumptionReadings(v), { ...meta, versionId: v.id });
     if (plan.upserts.length > 0 || plan.deletions.length > 0) {
       const applied = await this.deps.facts.apply(v.tenantId, v.propertyId, plan.upserts, plan.deletions, v.id);
       await this.deps.facts.recompute(v.tenantId, applied.days);
@@ -460,14 +467,19 @@ export class PlanVersions implements PlansPort {
   }
 }
 
+/** The kinds reports use as plans; a consumption version's figures reach reports as readings instead. */
+function isPlan(kind: PlanKind): kind is Exclude<PlanKind, 'consumption'> {
+  return kind !== 'consumption';
+}
+
 function plansOf(propertyIds: readonly string[], pointers: readonly PlanInForceItem[]): Record<string, PropertyPlans> {
   const out: Record<string, PropertyPlans> = Object.fromEntries(propertyIds.map((id) => [id, emptyPlans()]));
-  for (const p of [...pointers].sort((a, b) => a.year - b.year)) if (p.versionId) out[p.propertyId]?.[p.kind].push({ versionId: p.versionId, number: p.number, year: p.year, approvedAt: p.approvedAt });
+  for (const p of [...pointers].sort((a, b) => a.year - b.year)) if (p.versionId && isPlan(p.kind)) out[p.propertyId]?.[p.kind].push({ versionId: p.versionId, number: p.number, year: p.year, approvedAt: p.approvedAt });
   return out;
 }
 
 export function emptyPlans(): PropertyPlans {
-  return Object.fromEntries(PLAN_KINDS.map((k) => [k, []])) as unknown as PropertyPlans;
+  return Object.fromEntries(PLAN_KINDS.filter(isPlan).map((k) => [k, []])) as unknown as PropertyPlans;
 }
 
 /** CSV or XLSX, from the media type (an XLSX is a zip: `application/octet-stream` is told apart by its first bytes). */

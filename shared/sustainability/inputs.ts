@@ -112,10 +112,24 @@ export class ConsumptionInputs {
    */
   async enter(principal: Principal, propertyId: string, readings: readonly UtilityEntry[], ifMatch: string | undefined, meta: RequestMeta): Promise<EntryReceipt> {
     await this.property(principal, 'sustainability.manage', propertyId);
+    return this.record(principal, propertyId, readings, ifMatch, meta);
+  }
+
+  /**
+   * The readings of an approved consumption version of the planning upload centre (its port
+   * ConsumptionImport), entered as the approver: the approval was the permission check
+   * (planning.approve on the property), so it is not checked again here.
+   */
+  async importReadings(principal: Principal, propertyId: string, readings: readonly UtilityEntry[], meta: RequestMeta & { versionId: string }): Promise<EntryReceipt> {
+    return this.record(principal, propertyId, readings, undefined, meta);
+  }
+
+  private async record(principal: Principal, propertyId: string, readings: readonly UtilityEntry[], ifMatch: string | undefined, meta: RequestMeta & { versionId?: string }): Promise<EntryReceipt> {
+    const { versionId, ...request } = meta;
     const current = await this.entries(principal.tenantId, propertyId).read(consumptionEntryId(propertyId));
     const before = current?.type === 'consumptionEntry' ? current : undefined;
     const etag = checkIfMatch(ifMatch, before ?? {});
-    const integration = await this.integration(principal, propertyId, before, meta);
+    const integration = await this.integration(principal, propertyId, before, request);
     const entry = (before?.entries ?? 0) + 1;
     const records = readings.map((r) => ({ ...r, id: entryRecordId(r) }));
     const now = new Date().toISOString();
@@ -134,8 +148,8 @@ export class ConsumptionInputs {
       actor: actorOf(principal),
       action: 'sustainability.consumption_entered',
       target: { type: 'property', id: propertyId },
-      details: { integrationId: integration.id, entry, readings: records.length, periods: [...new Set(records.map((r) => (r.date ?? r.period) as string))].sort().join(',') },
-      ...meta,
+      details: { integrationId: integration.id, entry, readings: records.length, periods: [...new Set(records.map((r) => (r.date ?? r.period) as string))].sort().join(','), ...(versionId ? { planningVersion: versionId } : {}) },
+      ...request,
     });
     const written = await this.platform.outbox.commit('sustainability', before ? 'replace' : 'create', before ? { ...before, ...next } : next, [event], before ? etag : undefined);
     const { importIds } = await this.integrations.receiveBatches({
