@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
 import { createUser, seedTenant, type SeededTenant, type SeededUser } from '../support/identity.js';
+import { filled } from './planning-helpers.js';
 
 /**
  * The upload centre's `consumption` kind through HTTP (docs/planning.md, "Upload centre";
@@ -30,23 +31,6 @@ const months = async (from: string, to: string): Promise<Month[]> => {
   expect(res.status).toBe(200);
   return res.json.items as Month[];
 };
-
-/** The CSV template with figures set: `fill` maps a line to { month index: value }. */
-function filled(csv: string, fill: Record<string, Record<number, number | string>>): string {
-  const lines = csv.trim().split('\r\n');
-  return (
-    lines
-      .map((line, i) => {
-        if (i === 0) return line;
-        const cells = line.split(',');
-        const values = fill[cells[2] as string];
-        if (!values) return line;
-        for (const [m, v] of Object.entries(values)) cells[3 + Number(m)] = String(v);
-        return cells.join(',');
-      })
-      .join('\r\n') + '\r\n'
-  );
-}
 
 /** Uploads, submits (owner) and approves (admin: four eyes) a filled template; the approved version's id. */
 async function approved(fill: Record<string, Record<number, number>>): Promise<string> {
@@ -89,8 +73,8 @@ describe('consumption versions over HTTP', () => {
 
   it('refuses an upload without planning.submit (403) and a negative reading (422 naming row and month, recorded invalid)', async () => {
     const csv = (await template(owner)).text;
-    expect((await upload(viewer.token, filled(csv, { 'electricity.gridKwh': { 0: 100 } }))).status).toBe(403);
-    const bad = await upload(owner, filled(csv, { 'electricity.gridKwh': { 1: -5 } }));
+    expect((await upload(viewer.token, filled(csv, { 'PROPERTY|electricity.gridKwh': { 0: 100 } }))).status).toBe(403);
+    const bad = await upload(owner, filled(csv, { 'PROPERTY|electricity.gridKwh': { 1: -5 } }));
     expect(bad.status).toBe(422);
     expect(bad.json.errors).toEqual([{ field: 'body.row.2.2028-02', message: 'a reading is not negative' }]);
     const recorded = await host.request('GET', bad.headers.get('location') as string, { token: owner });
@@ -98,7 +82,7 @@ describe('consumption versions over HTTP', () => {
   });
 
   it('imports an approved version as readings: GoGreen consumption and the sustainability report show them; a second version corrects them', async () => {
-    const v1 = await approved({ 'electricity.gridKwh': { 0: 1000, 1: 900 }, 'water.mainsM3': { 0: 50 }, 'waste.recycledKg': { 0: 200 } });
+    const v1 = await approved({ 'PROPERTY|electricity.gridKwh': { 0: 1000, 1: 900 }, 'PROPERTY|water.mainsM3': { 0: 50 }, 'PROPERTY|waste.recycledKg': { 0: 200 } });
     expect((await host.request('GET', `/api/v1/planning/versions/${v1}`, { token: owner })).json).toMatchObject({ status: 'approved', inForce: true });
     const [jan, feb] = await months('2028-01', '2028-02');
     expect(jan).toMatchObject({ month: '2028-01', consumption: { electricity: { gridKwh: 1000 }, water: { mainsM3: 50 }, waste: { recycledKg: 200 } } });
@@ -109,7 +93,7 @@ describe('consumption versions over HTTP', () => {
     expect(report.json.properties[0].periods[0].metrics.energy.electricityKwh).toBe(1000);
 
     // A later version of the same property and year: the same (month, path) readings are replaced, not added to.
-    await approved({ 'electricity.gridKwh': { 0: 1100 } });
+    await approved({ 'PROPERTY|electricity.gridKwh': { 0: 1100 } });
     const [janAfter, febAfter] = await months('2028-01', '2028-02');
     expect(janAfter?.consumption).toMatchObject({ electricity: { gridKwh: 1100 }, water: { mainsM3: 50 } });
     expect(febAfter?.consumption).toMatchObject({ electricity: { gridKwh: 900 } });
@@ -117,7 +101,7 @@ describe('consumption versions over HTTP', () => {
 
   it('holds a correction of a locked month as a pending adjustment, approved like any import', async () => {
     expect((await host.request('POST', `/api/v1/planning/periods/${p0}/2028-01/lock`, { token: owner })).status).toBe(200);
-    const v3 = await approved({ 'electricity.gridKwh': { 0: 1250 } });
+    const v3 = await approved({ 'PROPERTY|electricity.gridKwh': { 0: 1250 } });
     expect((await host.request('GET', `/api/v1/planning/versions/${v3}`, { token: owner })).json).toMatchObject({ status: 'approved', inForce: true });
     expect((await months('2028-01', '2028-01'))[0]?.consumption.electricity?.gridKwh).toBe(1100);
 

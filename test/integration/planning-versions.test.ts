@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals';
 import { useTestHost } from '../support/host.js';
 import { createUser, seedTenant, type SeededTenant, type SeededUser } from '../support/identity.js';
 import { createIntegration, sendAndWait } from './integrations-helpers.js';
+import { filled } from './planning-helpers.js';
 import type { PlanVersionItem } from '../../shared/planning/index.js';
 
 /**
@@ -32,23 +33,6 @@ const step = async (token: string, id: string, action: string, body?: object) =>
   const current = await host.request('GET', `/api/v1/planning/versions/${id}`, { token: owner });
   return host.request('POST', `/api/v1/planning/versions/${id}/${action}`, { token, headers: { 'if-match': current.headers.get('etag') ?? '' }, ...(body ? { body } : {}) });
 };
-
-/** The CSV template with figures set: `fill` maps "CODE|line" to { month index: value }. */
-function filled(csv: string, fill: Record<string, Record<number, number>>): string {
-  const lines = csv.trim().split('\r\n');
-  return (
-    lines
-      .map((line, i) => {
-        if (i === 0) return line;
-        const cells = line.split(',');
-        const values = fill[`${cells[0]}|${cells[2]}`];
-        if (!values) return line;
-        for (const [m, v] of Object.entries(values)) cells[3 + Number(m)] = String(v);
-        return cells.join(',');
-      })
-      .join('\r\n') + '\r\n'
-  );
-}
 
 const rpMonth = (token: string, from = '2027-03-01', to = '2027-03-31', granularity = 'month') =>
   host.request('GET', `/api/v1/reports/revenue-productivity?propertyId=${p0}&from=${from}&to=${to}&granularity=${granularity}&compare=budget`, { token });
