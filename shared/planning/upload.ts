@@ -3,6 +3,7 @@ import { readXlsx } from '../files/readers/xlsx.js';
 import { FileFormatError, headerKey, type SourceRow } from '../files/readers/source.js';
 import { isBlank, readNumber, readText, type Cell, type NumberFormat } from '../files/values.js';
 import { periodOf, type PlanKind, type PlanRow, type UploadIssue } from './model.js';
+import { consumptionProblems } from './consumption-kind.js';
 import { HEADER_DEPARTMENT, HEADER_LINE, PROPERTY_CODE, templateHeader, templateRows, type TemplateDepartment } from './templates.js';
 
 /** Figures are read with a decimal point and no thousands separator: the template's own notation. */
@@ -99,6 +100,7 @@ export async function readUpload(bytes: Uint8Array, format: 'csv' | 'xlsx', kind
     if (!(err instanceof FileFormatError)) throw err;
     issue({ row: 0, message: err.message });
   }
+  if (kind === 'consumption') for (const p of consumptionProblems({ year, rows: [...rows.values()] })) issue({ row: seen.get(`|${p.line}`) ?? 0, column: periodOf(year, p.month), message: p.message });
   if (issues.length === 0 && ![...rows.values()].some((r) => r.months.some((v) => v !== null))) issue({ row: 0, message: 'the file holds no figures' });
   // Rows in template order, so a version reads like the template it came from.
   const order = templateRows(kind, departments).map((r) => `${r.department?.id ?? ''}|${r.line}`);

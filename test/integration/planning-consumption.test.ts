@@ -79,13 +79,29 @@ describe('consumption versions over HTTP', () => {
     expect(bad.json.errors).toEqual([{ field: 'body.row.2.2028-02', message: 'a reading is not negative' }]);
     const recorded = await host.request('GET', bad.headers.get('location') as string, { token: owner });
     expect(recorded.json).toMatchObject({ kind: 'consumption', status: 'invalid' });
+    // Gas by volume needs its calorific value in the same month (the utility format's own rule), and is not given in kWh too.
+    const gasRow = csv.trim().split('\r\n').findIndex((l) => l.split(',')[2] === 'naturalGas.m3') + 1;
+    const gas = await upload(owner, filled(csv, { 'PROPERTY|naturalGas.m3': { 0: 1000, 1: 500 }, 'PROPERTY|naturalGas.kwh': { 1: 10 } }));
+    expect(gas.status).toBe(422);
+    expect(gas.json.errors).toEqual([
+      { field: `body.row.${gasRow}.2028-01`, message: 'needs its naturalGas.calorificValueMjPerM3 in the same month' },
+      { field: `body.row.${gasRow}.2028-02`, message: 'needs its naturalGas.calorificValueMjPerM3 in the same month' },
+      { field: `body.row.${gasRow}.2028-02`, message: 'naturalGas is given in kWh (naturalGas.kwh) or by volume, not both in a month' },
+    ]);
   });
 
   it('imports an approved version as readings: GoGreen consumption and the sustainability report show them; a second version corrects them', async () => {
-    const v1 = await approved({ 'PROPERTY|electricity.gridKwh': { 0: 1000, 1: 900 }, 'PROPERTY|water.mainsM3': { 0: 50 }, 'PROPERTY|waste.recycledKg': { 0: 200 } });
+    const v1 = await approved({
+      'PROPERTY|electricity.gridKwh': { 0: 1000, 1: 900 },
+      'PROPERTY|water.mainsM3': { 0: 50 },
+      'PROPERTY|waste.recycledKg': { 0: 200 },
+      // 1,000 m³ at 36 MJ/m³: 10,000 kWh.
+      'PROPERTY|naturalGas.m3': { 0: 1000 },
+      'PROPERTY|naturalGas.calorificValueMjPerM3': { 0: 36 },
+    });
     expect((await host.request('GET', `/api/v1/planning/versions/${v1}`, { token: owner })).json).toMatchObject({ status: 'approved', inForce: true });
     const [jan, feb] = await months('2028-01', '2028-02');
-    expect(jan).toMatchObject({ month: '2028-01', consumption: { electricity: { gridKwh: 1000 }, water: { mainsM3: 50 }, waste: { recycledKg: 200 } } });
+    expect(jan).toMatchObject({ month: '2028-01', consumption: { electricity: { gridKwh: 1000 }, water: { mainsM3: 50 }, waste: { recycledKg: 200 }, naturalGas: { kwh: 10000 } } });
     expect(feb).toMatchObject({ month: '2028-02', consumption: { electricity: { gridKwh: 900 } } });
 
     const report = await host.request('GET', `/api/v1/reports/sustainability?propertyId=${p0}&from=2028-01-01&to=2028-01-31&granularity=month`, { token: owner });
