@@ -116,5 +116,6 @@ export function consumptionReadings(v: Figures): UtilityEntry[] {
  * exactly as they hold any import's.
  */
 export interface ConsumptionImport {
-  importReadings(principal: Principal, propertyId: string, readings: readonly UtilityEntry[], meta: RequestMeta & { versionId: string }): Promise<unknown>;
+  /** `withdrawn`: the superseded version's readings, removed where `readings` does not give them again. */
+  importReadings(principal: Principal, propertyId: string, readings: readonly UtilityEntry[], meta: RequestMeta & { versionId: string }, withdrawn: readonly UtilityEntry[]): Promise<unknown>;
 }

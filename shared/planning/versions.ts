@@ -409,7 +409,12 @@ export class PlanVersions implements PlansPort {
     // Readings are data like a source's, not a plan: imported (ids per month and path, so they correct
     // the previous version's), and a locked month holds them as a pending adjustment (the import
     // pipeline's gate) rather than refusing the approval.
-    if (v.kind === 'consumption') await this.deps.consumption.importReadings(principal, v.propertyId, consumptionReadings(v), { ...meta, versionId: v.id });
+    if (v.kind === 'consumption') {
+      // The claim still names the version in force until the pointer moves: its readings are the ones superseded.
+      const previous = claimed.versionId && claimed.versionId !== v.id ? await this.versions(v.tenantId).read(claimed.versionId) : undefined;
+      const withdrawn = previous?.type === 'planVersion' ? consumptionReadings(previous) : [];
+      await this.deps.consumption.importReadings(principal, v.propertyId, consumptionReadings(v), { ...meta, versionId: v.id }, withdrawn);
+    }
     if (plan.upserts.length > 0 || plan.deletions.length > 0) {
       const applied = await this.deps.facts.apply(v.tenantId, v.propertyId, plan.upserts, plan.deletions, v.id);
       await this.deps.facts.recompute(v.tenantId, applied.days);

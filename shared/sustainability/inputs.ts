@@ -118,13 +118,15 @@ export class ConsumptionInputs {
   /**
    * The readings of an approved consumption version of the planning upload centre (its port
    * ConsumptionImport), entered as the approver: the approval was the permission check
-   * (planning.approve on the property), so it is not checked again here.
+   * (planning.approve on the property), so it is not checked again here. `withdrawn`: the superseded
+   * version's readings; those this version does not give again are deleted (a blank cell of the
+   * version in force is "no reading").
    */
-  async importReadings(principal: Principal, propertyId: string, readings: readonly UtilityEntry[], meta: RequestMeta & { versionId: string }): Promise<EntryReceipt> {
-    return this.record(principal, propertyId, readings, undefined, meta);
+  async importReadings(principal: Principal, propertyId: string, readings: readonly UtilityEntry[], meta: RequestMeta & { versionId: string }, withdrawn: readonly UtilityEntry[] = []): Promise<EntryReceipt> {
+    return this.record(principal, propertyId, readings, undefined, meta, withdrawn);
   }
 
-  private async record(principal: Principal, propertyId: string, readings: readonly UtilityEntry[], ifMatch: string | undefined, meta: RequestMeta & { versionId?: string }): Promise<EntryReceipt> {
+  private async record(principal: Principal, propertyId: string, readings: readonly UtilityEntry[], ifMatch: string | undefined, meta: RequestMeta & { versionId?: string }, withdrawn: readonly UtilityEntry[] = []): Promise<EntryReceipt> {
     const { versionId, ...request } = meta;
     const current = await this.entries(principal.tenantId, propertyId).read(consumptionEntryId(propertyId));
     const before = current?.type === 'consumptionEntry' ? current : undefined;
@@ -132,6 +134,8 @@ export class ConsumptionInputs {
     const integration = await this.integration(principal, propertyId, before, request);
     const entry = (before?.entries ?? 0) + 1;
     const records = readings.map((r) => ({ ...r, id: entryRecordId(r) }));
+    const kept = new Set(records.map((r) => r.id));
+    const deletions = [...new Set(withdrawn.map(entryRecordId))].filter((id) => !kept.has(id)).map((id) => ({ id, deleted: true as const }));
     const now = new Date().toISOString();
     const next: ConsumptionEntryItem = {
       id: consumptionEntryId(propertyId),
@@ -148,14 +152,14 @@ export class ConsumptionInputs {
       actor: actorOf(principal),
       action: 'sustainability.consumption_entered',
       target: { type: 'property', id: propertyId },
-      details: { integrationId: integration.id, entry, readings: records.length, periods: [...new Set(records.map((r) => (r.date ?? r.period) as string))].sort().join(','), ...(versionId ? { planningVersion: versionId } : {}) },
+      details: { integrationId: integration.id, entry, readings: records.length, periods: [...new Set(records.map((r) => (r.date ?? r.period) as string))].sort().join(','), ...(versionId ? { planningVersion: versionId } : {}), ...(deletions.length > 0 ? { withdrawn: deletions.length } : {}) },
       ...request,
     });
     const written = await this.platform.outbox.commit('sustainability', before ? 'replace' : 'create', before ? { ...before, ...next } : next, [event], before ? etag : undefined);
     const { importIds } = await this.integrations.receiveBatches({
       integration,
       runKey: `manual-${entry}`,
-      batches: [{ sourceType: 'utility', records }],
+      batches: [{ sourceType: 'utility', records: [...records, ...deletions] }],
       ...(meta.correlationId ? { correlationId: meta.correlationId } : {}),
     });
     return { item: written, importId: importIds[0] as string, integrationId: integration.id, entry, readings: records.length };

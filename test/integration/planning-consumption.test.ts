@@ -108,16 +108,19 @@ describe('consumption versions over HTTP', () => {
     expect(report.status).toBe(200);
     expect(report.json.properties[0].periods[0].metrics.energy.electricityKwh).toBe(1000);
 
-    // A later version of the same property and year: the same (month, path) readings are replaced, not added to.
-    await approved({ 'PROPERTY|electricity.gridKwh': { 0: 1100 } });
-    const [janAfter, febAfter] = await months('2028-01', '2028-02');
-    expect(janAfter?.consumption).toMatchObject({ electricity: { gridKwh: 1100 }, water: { mainsM3: 50 } });
-    expect(febAfter?.consumption).toMatchObject({ electricity: { gridKwh: 900 } });
+    // A later version of the same property and year: the same (month, path) readings are replaced, not
+    // added to; what it leaves blank of the version it supersedes is no reading any more.
+    await approved({ 'PROPERTY|electricity.gridKwh': { 0: 1100 }, 'PROPERTY|water.mainsM3': { 0: 55 } });
+    const after = await months('2028-01', '2028-02');
+    expect(after.map((m) => m.month)).toEqual(['2028-01']);
+    expect(after[0]?.consumption).toMatchObject({ electricity: { gridKwh: 1100 }, water: { mainsM3: 55 } });
+    expect(after[0]?.consumption.naturalGas).toBeUndefined();
+    expect(after[0]?.consumption.waste).toBeUndefined();
   });
 
   it('holds a correction of a locked month as a pending adjustment, approved like any import', async () => {
     expect((await host.request('POST', `/api/v1/planning/periods/${p0}/2028-01/lock`, { token: owner })).status).toBe(200);
-    const v3 = await approved({ 'PROPERTY|electricity.gridKwh': { 0: 1250 } });
+    const v3 = await approved({ 'PROPERTY|electricity.gridKwh': { 0: 1250 }, 'PROPERTY|water.mainsM3': { 0: 55 } });
     expect((await host.request('GET', `/api/v1/planning/versions/${v3}`, { token: owner })).json).toMatchObject({ status: 'approved', inForce: true });
     expect((await months('2028-01', '2028-01'))[0]?.consumption.electricity?.gridKwh).toBe(1100);
 
