@@ -79,7 +79,7 @@ const transitionRoute = (action: Action) =>
       409: {
         description:
           action === 'approve'
-            ? 'The version is not submitted; or its facts would change a locked month of its property (title "Period locked", errors name each month: unlock first); or another approval of the same property, year and kind is under way (nothing written)'
+            ? 'The version is not submitted; or its facts would change a locked month of its property (title "Period locked", errors name each month: unlock first; not for consumption versions, whose readings a locked month holds as a pending adjustment); or another approval of the same property, year and kind is under way (nothing written)'
             : `The version is not ${TRANSITIONS[action].from}`,
       },
     },
