@@ -31,6 +31,20 @@ export function authorize(principal: Principal, permission: Permission, object?:
   }
 }
 
+/**
+ * Route-level authorization for a change that applies to every property of the tenant (e.g. the
+ * tenant's own emission factors price every property): the permission must be held over all
+ * properties, not a subset.
+ *
+ * @example authorizeTenantWide(principal, 'sustainability.manage');
+ */
+export function authorizeTenantWide(principal: Principal, permission: Permission): void {
+  authorize(principal, permission);
+  if (!scopeCovers(principal.grants.get(permission), { all: true })) {
+    throw forbidden(`This applies to every property: it needs '${permission}' over all properties.`);
+  }
+}
+
 /** Whether the principal holds a permission (for optional content such as payroll columns). */
 export function holds(principal: Principal, permission: Permission, propertyId?: string): boolean {
   const scope = principal.grants.get(permission);

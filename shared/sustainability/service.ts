@@ -5,9 +5,9 @@ import { isStoreError } from '../platform/cosmos/errors.js';
 import { errorMessage } from '../platform/log.js';
 import type { Principal } from '../access/principal.js';
 import type { Permission } from '../access/permissions.js';
-import { authorize } from '../access/authorize.js';
+import { authorize, authorizeTenantWide } from '../access/authorize.js';
 import { checkIfMatch } from '../http/etag.js';
-import { badRequest, forbidden, notFound, preconditionFailed } from '../http/problem.js';
+import { badRequest, notFound, preconditionFailed } from '../http/problem.js';
 import { actorOf, auditEvent, type RequestMeta } from '../audit/emit.js';
 import type { PropertyDirectory } from '../identity/property-directory.js';
 import { ReadCounter, toPropertyInfo, type AggregatesReader } from '../reporting/aggregates-reader.js';
@@ -193,13 +193,13 @@ export class Sustainability {
 
   /** Adds one of the tenant's own factors under a new id (tenant-wide sustainability.manage: factors apply to every property). */
   async createFactor(principal: Principal, entry: FactorEntry, meta: RequestMeta = {}): Promise<EmissionFactorItem> {
-    authorizeTenantWide(principal);
+    authorizeTenantWide(principal, 'sustainability.manage');
     return this.writeFactor(principal, `ef_${randomBytes(16).toString('base64url').slice(0, 22)}`, entry, undefined, undefined, meta);
   }
 
   /** Replaces one of the tenant's own factors (If-Match honoured); an id the tenant lacks is a 404. */
   async replaceFactor(principal: Principal, factorId: string, entry: FactorEntry, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<EmissionFactorItem> {
-    authorizeTenantWide(principal);
+    authorizeTenantWide(principal, 'sustainability.manage');
     const existing = await this.items(principal.tenantId).scoped(TENANT_SCOPE).read<EmissionFactorItem>(emissionFactorItemId(factorId));
     if (!existing || existing.deletedAt) throw notFound('emission factor');
     return this.writeFactor(principal, factorId, entry, existing, checkIfMatch(ifMatch, existing), meta);
@@ -221,7 +221,7 @@ export class Sustainability {
 
   async deleteFactor(principal: Principal, factorId: string, ifMatch: string | undefined, meta: RequestMeta = {}): Promise<void> {
     const tenantId = principal.tenantId;
-    authorizeTenantWide(principal);
+    authorizeTenantWide(principal, 'sustainability.manage');
     const existing = await this.items(tenantId).scoped(TENANT_SCOPE).read<EmissionFactorItem>(emissionFactorItemId(factorId));
     if (!existing || existing.deletedAt) throw notFound('emission factor');
     const etag = checkIfMatch(ifMatch, existing);
@@ -550,12 +550,6 @@ export class Sustainability {
     if (!row) throw notFound('property');
     return statementOf({ id: property.id, name: row.name }, year, row.total);
   }
-}
-
-/** The tenant's factors price every property: changing them takes sustainability.manage over all of them. */
-function authorizeTenantWide(principal: Principal): void {
-  authorize(principal, 'sustainability.manage');
-  if (principal.grants.get('sustainability.manage')?.all !== true) throw forbidden("Emission factors apply to every property: this needs 'sustainability.manage' over all properties.");
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
