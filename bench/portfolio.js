@@ -10,7 +10,7 @@
 // every fifth copy keeps its books in GBP, so the report sums two currencies.
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { postBatches, setUp } from './lib/app.js';
+import { copyHotel, postBatches, setUp } from './lib/app.js';
 import { fmt, machine, percentile, time, writeSection } from './lib/report.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -35,30 +35,8 @@ try {
   console.log(`imported ${imported.out} records for one hotel in ${fmt(imported.ms / 1000, 1)} s`);
 
   // 2. 49 copies of what the pipeline stored for it.
-  const tenants = app.store.collection('tenants', tenantId);
-  const aggregates = app.store.collection('aggregates', tenantId);
-  const template = await tenants.read(property.id);
-  const templateDepartments = await tenants.all("SELECT * FROM c WHERE c.type = 'department' AND c.propertyId = @p", { p: property.id });
-  const rollups = await aggregates.all("SELECT * FROM c WHERE c.type = 'monthlyRollup' AND c.propertyId = @p", { p: property.id });
-  if (rollups.length === 0) throw new Error('the import wrote no monthly rollups');
-  // Store metadata and any outbox messages stay with the original.
-  const SYSTEM = ['_etag', '_ts', '_rid', '_self', '_attachments', 'pendingMessages', 'pendingSince'];
-  const strip = (item) => Object.fromEntries(Object.entries(item).filter(([k]) => !SYSTEM.includes(k)));
-  const propertyIds = [property.id];
-  const copied = await time(async () => {
-    for (let k = 1; k < Math.max(...SIZES); k++) {
-      const id = `bench-hotel-${String(k).padStart(2, '0')}`;
-      propertyIds.push(id);
-      const dept = (d) => (d ? `${id}-${d}` : d);
-      await tenants.upsert({ ...strip(template), id, name: `Bench Hotel ${String(k).padStart(2, '0')}`, currency: k % 5 === 0 ? 'GBP' : template.currency });
-      await Promise.all(templateDepartments.map((d) => tenants.upsert({ ...strip(d), id: dept(d.id), propertyId: id })));
-      const items = rollups.map((r) => {
-        const departmentId = dept(r.departmentId);
-        return { ...strip(r), id: r.id.replace(`roll:${property.id}:`, `roll:${id}:`).replace(`:${r.departmentId}:`, `:${departmentId}:`), propertyId: id, departmentId };
-      });
-      for (let i = 0; i < items.length; i += 32) await Promise.all(items.slice(i, i + 32).map((item) => aggregates.upsert(item)));
-    }
-  });
+  const copied = await time(() => copyHotel(app, tenantId, property, Math.max(...SIZES)));
+  const { propertyIds, rollups } = copied.out;
   console.log(`copied ${rollups.length} rollups × ${propertyIds.length - 1} hotels in ${fmt(copied.ms / 1000, 1)} s`);
 
   // 3. One group per size.

@@ -9,7 +9,7 @@
 // settings and an electricity target through the service, as the routes would set them.
 import { createHash } from 'node:crypto';
 import os from 'node:os';
-import { postBatches, setUp } from './lib/app.js';
+import { copyHotel, postBatches, setUp } from './lib/app.js';
 import { fmt, machine, percentile, time, writeSection } from './lib/report.js';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -58,27 +58,8 @@ try {
   });
   console.log(`imported ${imported.out} records for one hotel in ${fmt(imported.ms / 1000, 1)} s`);
 
-  const tenants = app.store.collection('tenants', tenantId);
-  const aggregates = app.store.collection('aggregates', tenantId);
-  const template = await tenants.read(property.id);
-  const templateDepartments = await tenants.all("SELECT * FROM c WHERE c.type = 'department' AND c.propertyId = @p", { p: property.id });
-  const rollups = await aggregates.all("SELECT * FROM c WHERE c.type = 'monthlyRollup' AND c.propertyId = @p", { p: property.id });
+  const { propertyIds, rollups } = await copyHotel(app, tenantId, property, SIZE);
   if (!rollups.some((r) => r.utilityTotals && Object.keys(r.utilityTotals).length > 0)) throw new Error('the import wrote no consumption into the rollups');
-  const SYSTEM = ['_etag', '_ts', '_rid', '_self', '_attachments', 'pendingMessages', 'pendingSince'];
-  const strip = (item) => Object.fromEntries(Object.entries(item).filter(([k]) => !SYSTEM.includes(k)));
-  const propertyIds = [property.id];
-  for (let k = 1; k < SIZE; k++) {
-    const id = `bench-hotel-${String(k).padStart(2, '0')}`;
-    propertyIds.push(id);
-    const dept = (d) => (d ? `${id}-${d}` : d);
-    await tenants.upsert({ ...strip(template), id, name: `Bench Hotel ${String(k).padStart(2, '0')}`, currency: k % 5 === 0 ? 'GBP' : template.currency });
-    await Promise.all(templateDepartments.map((d) => tenants.upsert({ ...strip(d), id: dept(d.id), propertyId: id })));
-    const items = rollups.map((r) => {
-      const departmentId = dept(r.departmentId);
-      return { ...strip(r), id: r.id.replace(`roll:${property.id}:`, `roll:${id}:`).replace(`:${r.departmentId}:`, `:${departmentId}:`), propertyId: id, departmentId };
-    });
-    for (let i = 0; i < items.length; i += 32) await Promise.all(items.slice(i, i + 32).map((item) => aggregates.upsert(item)));
-  }
   const meta = { correlationId: 'bench-gogreen' };
   for (const [k, id] of propertyIds.entries()) {
     await app.sustainability.putSettings(principal, id, { areas: { totalM2: 12000, roomsAndCorridorsM2: 8000, meetingM2: 900, excludedM2: 300 }, country: k % 5 === 0 ? 'GB' : 'DE' }, undefined, meta);

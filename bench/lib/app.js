@@ -97,3 +97,34 @@ export async function adminToken(host) {
   if (!accessToken) throw new Error(`login failed: HTTP ${login.status}`);
   return accessToken;
 }
+
+/**
+ * Copies one imported hotel into `count - 1` more (`bench-hotel-01` …): its property item, its
+ * departments and its monthly rollups, ids rewritten, every fifth copy in GBP — what the portfolio
+ * benchmarks read, without importing the same data 49 more times. Store metadata and pending outbox
+ * messages stay with the original. Returns the property ids (the original first) and the rollups copied.
+ */
+export async function copyHotel(app, tenantId, property, count) {
+  const tenants = app.store.collection('tenants', tenantId);
+  const aggregates = app.store.collection('aggregates', tenantId);
+  const template = await tenants.read(property.id);
+  const templateDepartments = await tenants.all("SELECT * FROM c WHERE c.type = 'department' AND c.propertyId = @p", { p: property.id });
+  const rollups = await aggregates.all("SELECT * FROM c WHERE c.type = 'monthlyRollup' AND c.propertyId = @p", { p: property.id });
+  if (rollups.length === 0) throw new Error('the import wrote no monthly rollups');
+  const SYSTEM = ['_etag', '_ts', '_rid', '_self', '_attachments', 'pendingMessages', 'pendingSince'];
+  const strip = (item) => Object.fromEntries(Object.entries(item).filter(([k]) => !SYSTEM.includes(k)));
+  const propertyIds = [property.id];
+  for (let k = 1; k < count; k++) {
+    const id = `bench-hotel-${String(k).padStart(2, '0')}`;
+    propertyIds.push(id);
+    const dept = (d) => (d ? `${id}-${d}` : d);
+    await tenants.upsert({ ...strip(template), id, name: `Bench Hotel ${String(k).padStart(2, '0')}`, currency: k % 5 === 0 ? 'GBP' : template.currency });
+    await Promise.all(templateDepartments.map((d) => tenants.upsert({ ...strip(d), id: dept(d.id), propertyId: id })));
+    const items = rollups.map((r) => {
+      const departmentId = dept(r.departmentId);
+      return { ...strip(r), id: r.id.replace(`roll:${property.id}:`, `roll:${id}:`).replace(`:${r.departmentId}:`, `:${departmentId}:`), propertyId: id, departmentId };
+    });
+    for (let i = 0; i < items.length; i += 32) await Promise.all(items.slice(i, i + 32).map((item) => aggregates.upsert(item)));
+  }
+  return { propertyIds, rollups };
+}
